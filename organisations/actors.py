@@ -1,0 +1,60 @@
+"""Who is acting: the organisation, the person (if any) and what the credential allows.
+
+An :class:`Actor` is built once per request by the API platform (or by a page,
+task or command) and handed to every selector and service. Scopes limit what a
+credential may do; the role limits what the person behind it may see (DESIGN §3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .choices import ORGANISATION_WIDE_ROLES, Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    organisation: object  # Organisation
+    user: object | None = None  # User
+    membership: object | None = None  # Membership
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    #: "oauth" (client credentials), "session" (browser), "system" (commands, tasks)
+    kind: str = "system"
+    application: object | None = None  # OAuthApplication
+    impersonated_producer_id: int | None = None
+
+    @property
+    def role(self) -> str | None:
+        if self.impersonated_producer_id:
+            return Role.PRODUCER
+        return self.membership.role if self.membership is not None else None
+
+    @property
+    def sees_whole_organisation(self) -> bool:
+        """Integrations and system jobs act for the organisation; people see by role."""
+        if self.impersonated_producer_id:
+            return False
+        if self.membership is None:
+            return self.kind in {"oauth", "system"}
+        return self.membership.role in ORGANISATION_WIDE_ROLES
+
+    def has_role(self, *roles: str) -> bool:
+        return self.sees_whole_organisation or self.role in roles
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @property
+    def label(self) -> str:
+        if self.user is not None:
+            return str(self.user)
+        if self.application is not None:
+            return f"oauth:{self.application.client_id}"
+        return "system"
+
+
+def system_actor(organisation) -> Actor:
+    """The actor for commands and tasks acting on the organisation's behalf."""
+    from trackyoursheets.api.scopes import SCOPES
+
+    return Actor(organisation=organisation, kind="system", scopes=frozenset(SCOPES))

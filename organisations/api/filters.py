@@ -1,0 +1,53 @@
+"""FilterSets of the organisations app, shared by REST, GraphQL and pages."""
+
+import django_filters
+
+from trackyoursheets.api.filters import BaseFilterSet
+
+from ..choices import ProducerStatus, Role, WorkspaceStatus
+from ..models import Office, Producer, Workspace
+
+
+class OfficeFilterSet(BaseFilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Office
+        fields = ["name"]
+
+
+class WorkspaceFilterSet(BaseFilterSet):
+    office_id = django_filters.NumberFilter(field_name="office_id")
+    status = django_filters.ChoiceFilter(choices=WorkspaceStatus.choices)
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, method="filter_role", label="Has an agent with this role"
+    )
+
+    class Meta:
+        model = Workspace
+        fields = ["office_id", "status", "name"]
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(agent_links__membership__role=value).distinct()
+
+
+class ProducerFilterSet(BaseFilterSet):
+    workspace_id = django_filters.NumberFilter(field_name="workspace_id")
+    office_id = django_filters.NumberFilter(field_name="workspace__office_id")
+    status = django_filters.ChoiceFilter(choices=ProducerStatus.choices)
+    role = django_filters.ChoiceFilter(choices=Role.choices, field_name="membership__role")
+    portal_access = django_filters.BooleanFilter()
+    producer_code = django_filters.CharFilter()
+    search = django_filters.CharFilter(method="filter_search", label="Name, email or producer code contains")
+
+    class Meta:
+        model = Producer
+        fields = ["workspace_id", "office_id", "status", "role", "portal_access", "producer_code"]
+
+    def filter_search(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(
+            Q(display_name__icontains=value) | Q(email__icontains=value) | Q(producer_code__icontains=value)
+        )

@@ -1,0 +1,128 @@
+"""REST shapes of the organisations app."""
+
+from rest_framework import serializers
+
+from trackyoursheets.api.fields import ScopedPrimaryKeyRelatedField
+
+from .. import selectors
+from ..choices import WorkspaceStatus
+from ..models import Office, Organisation, Producer, Workspace, WorkspaceAgent
+
+
+class LimitSerializer(serializers.Serializer):
+    limit = serializers.IntegerField()
+    used = serializers.IntegerField()
+    available = serializers.IntegerField()
+
+
+class PlanSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    price_per_seat = serializers.DecimalField(max_digits=8, decimal_places=2)
+    max_seats = serializers.IntegerField()
+    max_workspaces = serializers.IntegerField()
+    max_agents_per_workspace = serializers.IntegerField()
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    plan = serializers.SerializerMethodField()
+    limits = serializers.SerializerMethodField()
+    features = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id", "name", "slug", "plan", "limits", "features", "timezone", "currency",
+            "api_rate_limit_per_minute", "created_at", "updated_at",
+        ]
+
+    def get_plan(self, obj) -> PlanSerializer:
+        return PlanSerializer(obj.plan_details).data
+
+    def get_limits(self, obj) -> dict:
+        usage = self.context["usage"]
+        return {
+            "seats": usage["seats"],
+            "workspaces": usage["workspaces"],
+            "agents_per_workspace": usage["agents_per_workspace"],
+        }
+
+    def get_features(self, obj) -> dict[str, bool]:
+        return obj.features
+
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Office
+        fields = ["id", "name", "timezone", "address", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class AgentSerializer(serializers.ModelSerializer):
+    membership_id = serializers.IntegerField(source="membership.pk", read_only=True)
+    user_id = serializers.IntegerField(source="membership.user_id", read_only=True)
+    email = serializers.EmailField(source="membership.user.email", read_only=True)
+    full_name = serializers.CharField(source="membership.user.full_name", read_only=True)
+    role = serializers.CharField(source="membership.role", read_only=True)
+
+    class Meta:
+        model = WorkspaceAgent
+        fields = ["membership_id", "user_id", "email", "full_name", "role"]
+
+
+class WorkspaceSerializer(serializers.ModelSerializer):
+    office_id = serializers.IntegerField(read_only=True)
+    office_name = serializers.CharField(source="office.name", read_only=True)
+    agents = AgentSerializer(source="agent_links", many=True, read_only=True)
+
+    class Meta:
+        model = Workspace
+        fields = ["id", "name", "description", "status", "office_id", "office_name", "agents", "created_at", "updated_at"]
+
+
+class WorkspaceInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    office_id = ScopedPrimaryKeyRelatedField(selector=selectors.office_list, source="office")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    status = serializers.ChoiceField(choices=WorkspaceStatus.choices, required=False)
+
+
+class WorkspaceAgentsInputSerializer(serializers.Serializer):
+    membership_ids = serializers.ListField(
+        child=ScopedPrimaryKeyRelatedField(selector=selectors.membership_list),
+        allow_empty=False,
+        max_length=100,
+        help_text="Members to assign as agents of the workspace.",
+    )
+
+
+class ProducerSerializer(serializers.ModelSerializer):
+    workspace_id = serializers.IntegerField(read_only=True, allow_null=True)
+    membership_id = serializers.IntegerField(read_only=True, allow_null=True)
+    user_id = serializers.IntegerField(source="membership.user_id", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Producer
+        fields = [
+            "id", "display_name", "email", "producer_code", "default_split_percent", "portal_access",
+            "status", "workspace_id", "membership_id", "user_id", "created_at", "updated_at",
+        ]
+
+
+class ProducerInputSerializer(serializers.ModelSerializer):
+    workspace_id = ScopedPrimaryKeyRelatedField(
+        selector=selectors.workspace_list, source="workspace", required=False, allow_null=True
+    )
+    membership_id = ScopedPrimaryKeyRelatedField(
+        selector=selectors.membership_list, source="membership", required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Producer
+        fields = [
+            "display_name", "email", "producer_code", "default_split_percent", "portal_access", "status",
+            "workspace_id", "membership_id",
+        ]
+        # uniqueness is checked by the service (full_clean), scoped to the organisation
+        validators = []

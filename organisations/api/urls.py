@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .views import OfficeViewSet, OrganisationCurrentView, ProducerViewSet, WorkspaceViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("offices", OfficeViewSet, basename="office")
+router.register("workspaces", WorkspaceViewSet, basename="workspace")
+router.register("producers", ProducerViewSet, basename="producer")
+
+urlpatterns = [
+    path("organisations/current", OrganisationCurrentView.as_view(), name="organisation-current"),
+    *router.urls,
+]

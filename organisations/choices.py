@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    MANAGER = "manager", _("Manager")
+    HR = "hr", _("HR")
+    PRODUCER = "producer", _("Producer")
+    EMPLOYEE = "employee", _("Employee")
+
+
+#: Roles that see the whole organisation.
+ORGANISATION_WIDE_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+
+
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INVITED = "invited", _("Invited")
+    DEACTIVATED = "deactivated", _("Deactivated")
+
+
+class WorkspaceStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ProducerStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")

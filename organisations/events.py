@@ -1,0 +1,28 @@
+"""Outbox topics of the organisations app (``<domain>.<entity>.<past verb>``)."""
+
+WORKSPACE_CREATED = "organisation.workspace.created"
+WORKSPACE_UPDATED = "organisation.workspace.updated"
+PRODUCER_CREATED = "organisation.producer.created"
+PRODUCER_UPDATED = "organisation.producer.updated"
+MEMBER_INVITED = "organisation.member.invited"
+
+
+def workspace_payload(workspace) -> dict:
+    return {
+        "id": workspace.pk,
+        "name": workspace.name,
+        "office_id": workspace.office_id,
+        "status": workspace.status,
+        "agent_membership_ids": sorted(workspace.agent_links.values_list("membership_id", flat=True)),
+    }
+
+
+def producer_payload(producer) -> dict:
+    return {
+        "id": producer.pk,
+        "display_name": producer.display_name,
+        "producer_code": producer.producer_code,
+        "status": producer.status,
+        "portal_access": producer.portal_access,
+        "workspace_id": producer.workspace_id,
+    }

@@ -1,0 +1,461 @@
+"""People and tenancy: who belongs to which organisation, and with what role.
+
+Every tenant-owned row in every app subclasses :class:`TenantModel`, whose
+default manager only hands out rows through ``for_organisation(org)`` and
+``visible_to(actor)`` (DESIGN §3, STYLE §3).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from oauth2_provider.models import AbstractApplication, ApplicationManager
+
+from .choices import MembershipStatus, ProducerStatus, Role, WorkspaceStatus
+from .plans import FEATURES, PlanCode, get_plan
+
+__all__ = [
+    "User",
+    "Organisation",
+    "TenantQuerySet",
+    "TenantModel",
+    "Office",
+    "Membership",
+    "Workspace",
+    "WorkspaceAgent",
+    "Producer",
+    "OAuthApplication",
+]
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known IANA timezone."), params={"value": value})
+
+
+currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, e.g. USD."))
+
+
+# =============================================================================
+# Users
+# =============================================================================
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str) -> "User":
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who can log in. Identified by email; may belong to several organisations."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("Can log into the Django admin."))
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+# =============================================================================
+# Organisation and the tenancy mechanism
+# =============================================================================
+
+
+def default_feature_toggles() -> dict:
+    return {}
+
+
+class Organisation(models.Model):
+    """A tenant. Its plan sets the seat, workspace and agent limits and the default features."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    plan = models.CharField(_("plan"), max_length=20, choices=PlanCode.choices, default=PlanCode.STARTER)
+    feature_toggles = models.JSONField(
+        _("feature toggles"),
+        default=default_feature_toggles,
+        blank=True,
+        help_text=_("Overrides of the plan's features, e.g. {\"webhooks\": false}."),
+    )
+    timezone = models.CharField(_("timezone"), max_length=64, default="UTC", validators=[validate_timezone])
+    currency = models.CharField(_("currency"), max_length=3, default="USD", validators=[currency_validator])
+    api_rate_limit_per_minute = models.PositiveIntegerField(
+        _("API rate limit per minute"),
+        default=1000,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if not isinstance(self.feature_toggles, dict):
+            raise ValidationError({"feature_toggles": _("Must be an object of feature name to true/false.")})
+        unknown = sorted(set(self.feature_toggles) - set(FEATURES))
+        if unknown:
+            raise ValidationError(
+                {"feature_toggles": _("Unknown features: %(names)s.") % {"names": ", ".join(unknown)}}
+            )
+        if any(not isinstance(v, bool) for v in self.feature_toggles.values()):
+            raise ValidationError({"feature_toggles": _("Every toggle must be true or false.")})
+
+    @property
+    def plan_details(self):
+        return get_plan(self.plan)
+
+    @property
+    def features(self) -> dict[str, bool]:
+        """Effective features: the plan's, then the organisation's toggles (never beyond the plan)."""
+        included = self.plan_details.features
+        return {
+            name: (name in included) and bool(self.feature_toggles.get(name, True))
+            for name in FEATURES
+        }
+
+    def has_feature(self, name: str) -> bool:
+        return self.features.get(name, False)
+
+
+class TenantQuerySet(models.QuerySet):
+    """Query vocabulary shared by every tenant-owned model."""
+
+    def for_organisation(self, organisation: Organisation | int) -> "TenantQuerySet":
+        organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+        return self.filter(organisation_id=organisation_id)
+
+    def visible_to(self, actor) -> "TenantQuerySet":
+        """Rows of the actor's organisation that the actor's role may see.
+
+        The default lets anyone in the organisation see every row; models with
+        row-level rules override :meth:`restrict_to`.
+        """
+        return self.for_organisation(actor.organisation).restrict_to(actor)
+
+    def restrict_to(self, actor) -> "TenantQuerySet":
+        return self
+
+
+class TenantModel(models.Model):
+    """Abstract base for every row that belongs to one organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=True, verbose_name=_("organisation")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def _check_same_organisation(self, **related) -> dict:
+        """Errors for related rows that belong to another organisation."""
+        errors = {}
+        for field, obj in related.items():
+            if obj is not None and obj.organisation_id != self.organisation_id:
+                errors[field] = _("Not found in this organisation.")
+        return errors
+
+
+# =============================================================================
+# Structure: offices, memberships, workspaces
+# =============================================================================
+
+
+class Office(TenantModel):
+    """A physical or regional office; its timezone sets day boundaries for its people."""
+
+    name = models.CharField(_("name"), max_length=200)
+    timezone = models.CharField(_("timezone"), max_length=64, default="UTC", validators=[validate_timezone])
+    address = models.TextField(_("address"), blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="organisations_office_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(TenantQuerySet):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(status=MembershipStatus.ACTIVE)
+
+    def restrict_to(self, actor) -> "MembershipQuerySet":
+        if actor.sees_whole_organisation or actor.role == Role.HR:
+            return self
+        if actor.role == Role.MANAGER and actor.membership.office_id:
+            return self.filter(office_id=actor.membership.office_id)
+        return self.filter(pk=actor.membership.pk if actor.membership else None)
+
+
+class Membership(TenantModel):
+    """A user's place in an organisation: their role and, for managers, their office."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EMPLOYEE, db_index=True)
+    office = models.ForeignKey(
+        Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE, db_index=True
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="organisations_membership_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = self._check_same_organisation(office=self.office)
+        if errors:
+            raise ValidationError(errors)
+
+
+class WorkspaceQuerySet(TenantQuerySet):
+    def active(self) -> "WorkspaceQuerySet":
+        return self.filter(status=WorkspaceStatus.ACTIVE)
+
+    def restrict_to(self, actor) -> "WorkspaceQuerySet":
+        if actor.sees_whole_organisation or actor.role == Role.HR:
+            return self
+        if actor.role == Role.MANAGER and actor.membership.office_id:
+            return self.filter(office_id=actor.membership.office_id)
+        # producers and employees: the workspaces they work in
+        return self.filter(
+            models.Q(agent_links__membership=actor.membership) | models.Q(producers__membership=actor.membership)
+        ).distinct()
+
+
+class Workspace(TenantModel):
+    """A team inside an office (an "agent pod"); its agents are members of the organisation."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="workspaces")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=WorkspaceStatus.choices, default=WorkspaceStatus.ACTIVE, db_index=True
+    )
+    agents = models.ManyToManyField(
+        Membership, through="WorkspaceAgent", related_name="workspaces", blank=True
+    )
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="organisations_workspace_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        errors = self._check_same_organisation(office=getattr(self, "office", None))
+        if errors:
+            raise ValidationError(errors)
+
+
+class WorkspaceAgent(TenantModel):
+    """An agent (a member) assigned to a workspace."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="agent_links")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="workspace_links")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "membership"], name="organisations_workspaceagent_unique_membership"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} in {self.workspace}"
+
+
+# =============================================================================
+# Producers
+# =============================================================================
+
+
+class ProducerQuerySet(TenantQuerySet):
+    def restrict_to(self, actor) -> "ProducerQuerySet":
+        if actor.sees_whole_organisation or actor.role == Role.HR:
+            return self
+        if actor.role == Role.MANAGER and actor.membership.office_id:
+            return self.filter(workspace__office_id=actor.membership.office_id)
+        if actor.impersonated_producer_id:
+            return self.filter(pk=actor.impersonated_producer_id)
+        return self.filter(membership=actor.membership) if actor.membership else self.none()
+
+
+class Producer(TenantModel):
+    """A commissionable person (an agent who sells policies). May exist without a login."""
+
+    display_name = models.CharField(_("display name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    producer_code = models.CharField(
+        _("producer code"), max_length=50, blank=True, help_text=_("The carrier-facing code; unique when set.")
+    )
+    default_split_percent = models.DecimalField(
+        _("default split %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    portal_access = models.BooleanField(_("portal access"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProducerStatus.choices, default=ProducerStatus.ACTIVE, db_index=True
+    )
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.SET_NULL, null=True, blank=True, related_name="producers",
+        help_text=_("Primary workspace."),
+    )
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="producers",
+        help_text=_("The login behind this producer, if any."),
+    )
+
+    objects = ProducerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "producer_code"],
+                condition=~models.Q(producer_code=""),
+                name="organisations_producer_unique_producer_code",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "membership"],
+                condition=models.Q(membership__isnull=False),
+                name="organisations_producer_unique_membership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def clean(self) -> None:
+        super().clean()
+        errors = self._check_same_organisation(workspace=self.workspace, membership=self.membership)
+        if errors:
+            raise ValidationError(errors)
+
+
+# =============================================================================
+# OAuth clients
+# =============================================================================
+
+
+class OAuthApplicationManager(ApplicationManager.from_queryset(TenantQuerySet)):
+    pass
+
+
+class OAuthApplication(AbstractApplication):
+    """An OAuth client that belongs to one organisation and may be granted a set of scopes.
+
+    Swapped in for django-oauth-toolkit's Application from the first migration.
+    The secret is hashed on save (DOT) and shown once.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="oauth_applications"
+    )
+    scopes = models.TextField(
+        _("granted scopes"), blank=True, help_text=_("Space-separated scopes this client may request.")
+    )
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = OAuthApplicationManager()
+
+    class Meta(AbstractApplication.Meta):
+        swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+        ordering = ["id"]
+
+    def is_usable(self, request) -> bool:
+        """DOT asks this when issuing and when accepting a token."""
+        return self.organisation.is_active
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())
+
+    def clean(self) -> None:
+        super().clean()
+        from trackyoursheets.api.scopes import SCOPES
+
+        unknown = sorted(self.scope_set - set(SCOPES))
+        if unknown:
+            raise ValidationError({"scopes": _("Unknown scopes: %(names)s.") % {"names": ", ".join(unknown)}})
+

@@ -1,0 +1,126 @@
+"""The list envelope of DESIGN §8, page-number pagination and the RFC 8288 Link header."""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from .errors import ValidationFailed
+
+
+def _positive_int(raw: str | None, name: str, default: int, maximum: int | None = None) -> int:
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ValidationFailed({name: ["Must be a whole number."]}) from None
+    if value < 1:
+        raise ValidationFailed({name: ["Must be 1 or more."]})
+    if maximum is not None and value > maximum:
+        raise ValidationFailed({name: [f"Must be {maximum} or less."]})
+    return value
+
+
+class EnvelopePagination(BasePagination):
+    """``?page=`` and ``?page_size=`` (1-100); out-of-range values are a 422 problem."""
+
+    page_query_param = "page"
+    page_size_query_param = "page_size"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = _positive_int(
+            request.query_params.get(self.page_size_query_param),
+            self.page_size_query_param,
+            settings.API_PAGE_SIZE_DEFAULT,
+            settings.API_PAGE_SIZE_MAX,
+        )
+        self.page_number = _positive_int(request.query_params.get(self.page_query_param), self.page_query_param, 1)
+        self.total = queryset.count()
+        self.total_pages = max(1, math.ceil(self.total / self.page_size))
+        if self.page_number > self.total_pages:
+            raise ValidationFailed(
+                {self.page_query_param: [f"Page {self.page_number} is past the last page ({self.total_pages})."]}
+            )
+        offset = (self.page_number - 1) * self.page_size
+        return list(queryset[offset : offset + self.page_size])
+
+    def _page_url(self, number: int | None) -> str | None:
+        if number is None:
+            return None
+        url = self.request.build_absolute_uri()
+        if number == 1:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, number)
+
+    def get_paginated_response(self, data) -> Response:
+        next_number = self.page_number + 1 if self.page_number < self.total_pages else None
+        previous_number = self.page_number - 1 if self.page_number > 1 else None
+        body = {
+            "results": data,
+            "pagination": {
+                "page": self.page_number,
+                "page_size": self.page_size,
+                "total": self.total,
+                "total_pages": self.total_pages,
+                "next": self._page_url(next_number),
+                "previous": self._page_url(previous_number),
+            },
+        }
+        links = [
+            f'<{self._page_url(number)}>; rel="{rel}"'
+            for rel, number in (
+                ("next", next_number),
+                ("prev", previous_number),
+                ("first", 1),
+                ("last", self.total_pages),
+            )
+            if number is not None
+        ]
+        return Response(body, headers={"Link": ", ".join(links)})
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        nullable_uri = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["results", "pagination"],
+            "properties": {
+                "results": schema,
+                "pagination": {
+                    "type": "object",
+                    "required": ["page", "page_size", "total", "total_pages", "next", "previous"],
+                    "properties": {
+                        "page": {"type": "integer", "example": 1},
+                        "page_size": {"type": "integer", "example": 25},
+                        "total": {"type": "integer", "example": 57},
+                        "total_pages": {"type": "integer", "example": 3},
+                        "next": nullable_uri,
+                        "previous": nullable_uri,
+                    },
+                },
+            },
+        }
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.page_query_param,
+                "in": "query",
+                "required": False,
+                "description": "Page number, from 1.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "in": "query",
+                "required": False,
+                "description": f"Rows per page (default {settings.API_PAGE_SIZE_DEFAULT}, "
+                f"at most {settings.API_PAGE_SIZE_MAX}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": settings.API_PAGE_SIZE_MAX},
+            },
+        ]

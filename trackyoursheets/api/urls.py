@@ -1,0 +1,13 @@
+"""Everything under ``/v1/``."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from .views import HealthView, InfoView
+
+urlpatterns = [
+    path("info", InfoView.as_view(), name="api-info"),
+    path("health", HealthView.as_view(), name="api-health"),
+    path("schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("", include("organisations.api.urls")),
+]

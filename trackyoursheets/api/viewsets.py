@@ -1,0 +1,123 @@
+"""The base viewset every REST endpoint builds on (STYLE §3.3, §4.2).
+
+Scoping happens here, once: ``get_queryset()`` calls the view's selector with the
+request's actor, so every list, detail and mutation sees only the caller's
+organisation (another tenant's row is a 404, never a 403). Subclasses declare:
+
+- ``list_selector``   ``(*, actor) -> QuerySet`` (scoped, optimised);
+- ``scope_area``      e.g. ``"workspaces"`` (read for GET, write otherwise);
+- ``serializer_class`` / ``input_serializer_class``;
+- ``filterset_class``;
+- ``perform_create/perform_update/perform_destroy`` calling services.
+"""
+
+from __future__ import annotations
+
+from rest_framework import exceptions, status, viewsets
+from rest_framework.response import Response
+
+MINIMAL = "return=minimal"
+
+
+def prefers_minimal(request) -> bool:
+    prefer = request.headers.get("Prefer", "")
+    return any(part.strip().lower() == MINIMAL for part in prefer.split(","))
+
+
+class TenantViewSet(viewsets.GenericViewSet):
+    list_selector = None
+    input_serializer_class = None
+    update_serializer_class = None
+    scope_area: str | None = None
+    lookup_value_regex = r"[0-9]+"
+
+    def initial(self, request, *args, **kwargs):
+        # an unsupported method is a 405 before anything else, whoever asks
+        if request.method.lower() not in self.http_method_names or not hasattr(self, request.method.lower()):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+    @property
+    def actor(self):
+        return self.request.auth
+
+    def get_queryset(self):
+        selector = type(self).list_selector
+        return selector(actor=self.actor)
+
+    def get_serializer_class(self):
+        if self.action == "create" and self.input_serializer_class is not None:
+            return self.input_serializer_class
+        if self.action in ("update", "partial_update") and (self.update_serializer_class or self.input_serializer_class):
+            return self.update_serializer_class or self.input_serializer_class
+        return super().get_serializer_class()
+
+    def output(self, instance, *, status_code: int = status.HTTP_200_OK, headers: dict | None = None) -> Response:
+        """Render one object with the output serializer, honouring ``Prefer: return=minimal``."""
+        headers = dict(headers or {})
+        if prefers_minimal(self.request):
+            headers["Preference-Applied"] = MINIMAL
+            return Response({"id": instance.pk}, status=status_code, headers=headers)
+        data = self.serializer_class(instance, context=self.get_serializer_context()).data
+        return Response(data, status=status_code, headers=headers)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(self, "_minimal_applied", False):
+            response["Preference-Applied"] = MINIMAL
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ListModelMixin:
+    """List with the envelope; ``Prefer: return=minimal`` returns ``[{"id": ...}]`` only."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        if prefers_minimal(request):
+            self._minimal_applied = True
+            page = self.paginate_queryset(queryset.values("id"))
+            return self.get_paginated_response([{"id": row["id"]} for row in page])
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+
+class RetrieveModelMixin:
+    def retrieve(self, request, *args, **kwargs):
+        return self.output(self.get_object())
+
+
+class CreateModelMixin:
+    """Validate with the input serializer, create through ``perform_create`` (a service)."""
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_create(serializer)
+        location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{instance.pk}")
+        return self.output(instance, status_code=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class UpdateModelMixin:
+    def partial_update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_update(instance, serializer)
+        return self.output(instance)
+
+
+class DestroyModelMixin:
+    def destroy(self, request, *args, **kwargs):
+        self.perform_destroy(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+__all__ = [
+    "TenantViewSet",
+    "ListModelMixin",
+    "RetrieveModelMixin",
+    "CreateModelMixin",
+    "UpdateModelMixin",
+    "DestroyModelMixin",
+    "prefers_minimal",
+]
