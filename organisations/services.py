@@ -328,3 +328,29 @@ def api_client_create(
     application.full_clean(exclude=["client_secret"])
     application.save()
     return ApiClientCreated(application=application, client_secret=secret)
+
+
+def access_token_issue(*, application: OAuthApplication, scopes: list[str] | None = None, ttl_seconds: int = 3600):
+    """An access token for ``application`` without a client-credentials round trip.
+
+    Used by ``seed_demo`` to print a ready bearer token. Scopes never exceed the
+    client's grant. Returns ``(raw_token, AccessToken)``; only a checksum is stored.
+    """
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import get_access_token_model
+
+    granted = application.scope_set
+    wanted = set(scopes) if scopes is not None else set(granted)
+    if not wanted <= granted:
+        raise NotPermitted(_("The client was not granted: %(s)s.") % {"s": " ".join(sorted(wanted - granted))})
+    raw = secrets.token_urlsafe(30)
+    token = get_access_token_model().objects.create(
+        token=raw,
+        application=application,
+        expires=timezone.now() + timedelta(seconds=ttl_seconds),
+        scope=" ".join(sorted(wanted)),
+    )
+    return raw, token
