@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "trackyoursheets.api.middleware.ProblemDetailsMiddleware",
+    "trackyoursheets.api.throttling.RateLimitHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "trackyoursheets.urls"
@@ -214,6 +215,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["trackyoursheets.api.authentication.ApiAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["trackyoursheets.api.permissions.HasRequiredScope"],
     "DEFAULT_PAGINATION_CLASS": "trackyoursheets.api.pagination.EnvelopePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["trackyoursheets.api.throttling.OrganisationRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["trackyoursheets.api.filters.ProblemFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
