@@ -113,7 +113,10 @@ def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
     flat: dict[str, list[str]] = {}
     if isinstance(errors, dict):
         for key, value in errors.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, int):  # an item of a list field
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             flat.update(_flatten(value, name))
     elif isinstance(errors, list):
         if all(not isinstance(item, (dict, list)) for item in errors):

@@ -1,0 +1,58 @@
+"""The query-count guard (non-negotiable 6): a list endpoint issues the same number
+of SQL queries for 1 row as for 100. Every new list endpoint joins ``LISTS``."""
+
+from __future__ import annotations
+
+import pytest
+
+from organisations.choices import Role
+from tests.organisations.factories import (
+    MembershipFactory,
+    OfficeFactory,
+    ProducerFactory,
+    WorkspaceAgentFactory,
+    WorkspaceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def make_workspace(org, n):
+    workspace = WorkspaceFactory(office=OfficeFactory(organisation=org), name=f"WS {n:03d}")
+    WorkspaceAgentFactory(workspace=workspace, membership__role=Role.PRODUCER)
+    WorkspaceAgentFactory(workspace=workspace, membership__role=Role.MANAGER)
+    return workspace
+
+
+def make_producer(org, n):
+    return ProducerFactory(
+        workspace__office__organisation=org,
+        membership=MembershipFactory(organisation=org, role=Role.PRODUCER),
+        display_name=f"Producer {n:03d}",
+    )
+
+
+#: (list URL, factory(org, n) making one fully-related row)
+LISTS = [
+    ("/v1/offices", lambda org, n: OfficeFactory(organisation=org, name=f"Office {n:03d}")),
+    ("/v1/workspaces", make_workspace),
+    ("/v1/producers", make_producer),
+]
+
+
+@pytest.mark.parametrize(("url", "make"), LISTS, ids=[u for u, _ in LISTS])
+def test_list_query_count_does_not_grow_with_page_size(url, make, api, organisation, count_queries):
+    make(organisation, 0)
+
+    def fetch():
+        response = api.get(f"{url}?page_size=100")
+        assert response.status_code == 200
+        return response
+
+    one = count_queries(fetch)
+    for n in range(1, 100):
+        make(organisation, n)
+    hundred = count_queries(fetch)
+
+    assert len(fetch().json()["results"]) == 100
+    assert hundred == one

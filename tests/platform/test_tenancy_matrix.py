@@ -1,0 +1,168 @@
+"""The cross-tenant matrix (DESIGN §3): another organisation's object is a 404 on every
+REST detail and mutation endpoint and is never listed.
+
+Every new endpoint joins this matrix: add a :class:`Resource` to ``RESOURCES``
+(and, for GraphQL, a type to ``GRAPHQL_NODES`` in tests/platform/test_graphql_tenancy.py).
+A test at the bottom fails when a /v1/ route exists that the matrix does not cover.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from django.urls import get_resolver
+
+from tests.organisations.factories import MembershipFactory, OfficeFactory, ProducerFactory, WorkspaceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    list_url: str
+    make: Callable  # make(organisation) -> model instance
+    #: (method, path after the detail URL, JSON body) for every write on one object
+    mutations: tuple = ()
+    detail: bool = True
+    #: further routes (as ``path/{id}/...``) whose tenancy this resource's tests prove
+    covers: tuple[str, ...] = field(default_factory=tuple)
+
+
+RESOURCES: list[Resource] = [
+    Resource(
+        name="offices",
+        list_url="/v1/offices",
+        make=lambda org: OfficeFactory(organisation=org),
+        mutations=(("patch", "", {"name": "Taken over"}),),
+    ),
+    Resource(
+        name="workspaces",
+        list_url="/v1/workspaces",
+        make=lambda org: WorkspaceFactory(office__organisation=org),
+        mutations=(
+            ("patch", "", {"name": "Taken over"}),
+            ("delete", "", None),
+            ("post", "/agents", {"membership_ids": []}),
+        ),
+    ),
+    Resource(
+        name="producers",
+        list_url="/v1/producers",
+        make=lambda org: ProducerFactory(workspace__office__organisation=org),
+        mutations=(("patch", "", {"display_name": "Taken over"}),),
+    ),
+]
+
+#: /v1/ routes that have no per-object data to leak (checked separately)
+NON_OBJECT_ROUTES = {"info", "health", "schema", "organisations/current"}
+
+IDS = [r.name for r in RESOURCES]
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=IDS)
+def test_other_tenants_rows_are_never_listed(resource, api, organisation, other_organisation):
+    ours = resource.make(organisation)
+    theirs = resource.make(other_organisation)
+
+    full = api.get(f"{resource.list_url}?page_size=100")
+    minimal = api.get(f"{resource.list_url}?page_size=100", HTTP_PREFER="return=minimal")
+
+    assert full.status_code == 200
+    assert [row["id"] for row in full.json()["results"]] == [ours.pk]
+    assert [row["id"] for row in minimal.json()["results"]] == [ours.pk]
+    assert theirs.pk != ours.pk
+
+
+@pytest.mark.parametrize("resource", [r for r in RESOURCES if r.detail], ids=[r.name for r in RESOURCES if r.detail])
+def test_other_tenants_object_is_404(resource, api, other_organisation):
+    theirs = resource.make(other_organisation)
+
+    response = api.get(f"{resource.list_url}/{theirs.pk}")
+
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Not found."
+
+
+MUTATIONS = [(r, m) for r in RESOURCES for m in r.mutations]
+
+
+@pytest.mark.parametrize(
+    ("resource", "mutation"), MUTATIONS, ids=[f"{r.name}-{m[0]}{m[1] or ''}" for r, m in MUTATIONS]
+)
+def test_other_tenants_object_cannot_be_changed(resource, mutation, api, other_organisation):
+    theirs = resource.make(other_organisation)
+    before = type(theirs).objects.filter(pk=theirs.pk).values().get()
+    method, suffix, body = mutation
+
+    response = getattr(api, method)(f"{resource.list_url}/{theirs.pk}{suffix}", body, format="json")
+
+    assert response.status_code == 404
+    assert type(theirs).objects.filter(pk=theirs.pk).values().get() == before
+
+
+def test_related_ids_of_another_tenant_are_refused_as_missing(api, other_organisation, organisation):
+    their_office = OfficeFactory(organisation=other_organisation)
+    their_workspace = WorkspaceFactory(office=their_office)
+    their_member = MembershipFactory(organisation=other_organisation)
+    our_workspace = WorkspaceFactory(office__organisation=organisation)
+
+    responses = [
+        api.post("/v1/workspaces", {"name": "x", "office_id": their_office.pk}, format="json"),
+        api.post("/v1/producers", {"display_name": "x", "workspace_id": their_workspace.pk}, format="json"),
+        api.post("/v1/producers", {"display_name": "x", "membership_id": their_member.pk}, format="json"),
+        api.post(f"/v1/workspaces/{our_workspace.pk}/agents", {"membership_ids": [their_member.pk]}, format="json"),
+    ]
+
+    assert [r.status_code for r in responses] == [422, 422, 422, 422]
+    assert all("object does not exist" in str(r.json()["errors"]) for r in responses)
+
+
+def test_organisation_current_is_the_callers(api, organisation, other_organisation):
+    assert api.get("/v1/organisations/current").json()["id"] == organisation.pk
+
+
+def test_organisation_header_naming_another_tenant_is_refused(api, other_organisation):
+    response = api.get("/v1/workspaces", HTTP_X_TRACKYOURSHEETS_ORGANISATION=other_organisation.slug)
+
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def _v1_routes() -> set[str]:
+    """Every route under /v1/, with ids written as ``{id}``: ``workspaces/{id}/agents``."""
+    import re
+
+    routes = set()
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            text = prefix + str(p.pattern)
+            if hasattr(p, "url_patterns"):
+                walk(p.url_patterns, text)
+            elif text.startswith("v1/"):
+                text = re.sub(r"\(\?P<\w+>[^)]*\)|<[^>]+>", "{id}", text.removeprefix("v1/"))
+                routes.add(text.replace("^", "").replace("$", ""))
+
+    walk(get_resolver().url_patterns)
+    return routes
+
+
+def _covered_routes() -> set[str]:
+    covered = set()
+    for resource in RESOURCES:
+        base = resource.list_url.removeprefix("/v1/")
+        covered.add(base)
+        if resource.detail:
+            covered.add(f"{base}/{{id}}")
+        covered |= {f"{base}/{{id}}{suffix}" for _, suffix, _ in resource.mutations}
+        covered |= set(resource.covers)
+    return covered
+
+
+def test_every_v1_route_is_in_the_matrix():
+    uncovered = _v1_routes() - _covered_routes() - NON_OBJECT_ROUTES
+
+    assert sorted(uncovered) == []
