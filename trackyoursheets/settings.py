@@ -266,17 +266,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "oauth2": {
-                "type": "oauth2",
-                "description": "OAuth 2.1 client credentials; tokens live 60 minutes.",
-                "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}},
-            }
-        }
+    "ENUM_NAME_OVERRIDES": {
+        "WorkspaceStatusEnum": "organisations.choices.WorkspaceStatus",
+        "ProducerStatusEnum": "organisations.choices.ProducerStatus",
+        "MembershipStatusEnum": "organisations.choices.MembershipStatus",
+        "RoleEnum": "organisations.choices.Role",
     },
-    "SECURITY": [{"oauth2": []}],
     "AUTHENTICATION_WHITELIST": ["trackyoursheets.api.authentication.ApiAuthentication"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
@@ -63,6 +64,20 @@ class ProblemAutoSchema(AutoSchema):
         if scope:
             description = f"{description}\n\nRequired scope: `{scope}`.".strip()
         return description
+
+
+class ApiAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Bearer tokens from ``POST /oauth/token`` (the oauth2 scheme declared in settings)."""
+
+    target_class = "trackyoursheets.api.authentication.ApiAuthentication"
+    name = "oauth2"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "oauth2",
+            "description": "OAuth 2.1 client credentials; tokens live 60 minutes. Send `Authorization: Bearer <token>`.",
+            "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}},
+        }
 
 
 class _FakeRequest:
