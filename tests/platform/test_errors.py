@@ -178,3 +178,14 @@ def test_workspace_of_another_tenant_is_the_same_404_as_a_missing_one(api, other
 
     assert foreign.status_code == missing.status_code == 404
     assert foreign.json()["detail"] == missing.json()["detail"]
+
+
+def test_api_access_switched_off_for_the_organisation_is_403(organisation, make_api_client):
+    organisation.feature_toggles = {"api": False}
+    organisation.save()
+    api = make_api_client(organisation)
+
+    response = api.get("/v1/workspaces")
+
+    body = assert_problem(response, 403, "forbidden")
+    assert body["detail"] == "Your organisation's plan or settings do not include API access."
