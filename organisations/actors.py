@@ -45,6 +45,15 @@ class Actor:
         return scope in self.scopes
 
     @property
+    def credential_key(self) -> str:
+        """Identifies the credential (not the short-lived token) for idempotency keys and rate limits."""
+        if self.kind == "oauth" and self.application is not None:
+            return f"oauth:{self.application.pk}:org:{self.organisation.pk}"
+        if self.user is not None:
+            return f"user:{self.user.pk}:org:{self.organisation.pk}"
+        return f"{self.kind}:org:{self.organisation.pk}"
+
+    @property
     def label(self) -> str:
         if self.user is not None:
             return str(self.user)

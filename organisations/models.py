@@ -32,6 +32,7 @@ __all__ = [
     "WorkspaceAgent",
     "Producer",
     "OAuthApplication",
+    "IdempotencyRecord",
 ]
 
 
@@ -459,3 +460,44 @@ class OAuthApplication(AbstractApplication):
         if unknown:
             raise ValidationError({"scopes": _("Unknown scopes: %(names)s.") % {"names": ", ".join(unknown)}})
 
+
+
+# =============================================================================
+# API platform records
+# =============================================================================
+
+
+class IdempotencyRecord(models.Model):
+    """One ``Idempotency-Key`` of one credential: claimed before the request runs, then
+    holding the response to replay for 24 hours (issue 3). The unique constraint is the lock:
+    of twenty concurrent requests with one key exactly one inserts the row and runs."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    credential = models.CharField(_("credential"), max_length=100)
+    key = models.CharField(_("idempotency key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.IN_PROGRESS)
+    locked_until = models.DateTimeField(_("in-flight lock expires"))
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.BinaryField(null=True, blank=True)
+    response_headers = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=128, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential", "key"], name="organisations_idempotencyrecord_unique_credential_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credential} {self.key}"

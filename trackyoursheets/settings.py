@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "trackyoursheets.api.middleware.ProblemDetailsMiddleware",
     "trackyoursheets.api.throttling.RateLimitHeadersMiddleware",
+    "trackyoursheets.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "trackyoursheets.urls"

@@ -12,5 +12,7 @@ class CrashView(APIView):
     def get(self, request):
         raise RuntimeError("secret internal detail: db password is hunter2")
 
+    post = get
+
 
 urlpatterns = [path("v1/crash", CrashView.as_view()), *real_urlpatterns]
