@@ -115,6 +115,12 @@ def default_feature_toggles() -> dict:
     return {}
 
 
+def default_rate_limit() -> int:
+    from django.conf import settings
+
+    return settings.API_DEFAULT_RATE_LIMIT_PER_MINUTE
+
+
 class Organisation(models.Model):
     """A tenant. Its plan sets the seat, workspace and agent limits and the default features."""
 
@@ -131,7 +137,7 @@ class Organisation(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="USD", validators=[currency_validator])
     api_rate_limit_per_minute = models.PositiveIntegerField(
         _("API rate limit per minute"),
-        default=1000,
+        default=default_rate_limit,
         validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
     )
     is_active = models.BooleanField(_("active"), default=True)

@@ -68,6 +68,22 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts with empty rate-limit windows (ids repeat between test databases)."""
+    from trackyoursheets.api.throttling import reset_local_counters
+
+    reset_local_counters()
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        keys = list(client.scan_iter("tys:rl:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
 # =============================================================================
 # Organisations and people
 # =============================================================================

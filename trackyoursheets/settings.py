@@ -235,6 +235,8 @@ REST_FRAMEWORK = {
 API_PAGE_SIZE_DEFAULT = 25
 API_PAGE_SIZE_MAX = 100
 API_DEFAULT_RATE_LIMIT_PER_MINUTE = env.int("API_DEFAULT_RATE_LIMIT_PER_MINUTE", default=1000)
+# per credential (OAuth client, personal token, session user); a client may set its own
+API_CREDENTIAL_RATE_LIMIT_PER_MINUTE = env.int("API_CREDENTIAL_RATE_LIMIT_PER_MINUTE", default=600)
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "organisations.OAuthApplication"
 OAUTH2_PROVIDER = {
