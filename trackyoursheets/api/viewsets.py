@@ -13,10 +13,30 @@ organisation (another tenant's row is a 404, never a 403). Subclasses declare:
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from rest_framework import exceptions, status, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 MINIMAL = "return=minimal"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = "The resource has changed since you read it (If-Match does not match its ETag)."
+
+
+def representation_etag(data) -> str:
+    """A strong ETag over the JSON representation (so agent changes count, not only updated_at)."""
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
+    return f'"{digest[:32]}"'
+
+
+def _etag_list(header: str) -> list[str]:
+    return [part.strip().removeprefix("W/") for part in header.split(",") if part.strip()]
 
 
 def prefers_minimal(request) -> bool:
@@ -54,13 +74,27 @@ class TenantViewSet(viewsets.GenericViewSet):
             return self.update_serializer_class or self.input_serializer_class
         return super().get_serializer_class()
 
+    def represent(self, instance) -> dict:
+        return self.serializer_class(instance, context=self.get_serializer_context()).data
+
+    def get_object(self):
+        """The object, scoped; for writes, ``If-Match`` must match its current ETag (else 412)."""
+        instance = super().get_object()
+        if_match = self.request.headers.get("If-Match")
+        if if_match and self.request.method not in SAFE_METHODS:
+            tags = _etag_list(if_match)
+            if "*" not in tags and representation_etag(self.represent(instance)) not in tags:
+                raise PreconditionFailed()
+        return instance
+
     def output(self, instance, *, status_code: int = status.HTTP_200_OK, headers: dict | None = None) -> Response:
-        """Render one object with the output serializer, honouring ``Prefer: return=minimal``."""
+        """Render one object with the output serializer and its ETag, honouring ``Prefer: return=minimal``."""
         headers = dict(headers or {})
+        data = self.represent(instance)
+        headers["ETag"] = representation_etag(data)
         if prefers_minimal(self.request):
             headers["Preference-Applied"] = MINIMAL
             return Response({"id": instance.pk}, status=status_code, headers=headers)
-        data = self.serializer_class(instance, context=self.get_serializer_context()).data
         return Response(data, status=status_code, headers=headers)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -85,7 +119,11 @@ class ListModelMixin:
 
 class RetrieveModelMixin:
     def retrieve(self, request, *args, **kwargs):
-        return self.output(self.get_object())
+        response = self.output(self.get_object())
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match and response["ETag"] in _etag_list(if_none_match):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": response["ETag"]})
+        return response
 
 
 class CreateModelMixin:
