@@ -18,9 +18,12 @@ class Actor:
     user: object | None = None  # User
     membership: object | None = None  # Membership
     scopes: frozenset[str] = field(default_factory=frozenset)
-    #: "oauth" (client credentials), "session" (browser), "system" (commands, tasks)
+    #: "oauth" (client credentials), "token" (personal API token), "impersonation",
+    #: "session" (browser), "system" (commands, tasks)
     kind: str = "system"
-    application: object | None = None  # OAuthApplication
+    application: object | None = None  # OAuthApplication (also the parent of an impersonation)
+    api_token: object | None = None  # ApiToken
+    impersonation: object | None = None  # ImpersonationToken
     impersonated_producer_id: int | None = None
 
     @property
@@ -47,6 +50,10 @@ class Actor:
     @property
     def credential_key(self) -> str:
         """Identifies the credential (not the short-lived token) for idempotency keys and rate limits."""
+        if self.kind == "impersonation" and self.impersonation is not None:
+            return f"imp:{self.impersonation.pk}"
+        if self.kind == "token" and self.api_token is not None:
+            return f"pat:{self.api_token.pk}"
         if self.kind == "oauth" and self.application is not None:
             return f"oauth:{self.application.pk}:org:{self.organisation.pk}"
         if self.user is not None:
@@ -55,6 +62,11 @@ class Actor:
 
     @property
     def label(self) -> str:
+        """Who did it, for audit rows and events; an impersonation names both identities."""
+        if self.impersonation is not None:
+            return f"oauth:{self.application.client_id} as producer:{self.impersonated_producer_id}"
+        if self.api_token is not None:
+            return f"{self.user} (token {self.api_token.prefix})"
         if self.user is not None:
             return str(self.user)
         if self.application is not None:

@@ -127,9 +127,8 @@ def reset_local_counters() -> None:
 def _policies(actor) -> list[tuple[str, str, int]]:
     """(name, counter key, limit) for each policy that applies to this actor."""
     organisation = actor.organisation
-    credential_limit = getattr(actor.application, "rate_limit_per_minute", None) or (
-        settings.API_CREDENTIAL_RATE_LIMIT_PER_MINUTE
-    )
+    own = actor.api_token if actor.api_token is not None else actor.application
+    credential_limit = getattr(own, "rate_limit_per_minute", None) or settings.API_CREDENTIAL_RATE_LIMIT_PER_MINUTE
     return [
         ("organisation", f"tys:rl:org:{organisation.pk}", organisation.api_rate_limit_per_minute),
         ("credential", f"tys:rl:cred:{actor.credential_key}", credential_limit),
