@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "trackyoursheets.api.middleware.ProblemDetailsMiddleware",
     "trackyoursheets.api.throttling.RateLimitHeadersMiddleware",
     "trackyoursheets.api.idempotency.IdempotencyMiddleware",
+    "trackyoursheets.api.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "trackyoursheets.urls"
@@ -300,9 +301,14 @@ LOGGING = {
     "filters": {"request_id": {"()": "trackyoursheets.api.middleware.RequestIdLogFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [request_id=%(request_id)s] %(message)s"},
+        "json": {"()": "trackyoursheets.logs.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="plain"),
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

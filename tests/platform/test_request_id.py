@@ -42,3 +42,35 @@ def test_the_request_id_is_stored_on_the_event_it_caused(api, office):
 
     assert response.status_code == 201
     assert OutboxEvent.objects.get().request_id == "create-north-000001"
+
+
+def test_json_log_lines_carry_the_request_id(api, office):
+    import json
+    import logging
+
+    from trackyoursheets.api.middleware import RequestIdLogFilter
+    from trackyoursheets.logs import JsonFormatter
+
+    lines = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append(self.format(record))
+
+    handler = Collect()
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdLogFilter())
+    logger = logging.getLogger("trackyoursheets.audit")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        api.post(
+            "/v1/workspaces", {"name": "Logged", "office_id": office.pk}, format="json",
+            HTTP_X_TRACKYOURSHEETS_REQUEST_ID="logged-request-01",
+        )
+    finally:
+        logger.removeHandler(handler)
+
+    entries = [json.loads(line) for line in lines]
+    assert [e["request_id"] for e in entries] == ["logged-request-01"]
+    assert entries[0]["message"].startswith("audit POST /v1/workspaces by oauth:")

@@ -78,20 +78,37 @@ class TenantViewSet(viewsets.GenericViewSet):
         return self.serializer_class(instance, context=self.get_serializer_context()).data
 
     def get_object(self):
-        """The object, scoped; for writes, ``If-Match`` must match its current ETag (else 412)."""
+        """The object, scoped; for writes, ``If-Match`` must match its current ETag (else 412),
+        and its representation before the change is noted for the audit trail."""
         instance = super().get_object()
-        if_match = self.request.headers.get("If-Match")
-        if if_match and self.request.method not in SAFE_METHODS:
-            tags = _etag_list(if_match)
-            if "*" not in tags and representation_etag(self.represent(instance)) not in tags:
-                raise PreconditionFailed()
+        if self.request.method not in SAFE_METHODS:
+            before = self.represent(instance)
+            self._note_audit(instance, before=before)
+            if_match = self.request.headers.get("If-Match")
+            if if_match:
+                tags = _etag_list(if_match)
+                if "*" not in tags and representation_etag(before) not in tags:
+                    raise PreconditionFailed()
         return instance
+
+    def _note_audit(self, instance, **values) -> None:
+        """What the audit middleware records about this request's object."""
+        audit = getattr(self.request._request, "audit", None) or {}
+        audit.update(
+            action=f"{instance._meta.model_name}.{self.action}",
+            object_type=instance._meta.label,
+            object_id=instance.pk,
+            **values,
+        )
+        self.request._request.audit = audit
 
     def output(self, instance, *, status_code: int = status.HTTP_200_OK, headers: dict | None = None) -> Response:
         """Render one object with the output serializer and its ETag, honouring ``Prefer: return=minimal``."""
         headers = dict(headers or {})
         data = self.represent(instance)
         headers["ETag"] = representation_etag(data)
+        if self.request.method not in SAFE_METHODS:
+            self._note_audit(instance, after=data)
         if prefers_minimal(self.request):
             headers["Preference-Applied"] = MINIMAL
             return Response({"id": instance.pk}, status=status_code, headers=headers)
@@ -148,7 +165,10 @@ class UpdateModelMixin:
 
 class DestroyModelMixin:
     def destroy(self, request, *args, **kwargs):
-        self.perform_destroy(self.get_object())
+        instance = self.get_object()
+        self.perform_destroy(instance)
+        remaining = type(instance).objects.filter(pk=instance.pk).first()  # archived rather than deleted?
+        self._note_audit(instance, after=self.represent(remaining) if remaining else None)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
