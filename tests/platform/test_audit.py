@@ -81,3 +81,17 @@ def test_graphql_queries_are_not_audited(api, gql):
     gql(api, "{ __typename }")
 
     assert AuditEvent.objects.count() == 0
+
+
+def test_graphql_mutations_are_audited(api, gql, office):
+    response = gql(
+        api,
+        "mutation($input: WorkspaceInput!) { createWorkspace(input: $input) { databaseId } }",
+        {"input": {"name": "Via GraphQL", "officeId": office.pk}},
+    )
+
+    event = AuditEvent.objects.get()
+    assert (event.action, event.object_type) == ("WorkspaceCreate", "organisations.Workspace")
+    assert event.object_id == str(response.json()["data"]["createWorkspace"]["databaseId"])
+    assert (event.source, event.method, event.path, event.status_code) == ("graphql", "POST", "/graphql", 200)
+    assert event.actor_label == f"oauth:{api.application.client_id}"
