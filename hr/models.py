@@ -1,5 +1,6 @@
 """HR: the people on the roster. Later issues extend :class:`Employee` into the directory."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +51,9 @@ class Employee(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def clean(self) -> None:
+        super().clean()
+        errors = self._check_same_organisation(office=self.office, membership=self.membership)
+        if errors:
+            raise ValidationError(errors)

@@ -353,6 +353,14 @@ class WorkspaceAgent(TenantModel):
     def __str__(self) -> str:
         return f"{self.membership} in {self.workspace}"
 
+    def clean(self) -> None:
+        super().clean()
+        errors = self._check_same_organisation(
+            workspace=getattr(self, "workspace", None), membership=getattr(self, "membership", None)
+        )
+        if errors:
+            raise ValidationError(errors)
+
 
 # =============================================================================
 # Producers
@@ -461,6 +469,8 @@ class OAuthApplication(AbstractApplication):
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
         ordering = ["id"]
+        verbose_name = _("OAuth application")
+        verbose_name_plural = _("OAuth applications")
 
     def is_usable(self, request) -> bool:
         """DOT asks this when issuing and when accepting a token."""
@@ -538,6 +548,8 @@ class OAuthClientSecret(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        verbose_name = _("OAuth client secret (in grace period)")
+        verbose_name_plural = _("OAuth client secrets (in grace period)")
 
     def __str__(self) -> str:
         return f"previous secret of {self.application.client_id}"
@@ -556,6 +568,8 @@ class OAuthApplicationGrant(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("OAuth organisation grant")
+        verbose_name_plural = _("OAuth organisation grants")
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "organisation"], name="organisations_oauthapplicationgrant_unique_organisation"
@@ -564,6 +578,12 @@ class OAuthApplicationGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} -> {self.organisation}"
+
+    def clean(self) -> None:
+        super().clean()
+        application = getattr(self, "application", None)
+        if application is not None and application.organisation_id == self.organisation_id:
+            raise ValidationError({"organisation": _("A client always acts in its own organisation.")})
 
 
 class ApiTokenQuerySet(TenantQuerySet):
