@@ -769,3 +769,11 @@ def test_graphql_fields_match_the_rest_serializer(type_name):
 
     assert rest - graphql == rest_only
     assert graphql - rest == graphql_only
+
+
+def test_unknown_fields_are_refused_by_standard_validation(api, gql):
+    response = gql(api, "{ nope }")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "Cannot query field 'nope'" in response.json()["detail"]

@@ -48,6 +48,7 @@ from graphene_django.converter import convert_django_field, get_django_field_des
 from graphene_django.fields import DjangoConnectionField
 from graphene_django.views import GraphQLView as BaseGraphQLView
 from graphql import GraphQLError
+from graphql.validation import specified_rules
 from graphql_relay import from_global_id
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.request import Request
@@ -606,7 +607,8 @@ class GraphQLView(BaseGraphQLView):
             return throttled
         request.actor = actor
         # read per request, so the setting (and a test's override of it) always applies
-        self.validation_rules = (depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH),)
+        # validate() replaces graphql-core's standard rules with these, so keep them
+        self.validation_rules = (*specified_rules, depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH))
         return super().dispatch(request, *args, **kwargs)
 
     def throttle(self, request, actor):
