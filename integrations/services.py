@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-import json
 
 from trackyoursheets.api.request_id import current_request_id
 

@@ -69,8 +69,9 @@ def audit_record(
 
 def audit_event_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[AuditEvent]:
     """The organisation's audit trail, newest first (owners and admins only; checked by the caller)."""
-    from .api.filters import AuditEventFilterSet
     from trackyoursheets.api.filters import apply_filterset
+
+    from .api.filters import AuditEventFilterSet
 
     qs = (
         AuditEvent.objects.for_organisation(actor.organisation)

@@ -57,7 +57,7 @@ currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 421
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra) -> "User":
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -65,17 +65,17 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
         extra["is_staff"] = True
         extra["is_superuser"] = True
         return self._create_user(email, password, **extra)
 
-    def get_by_natural_key(self, username: str) -> "User":
+    def get_by_natural_key(self, username: str) -> User:
         return self.get(email__iexact=username)
 
 
@@ -187,11 +187,11 @@ class Organisation(models.Model):
 class TenantQuerySet(models.QuerySet):
     """Query vocabulary shared by every tenant-owned model."""
 
-    def for_organisation(self, organisation: Organisation | int) -> "TenantQuerySet":
+    def for_organisation(self, organisation: Organisation | int) -> TenantQuerySet:
         organisation_id = organisation if isinstance(organisation, int) else organisation.pk
         return self.filter(organisation_id=organisation_id)
 
-    def visible_to(self, actor) -> "TenantQuerySet":
+    def visible_to(self, actor) -> TenantQuerySet:
         """Rows of the actor's organisation that the actor's role may see.
 
         The default lets anyone in the organisation see every row; models with
@@ -199,7 +199,7 @@ class TenantQuerySet(models.QuerySet):
         """
         return self.for_organisation(actor.organisation).restrict_to(actor)
 
-    def restrict_to(self, actor) -> "TenantQuerySet":
+    def restrict_to(self, actor) -> TenantQuerySet:
         return self
 
 
@@ -249,10 +249,10 @@ class Office(TenantModel):
 
 
 class MembershipQuerySet(TenantQuerySet):
-    def active(self) -> "MembershipQuerySet":
+    def active(self) -> MembershipQuerySet:
         return self.filter(status=MembershipStatus.ACTIVE)
 
-    def restrict_to(self, actor) -> "MembershipQuerySet":
+    def restrict_to(self, actor) -> MembershipQuerySet:
         if actor.sees_whole_organisation or actor.role == Role.HR:
             return self
         if actor.role == Role.MANAGER and actor.membership.office_id:
@@ -291,10 +291,10 @@ class Membership(TenantModel):
 
 
 class WorkspaceQuerySet(TenantQuerySet):
-    def active(self) -> "WorkspaceQuerySet":
+    def active(self) -> WorkspaceQuerySet:
         return self.filter(status=WorkspaceStatus.ACTIVE)
 
-    def restrict_to(self, actor) -> "WorkspaceQuerySet":
+    def restrict_to(self, actor) -> WorkspaceQuerySet:
         if actor.sees_whole_organisation or actor.role == Role.HR:
             return self
         if actor.role == Role.MANAGER and actor.membership.office_id:
@@ -368,7 +368,7 @@ class WorkspaceAgent(TenantModel):
 
 
 class ProducerQuerySet(TenantQuerySet):
-    def restrict_to(self, actor) -> "ProducerQuerySet":
+    def restrict_to(self, actor) -> ProducerQuerySet:
         if actor.sees_whole_organisation or actor.role == Role.HR:
             return self
         if actor.role == Role.MANAGER and actor.membership.office_id:
@@ -587,7 +587,7 @@ class OAuthApplicationGrant(models.Model):
 
 
 class ApiTokenQuerySet(TenantQuerySet):
-    def restrict_to(self, actor) -> "ApiTokenQuerySet":
+    def restrict_to(self, actor) -> ApiTokenQuerySet:
         if actor.sees_whole_organisation and actor.membership is not None:
             return self  # owners/admins see (and may revoke) every token of the organisation
         if actor.membership is None:

@@ -12,7 +12,6 @@ environment with a default that works on a fresh machine:
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import environ

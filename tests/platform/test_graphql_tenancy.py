@@ -7,8 +7,8 @@ the schema that is scoped by tenant is missing here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from graphql_relay import to_global_id

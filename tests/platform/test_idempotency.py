@@ -36,7 +36,7 @@ def test_json_key_order_and_spacing_do_not_matter(api, office):
     body_a = f'{{"name": "North", "office_id": {office.pk}}}'
     body_b = f'{{ "office_id":{office.pk},"name":"North" }}'
 
-    first = api.post("/v1/workspaces", body_a, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-order")
+    api.post("/v1/workspaces", body_a, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-order")
     second = api.post("/v1/workspaces", body_b, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-order")
 
     assert second.status_code == 201

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from organisations import services
+from organisations.actors import system_actor
 from organisations.choices import Role
 from tests.organisations.factories import (
     MembershipFactory,
@@ -37,6 +39,13 @@ LISTS = [
     ("/v1/offices", lambda org, n: OfficeFactory(organisation=org, name=f"Office {n:03d}")),
     ("/v1/workspaces", make_workspace),
     ("/v1/producers", make_producer),
+    (
+        "/v1/api-tokens",
+        lambda org, n: services.api_token_create(
+            actor=system_actor(org), membership=MembershipFactory(organisation=org), name=f"Token {n:03d}",
+            scopes=["workspaces.read"],
+        ).api_token,
+    ),
 ]
 
 

@@ -8,12 +8,14 @@ A test at the bottom fails when a /v1/ route exists that the matrix does not cov
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.urls import get_resolver
 
+from organisations import services
+from organisations.actors import system_actor
 from tests.organisations.factories import MembershipFactory, OfficeFactory, ProducerFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,26 @@ RESOURCES: list[Resource] = [
         list_url="/v1/producers",
         make=lambda org: ProducerFactory(workspace__office__organisation=org),
         mutations=(("patch", "", {"display_name": "Taken over"}),),
+    ),
+    Resource(
+        # an OAuth client acts for its whole organisation: it lists (masked) and revokes its tokens
+        name="api-tokens",
+        list_url="/v1/api-tokens",
+        make=lambda org: services.api_token_create(
+            actor=system_actor(org), membership=MembershipFactory(organisation=org), name="Script",
+            scopes=["workspaces.read"],
+        ).api_token,
+        mutations=(("delete", "", None),),
+    ),
+    Resource(
+        # POST /v1/impersonations is create-only: its one tenant-bound input is producer_id, which
+        # is proven by test_impersonation_of_another_tenants_producer_is_refused in
+        # tests/platform/test_credentials.py; here the producers an impersonation may target.
+        name="impersonation-targets",
+        list_url="/v1/producers",
+        make=lambda org: ProducerFactory(workspace__office__organisation=org),
+        detail=False,
+        covers=("impersonations",),
     ),
 ]
 

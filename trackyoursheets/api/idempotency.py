@@ -74,7 +74,7 @@ def _actor_or_none(request):
 
     try:
         return actor_from_django_request(request)
-    except (drf_exceptions.APIException,):
+    except drf_exceptions.APIException:
         return None  # the view gives the authentication/permission answer
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import logging
 
-from django.conf import settings
-
 from . import request_id as rid
 from .errors import PROBLEM_CONTENT_TYPE, problem_response
 

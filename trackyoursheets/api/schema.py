@@ -75,7 +75,9 @@ class ApiAuthenticationScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {
             "type": "oauth2",
-            "description": "OAuth 2.1 client credentials; tokens live 60 minutes. Send `Authorization: Bearer <token>`.",
+            "description": (
+                "OAuth 2.1 client credentials; tokens live 60 minutes. Send `Authorization: Bearer <token>`."
+            ),
             "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}},
         }
 

@@ -70,8 +70,9 @@ class TenantViewSet(viewsets.GenericViewSet):
     def get_serializer_class(self):
         if self.action == "create" and self.input_serializer_class is not None:
             return self.input_serializer_class
-        if self.action in ("update", "partial_update") and (self.update_serializer_class or self.input_serializer_class):
-            return self.update_serializer_class or self.input_serializer_class
+        update_class = self.update_serializer_class or self.input_serializer_class
+        if self.action in ("update", "partial_update") and update_class is not None:
+            return update_class
         return super().get_serializer_class()
 
     def represent(self, instance) -> dict:
