@@ -299,6 +299,15 @@ class WorkspaceQuerySet(TenantQuerySet):
             return self
         if actor.role == Role.MANAGER and actor.membership.office_id:
             return self.filter(office_id=actor.membership.office_id)
+        if actor.impersonated_producer_id:
+            # an impersonation (issue 3) sees the producer's workspace, and where their login is an agent;
+            # a producer without a login has no membership, and membership=None would match by IS NULL
+            seen = models.Q(producers__pk=actor.impersonated_producer_id)
+            if actor.membership is not None:
+                seen |= models.Q(agent_links__membership=actor.membership)
+            return self.filter(seen).distinct()
+        if actor.membership is None:
+            return self.none()
         # producers and employees: the workspaces they work in
         return self.filter(
             models.Q(agent_links__membership=actor.membership) | models.Q(producers__membership=actor.membership)
@@ -588,8 +597,11 @@ class OAuthApplicationGrant(models.Model):
 
 class ApiTokenQuerySet(TenantQuerySet):
     def restrict_to(self, actor) -> ApiTokenQuerySet:
-        if actor.sees_whole_organisation and actor.membership is not None:
-            return self  # owners/admins see (and may revoke) every token of the organisation
+        if actor.impersonated_producer_id:
+            return self.none()  # an impersonation never sees credentials
+        if actor.sees_whole_organisation:
+            # owners/admins, and organisation-wide OAuth clients (scopes integrations.*), see every token
+            return self
         if actor.membership is None:
             return self.none()
         return self.filter(membership=actor.membership)

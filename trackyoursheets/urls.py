@@ -3,13 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from .api.graphql import GraphQLView
-from .api.oauth import ClientCredentialsTokenView, TokenIntrospectView, TokenRevokeView
+from .api.oauth import ClientCredentialsTokenView, ClientSecretRotateView, TokenIntrospectView, TokenRevokeView
 from .views import landing
 
 urlpatterns = [
     path("", landing, name="landing"),
     path("admin/", admin.site.urls),
     path("oauth/token", ClientCredentialsTokenView.as_view(), name="oauth-token"),
+    path("oauth/rotate", ClientSecretRotateView.as_view(), name="oauth-rotate"),
     path("oauth/revoke", TokenRevokeView.as_view(), name="oauth-revoke"),
     path("oauth/introspect", TokenIntrospectView.as_view(), name="oauth-introspect"),
     path("v1/", include("trackyoursheets.api.urls")),

@@ -1,11 +1,13 @@
 """FilterSets of the organisations app, shared by REST, GraphQL and pages."""
 
 import django_filters
+from django.db.models import Q
+from django.utils import timezone
 
 from trackyoursheets.api.filters import BaseFilterSet
 
 from ..choices import ProducerStatus, Role, WorkspaceStatus
-from ..models import Office, Producer, Workspace
+from ..models import ApiToken, Office, Producer, Workspace
 
 
 class OfficeFilterSet(BaseFilterSet):
@@ -51,3 +53,25 @@ class ProducerFilterSet(BaseFilterSet):
         return queryset.filter(
             Q(display_name__icontains=value) | Q(email__icontains=value) | Q(producer_code__icontains=value)
         )
+
+
+class ApiTokenFilterSet(BaseFilterSet):
+    """Personal API tokens: by member, name, and state (active, expired, revoked)."""
+
+    STATUS_CHOICES = (("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked"))
+
+    membership_id = django_filters.NumberFilter(field_name="membership_id")
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
+
+    class Meta:
+        model = ApiToken
+        fields = ["membership_id", "name", "status"]
+
+    def filter_status(self, queryset, name, value):
+        now = timezone.now()
+        if value == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        if value == "expired":
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        return queryset.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), revoked_at__isnull=True)

@@ -3,10 +3,12 @@
 from rest_framework import serializers
 
 from trackyoursheets.api.fields import ScopedPrimaryKeyRelatedField
+from trackyoursheets.api.scopes import SCOPES
 
 from .. import selectors
 from ..choices import WorkspaceStatus
-from ..models import Office, Organisation, Producer, Workspace, WorkspaceAgent
+from ..models import ApiToken, Office, Organisation, Producer, Workspace, WorkspaceAgent
+from ..services import IMPERSONATION_TTL_MAX, IMPERSONATION_TTL_MIN
 
 
 class LimitSerializer(serializers.Serializer):
@@ -78,7 +80,9 @@ class WorkspaceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Workspace
-        fields = ["id", "name", "description", "status", "office_id", "office_name", "agents", "created_at", "updated_at"]
+        fields = [
+            "id", "name", "description", "status", "office_id", "office_name", "agents", "created_at", "updated_at",
+        ]
 
 
 class WorkspaceInputSerializer(serializers.Serializer):
@@ -126,3 +130,66 @@ class ProducerInputSerializer(serializers.ModelSerializer):
         ]
         # uniqueness is checked by the service (full_clean), scoped to the organisation
         validators = []
+
+
+# =============================================================================
+# Credentials (issue 3)
+# =============================================================================
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A personal API token as listed: never its secret, only its first characters (``prefix``)."""
+
+    scopes = serializers.SerializerMethodField()
+    membership_id = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id", "name", "prefix", "scopes", "expires_at", "last_used_at", "revoked_at", "created_at",
+            "membership_id",
+        ]
+
+    def get_scopes(self, obj) -> list[str]:
+        return sorted(obj.scope_set)
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    """The answer to ``POST /v1/api-tokens``: the token itself appears here once and never again."""
+
+    token = serializers.CharField(read_only=True, help_text="tys_ + 32 characters; shown only in this response.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+
+
+class ApiTokenInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(SCOPES)),
+        allow_empty=False,
+        max_length=len(SCOPES),
+        help_text="A session may grant any scope; a personal token only scopes it holds.",
+    )
+    expires_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="Optional; must be in the future."
+    )
+
+
+class ImpersonationInputSerializer(serializers.Serializer):
+    producer_id = ScopedPrimaryKeyRelatedField(selector=selectors.producer_list, source="producer")
+    ttl_seconds = serializers.IntegerField(
+        min_value=IMPERSONATION_TTL_MIN,
+        max_value=IMPERSONATION_TTL_MAX,
+        default=IMPERSONATION_TTL_MAX,
+        help_text="Lifetime in seconds (60-900, default 900); never beyond the parent access token.",
+    )
+
+
+class ImpersonationSerializer(serializers.Serializer):
+    access_token = serializers.CharField(help_text="tys_imp_ + 32 characters; shown only in this response.")
+    token_type = serializers.CharField(help_text="Always Bearer.")
+    expires_in = serializers.IntegerField()
+    expires_at = serializers.DateTimeField()
+    producer_id = serializers.IntegerField()
+    scope = serializers.CharField(help_text="Space-separated: the parent token's read scopes.")

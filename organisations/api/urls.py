@@ -1,12 +1,21 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .views import OfficeViewSet, OrganisationCurrentView, ProducerViewSet, WorkspaceViewSet
+from .views import (
+    ApiTokenViewSet,
+    ImpersonationViewSet,
+    OfficeViewSet,
+    OrganisationCurrentView,
+    ProducerViewSet,
+    WorkspaceViewSet,
+)
 
 router = SimpleRouter(trailing_slash=False)
 router.register("offices", OfficeViewSet, basename="office")
 router.register("workspaces", WorkspaceViewSet, basename="workspace")
 router.register("producers", ProducerViewSet, basename="producer")
+router.register("api-tokens", ApiTokenViewSet, basename="api-token")
+router.register("impersonations", ImpersonationViewSet, basename="impersonation")
 
 urlpatterns = [
     path("organisations/current", OrganisationCurrentView.as_view(), name="organisation-current"),

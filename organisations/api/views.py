@@ -1,15 +1,22 @@
 """REST endpoints of the organisations app: thin, declarative, services do the work."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trackyoursheets.api import viewsets as base
+from trackyoursheets.api.authentication import access_token_of
 
 from .. import selectors, services
-from .filters import OfficeFilterSet, ProducerFilterSet, WorkspaceFilterSet
+from .filters import ApiTokenFilterSet, OfficeFilterSet, ProducerFilterSet, WorkspaceFilterSet
 from .serializers import (
+    ApiTokenCreatedSerializer,
+    ApiTokenInputSerializer,
+    ApiTokenSerializer,
+    ImpersonationInputSerializer,
+    ImpersonationSerializer,
     OfficeSerializer,
     OrganisationSerializer,
     ProducerInputSerializer,
@@ -127,3 +134,135 @@ class ProducerViewSet(
     def perform_update(self, instance, serializer):
         services.producer_update(actor=self.actor, producer=instance, **serializer.validated_data)
         return selectors.producer_get(actor=self.actor, pk=instance.pk)
+
+
+# =============================================================================
+# Credentials (issue 3)
+# =============================================================================
+
+#: response fields that carry a secret shown once; a stored idempotent replay must not keep them
+SECRET_FIELDS_ATTRIBUTE = "secret_fields"
+
+_PEOPLE_NEED_NO_SCOPE = (
+    "People (a browser session or a personal API token) need no scope here; an OAuth client acts for "
+    "the whole organisation and needs `integrations.read` to list and `integrations.write` to revoke. "
+    "Impersonation tokens are refused."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List personal API tokens (masked)",
+        description="Your own tokens; owners and admins see every token of the organisation. "
+        "The secret is never shown, only its first characters (`prefix`).\n\n" + _PEOPLE_NEED_NO_SCOPE,
+    ),
+    retrieve=extend_schema(summary="Get a personal API token (masked)", description=_PEOPLE_NEED_NO_SCOPE),
+    create=extend_schema(
+        summary="Create a personal API token (the token is shown once)",
+        description="Only people may create tokens: a session may grant any scope, a personal token only "
+        "scopes it holds and never beyond its own expiry. OAuth clients and impersonations get a 403.",
+        request=ApiTokenInputSerializer,
+        responses={201: ApiTokenCreatedSerializer},
+    ),
+    destroy=extend_schema(
+        summary="Revoke a personal API token",
+        description="Sets `revoked_at`; the token stops working at once.\n\n" + _PEOPLE_NEED_NO_SCOPE,
+    ),
+)
+class ApiTokenViewSet(base.ListModelMixin, base.RetrieveModelMixin, base.DestroyModelMixin, base.TenantViewSet):
+    """``/v1/api-tokens``: personal tokens for scripts (issue 3 point 4)."""
+
+    #: what an OAuth client needs (read to list, write to revoke); people are exempt, see action_scopes
+    scope_area = "integrations"
+    list_selector = selectors.api_token_list
+    serializer_class = ApiTokenSerializer
+    input_serializer_class = ApiTokenInputSerializer
+    filterset_class = ApiTokenFilterSet
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    @property
+    def action_scopes(self) -> dict:
+        """People manage their own personal tokens without any scope (checked by HasRequiredScope);
+        creating needs no scope either, because only people may create (the service refuses others)."""
+        people_only = {"create": None}
+        if getattr(self, "swagger_fake_view", False) or getattr(self, "request", None) is None:
+            return people_only
+        actor = self.request.auth
+        if actor is not None and actor.kind in services.PERSON_KINDS:
+            return dict.fromkeys(("list", "retrieve", "create", "destroy"))
+        return people_only
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if request.auth.kind == "impersonation":
+            raise exceptions.PermissionDenied("An impersonation token cannot manage API tokens.")
+
+    def create(self, request, *args, **kwargs):
+        services.api_token_require_creator(actor=self.actor)  # a 403 before any validation
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = services.api_token_create(actor=self.actor, **serializer.validated_data)
+        location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{created.api_token.pk}")
+        response = self.output(created.api_token, status_code=status.HTTP_201_CREATED, headers={"Location": location})
+        response.data = {**response.data, "token": created.token}  # a copy: the audit trail never sees it
+        setattr(response, SECRET_FIELDS_ATTRIBUTE, ("token",))
+        return response
+
+    def perform_destroy(self, instance):
+        services.api_token_revoke(actor=self.actor, api_token=instance)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        summary="Create an impersonation token (act as a producer)",
+        description="For OAuth client credentials only (not personal tokens, sessions or impersonations). "
+        "The token acts as the producer, sees only what they see, carries the parent token's read scopes, "
+        "lives `ttl_seconds` (60-900) but never past the parent access token, and dies when the parent "
+        "is revoked. Every request made with it is attributed to both the client and the producer.",
+        request=ImpersonationInputSerializer,
+        responses={201: ImpersonationSerializer},
+    ),
+)
+class ImpersonationViewSet(base.TenantViewSet):
+    """``POST /v1/impersonations`` (issue 3 point 3): create-only; the token is shown once."""
+
+    required_scope = "impersonation"
+    serializer_class = ImpersonationSerializer
+    input_serializer_class = ImpersonationInputSerializer
+    http_method_names = ["post", "options"]
+
+    def get_queryset(self):  # create-only: nothing is listed or looked up by id here
+        from ..models import ImpersonationToken
+
+        return ImpersonationToken.objects.none()
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        created = services.impersonation_create(
+            actor=self.actor, parent_token=access_token_of(request), **serializer.validated_data
+        )
+        impersonation = created.impersonation
+        data = ImpersonationSerializer(
+            {
+                "access_token": created.token,
+                "token_type": "Bearer",
+                "expires_in": created.expires_in,
+                "expires_at": impersonation.expires_at,
+                "producer_id": impersonation.producer_id,
+                "scope": impersonation.scopes,
+            }
+        ).data
+        request._request.audit = {  # what the audit middleware records (never the token)
+            "action": "impersonationtoken.create",
+            "object_type": impersonation._meta.label,
+            "object_id": impersonation.pk,
+            "changes": {
+                "producer_id": [None, impersonation.producer_id],
+                "expires_at": [None, data["expires_at"]],
+                "scope": [None, impersonation.scopes],
+            },
+        }
+        response = Response(data, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
+        setattr(response, SECRET_FIELDS_ATTRIBUTE, ("access_token",))
+        return response

@@ -1,8 +1,18 @@
 """Who is calling: one mechanism for REST and GraphQL.
 
-``Authorization: Bearer <token>`` -> an OAuth access token (client credentials);
-otherwise a logged-in browser session (CSRF enforced). Either way the result is
-an :class:`organisations.actors.Actor`, which DRF exposes as ``request.auth``.
+``Authorization: Bearer <token>`` is, by its prefix,
+
+- ``tys_imp_...`` an impersonation token (acts as one producer, issue 3 point 3);
+- ``tys_...``     a personal API token (acts as its member, issue 3 point 4), also
+  accepted as ``X-API-Key: tys_...``;
+- anything else   an OAuth access token (client credentials).
+
+Otherwise a logged-in browser session (CSRF enforced). Either way the result is an
+:class:`organisations.actors.Actor`, which DRF exposes as ``request.auth``.
+
+An OAuth client acts in its own organisation plus any it was granted; with more than
+one it must pick with ``x-trackyoursheets-organisation`` (slug or id): none is a 422
+problem, one it was not granted a 403 problem (issue 3 point 2).
 """
 
 from __future__ import annotations
@@ -11,23 +21,69 @@ from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from organisations import selectors, services
 from organisations.actors import Actor
-from organisations.choices import MembershipStatus
+from organisations.choices import MembershipStatus, ProducerStatus
 from organisations.models import Membership, Organisation
 
-from .errors import OrganisationNotGranted
+from .errors import OrganisationNotGranted, ValidationFailed
 from .oauth import OAuth2Validator
 from .scopes import SCOPES
 
 ORGANISATION_HEADER = "HTTP_X_TRACKYOURSHEETS_ORGANISATION"
+ORGANISATION_HEADER_NAME = "x-trackyoursheets-organisation"
+API_KEY_HEADER = "HTTP_X_API_KEY"
 SESSION_ORGANISATION_KEY = "organisation_id"
+PERSONAL_TOKEN_PREFIX = services.API_TOKEN_PREFIX
+IMPERSONATION_TOKEN_PREFIX = services.IMPERSONATION_TOKEN_PREFIX
+#: where the OAuth access token behind a request is kept (POST /v1/impersonations needs its parent)
+ACCESS_TOKEN_ATTRIBUTE = "tys_oauth_access_token"
 
 
 def _organisation_matches(organisation: Organisation, selector: str) -> bool:
     return selector == organisation.slug or selector == str(organisation.pk)
+
+
+def _django_request(request):
+    return getattr(request, "_request", request)
+
+
+def _require_header_matches(request, organisation: Organisation, who: str) -> None:
+    """A credential bound to one organisation may name it in the header, but no other."""
+    selector = request.META.get(ORGANISATION_HEADER)
+    if selector and not _organisation_matches(organisation, selector):
+        raise OrganisationNotGranted(f"{who} has not been granted the organisation {selector!r}.")
+
+
+def access_token_of(request):
+    """The OAuth ``AccessToken`` that authenticated ``request`` (None for other credentials)."""
+    return getattr(_django_request(request), ACCESS_TOKEN_ATTRIBUTE, None)
+
+
+# =============================================================================
+# OAuth access tokens (client credentials)
+# =============================================================================
+
+
+def _client_organisation(request, application) -> Organisation:
+    """The organisation this request acts in: the header's choice among the client's organisations."""
+    organisations = selectors.oauth_client_organisations(application=application)
+    selector = request.META.get(ORGANISATION_HEADER)
+    if selector:
+        chosen = next((o for o in organisations if _organisation_matches(o, selector)), None)
+        if chosen is None:
+            raise OrganisationNotGranted(f"This client has not been granted the organisation {selector!r}.")
+        return chosen
+    if len(organisations) > 1:
+        message = f"{ORGANISATION_HEADER_NAME} is required: this client can act in several organisations"
+        raise ValidationFailed(
+            {ORGANISATION_HEADER_NAME: [f"One of: {', '.join(o.slug for o in organisations)}."]}, message
+        )
+    return application.organisation
 
 
 def actor_from_bearer(request, raw_token: str) -> Actor:
@@ -39,10 +95,7 @@ def actor_from_bearer(request, raw_token: str) -> Actor:
     application = access_token.application
     if application is None:
         raise exceptions.AuthenticationFailed("The access token is invalid or has expired.")
-    organisation = application.organisation
-    selector = request.META.get(ORGANISATION_HEADER)
-    if selector and not _organisation_matches(organisation, selector):
-        raise OrganisationNotGranted(f"This client has not been granted the organisation {selector!r}.")
+    organisation = _client_organisation(request, application)
     # a token never carries more than its client is granted now
     scopes = frozenset(access_token.scope.split()) & application.scope_set & frozenset(SCOPES)
     membership = None
@@ -50,6 +103,7 @@ def actor_from_bearer(request, raw_token: str) -> Actor:
         membership = _active_membership(access_token.user, organisation)
         if membership is None:
             raise exceptions.AuthenticationFailed("The token's user is not an active member of this organisation.")
+    setattr(_django_request(request), ACCESS_TOKEN_ATTRIBUTE, access_token)
     return Actor(
         organisation=organisation,
         user=access_token.user,
@@ -67,6 +121,101 @@ def _active_membership(user, organisation) -> Membership | None:
         .filter(user=user, status=MembershipStatus.ACTIVE)
         .first()
     )
+
+
+# =============================================================================
+# Personal API tokens and impersonation tokens
+# =============================================================================
+
+
+def actor_from_api_token(request, raw_token: str) -> Actor:
+    """A personal token acts as its member, limited by its scopes; expired, revoked or a
+    deactivated member is a 401."""
+    api_token = selectors.api_token_for_secret(raw_token=raw_token)
+    if api_token is None:
+        raise exceptions.AuthenticationFailed("The API token is invalid.")
+    if api_token.revoked_at is not None:
+        raise exceptions.AuthenticationFailed("The API token has been revoked.")
+    if api_token.expires_at is not None and api_token.expires_at <= timezone.now():
+        raise exceptions.AuthenticationFailed("The API token has expired.")
+    membership = api_token.membership
+    organisation = api_token.organisation
+    if membership.status != MembershipStatus.ACTIVE or not membership.user.is_active or not organisation.is_active:
+        raise exceptions.AuthenticationFailed("The API token's member is no longer active in this organisation.")
+    _require_header_matches(request, organisation, "This API token")
+    services.api_token_mark_used(api_token=api_token)
+    return Actor(
+        organisation=organisation,
+        user=membership.user,
+        membership=membership,
+        scopes=api_token.scope_set & frozenset(SCOPES),
+        kind="token",
+        api_token=api_token,
+    )
+
+
+def actor_from_impersonation(request, raw_token: str) -> Actor:
+    """An impersonation acts as its producer while it, its parent access token and its
+    client are all alive; it sees what the producer sees (``Actor.impersonated_producer_id``)."""
+    from oauth2_provider.models import get_access_token_model
+
+    impersonation = selectors.impersonation_for_secret(raw_token=raw_token)
+    invalid = exceptions.AuthenticationFailed("The impersonation token is invalid or has expired.")
+    if impersonation is None or impersonation.revoked_at is not None or impersonation.expires_at <= timezone.now():
+        raise invalid
+    application = impersonation.application
+    parent = (
+        get_access_token_model()
+        .objects.filter(token_checksum=impersonation.parent_token_checksum, application_id=application.pk)
+        .only("id", "expires", "scope")
+        .first()
+    )
+    if parent is None or parent.is_expired() or not application.is_usable(request):
+        raise invalid  # revoking (or outliving) the parent ends the impersonation
+    organisation = impersonation.organisation
+    if not organisation.is_active:
+        raise invalid
+    if organisation.pk != application.organisation_id and organisation.pk not in {
+        o.pk for o in selectors.oauth_client_organisations(application=application)
+    }:
+        raise invalid  # the grant that allowed it was withdrawn
+    producer = impersonation.producer
+    if producer.status != ProducerStatus.ACTIVE:
+        raise invalid
+    _require_header_matches(request, organisation, "This impersonation token")
+    membership = producer.membership
+    if membership is not None and membership.status != MembershipStatus.ACTIVE:
+        membership = None
+    scopes = (
+        impersonation.scope_set
+        & services.impersonation_scopes(parent.scope.split())
+        & application.scope_set
+        & frozenset(SCOPES)
+    )
+    return Actor(
+        organisation=organisation,
+        user=membership.user if membership is not None else None,
+        membership=membership,
+        scopes=scopes,
+        kind="impersonation",
+        application=application,
+        impersonation=impersonation,
+        impersonated_producer_id=producer.pk,
+    )
+
+
+def actor_from_secret(request, raw_token: str) -> Actor:
+    """Dispatch a bearer secret by its prefix."""
+    if raw_token.startswith(IMPERSONATION_TOKEN_PREFIX):
+        return actor_from_impersonation(request, raw_token)
+    if raw_token.startswith(PERSONAL_TOKEN_PREFIX):
+        return actor_from_api_token(request, raw_token)
+    return actor_from_bearer(request, raw_token)
+
+
+# =============================================================================
+# Browser sessions
+# =============================================================================
 
 
 def actor_from_session(request, user) -> Actor:
@@ -102,15 +251,22 @@ class _CSRFCheck(CsrfViewMiddleware):
 
 
 class ApiAuthentication(BaseAuthentication):
-    """DRF authentication: bearer token first, then the session."""
+    """DRF authentication: ``Authorization: Bearer``, then ``X-API-Key``, then the session."""
 
     def authenticate(self, request):
         auth = get_authorization_header(request).split()
         if auth and auth[0].lower() == b"bearer":
             if len(auth) != 2:
                 raise exceptions.AuthenticationFailed("Send the header as 'Authorization: Bearer <token>'.")
-            actor = actor_from_bearer(request, auth[1].decode("latin-1"))
+            actor = actor_from_secret(request, auth[1].decode("latin-1"))
             return (actor.user or AnonymousUser(), actor)
+        api_key = request.META.get(API_KEY_HEADER)
+        if api_key is not None:
+            api_key = api_key.strip()
+            if not api_key.startswith(PERSONAL_TOKEN_PREFIX) or api_key.startswith(IMPERSONATION_TOKEN_PREFIX):
+                raise exceptions.AuthenticationFailed("X-API-Key takes a personal API token (tys_...).")
+            actor = actor_from_api_token(request, api_key)
+            return (actor.user, actor)
         user = getattr(request._request, "user", None)
         if user is not None and user.is_authenticated:
             self._enforce_csrf(request)

@@ -598,7 +598,7 @@ class GraphQLView(BaseGraphQLView):
             return problem_response(
                 401, "Authentication credentials were not provided.", headers=UNAUTHENTICATED_HEADERS
             )
-        if actor.kind == "oauth" and not actor.organisation.has_feature("api"):
+        if actor.kind != "session" and not actor.organisation.has_feature("api"):
             return problem_response(403, "Your organisation's plan or settings do not include API access.")
         if actor.kind == "oauth" and not actor.organisation.has_feature("graphql"):
             return problem_response(403, "Your organisation's plan does not include the GraphQL API.")

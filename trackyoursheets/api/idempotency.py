@@ -42,6 +42,8 @@ RETENTION = timedelta(hours=24)
 IN_FLIGHT_LOCK = timedelta(minutes=5)
 REPLAYED_HEADERS = ("Content-Type", "Location", "Preference-Applied", "ETag", "Link")
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+#: views set ``response.secret_fields = ("token",)`` on answers that show a secret once (issue 3)
+SECRET_FIELDS_ATTRIBUTE = "secret_fields"
 
 
 def request_fingerprint(request) -> str:
@@ -191,6 +193,19 @@ class IdempotencyMiddleware:
         IdempotencyRecord.objects.filter(pk=record.pk).update(
             state=IdempotencyRecord.State.COMPLETED,
             response_status=response.status_code,
-            response_body=response.content,
+            response_body=_without_secrets(response.content, getattr(response, SECRET_FIELDS_ATTRIBUTE, ())),
             response_headers=headers,
         )
+
+
+def _without_secrets(content: bytes, fields) -> bytes:
+    """A secret shown once (a new token) is never stored: its replay carries ``null`` instead."""
+    if not fields:
+        return content
+    try:
+        data = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return b""
+    if isinstance(data, dict):
+        data.update({name: None for name in fields if name in data})
+    return json.dumps(data, separators=(",", ":")).encode()

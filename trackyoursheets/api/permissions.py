@@ -34,7 +34,7 @@ class HasRequiredScope(BasePermission):
         if actor is None:
             raise exceptions.NotAuthenticated("Authentication credentials were not provided.")
         request._request.actor = actor  # for the audit middleware and logs
-        if actor.kind == "oauth" and not actor.organisation.has_feature("api"):
+        if actor.kind != "session" and not actor.organisation.has_feature("api"):
             raise exceptions.PermissionDenied("Your organisation's plan or settings do not include API access.")
         scope = required_scope_for(view, request)
         if scope and not actor.has_scope(scope):
