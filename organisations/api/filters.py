@@ -7,7 +7,7 @@ from django.utils import timezone
 from trackyoursheets.api.filters import BaseFilterSet
 
 from ..choices import ProducerStatus, Role, WorkspaceStatus
-from ..models import ApiToken, Office, Producer, Workspace
+from ..models import ApiToken, AuditEvent, Office, Producer, Workspace
 
 
 class OfficeFilterSet(BaseFilterSet):
@@ -75,3 +75,21 @@ class ApiTokenFilterSet(BaseFilterSet):
         if value == "expired":
             return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
         return queryset.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), revoked_at__isnull=True)
+
+
+class AuditEventFilterSet(BaseFilterSet):
+    """Filters of ``GET /v1/audit-events``: by actor, object, request id and date."""
+
+    actor = django_filters.CharFilter(field_name="actor_label", lookup_expr="icontains", label="Actor contains")
+    actor_user_id = django_filters.NumberFilter(field_name="actor_user_id")
+    client_id = django_filters.CharFilter(field_name="application__client_id")
+    object_type = django_filters.CharFilter(lookup_expr="iexact")
+    object_id = django_filters.CharFilter()
+    request_id = django_filters.CharFilter()
+    source = django_filters.ChoiceFilter(choices=AuditEvent.Source.choices)
+    method = django_filters.CharFilter(lookup_expr="iexact")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["actor_user_id", "object_type", "object_id", "request_id", "source", "method"]

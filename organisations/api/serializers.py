@@ -7,7 +7,7 @@ from trackyoursheets.api.scopes import SCOPES
 
 from .. import selectors
 from ..choices import WorkspaceStatus
-from ..models import ApiToken, Office, Organisation, Producer, Workspace, WorkspaceAgent
+from ..models import ApiToken, AuditEvent, Office, Organisation, Producer, Workspace, WorkspaceAgent
 from ..services import IMPERSONATION_TTL_MAX, IMPERSONATION_TTL_MIN
 
 
@@ -193,3 +193,20 @@ class ImpersonationSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
     producer_id = serializers.IntegerField()
     scope = serializers.CharField(help_text="Space-separated: the parent token's read scopes.")
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_label")
+    actor_user_id = serializers.IntegerField(allow_null=True)
+    client_id = serializers.CharField(source="application.client_id", allow_null=True, default=None)
+    api_token_prefix = serializers.CharField(source="api_token.prefix", allow_null=True, default=None)
+    impersonated_producer_id = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id", "created_at", "source", "actor", "actor_user_id", "client_id", "api_token_prefix",
+            "impersonated_producer_id", "request_id", "method", "path", "action", "object_type", "object_id",
+            "changes", "status_code",
+        ]
+        read_only_fields = fields

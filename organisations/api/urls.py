@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from .views import (
     ApiTokenViewSet,
+    AuditEventViewSet,
     ImpersonationViewSet,
     OfficeViewSet,
     OrganisationCurrentView,
@@ -16,6 +17,7 @@ router.register("workspaces", WorkspaceViewSet, basename="workspace")
 router.register("producers", ProducerViewSet, basename="producer")
 router.register("api-tokens", ApiTokenViewSet, basename="api-token")
 router.register("impersonations", ImpersonationViewSet, basename="impersonation")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("organisations/current", OrganisationCurrentView.as_view(), name="organisation-current"),

@@ -10,11 +10,13 @@ from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.authentication import access_token_of
 
 from .. import selectors, services
-from .filters import ApiTokenFilterSet, OfficeFilterSet, ProducerFilterSet, WorkspaceFilterSet
+from ..audit import audit_event_list
+from .filters import ApiTokenFilterSet, AuditEventFilterSet, OfficeFilterSet, ProducerFilterSet, WorkspaceFilterSet
 from .serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenInputSerializer,
     ApiTokenSerializer,
+    AuditEventSerializer,
     ImpersonationInputSerializer,
     ImpersonationSerializer,
     OfficeSerializer,
@@ -266,3 +268,27 @@ class ImpersonationViewSet(base.TenantViewSet):
         response = Response(data, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
         setattr(response, SECRET_FIELDS_ATTRIBUTE, ("access_token",))
         return response
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The audit trail: who changed what, newest first",
+        description="Every mutating REST call, GraphQL mutation, admin change and page form. Owners and admins "
+        "(or an OAuth client with `organisation.read`); filter by actor, object, request id and date.",
+    ),
+    retrieve=extend_schema(summary="One audit event"),
+)
+class AuditEventViewSet(base.ListModelMixin, base.RetrieveModelMixin, base.TenantViewSet):
+    """``/v1/audit-events`` (issue 3 point 8): read-only."""
+
+    required_scope = "organisation.read"
+    list_selector = audit_event_list
+    serializer_class = AuditEventSerializer
+    filterset_class = AuditEventFilterSet
+    http_method_names = ["get", "head", "options"]
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        actor = request.auth
+        if not actor.sees_whole_organisation or actor.kind == "impersonation":
+            raise exceptions.PermissionDenied("Only owners and admins can read the audit trail.")

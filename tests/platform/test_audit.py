@@ -95,3 +95,43 @@ def test_graphql_mutations_are_audited(api, gql, office):
     assert event.object_id == str(response.json()["data"]["createWorkspace"]["databaseId"])
     assert (event.source, event.method, event.path, event.status_code) == ("graphql", "POST", "/graphql", 200)
     assert event.actor_label == f"oauth:{api.application.client_id}"
+
+
+# =============================================================================
+# GET /v1/audit-events
+# =============================================================================
+
+
+def test_owner_reads_the_trail_with_filters(organisation, make_member, session_client, office, api):
+    api.post("/v1/workspaces", {"name": "A", "office_id": office.pk}, format="json",
+             HTTP_X_TRACKYOURSHEETS_REQUEST_ID="req-find-me-0001")
+    api.post("/v1/offices", {"name": "Leeds"}, format="json")
+    client = session_client(make_member(organisation, "owner"))
+
+    everything = client.get("/v1/audit-events").json()
+    by_request = client.get("/v1/audit-events?request_id=req-find-me-0001").json()
+    by_object = client.get("/v1/audit-events?object_type=organisations.Office").json()
+
+    assert [e["action"] for e in everything["results"]] == ["office.create", "workspace.create"]
+    assert [e["path"] for e in by_request["results"]] == ["/v1/workspaces"]
+    assert by_request["results"][0]["client_id"] == api.application.client_id
+    assert [e["action"] for e in by_object["results"]] == ["office.create"]
+
+
+@pytest.mark.parametrize("role", ["manager", "hr", "producer", "employee"])
+def test_only_owners_and_admins_read_the_trail(organisation, make_member, session_client, role):
+    response = session_client(make_member(organisation, role)).get("/v1/audit-events")
+
+    assert response.status_code == 403
+
+
+def test_oauth_client_needs_organisation_read(organisation, make_api_client):
+    without = make_api_client(organisation, scopes=("workspaces.read",))
+    with_scope = make_api_client(organisation, scopes=("organisation.read",))
+
+    assert without.get("/v1/audit-events").json()["required_scope"] == "organisation.read"
+    assert with_scope.get("/v1/audit-events").status_code == 200
+
+
+def test_bad_audit_filter_is_422(api):
+    assert api.get("/v1/audit-events?created_before=soon").status_code == 422

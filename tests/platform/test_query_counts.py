@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from organisations import services
-from organisations.actors import system_actor
+from organisations.actors import Actor, system_actor
+from organisations.audit import audit_record
 from organisations.choices import Role
 from tests.organisations.factories import (
     MembershipFactory,
+    OAuthApplicationFactory,
     OfficeFactory,
     ProducerFactory,
     WorkspaceAgentFactory,
@@ -34,11 +36,21 @@ def make_producer(org, n):
     )
 
 
+def make_audit_event(org, n):
+    membership = MembershipFactory(organisation=org)
+    actor = Actor(
+        organisation=org, user=membership.user, membership=membership, kind="oauth",
+        application=OAuthApplicationFactory(organisation=org),
+    )
+    return audit_record(actor=actor, source="api", action=f"workspace.update.{n}")
+
+
 #: (list URL, factory(org, n) making one fully-related row)
 LISTS = [
     ("/v1/offices", lambda org, n: OfficeFactory(organisation=org, name=f"Office {n:03d}")),
     ("/v1/workspaces", make_workspace),
     ("/v1/producers", make_producer),
+    ("/v1/audit-events", make_audit_event),
     (
         "/v1/api-tokens",
         lambda org, n: services.api_token_create(

@@ -16,6 +16,7 @@ from django.urls import get_resolver
 
 from organisations import services
 from organisations.actors import system_actor
+from organisations.audit import audit_record
 from tests.organisations.factories import MembershipFactory, OfficeFactory, ProducerFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,11 @@ RESOURCES: list[Resource] = [
             scopes=["workspaces.read"],
         ).api_token,
         mutations=(("delete", "", None),),
+    ),
+    Resource(
+        name="audit-events",
+        list_url="/v1/audit-events",
+        make=lambda org: audit_record(actor=system_actor(org), source="system", action="test.made"),
     ),
     Resource(
         # POST /v1/impersonations is create-only: its one tenant-bound input is producer_id, which

@@ -1,0 +1,302 @@
+"""Services: organisations, members, offices, workspaces and producers (role checks and plan limits)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from integrations.services import record_event
+from trackyoursheets.exceptions import LimitExceeded, NotPermitted
+
+from .. import events
+from ..actors import Actor
+from ..choices import MembershipStatus, Role, WorkspaceStatus
+from ..models import (
+    Membership,
+    Office,
+    Organisation,
+    Producer,
+    User,
+    Workspace,
+    WorkspaceAgent,
+)
+from ..plans import PlanCode
+
+# =============================================================================
+# Role checks
+# =============================================================================
+
+
+def require_role(actor: Actor, *roles: str) -> None:
+    """Owners, admins and organisation-wide credentials pass; others need one of ``roles``."""
+    if not actor.has_role(*roles):
+        raise NotPermitted(_("Your role does not allow this action."))
+
+
+def _require_office_access(actor: Actor, office: Office) -> None:
+    """Managers act only inside their own office."""
+    if actor.sees_whole_organisation:
+        return
+    if actor.role == Role.MANAGER and actor.membership.office_id == office.pk:
+        return
+    raise NotPermitted(_("Your role does not allow changes in this office."))
+
+
+# =============================================================================
+# Organisations and members
+# =============================================================================
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:60] or "organisation"
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@dataclass(frozen=True)
+class OrganisationCreated:
+    organisation: Organisation
+    owner: User
+    membership: Membership
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    name: str,
+    owner_email: str,
+    owner_password: str | None,
+    plan: str = PlanCode.STARTER,
+    rate_limit_per_minute: int | None = None,
+    slug: str | None = None,
+    timezone: str = "UTC",
+    currency: str = "USD",
+) -> OrganisationCreated:
+    """A new tenant with its owner. An existing user becomes the owner without a password change."""
+    organisation = Organisation(
+        name=name.strip(),
+        slug=slug or _unique_slug(name),
+        plan=plan,
+        timezone=timezone,
+        currency=currency,
+    )
+    if rate_limit_per_minute is not None:
+        organisation.api_rate_limit_per_minute = rate_limit_per_minute
+    organisation.full_clean()
+    organisation.save()
+    email = User.objects.normalize_email(owner_email).lower()
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is None:
+        owner = User(email=email)
+        owner.set_password(owner_password)
+        owner.full_clean()
+        owner.save()
+    membership = membership_add(organisation=organisation, user=owner, role=Role.OWNER)
+    return OrganisationCreated(organisation=organisation, owner=owner, membership=membership)
+
+
+@transaction.atomic
+def membership_add(
+    *, organisation: Organisation, user: User, role: str, office: Office | None = None
+) -> Membership:
+    """Add an active member; the plan's seat limit is a hard cap."""
+    plan = organisation.plan_details
+    # lock the organisation row so two concurrent adds cannot both take the last seat
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    used = Membership.objects.for_organisation(organisation).filter(status=MembershipStatus.ACTIVE).count()
+    if used >= plan.max_seats:
+        raise LimitExceeded(
+            _("The %(plan)s plan includes %(limit)s seats and all are in use.")
+            % {"plan": plan.name, "limit": plan.max_seats},
+            limit=plan.max_seats,
+            used=used,
+        )
+    membership = Membership(organisation=organisation, user=user, role=role, office=office)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+# =============================================================================
+# Offices
+# =============================================================================
+
+
+@transaction.atomic
+def office_create(*, actor: Actor, name: str, timezone: str = "UTC", address: str = "") -> Office:
+    require_role(actor)
+    office = Office(organisation=actor.organisation, name=name.strip(), timezone=timezone, address=address)
+    office.full_clean()
+    office.save()
+    return office
+
+
+@transaction.atomic
+def office_update(*, actor: Actor, office: Office, **fields) -> Office:
+    require_role(actor)
+    for key, value in fields.items():
+        setattr(office, key, value)
+    office.full_clean()
+    office.save()
+    return office
+
+
+# =============================================================================
+# Workspaces
+# =============================================================================
+
+
+def _check_workspace_limit(organisation: Organisation) -> None:
+    plan = organisation.plan_details
+    used = Workspace.objects.for_organisation(organisation).filter(status=WorkspaceStatus.ACTIVE).count()
+    if used >= plan.max_workspaces:
+        raise LimitExceeded(
+            _("The %(plan)s plan allows %(limit)s active workspaces; archive one or change plan.")
+            % {"plan": plan.name, "limit": plan.max_workspaces},
+            limit=plan.max_workspaces,
+            used=used,
+        )
+
+
+@transaction.atomic
+def workspace_create(*, actor: Actor, office: Office, name: str, description: str = "") -> Workspace:
+    """A new active workspace in one of the organisation's offices, within the plan's limit."""
+    _require_office_access(actor, office)
+    Organisation.objects.select_for_update().filter(pk=actor.organisation.pk).first()
+    _check_workspace_limit(actor.organisation)
+    workspace = Workspace(organisation=actor.organisation, office=office, name=name.strip(), description=description)
+    workspace.full_clean()
+    workspace.save()
+    record_event(actor.organisation, events.WORKSPACE_CREATED, events.workspace_payload(workspace), actor=actor)
+    return workspace
+
+
+@transaction.atomic
+def workspace_update(*, actor: Actor, workspace: Workspace, **fields) -> Workspace:
+    """Rename, move to another office, describe, archive or re-activate a workspace."""
+    _require_office_access(actor, workspace.office)
+    if "office" in fields:
+        _require_office_access(actor, fields["office"])
+    reactivating = fields.get("status") == WorkspaceStatus.ACTIVE and workspace.status != WorkspaceStatus.ACTIVE
+    if reactivating:
+        Organisation.objects.select_for_update().filter(pk=actor.organisation.pk).first()
+        _check_workspace_limit(actor.organisation)
+    for key, value in fields.items():
+        setattr(workspace, key, value.strip() if key == "name" else value)
+    workspace.full_clean()
+    workspace.save()
+    record_event(actor.organisation, events.WORKSPACE_UPDATED, events.workspace_payload(workspace), actor=actor)
+    return workspace
+
+
+def workspace_archive(*, actor: Actor, workspace: Workspace) -> Workspace:
+    """Workspaces are archived, never deleted: their history stays."""
+    return workspace_update(actor=actor, workspace=workspace, status=WorkspaceStatus.ARCHIVED)
+
+
+@transaction.atomic
+def workspace_assign_agents(*, actor: Actor, workspace: Workspace, memberships: list[Membership]) -> Workspace:
+    """Add members as agents of a workspace (already-assigned ones are left as they are)."""
+    _require_office_access(actor, workspace.office)
+    if workspace.status != WorkspaceStatus.ACTIVE:
+        raise LimitExceeded(_("Agents cannot be assigned to an archived workspace."))
+    inactive = [m.pk for m in memberships if m.status != MembershipStatus.ACTIVE]
+    if inactive:
+        raise LimitExceeded(
+            _("Only active members can be agents."), errors={"membership_ids": [str(pk) for pk in inactive]}
+        )
+    Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
+    current = set(WorkspaceAgent.objects.filter(workspace=workspace).values_list("membership_id", flat=True))
+    new = [m for m in {m.pk: m for m in memberships}.values() if m.pk not in current]
+    limit = actor.organisation.plan_details.max_agents_per_workspace
+    if len(current) + len(new) > limit:
+        raise LimitExceeded(
+            _("A workspace on the %(plan)s plan can have %(limit)s agents; it has %(used)s.")
+            % {"plan": actor.organisation.plan_details.name, "limit": limit, "used": len(current)},
+            limit=limit,
+            used=len(current),
+        )
+    WorkspaceAgent.objects.bulk_create(
+        [WorkspaceAgent(organisation=actor.organisation, workspace=workspace, membership=m) for m in new]
+    )
+    if new:
+        record_event(actor.organisation, events.WORKSPACE_UPDATED, events.workspace_payload(workspace), actor=actor)
+    return workspace
+
+
+# =============================================================================
+# Producers
+# =============================================================================
+
+
+def _require_producer_access(actor: Actor, workspace: Workspace | None) -> None:
+    if actor.sees_whole_organisation:
+        return
+    if actor.role == Role.MANAGER and workspace is not None and workspace.office_id == actor.membership.office_id:
+        return
+    raise NotPermitted(_("Your role does not allow managing producers here."))
+
+
+@transaction.atomic
+def producer_create(
+    *,
+    actor: Actor,
+    display_name: str,
+    email: str = "",
+    producer_code: str = "",
+    default_split_percent: Decimal = Decimal("100.00"),
+    portal_access: bool = False,
+    status: str = "active",
+    workspace: Workspace | None = None,
+    membership: Membership | None = None,
+) -> Producer:
+    _require_producer_access(actor, workspace)
+    producer = Producer(
+        organisation=actor.organisation,
+        display_name=display_name.strip(),
+        email=email,
+        producer_code=producer_code.strip(),
+        default_split_percent=default_split_percent,
+        portal_access=portal_access,
+        status=status,
+        workspace=workspace,
+        membership=membership,
+    )
+    producer.full_clean()
+    producer.save()
+    record_event(actor.organisation, events.PRODUCER_CREATED, events.producer_payload(producer), actor=actor)
+    return producer
+
+
+@transaction.atomic
+def producer_update(*, actor: Actor, producer: Producer, **fields) -> Producer:
+    _require_producer_access(actor, producer.workspace)
+    if "workspace" in fields:
+        _require_producer_access(actor, fields["workspace"])
+    for key, value in fields.items():
+        if key in ("display_name", "producer_code") and isinstance(value, str):
+            value = value.strip()
+        setattr(producer, key, value)
+    producer.full_clean()
+    producer.save()
+    record_event(actor.organisation, events.PRODUCER_UPDATED, events.producer_payload(producer), actor=actor)
+    return producer
+
+
+def producer_upsert(*, actor: Actor, producer: Producer | None, **fields) -> tuple[Producer, bool]:
+    """Update ``producer`` if given, else the one with the same producer code, else create."""
+    if producer is None and fields.get("producer_code"):
+        producer = (
+            Producer.objects.for_organisation(actor.organisation)
+            .filter(producer_code=fields["producer_code"].strip())
+            .first()
+        )
+    if producer is None:
+        return producer_create(actor=actor, **fields), True
+    return producer_update(actor=actor, producer=producer, **fields), False
