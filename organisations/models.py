@@ -38,6 +38,8 @@ __all__ = [
     "ApiToken",
     "ImpersonationToken",
     "AuditEvent",
+    "Invitation",
+    "StatusIncident",
 ]
 
 
@@ -703,3 +705,56 @@ class AuditEvent(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.method} {self.path}"
+
+
+# =============================================================================
+# Invitations and the public status feed
+# =============================================================================
+
+
+class Invitation(TenantModel):
+    """An emailed invitation to join an organisation (issue 4). The link carries a random token;
+    only its SHA-256 is stored. Accepting it sets the person's password and activates the membership."""
+
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="invitation")
+    email = models.EmailField(_("email"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class StatusIncident(models.Model):
+    """An entry of the public API status feed (``/api-status.xml``), edited by staff in the admin."""
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("Information")
+        DEGRADED = "degraded", _("Degraded performance")
+        OUTAGE = "outage", _("Outage")
+        MAINTENANCE = "maintenance", _("Planned maintenance")
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("what happened"), help_text=_("Plain text; shown escaped."))
+    severity = models.CharField(max_length=20, choices=Severity.choices, default=Severity.INFO)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -9,6 +9,7 @@ from .views import landing
 urlpatterns = [
     path("", landing, name="landing"),
     path("admin/", admin.site.urls),
+    path("app/", include("organisations.urls")),
     path("oauth/token", ClientCredentialsTokenView.as_view(), name="oauth-token"),
     path("oauth/rotate", ClientSecretRotateView.as_view(), name="oauth-rotate"),
     path("oauth/revoke", TokenRevokeView.as_view(), name="oauth-revoke"),

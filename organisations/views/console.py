@@ -1,0 +1,3 @@
+"""Pages: console (see organisations/views/__init__.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: integrations (see organisations/views/__init__.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: shell (see organisations/views/__init__.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: team (see organisations/views/__init__.py)."""
+
+urlpatterns: list = []
