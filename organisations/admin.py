@@ -50,6 +50,7 @@ from .models import (
     AuditEvent,
     IdempotencyRecord,
     ImpersonationToken,
+    Invitation,
     Membership,
     OAuthApplication,
     OAuthApplicationGrant,
@@ -57,6 +58,7 @@ from .models import (
     Office,
     Organisation,
     Producer,
+    StatusIncident,
     User,
     Workspace,
     WorkspaceAgent,
@@ -969,3 +971,26 @@ class IdempotencyRecordAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelA
         "expires_at",
     )
     allow_delete = True
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Invitations sent from the Team page; the link's token is never stored or shown."""
+
+    list_display = ("email", "organisation", "invited_by", "expires_at", "accepted_at", "revoked_at")
+    list_select_related = ("organisation", "invited_by")
+    list_filter = ("organisation", ("accepted_at", admin.EmptyFieldListFilter))
+    search_fields = ("email",)
+    fields = (
+        "organisation", "membership", "email", "invited_by", "expires_at", "accepted_at", "revoked_at", "created_at",
+    )
+
+
+@admin.register(StatusIncident)
+class StatusIncidentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Entries of the public API status feed at /api-status.xml."""
+
+    list_display = ("title", "severity", "started_at", "resolved_at", "published")
+    list_filter = ("severity", "published", ("resolved_at", admin.EmptyFieldListFilter))
+    search_fields = ("title", "body")
+    date_hierarchy = "started_at"

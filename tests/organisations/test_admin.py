@@ -38,6 +38,7 @@ from organisations.models import (
     Office,
     Organisation,
     Producer,
+    StatusIncident,
     User,
     Workspace,
     WorkspaceAgent,
@@ -305,6 +306,7 @@ EDITABLE = {
     "organisations/oauthapplication": lambda t: t.application,
     "hr/employee": lambda t: t.employee,
     "organisations/oauthapplicationgrant": lambda t: OAuthApplicationGrant.objects.get(application=t.application),
+    "organisations/statusincident": lambda t: StatusIncident.objects.create(title="API latency", body="Slow."),
 }
 READ_ONLY = {
     "integrations/outboxevent": lambda t: t.event,
@@ -313,6 +315,7 @@ READ_ONLY = {
     "organisations/impersonationtoken": lambda t: t.impersonation,
     "organisations/auditevent": lambda t: t.audit,
     "organisations/idempotencyrecord": lambda t: t.idempotency,
+    "organisations/invitation": None,
     "oauth2_provider/accesstoken": lambda t: AccessToken.objects.get(application=t.application),
     "oauth2_provider/refreshtoken": None,
     "oauth2_provider/grant": None,
