@@ -51,6 +51,11 @@ def _require_office_access(actor: Actor, office: Office) -> None:
 # =============================================================================
 
 
+def _lock_organisation(organisation: Organisation) -> None:
+    """Serialise plan-limit checks of one organisation (a row lock until the transaction ends)."""
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:60] or "organisation"
     slug, n = base, 2
@@ -107,8 +112,7 @@ def membership_add(
 ) -> Membership:
     """Add an active member; the plan's seat limit is a hard cap."""
     plan = organisation.plan_details
-    # lock the organisation row so two concurrent adds cannot both take the last seat
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    _lock_organisation(organisation)  # two concurrent adds cannot both take the last seat
     used = Membership.objects.for_organisation(organisation).filter(status=MembershipStatus.ACTIVE).count()
     if used >= plan.max_seats:
         raise LimitExceeded(
@@ -168,7 +172,7 @@ def _check_workspace_limit(organisation: Organisation) -> None:
 def workspace_create(*, actor: Actor, office: Office, name: str, description: str = "") -> Workspace:
     """A new active workspace in one of the organisation's offices, within the plan's limit."""
     _require_office_access(actor, office)
-    Organisation.objects.select_for_update().filter(pk=actor.organisation.pk).first()
+    _lock_organisation(actor.organisation)
     _check_workspace_limit(actor.organisation)
     workspace = Workspace(organisation=actor.organisation, office=office, name=name.strip(), description=description)
     workspace.full_clean()
@@ -185,7 +189,7 @@ def workspace_update(*, actor: Actor, workspace: Workspace, **fields) -> Workspa
         _require_office_access(actor, fields["office"])
     reactivating = fields.get("status") == WorkspaceStatus.ACTIVE and workspace.status != WorkspaceStatus.ACTIVE
     if reactivating:
-        Organisation.objects.select_for_update().filter(pk=actor.organisation.pk).first()
+        _lock_organisation(actor.organisation)
         _check_workspace_limit(actor.organisation)
     for key, value in fields.items():
         setattr(workspace, key, value.strip() if key == "name" else value)
