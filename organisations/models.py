@@ -426,11 +426,13 @@ class Producer(TenantModel):
                 fields=["organisation", "producer_code"],
                 condition=~models.Q(producer_code=""),
                 name="organisations_producer_unique_producer_code",
+                violation_error_message=_("A producer with this code already exists."),
             ),
             models.UniqueConstraint(
                 fields=["organisation", "membership"],
                 condition=models.Q(membership__isnull=False),
                 name="organisations_producer_unique_membership",
+                violation_error_message=_("This member is already linked to another producer."),
             ),
         ]
 

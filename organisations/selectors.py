@@ -10,7 +10,7 @@ from django.utils import timezone
 from trackyoursheets.api.filters import apply_filterset
 
 from .actors import Actor
-from .choices import MembershipStatus, WorkspaceStatus
+from .choices import MembershipStatus, Role, WorkspaceStatus
 from .models import (
     ApiToken,
     ImpersonationToken,
@@ -39,8 +39,11 @@ def office_get(*, actor: Actor, pk: int) -> Office:
 
 
 def membership_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Membership]:
-    qs = Membership.objects.visible_to(actor).select_related("user", "office").order_by("id")
-    return qs
+    """Members the actor may see, with user, office and invitation loaded."""
+    from .api.filters import MembershipFilterSet
+
+    qs = Membership.objects.visible_to(actor).select_related("user", "office", "invitation").order_by("id")
+    return apply_filterset(MembershipFilterSet, filters, qs) if filters else qs
 
 
 def workspace_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Workspace]:
@@ -81,7 +84,12 @@ def producer_get(*, actor: Actor, pk: int) -> Producer:
 def organisation_usage(*, organisation: Organisation) -> dict:
     """Seats and workspaces used against the plan's limits."""
     plan = organisation.plan_details
-    seats_used = Membership.objects.for_organisation(organisation).filter(status=MembershipStatus.ACTIVE).count()
+    # active and invited members both take a seat (issue 4)
+    seats_used = (
+        Membership.objects.for_organisation(organisation)
+        .filter(status__in=(MembershipStatus.ACTIVE, MembershipStatus.INVITED))
+        .count()
+    )
     workspaces_used = Workspace.objects.for_organisation(organisation).filter(status=WorkspaceStatus.ACTIVE).count()
     return {
         "seats": {"limit": plan.max_seats, "used": seats_used, "available": max(0, plan.max_seats - seats_used)},
@@ -159,3 +167,37 @@ def api_token_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Api
 
 def api_token_get(*, actor: Actor, pk: int) -> ApiToken:
     return api_token_list(actor=actor).get(pk=pk)
+
+
+# =============================================================================
+# Console pages
+# =============================================================================
+
+
+def console_office_list(*, actor: Actor) -> QuerySet[Office]:
+    """Offices a console page shows and offers: the whole organisation's to owners and
+    admins, a manager only their own office (issue 4 point 5), nobody else any."""
+    qs = office_list(actor=actor)
+    if actor.sees_whole_organisation:
+        return qs
+    if actor.role == Role.MANAGER and actor.membership is not None and actor.membership.office_id:
+        return qs.filter(pk=actor.membership.office_id)
+    return qs.none()
+
+
+def oauth_client_list(*, actor: Actor) -> QuerySet[OAuthApplication]:
+    """The organisation's own OAuth clients, newest first, with their secrets still in the
+    rotation grace loaded as ``secrets_in_grace`` (one extra query)."""
+    in_grace = OAuthClientSecret.objects.filter(
+        revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-expires_at", "-id")
+    return (
+        OAuthApplication.objects.for_organisation(actor.organisation)
+        .prefetch_related(Prefetch("previous_secrets", queryset=in_grace, to_attr="secrets_in_grace"))
+        .order_by("-created", "-id")
+    )
+
+
+def oauth_client_get(*, actor: Actor, pk: int) -> OAuthApplication:
+    """One of the organisation's clients; another organisation's is ``DoesNotExist`` like a missing one."""
+    return oauth_client_list(actor=actor).get(pk=pk)

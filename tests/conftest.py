@@ -69,6 +69,14 @@ def _fast_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_login_counters(monkeypatch):
+    """Login lockout counters per test, so one test's failed logins never lock out another's."""
+    import uuid
+
+    monkeypatch.setattr("organisations.forms.THROTTLE_NAMESPACE", f"test-{uuid.uuid4().hex}")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Every test starts with empty rate-limit windows (ids repeat between test databases)."""
     from trackyoursheets.api.throttling import reset_local_counters

@@ -1,13 +1,21 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from .api.graphql import GraphQLView
 from .api.oauth import ClientCredentialsTokenView, ClientSecretRotateView, TokenIntrospectView, TokenRevokeView
-from .views import landing
+from .views import ApiStatusFeed, api_guide, api_status, changelog, favicon, landing, legacy_docs_redirect
 
 urlpatterns = [
+    # public pages (issue 4): landing, hosted docs, status feed; old docs addresses 301 to the guide
     path("", landing, name="landing"),
+    path("api-guide", api_guide, name="api-guide"),
+    path("api-guide/", legacy_docs_redirect),
+    re_path(r"^(?:docs/api|api|api-docs)/?$", legacy_docs_redirect),
+    path("changelog", changelog, name="changelog"),
+    path("api-status", api_status, name="api-status"),
+    path("api-status.xml", ApiStatusFeed(), name="api-status-feed"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("app/", include("organisations.urls")),
     path("oauth/token", ClientCredentialsTokenView.as_view(), name="oauth-token"),

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from trackyoursheets.api.filters import BaseFilterSet
 
-from ..choices import ProducerStatus, Role, WorkspaceStatus
-from ..models import ApiToken, AuditEvent, Office, Producer, Workspace
+from ..choices import MembershipStatus, ProducerStatus, Role, WorkspaceStatus
+from ..models import ApiToken, AuditEvent, Membership, Office, Producer, Workspace
 
 
 class OfficeFilterSet(BaseFilterSet):
@@ -93,3 +93,22 @@ class AuditEventFilterSet(BaseFilterSet):
     class Meta:
         model = AuditEvent
         fields = ["actor_user_id", "object_type", "object_id", "request_id", "source", "method"]
+
+
+# =============================================================================
+# Members (issue 4): /v1/members and the team page
+# =============================================================================
+
+
+class MembershipFilterSet(BaseFilterSet):
+    """Members by role, status, office and user; plus ``created_after``/``updated_after``."""
+
+    role = django_filters.ChoiceFilter(choices=Role.choices)
+    status = django_filters.ChoiceFilter(choices=MembershipStatus.choices)
+    office_id = django_filters.NumberFilter(field_name="office_id")
+    user_id = django_filters.NumberFilter(field_name="user_id")
+    email = django_filters.CharFilter(field_name="user__email", lookup_expr="iexact")
+
+    class Meta:
+        model = Membership
+        fields = ["role", "status", "office_id", "user_id", "email"]

@@ -6,8 +6,18 @@ from trackyoursheets.api.fields import ScopedPrimaryKeyRelatedField
 from trackyoursheets.api.scopes import SCOPES
 
 from .. import selectors
-from ..choices import WorkspaceStatus
-from ..models import ApiToken, AuditEvent, Office, Organisation, Producer, Workspace, WorkspaceAgent
+from ..choices import MembershipStatus, Role, WorkspaceStatus
+from ..models import (
+    ApiToken,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Office,
+    Organisation,
+    Producer,
+    Workspace,
+    WorkspaceAgent,
+)
 from ..services import IMPERSONATION_TTL_MAX, IMPERSONATION_TTL_MIN
 
 
@@ -210,3 +220,63 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "changes", "status_code",
         ]
         read_only_fields = fields
+
+
+# =============================================================================
+# Members (issue 4)
+# =============================================================================
+
+
+class MemberInvitationSerializer(serializers.ModelSerializer):
+    """The invitation of a member who was invited (never its token)."""
+
+    state = serializers.SerializerMethodField(help_text="open, expired, accepted or revoked.")
+
+    class Meta:
+        model = Invitation
+        fields = ["state", "expires_at", "accepted_at", "revoked_at"]
+        read_only_fields = fields
+
+    def get_state(self, obj) -> str:
+        if obj.accepted_at is not None:
+            return "accepted"
+        if obj.revoked_at is not None:
+            return "revoked"
+        return "open" if obj.is_open else "expired"
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    user_id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    office_id = serializers.IntegerField(read_only=True, allow_null=True)
+    invitation = MemberInvitationSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id", "user_id", "email", "full_name", "role", "office_id", "status", "invitation",
+            "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MemberInviteSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.EMPLOYEE)
+    office_id = ScopedPrimaryKeyRelatedField(
+        selector=selectors.office_list, source="office", required=False, allow_null=True, default=None,
+        help_text="Required for managers (they see the people of their office).",
+    )
+
+
+class MemberUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    office_id = ScopedPrimaryKeyRelatedField(
+        selector=selectors.office_list, source="office", required=False, allow_null=True
+    )
+    status = serializers.ChoiceField(
+        choices=[MembershipStatus.ACTIVE, MembershipStatus.DEACTIVATED],
+        required=False,
+        help_text="deactivated (never deleted) or active again (within the seat limit).",
+    )

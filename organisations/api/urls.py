@@ -5,6 +5,7 @@ from .views import (
     ApiTokenViewSet,
     AuditEventViewSet,
     ImpersonationViewSet,
+    MemberViewSet,
     OfficeViewSet,
     OrganisationCurrentView,
     ProducerViewSet,
@@ -23,3 +24,8 @@ urlpatterns = [
     path("organisations/current", OrganisationCurrentView.as_view(), name="organisation-current"),
     *router.urls,
 ]
+
+# issue 4: members and invitations
+members_router = SimpleRouter(trailing_slash=False)
+members_router.register("members", MemberViewSet, basename="member")
+urlpatterns += members_router.urls

@@ -11,7 +11,14 @@ from trackyoursheets.api.authentication import access_token_of
 
 from .. import selectors, services
 from ..audit import audit_event_list
-from .filters import ApiTokenFilterSet, AuditEventFilterSet, OfficeFilterSet, ProducerFilterSet, WorkspaceFilterSet
+from .filters import (
+    ApiTokenFilterSet,
+    AuditEventFilterSet,
+    MembershipFilterSet,
+    OfficeFilterSet,
+    ProducerFilterSet,
+    WorkspaceFilterSet,
+)
 from .serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenInputSerializer,
@@ -19,6 +26,9 @@ from .serializers import (
     AuditEventSerializer,
     ImpersonationInputSerializer,
     ImpersonationSerializer,
+    MemberInviteSerializer,
+    MemberSerializer,
+    MemberUpdateSerializer,
     OfficeSerializer,
     OrganisationSerializer,
     ProducerInputSerializer,
@@ -292,3 +302,80 @@ class AuditEventViewSet(base.ListModelMixin, base.RetrieveModelMixin, base.Tenan
         actor = request.auth
         if not actor.sees_whole_organisation or actor.kind == "impersonation":
             raise exceptions.PermissionDenied("Only owners and admins can read the audit trail.")
+
+
+# =============================================================================
+# Members (issue 4)
+# =============================================================================
+
+_MEMBER_WRITES = (
+    "Writes need an owner or admin person (a browser session or their personal API token, which must hold "
+    "`organisation.read`); OAuth clients and impersonation tokens may read members but get a 403 problem "
+    "for every change. Only owners make or change owners and admins; nobody grants a role above their own; "
+    "the last owner cannot be demoted or deactivated."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List members",
+        description="Owners, admins and HR see every member; managers the members of their office; "
+        "everyone else only themselves. Filters: `role`, `status`, `office_id`, `user_id`, `email`, "
+        "`created_after`, `updated_after`.",
+    ),
+    retrieve=extend_schema(summary="Get a member"),
+    create=extend_schema(
+        summary="Invite a member by email",
+        description="Creates a member with status `invited` (taking a seat: active and invited members count "
+        "against the plan's seat limit, a 422 `plan-limit` problem when full) and emails them a link, valid "
+        "for 7 days, to choose their password. The invitation token is never returned.\n\n" + _MEMBER_WRITES,
+        request=MemberInviteSerializer,
+        responses={201: MemberSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change a member's role, office or status",
+        description="`status` may be `deactivated` (never deleted: no more logins or API access for them, "
+        "their personal tokens stop working) or `active` (re-activate, within the seat limit; a member who "
+        "never accepted is invited again).\n\n" + _MEMBER_WRITES,
+        request=MemberUpdateSerializer,
+    ),
+)
+class MemberViewSet(
+    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, base.TenantViewSet
+):
+    """``/v1/members``: read with ``organisation.read``; writes by owner/admin people only (issue 4)."""
+
+    required_scope = "organisation.read"
+    list_selector = selectors.membership_list
+    serializer_class = MemberSerializer
+    input_serializer_class = MemberInviteSerializer
+    update_serializer_class = MemberUpdateSerializer
+    filterset_class = MembershipFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("invitation")
+
+    def create(self, request, *args, **kwargs):
+        services.member_require_manager(actor=self.actor)  # a 403 before any validation
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        invited = services.member_invite(
+            actor=self.actor, base_url=self.request.build_absolute_uri("/"), **serializer.validated_data
+        )
+        return self.get_queryset().get(pk=invited.membership.pk)
+
+    def partial_update(self, request, *args, **kwargs):
+        instance = self.get_object()  # another tenant's member is a 404 before anything else
+        services.member_require_manager(actor=self.actor)
+        serializer = self.get_serializer(instance, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return self.output(self.perform_update(instance, serializer))
+
+    def perform_update(self, instance, serializer):
+        services.member_update(
+            actor=self.actor, membership=instance, base_url=self.request.build_absolute_uri("/"),
+            **serializer.validated_data,
+        )
+        return self.get_queryset().get(pk=instance.pk)

@@ -2,11 +2,13 @@
 
 - :mod:`.structure`   organisations, members, offices, workspaces, producers;
 - :mod:`.credentials` OAuth clients, rotation, grants, impersonation, personal tokens.
+- :mod:`.console`     organisation settings and deleting OAuth clients (the admin console pages).
 
 Callers import from ``organisations.services``; the modules are an internal split.
 """
 
 from ..actors import Actor
+from .console import api_client_delete, organisation_update_settings
 from .credentials import (
     API_TOKEN_DISPLAY_LENGTH,
     API_TOKEN_PREFIX,
@@ -34,6 +36,23 @@ from .credentials import (
     oauth_client_revoke_organisation,
     oauth_client_secret_rotate,
 )
+from .members import (
+    INVITATION_TTL,
+    ROLE_RANK,
+    InvitationInvalid,
+    MemberInvited,
+    invitation_accept,
+    invitation_for_token,
+    invitation_resend,
+    invitation_revoke,
+    member_deactivate,
+    member_grantable_roles,
+    member_invite,
+    member_reactivate,
+    member_require_manager,
+    member_seat_usage,
+    member_update,
+)
 from .structure import (
     OrganisationCreated,
     membership_add,
@@ -58,15 +77,20 @@ __all__ = [
     "IMPERSONATION_TOKEN_PREFIX",
     "IMPERSONATION_TTL_MAX",
     "IMPERSONATION_TTL_MIN",
+    "INVITATION_TTL",
+    "ROLE_RANK",
     "PERSON_KINDS",
     "SECRET_ROTATION_GRACE",
     "ApiClientCreated",
     "ApiTokenCreated",
     "ClientSecretRotated",
     "ImpersonationCreated",
+    "InvitationInvalid",
+    "MemberInvited",
     "OrganisationCreated",
     "access_token_issue",
     "api_client_create",
+    "api_client_delete",
     "api_token_create",
     "api_token_mark_used",
     "api_token_require_creator",
@@ -74,6 +98,17 @@ __all__ = [
     "impersonation_create",
     "impersonation_revoke",
     "impersonation_scopes",
+    "invitation_accept",
+    "invitation_for_token",
+    "invitation_resend",
+    "invitation_revoke",
+    "member_deactivate",
+    "member_grantable_roles",
+    "member_invite",
+    "member_reactivate",
+    "member_require_manager",
+    "member_seat_usage",
+    "member_update",
     "membership_add",
     "office_create",
     "office_update",
@@ -82,6 +117,7 @@ __all__ = [
     "oauth_client_revoke_organisation",
     "oauth_client_secret_rotate",
     "organisation_create",
+    "organisation_update_settings",
     "producer_create",
     "producer_update",
     "producer_upsert",

@@ -113,7 +113,11 @@ def membership_add(
     """Add an active member; the plan's seat limit is a hard cap."""
     plan = organisation.plan_details
     _lock_organisation(organisation)  # two concurrent adds cannot both take the last seat
-    used = Membership.objects.for_organisation(organisation).filter(status=MembershipStatus.ACTIVE).count()
+    used = (
+        Membership.objects.for_organisation(organisation)
+        .filter(status__in=(MembershipStatus.ACTIVE, MembershipStatus.INVITED))
+        .count()
+    )
     if used >= plan.max_seats:
         raise LimitExceeded(
             _("The %(plan)s plan includes %(limit)s seats and all are in use.")

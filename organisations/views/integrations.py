@@ -1,3 +1,331 @@
-"""Pages: integrations (see organisations/views/__init__.py)."""
+"""Pages: integrations (issue 3 points 2 and 4) — the organisation's OAuth clients and personal API tokens.
 
-urlpatterns: list = []
+A new client secret or personal token is shown exactly once: it is rendered straight into
+the response to the POST that made it (``Cache-Control: no-store``) and kept nowhere — not
+in a flash message, not in the session. Each form carries a one-time code, so re-sending
+the same POST (a browser reload) neither repeats the action nor shows a secret again.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from .. import selectors, services
+from ..audit import summarise_changes
+from ..forms import ApiTokenFilterForm, ApiTokenForm, OAuthClientForm, OnceForm, add_service_errors
+from ..selectors import oauth_client_get, oauth_client_list
+from . import OWNER_ADMIN
+from .console import SERVICE_ERRORS, ConsolePage, Pager, error_text, scoped_or_404
+
+# =============================================================================
+# One-time form codes
+# =============================================================================
+
+ONCE_SESSION_KEY = "tys_form_once"
+ONCE_KEEP = 20
+
+
+def once_issue(request) -> str:
+    """A random code for one form; the session keeps the last few (codes only, never secrets)."""
+    code = secrets.token_urlsafe(18)
+    request.session[ONCE_SESSION_KEY] = [*request.session.get(ONCE_SESSION_KEY, [])[-(ONCE_KEEP - 1):], code]
+    return code
+
+
+def once_valid(request, code: str) -> bool:
+    return bool(code) and code in request.session.get(ONCE_SESSION_KEY, [])
+
+
+def once_consume(request, code: str) -> None:
+    request.session[ONCE_SESSION_KEY] = [c for c in request.session.get(ONCE_SESSION_KEY, []) if c != code]
+
+
+def already_done(request, redirect_to: str):
+    messages.info(
+        request,
+        _("That form was already submitted. A secret is shown only once: if you did not keep it, "
+          "rotate the client's secret or create a new token."),
+    )
+    return HttpResponseRedirect(redirect_to)
+
+
+def shown_once(response):
+    """A page carrying a secret: never cached by the browser or a proxy."""
+    add_never_cache_headers(response)
+    return response
+
+
+# =============================================================================
+# OAuth clients (owners and admins)
+# =============================================================================
+
+
+def connection_details(request) -> dict:
+    return {
+        "base_url": request.build_absolute_uri("/"),
+        "token_url": request.build_absolute_uri(reverse("oauth-token")),
+        "api_url": request.build_absolute_uri("/v1/"),
+    }
+
+
+class OAuthClientPage(ConsolePage):
+    allowed_roles = OWNER_ADMIN
+
+    def get_client(self):
+        return scoped_or_404(oauth_client_get, actor=self.actor, pk=self.kwargs["pk"])
+
+
+class OAuthClientListView(OAuthClientPage):
+    template_name = "app/integrations/clients.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["clients"] = Pager(self.request, oauth_client_list(actor=self.actor))
+        context.update(connection_details(self.request))
+        return context
+
+
+class OAuthClientCreateView(OAuthClientPage):
+    template_name = "app/integrations/client_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", OAuthClientForm(initial={"once": once_issue(self.request)}))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = OAuthClientForm(request.POST)
+        if not form.is_valid():
+            return self.redisplay(form=form)
+        if not once_valid(request, form.cleaned_data["once"]):
+            return already_done(request, reverse("app:integrations"))
+        try:
+            with transaction.atomic():
+                created = services.api_client_create(
+                    organisation=self.actor.organisation,
+                    name=form.cleaned_data["name"],
+                    scopes=form.cleaned_data["scopes"],
+                    created_by=self.actor.user,
+                )
+                application = created.application
+                self.audit(
+                    "oauth_client.create",
+                    application,
+                    {"name": [None, application.name], "client_id": [None, application.client_id],
+                     "scopes": [None, application.scopes]},
+                )
+        except SERVICE_ERRORS as error:
+            add_service_errors(form, error)
+            return self.redisplay(form=form)
+        once_consume(request, form.cleaned_data["once"])
+        return shown_once(
+            self.render_page(
+                "app/integrations/client_secret.html",
+                client=application,
+                client_secret=created.client_secret,
+                created=True,
+                **connection_details(request),
+            )
+        )
+
+
+class OAuthClientRotateView(OAuthClientPage):
+    """GET: what rotating means; POST: a new secret, shown once; the old one works for 24 hours."""
+
+    template_name = "app/integrations/client_rotate.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("client", self.get_client())
+        context.setdefault("form", OnceForm(initial={"once": once_issue(self.request)}))
+        context["grace_hours"] = int(services.SECRET_ROTATION_GRACE.total_seconds() // 3600)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_client()
+        form = OnceForm(request.POST)
+        if not form.is_valid() or not once_valid(request, form.cleaned_data["once"]):
+            return already_done(request, reverse("app:integrations"))
+        with transaction.atomic():
+            rotated = services.oauth_client_secret_rotate(application=application)
+            self.audit(
+                "oauth_client.rotate_secret",
+                application,
+                {"previous_secret_expires_at": [None, rotated.previous_secret_expires_at.isoformat()]},
+            )
+        once_consume(request, form.cleaned_data["once"])
+        return shown_once(
+            self.render_page(
+                "app/integrations/client_secret.html",
+                client=rotated.application,
+                client_secret=rotated.client_secret,
+                previous_secret_expires_at=rotated.previous_secret_expires_at,
+                created=False,
+                **connection_details(request),
+            )
+        )
+
+
+class OAuthClientEndGraceView(OAuthClientPage):
+    """POST: previous secrets stop working now (a leaked secret need not live out its 24 hours)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_client()
+        with transaction.atomic():
+            ended = services.oauth_client_previous_secrets_revoke(application=application)
+            if ended:
+                self.audit("oauth_client.end_grace", application, {"previous_secrets_revoked": ended})
+        if ended:
+            messages.success(
+                request, _("The previous secret of “%(name)s” no longer works.") % {"name": application.name}
+            )
+        else:
+            messages.info(request, _("“%(name)s” has no previous secret in use.") % {"name": application.name})
+        return HttpResponseRedirect(reverse("app:integrations"))
+
+
+class OAuthClientDeleteView(OAuthClientPage):
+    """GET: confirm; POST: delete the client, and with it every token it holds."""
+
+    template_name = "app/integrations/client_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["client"] = self.get_client()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_client()
+        pk, name, client_id = application.pk, application.name, application.client_id
+        try:
+            with transaction.atomic():
+                services.api_client_delete(actor=self.actor, application=application)
+                self.audit(
+                    "oauth_client.delete", application, {"name": [name, None], "client_id": [client_id, None]},
+                    object_id=pk,
+                )
+        except SERVICE_ERRORS as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("Client “%(name)s” deleted; its tokens no longer work.") % {"name": name})
+        return HttpResponseRedirect(reverse("app:integrations"))
+
+
+# =============================================================================
+# Personal API tokens (every member)
+# =============================================================================
+
+
+def token_snapshot(api_token) -> dict:
+    return {
+        "name": api_token.name,
+        "prefix": api_token.prefix,
+        "scopes": api_token.scopes,
+        "membership_id": api_token.membership_id,
+        "expires_at": api_token.expires_at.isoformat() if api_token.expires_at else None,
+        "revoked_at": api_token.revoked_at.isoformat() if api_token.revoked_at else None,
+    }
+
+
+def end_of_day(day, tz_name: str) -> datetime:
+    """A token "expiring on" a date works through that whole day in the organisation's timezone."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(tz_name))
+
+
+class ApiTokenListView(ConsolePage):
+    """Create a personal token (shown once); list tokens masked; revoke. Owners and admins also
+    see, and may revoke, the other members' tokens."""
+
+    template_name = "app/integrations/api_tokens.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", ApiTokenForm(initial={"once": once_issue(self.request)}))
+        filter_form = ApiTokenFilterForm(self.request.GET or None)
+        filters = filter_form.filters()
+        own = selectors.api_token_list(actor=self.actor, filters={**filters, "membership_id": self.actor.membership.pk})
+        context.update(filter_form=filter_form, tokens=Pager(self.request, own))
+        if self.actor.sees_whole_organisation:
+            others = (
+                selectors.api_token_list(actor=self.actor, filters=filters)
+                .exclude(membership=self.actor.membership)
+                .select_related("membership__user")
+            )
+            context["other_tokens"] = Pager(self.request, others, "others_page")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return self.redisplay(form=form)
+        if not once_valid(request, form.cleaned_data["once"]):
+            return already_done(request, reverse("app:api-tokens"))
+        expires_on = form.cleaned_data["expires_on"]
+        try:
+            with transaction.atomic():
+                created = services.api_token_create(
+                    actor=self.actor,
+                    name=form.cleaned_data["name"],
+                    scopes=form.cleaned_data["scopes"],
+                    expires_at=end_of_day(expires_on, self.actor.organisation.timezone) if expires_on else None,
+                )
+                api_token = created.api_token
+                self.audit("api_token.create", api_token, summarise_changes({}, token_snapshot(api_token)))
+        except SERVICE_ERRORS as error:
+            add_service_errors(form, error, {"expires_at": "expires_on"})
+            return self.redisplay(form=form)
+        once_consume(request, form.cleaned_data["once"])
+        return shown_once(
+            self.render_page(
+                "app/integrations/api_token_created.html",
+                api_token=created.api_token,
+                token=created.token,
+                **connection_details(request),
+            )
+        )
+
+
+class ApiTokenRevokeView(ConsolePage):
+    """POST: revoke a token the actor may see (their own; owners and admins any). Others' are a 404."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        api_token = scoped_or_404(selectors.api_token_get, actor=self.actor, pk=self.kwargs["pk"])
+        before = token_snapshot(api_token)
+        try:
+            with transaction.atomic():
+                services.api_token_revoke(actor=self.actor, api_token=api_token)
+                changes = summarise_changes(before, token_snapshot(api_token))
+                if changes:
+                    self.audit("api_token.revoke", api_token, changes)
+        except SERVICE_ERRORS as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request,
+                _("Token “%(name)s” (%(prefix)s…) revoked.") % {"name": api_token.name, "prefix": api_token.prefix},
+            )
+        return HttpResponseRedirect(reverse("app:api-tokens"))
+
+
+urlpatterns = [
+    path("integrations", OAuthClientListView.as_view(), name="integrations"),
+    path("integrations/clients/new", OAuthClientCreateView.as_view(), name="oauth-client-create"),
+    path("integrations/clients/<int:pk>/rotate", OAuthClientRotateView.as_view(), name="oauth-client-rotate"),
+    path("integrations/clients/<int:pk>/end-grace", OAuthClientEndGraceView.as_view(), name="oauth-client-end-grace"),
+    path("integrations/clients/<int:pk>/delete", OAuthClientDeleteView.as_view(), name="oauth-client-delete"),
+    path("settings/api-tokens", ApiTokenListView.as_view(), name="api-tokens"),
+    path("settings/api-tokens/<int:pk>/revoke", ApiTokenRevokeView.as_view(), name="api-token-revoke"),
+]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from integrations.models import WebhookSubscription
 from organisations import services
 from organisations.actors import Actor, system_actor
 from organisations.audit import audit_record
 from organisations.choices import Role
+from tests.integrations.factories import WebhookAttemptFactory, WebhookSubscriptionFactory
 from tests.organisations.factories import (
     MembershipFactory,
     OAuthApplicationFactory,
@@ -45,12 +47,38 @@ def make_audit_event(org, n):
     return audit_record(actor=actor, source="api", action=f"workspace.update.{n}")
 
 
+def make_member(org, n):
+    """Every other member is invited (with an invitation row), the others active in an office."""
+    if n % 2:
+        return services.member_invite(
+            actor=system_actor(org), email=f"invitee{n:03d}@example.test", role=Role.EMPLOYEE, base_url="http://x/"
+        ).membership
+    return MembershipFactory(organisation=org, office=OfficeFactory(organisation=org, name=f"Office {n:03d}"))
+
+
+def make_webhook_subscription(org, n):
+    return WebhookSubscriptionFactory(organisation=org, url=f"https://hooks{n:03d}.example.com/in")
+
+
+#: the delivery log is listed under one subscription, made with a known id
+WEBHOOK_LOG_ID = 900_001
+
+
+def make_webhook_delivery(org, n):
+    subscription = WebhookSubscription.objects.filter(pk=WEBHOOK_LOG_ID).first() or WebhookSubscriptionFactory(
+        id=WEBHOOK_LOG_ID, organisation=org
+    )
+    first = WebhookAttemptFactory(delivery__subscription=subscription, number=1, outcome="http_error", status_code=500)
+    return WebhookAttemptFactory(delivery=first.delivery, number=2).delivery
+
+
 #: (list URL, factory(org, n) making one fully-related row)
 LISTS = [
     ("/v1/offices", lambda org, n: OfficeFactory(organisation=org, name=f"Office {n:03d}")),
     ("/v1/workspaces", make_workspace),
     ("/v1/producers", make_producer),
     ("/v1/audit-events", make_audit_event),
+    ("/v1/members", make_member),
     (
         "/v1/api-tokens",
         lambda org, n: services.api_token_create(
@@ -58,6 +86,8 @@ LISTS = [
             scopes=["workspaces.read"],
         ).api_token,
     ),
+    ("/v1/webhooks", make_webhook_subscription),
+    (f"/v1/webhooks/{WEBHOOK_LOG_ID}/deliveries", make_webhook_delivery),
 ]
 
 

@@ -17,6 +17,7 @@ from django.urls import get_resolver
 from organisations import services
 from organisations.actors import system_actor
 from organisations.audit import audit_record
+from tests.integrations.factories import WebhookSubscriptionFactory
 from tests.organisations.factories import MembershipFactory, OfficeFactory, ProducerFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,13 @@ RESOURCES: list[Resource] = [
         make=lambda org: audit_record(actor=system_actor(org), source="system", action="test.made"),
     ),
     Resource(
+        # issue 4: members (an OAuth client reads them; writes by owner/admin people, see test_members.py)
+        name="members",
+        list_url="/v1/members",
+        make=lambda org: MembershipFactory(organisation=org),
+        mutations=(("patch", "", {"role": "hr"}), ("patch", "", {"status": "deactivated"})),
+    ),
+    Resource(
         # POST /v1/impersonations is create-only: its one tenant-bound input is producer_id, which
         # is proven by test_impersonation_of_another_tenants_producer_is_refused in
         # tests/platform/test_credentials.py; here the producers an impersonation may target.
@@ -81,6 +89,22 @@ RESOURCES: list[Resource] = [
         make=lambda org: ProducerFactory(workspace__office__organisation=org),
         detail=False,
         covers=("impersonations",),
+    ),
+    Resource(
+        name="webhooks",
+        list_url="/v1/webhooks",
+        make=lambda org: WebhookSubscriptionFactory(organisation=org),
+        mutations=(
+            ("patch", "", {"description": "Taken over"}),
+            ("delete", "", None),
+            ("post", "/rotate-secret", None),
+            ("post", "/test", None),
+            ("get", "/deliveries", None),  # the delivery log of another tenant's subscription: 404 too
+        ),
+        # one delivery of another tenant (detail, redeliver) is proven 404 by
+        # test_another_tenants_deliveries_and_redelivery_are_404 in tests/integrations/test_api.py;
+        # the topic catalogue is the same for every organisation (no tenant data)
+        covers=("webhooks/{id}/deliveries/{id}", "webhooks/{id}/deliveries/{id}/redeliver", "webhooks/topics"),
     ),
 ]
 

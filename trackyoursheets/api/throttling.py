@@ -143,7 +143,10 @@ def check_rate_limit(actor) -> list[PolicyState] | None:
     except Exception:
         logger.error("Rate limiter unavailable (Redis at REDIS_URL); serving without a limit", exc_info=True)
         return None
-    return [PolicyState(name, limit, count, reset) for (name, _, limit), (count, reset) in zip(policies, hits, strict=True)]
+    return [
+        PolicyState(name, limit, count, reset)
+        for (name, _, limit), (count, reset) in zip(policies, hits, strict=True)
+    ]
 
 
 def rate_limit_headers(states: list[PolicyState]) -> dict[str, str]:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("health", HealthView.as_view(), name="api-health"),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("organisations.api.urls")),
+    path("", include("integrations.api.urls")),
 ]

@@ -1,0 +1,11 @@
+"""``/v1/webhooks`` routes (mounted by trackyoursheets/api/urls.py)."""
+
+from rest_framework.routers import SimpleRouter
+
+from .views import WebhookDeliveryViewSet, WebhookSubscriptionViewSet
+
+router = SimpleRouter(trailing_slash=False)
+router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
+router.register(r"webhooks/(?P<webhook_id>[0-9]+)/deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
+
+urlpatterns = router.urls

@@ -1,0 +1,54 @@
+"""Forms of the webhook pages: shapes only; the services apply every rule."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from trackyoursheets.exceptions import DomainError
+
+from . import events
+from .choices import DeliveryStatus
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    return [
+        (events.ALL_TOPICS, _("Every topic, including ones added later (*)")),
+        *((t.name, f"{t.name} — {t.description}") for t in events.topic_list()),
+    ]
+
+
+class WebhookSubscriptionForm(forms.Form):
+    url = forms.URLField(
+        label=_("Endpoint URL"),
+        max_length=2000,
+        assume_scheme="https",
+        help_text=_("An https:// URL on the public internet that answers 2xx within 5 seconds."),
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"), choices=topic_choices, widget=forms.CheckboxSelectMultiple
+    )
+    description = forms.CharField(label=_("Description"), max_length=500, required=False)
+    is_active = forms.BooleanField(
+        label=_("Active"), required=False, initial=True, help_text=_("Inactive subscriptions receive nothing.")
+    )
+
+
+class DeliveryFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any"))] + list(DeliveryStatus.choices), required=False
+    )
+
+
+def add_service_errors(form: forms.Form, error: Exception) -> None:
+    """Show a service's refusal on the form: field errors next to their fields, the rest on top."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error.messages)
+    elif isinstance(error, DomainError):
+        form.add_error(None, error.detail)
+    else:
+        raise error

@@ -1,0 +1,226 @@
+"""Pages: webhooks for owners and admins at ``/app/webhooks/`` (issue 5 point 1 and 5).
+
+List, create, edit, rotate the secret, delete, send a test ping, read the delivery
+log and redeliver. Thin views: reads through selectors, changes through services, an
+audit row (source "page") in the same transaction as each change.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from organisations.audit import audit_record
+from organisations.models import AuditEvent
+from organisations.views import OWNER_ADMIN, MemberPageMixin
+from trackyoursheets.exceptions import DomainError
+
+from . import selectors, services
+from .conf import webhook_settings
+from .forms import DeliveryFilterForm, WebhookSubscriptionForm, add_service_errors
+from .models import WebhookSubscription
+
+SERVICE_ERRORS = (ValidationError, DomainError)
+PAGE_SIZE = 25
+
+
+class WebhookPage(MemberPageMixin, TemplateView):
+    """A webhook page: owners and admins, rendered in the organisation's timezone, audits what it changes."""
+
+    allowed_roles = OWNER_ADMIN
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        with timezone.override(self.actor.organisation.timezone):
+            response.render()
+        return response
+
+    def audit(self, action: str, obj, changes: dict | None = None) -> None:
+        audit_record(
+            actor=self.actor,
+            source=AuditEvent.Source.PAGE,
+            method=self.request.method,
+            path=self.request.path,
+            action=action,
+            object_type=obj._meta.label,
+            object_id=obj.pk,
+            changes=changes,
+        )
+
+    def subscription(self) -> WebhookSubscription:
+        """The subscription of the URL, scoped: another organisation's is the same 404 as a missing one."""
+        try:
+            return selectors.webhook_subscription_get(actor=self.actor, pk=self.kwargs["pk"])
+        except ObjectDoesNotExist as error:
+            raise Http404(_("Not found.")) from error
+
+    def show(self, template_name: str, **context):
+        self.template_name = template_name
+        return self.render_to_response(self.get_context_data(**context))
+
+
+class WebhookListView(WebhookPage):
+    template_name = "integrations/webhooks/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["subscriptions"] = selectors.webhook_subscription_list(actor=self.actor)
+        context["conf"] = webhook_settings()
+        return context
+
+
+class WebhookCreateView(WebhookPage):
+    template_name = "integrations/webhooks/form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", WebhookSubscriptionForm(initial={"is_active": True}))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = WebhookSubscriptionForm(request.POST)
+        if not form.is_valid():
+            return self.show(self.template_name, form=form)
+        try:
+            with transaction.atomic():
+                created = services.webhook_subscription_create(actor=self.actor, **form.cleaned_data)
+                self.audit(
+                    "webhooksubscription.create",
+                    created.subscription,
+                    {k: [None, v] for k, v in form.cleaned_data.items()},
+                )
+        except SERVICE_ERRORS as error:
+            add_service_errors(form, error)
+            return self.show(self.template_name, form=form)
+        response = self.show(
+            "integrations/webhooks/secret.html", subscription=created.subscription, secret=created.secret, created=True
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class WebhookDetailView(WebhookPage):
+    """Edit form, actions and the delivery log (filter by status, 25 a page)."""
+
+    template_name = "integrations/webhooks/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        subscription = kwargs.get("subscription") or self.subscription()
+        context["subscription"] = subscription
+        context.setdefault(
+            "form",
+            WebhookSubscriptionForm(
+                initial={
+                    "url": subscription.url,
+                    "topics": subscription.topics,
+                    "description": subscription.description,
+                    "is_active": subscription.is_active,
+                }
+            ),
+        )
+        filters = DeliveryFilterForm(self.request.GET or None)
+        status = filters.cleaned_data["status"] if filters.is_valid() else ""
+        deliveries = selectors.webhook_delivery_list(
+            actor=self.actor, subscription=subscription, filters={"status": status} if status else None
+        )
+        page = Paginator(deliveries, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filters=filters, deliveries=page, filter_query=query.urlencode(), now=timezone.now())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        subscription = self.subscription()
+        form = WebhookSubscriptionForm(request.POST)
+        if not form.is_valid():
+            return self.show(self.template_name, form=form, subscription=subscription)
+        before = {name: getattr(subscription, name) for name in form.cleaned_data}
+        changed = {name: value for name, value in form.cleaned_data.items() if value != before[name]}
+        try:
+            with transaction.atomic():
+                services.webhook_subscription_update(actor=self.actor, subscription=subscription, **changed)
+                self.audit(
+                    "webhooksubscription.update", subscription, {k: [before[k], v] for k, v in changed.items()}
+                )
+        except SERVICE_ERRORS as error:
+            add_service_errors(form, error)
+            return self.show(self.template_name, form=form, subscription=self.subscription())
+        messages.success(request, _("Webhook saved."))
+        return HttpResponseRedirect(reverse("webhooks:detail", args=[subscription.pk]))
+
+
+class WebhookRotateView(WebhookPage):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        subscription = self.subscription()
+        with transaction.atomic():
+            rotated = services.webhook_subscription_rotate_secret(actor=self.actor, subscription=subscription)
+            self.audit("webhooksubscription.rotate_secret", subscription, {"secret_hint": ["…", rotated.subscription.secret_hint]})
+        response = self.show(
+            "integrations/webhooks/secret.html",
+            subscription=rotated.subscription,
+            secret=rotated.secret,
+            previous_secret_expires_at=rotated.previous_secret_expires_at,
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class WebhookTestView(WebhookPage):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        subscription = self.subscription()
+        with transaction.atomic():
+            delivery = services.webhook_subscription_test(actor=self.actor, subscription=subscription)
+            self.audit("webhooksubscription.test", subscription, {"ping_delivery_id": [None, delivery.pk]})
+        messages.success(request, _("Test ping sent; its delivery is at the top of the log."))
+        return HttpResponseRedirect(reverse("webhooks:detail", args=[subscription.pk]))
+
+
+class WebhookDeleteView(WebhookPage):
+    template_name = "integrations/webhooks/delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["subscription"] = self.subscription()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        subscription = self.subscription()
+        with transaction.atomic():
+            self.audit("webhooksubscription.destroy", subscription, {"url": [subscription.url, None]})
+            services.webhook_subscription_delete(actor=self.actor, subscription=subscription)
+        messages.success(request, _("Webhook deleted."))
+        return HttpResponseRedirect(reverse("webhooks:list"))
+
+
+class WebhookRedeliverView(WebhookPage):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        subscription = self.subscription()
+        try:
+            delivery = selectors.webhook_delivery_get(
+                actor=self.actor, subscription=subscription, pk=self.kwargs["delivery_pk"]
+            )
+        except ObjectDoesNotExist as error:
+            raise Http404(_("Not found.")) from error
+        try:
+            with transaction.atomic():
+                services.webhook_delivery_redeliver(actor=self.actor, delivery=delivery)
+                self.audit("webhookdelivery.redeliver", delivery, {"status": [delivery.status, "pending"]})
+        except DomainError as error:
+            messages.error(request, error.detail)
+        else:
+            messages.success(request, _("Event %(id)s is being delivered again.") % {"id": delivery.event_id})
+        return HttpResponseRedirect(reverse("webhooks:detail", args=[subscription.pk]))
