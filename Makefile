@@ -21,7 +21,7 @@ STAMP := $(VENV)/.requirements.stamp
 # DATABASE_URL can never get the public demo logins seeded into it.
 DEV_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=1
 
-.PHONY: help venv run migrate seed test lint clean distclean
+.PHONY: help venv run migrate seed test lint worker beat clean distclean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,13 @@ test: venv ## Run the test suite (pass options with PYTEST_ARGS="-k oauth -x")
 
 lint: venv ## Check the code with ruff
 	$(VENV)/bin/ruff check .
+
+# Only with a broker (REDIS_URL or CELERY_BROKER_URL): without one, `make run` runs every task in-process.
+worker: venv ## Run a Celery worker (webhook delivery) against REDIS_URL
+	$(VENV)/bin/celery -A trackyoursheets worker -l info
+
+beat: venv ## Run Celery beat (exactly one): the webhook sweep every minute
+	$(VENV)/bin/celery -A trackyoursheets beat -l info
 
 clean: ## Remove the virtualenv, collected static files, caches and test reports
 	rm -rf $(VENV) staticfiles test-results .pytest_cache .ruff_cache

@@ -244,7 +244,8 @@ class WebhookDeliveryAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
         done, skipped = 0, 0
         for delivery in queryset.select_related("organisation"):
             try:
-                services.webhook_delivery_redeliver(actor=staff_actor(request, delivery.organisation), delivery=delivery)
+                actor = staff_actor(request, delivery.organisation)
+                services.webhook_delivery_redeliver(actor=actor, delivery=delivery)
             except (DomainError, ValidationError):
                 skipped += 1
                 continue

@@ -59,9 +59,8 @@ def webhook_delivery_get(*, actor: Actor, subscription: WebhookSubscription, pk:
 
 def webhook_subscription_matching(*, organisation_id: int, topic: str) -> list[WebhookSubscription]:
     """Active subscriptions of one organisation that want ``topic`` (an organisation has a handful)."""
-    return [
-        s for s in WebhookSubscription.objects.for_organisation(organisation_id).active().order_by("id") if s.wants(topic)
-    ]
+    candidates = WebhookSubscription.objects.for_organisation(organisation_id).active().order_by("id")
+    return [s for s in candidates if s.wants(topic)]
 
 
 def outbox_event_undispatched(*, before: datetime, limit: int) -> list[tuple[int, int]]:

@@ -592,7 +592,9 @@ def webhook_subscription_rotate_secret(*, actor: Actor, subscription: WebhookSub
     locked.secret_hint = secret[:10]
     locked.secret_rotated_at = now
     locked.save()
-    return WebhookSecretRotated(subscription=locked, secret=secret, previous_secret_expires_at=now + SECRET_ROTATION_GRACE)
+    return WebhookSecretRotated(
+        subscription=locked, secret=secret, previous_secret_expires_at=locked.previous_secret_expires_at
+    )
 
 
 @transaction.atomic

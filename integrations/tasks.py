@@ -42,8 +42,9 @@ def webhook_delivery_send_task(self, delivery_id: int, organisation_id: int) -> 
     while True:
         result = services.webhook_delivery_attempt(delivery_id=delivery_id, organisation_id=organisation_id)
         if result.state == "busy":
-            if self.request.is_eager:
-                return result.state  # in-process there is nobody to wait for; the sweep comes back
+            if self.request.is_eager:  # in-process there is no worker to come back later: wait here
+                time.sleep(BUSY_RETRY_SECONDS + random.random())
+                continue
             raise self.retry(countdown=BUSY_RETRY_SECONDS + random.random())
         if result.status != DeliveryStatus.PENDING or result.next_attempt_at is None:
             return result.status or result.state
@@ -68,5 +69,7 @@ def webhook_delivery_sweep_task() -> None:
 )
 def webhook_subscription_disabled_notify_task(subscription_id: int, organisation_id: int) -> None:
     """Tell the organisation's owners and admins that a subscription was disabled (SMTP errors retry)."""
-    sent = services.webhook_subscription_notify_disabled(subscription_id=subscription_id, organisation_id=organisation_id)
+    sent = services.webhook_subscription_notify_disabled(
+        subscription_id=subscription_id, organisation_id=organisation_id
+    )
     logger.info("Subscription %s disabled: %s owners/admins emailed", subscription_id, sent)

@@ -175,7 +175,9 @@ def send(url: str, body: bytes, headers: dict[str, str], conf: WebhookSettings) 
     try:
         addresses = resolve(host, port)
     except OSError as error:
-        return SendResult(AttemptOutcome.NETWORK_ERROR, duration_ms=elapsed_ms(), error=f"Could not resolve {host}: {error}"[:500])
+        return SendResult(
+            AttemptOutcome.NETWORK_ERROR, duration_ms=elapsed_ms(), error=f"Could not resolve {host}: {error}"[:500]
+        )
     if not conf.allow_private_addresses:
         refused = refused_addresses(addresses)
         if refused:

@@ -164,7 +164,8 @@ class WebhookRotateView(WebhookPage):
         subscription = self.subscription()
         with transaction.atomic():
             rotated = services.webhook_subscription_rotate_secret(actor=self.actor, subscription=subscription)
-            self.audit("webhooksubscription.rotate_secret", subscription, {"secret_hint": ["…", rotated.subscription.secret_hint]})
+            hint = rotated.subscription.secret_hint
+            self.audit("webhooksubscription.rotate_secret", subscription, {"secret_hint": ["…", hint]})
         response = self.show(
             "integrations/webhooks/secret.html",
             subscription=rotated.subscription,

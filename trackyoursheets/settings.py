@@ -170,7 +170,33 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+# A publish fails at once while the broker is down (the default retries for ~6 s inside the
+# request); what was not enqueued waits in the database for the beat sweep (issue 5).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BEAT_SCHEDULE: dict = {
+    # issue 5: re-enqueue undispatched events and overdue webhook deliveries (broker outage, dead worker)
+    "webhook-delivery-sweep": {"task": "integrations.tasks.webhook_delivery_sweep_task", "schedule": 60.0},
+}
+
+# =============================================================================
+# WEBHOOKS (issue 5; read by integrations/conf.py)
+# =============================================================================
+
+# Seconds before each retry of a failed delivery (three retries), each ±WEBHOOK_RETRY_JITTER.
+# Short by default (development, tests); production sets e.g. 60,900,10800. Delays longer than
+# WEBHOOK_MAX_COUNTDOWN_SECONDS are picked up by the beat sweep instead of a Celery countdown
+# (a countdown past Redis' one-hour visibility timeout would run twice).
+WEBHOOK_RETRY_SCHEDULE = [float(s) for s in env.list("WEBHOOK_RETRY_SCHEDULE", default=["2", "8", "32"])]
+WEBHOOK_RETRY_JITTER = env.float("WEBHOOK_RETRY_JITTER", default=0.2)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_MAX_IN_FLIGHT_PER_ORGANISATION = env.int("WEBHOOK_MAX_IN_FLIGHT_PER_ORGANISATION", default=50)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10)
+WEBHOOK_MAX_COUNTDOWN_SECONDS = env.float("WEBHOOK_MAX_COUNTDOWN_SECONDS", default=900.0)
+WEBHOOK_SWEEP_GRACE_SECONDS = env.float("WEBHOOK_SWEEP_GRACE_SECONDS", default=30.0)
+# Development only: plain http:// endpoints, and endpoints on private, loopback or link-local
+# addresses (SSRF protection). Both stay off in production.
+WEBHOOKS_ALLOW_INSECURE_URLS = env.bool("WEBHOOKS_ALLOW_INSECURE_URLS", default=False)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 # =============================================================================
 # EMAIL

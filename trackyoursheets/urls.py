@@ -17,6 +17,7 @@ urlpatterns = [
     path("api-status.xml", ApiStatusFeed(), name="api-status-feed"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
+    path("app/webhooks/", include("integrations.urls")),  # issue 5: webhooks for owners and admins
     path("app/", include("organisations.urls")),
     path("oauth/token", ClientCredentialsTokenView.as_view(), name="oauth-token"),
     path("oauth/rotate", ClientSecretRotateView.as_view(), name="oauth-rotate"),

@@ -98,11 +98,15 @@ class WebhookSubscriptionViewSet(
         serializer.is_valid(raise_exception=True)
         created = services.webhook_subscription_create(actor=self.actor, **serializer.validated_data)
         location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{created.subscription.pk}")
-        response = self.output(created.subscription, status_code=status.HTTP_201_CREATED, headers={"Location": location})
+        response = self.output(
+            created.subscription, status_code=status.HTTP_201_CREATED, headers={"Location": location}
+        )
         return self._with_secret(response, created.secret)
 
     def perform_update(self, instance, serializer):
-        return services.webhook_subscription_update(actor=self.actor, subscription=instance, **serializer.validated_data)
+        return services.webhook_subscription_update(
+            actor=self.actor, subscription=instance, **serializer.validated_data
+        )
 
     def perform_destroy(self, instance):
         services.webhook_subscription_delete(actor=self.actor, subscription=instance)
@@ -195,5 +199,7 @@ class WebhookDeliveryViewSet(WebhookPermissionMixin, base.ListModelMixin, base.R
     def redeliver(self, request, webhook_id=None, pk=None):
         delivery = self.get_object()
         delivery = services.webhook_delivery_redeliver(actor=self.actor, delivery=delivery)
-        delivery = selectors.webhook_delivery_get(actor=self.actor, subscription=self.get_subscription(), pk=delivery.pk)
+        delivery = selectors.webhook_delivery_get(
+            actor=self.actor, subscription=self.get_subscription(), pk=delivery.pk
+        )
         return self.output(delivery, status_code=status.HTTP_202_ACCEPTED)

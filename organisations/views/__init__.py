@@ -44,6 +44,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Offices & workspaces", "app:structure", (*OWNER_ADMIN, Role.MANAGER)),
     NavItem("Producers", "app:producers", (*OWNER_ADMIN, Role.MANAGER, Role.HR)),
     NavItem("Integrations", "app:integrations", OWNER_ADMIN),
+    NavItem("Webhooks", "webhooks:list", OWNER_ADMIN),
     NavItem("API tokens", "app:api-tokens", None),
 )
 

@@ -67,6 +67,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real receivers do
+    disable_nagle_algorithm = True
 
     def do_POST(self):  # noqa: N802 - http.server naming
         receiver: Receiver = self.server.receiver

@@ -26,7 +26,7 @@ from organisations.models import AuditEvent
 from tests.organisations.factories import ProducerFactory
 
 from .conftest import TEST_RETRY_SCHEDULE
-from .factories import FACTORY_SECRET
+from .factories import FACTORY_SECRET, WebhookDeliveryFactory, WebhookSubscriptionFactory
 from .receiver import Answer
 
 pytestmark = pytest.mark.django_db
@@ -108,8 +108,9 @@ def test_a_tampered_body_or_wrong_secret_does_not_verify(api, receiver, committe
     [request] = receiver.wait_for(1)
     tampered = request.body.replace(b"North Pod", b"South Pod")
 
-    assert not verify_trackyoursheets_signature(subscription["secret"], request.headers["x-trackyoursheets-signature"], tampered)
-    assert not verify_trackyoursheets_signature(FACTORY_SECRET, request.headers["x-trackyoursheets-signature"], request.body)
+    header = request.headers["x-trackyoursheets-signature"]
+    assert not verify_trackyoursheets_signature(subscription["secret"], header, tampered)
+    assert not verify_trackyoursheets_signature(FACTORY_SECRET, header, request.body)
     with pytest.raises(WebhookVerificationError):
         Webhook(subscription["secret"]).verify(tampered, request.headers)
     with pytest.raises(WebhookVerificationError):
@@ -371,7 +372,8 @@ def test_during_24_hours_after_a_rotation_both_secrets_sign(api, receiver, commi
         return receiver.wait_for(expected)[-1]
 
     def verifies(secret, request) -> bool:
-        by_recipe = verify_trackyoursheets_signature(secret, request.headers["x-trackyoursheets-signature"], request.body)
+        header = request.headers["x-trackyoursheets-signature"]
+        by_recipe = verify_trackyoursheets_signature(secret, header, request.body)
         try:
             by_library = Webhook(secret).verify(request.body, request.headers) == request.json
         except WebhookVerificationError:
@@ -521,3 +523,32 @@ def test_an_attempt_that_is_not_due_does_nothing(api, receiver, organisation):
 
     assert (result.state, wrong_tenant.state) == ("not_due", "not_due")
     assert receiver.requests == []
+
+
+@pytest.mark.requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_workers_racing_for_one_delivery_send_it_once(receiver, organisation):
+    """Sixteen workers claim the same due delivery at once: one sends, the others find it taken."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    delivery_id = WebhookDeliveryFactory(
+        subscription=WebhookSubscriptionFactory(organisation=organisation, url=receiver.url()),
+        status=DeliveryStatus.PENDING, attempt_count=0, round_attempts=0, delivered_at=None,
+        last_status_code=None, next_attempt_at=timezone.now(),
+    ).pk
+    receiver.default = Answer(200, delay=0.2)
+
+    def attempt(_):
+        try:
+            return services.webhook_delivery_attempt(delivery_id=delivery_id, organisation_id=organisation.pk).state
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        states = list(pool.map(attempt, range(16)))
+
+    assert sorted(states) == ["not_due"] * 15 + ["sent"]
+    assert len(receiver.requests) == 1
+    assert WebhookDelivery.objects.get().attempt_count == 1

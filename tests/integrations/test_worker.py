@@ -103,7 +103,8 @@ def test_a_worker_delivers_on_the_third_attempt_after_two_500s(worker, receiver,
     assert [r.event_id for r in requests] == [event.pk] * 3
     last = requests[-1]
     assert Webhook(subscription["secret"]).verify(last.body, last.headers) == last.json
-    assert verify_trackyoursheets_signature(subscription["secret"], last.headers["x-trackyoursheets-signature"], last.body)
+    header = last.headers["x-trackyoursheets-signature"]
+    assert verify_trackyoursheets_signature(subscription["secret"], header, last.body)
     assert list(WebhookDelivery.objects.get().attempts.values_list("number", "status_code")) == [
         (1, 500), (2, 500), (3, 200),
     ]
@@ -164,7 +165,8 @@ def test_events_recorded_while_no_worker_runs_are_delivered_once_it_starts(
         "/rival": set(OutboxEvent.objects.filter(organisation=other_organisation).values_list("id", flat=True)),
     }
     assert all(r.json["organisation_id"] == other_organisation.pk for r in receiver.requests if r.path == "/rival")
-    counts = {s["id"]: WebhookDelivery.objects.filter(subscription_id=s["id"]).count() for s in (workspaces, producers, theirs)}
+    counts = {s["id"]: WebhookDelivery.objects.filter(subscription_id=s["id"]).count() for s in (workspaces, producers)}
+    counts[theirs["id"]] = WebhookDelivery.objects.filter(subscription_id=theirs["id"]).count()
     assert counts == {workspaces["id"]: 5, producers["id"]: 1, theirs["id"]: 1}
 
 

@@ -17,6 +17,8 @@ WEBHOOK_SWEEP_GRACE_SECONDS = 0.0
 WEBHOOK_DISABLE_AFTER_FAILURES = 100
 WEBHOOK_MAX_IN_FLIGHT_PER_ORGANISATION = int(os.environ.get("TEST_WEBHOOK_MAX_IN_FLIGHT", "50"))
 CELERY_TASK_ALWAYS_EAGER = False
+# as in trackyoursheets/settings.py (issue 5): a publish fails fast while the broker is down
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "webhook-delivery-sweep": {"task": "integrations.tasks.webhook_delivery_sweep_task", "schedule": 1.0},
 }
