@@ -198,7 +198,9 @@ def test_assign_agents_refuses_other_tenants_and_inactive_members(api, organisat
     foreign = MembershipFactory(organisation=other_organisation)
     inactive = MembershipFactory(organisation=organisation, status="deactivated")
 
-    foreign_response = api.post(f"/v1/workspaces/{workspace.pk}/agents", {"membership_ids": [foreign.pk]}, format="json")
+    foreign_response = api.post(
+        f"/v1/workspaces/{workspace.pk}/agents", {"membership_ids": [foreign.pk]}, format="json"
+    )
     inactive_response = api.post(
         f"/v1/workspaces/{workspace.pk}/agents", {"membership_ids": [inactive.pk]}, format="json"
     )

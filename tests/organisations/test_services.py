@@ -16,8 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_organisation_create_makes_an_owner_and_a_unique_slug():
-    first = services.organisation_create(name="Blue Sky Agency", owner_email="A@Blue.test", owner_password="x-long-pw-1")
-    second = services.organisation_create(name="Blue Sky Agency", owner_email="b@blue.test", owner_password="x-long-pw-2")
+    first = services.organisation_create(
+        name="Blue Sky Agency", owner_email="A@Blue.test", owner_password="x-long-pw-1"
+    )
+    second = services.organisation_create(
+        name="Blue Sky Agency", owner_email="b@blue.test", owner_password="x-long-pw-2"
+    )
 
     assert first.organisation.slug == "blue-sky-agency"
     assert second.organisation.slug == "blue-sky-agency-2"
@@ -28,7 +32,9 @@ def test_organisation_create_makes_an_owner_and_a_unique_slug():
 
 def test_organisation_create_rolls_back_entirely_on_bad_input():
     with pytest.raises(ValidationError):
-        services.organisation_create(name="Bad", owner_email="c@bad.test", owner_password="pw-long-123", timezone="Nowhere")
+        services.organisation_create(
+            name="Bad", owner_email="c@bad.test", owner_password="pw-long-123", timezone="Nowhere"
+        )
 
     assert Organisation.objects.count() == 0
     assert User.objects.count() == 0
