@@ -17,8 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from organisations.audit import audit_record
-from organisations.models import AuditEvent
 from organisations.views import OWNER_ADMIN, MemberPageMixin
 from trackyoursheets.exceptions import DomainError
 
@@ -32,27 +30,9 @@ PAGE_SIZE = 25
 
 
 class WebhookPage(MemberPageMixin, TemplateView):
-    """A webhook page: owners and admins, rendered in the organisation's timezone, audits what it changes."""
+    """A webhook page for owners and admins (timezone and audit come from MemberPageMixin)."""
 
     allowed_roles = OWNER_ADMIN
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        with timezone.override(self.actor.organisation.timezone):
-            response.render()
-        return response
-
-    def audit(self, action: str, obj, changes: dict | None = None) -> None:
-        audit_record(
-            actor=self.actor,
-            source=AuditEvent.Source.PAGE,
-            method=self.request.method,
-            path=self.request.path,
-            action=action,
-            object_type=obj._meta.label,
-            object_id=obj.pk,
-            changes=changes,
-        )
 
     def subscription(self) -> WebhookSubscription:
         """The subscription of the URL, scoped: another organisation's is the same 404 as a missing one."""

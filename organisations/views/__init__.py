@@ -17,11 +17,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import exceptions as drf_exceptions
 
 from trackyoursheets.api.authentication import actor_from_session
 
+from ..audit import audit_record
 from ..choices import MembershipStatus, Role
+from ..models import AuditEvent
 
 OWNER_ADMIN = (Role.OWNER, Role.ADMIN)
 
@@ -84,6 +87,26 @@ class MemberPageMixin(LoginRequiredMixin):
             return forbidden(request, "Your role does not give you access to this page.")
         request.actor = self.actor
         return super().dispatch(request, *args, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        """Pages show times in the organisation's timezone."""
+        response = super().render_to_response(context, **response_kwargs)
+        with timezone.override(self.actor.organisation.timezone):
+            response.render()
+        return response
+
+    def audit(self, action: str, obj, changes: dict | None = None, *, object_id=None) -> None:
+        """Record a change made by this page in the audit trail (source "page")."""
+        audit_record(
+            actor=self.actor,
+            source=AuditEvent.Source.PAGE,
+            method=self.request.method,
+            path=self.request.path,
+            action=action,
+            object_type=obj._meta.label,
+            object_id=obj.pk if object_id is None else object_id,
+            changes=changes,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -13,14 +13,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from trackyoursheets.exceptions import DomainError
 
 from .. import selectors, services
-from ..audit import audit_record, summarise_changes
+from ..audit import summarise_changes
 from ..choices import Role, WorkspaceStatus
 from ..forms import (
     OfficeForm,
@@ -53,25 +52,7 @@ PRODUCER_READERS = (*PRODUCER_EDITORS, Role.HR)
 
 
 class ConsolePage(MemberPageMixin, TemplateView):
-    """A console page: rendered in the organisation's timezone, audits what it changes."""
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        with timezone.override(self.actor.organisation.timezone):
-            response.render()
-        return response
-
-    def audit(self, action: str, obj, changes: dict | None = None, *, object_id=None) -> None:
-        audit_record(
-            actor=self.actor,
-            source=AuditEvent.Source.PAGE,
-            method=self.request.method,
-            path=self.request.path,
-            action=action,
-            object_type=obj._meta.label,
-            object_id=obj.pk if object_id is None else object_id,
-            changes=changes,
-        )
+    """A console page (rendered in the organisation's timezone and audited by MemberPageMixin)."""
 
     def redisplay(self, **context):
         return self.render_to_response(self.get_context_data(**context))
