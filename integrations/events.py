@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from organisations import events as organisation_events
+from payroll import events as payroll_events
 
 __all__ = [
     "ALL_TOPICS",
@@ -102,3 +103,14 @@ register_topic(
     "A producer changed (display name, portal access, status, workspace, ...).",
 )
 register_topic(organisation_events.MEMBER_INVITED, "Someone was invited to join the organisation.")
+
+# =============================================================================
+# The commission ledger (issue 6, payroll/events.py)
+# =============================================================================
+
+register_topic(payroll_events.TRANSACTION_CREATED, "A commission transaction was added to the ledger.")
+register_topic(
+    payroll_events.TRANSACTION_UPDATED,
+    "A commission transaction changed (its fields, its status, or its amount through an override).",
+)
+register_topic(payroll_events.OVERRIDE_CREATED, "A producer's commission amount was overridden.")

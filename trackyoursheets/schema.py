@@ -4,16 +4,18 @@ import graphene
 
 from organisations.graphql import Mutation as OrganisationsMutation
 from organisations.graphql import Query as OrganisationsQuery
+from payroll.graphql import Mutation as PayrollMutation
+from payroll.graphql import Query as PayrollQuery
 from trackyoursheets.api.graphql import node_field
 
 
-class Query(OrganisationsQuery, graphene.ObjectType):
+class Query(OrganisationsQuery, PayrollQuery, graphene.ObjectType):
     """Every read of the API; the same scopes, tenancy and role visibility as REST."""
 
     node = node_field()
 
 
-class Mutation(OrganisationsMutation, graphene.ObjectType):
+class Mutation(OrganisationsMutation, PayrollMutation, graphene.ObjectType):
     """Every write of the API; each calls the same service as its REST endpoint."""
 
 

@@ -33,6 +33,7 @@ ORGANISATION_TOPICS = {
     "organisation.producer.updated",
     "organisation.member.invited",
 }
+PAYROLL_TOPICS = {"payroll.transaction.created", "payroll.transaction.updated", "payroll.override.created"}
 
 
 def create(api, **body):
@@ -195,8 +196,8 @@ def test_topics_lists_the_catalogue(api):
 
     assert response.status_code == 200
     rows = response.json()["results"]
-    assert {row["name"] for row in rows} == CONTRACT_TOPICS | ORGANISATION_TOPICS
-    assert response.json()["pagination"]["total"] == 9
+    assert {row["name"] for row in rows} == CONTRACT_TOPICS | ORGANISATION_TOPICS | PAYROLL_TOPICS
+    assert response.json()["pagination"]["total"] == 12
     assert [row["name"] for row in rows] == sorted(row["name"] for row in rows)
     approved = next(row for row in rows if row["name"] == "payroll.run.approved")
     assert approved == {

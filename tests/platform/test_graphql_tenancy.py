@@ -14,6 +14,7 @@ import pytest
 from graphql_relay import to_global_id
 
 from tests.organisations.factories import OfficeFactory, ProducerFactory, WorkspaceFactory
+from tests.payroll.factories import CarrierFactory, CommissionTransactionFactory, PolicyFactory
 from trackyoursheets.api.graphql import TenantObjectType
 from trackyoursheets.schema import schema
 
@@ -32,6 +33,15 @@ GRAPHQL_NODES = [
     Node("Office", lambda org: OfficeFactory(organisation=org), "offices", "office"),
     Node("Workspace", lambda org: WorkspaceFactory(office__organisation=org), "workspaces", "workspace"),
     Node("Producer", lambda org: ProducerFactory(workspace__office__organisation=org), "producers", "producer"),
+    # issue 6: the commission ledger
+    Node("Carrier", lambda org: CarrierFactory(organisation=org), "carriers", "carrier"),
+    Node("Policy", lambda org: PolicyFactory(carrier__organisation=org), "policies", "policy"),
+    Node(
+        "CommissionTransaction",
+        lambda org: CommissionTransactionFactory(producer__workspace__office__organisation=org),
+        "transactions",
+        "transaction",
+    ),
 ]
 
 

@@ -19,6 +19,13 @@ from tests.organisations.factories import (
     WorkspaceAgentFactory,
     WorkspaceFactory,
 )
+from tests.payroll.factories import (
+    CarrierFactory,
+    CategoryFactory,
+    CommissionOverrideFactory,
+    CommissionRuleFactory,
+    PolicyProducerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +95,34 @@ LISTS = [
     ),
     ("/v1/webhooks", make_webhook_subscription),
     (f"/v1/webhooks/{WEBHOOK_LOG_ID}/deliveries", make_webhook_delivery),
+]
+
+
+def make_policy(org, n):
+    return PolicyProducerFactory(policy__carrier__organisation=org, policy__number=f"POL-{n:03d}").policy
+
+
+def make_rule_set(org, n):
+    rule = CommissionRuleFactory(rule_set__organisation=org, rule_set__name=f"Rules {n:03d}")
+    CommissionRuleFactory(rule_set=rule.rule_set, carrier=CarrierFactory(organisation=org))
+    return rule.rule_set
+
+
+def make_transaction(org, n):
+    override = CommissionOverrideFactory(transaction__producer__workspace__office__organisation=org)
+    txn = override.transaction
+    txn.latest_override = override
+    txn.save()
+    return txn
+
+
+# issue 6: the commission ledger
+LISTS += [
+    ("/v1/carriers", lambda org, n: CarrierFactory(organisation=org, name=f"Carrier {n:03d}")),
+    ("/v1/categories", lambda org, n: CategoryFactory(organisation=org, name=f"Line {n:03d}")),
+    ("/v1/policies", make_policy),
+    ("/v1/commission-rules", make_rule_set),
+    ("/v1/transactions", make_transaction),
 ]
 
 

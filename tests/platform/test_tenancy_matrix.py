@@ -19,6 +19,13 @@ from organisations.actors import system_actor
 from organisations.audit import audit_record
 from tests.integrations.factories import WebhookSubscriptionFactory
 from tests.organisations.factories import MembershipFactory, OfficeFactory, ProducerFactory, WorkspaceFactory
+from tests.payroll.factories import (
+    CarrierFactory,
+    CategoryFactory,
+    CommissionRuleSetFactory,
+    CommissionTransactionFactory,
+    PolicyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +112,47 @@ RESOURCES: list[Resource] = [
         # test_another_tenants_deliveries_and_redelivery_are_404 in tests/integrations/test_api.py;
         # the topic catalogue is the same for every organisation (no tenant data)
         covers=("webhooks/{id}/deliveries/{id}", "webhooks/{id}/deliveries/{id}/redeliver", "webhooks/topics"),
+    ),
+]
+
+# issue 6: the commission ledger
+RESOURCES += [
+    Resource(
+        name="carriers",
+        list_url="/v1/carriers",
+        make=lambda org: CarrierFactory(organisation=org),
+        mutations=(("patch", "", {"name": "Taken over"}),),
+    ),
+    Resource(
+        name="categories",
+        list_url="/v1/categories",
+        make=lambda org: CategoryFactory(organisation=org),
+        mutations=(("patch", "", {"name": "Taken over"}),),
+    ),
+    Resource(
+        name="policies",
+        list_url="/v1/policies",
+        make=lambda org: PolicyFactory(carrier__organisation=org),
+        mutations=(("patch", "", {"customer_name": "Taken over"}),),
+    ),
+    Resource(
+        name="commission-rules",
+        list_url="/v1/commission-rules",
+        make=lambda org: CommissionRuleSetFactory(organisation=org),
+        mutations=(("patch", "", {"name": "Taken over"}),),
+    ),
+    Resource(
+        name="transactions",
+        list_url="/v1/transactions",
+        make=lambda org: CommissionTransactionFactory(producer__workspace__office__organisation=org),
+        mutations=(
+            ("patch", "", {"notes": "Taken over"}),
+            ("post", "/overrides", {"kind": "flat", "value": "1.00", "reason": "Taken over"}),
+            ("post", "/transition", {"status": "reconciled"}),
+        ),
+        # another tenant's ids in the bulk override are refused as missing:
+        # test_bulk_override_refuses_another_tenants_ids in tests/payroll/test_api.py
+        covers=("transactions/overrides/bulk",),
     ),
 ]
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("organisations.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("payroll.api.urls")),
 ]
