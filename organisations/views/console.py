@@ -54,6 +54,24 @@ PRODUCER_READERS = (*PRODUCER_EDITORS, Role.HR)
 class ConsolePage(MemberPageMixin, TemplateView):
     """A console page (rendered in the organisation's timezone and audited by MemberPageMixin)."""
 
+    def apply(self, form, action: str, call, snapshot, before: dict | None = None):
+        """Run a service and audit what it changed, in one transaction.
+
+        ``call()`` does the change and returns the object; ``snapshot(obj)`` gives the fields
+        compared with ``before`` (empty for a create). A service refusal goes onto ``form``
+        and the result is ``None``.
+        """
+        try:
+            with transaction.atomic():
+                obj = call()
+                changes = summarise_changes(before or {}, snapshot(obj))
+                if changes:
+                    self.audit(action, obj, changes)
+        except SERVICE_ERRORS as error:
+            add_service_errors(form, error)
+            return None
+        return obj
+
     def redisplay(self, **context):
         return self.render_to_response(self.get_context_data(**context))
 
@@ -229,12 +247,13 @@ class OfficeCreateView(ConsolePage):
         form = OfficeForm(request.POST)
         if not form.is_valid():
             return self.redisplay(form=form)
-        try:
-            with transaction.atomic():
-                office = services.office_create(actor=self.actor, **form.cleaned_data)
-                self.audit("office.create", office, summarise_changes({}, office_snapshot(office)))
-        except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+        office = self.apply(
+            form,
+            "office.create",
+            lambda: services.office_create(actor=self.actor, **form.cleaned_data),
+            office_snapshot,
+        )
+        if office is None:
             return self.redisplay(form=form)
         messages.success(request, _("Office “%(name)s” created.") % {"name": office.name})
         return HttpResponseRedirect(reverse("app:structure"))
@@ -259,15 +278,14 @@ class OfficeEditView(ConsolePage):
         form = OfficeForm(request.POST)
         if not form.is_valid():
             return self.redisplay(form=form, office=office)
-        before = office_snapshot(office)
-        try:
-            with transaction.atomic():
-                services.office_update(actor=self.actor, office=office, **form.cleaned_data)
-                changes = summarise_changes(before, office_snapshot(office))
-                if changes:
-                    self.audit("office.update", office, changes)
-        except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+        saved = self.apply(
+            form,
+            "office.update",
+            lambda: services.office_update(actor=self.actor, office=office, **form.cleaned_data),
+            office_snapshot,
+            before=office_snapshot(office),
+        )
+        if saved is None:
             return self.redisplay(form=form, office=self.get_office())
         messages.success(request, _("Office “%(name)s” saved.") % {"name": office.name})
         return HttpResponseRedirect(reverse("app:structure"))
@@ -290,12 +308,13 @@ class WorkspaceCreateView(ConsolePage):
         form = self.make_form(request.POST)
         if not form.is_valid():
             return self.redisplay(form=form)
-        try:
-            with transaction.atomic():
-                workspace = services.workspace_create(actor=self.actor, **form.cleaned_data)
-                self.audit("workspace.create", workspace, summarise_changes({}, workspace_snapshot(workspace)))
-        except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+        workspace = self.apply(
+            form,
+            "workspace.create",
+            lambda: services.workspace_create(actor=self.actor, **form.cleaned_data),
+            workspace_snapshot,
+        )
+        if workspace is None:
             return self.redisplay(form=form)
         messages.success(request, _("Workspace “%(name)s” created.") % {"name": workspace.name})
         return HttpResponseRedirect(reverse("app:workspace-edit", args=[workspace.pk]))
@@ -338,15 +357,14 @@ class WorkspaceEditView(ConsolePage):
         form = self.make_form(workspace, request.POST)
         if not form.is_valid():
             return self.redisplay(form=form, workspace=workspace)
-        before = workspace_snapshot(workspace)
-        try:
-            with transaction.atomic():
-                services.workspace_update(actor=self.actor, workspace=workspace, **form.cleaned_data)
-                changes = summarise_changes(before, workspace_snapshot(workspace))
-                if changes:
-                    self.audit("workspace.update", workspace, changes)
-        except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+        saved = self.apply(
+            form,
+            "workspace.update",
+            lambda: services.workspace_update(actor=self.actor, workspace=workspace, **form.cleaned_data),
+            workspace_snapshot,
+            before=workspace_snapshot(workspace),
+        )
+        if saved is None:
             return self.redisplay(form=form, workspace=self.get_workspace())
         messages.success(request, _("Workspace “%(name)s” saved.") % {"name": workspace.name})
         return HttpResponseRedirect(reverse("app:workspace-edit", args=[workspace.pk]))
@@ -490,12 +508,13 @@ class ProducerCreateView(ProducerFormMixin, ConsolePage):
         form = self.make_form(request.POST)
         if not form.is_valid():
             return self.redisplay(form=form)
-        try:
-            with transaction.atomic():
-                producer = services.producer_create(actor=self.actor, **form.cleaned_data)
-                self.audit("producer.create", producer, summarise_changes({}, producer_snapshot(producer)))
-        except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+        producer = self.apply(
+            form,
+            "producer.create",
+            lambda: services.producer_create(actor=self.actor, **form.cleaned_data),
+            producer_snapshot,
+        )
+        if producer is None:
             return self.redisplay(form=form)
         messages.success(request, _("Producer “%(name)s” created.") % {"name": producer.display_name})
         return HttpResponseRedirect(reverse("app:producer-detail", args=[producer.pk]))
@@ -524,15 +543,14 @@ class ProducerEditView(ProducerFormMixin, ConsolePage):
         form = self.make_form(request.POST)
         if not form.is_valid():
             return self.redisplay(form=form, producer=producer)
-        before = producer_snapshot(producer)
-        try:
-            with transaction.atomic():
-                services.producer_update(actor=self.actor, producer=producer, **form.cleaned_data)
-                changes = summarise_changes(before, producer_snapshot(producer))
-                if changes:
-                    self.audit("producer.update", producer, changes)
-        except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+        saved = self.apply(
+            form,
+            "producer.update",
+            lambda: services.producer_update(actor=self.actor, producer=producer, **form.cleaned_data),
+            producer_snapshot,
+            before=producer_snapshot(producer),
+        )
+        if saved is None:
             return self.redisplay(form=form, producer=self.get_producer())
         messages.success(request, _("Producer “%(name)s” saved.") % {"name": producer.display_name})
         return HttpResponseRedirect(reverse("app:producer-detail", args=[producer.pk]))
