@@ -2,20 +2,28 @@
 
 import graphene
 
+from hr.graphql import Mutation as HrMutation
+from hr.graphql import Query as HrQuery
+from integrations.graphql import Mutation as IntegrationsMutation
+from integrations.graphql import Query as IntegrationsQuery
 from organisations.graphql import Mutation as OrganisationsMutation
 from organisations.graphql import Query as OrganisationsQuery
 from payroll.graphql import Mutation as PayrollMutation
 from payroll.graphql import Query as PayrollQuery
+from timetracking.graphql import Mutation as TimetrackingMutation
+from timetracking.graphql import Query as TimetrackingQuery
 from trackyoursheets.api.graphql import node_field
 
 
-class Query(OrganisationsQuery, PayrollQuery, graphene.ObjectType):
+class Query(OrganisationsQuery, PayrollQuery, IntegrationsQuery, TimetrackingQuery, HrQuery, graphene.ObjectType):
     """Every read of the API; the same scopes, tenancy and role visibility as REST."""
 
     node = node_field()
 
 
-class Mutation(OrganisationsMutation, PayrollMutation, graphene.ObjectType):
+class Mutation(
+    OrganisationsMutation, PayrollMutation, IntegrationsMutation, TimetrackingMutation, HrMutation, graphene.ObjectType
+):
     """Every write of the API; each calls the same service as its REST endpoint."""
 
 

@@ -18,6 +18,10 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("app/webhooks/", include("integrations.urls")),  # issue 5: webhooks for owners and admins
+    path("app/imports/", include("integrations.import_urls")),  # issue 6: statement imports
+    path("app/commissions/", include("payroll.urls")),  # issue 6: commissions, analytics, producer portal
+    path("app/time/", include("timetracking.urls")),  # issue 7: time tracking
+    path("app/hr/", include("hr.urls")),  # issue 8: HR portal
     path("app/", include("organisations.urls")),
     path("oauth/token", ClientCredentialsTokenView.as_view(), name="oauth-token"),
     path("oauth/rotate", ClientSecretRotateView.as_view(), name="oauth-rotate"),

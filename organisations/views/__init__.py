@@ -42,6 +42,16 @@ class NavItem:
 #: The app navigation; a link shows only to roles that may open the page behind it.
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Dashboard", "app:dashboard", None),
+    # issue 6: commissions (analytics, ledger, imports) and the producer portal
+    NavItem("Commissions", "commissions:dashboard", (*OWNER_ADMIN, Role.MANAGER)),
+    NavItem("Imports", "imports:list", (*OWNER_ADMIN, Role.MANAGER)),
+    NavItem("My commissions", "commissions:portal", (Role.PRODUCER,)),
+    # issue 7: time tracking, for everyone
+    NavItem("Time", "time:timer", None),
+    # issue 8: the HR portal for HR roles, documents and concerns for everyone
+    NavItem("HR", "hr:dashboard", (*OWNER_ADMIN, Role.HR)),
+    NavItem("Documents", "hr:my-documents", None),
+    NavItem("Concerns", "hr:my-tickets", None),
     NavItem("Team", "app:team", OWNER_ADMIN),
     NavItem("Organisation", "app:organisation-settings", OWNER_ADMIN),
     NavItem("Offices & workspaces", "app:structure", (*OWNER_ADMIN, Role.MANAGER)),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from integrations import crypto
 from integrations.choices import DeliveryStatus
+from integrations.events import topic_list
 from integrations.models import WebhookDelivery, WebhookSubscription
 from integrations.services import MAX_SUBSCRIPTIONS_PER_ORGANISATION
 from organisations.choices import Role
@@ -196,8 +197,9 @@ def test_topics_lists_the_catalogue(api):
 
     assert response.status_code == 200
     rows = response.json()["results"]
-    assert {row["name"] for row in rows} == CONTRACT_TOPICS | ORGANISATION_TOPICS | PAYROLL_TOPICS
-    assert response.json()["pagination"]["total"] == 12
+    # later apps add their own topics; these are the contract's and the first apps'
+    assert {row["name"] for row in rows} >= CONTRACT_TOPICS | ORGANISATION_TOPICS | PAYROLL_TOPICS
+    assert response.json()["pagination"]["total"] == len(rows) == len(topic_list())
     assert [row["name"] for row in rows] == sorted(row["name"] for row in rows)
     approved = next(row for row in rows if row["name"] == "payroll.run.approved")
     assert approved == {

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 def test_rest_create_is_audited_with_actor_request_id_and_object(api, office):
     response = api.post(
-        "/v1/workspaces", {"name": "North", "office_id": office.pk}, format="json",
+        "/v1/workspaces",
+        {"name": "North", "office_id": office.pk},
+        format="json",
         HTTP_X_TRACKYOURSHEETS_REQUEST_ID="audit-create-0001",
     )
 
@@ -103,8 +105,12 @@ def test_graphql_mutations_are_audited(api, gql, office):
 
 
 def test_owner_reads_the_trail_with_filters(organisation, make_member, session_client, office, api):
-    api.post("/v1/workspaces", {"name": "A", "office_id": office.pk}, format="json",
-             HTTP_X_TRACKYOURSHEETS_REQUEST_ID="req-find-me-0001")
+    api.post(
+        "/v1/workspaces",
+        {"name": "A", "office_id": office.pk},
+        format="json",
+        HTTP_X_TRACKYOURSHEETS_REQUEST_ID="req-find-me-0001",
+    )
     api.post("/v1/offices", {"name": "Leeds"}, format="json")
     client = session_client(make_member(organisation, "owner"))
 

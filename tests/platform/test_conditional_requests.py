@@ -17,7 +17,7 @@ def test_detail_has_an_etag_and_if_none_match_gives_304(api, workspace):
     first = api.get(f"/v1/workspaces/{workspace.pk}")
 
     again = api.get(f"/v1/workspaces/{workspace.pk}", HTTP_IF_NONE_MATCH=first["ETag"])
-    weak = api.get(f"/v1/workspaces/{workspace.pk}", HTTP_IF_NONE_MATCH=f'W/{first["ETag"]}')
+    weak = api.get(f"/v1/workspaces/{workspace.pk}", HTTP_IF_NONE_MATCH=f"W/{first['ETag']}")
 
     assert first["ETag"].startswith('"') and len(first["ETag"]) == 34
     assert again.status_code == 304

@@ -251,8 +251,10 @@ def test_introspect_expired_revoked_and_unknown_tokens_are_inactive(client, orga
         client.post("/oauth/revoke", {"token": revoked}, HTTP_AUTHORIZATION=auth)
         traveller.shift(timedelta(hours=1, seconds=1))
 
-        answers = [client.post("/oauth/introspect", {"token": t}, HTTP_AUTHORIZATION=auth).json()
-                   for t in (expiring, revoked, "no-such-token")]
+        answers = [
+            client.post("/oauth/introspect", {"token": t}, HTTP_AUTHORIZATION=auth).json()
+            for t in (expiring, revoked, "no-such-token")
+        ]
 
     assert answers == [{"active": False}] * 3
 
@@ -377,8 +379,9 @@ def test_only_people_or_the_system_of_the_granting_organisation_give_grants(
     integration = make_api_client(other_organisation).application
     integration_actor = services.Actor(organisation=other_organisation, kind="oauth", application=integration)
     employee = make_member(other_organisation, Role.EMPLOYEE)
-    employee_actor = services.Actor(organisation=other_organisation, user=employee.user, membership=employee,
-                                    kind="session")
+    employee_actor = services.Actor(
+        organisation=other_organisation, user=employee.user, membership=employee, kind="session"
+    )
 
     with pytest.raises(NotPermitted):
         services.oauth_client_grant_organisation(actor=integration_actor, application=application)
@@ -602,13 +605,24 @@ def test_an_inactive_producer_cannot_be_impersonated(impersonator, producer):
 # =============================================================================
 
 LISTED_FIELDS = {
-    "id", "name", "prefix", "scopes", "expires_at", "last_used_at", "revoked_at", "created_at", "membership_id",
+    "id",
+    "name",
+    "prefix",
+    "scopes",
+    "expires_at",
+    "last_used_at",
+    "revoked_at",
+    "created_at",
+    "membership_id",
 }
 
 
 def personal_token(membership, scopes=("workspaces.read",), **kwargs) -> str:
     return services.api_token_create(
-        actor=system_actor(membership.organisation), membership=membership, name="Script", scopes=list(scopes),
+        actor=system_actor(membership.organisation),
+        membership=membership,
+        name="Script",
+        scopes=list(scopes),
         **kwargs,
     ).token
 
@@ -674,7 +688,8 @@ def test_new_secrets_never_reach_the_audit_trail(organisation, owner, session_cl
 
     trail = json.dumps(list(AuditEvent.objects.values()), default=str)
     assert sorted(AuditEvent.objects.values_list("object_type", flat=True)) == [
-        "organisations.ApiToken", "organisations.ImpersonationToken",
+        "organisations.ApiToken",
+        "organisations.ImpersonationToken",
     ]
     assert token.json()["token"] not in trail
     assert impersonation.json()["access_token"] not in trail

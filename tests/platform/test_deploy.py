@@ -27,8 +27,13 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_check_deploy_reports_nothing_with_production_settings():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="api.example.com",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="api.example.com",
     )
 
     assert result.returncode == 0, result.stderr

@@ -17,8 +17,15 @@ def schema(client):
 
 def test_schema_documents_every_endpoint(schema):
     assert {
-        "/v1/info", "/v1/health", "/v1/organisations/current", "/v1/offices", "/v1/offices/{id}",
-        "/v1/workspaces", "/v1/workspaces/{id}", "/v1/workspaces/{id}/agents", "/v1/producers",
+        "/v1/info",
+        "/v1/health",
+        "/v1/organisations/current",
+        "/v1/offices",
+        "/v1/offices/{id}",
+        "/v1/workspaces",
+        "/v1/workspaces/{id}",
+        "/v1/workspaces/{id}/agents",
+        "/v1/producers",
         "/v1/producers/{id}",
     } <= set(schema["paths"])
 
@@ -46,7 +53,12 @@ def test_schema_documents_the_list_envelope(schema):
     envelope = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
     assert envelope["required"] == ["results", "pagination"]
     assert set(envelope["properties"]["pagination"]["properties"]) == {
-        "page", "page_size", "total", "total_pages", "next", "previous",
+        "page",
+        "page_size",
+        "total",
+        "total_pages",
+        "next",
+        "previous",
     }
     params = {p["name"] for p in listing["parameters"]}
     assert {"page", "page_size", "status", "office_id", "updated_after", "created_after", "role"} <= params

@@ -57,9 +57,7 @@ def test_role_without_permission_is_403(organisation, make_member, session_clien
     employee = make_member(organisation, "employee")
     client = session_client(employee)
 
-    response = client.post(
-        "/v1/workspaces", {"name": "North", "office_id": office.pk}, content_type="application/json"
-    )
+    response = client.post("/v1/workspaces", {"name": "North", "office_id": office.pk}, content_type="application/json")
 
     body = assert_problem(response, 403, "forbidden")
     assert body["detail"] == "Your role does not allow changes in this office."

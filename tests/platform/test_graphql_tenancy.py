@@ -1,47 +1,28 @@
 """The GraphQL half of the cross-tenant matrix: for every tenant type, another organisation's
 row is null through ``node(id:)`` and its own field, and is never in the connection.
 
-Every new GraphQL type joins ``GRAPHQL_NODES``; the last test fails when a type of
+Every new GraphQL type joins ``GRAPHQL_NODES`` (its app's ``tests/<app>/matrix.py``); the last test fails when a type of
 the schema that is scoped by tenant is missing here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pytest
 from graphql_relay import to_global_id
 
 from tests.organisations.factories import OfficeFactory, ProducerFactory, WorkspaceFactory
-from tests.payroll.factories import CarrierFactory, CommissionTransactionFactory, PolicyFactory
+from tests.platform.registry import Node, collect
 from trackyoursheets.api.graphql import TenantObjectType
 from trackyoursheets.schema import schema
 
 pytestmark = pytest.mark.django_db
 
 
-@dataclass(frozen=True)
-class Node:
-    type_name: str
-    make: Callable
-    list_field: str
-    detail_field: str
-
-
 GRAPHQL_NODES = [
     Node("Office", lambda org: OfficeFactory(organisation=org), "offices", "office"),
     Node("Workspace", lambda org: WorkspaceFactory(office__organisation=org), "workspaces", "workspace"),
     Node("Producer", lambda org: ProducerFactory(workspace__office__organisation=org), "producers", "producer"),
-    # issue 6: the commission ledger
-    Node("Carrier", lambda org: CarrierFactory(organisation=org), "carriers", "carrier"),
-    Node("Policy", lambda org: PolicyFactory(carrier__organisation=org), "policies", "policy"),
-    Node(
-        "CommissionTransaction",
-        lambda org: CommissionTransactionFactory(producer__workspace__office__organisation=org),
-        "transactions",
-        "transaction",
-    ),
+    *collect("GRAPHQL_NODES"),  # every app's own (tests/<app>/matrix.py)
 ]
 
 

@@ -120,9 +120,21 @@ def test_guide_renders_headings_with_ids_and_a_table_of_contents(client):
     assert set(re.findall(r'<h3 id="([^"]+)">', article)) <= set(toc_top)
     names = [text_of(n) for n in re.findall(r'<h2 id="[^"]+">(.*?)<a class="headerlink"', article)]
     for section in (
-        "Getting started", "Authentication", "Scopes", "REST endpoints (v1)", "Lists, pagination and filters",
-        "Conditional requests", "Errors", "Request ids", "Rate limits", "Idempotency", "Audit trail", "GraphQL",
-        "Webhooks", "Security checklist", "Sample integration flow",
+        "Getting started",
+        "Authentication",
+        "Scopes",
+        "REST endpoints (v1)",
+        "Lists, pagination and filters",
+        "Conditional requests",
+        "Errors",
+        "Request ids",
+        "Rate limits",
+        "Idempotency",
+        "Audit trail",
+        "GraphQL",
+        "Webhooks",
+        "Security checklist",
+        "Sample integration flow",
     ):
         assert section in names
     assert '<h1 id="trackyoursheets-api-guide">TrackYourSheets API guide' in html
@@ -191,8 +203,14 @@ def test_guide_documents_every_scope_and_error_type():
     slugs = {slug for slug, _title in DEFAULTS.values()}
     slugs |= {DomainError.slug} | {c.slug for c in subclasses(DomainError)}
     # raised outside the exception handler: OAuth endpoints, idempotency middleware, scope checks
-    slugs |= {"malformed-body", "missing-scope", "invalid-client", "invalid-idempotency-key",
-              "idempotency-in-progress", "idempotency-key-reused"}
+    slugs |= {
+        "malformed-body",
+        "missing-scope",
+        "invalid-client",
+        "invalid-idempotency-key",
+        "idempotency-in-progress",
+        "idempotency-key-reused",
+    }
     for slug in slugs:
         assert f"| `{slug}` |" in errors_section, slug
 
@@ -237,9 +255,7 @@ def test_committed_pygments_stylesheet_is_up_to_date():
     assert ".codehilite .s2 {" in committed
 
 
-@pytest.mark.parametrize(
-    "path", ["/docs/api", "/docs/api/", "/api", "/api/", "/api-docs", "/api-docs/", "/api-guide/"]
-)
+@pytest.mark.parametrize("path", ["/docs/api", "/docs/api/", "/api", "/api/", "/api-docs", "/api-docs/", "/api-guide/"])
 def test_legacy_docs_paths_redirect_permanently_to_the_guide(client, path):
     response = client.get(path)
 

@@ -1,5 +1,5 @@
 """The query-count guard (non-negotiable 6): a list endpoint issues the same number
-of SQL queries for 1 row as for 100. Every new list endpoint joins ``LISTS``."""
+of SQL queries for 1 row as for 100. Every new list endpoint joins ``LISTS`` (its app's ``tests/<app>/matrix.py``)."""
 
 from __future__ import annotations
 
@@ -19,13 +19,7 @@ from tests.organisations.factories import (
     WorkspaceAgentFactory,
     WorkspaceFactory,
 )
-from tests.payroll.factories import (
-    CarrierFactory,
-    CategoryFactory,
-    CommissionOverrideFactory,
-    CommissionRuleFactory,
-    PolicyProducerFactory,
-)
+from tests.platform.registry import collect
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +42,10 @@ def make_producer(org, n):
 def make_audit_event(org, n):
     membership = MembershipFactory(organisation=org)
     actor = Actor(
-        organisation=org, user=membership.user, membership=membership, kind="oauth",
+        organisation=org,
+        user=membership.user,
+        membership=membership,
+        kind="oauth",
         application=OAuthApplicationFactory(organisation=org),
     )
     return audit_record(actor=actor, source="api", action=f"workspace.update.{n}")
@@ -88,42 +85,22 @@ LISTS = [
     ("/v1/members", make_member),
     (
         "/v1/api-tokens",
-        lambda org, n: services.api_token_create(
-            actor=system_actor(org), membership=MembershipFactory(organisation=org), name=f"Token {n:03d}",
-            scopes=["workspaces.read"],
-        ).api_token,
+        lambda org, n: (
+            services.api_token_create(
+                actor=system_actor(org),
+                membership=MembershipFactory(organisation=org),
+                name=f"Token {n:03d}",
+                scopes=["workspaces.read"],
+            ).api_token
+        ),
     ),
     ("/v1/webhooks", make_webhook_subscription),
     (f"/v1/webhooks/{WEBHOOK_LOG_ID}/deliveries", make_webhook_delivery),
 ]
 
 
-def make_policy(org, n):
-    return PolicyProducerFactory(policy__carrier__organisation=org, policy__number=f"POL-{n:03d}").policy
-
-
-def make_rule_set(org, n):
-    rule = CommissionRuleFactory(rule_set__organisation=org, rule_set__name=f"Rules {n:03d}")
-    CommissionRuleFactory(rule_set=rule.rule_set, carrier=CarrierFactory(organisation=org))
-    return rule.rule_set
-
-
-def make_transaction(org, n):
-    override = CommissionOverrideFactory(transaction__producer__workspace__office__organisation=org)
-    txn = override.transaction
-    txn.latest_override = override
-    txn.save()
-    return txn
-
-
-# issue 6: the commission ledger
-LISTS += [
-    ("/v1/carriers", lambda org, n: CarrierFactory(organisation=org, name=f"Carrier {n:03d}")),
-    ("/v1/categories", lambda org, n: CategoryFactory(organisation=org, name=f"Line {n:03d}")),
-    ("/v1/policies", make_policy),
-    ("/v1/commission-rules", make_rule_set),
-    ("/v1/transactions", make_transaction),
-]
+# every app's own entries (tests/<app>/matrix.py)
+LISTS += collect("LISTS")
 
 
 @pytest.mark.parametrize(("url", "make"), LISTS, ids=[u for u, _ in LISTS])

@@ -104,8 +104,16 @@ def test_limit_is_exact_across_four_server_processes():
     }
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "trackyoursheets.wsgi",
-            "-w", "4", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "trackyoursheets.wsgi",
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
         ],
         cwd=ROOT,
         env=env,

@@ -65,7 +65,9 @@ def test_json_log_lines_carry_the_request_id(api, office):
     logger.setLevel(logging.INFO)
     try:
         api.post(
-            "/v1/workspaces", {"name": "Logged", "office_id": office.pk}, format="json",
+            "/v1/workspaces",
+            {"name": "Logged", "office_id": office.pk},
+            format="json",
             HTTP_X_TRACKYOURSHEETS_REQUEST_ID="logged-request-01",
         )
     finally:

@@ -1,15 +1,12 @@
 """The cross-tenant matrix (DESIGN §3): another organisation's object is a 404 on every
 REST detail and mutation endpoint and is never listed.
 
-Every new endpoint joins this matrix: add a :class:`Resource` to ``RESOURCES``
-(and, for GraphQL, a type to ``GRAPHQL_NODES`` in tests/platform/test_graphql_tenancy.py).
+Every new endpoint joins this matrix: add a :class:`Resource` to ``RESOURCES`` in its app's ``tests/<app>/matrix.py``
+(and, for GraphQL, a :class:`Node` to ``GRAPHQL_NODES`` there; see tests/platform/registry.py).
 A test at the bottom fails when a /v1/ route exists that the matrix does not cover.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pytest
 from django.urls import get_resolver
@@ -19,27 +16,9 @@ from organisations.actors import system_actor
 from organisations.audit import audit_record
 from tests.integrations.factories import WebhookSubscriptionFactory
 from tests.organisations.factories import MembershipFactory, OfficeFactory, ProducerFactory, WorkspaceFactory
-from tests.payroll.factories import (
-    CarrierFactory,
-    CategoryFactory,
-    CommissionRuleSetFactory,
-    CommissionTransactionFactory,
-    PolicyFactory,
-)
+from tests.platform.registry import Resource, collect
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Resource:
-    name: str
-    list_url: str
-    make: Callable  # make(organisation) -> model instance
-    #: (method, path after the detail URL, JSON body) for every write on one object
-    mutations: tuple = ()
-    detail: bool = True
-    #: further routes (as ``path/{id}/...``) whose tenancy this resource's tests prove
-    covers: tuple[str, ...] = field(default_factory=tuple)
 
 
 RESOURCES: list[Resource] = [
@@ -69,10 +48,14 @@ RESOURCES: list[Resource] = [
         # an OAuth client acts for its whole organisation: it lists (masked) and revokes its tokens
         name="api-tokens",
         list_url="/v1/api-tokens",
-        make=lambda org: services.api_token_create(
-            actor=system_actor(org), membership=MembershipFactory(organisation=org), name="Script",
-            scopes=["workspaces.read"],
-        ).api_token,
+        make=lambda org: (
+            services.api_token_create(
+                actor=system_actor(org),
+                membership=MembershipFactory(organisation=org),
+                name="Script",
+                scopes=["workspaces.read"],
+            ).api_token
+        ),
         mutations=(("delete", "", None),),
     ),
     Resource(
@@ -115,49 +98,11 @@ RESOURCES: list[Resource] = [
     ),
 ]
 
-# issue 6: the commission ledger
-RESOURCES += [
-    Resource(
-        name="carriers",
-        list_url="/v1/carriers",
-        make=lambda org: CarrierFactory(organisation=org),
-        mutations=(("patch", "", {"name": "Taken over"}),),
-    ),
-    Resource(
-        name="categories",
-        list_url="/v1/categories",
-        make=lambda org: CategoryFactory(organisation=org),
-        mutations=(("patch", "", {"name": "Taken over"}),),
-    ),
-    Resource(
-        name="policies",
-        list_url="/v1/policies",
-        make=lambda org: PolicyFactory(carrier__organisation=org),
-        mutations=(("patch", "", {"customer_name": "Taken over"}),),
-    ),
-    Resource(
-        name="commission-rules",
-        list_url="/v1/commission-rules",
-        make=lambda org: CommissionRuleSetFactory(organisation=org),
-        mutations=(("patch", "", {"name": "Taken over"}),),
-    ),
-    Resource(
-        name="transactions",
-        list_url="/v1/transactions",
-        make=lambda org: CommissionTransactionFactory(producer__workspace__office__organisation=org),
-        mutations=(
-            ("patch", "", {"notes": "Taken over"}),
-            ("post", "/overrides", {"kind": "flat", "value": "1.00", "reason": "Taken over"}),
-            ("post", "/transition", {"status": "reconciled"}),
-        ),
-        # another tenant's ids in the bulk override are refused as missing:
-        # test_bulk_override_refuses_another_tenants_ids in tests/payroll/test_api.py
-        covers=("transactions/overrides/bulk",),
-    ),
-]
+# every app's own entries (tests/<app>/matrix.py)
+RESOURCES += collect("RESOURCES")
 
 #: /v1/ routes that have no per-object data to leak (checked separately)
-NON_OBJECT_ROUTES = {"info", "health", "schema", "organisations/current"}
+NON_OBJECT_ROUTES = {"info", "health", "schema", "organisations/current"} | set(collect("NON_OBJECT_ROUTES"))
 
 IDS = [r.name for r in RESOURCES]
 

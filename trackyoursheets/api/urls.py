@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("organisations.api.urls")),
     path("", include("integrations.api.urls")),
     path("", include("payroll.api.urls")),
+    path("", include("timetracking.api.urls")),
+    path("", include("hr.api.urls")),
 ]

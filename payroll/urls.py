@@ -1,0 +1,5 @@
+"""Page URLs of commissions under ``/app/commissions/`` (namespace ``commissions``)."""
+
+app_name = "commissions"
+
+urlpatterns: list = []

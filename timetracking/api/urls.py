@@ -1,0 +1,3 @@
+"""``/v1/`` routes of the timetracking app (mounted by trackyoursheets/api/urls.py)."""
+
+urlpatterns: list = []
