@@ -235,6 +235,12 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+#: Uploaded files that only permitted people may fetch (HR documents, import files): never under a
+#: web-served directory; the app streams them after its own permission check.
+PRIVATE_FILES_ROOT = env.path("PRIVATE_FILES_ROOT", default=str(VAR_DIR / "private"))
+#: Largest accepted upload (statement imports, HR documents, CSV time imports), in bytes.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
 # =============================================================================
 # SECURITY (production values unless DEBUG; `manage.py check --deploy` is clean)
