@@ -1,20 +1,201 @@
-"""Django admin for the roster (issue 2 point 11); tenancy rules come from ``TenantAdmin``."""
+"""Django admin of the hr app; tenancy rules come from ``TenantAdmin``.
+
+HR tickets are confidential even from platform staff (issue 8 point 4): a staff user who is
+not an active HR member of the ticket's organisation sees that a ticket exists (its
+reference, organisation, category, priority, status and dates: enough to operate the
+platform), but never its subject, description, resolution, reporter, the person it is about
+or its internal notes. Search only looks at non-confidential columns (a search over the
+text would reveal it one guess at a time). Tickets are filed by employees, not here, and
+are read-only in the admin. Anonymous tickets store no reporter at all, so there is nothing
+to reveal about them.
+"""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from organisations.admin import TenantAdmin
+from organisations.admin import ReadOnlyAdminMixin, TenantAdmin, TenantAdminForm, TenantInline
+from organisations.choices import MembershipStatus, Role
+from organisations.models import Membership
 
-from .models import Employee
+from .choices import EmploymentType
+from .models import (
+    Complaint,
+    ComplaintNote,
+    Employee,
+    EmployeeExternalId,
+    HRDocument,
+    HRDocumentAcknowledgement,
+    HRDocumentVersion,
+)
+
+CONFIDENTIAL = _("(confidential: HR of this organisation only)")
+
+
+def hr_organisation_ids(request) -> set[int]:
+    """Organisations where the staff user is an active HR member (cached on the request)."""
+    if not hasattr(request, "_hr_organisation_ids"):
+        request._hr_organisation_ids = set(
+            Membership.objects.filter(user=request.user, role=Role.HR, status=MembershipStatus.ACTIVE).values_list(
+                "organisation_id", flat=True
+            )
+        )
+    return request._hr_organisation_ids
+
+
+class EmployeeExternalIdInline(TenantInline, admin.TabularInline):
+    model = EmployeeExternalId
+    fk_name = "employee"
+    fields = ("source", "external_id")
+
+
+class EmployeeAdminForm(TenantAdminForm):
+    """Fields with a model default may be left out of a POST (as before the directory grew)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "employment_type" in self.fields:
+            self.fields["employment_type"].required = False
+
+    def clean_employment_type(self):
+        return self.cleaned_data.get("employment_type") or EmploymentType.FULL_TIME
 
 
 @admin.register(Employee)
 class EmployeeAdmin(TenantAdmin):
-    list_display = ("full_name", "email", "organisation", "office", "membership", "status", "created_at")
+    list_display = (
+        "full_name",
+        "email",
+        "organisation",
+        "office",
+        "job_title",
+        "department",
+        "membership",
+        "status",
+        "created_at",
+    )
     list_select_related = ("organisation", "office", "membership__user")
-    list_filter = ("status", "organisation")
-    search_fields = ("first_name", "last_name", "email", "membership__user__email")
+    list_filter = ("status", "employment_type", "organisation")
+    search_fields = ("first_name", "last_name", "preferred_name", "email", "employee_number", "membership__user__email")
+    inlines = (EmployeeExternalIdInline,)
+    form = EmployeeAdminForm
 
     @admin.display(description=_("name"), ordering="last_name")
     def full_name(self, obj) -> str:
         return str(obj)
+
+
+@admin.register(EmployeeExternalId)
+class EmployeeExternalIdAdmin(TenantAdmin):
+    list_display = ("external_id", "source", "employee", "organisation", "created_at")
+    list_select_related = ("organisation", "employee")
+    list_filter = ("source", "organisation")
+    search_fields = ("external_id", "employee__first_name", "employee__last_name")
+
+
+class HRDocumentVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = HRDocumentVersion
+    fk_name = "document"
+    fields = ("number", "label", "file_name", "content_type", "size", "created_at")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(HRDocument)
+class HRDocumentAdmin(TenantAdmin):
+    """Documents are uploaded through the HR portal or the API (content-checked, privately
+    stored); here staff may correct their title, audience and publish date."""
+
+    list_display = ("title", "category", "organisation", "audience", "requires_acknowledgement", "published_at")
+    list_select_related = ("organisation",)
+    list_filter = ("category", "audience", "requires_acknowledgement", "organisation")
+    search_fields = ("title", "organisation__name")
+    exclude = ("current_version",)
+    inlines = (HRDocumentVersionInline,)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(HRDocumentVersion)
+class HRDocumentVersionAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("document", "number", "label", "file_name", "content_type", "size", "organisation", "created_at")
+    list_select_related = ("organisation", "document")
+    list_filter = ("content_type", "organisation")
+    search_fields = ("document__title", "file_name", "sha256")
+
+
+@admin.register(HRDocumentAcknowledgement)
+class HRDocumentAcknowledgementAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("employee", "document", "version", "organisation", "acknowledged_at")
+    list_select_related = ("organisation", "employee", "document", "version__document")
+    list_filter = ("organisation",)
+    search_fields = ("document__title", "employee__first_name", "employee__last_name", "employee__email")
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """Read-only; confidential fields only for HR members of the ticket's organisation."""
+
+    list_display = ("reference_label", "subject_label", "organisation", "category", "priority", "status", "created_at")
+    list_select_related = ("organisation",)
+    list_filter = ("status", "priority", "category", "is_anonymous", "organisation")
+    search_fields = ("=id", "organisation__name")
+    PUBLIC_FIELDS = (
+        "organisation",
+        "category",
+        "priority",
+        "status",
+        "is_anonymous",
+        "assignee",
+        "resolved_at",
+        "closed_at",
+        "created_at",
+        "updated_at",
+    )
+    CONFIDENTIAL_FIELDS = ("subject", "description", "about_employee", "reporter", "resolution")
+
+    def is_hr_for(self, request, obj) -> bool:
+        return obj is not None and obj.organisation_id in hr_organisation_ids(request)
+
+    def get_queryset(self, request):
+        # the body columns are never even loaded for a changelist
+        return super().get_queryset(request).defer("description", "resolution", "follow_token_hash")
+
+    def get_fields(self, request, obj=None):
+        if self.is_hr_for(request, obj):
+            return self.PUBLIC_FIELDS + self.CONFIDENTIAL_FIELDS
+        return self.PUBLIC_FIELDS
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description=_("ticket"), ordering="id")
+    def reference_label(self, obj) -> str:
+        return obj.reference
+
+    @admin.display(description=_("subject"))
+    def subject_label(self, obj) -> str:
+        request = getattr(self, "_request", None)
+        if request is not None and obj.organisation_id in hr_organisation_ids(request):
+            return obj.subject
+        return str(CONFIDENTIAL)
+
+    def changelist_view(self, request, extra_context=None):
+        self._request = request
+        try:
+            return super().changelist_view(request, extra_context)
+        finally:
+            self._request = None
+
+
+@admin.register(ComplaintNote)
+class ComplaintNoteAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """Internal notes are nothing but confidential text: only HR of their organisation list them."""
+
+    list_display = ("__str__", "organisation", "author_label", "created_at")
+    list_select_related = ("organisation",)
+    list_filter = ("organisation",)
+    search_fields = ("=complaint__id",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(organisation_id__in=hr_organisation_ids(request))

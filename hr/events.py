@@ -1,2 +1,97 @@
 """Outbox topics of the hr app, registered in the catalogue (integrations/events.py) when
-the app loads (``apps.py`` imports this module)."""
+the app loads (``apps.py`` imports this module), and their payloads.
+
+Payloads carry ids and non-personal facts only: no names, emails, pay, ticket subjects or
+descriptions, and never who reported a ticket (issue 8 point 4).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from integrations.events import HR_COMPLAINT_CREATED, register_topic
+
+__all__ = [
+    "EMPLOYEE_CREATED",
+    "EMPLOYEE_UPDATED",
+    "EMPLOYEE_TERMINATED",
+    "DOCUMENT_PUBLISHED",
+    "DOCUMENT_ACKNOWLEDGED",
+    "COMPLAINT_CREATED",
+    "COMPLAINT_ASSIGNED",
+    "COMPLAINT_STATUS_CHANGED",
+    "employee_payload",
+    "document_payload",
+    "acknowledgement_payload",
+    "complaint_payload",
+]
+
+EMPLOYEE_CREATED = register_topic("hr.employee.created", "An employee was added to the directory.")
+EMPLOYEE_UPDATED = register_topic("hr.employee.updated", "An employee's directory record changed.")
+EMPLOYEE_TERMINATED = register_topic("hr.employee.terminated", "An employee was terminated.")
+DOCUMENT_PUBLISHED = register_topic(
+    "hr.document.published", "An HR document or a new version of it was published (everyone reads it again)."
+)
+DOCUMENT_ACKNOWLEDGED = register_topic(
+    "hr.document.acknowledged", "An employee acknowledged a version of an HR document."
+)
+COMPLAINT_CREATED = HR_COMPLAINT_CREATED
+COMPLAINT_ASSIGNED = register_topic("hr.complaint.assigned", "An HR ticket was assigned to an HR member.")
+COMPLAINT_STATUS_CHANGED = register_topic(
+    "hr.complaint.status_changed", "An HR ticket moved to another status (in progress, waiting, resolved, closed)."
+)
+
+
+def _instant(value):
+    """ISO 8601 in UTC with ``Z``, as REST writes it."""
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+
+
+def employee_payload(employee) -> dict:
+    """Ids and directory facts; no names, contact details or pay."""
+    return {
+        "id": employee.pk,
+        "status": employee.status,
+        "office_id": employee.office_id,
+        "manager_id": employee.manager_id,
+        "membership_id": employee.membership_id,
+        "employment_type": employee.employment_type,
+        "external_ids": {row.source: row.external_id for row in employee.external_ids.all()},
+    }
+
+
+def document_payload(document) -> dict:
+    version = document.current_version
+    return {
+        "id": document.pk,
+        "category": document.category,
+        "version": version.label if version else None,
+        "version_number": version.number if version else None,
+        "audience": document.audience,
+        "requires_acknowledgement": document.requires_acknowledgement,
+        "published_at": _instant(document.published_at),
+    }
+
+
+def acknowledgement_payload(acknowledgement) -> dict:
+    return {
+        "id": acknowledgement.pk,
+        "document_id": acknowledgement.document_id,
+        "version_number": acknowledgement.version.number,
+        "employee_id": acknowledgement.employee_id,
+        "acknowledged_at": _instant(acknowledgement.acknowledged_at),
+    }
+
+
+def complaint_payload(complaint) -> dict:
+    """What an integration needs to route a ticket: never the reporter, the subject or the text."""
+    return {
+        "id": complaint.pk,
+        "reference": complaint.reference,
+        "category": complaint.category,
+        "priority": complaint.priority,
+        "status": complaint.status,
+        "anonymous": complaint.is_anonymous,
+        "assigned": complaint.assignee_id is not None,
+        "created_at": _instant(complaint.created_at),
+    }

@@ -1,0 +1,169 @@
+"""Private storage of HR document files (issue 8 point 2).
+
+Files live under ``settings.PRIVATE_FILES_ROOT`` (never a web-served directory) at a path we
+choose (``hr/<organisation>/<random>``), never one derived from the uploaded name; the name
+is only kept, cleaned, for the download's ``Content-Disposition``. A file's type is decided
+by its bytes (``filetype``), and must agree with its extension.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from trackyoursheets.exceptions import DomainError
+
+#: detected MIME type -> the extensions a file of that type may carry
+ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "text/plain": (".txt",),
+}
+ALLOWED_EXTENSIONS = sorted({ext for exts in ALLOWED_TYPES.values() for ext in exts})
+MAX_NAME = 150
+
+
+class UploadTooLarge(DomainError):
+    """The file is larger than ``UPLOAD_MAX_BYTES`` (the documented ``payload-too-large`` problem)."""
+
+    status = 413
+    slug = "payload-too-large"
+    title = "Payload too large"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    file_name: str
+    content_type: str
+    size: int
+    sha256: str
+    storage_path: str  # relative to PRIVATE_FILES_ROOT
+
+
+def clean_file_name(name: str) -> str:
+    """The last path component, without control characters, separators or leading dots.
+
+    ``../../etc/passwd`` becomes ``passwd``; ``..\\..\\boot.ini`` becomes ``boot.ini``;
+    ``<script>.txt`` keeps only safe characters. Never used as a storage path.
+    """
+    name = unicodedata.normalize("NFKC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"[^\w .()\-]", "_", name).strip(" .")
+    if len(name) > MAX_NAME:
+        stem, ext = os.path.splitext(name)
+        name = stem[: MAX_NAME - len(ext)] + ext
+    return name
+
+
+def _looks_like_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_type(data: bytes) -> str | None:
+    """The MIME type of these bytes if it is one we accept, else None."""
+    kind = filetype.guess(data)
+    if kind is not None:
+        return kind.mime if kind.mime in ALLOWED_TYPES else None
+    return "text/plain" if _looks_like_text(data) else None
+
+
+def validate_upload(upload) -> tuple[bytes, str, str]:
+    """Read an uploaded file and return (bytes, clean name, detected type), or raise a problem
+    naming the ``file`` field: too large (413), empty, an unsafe or foreign extension, or bytes
+    that are not what the extension says (422)."""
+    limit = settings.UPLOAD_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise UploadTooLarge(
+            _("The file is %(size)s bytes; the largest accepted is %(limit)s bytes.") % {"size": size, "limit": limit},
+            errors={"file": [_("Larger than %(limit)s bytes.") % {"limit": limit}]},
+        )
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise UploadTooLarge(
+            _("The file is larger than %(limit)s bytes.") % {"limit": limit},
+            errors={"file": [_("Larger than %(limit)s bytes.") % {"limit": limit}]},
+        )
+    if not data:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    name = clean_file_name(getattr(upload, "name", "") or "")
+    stem, extension = os.path.splitext(name)
+    extension = extension.lower()
+    if not stem or extension not in ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            {
+                "file": [
+                    _("Upload a PDF, DOCX, PNG, JPEG or TXT file (%(exts)s).") % {"exts": ", ".join(ALLOWED_EXTENSIONS)}
+                ]
+            }
+        )
+    detected = detect_type(data)
+    if detected is None or extension not in ALLOWED_TYPES[detected]:
+        raise ValidationError(
+            {
+                "file": [
+                    _("The file's content is not a %(ext)s file; its type is checked by content, not by name.")
+                    % {"ext": extension.lstrip(".").upper()}
+                ]
+            }
+        )
+    return data, name, detected
+
+
+def private_root() -> Path:
+    return Path(settings.PRIVATE_FILES_ROOT)
+
+
+def store(*, organisation_id: int, data: bytes, file_name: str, content_type: str) -> StoredFile:
+    """Write the bytes under the private root at a random path of ours."""
+    relative = Path("hr") / str(organisation_id) / secrets.token_hex(16)
+    target = private_root() / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "xb") as handle:
+        handle.write(data)
+    return StoredFile(
+        file_name=file_name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_path=relative.as_posix(),
+    )
+
+
+def open_stored(storage_path: str):
+    """Open a stored file for streaming; the path must stay inside the private root."""
+    root = private_root().resolve()
+    target = (root / storage_path).resolve()
+    if root not in target.parents:
+        raise FileNotFoundError(storage_path)
+    return open(target, "rb")
+
+
+def remove_stored(storage_path: str) -> None:
+    """Best-effort removal of a file whose row was never committed."""
+    try:
+        root = private_root().resolve()
+        target = (root / storage_path).resolve()
+        if root in target.parents:
+            target.unlink(missing_ok=True)
+    except OSError:
+        pass
