@@ -84,7 +84,7 @@ def test_seed_demo_twice_gives_the_same_rows():
         "workspaces": 3,
         "agents": 4,
         "producers": 4,
-        "employees": 4,
+        "employees": 8,  # four on the roster from seed_demo, plus the HR directory of every other member
         "clients": 1,
     }
 
@@ -104,7 +104,7 @@ def test_seed_demo_builds_a_scale_organisation_with_every_role():
     assert manager.office.name == "New York"
     linked = Producer.objects.get(membership__isnull=False)
     assert (linked.producer_code, linked.membership.role) == ("DEMO-001", Role.PRODUCER)
-    assert Employee.objects.filter(membership__isnull=False).count() == 2
+    assert Employee.objects.filter(membership__isnull=False).count() == 6  # every active member is in the directory
     client = OAuthApplication.objects.get()
     assert (client.name, client.scope_set) == ("Demo integration", frozenset(SCOPES))
 

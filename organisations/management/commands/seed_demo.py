@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.crypto import get_random_string
 
+from hr import demo as hr_demo
 from hr.models import Employee
 from organisations import services
 from organisations.actors import system_actor
@@ -113,6 +114,10 @@ def _superuser() -> User:
     return user
 
 
+#: ``seed(organisation)`` of every area with demo data, in order (the directory first: others use it)
+_AREA_SEEDS = (hr_demo.seed,)
+
+
 @transaction.atomic
 def seed_demo() -> DemoSeeded:
     organisation = Organisation.objects.filter(slug=DEMO_SLUG).first()
@@ -175,7 +180,6 @@ def seed_demo() -> DemoSeeded:
             )
 
     for first_name, last_name, local_part, office, member in EMPLOYEES:
-        # hr has no services yet (a later issue adds the directory); keep the model's rules
         if not Employee.objects.for_organisation(organisation).filter(email=_email(local_part)).exists():
             employee = Employee(
                 organisation=organisation,
@@ -187,6 +191,11 @@ def seed_demo() -> DemoSeeded:
             )
             employee.full_clean()
             employee.save()
+
+    # each area's demo data (idempotent too): the HR directory, documents and a ticket; commissions;
+    # time tracking
+    for seed_area in _AREA_SEEDS:
+        seed_area(organisation)
 
     _superuser()
 
