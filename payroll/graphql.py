@@ -1,4 +1,5 @@
-"""GraphQL for the commission ledger: carriers, policies, transactions and ``createOverride``.
+"""GraphQL for the commission ledger: carriers, policies, transactions, ``commissionReport``
+(issue 6 point 5, the same report as ``GET /v1/reports/commissions``) and ``createOverride``.
 
 Thin (STYLE §2.5): reads go through :mod:`payroll.selectors` (tenancy and role visibility
 as on REST), list filters through the FilterSets of :mod:`payroll.api.filters`, writes
@@ -11,6 +12,7 @@ import graphene
 from graphene import relay
 
 from organisations.graphql import ProducerType, WorkspaceType
+from trackyoursheets.api.errors import ValidationFailed
 from trackyoursheets.api.graphql import (
     CountableConnection,
     TenantConnectionField,
@@ -18,10 +20,14 @@ from trackyoursheets.api.graphql import (
     TenantObjectField,
     TenantObjectType,
     TenantRelation,
+    filter_data,
+    filterset_input_type,
+    require_scope,
     scoped_target,
+    validation_error,
 )
 
-from . import selectors, services
+from . import reports, selectors, services
 from .api.filters import CarrierFilterSet, CommissionTransactionFilterSet, PolicyFilterSet
 from .choices import OverrideKind
 from .models import Carrier, CommissionTransaction, Policy
@@ -29,7 +35,15 @@ from .models import Carrier, CommissionTransaction, Policy
 READ = "transactions.read"
 WRITE = "transactions.write"
 
-__all__ = ["CarrierType", "PolicyType", "CommissionTransactionType", "OverrideCreate", "Query", "Mutation"]
+__all__ = [
+    "CarrierType",
+    "PolicyType",
+    "CommissionTransactionType",
+    "CommissionReportType",
+    "OverrideCreate",
+    "Query",
+    "Mutation",
+]
 
 
 def _currency(info) -> str:
@@ -219,8 +233,81 @@ class CommissionTransactionType(TenantObjectType):
         return txn.overrides.all()
 
 
+class ReportFiguresType(graphene.ObjectType):
+    """Totals of a set of ledger lines."""
+
+    class Meta:
+        name = "CommissionReportFigures"
+
+    premium = graphene.Decimal(required=True)
+    gross_commission = graphene.Decimal(required=True)
+    producer_amount = graphene.Decimal(required=True)
+    count = graphene.Int(required=True)
+
+
+class ReportPeriodType(ReportFiguresType):
+    """Totals for one period in the organisation's timezone (REST: an item of `periods`)."""
+
+    class Meta:
+        name = "CommissionReportPeriod"
+
+    period = graphene.String(required=True, description="today, week, month, quarter, year or all_time.")
+    start = graphene.Date(description="First day of the period; null for all_time.")
+    end = graphene.Date(description="Today in the organisation's timezone; null for all_time.")
+
+
+class ReportGroupType(ReportFiguresType):
+    """Totals for one group (REST: an item of `groups`)."""
+
+    class Meta:
+        name = "CommissionReportGroup"
+
+    id = graphene.Int(description="The grouped row's id; null for none and for statement months.")
+    key = graphene.String(required=True)
+    label = graphene.String(required=True)
+
+
+class CommissionReportType(graphene.ObjectType):
+    """`GET /v1/reports/commissions` in GraphQL: period totals and grouped totals."""
+
+    class Meta:
+        name = "CommissionReport"
+
+    currency = graphene.String(required=True)
+    timezone = graphene.String(required=True)
+    today = graphene.Date(required=True)
+    group_by = graphene.String(required=True)
+    period = graphene.String()
+    sort = graphene.String(required=True)
+    periods = graphene.List(graphene.NonNull(ReportPeriodType), required=True)
+    groups = graphene.List(graphene.NonNull(ReportGroupType), required=True)
+    totals = graphene.Field(ReportFiguresType, required=True)
+
+
 class Query(graphene.ObjectType):
     """Reads of the commission ledger."""
+
+    commission_report = graphene.Field(
+        CommissionReportType,
+        required=True,
+        group_by=graphene.String(required=True, description=", ".join(reports.GROUP_BY) + "."),
+        period=graphene.String(description="Only lines of this period: " + ", ".join(reports.PERIODS) + "."),
+        sort=graphene.String(description="Rank groups by: " + ", ".join(reports.SORT_KEYS) + "."),
+        filter=filterset_input_type(CommissionTransactionFilterSet, "CommissionTransactionFilter")(
+            description="The filters of `transactions`."
+        ),
+        description="Premium and commission totals by period and by group. Scope transactions.read.",
+    )
+
+    @staticmethod
+    def resolve_commission_report(root, info, group_by, period=None, sort=None, filter=None):
+        actor = require_scope(info, READ)
+        try:
+            return reports.commission_report(
+                actor=actor, group_by=group_by, filters=filter_data(filter), period=period, sort=sort
+            )
+        except ValidationFailed as exc:
+            raise validation_error(exc.errors) from exc
 
     carriers = TenantConnectionField(
         CarrierType, filterset_class=CarrierFilterSet, description="Carriers, by name. Scope transactions.read."

@@ -103,3 +103,23 @@ def transaction_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[C
 
 def transaction_get(*, actor: Actor, pk: int) -> CommissionTransaction:
     return transaction_list(actor=actor).get(pk=pk)
+
+
+def transaction_report_base(*, actor: Actor, filters: dict | None = None) -> QuerySet[CommissionTransaction]:
+    """The ledger lines behind a report (issue 6 point 5): the same tenancy, role visibility
+    and FilterSet as :func:`transaction_list`, without its joins and prefetches (reports
+    aggregate; they never load rows)."""
+    from .api.filters import CommissionTransactionFilterSet
+
+    qs = CommissionTransaction.objects.visible_to(actor)
+    return apply_filterset(CommissionTransactionFilterSet, filters, qs) if filters else qs
+
+
+def override_history(*, actor: Actor, transactions: QuerySet[CommissionTransaction]) -> QuerySet[CommissionOverride]:
+    """The append-only overrides of the given (already scoped) lines, newest first, with the line loaded."""
+    return (
+        CommissionOverride.objects.for_organisation(actor.organisation)
+        .filter(transaction__in=transactions.order_by().values("pk"))
+        .select_related("transaction")
+        .order_by("-created_at", "-id")
+    )

@@ -371,3 +371,45 @@ class TransitionInputSerializer(serializers.Serializer):
 
 class BulkOverrideResultSerializer(serializers.Serializer):
     results = CommissionTransactionSerializer(many=True)
+
+
+# =============================================================================
+# Reports (issue 6 point 5)
+# =============================================================================
+
+
+class ReportFiguresSerializer(serializers.Serializer):
+    """Totals of a set of ledger lines (money as decimal strings)."""
+
+    premium = Money(read_only=True)
+    gross_commission = Money(read_only=True)
+    producer_amount = Money(read_only=True, help_text="The producers' share after splits and overrides.")
+    count = serializers.IntegerField(read_only=True, help_text="Number of ledger lines.")
+
+
+class ReportPeriodSerializer(ReportFiguresSerializer):
+    period = serializers.CharField(read_only=True, help_text="today, week, month, quarter, year or all_time.")
+    start = serializers.DateField(
+        read_only=True, allow_null=True, help_text="First day of the period in the organisation's timezone."
+    )
+    end = serializers.DateField(read_only=True, allow_null=True, help_text="Today in the organisation's timezone.")
+
+
+class ReportGroupSerializer(ReportFiguresSerializer):
+    id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The carrier, producer, ... id; null for none and for months."
+    )
+    key = serializers.CharField(read_only=True, help_text='The id as a string, "none", or the month as YYYY-MM.')
+    label = serializers.CharField(read_only=True)
+
+
+class CommissionReportSerializer(serializers.Serializer):
+    currency = serializers.CharField(read_only=True, help_text="ISO 4217 code of every amount.")
+    timezone = serializers.CharField(read_only=True, help_text="The organisation's timezone the periods use.")
+    today = serializers.DateField(read_only=True, help_text="Today in the organisation's timezone.")
+    group_by = serializers.CharField(read_only=True)
+    period = serializers.CharField(read_only=True, allow_null=True, help_text="The period the groups cover.")
+    sort = serializers.CharField(read_only=True)
+    periods = ReportPeriodSerializer(many=True, read_only=True, help_text="Totals for each period, shortest first.")
+    groups = ReportGroupSerializer(many=True, read_only=True)
+    totals = ReportFiguresSerializer(read_only=True, help_text="The sum of the groups.")

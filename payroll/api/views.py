@@ -4,14 +4,19 @@ Scope ``transactions.read`` / ``transactions.write`` for every endpoint (carrier
 categories, policies and rule sets included).
 """
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+import django_filters
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from trackyoursheets.api import viewsets as base
+from trackyoursheets.api.errors import ValidationFailed
 
-from .. import selectors, services
+from .. import reports, selectors, services
 from .filters import (
     CarrierFilterSet,
     CategoryFilterSet,
@@ -25,6 +30,7 @@ from .serializers import (
     CarrierInputSerializer,
     CarrierSerializer,
     CategorySerializer,
+    CommissionReportSerializer,
     CommissionRuleSetInputSerializer,
     CommissionRuleSetSerializer,
     CommissionTransactionInputSerializer,
@@ -205,3 +211,74 @@ class CommissionTransactionViewSet(_CrudViewSet):
             "object_id": ",".join(str(pk) for pk in ids)[:64],
         }
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+# =============================================================================
+# Reports (issue 6 point 5)
+# =============================================================================
+
+
+def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
+    """The FilterSet's query parameters, documented as on the list endpoint."""
+    parameters = []
+    for name, flt in filterset_class.base_filters.items():
+        if isinstance(flt, django_filters.NumberFilter):
+            kind = OpenApiTypes.INT
+        elif isinstance(flt, django_filters.IsoDateTimeFilter):
+            kind = OpenApiTypes.DATETIME
+        elif isinstance(flt, django_filters.DateFilter):
+            kind = OpenApiTypes.DATE
+        else:
+            kind = OpenApiTypes.STR
+        choices = flt.extra.get("choices")
+        parameters.append(
+            OpenApiParameter(
+                name,
+                kind,
+                description=str(flt.label or name.replace("_", " ").capitalize()),
+                enum=[value for value, _label in choices] if choices else None,
+            )
+        )
+    return parameters
+
+
+class CommissionReportView(APIView):
+    """``GET /v1/reports/commissions``: period totals and grouped totals of the ledger lines
+    the caller may see (scope ``transactions.read``)."""
+
+    required_scope = "transactions.read"
+    http_method_names = ["get", "head", "options"]
+
+    @extend_schema(
+        operation_id="reports_commissions",
+        summary="Premium and commission totals by period and grouped by a dimension",
+        description=(
+            "Totals (premium, gross commission, producer amount, line count) of the ledger lines you may see, "
+            "for today, this week (from Monday), month, quarter, year to date and all time in the organisation's "
+            "timezone, and grouped by `group_by`. Takes every filter of `GET /v1/transactions`; `period` limits "
+            "the groups to one period; `sort` ranks dimension groups (largest first). A bad value is a 422 problem."
+        ),
+        parameters=[
+            OpenApiParameter("group_by", OpenApiTypes.STR, required=True, enum=list(reports.GROUP_BY)),
+            OpenApiParameter(
+                "period", OpenApiTypes.STR, enum=list(reports.PERIODS), description="Only lines of this period."
+            ),
+            OpenApiParameter(
+                "sort", OpenApiTypes.STR, enum=list(reports.SORT_KEYS), description="Rank groups by (default premium)."
+            ),
+            *_filter_parameters(CommissionTransactionFilterSet),
+        ],
+        responses=CommissionReportSerializer,
+    )
+    def get(self, request):
+        params = request.query_params
+        if not params.get("group_by"):
+            raise ValidationFailed({"group_by": [_("This field is required.")]})
+        report = reports.commission_report(
+            actor=request.auth,
+            group_by=params["group_by"],
+            filters=params,
+            period=params.get("period") or None,
+            sort=params.get("sort") or None,
+        )
+        return Response(CommissionReportSerializer(report).data)

@@ -90,3 +90,8 @@ GRAPHQL_NODES = [
         "transaction",
     ),
 ]
+
+#: the commission report aggregates the caller's lines and has no object id; that another
+#: tenant's lines never count in any of its totals is proven by
+#: test_another_tenants_lines_never_count_in_any_total in tests/payroll/test_reports.py
+NON_OBJECT_ROUTES = ["reports/commissions"]
