@@ -1,2 +1,73 @@
 """Outbox topics of the timetracking app, registered in the catalogue (integrations/events.py) when
-the app loads (``apps.py`` imports this module)."""
+the app loads (``apps.py`` imports this module), and their payloads (ids and non-personal data).
+
+A CSV import records one ``import.batch.completed`` event (the catalogue's import topic) with its
+counts instead of one ``time.entry.created`` per row.
+"""
+
+from __future__ import annotations
+
+from integrations.events import IMPORT_BATCH_COMPLETED, register_topic
+
+__all__ = [
+    "ENTRY_CREATED",
+    "ENTRY_UPDATED",
+    "ENTRY_DELETED",
+    "TIMER_STARTED",
+    "TIMER_STOPPED",
+    "PROJECT_CREATED",
+    "PROJECT_UPDATED",
+    "PROJECT_ARCHIVED",
+    "IMPORT_BATCH_COMPLETED",
+    "entry_payload",
+    "project_payload",
+    "import_payload",
+]
+
+ENTRY_CREATED = register_topic("time.entry.created", "A time entry was created (with an end time).")
+ENTRY_UPDATED = register_topic(
+    "time.entry.updated", "A time entry changed (times, project, task, notes, tags, billable or paid)."
+)
+ENTRY_DELETED = register_topic("time.entry.deleted", "A time entry was deleted.")
+TIMER_STARTED = register_topic("time.timer.started", "An employee started a timer (a running time entry).")
+TIMER_STOPPED = register_topic("time.timer.stopped", "A running timer was stopped; the entry has its end time.")
+PROJECT_CREATED = register_topic("time.project.created", "A time-tracking project was created.")
+PROJECT_UPDATED = register_topic(
+    "time.project.updated", "A project changed (name, client, rate, estimate, budget, status or billable)."
+)
+PROJECT_ARCHIVED = register_topic("time.project.archived", "A project was archived; it takes no new time.")
+
+
+def _instant(value) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+
+
+def entry_payload(entry) -> dict:
+    return {
+        "id": entry.pk,
+        "employee_id": entry.employee_id,
+        "project_id": entry.project_id,
+        "task_id": entry.task_id,
+        "start_time": _instant(entry.start_time),
+        "end_time": _instant(entry.end_time),
+        "duration_seconds": entry.duration_seconds,
+        "tags": entry.tags,
+        "billable": entry.billable,
+        "paid": entry.paid,
+        "source": entry.source,
+    }
+
+
+def project_payload(project) -> dict:
+    return {
+        "id": project.pk,
+        "client_id": project.client_id,
+        "name": project.name,
+        "status": project.status,
+        "billable": project.billable,
+        "estimated_hours": str(project.estimated_hours) if project.estimated_hours is not None else None,
+    }
+
+
+def import_payload(*, kind: str, created: int, total_rows: int, job_id: int | None = None) -> dict:
+    return {"kind": kind, "job_id": job_id, "created": created, "total_rows": total_rows}

@@ -1,3 +1,41 @@
 """``/v1/`` routes of the timetracking app (mounted by trackyoursheets/api/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .views import (
+    ClientViewSet,
+    ContractViewSet,
+    ImportJobView,
+    ProjectViewSet,
+    SearchView,
+    SummaryReportView,
+    TaskViewSet,
+    TimeEntryBulkView,
+    TimeEntryImportView,
+    TimeEntryViewSet,
+    TimerStartView,
+    TimerStatusView,
+    TimerStopView,
+    TimeSettingsView,
+)
+
+router = SimpleRouter(trailing_slash=False)
+router.register("clients", ClientViewSet, basename="time-client")
+router.register("projects", ProjectViewSet, basename="time-project")
+router.register("tasks", TaskViewSet, basename="time-task")
+router.register("contracts", ContractViewSet, basename="time-contract")
+router.register("time-entries", TimeEntryViewSet, basename="time-entry")
+
+urlpatterns = [
+    path("time-entries/bulk", TimeEntryBulkView.as_view(), name="time-entry-bulk"),
+    path("time-entries/import-csv", TimeEntryImportView.as_view(), name="time-entry-import-csv"),
+    path("time-entries/imports/<int:pk>", ImportJobView.as_view(), name="time-entry-import-job"),
+    path("timer/status", TimerStatusView.as_view(), name="timer-status"),
+    path("timer/start", TimerStartView.as_view(), name="timer-start"),
+    path("timer/stop", TimerStopView.as_view(), name="timer-stop"),
+    path("search", SearchView.as_view(), name="time-search"),
+    path("reports/summary", SummaryReportView.as_view(), name="time-summary"),
+    path("time-settings", TimeSettingsView.as_view(), name="time-settings"),
+    *router.urls,
+]

@@ -25,6 +25,7 @@ from organisations.choices import ProducerStatus, Role
 from organisations.models import Membership, OAuthApplication, Office, Organisation, Producer, User, Workspace
 from organisations.plans import PlanCode
 from payroll import demo as payroll_demo
+from timetracking import demo as timetracking_demo
 from trackyoursheets.api.scopes import SCOPES
 from trackyoursheets.exceptions import DomainError
 
@@ -116,7 +117,7 @@ def _superuser() -> User:
 
 
 #: ``seed(organisation)`` of every area with demo data, in order (the directory first: others use it)
-_AREA_SEEDS = (hr_demo.seed, payroll_demo.seed)
+_AREA_SEEDS = (hr_demo.seed, payroll_demo.seed, timetracking_demo.seed)
 
 
 @transaction.atomic

@@ -1,0 +1,88 @@
+"""Factories for time tracking. Tenant-owned rows take their organisation from their parents,
+so one object graph never spans two tenants (STYLE §7.2)."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from tests.hr.factories import EmployeeFactory
+from tests.organisations.factories import OrganisationFactory
+from timetracking.models import Client, Contract, ImportJob, Project, Task, TimeEntry, TimeSettings
+
+START = datetime.datetime(2026, 3, 3, 14, 0, tzinfo=datetime.UTC)
+
+
+class TimeSettingsFactory(DjangoModelFactory):
+    class Meta:
+        model = TimeSettings
+
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ClientFactory(DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Client {n}")
+    email = factory.Sequence(lambda n: f"client{n}@example.test")
+    company = factory.Sequence(lambda n: f"Client Company {n}")
+
+
+class ProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    client = factory.SubFactory(ClientFactory)
+    organisation = factory.SelfAttribute("client.organisation")
+    name = factory.Sequence(lambda n: f"Project {n}")
+    hourly_rate = Decimal("100.00")
+    estimated_hours = Decimal("40.00")
+
+
+class TaskFactory(DjangoModelFactory):
+    class Meta:
+        model = Task
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.SelfAttribute("project.organisation")
+    name = factory.Sequence(lambda n: f"Task {n}")
+
+
+class ContractFactory(DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    employee = factory.SubFactory(EmployeeFactory)
+    organisation = factory.SelfAttribute("employee.organisation")
+    hourly_rate = Decimal("50.00")
+
+
+class TimeEntryFactory(DjangoModelFactory):
+    """A finished one-hour entry."""
+
+    class Meta:
+        model = TimeEntry
+
+    employee = factory.SubFactory(EmployeeFactory)
+    organisation = factory.SelfAttribute("employee.organisation")
+    project = factory.SubFactory(
+        ProjectFactory,
+        client=factory.SubFactory(ClientFactory, organisation=factory.SelfAttribute("...organisation")),
+    )
+    start_time = factory.Sequence(lambda n: START + datetime.timedelta(hours=2 * n))
+    end_time = factory.LazyAttribute(lambda o: o.start_time + datetime.timedelta(hours=1) if o.start_time else None)
+    duration_seconds = factory.LazyAttribute(
+        lambda o: int((o.end_time - o.start_time).total_seconds()) if o.end_time else None
+    )
+    notes = "Worked"
+
+
+class ImportJobFactory(DjangoModelFactory):
+    class Meta:
+        model = ImportJob
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = "completed"

@@ -1,0 +1,92 @@
+"""Time tracking's rows in the shared tenancy and query-count harnesses (tests/platform/registry.py)."""
+
+from organisations.choices import Role
+from tests.hr.factories import EmployeeFactory
+from tests.organisations.factories import MembershipFactory
+from tests.platform.registry import Node, Resource
+from tests.timetracking.factories import (
+    ClientFactory,
+    ContractFactory,
+    ProjectFactory,
+    TaskFactory,
+    TimeEntryFactory,
+)
+
+
+def make_entry(org):
+    return TimeEntryFactory(employee__office__organisation=org)
+
+
+RESOURCES = [
+    Resource(
+        name="clients",
+        list_url="/v1/clients",
+        make=lambda org: ClientFactory(organisation=org),
+        mutations=(("patch", "", {"name": "Taken over"}), ("put", "", {"name": "Taken over"}), ("delete", "", None)),
+    ),
+    Resource(
+        name="projects",
+        list_url="/v1/projects",
+        make=lambda org: ProjectFactory(client__organisation=org),
+        mutations=(("patch", "", {"name": "Taken over"}), ("put", "", {"name": "Taken over"}), ("delete", "", None)),
+    ),
+    Resource(
+        name="tasks",
+        list_url="/v1/tasks",
+        make=lambda org: TaskFactory(project__client__organisation=org),
+        mutations=(("patch", "", {"name": "Taken over"}), ("put", "", {"status": "done"}), ("delete", "", None)),
+    ),
+    Resource(
+        name="contracts",
+        list_url="/v1/contracts",
+        make=lambda org: ContractFactory(employee__office__organisation=org),
+        mutations=(("patch", "", {"hourly_rate": "1.00"}), ("put", "", {"hourly_rate": "1.00"}), ("delete", "", None)),
+    ),
+    Resource(
+        name="time-entries",
+        list_url="/v1/time-entries",
+        make=make_entry,
+        mutations=(("patch", "", {"notes": "Taken over"}), ("put", "", {"billable": False}), ("delete", "", None)),
+        # another tenant's ids are skipped as not found by the bulk action, another tenant's projects and
+        # employees are refused by the import, and another tenant's import job is a 404:
+        # tests/timetracking/test_tenancy.py
+        covers=("time-entries/bulk", "time-entries/import-csv", "time-entries/imports/{id}"),
+    ),
+]
+
+#: the actor's own timer, search, the summary report and the organisation's settings: each has an
+#: explicit cross-tenant test in tests/timetracking/test_tenancy.py
+NON_OBJECT_ROUTES = ["timer/status", "timer/start", "timer/stop", "search", "reports/summary", "time-settings"]
+
+
+def make_task(org, n):
+    project = ProjectFactory(client__organisation=org, name=f"Project {n:03d}")
+    return TaskFactory(project=project, name=f"Task {n:03d}", assignee=EmployeeFactory(office__organisation=org))
+
+
+def make_list_entry(org, n):
+    membership = MembershipFactory(organisation=org, role=Role.EMPLOYEE)
+    employee = EmployeeFactory(office__organisation=org, membership=membership)
+    task = TaskFactory(project__client__organisation=org)
+    return TimeEntryFactory(employee=employee, project=task.project, task=task, tags="a,b")
+
+
+LISTS = [
+    ("/v1/clients", lambda org, n: ClientFactory(organisation=org, name=f"Client {n:03d}")),
+    ("/v1/projects", lambda org, n: ProjectFactory(client__organisation=org, name=f"Project {n:03d}")),
+    ("/v1/tasks", make_task),
+    (
+        "/v1/contracts",
+        lambda org, n: ContractFactory(
+            employee__office__organisation=org, project=ProjectFactory(client__organisation=org)
+        ),
+    ),
+    ("/v1/time-entries", make_list_entry),
+]
+
+GRAPHQL_NODES = [
+    Node("Client", lambda org: ClientFactory(organisation=org), "clients", "client"),
+    Node("Project", lambda org: ProjectFactory(client__organisation=org), "projects", "project"),
+    Node("Task", lambda org: TaskFactory(project__client__organisation=org), "tasks", "task"),
+    Node("TimeEntry", make_entry, "timeEntries", "timeEntry"),
+]

@@ -1,0 +1,154 @@
+"""FilterSets of time tracking, shared by REST, GraphQL and pages (STYLE §4.1)."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from trackyoursheets.api.filters import BaseFilterSet
+
+from ..choices import EntrySource, ProjectStatus, TaskStatus
+from ..models import Client, Contract, Project, Task, TimeEntry, normalise_tags
+
+
+class ClientFilterSet(BaseFilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    email = django_filters.CharFilter(lookup_expr="iexact")
+    company = django_filters.CharFilter(lookup_expr="icontains")
+    archived = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Client
+        fields = ["name", "email", "company", "archived"]
+
+
+class ProjectFilterSet(BaseFilterSet):
+    status = django_filters.ChoiceFilter(choices=ProjectStatus.choices)
+    client_id = django_filters.NumberFilter(field_name="client_id")
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    billable = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Project
+        fields = ["status", "client_id", "name", "billable"]
+
+
+class TaskFilterSet(BaseFilterSet):
+    project_id = django_filters.NumberFilter(field_name="project_id")
+    client_id = django_filters.NumberFilter(field_name="project__client_id")
+    status = django_filters.ChoiceFilter(choices=TaskStatus.choices)
+    priority = django_filters.NumberFilter()
+    assignee_id = django_filters.NumberFilter(field_name="assignee_id")
+    name = django_filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Task
+        fields = ["project_id", "client_id", "status", "priority", "assignee_id", "name"]
+
+
+class ContractFilterSet(BaseFilterSet):
+    employee_id = django_filters.NumberFilter(field_name="employee_id")
+    project_id = django_filters.NumberFilter(field_name="project_id")
+
+    class Meta:
+        model = Contract
+        fields = ["employee_id", "project_id"]
+
+
+class DayOrInstantField(forms.CharField):
+    """``YYYY-MM-DD`` (a local day) or an ISO 8601 instant with an offset or ``Z``."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        text = value.strip()
+        if "T" in text or " " in text:
+            parsed = parse_datetime(text.replace(" ", "T"))
+            if parsed is None or parsed.tzinfo is None:
+                raise forms.ValidationError("Use YYYY-MM-DD or an ISO 8601 date-time with an offset (Z).")
+            return parsed
+        try:
+            parsed_date = parse_date(text)
+        except ValueError:
+            parsed_date = None
+        if parsed_date is None:
+            raise forms.ValidationError("Use YYYY-MM-DD or an ISO 8601 date-time with an offset (Z).")
+        return parsed_date
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class DayOrInstantFilter(django_filters.Filter):
+    field_class = DayOrInstantField
+
+    def filter(self, qs, value):
+        return qs  # applied together with its pair in TimeEntryFilterSet.filter_queryset
+
+
+class TimeEntryFilterSet(BaseFilterSet):
+    """The TimeTracker filters. ``start_date``/``end_date`` are local days (inclusive) in each
+    employee's office timezone (or the organisation's), or instants; running timers are left out
+    unless ``include_active=true``."""
+
+    project_id = django_filters.NumberFilter(field_name="project_id")
+    task_id = django_filters.NumberFilter(field_name="task_id")
+    client_id = django_filters.NumberFilter(field_name="project__client_id")
+    employee_id = django_filters.NumberFilter(field_name="employee_id")
+    user_id = django_filters.NumberFilter(field_name="employee__membership__user_id", label="The employee's login")
+    start_date = DayOrInstantFilter(label="Started on or after this day (YYYY-MM-DD) or instant")
+    end_date = DayOrInstantFilter(label="Started on or before this day (YYYY-MM-DD) or before this instant")
+    billable = django_filters.BooleanFilter()
+    paid = django_filters.BooleanFilter()
+    source = django_filters.ChoiceFilter(choices=EntrySource.choices)
+    include_active = django_filters.BooleanFilter(method="filter_nothing", label="Include running timers")
+    tags = django_filters.CharFilter(method="filter_tags", label="Comma-separated; entries carrying every tag")
+
+    class Meta:
+        model = TimeEntry
+        fields = [
+            "project_id",
+            "task_id",
+            "client_id",
+            "employee_id",
+            "user_id",
+            "billable",
+            "paid",
+            "source",
+        ]
+
+    def __init__(self, data=None, queryset=None, *, request=None, organisation=None, **kwargs):
+        super().__init__(data=data, queryset=queryset, request=request, **kwargs)
+        actor = getattr(request, "auth", None) if request is not None else None
+        self.organisation = organisation or getattr(actor, "organisation", None)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_tags(self, queryset, name, value):
+        for tag in normalise_tags(value).split(","):
+            if tag:
+                queryset = queryset.with_tag(tag)
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not data.get("include_active"):
+            queryset = queryset.filter(end_time__isnull=False)
+        start, end = data.get("start_date"), data.get("end_date")
+        first = start if isinstance(start, datetime.date) and not isinstance(start, datetime.datetime) else None
+        last = end if isinstance(end, datetime.date) and not isinstance(end, datetime.datetime) else None
+        if isinstance(start, datetime.datetime):
+            queryset = queryset.filter(start_time__gte=start)
+        if isinstance(end, datetime.datetime):
+            queryset = queryset.filter(start_time__lt=end)
+        if first or last:
+            from ..selectors import day_range_q
+
+            queryset = queryset.filter(day_range_q(self.organisation, first, last))
+        return queryset

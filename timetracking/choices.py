@@ -1,0 +1,59 @@
+"""Choices of the time-tracking app (issue 7). Values follow the TimeTracker API where it has one."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ON_HOLD = "on_hold", _("On hold")
+    ARCHIVED = "archived", _("Archived")
+
+
+class TaskStatus(models.TextChoices):
+    TODO = "todo", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class TaskPriority(models.IntegerChoices):
+    LOWEST = 1, _("Lowest")
+    LOW = 2, _("Low")
+    NORMAL = 3, _("Normal")
+    HIGH = 4, _("High")
+    URGENT = 5, _("Urgent")
+
+
+class EntrySource(models.TextChoices):
+    MANUAL = "manual", _("Manual")
+    TIMER = "timer", _("Timer")
+    IMPORT = "import", _("Import")
+    TRACKTIK = "tracktik", _("TrackTik")
+
+
+class RoundingMode(models.TextChoices):
+    NONE = "none", _("No rounding")
+    NEAREST = "nearest", _("To the nearest step")
+    UP = "up", _("Up to the next step")
+
+
+class RoundingStep(models.IntegerChoices):
+    ONE = 1, _("1 minute")
+    FIVE = 5, _("5 minutes")
+    SIX = 6, _("6 minutes (a tenth of an hour)")
+    FIFTEEN = 15, _("15 minutes")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Failed")
+
+
+class BulkAction(models.TextChoices):
+    DELETE = "delete", _("Delete")
+    SET_BILLABLE = "set_billable", _("Set billable")
+    SET_PAID = "set_paid", _("Set paid")
+    ADD_TAG = "add_tag", _("Add a tag")
+    REMOVE_TAG = "remove_tag", _("Remove a tag")

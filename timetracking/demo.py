@@ -1,0 +1,98 @@
+"""Demo data of time tracking for ``manage.py seed_demo`` (organisations/management/commands/seed_demo.py).
+
+``seed(organisation)`` is idempotent: clients, projects and tasks are looked up by name, and each
+employee's week of entries by its external id (``demo-<employee>-<n>``), so running it again adds
+nothing. Entries go through the services, like any other time.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from hr.models import Employee, EmployeeStatus
+from organisations.actors import system_actor
+
+from . import services
+from .choices import ProjectStatus, TaskStatus
+from .models import Client, Project, Task, TimeEntry
+
+CLIENTS = (
+    ("Harbor Logistics", "ops@harbor.example", "Harbor Logistics LLC", Decimal("95.00")),
+    ("Northwind Dental", "office@northwind.example", "Northwind Dental Group", Decimal("85.00")),
+)
+#: (project, client, hourly rate, estimated hours, tasks)
+PROJECTS = (
+    ("Fleet policy renewal", "Harbor Logistics", Decimal("120.00"), Decimal("60"), ("Gather quotes", "Client review")),
+    ("Practice cover audit", "Northwind Dental", None, Decimal("24"), ("Document review", "Risk report")),
+    ("Internal training", None, None, Decimal("16"), ("Compliance module",)),
+)
+#: (weekday offset from Monday, local start hour, minutes, project index, task index, billable)
+WEEK = (
+    (0, 9, 150, 0, 0, True),
+    (1, 10, 120, 1, 0, True),
+    (2, 9, 90, 0, 1, True),
+    (3, 13, 60, 2, 0, False),
+    (4, 9, 180, 1, 1, True),
+)
+
+
+@transaction.atomic
+def seed(organisation) -> None:
+    actor = system_actor(organisation)
+    clients = {}
+    for name, email, company, rate in CLIENTS:
+        clients[name] = Client.objects.for_organisation(organisation).filter(
+            name=name
+        ).first() or services.client_create(actor=actor, name=name, email=email, company=company, default_rate=rate)
+    projects = []
+    for name, client_name, rate, estimate, task_names in PROJECTS:
+        project = Project.objects.for_organisation(organisation).filter(name=name).first()
+        if project is None:
+            project = services.project_create(
+                actor=actor,
+                name=name,
+                client=clients.get(client_name),
+                hourly_rate=rate,
+                estimated_hours=estimate,
+                billable=client_name is not None,
+                status=ProjectStatus.ACTIVE,
+            )
+        tasks = []
+        for task_name in task_names:
+            task = Task.objects.for_organisation(organisation).filter(project=project, name=task_name).first()
+            tasks.append(
+                task
+                or services.task_create(actor=actor, project=project, name=task_name, status=TaskStatus.IN_PROGRESS)
+            )
+        projects.append((project, tasks))
+
+    today = timezone.now().date()
+    monday = today - datetime.timedelta(days=today.weekday() + 7)  # last week: every day is complete
+    employees = (
+        Employee.objects.for_organisation(organisation).filter(status=EmployeeStatus.ACTIVE).select_related("office")
+    )
+    for employee in employees:
+        tz = zoneinfo.ZoneInfo(employee.office.timezone if employee.office_id else organisation.timezone)
+        for n, (offset, hour, minutes, project_index, task_index, billable) in enumerate(WEEK):
+            external_id = f"demo-{employee.pk}-{n}"
+            if TimeEntry.objects.for_organisation(organisation).filter(external_id=external_id).exists():
+                continue
+            project, tasks = projects[project_index]
+            start = datetime.datetime.combine(monday + datetime.timedelta(days=offset), datetime.time(hour), tzinfo=tz)
+            services.time_entry_create(
+                actor=actor,
+                employee=employee,
+                project=project,
+                task=tasks[task_index],
+                start_time=start,
+                end_time=start + datetime.timedelta(minutes=minutes),
+                notes="Demo entry",
+                tags="demo",
+                billable=billable,
+                external_id=external_id,
+            )

@@ -1,0 +1,469 @@
+"""Reads of time tracking: scoped to the actor's organisation and role (DESIGN §3).
+
+Clients, projects and tasks are reference data every member may read (rates are hidden from
+employees by the serializers). Time entries and contracts by role (``restrict_to`` in
+timetracking/models.py): owners, admins and OAuth clients all; managers their own and their
+office's employees'; everyone else their own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from hr.models import Employee
+from organisations.actors import Actor
+from organisations.models import Office
+from trackyoursheets.api.filters import apply_filterset
+
+from .choices import ProjectStatus
+from .models import (
+    Client,
+    Contract,
+    ImportJob,
+    Project,
+    Task,
+    TimeEntry,
+    TimeSettings,
+    employee_timezone,
+    local_day_bounds,
+    own_or_office,
+)
+
+CENT = Decimal("0.01")
+SECONDS_PER_HOUR = Decimal(3600)
+
+
+def hours(seconds: int | Decimal) -> Decimal:
+    """Seconds as hours with two places (half up)."""
+    return (Decimal(seconds) / SECONDS_PER_HOUR).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# =============================================================================
+# Settings and the actor's employee record
+# =============================================================================
+
+
+def time_settings_get(*, organisation) -> TimeSettings:
+    """The organisation's time settings; the defaults (unsaved) when it has none."""
+    found = TimeSettings.objects.for_organisation(organisation).first()
+    return found or TimeSettings(organisation=organisation)
+
+
+def actor_employee(*, actor: Actor) -> Employee | None:
+    """The employee behind a session or personal token: the one whose membership is the actor's."""
+    if actor.membership is None:
+        return None
+    return (
+        Employee.objects.for_organisation(actor.organisation)
+        .select_related("office", "membership")
+        .filter(membership=actor.membership)
+        .first()
+    )
+
+
+def time_employee_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Employee]:
+    """Employees whose time the actor may read and record: everyone for the whole organisation,
+    a manager's office (and themselves), otherwise only the actor's own record."""
+    qs = Employee.objects.for_organisation(actor.organisation).select_related("office", "membership")
+    seen = own_or_office(actor, prefix="")
+    return qs if seen is None else qs.filter(seen)
+
+
+# =============================================================================
+# Clients, projects, tasks, contracts
+# =============================================================================
+
+
+def client_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Client]:
+    from .api.filters import ClientFilterSet
+
+    qs = Client.objects.visible_to(actor).order_by("name", "id")
+    return apply_filterset(ClientFilterSet, filters, qs) if filters else qs
+
+
+def client_get(*, actor: Actor, pk: int) -> Client:
+    return client_list(actor=actor).get(pk=pk)
+
+
+def project_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Project]:
+    from .api.filters import ProjectFilterSet
+
+    qs = Project.objects.visible_to(actor).select_related("client").order_by("name", "id")
+    return apply_filterset(ProjectFilterSet, filters, qs) if filters else qs
+
+
+def project_get(*, actor: Actor, pk: int) -> Project:
+    return project_list(actor=actor).get(pk=pk)
+
+
+def task_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Task]:
+    from .api.filters import TaskFilterSet
+
+    qs = Task.objects.visible_to(actor).select_related("project", "assignee").order_by("project_id", "name", "id")
+    return apply_filterset(TaskFilterSet, filters, qs) if filters else qs
+
+
+def task_get(*, actor: Actor, pk: int) -> Task:
+    return task_list(actor=actor).get(pk=pk)
+
+
+def contract_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Contract]:
+    from .api.filters import ContractFilterSet
+
+    qs = (
+        Contract.objects.visible_to(actor)
+        .select_related("employee", "project")
+        .order_by("employee_id", "project_id", "id")
+    )
+    return apply_filterset(ContractFilterSet, filters, qs) if filters else qs
+
+
+def contract_get(*, actor: Actor, pk: int) -> Contract:
+    return contract_list(actor=actor).get(pk=pk)
+
+
+def import_job_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[ImportJob]:
+    return ImportJob.objects.visible_to(actor).defer("source_text").order_by("-created_at", "-id")
+
+
+def import_job_get(*, actor: Actor, pk: int) -> ImportJob:
+    return import_job_list(actor=actor).get(pk=pk)
+
+
+# =============================================================================
+# Time entries
+# =============================================================================
+
+
+def day_range_q(organisation, first: datetime.date | None, last: datetime.date | None) -> Q:
+    """Entries that start on the local days ``first``..``last`` (either may be open), each day
+    in its employee's office timezone or, without an office, the organisation's. Offices that
+    share a timezone share one range; when every office uses the organisation's timezone the
+    condition needs no join."""
+
+    def span(tz_name: str) -> Q:
+        tz = zoneinfo.ZoneInfo(tz_name or "UTC")
+        q = Q()
+        if first is not None:
+            q &= Q(start_time__gte=local_day_bounds(first, first, tz)[0])
+        if last is not None:
+            q &= Q(start_time__lt=local_day_bounds(last, last, tz)[1])
+        return q
+
+    org_tz = organisation.timezone or "UTC"
+    by_tz: dict[str, list[int]] = defaultdict(list)
+    for pk, tz_name in Office.objects.for_organisation(organisation).values_list("pk", "timezone"):
+        if tz_name != org_tz:
+            by_tz[tz_name].append(pk)
+    if not by_tz:
+        return span(org_tz)
+    other_offices = [pk for ids in by_tz.values() for pk in ids]
+    condition = span(org_tz) & ~Q(employee__office_id__in=other_offices)
+    for tz_name, ids in by_tz.items():
+        condition |= span(tz_name) & Q(employee__office_id__in=ids)
+    # the widest span of them all, ANDed in, lets the database use its start_time indexes
+    zones = [zoneinfo.ZoneInfo(name) for name in (org_tz, *by_tz)]
+    hull = Q()
+    if first is not None:
+        hull &= Q(start_time__gte=min(local_day_bounds(first, first, tz)[0] for tz in zones))
+    if last is not None:
+        hull &= Q(start_time__lt=max(local_day_bounds(last, last, tz)[1] for tz in zones))
+    return hull & (condition)
+
+
+def time_entry_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[TimeEntry]:
+    """Entries the actor may see, newest first, with employee (and login), project, client and
+    task loaded in the same query."""
+    from .api.filters import TimeEntryFilterSet
+
+    qs = (
+        TimeEntry.objects.visible_to(actor)
+        .select_related("employee__membership", "project__client", "task")
+        .order_by("-start_time", "-id")
+    )
+    if filters is None:
+        return qs
+    return apply_filterset(functools.partial(TimeEntryFilterSet, organisation=actor.organisation), filters, qs)
+
+
+def time_entry_get(*, actor: Actor, pk: int) -> TimeEntry:
+    return time_entry_list(actor=actor).get(pk=pk)
+
+
+def running_timer(*, actor: Actor, employee: Employee) -> TimeEntry | None:
+    return time_entry_list(actor=actor).filter(employee=employee, end_time__isnull=True).first()
+
+
+# =============================================================================
+# Week grid (pages)
+# =============================================================================
+
+
+@dataclass
+class WeekRow:
+    project: Project
+    task: Task | None
+    seconds: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.seconds)
+
+
+@dataclass
+class WeekGrid:
+    days: list[datetime.date]
+    rows: list[WeekRow]
+    daily_totals: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.daily_totals)
+
+
+def week_grid(*, actor: Actor, employee: Employee, monday: datetime.date) -> WeekGrid:
+    """An employee's finished entries of one week (Monday..Sunday in their timezone) as
+    project/task rows by day, with daily totals; a DST day is simply 23 or 25 hours long."""
+    tz = employee_timezone(employee, actor.organisation)
+    days = [monday + datetime.timedelta(days=n) for n in range(7)]
+    start, end = local_day_bounds(days[0], days[-1], tz)
+    entries = (
+        time_entry_list(actor=actor)
+        .filter(employee=employee, start_time__gte=start, start_time__lt=end, end_time__isnull=False)
+        .order_by("start_time", "id")
+    )
+    rows: dict[tuple, WeekRow] = {}
+    totals = [0] * 7
+    for entry in entries:
+        index = (entry.start_time.astimezone(tz).date() - monday).days
+        key = (entry.project_id, entry.task_id)
+        row = rows.setdefault(key, WeekRow(project=entry.project, task=entry.task, seconds=[0] * 7))
+        row.seconds[index] += entry.duration_seconds or 0
+        totals[index] += entry.duration_seconds or 0
+    ordered = sorted(rows.values(), key=lambda r: (r.project.name.lower(), r.task.name.lower() if r.task else ""))
+    return WeekGrid(days=days, rows=ordered, daily_totals=totals)
+
+
+# =============================================================================
+# Summary report
+# =============================================================================
+
+
+def _rate_tables(organisation, groups: list[dict]):
+    project_ids = {g["project_id"] for g in groups}
+    task_ids = {g["task_id"] for g in groups if g["task_id"]}
+    employee_ids = {g["employee_id"] for g in groups}
+    projects = {
+        p.pk: p
+        for p in Project.objects.for_organisation(organisation).select_related("client").filter(pk__in=project_ids)
+    }
+    task_rates = dict(
+        Task.objects.for_organisation(organisation)
+        .filter(pk__in=task_ids, hourly_rate__isnull=False)
+        .values_list("pk", "hourly_rate")
+    )
+    contracts = {
+        (employee_id, project_id): rate
+        for employee_id, project_id, rate in Contract.objects.for_organisation(organisation)
+        .filter(employee_id__in=employee_ids)
+        .values_list("employee_id", "project_id", "hourly_rate")
+    }
+    employees = {
+        e.pk: e
+        for e in Employee.objects.for_organisation(organisation)
+        .select_related("membership")
+        .filter(pk__in=employee_ids)
+    }
+    return projects, task_rates, contracts, employees
+
+
+def effective_rate(*, task_id, employee_id, project: Project, task_rates: dict, contracts: dict) -> Decimal:
+    """The hourly rate of time: the task's rate, then the employee's contract for the project,
+    then their contract for all projects, then the project's rate, then the client's default."""
+    for rate in (
+        task_rates.get(task_id),
+        contracts.get((employee_id, project.pk)),
+        contracts.get((employee_id, None)),
+        project.hourly_rate,
+        project.client.default_rate if project.client_id else None,
+    ):
+        if rate is not None:
+            return rate
+    return Decimal("0")
+
+
+def summary_report(
+    *,
+    actor: Actor,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    project_id: int | None = None,
+    employee_id: int | None = None,
+    user_id: int | None = None,
+) -> dict:
+    """Total and billable hours, entry count and amounts (billable hours x the effective rate)
+    by project and by employee, over the finished entries the actor may see. The database sums
+    the durations per (project, employee, task, billable); rates are applied to those sums."""
+    qs = TimeEntry.objects.visible_to(actor).filter(end_time__isnull=False)
+    if start_date or end_date:
+        qs = qs.filter(day_range_q(actor.organisation, start_date, end_date))
+    if project_id is not None:
+        qs = qs.filter(project_id=project_id)
+    if employee_id is not None:
+        qs = qs.filter(employee_id=employee_id)
+    if user_id is not None:
+        qs = qs.filter(employee__membership__user_id=user_id)
+    groups = list(
+        qs.order_by()
+        .values("project_id", "employee_id", "task_id", "billable")
+        .annotate(seconds=Sum("duration_seconds"), entries=Count("id"))
+    )
+    projects, task_rates, contracts, employees = _rate_tables(actor.organisation, groups)
+
+    def bucket():
+        return {"seconds": 0, "billable_seconds": 0, "entries": 0, "amount": Decimal("0")}
+
+    total = bucket()
+    by_project: dict[int, dict] = defaultdict(bucket)
+    by_employee: dict[int, dict] = defaultdict(bucket)
+    for group in groups:
+        seconds = group["seconds"] or 0
+        billable_seconds = seconds if group["billable"] else 0
+        rate = effective_rate(
+            task_id=group["task_id"],
+            employee_id=group["employee_id"],
+            project=projects[group["project_id"]],
+            task_rates=task_rates,
+            contracts=contracts,
+        )
+        amount = Decimal(billable_seconds) * rate / SECONDS_PER_HOUR
+        for target in (total, by_project[group["project_id"]], by_employee[group["employee_id"]]):
+            target["seconds"] += seconds
+            target["billable_seconds"] += billable_seconds
+            target["entries"] += group["entries"]
+            target["amount"] += amount
+
+    def figures(values: dict) -> dict:
+        return {
+            "hours": hours(values["seconds"]),
+            "billable_hours": hours(values["billable_seconds"]),
+            "entries": values["entries"],
+            "amount": money(values["amount"]),
+        }
+
+    project_rows = [
+        {"project_id": pk, "project_name": projects[pk].name, "client_id": projects[pk].client_id, **figures(v)}
+        for pk, v in by_project.items()
+    ]
+    project_rows.sort(key=lambda r: (r["project_name"].lower(), r["project_id"]))
+    employee_rows = []
+    for pk, values in by_employee.items():
+        employee = employees[pk]
+        employee_rows.append(
+            {
+                "employee_id": pk,
+                "user_id": employee.membership.user_id if employee.membership_id else None,
+                "employee_name": str(employee),
+                **figures(values),
+            }
+        )
+    employee_rows.sort(key=lambda r: (r["employee_name"].lower(), r["employee_id"]))
+    return {
+        "start_date": start_date,
+        "end_date": end_date,
+        "total_hours": hours(total["seconds"]),
+        "billable_hours": hours(total["billable_seconds"]),
+        "total_entries": total["entries"],
+        "amount": money(total["amount"]),
+        "currency": actor.organisation.currency,
+        "by_project": project_rows,
+        "by_employee": employee_rows,
+    }
+
+
+# =============================================================================
+# Search
+# =============================================================================
+
+SEARCH_TYPES = ("project", "task", "client", "entry")
+
+
+def search(*, actor: Actor, q: str, types: tuple[str, ...] = SEARCH_TYPES, limit: int = 10) -> list[dict]:
+    """Projects (name, description; active only), tasks (name, description; of active projects),
+    clients (name, email, company) and time entries (notes, tags; only those the actor may see,
+    so an employee finds only their own). At most ``limit`` results of each type."""
+    results: list[dict] = []
+    if "project" in types:
+        for project in (
+            project_list(actor=actor)
+            .filter(status=ProjectStatus.ACTIVE)
+            .filter(Q(name__icontains=q) | Q(description__icontains=q))[:limit]
+        ):
+            results.append(
+                {
+                    "type": "project",
+                    "category": "project",
+                    "id": project.pk,
+                    "title": project.name,
+                    "description": project.description,
+                    "url": f"/v1/projects/{project.pk}",
+                    "badge": "Project",
+                }
+            )
+    if "task" in types:
+        for task in (
+            task_list(actor=actor)
+            .filter(project__status=ProjectStatus.ACTIVE)
+            .filter(Q(name__icontains=q) | Q(description__icontains=q))[:limit]
+        ):
+            results.append(
+                {
+                    "type": "task",
+                    "category": "task",
+                    "id": task.pk,
+                    "title": task.name,
+                    "description": task.project.name,
+                    "url": f"/v1/tasks/{task.pk}",
+                    "badge": task.get_status_display(),
+                }
+            )
+    if "client" in types:
+        for client in client_list(actor=actor).filter(
+            Q(name__icontains=q) | Q(email__icontains=q) | Q(company__icontains=q)
+        )[:limit]:
+            results.append(
+                {
+                    "type": "client",
+                    "category": "client",
+                    "id": client.pk,
+                    "title": client.name,
+                    "description": client.company or client.email,
+                    "url": f"/v1/clients/{client.pk}",
+                    "badge": "Client",
+                }
+            )
+    if "entry" in types:
+        for entry in time_entry_list(actor=actor).filter(Q(notes__icontains=q) | Q(tags__icontains=q))[:limit]:
+            results.append(
+                {
+                    "type": "entry",
+                    "category": "entry",
+                    "id": entry.pk,
+                    "title": entry.notes[:80] or entry.project.name,
+                    "description": f"{entry.project.name} · {entry.start_time:%Y-%m-%d}",
+                    "url": f"/v1/time-entries/{entry.pk}",
+                    "badge": "Time entry",
+                }
+            )
+    return results

@@ -1,0 +1,416 @@
+"""Pages of time tracking under ``/app/time/`` (issue 7 point 10).
+
+- ``time:timer``   the timer (project/task pickers, a running clock), today's and this week's
+  entries with inline edit and delete, and a form for a manual entry;
+- ``time:week``    the week grid: project/task rows by day with daily totals;
+- ``time:import``  CSV upload: a preview of every bad row before anything is committed;
+- ``time:projects`` / ``time:project``  for managers and up: hours against the estimate (a chart).
+
+Thin views: reads through selectors, writes through services, an audit row (source "page") for
+each change. Times are shown and typed in the employee's timezone (their office's, else the
+organisation's).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from organisations.choices import Role
+from organisations.views import OWNER_ADMIN, MemberPageMixin
+from trackyoursheets.exceptions import DomainError
+
+from . import importer, selectors, services
+from .choices import ProjectStatus
+from .models import employee_timezone, local_day_bounds
+
+SERVICE_ERRORS = (ValidationError, DomainError)
+MANAGERS = (*OWNER_ADMIN, Role.MANAGER)
+
+
+def _error_text(error) -> str:
+    if isinstance(error, DomainError):
+        return error.detail
+    if hasattr(error, "message_dict"):
+        return " ".join(f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v) for k, v in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+def format_seconds(seconds: int | None) -> str:
+    if not seconds:
+        return "0:00"
+    minutes = seconds // 60
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+class TimePage(MemberPageMixin, TemplateView):
+    """A time page: the actor's employee record and timezone, rendered in that timezone."""
+
+    @property
+    def employee(self):
+        if not hasattr(self, "_employee"):
+            self._employee = selectors.actor_employee(actor=self.actor)
+        return self._employee
+
+    @property
+    def tz(self):
+        return employee_timezone(self.employee, self.actor.organisation)
+
+    def today(self) -> datetime.date:
+        return timezone.now().astimezone(self.tz).date()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = TemplateView.render_to_response(self, context, **response_kwargs)
+        with timezone.override(self.tz):
+            response.render()
+        return response
+
+    def back(self, name: str = "time:timer") -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse(name))
+
+    def pickers(self) -> dict:
+        projects = list(selectors.project_list(actor=self.actor).filter(status=ProjectStatus.ACTIVE))
+        tasks = list(
+            selectors.task_list(actor=self.actor).filter(project__status=ProjectStatus.ACTIVE).exclude(status="done")
+        )
+        return {"projects": projects, "tasks": tasks}
+
+    def local_datetime(self, day: str, clock: str) -> datetime.datetime:
+        try:
+            date = datetime.date.fromisoformat(day)
+            time = datetime.time.fromisoformat(clock)
+        except (TypeError, ValueError):
+            raise ValidationError(_("Give a date (YYYY-MM-DD) and times (HH:MM).")) from None
+        return datetime.datetime.combine(date, time, tzinfo=self.tz).astimezone(datetime.UTC)
+
+
+def _entry_rows(entries, tz) -> list[dict]:
+    rows = []
+    for entry in entries:
+        start = entry.start_time.astimezone(tz)
+        end = entry.end_time.astimezone(tz) if entry.end_time else None
+        rows.append(
+            {
+                "entry": entry,
+                "key": str(entry.pk),
+                "date": start.date().isoformat(),
+                "start": start.strftime("%H:%M"),
+                "end": end.strftime("%H:%M") if end else "",
+                "duration": format_seconds(entry.duration_seconds),
+            }
+        )
+    return rows
+
+
+class TimerView(TimePage):
+    template_name = "timetracking/timer.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.pickers())
+        context["employee"] = self.employee
+        if self.employee is not None:
+            today = self.today()
+            monday = today - datetime.timedelta(days=today.weekday())
+            start, end = local_day_bounds(monday, monday + datetime.timedelta(days=6), self.tz)
+            entries = list(
+                selectors.time_entry_list(actor=self.actor)
+                .filter(employee=self.employee, start_time__gte=start, start_time__lt=end, end_time__isnull=False)
+                .order_by("-start_time", "-id")
+            )
+            today_start, today_end = local_day_bounds(today, today, self.tz)
+            context["running"] = selectors.running_timer(actor=self.actor, employee=self.employee)
+            context["today_rows"] = _entry_rows(
+                [e for e in entries if today_start <= e.start_time < today_end], self.tz
+            )
+            context["week_rows"] = _entry_rows(entries, self.tz)
+            context["today_total"] = format_seconds(
+                sum(r["entry"].duration_seconds or 0 for r in context["today_rows"])
+            )
+            context["week_total"] = format_seconds(sum(e.duration_seconds or 0 for e in entries))
+            context["today"] = today.isoformat()
+        return context
+
+
+class TimerStartPage(TimePage):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if self.employee is None:
+            messages.error(request, _("You have no employee record in this organisation."))
+            return self.back()
+        try:
+            project = selectors.project_get(actor=self.actor, pk=int(request.POST.get("project_id") or 0))
+            task_id = request.POST.get("task_id")
+            task = selectors.task_get(actor=self.actor, pk=int(task_id)) if task_id else None
+            with transaction.atomic():
+                entry = services.timer_start(
+                    actor=self.actor,
+                    employee=self.employee,
+                    project=project,
+                    task=task,
+                    notes=request.POST.get("notes", ""),
+                    tags=request.POST.get("tags", ""),
+                )
+                self.audit("timeentry.timer_start", entry)
+        except (ObjectDoesNotExist, ValueError):
+            messages.error(request, _("Choose a project (and optionally one of its tasks)."))
+        except SERVICE_ERRORS as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Timer started."))
+        return self.back()
+
+
+class TimerStopPage(TimePage):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if self.employee is None:
+            return self.back()
+        try:
+            with transaction.atomic():
+                entry = services.timer_stop(actor=self.actor, employee=self.employee)
+                self.audit("timeentry.timer_stop", entry)
+        except SERVICE_ERRORS as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request, _("Timer stopped: %(d)s recorded.") % {"d": format_seconds(entry.duration_seconds)}
+            )
+        return self.back()
+
+
+class EntryAddPage(TimePage):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if self.employee is None:
+            return self.back()
+        data = request.POST
+        try:
+            project = selectors.project_get(actor=self.actor, pk=int(data.get("project_id") or 0))
+            task = selectors.task_get(actor=self.actor, pk=int(data["task_id"])) if data.get("task_id") else None
+            start = self.local_datetime(data.get("date"), data.get("start"))
+            end = self.local_datetime(data.get("date"), data.get("end"))
+            if end <= start:
+                end += datetime.timedelta(days=1)  # an end before the start is the next day
+            with transaction.atomic():
+                entry = services.time_entry_create(
+                    actor=self.actor,
+                    employee=self.employee,
+                    project=project,
+                    task=task,
+                    start_time=start,
+                    end_time=end,
+                    notes=data.get("notes", ""),
+                    tags=data.get("tags", ""),
+                    billable=data.get("billable") == "on",
+                )
+                self.audit("timeentry.create", entry)
+        except (ObjectDoesNotExist, ValueError):
+            messages.error(request, _("Choose a project (and optionally one of its tasks)."))
+        except SERVICE_ERRORS as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Entry added."))
+        return self.back()
+
+
+class EntryPage(TimePage):
+    http_method_names = ["post"]
+
+    def entry(self):
+        try:
+            return selectors.time_entry_get(actor=self.actor, pk=self.kwargs["pk"])
+        except ObjectDoesNotExist as error:
+            raise Http404(_("Not found.")) from error
+
+
+class EntryEditPage(EntryPage):
+    def post(self, request, *args, **kwargs):
+        entry = self.entry()
+        data = request.POST
+        try:
+            fields = {
+                "notes": data.get("notes", ""),
+                "tags": data.get("tags", ""),
+                "billable": data.get("billable") == "on",
+            }
+            if data.get("project_id"):
+                fields["project"] = selectors.project_get(actor=self.actor, pk=int(data["project_id"]))
+            fields["task"] = (
+                selectors.task_get(actor=self.actor, pk=int(data["task_id"])) if data.get("task_id") else None
+            )
+            if data.get("date") and data.get("start") and data.get("end"):
+                start = self.local_datetime(data["date"], data["start"])
+                end = self.local_datetime(data["date"], data["end"])
+                fields.update(start_time=start, end_time=end if end > start else end + datetime.timedelta(days=1))
+            with transaction.atomic():
+                services.time_entry_update(actor=self.actor, entry=entry, **fields)
+                self.audit("timeentry.update", entry)
+        except (ObjectDoesNotExist, ValueError):
+            messages.error(request, _("Choose a project (and optionally one of its tasks)."))
+        except SERVICE_ERRORS as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Entry saved."))
+        return HttpResponseRedirect(
+            data.get("next") if data.get("next", "").startswith("/app/time/") else reverse("time:timer")
+        )
+
+
+class EntryDeletePage(EntryPage):
+    def post(self, request, *args, **kwargs):
+        entry = self.entry()
+        with transaction.atomic():
+            self.audit("timeentry.delete", entry)
+            services.time_entry_delete(actor=self.actor, entry=entry)
+        messages.success(request, _("Entry deleted."))
+        return self.back()
+
+
+class WeekView(TimePage):
+    template_name = "timetracking/week.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["employee"] = self.employee
+        try:
+            chosen = datetime.date.fromisoformat(self.request.GET.get("week", ""))
+        except ValueError:
+            chosen = self.today()
+        monday = chosen - datetime.timedelta(days=chosen.weekday())
+        context["monday"] = monday
+        context["previous_week"] = (monday - datetime.timedelta(days=7)).isoformat()
+        context["next_week"] = (monday + datetime.timedelta(days=7)).isoformat()
+        if self.employee is not None:
+            grid = selectors.week_grid(actor=self.actor, employee=self.employee, monday=monday)
+            context["days"] = grid.days
+            context["rows"] = [
+                {
+                    "project": row.project,
+                    "task": row.task,
+                    "cells": [format_seconds(s) if s else "" for s in row.seconds],
+                    "total": format_seconds(row.total),
+                }
+                for row in grid.rows
+            ]
+            context["daily_totals"] = [format_seconds(s) for s in grid.daily_totals]
+            context["week_total"] = format_seconds(grid.total)
+        return context
+
+
+class ImportPage(TimePage):
+    template_name = "timetracking/import.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = importer.COLUMNS
+        return context
+
+    def post(self, request, *args, **kwargs):
+        upload = request.FILES.get("file")
+        text = request.POST.get("csv_text", "")
+        try:
+            if upload is not None:
+                text = importer.decode_csv(upload.read())
+            if not text.strip():
+                raise ValidationError({"file": _("Choose a CSV file.")})
+            commit = request.POST.get("commit") == "1"
+            rows = importer.count_rows(text)
+            if commit and rows > importer.async_threshold():
+                job = importer.import_job_create(actor=self.actor, text=text, total_rows=rows, dry_run=False)
+                self.audit("timeentry.import_queued", job)
+                messages.success(
+                    request, _("The import of %(n)s rows is running as job %(id)s.") % {"n": rows, "id": job.pk}
+                )
+                return self.back("time:import")
+            if commit:
+                with transaction.atomic():
+                    report = importer.import_csv(actor=self.actor, text=text)
+                    self.audit(
+                        "timeentry.import", self.employee or self.actor.membership, {"created": [None, report.created]}
+                    )
+                messages.success(request, _("Imported %(n)s entries.") % {"n": report.created})
+                return self.back()
+            report = importer.validate(self.actor, text)
+        except DomainError as error:
+            report = importer.ImportReport(
+                dry_run=True,
+                total_rows=error.extra.get("total_rows", 0),
+                valid_rows=error.extra.get("valid_rows", 0),
+                row_errors=error.extra.get("row_errors", []),
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return self.back("time:import")
+        return self.render_to_response(self.get_context_data(report=report, csv_text=text))
+
+
+class ProjectListView(TimePage):
+    template_name = "timetracking/projects.html"
+    allowed_roles = MANAGERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        projects = selectors.project_list(actor=self.actor).exclude(status=ProjectStatus.ARCHIVED)
+        tracked = dict(
+            selectors.time_entry_list(actor=self.actor)
+            .filter(end_time__isnull=False)
+            .order_by()
+            .values("project_id")
+            .annotate(seconds=Sum("duration_seconds"))
+            .values_list("project_id", "seconds")
+        )
+        context["rows"] = [{"project": p, "hours": selectors.hours(tracked.get(p.pk) or 0)} for p in projects]
+        return context
+
+
+class ProjectDetailView(TimePage):
+    template_name = "timetracking/project.html"
+    allowed_roles = MANAGERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            project = selectors.project_get(actor=self.actor, pk=self.kwargs["pk"])
+        except ObjectDoesNotExist as error:
+            raise Http404(_("Not found.")) from error
+        entries = selectors.time_entry_list(actor=self.actor).filter(project=project, end_time__isnull=False)
+        total = entries.aggregate(seconds=Sum("duration_seconds"))["seconds"] or 0
+        by_task = {
+            row["task_id"]: row["seconds"]
+            for row in entries.order_by().values("task_id").annotate(seconds=Sum("duration_seconds"))
+        }
+        tasks = list(selectors.task_list(actor=self.actor).filter(project=project))
+        task_rows = [
+            {"task": t, "hours": selectors.hours(by_task.get(t.pk) or 0), "estimate": t.estimated_hours} for t in tasks
+        ]
+        summary = selectors.summary_report(actor=self.actor, project_id=project.pk)
+        chart = {
+            "labels": [str(t.name) for t in tasks] + [_("Whole project")],
+            "hours": [float(r["hours"]) for r in task_rows] + [float(selectors.hours(total))],
+            "estimates": [float(t.estimated_hours) if t.estimated_hours is not None else None for t in tasks]
+            + [float(project.estimated_hours) if project.estimated_hours is not None else None],
+            "hours_label": _("Hours tracked"),
+            "estimate_label": _("Estimate"),
+        }
+        context.update(
+            project=project,
+            total_hours=selectors.hours(total),
+            task_rows=task_rows,
+            by_employee=summary["by_employee"],
+            chart_data=chart,
+            percent=(int(selectors.hours(total) * 100 / project.estimated_hours) if project.estimated_hours else None),
+        )
+        return context
