@@ -430,6 +430,18 @@ class CommissionTransaction(TenantModel):
         "CommissionOverride", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     notes = models.TextField(_("notes"), blank=True)
+    # issue 6 point 3 (statement imports): the statement row a line came from, and the line a
+    # chargeback takes back. PROTECT: a batch whose lines exist cannot be deleted, and a line
+    # that a later chargeback reverses cannot be rolled back from under it.
+    import_row = models.ForeignKey(
+        "integrations.ImportRow", on_delete=models.PROTECT, null=True, blank=True, related_name="transactions",
+        editable=False, help_text=_("The statement row this line was imported from."),
+    )
+    reverses = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="chargebacks", editable=False,
+        db_index=False,  # the partial index below: most lines reverse nothing
+        help_text=_("For a chargeback: the line whose commission it takes back."),
+    )
 
     objects = CommissionTransactionQuerySet.as_manager()
 
@@ -443,7 +455,13 @@ class CommissionTransaction(TenantModel):
                 violation_error_message=_("A transaction with this external id already exists."),
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "statement_period"], name="payroll_txn_org_period")]
+        indexes = [
+            models.Index(fields=["organisation", "statement_period"], name="payroll_txn_org_period"),
+            # issue 6 point 3: the chargebacks of a line (rollback checks), without indexing every NULL
+            models.Index(
+                fields=["reverses"], condition=models.Q(reverses__isnull=False), name="payroll_txn_reverses"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.gross_commission} ({self.transaction_date})"
