@@ -98,6 +98,18 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture
+def celery_in_process():
+    """Celery tasks run in this process (after commit, as with ``make run``) even when the suite has
+    a broker (the PostgreSQL + Redis pass): for tests of what a task does, not of its delivery."""
+    from trackyoursheets.celery import app as celery_app
+
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def organisation(db):
     return OrganisationFactory(name="Acme Insurance", slug="acme")
 

@@ -12,17 +12,12 @@ import pytest
 from organisations.choices import Role
 from tests.organisations.factories import ProducerFactory, WorkspaceFactory
 from tests.payroll.factories import CarrierFactory, PolicyFactory, PolicyProducerFactory
-from trackyoursheets.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
-def _imports_in_process(settings, tmp_path):
+def _imports_in_process(settings, tmp_path, celery_in_process):
     """Tasks run eagerly (after commit, as with ``make run``) and files go to a throw-away directory."""
     settings.PRIVATE_FILES_ROOT = tmp_path / "private"
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from timetracking.models import ImportJob, TimeEntry
 from .conftest import token_client
 from .factories import ProjectFactory, TimeEntryFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_in_process")]
 
 URL = "/v1/time-entries/import-csv"
 
