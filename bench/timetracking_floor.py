@@ -1,19 +1,22 @@
 """The floor of bench/timetracking.py: a framework-free WSGI app that answers the same list page as
-``GET /v1/time-entries`` with the same SQL (the count and the page query Django runs, read from
-``TYS_FLOOR_SQL``, a JSON file written by the benchmark) and serialises it with orjson.
+``GET /v1/time-entries`` with the same SQL (the count and the page query our view runs, captured
+by the benchmark into ``TYS_FLOOR_SQL``, a JSON file) and serialises it with orjson.
 
-It checks the bearer token with one query, as our API must, but has no middleware, no
-framework, no serializers and no pagination links: it is what the request costs at least.
+It checks the bearer token with one query, as our API must, and answers the same body (every
+field, the envelope with its page links) and ``Link`` header as ours (the benchmark compares the
+two before measuring), but has no middleware, no framework, no ORM and no serializers: it is what
+the request costs at least.
 
     gunicorn bench.timetracking_floor:app -w 4 -k gthread --threads 4
 """
 
 from __future__ import annotations
 
-import datetime
 import json
+import math
 import os
 import threading
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 import psycopg
@@ -31,16 +34,41 @@ def _connection():
     return conn
 
 
-def _instant(value):
-    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+def _page_url(environ, pairs: list[tuple[str, str]], number: int) -> str:
+    """As DRF's replace_query_param / remove_query_param build it: sorted, page 1 without ``page``."""
+    query = dict(pairs)
+    query.pop("page", None)
+    if number != 1:
+        query["page"] = str(number)
+    text = urlencode(sorted(query.items()), doseq=True)
+    url = f"http://{environ.get('HTTP_HOST', '127.0.0.1')}{environ.get('PATH_INFO', '')}"
+    return f"{url}?{text}" if text else url
+
+
+def _hours(seconds):
+    if seconds is None:
+        return None
+    hundredths = (seconds + 18) // 36
+    return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+
+def _formatted(seconds):
+    if seconds is None:
+        return None
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
 
 
 def app(environ, start_response):
-    query = QUERIES.get(environ.get("QUERY_STRING", ""))
+    query_string = environ.get("QUERY_STRING", "")
+    query = QUERIES.get(query_string)
     token = environ.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ")
     if query is None:
         start_response("404 Not Found", [("Content-Type", "application/json")])
         return [b'{"detail":"unknown page"}']
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    page_size = int(dict(pairs).get("page_size", 25))
     conn = _connection()
     with conn.cursor() as cursor:
         cursor.execute(QUERIES["__auth__"], [token])
@@ -50,36 +78,69 @@ def app(environ, start_response):
         cursor.execute(query["count_sql"], query["count_params"])
         total = cursor.fetchone()[0]
         cursor.execute(query["sql"], query["params"])
-        columns = [c.name for c in cursor.description]
         rows = cursor.fetchall()
-    index: dict[str, int] = {}
-    for i, name in enumerate(columns):
-        index.setdefault(name, i)  # the entry's own columns (and the extra ones) come first
-    results = []
-    for row in rows:
-        duration = row[index["duration_seconds"]]
-        results.append(
-            {
-                "id": row[index["id"]],
-                "employee_id": row[index["employee_id"]],
-                "user_id": row[index["user_id"]],
-                "project_id": row[index["project_id"]],
-                "task_id": row[index["task_id"]],
-                "client_id": row[index["client_id"]],
-                "start_time": _instant(row[index["start_time"]]),
-                "end_time": _instant(row[index["end_time"]]),
-                "duration_seconds": duration,
-                "duration_hours": None if duration is None else f"{duration / 3600:.2f}",
-                "notes": row[index["notes"]],
-                "tags": row[index["tags"]],
-                "billable": row[index["billable"]],
-                "paid": row[index["paid"]],
-                "source": row[index["source"]],
-                "is_active": row[index["end_time"]] is None,
-                "created_at": _instant(row[index["created_at"]]),
-                "updated_at": _instant(row[index["updated_at"]]),
-            }
-        )
-    body = orjson.dumps({"results": results, "pagination": {"page": 1, "page_size": len(results), "total": total}})
-    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    results = [
+        {
+            "id": pk,
+            "employee_id": employee_id,
+            "user_id": user_id,
+            "project_id": project_id,
+            "task_id": task_id,
+            "client_id": client_id,
+            "start_time": start,
+            "end_time": end,
+            "duration_seconds": seconds,
+            "duration_hours": _hours(seconds),
+            "duration_formatted": _formatted(seconds),
+            "notes": notes,
+            "tags": tags,
+            "billable": billable,
+            "paid": paid,
+            "source": source,
+            "is_active": end is None,
+            "created_at": created,
+            "updated_at": updated,
+        }
+        for (
+            pk,
+            employee_id,
+            user_id,
+            project_id,
+            task_id,
+            client_id,
+            start,
+            end,
+            seconds,
+            notes,
+            tags,
+            billable,
+            paid,
+            source,
+            created,
+            updated,
+        ) in rows
+    ]
+    total_pages = max(1, math.ceil(total / page_size))
+    next_url = _page_url(environ, pairs, 2) if total_pages > 1 else None
+    body = orjson.dumps(
+        {
+            "results": results,
+            "pagination": {
+                "page": 1,
+                "page_size": page_size,
+                "total": total,
+                "total_pages": total_pages,
+                "next": next_url,
+                "previous": None,
+            },
+        }
+    )
+    links = ([f'<{next_url}>; rel="next"'] if next_url else []) + [
+        f'<{_page_url(environ, pairs, 1)}>; rel="first"',
+        f'<{_page_url(environ, pairs, total_pages)}>; rel="last"',
+    ]
+    start_response(
+        "200 OK",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Link", ", ".join(links))],
+    )
     return [body]

@@ -511,6 +511,48 @@ def test_every_time_entry_filter(api, organisation, employee, colleague, project
     assert api.get("/v1/time-entries?start_date=2026-01-13T10:00:00").status_code == 422  # no offset
 
 
+def test_a_list_page_renders_each_entry_as_its_detail_does(api, organisation, employee, project, task):
+    """The list reads plain columns and renders them itself (timestamps by PostgreSQL there);
+    every field must come out exactly as the detail's serializer renders it."""
+    no_login = EmployeeFactory(office=employee.office, organisation=organisation)
+    start = datetime.datetime(2026, 3, 1, 9, 0, 0, 999_999, tzinfo=UTC)
+    # rounding edges of duration_hours (x.xx5 rounds up), over 99 hours, seconds, no task, no login
+    durations = [0, 17, 18, 53, 54, 1799, 3600, 5399, 359_999, 400_000]
+    entries = [
+        TimeEntryFactory(
+            employee=no_login if n % 2 else employee,
+            project=project,
+            task=task if n % 3 else None,
+            start_time=start + datetime.timedelta(days=n, microseconds=n),
+            end_time=start + datetime.timedelta(days=n, seconds=seconds or 1),
+            duration_seconds=seconds,
+            notes='Ünïcode \u2028 line, "quotes" & <tags>',
+            tags="" if n % 2 else "a,b",
+            billable=bool(n % 2),
+            paid=not n % 4,
+            source="import" if n % 5 else "manual",
+        )
+        for n, seconds in enumerate(durations)
+    ]
+    running = TimeEntryFactory(employee=employee, project=project, start_time=start, end_time=None)
+
+    listed = api.get("/v1/time-entries?page_size=100&include_active=true")
+
+    assert listed.status_code == 200
+    rows = listed.json()["results"]
+    assert {row["id"] for row in rows} == {e.pk for e in entries} | {running.pk}
+    for row in rows:  # (the detail, like the list, leaves a running timer out unless asked)
+        assert row == api.get(f"/v1/time-entries/{row['id']}?include_active=true").json()
+    by_id = {row["id"]: row for row in rows}
+    assert [by_id[e.pk]["duration_hours"] for e in entries] == [
+        "0.00", "0.00", "0.01", "0.01", "0.02", "0.50", "1.00", "1.50", "100.00", "111.11",
+    ]  # fmt: skip
+    assert by_id[entries[0].pk]["start_time"] == "2026-03-01T09:00:00Z"  # truncated, not rounded
+    assert by_id[entries[8].pk]["duration_formatted"] == "99:59:59"
+    assert by_id[running.pk]["end_time"] is None and by_id[running.pk]["is_active"] is True
+    assert by_id[entries[1].pk]["user_id"] is None and by_id[entries[0].pk]["user_id"] == employee.membership.user_id
+
+
 def test_role_visibility(organisation, employee, colleague, manager, londoner, admin, project):
     entries = {who: TimeEntryFactory(employee=who, project=project) for who in (employee, colleague, manager, londoner)}
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connections
+from django.db.models import CharField, Func
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -300,8 +302,8 @@ class TimeEntrySerializer(serializers.ModelSerializer):
         ]
 
     def to_representation(self, entry):
-        """The fields above, built directly: a list page renders 100 of these, and the generic
-        field-by-field path costs several times more (bench/timetracking.py)."""
+        """The fields above, built directly (a list page does not come through here: see
+        :class:`TimeEntryListPage`, which must render the same)."""
         seconds = entry.duration_seconds
         return {
             "id": entry.pk,
@@ -326,27 +328,144 @@ class TimeEntrySerializer(serializers.ModelSerializer):
         }
 
     def get_user_id(self, entry) -> int | None:
-        if hasattr(entry, "listed_user_id"):  # a list page (TimeEntryViewSet.get_queryset)
-            return entry.listed_user_id
         membership = entry.employee.membership if entry.employee.membership_id else None
         return membership.user_id if membership is not None else None
 
     def get_client_id(self, entry) -> int | None:
-        if hasattr(entry, "listed_client_id"):
-            return entry.listed_client_id
         return entry.project.client_id
 
     def get_duration_hours(self, entry) -> str | None:
-        if entry.duration_seconds is None:
-            return None
-        return str(selectors.hours(entry.duration_seconds))
+        return duration_hours_text(entry.duration_seconds)
 
     def get_duration_formatted(self, entry) -> str | None:
-        if entry.duration_seconds is None:
-            return None
-        minutes, seconds = divmod(entry.duration_seconds, 60)
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+        return duration_formatted_text(entry.duration_seconds)
+
+
+def duration_hours_text(seconds: int | None) -> str | None:
+    """``selectors.hours(seconds)`` as text ("1.50"), in integer arithmetic: hundredths of an
+    hour rounded half up are ``(seconds + 18) // 36`` (durations are never negative)."""
+    if seconds is None:
+        return None
+    hundredths = (seconds + 18) // 36
+    return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+
+def duration_formatted_text(seconds: int | None) -> str | None:
+    """HH:MM:SS (hours may run past 99)."""
+    if seconds is None:
+        return None
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+#: ``to_char`` pattern of :func:`_instant`'s ``%Y-%m-%dT%H:%M:%SZ`` (seconds truncated, as strftime does)
+_PG_INSTANT = 'YYYY-MM-DD"T"HH24:MI:SS"Z"'
+
+
+class _UtcInstantText(Func):
+    """A timestamp rendered by PostgreSQL as :func:`_instant` renders it, so a list page neither
+    parses nor formats 400 datetimes in Python. PostgreSQL only (see :class:`TimeEntryListPage`)."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotImplementedError("PostgreSQL only")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"to_char({sql} AT TIME ZONE 'UTC', %s)", (*params, _PG_INSTANT)
+
+
+class TimeEntryListPage:
+    """A list page of time entries for ``EnvelopePagination``: ``count()`` is the filtered
+    queryset's, a slice is read as plain tuples (employee login and client joined in the same
+    query, timestamps formatted by PostgreSQL) and rendered as :class:`TimeEntrySerializer`
+    renders an entry, key for key, without model instances or per-field serializer calls.
+    ``tests/timetracking/test_api.py`` pins the two to the same output."""
+
+    COLUMNS = (
+        "id",
+        "employee_id",
+        "employee__membership__user_id",
+        "project_id",
+        "task_id",
+        "project__client_id",
+        "start_time",
+        "end_time",
+        "duration_seconds",
+        "notes",
+        "tags",
+        "billable",
+        "paid",
+        "source",
+        "created_at",
+        "updated_at",
+    )
+    INSTANTS = ("start_time", "end_time", "created_at", "updated_at")
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, key: slice) -> list[dict]:
+        queryset = self.queryset
+        if connections[queryset.db].vendor == "postgresql":
+            texts = {f"{name}_text": _UtcInstantText(name) for name in self.INSTANTS}
+            columns = [f"{name}_text" if name in self.INSTANTS else name for name in self.COLUMNS]
+            rows = queryset.annotate(**texts).values_list(*columns)[key]
+            instant = _same
+        else:
+            rows = queryset.values_list(*self.COLUMNS)[key]
+            instant = _instant
+        hours_text, formatted_text = duration_hours_text, duration_formatted_text
+        return [
+            {
+                "id": pk,
+                "employee_id": employee_id,
+                "user_id": user_id,
+                "project_id": project_id,
+                "task_id": task_id,
+                "client_id": client_id,
+                "start_time": instant(start),
+                "end_time": instant(end),
+                "duration_seconds": seconds,
+                "duration_hours": hours_text(seconds),
+                "duration_formatted": formatted_text(seconds),
+                "notes": notes,
+                "tags": tags or "",
+                "billable": billable,
+                "paid": paid,
+                "source": source,
+                "is_active": end is None,
+                "created_at": instant(created),
+                "updated_at": instant(updated),
+            }
+            for (
+                pk,
+                employee_id,
+                user_id,
+                project_id,
+                task_id,
+                client_id,
+                start,
+                end,
+                seconds,
+                notes,
+                tags,
+                billable,
+                paid,
+                source,
+                created,
+                updated,
+            ) in rows
+        ]
+
+
+def _same(value):
+    return value
 
 
 class EmployeeInputMixin(serializers.Serializer):

@@ -13,12 +13,10 @@ from rest_framework import parsers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hr.models import Employee
 from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.errors import ValidationFailed
 
 from .. import importer, selectors, services
-from ..models import Project, TimeEntry
 from .filters import ClientFilterSet, ContractFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
 from .serializers import (
     ClientSerializer,
@@ -33,6 +31,7 @@ from .serializers import (
     TimeEntryBulkInputSerializer,
     TimeEntryBulkResultSerializer,
     TimeEntryInputSerializer,
+    TimeEntryListPage,
     TimeEntrySerializer,
     TimeEntryUpdateSerializer,
     TimeImportCsvInputSerializer,
@@ -180,22 +179,18 @@ class TimeEntryViewSet(_CrudViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "list" and not getattr(self, "swagger_fake_view", False):
-            # a page needs two ids from the relations, not the related rows (see paginate_queryset);
-            # no joins also keeps the page's count an index-only scan
+            # a page reads plain columns (TimeEntryListPage), not the related rows; without the
+            # joins the page's count is an index-only scan
             queryset = queryset.select_related(None)
         return queryset
 
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        if page and isinstance(page[0], TimeEntry):
-            users = dict(
-                Employee.objects.filter(pk__in={e.employee_id for e in page}).values_list("pk", "membership__user_id")
-            )
-            clients = dict(Project.objects.filter(pk__in={e.project_id for e in page}).values_list("pk", "client_id"))
-            for entry in page:
-                entry.listed_user_id = users.get(entry.employee_id)
-                entry.listed_client_id = clients.get(entry.project_id)
-        return page
+    def list(self, request, *args, **kwargs):
+        """The envelope of ListModelMixin, with the page read and rendered by
+        :class:`TimeEntryListPage` (same JSON as TimeEntrySerializer, a fraction of the cost)."""
+        if base.prefers_minimal(request):
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        return self.get_paginated_response(self.paginate_queryset(TimeEntryListPage(queryset)))
 
     def perform_create(self, serializer):
         entry = services.time_entry_create(actor=self.actor, **serializer.validated_data)
