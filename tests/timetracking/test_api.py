@@ -542,7 +542,7 @@ def test_a_list_page_renders_each_entry_as_its_detail_does(api, organisation, em
     rows = listed.json()["results"]
     assert {row["id"] for row in rows} == {e.pk for e in entries} | {running.pk}
     for row in rows:  # (the detail, like the list, leaves a running timer out unless asked)
-        assert row == api.get(f"/v1/time-entries/{row['id']}?include_active=true").json()
+        assert row == api.get(f"/v1/time-entries/{row['id']}").json()
     by_id = {row["id"]: row for row in rows}
     assert [by_id[e.pk]["duration_hours"] for e in entries] == [
         "0.00", "0.00", "0.01", "0.01", "0.02", "0.50", "1.00", "1.50", "100.00", "111.11",
@@ -676,6 +676,21 @@ def test_creating_an_entry_without_end_time_starts_a_timer(as_employee, project)
     assert created.json()["is_active"] is True
     assert another.status_code == 409
     assert topics() == ["time.timer.started"]
+
+
+def test_a_running_entry_is_reached_by_its_id_and_stopped_with_patch(as_employee, project):
+    created = as_employee.post(
+        "/v1/time-entries", {"project_id": project.pk, "start_time": "2026-01-15T09:00:00Z"}, format="json"
+    ).json()
+    url = f"/v1/time-entries/{created['id']}"
+
+    running = as_employee.get(url)
+    stopped = as_employee.patch(url, {"end_time": "2026-01-15T10:30:00Z"}, format="json")
+
+    assert (running.status_code, running.json()["is_active"]) == (200, True)
+    assert stopped.status_code == 200, stopped.json()
+    assert (stopped.json()["is_active"], stopped.json()["duration_seconds"]) == (False, 5400)
+    assert ids(as_employee.get("/v1/time-entries")) == [created["id"]]
 
 
 def test_the_database_allows_one_running_timer_per_employee(employee, project):
