@@ -219,6 +219,10 @@ def main() -> None:
     parser.add_argument("--policies", type=int, default=20_000)
     parser.add_argument("--tracemalloc", action="store_true", help="also measure Python allocations (slower)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-analytics", action="store_true",
+        help="skip the analytics half (bench/commission_analytics.py over 1,000,000 lines, PostgreSQL only)",
+    )
     args = parser.parse_args()
 
     if args.child:
@@ -267,6 +271,16 @@ def main() -> None:
     finally:
         if drop is not None:
             drop()
+    original = os.environ.get("DATABASE_URL", "")
+    if original.startswith("postgres") and not args.no_analytics:
+        # the second half of the benchmark: the analytics queries over a million lines,
+        # in a database of their own that later runs reuse (loading it takes a minute)
+        print("\nAnalytics over 1,000,000 ledger lines (bench/commission_analytics.py):")
+        analytics_url = original.rstrip("/") + "_analytics"
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "commission_analytics.py")],
+            env={**os.environ, "DATABASE_URL": analytics_url}, check=True, cwd=ROOT,
+        )
 
 
 if __name__ == "__main__":
