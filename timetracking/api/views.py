@@ -184,12 +184,6 @@ class TimeEntryViewSet(_CrudViewSet):
             queryset = queryset.select_related(None)
         return queryset
 
-    def filter_queryset(self, queryset):
-        """List filters narrow lists only: one entry, running or not, is reached by its id."""
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
-
     def list(self, request, *args, **kwargs):
         """The envelope of ListModelMixin, with the page read and rendered by
         :class:`TimeEntryListPage` (same JSON as TimeEntrySerializer, a fraction of the cost)."""

@@ -61,6 +61,14 @@ class TenantViewSet(viewsets.GenericViewSet):
     def actor(self):
         return self.request.auth
 
+    def filter_queryset(self, queryset):
+        """List filters narrow lists only: one object is reached by its id whatever the query
+        string says (a list's default narrowing, such as leaving running timers out, never
+        hides it)."""
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular introspecting, no request
             return self.serializer_class.Meta.model.objects.none()
