@@ -113,8 +113,8 @@ def child(size: int, producers: int, policies: int, trace: bool) -> dict:
 
     from django.core.files import File
 
-    from integrations import import_services
-    from integrations.models import ImportBatch
+    from payroll import services as import_services
+    from payroll.models import ImportBatch
     from organisations import services as organisation_services
     from organisations.actors import system_actor
     from organisations.models import Office, Producer, Workspace

@@ -18,15 +18,12 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from organisations.admin import ReadOnlyAdminMixin, TenantAdmin, TenantAdminForm, pretty_json, staff_actor
+from organisations.admin import ReadOnlyAdminMixin, TenantAdminForm, pretty_json, staff_actor
 from organisations.audit import AuditedAdminMixin
 from trackyoursheets.exceptions import DomainError
 
 from . import events, services
 from .models import (
-    ImportAlias,
-    ImportBatch,
-    ImportRow,
     OutboxEvent,
     WebhookAttempt,
     WebhookDelivery,
@@ -275,43 +272,3 @@ class WebhookAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "organisation", "delivery", "number", "requested_at", "outcome", "status_code", "duration_ms", "error",
         "response_body",
     )
-
-
-# =============================================================================
-# Statement imports (issue 6 point 3): batches and rows are written by the pipeline
-# (view only: finalise and roll back through the pages or the API); aliases are editable.
-# =============================================================================
-
-
-@admin.register(ImportBatch)
-class ImportBatchAdmin(ReadOnlyAdminMixin, TenantAdmin):
-    list_display = (
-        "id", "original_filename", "carrier", "organisation", "status", "total_rows", "matched_rows",
-        "unmatched_rows", "error_rows", "gross_total", "created_at",
-    )  # fmt: skip
-    list_select_related = ("organisation", "carrier")
-    list_filter = ("status", "source", "organisation")
-    search_fields = ("original_filename", "carrier__name", "created_by_label", "organisation__name")
-    date_hierarchy = "created_at"
-    exclude = ("payload",)
-
-
-@admin.register(ImportRow)
-class ImportRowAdmin(ReadOnlyAdminMixin, TenantAdmin):
-    list_display = ("line", "batch", "organisation", "status", "policy_number", "producer_ref", "gross_commission")
-    list_select_related = ("organisation", "batch")
-    list_filter = ("status", "type", "organisation")
-    search_fields = ("policy_number", "producer_ref", "customer_name", "external_id", "batch__original_filename")
-    raw_id_fields = ("batch", "policy", "producer", "duplicate_of", "line_of_business", "commission_rule")
-
-
-@admin.register(ImportAlias)
-class ImportAliasAdmin(TenantAdmin):
-    """What people taught the matcher; fix or delete a wrong alias here."""
-
-    list_display = ("text", "kind", "organisation", "producer", "policy", "carrier", "target_carrier", "created_at")
-    list_select_related = ("organisation", "producer", "policy", "carrier", "target_carrier")
-    list_filter = ("kind", "organisation")
-    search_fields = ("text", "producer__display_name", "policy__number", "target_carrier__name", "organisation__name")
-    fields = ("organisation", "kind", "text", "carrier", "producer", "policy", "target_carrier", "created_by_label")
-    readonly_fields = ("created_by_label", "created_at", "updated_at")

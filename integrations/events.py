@@ -29,7 +29,6 @@ __all__ = [
     "IMPORT_BATCH_COMPLETED",
     "IMPORT_BATCH_FINALISED",
     "IMPORT_BATCH_ROLLED_BACK",
-    "import_batch_payload",
     "REPORT_EXPORT_READY",
     "PAYROLL_RUN_APPROVED",
     "HR_COMPLAINT_CREATED",
@@ -85,7 +84,7 @@ PAYROLL_RUN_APPROVED = register_topic(
 )
 HR_COMPLAINT_CREATED = register_topic("hr.complaint.created", "An employee filed a new HR ticket.")
 IMPORT_BATCH_COMPLETED = register_topic(
-    "import.batch.completed", "An import finished mapping and reconciliation."
+    payroll_events.IMPORT_BATCH_COMPLETED, "An import finished mapping and reconciliation."
 )
 REPORT_EXPORT_READY = register_topic(
     "report.export.ready", "An asynchronous report bundle is ready to download."
@@ -119,43 +118,14 @@ register_topic(
 register_topic(payroll_events.OVERRIDE_CREATED, "A producer's commission amount was overridden.")
 
 # =============================================================================
-# Statement imports (issue 6 point 3, integrations/import_services.py). One event per
+# Statement imports (issue 6 point 3, payroll/services/imports.py). One event per
 # batch, never one per imported line: a 100,000-row statement is one
 # ``import.batch.completed``, not 100,000 ``payroll.transaction.created``.
 # =============================================================================
 
 IMPORT_BATCH_FINALISED = register_topic(
-    "import.batch.finalised", "A reviewed import was finalised: its rows are now reconciled ledger lines."
+    payroll_events.IMPORT_BATCH_FINALISED, "A reviewed import was finalised: its rows are now reconciled ledger lines."
 )
 IMPORT_BATCH_ROLLED_BACK = register_topic(
-    "import.batch.rolled_back", "An import was rolled back: its ledger lines (if finalised) were removed."
+    payroll_events.IMPORT_BATCH_ROLLED_BACK, "An import was rolled back: its ledger lines (if finalised) were removed."
 )
-
-
-def import_batch_payload(batch, *, currency: str) -> dict:
-    """Ids, status, counts and totals of a batch (money as decimal strings); no personal data."""
-    return {
-        "id": batch.pk,
-        "parent_id": batch.parent_id,
-        "carrier_id": batch.carrier_id,
-        "workspace_id": batch.workspace_id,
-        "source": batch.source,
-        "status": batch.status,
-        "statement_period": batch.statement_period.strftime("%Y-%m") if batch.statement_period else None,
-        "url": f"/v1/imports/{batch.pk}",
-        "counts": {
-            "total": batch.total_rows,
-            "matched": batch.matched_rows,
-            "unmatched": batch.unmatched_rows,
-            "duplicates": batch.duplicate_rows,
-            "errors": batch.error_rows,
-            "skipped": batch.skipped_rows,
-            "chargebacks": batch.chargeback_rows,
-            "transactions": batch.transaction_count,
-        },
-        "totals": {
-            "premium": str(batch.premium_total),
-            "gross_commission": str(batch.gross_total),
-            "currency": currency,
-        },
-    }

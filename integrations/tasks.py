@@ -73,19 +73,3 @@ def webhook_subscription_disabled_notify_task(subscription_id: int, organisation
         subscription_id=subscription_id, organisation_id=organisation_id
     )
     logger.info("Subscription %s disabled: %s owners/admins emailed", subscription_id, sent)
-
-
-# =============================================================================
-# Statement imports (issue 6 point 3)
-# =============================================================================
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def import_batch_process_task(batch_id: int, organisation_id: int) -> None:
-    """Read, normalise, match and deduplicate one uploaded statement (idempotent: a batch that
-    is no longer queued or processing is left alone; a half-done run starts over)."""
-    from . import import_services
-
-    batch = import_services.import_batch_process(batch_id=batch_id, organisation_id=organisation_id)
-    if batch is not None:
-        logger.info("Import %s: %s (%s rows)", batch.pk, batch.status, batch.total_rows)

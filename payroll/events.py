@@ -8,6 +8,11 @@ from __future__ import annotations
 TRANSACTION_CREATED = "payroll.transaction.created"
 TRANSACTION_UPDATED = "payroll.transaction.updated"
 OVERRIDE_CREATED = "payroll.override.created"
+#: statement imports: one event per batch, never one per imported line. ``import.batch.completed``
+#: is also what the time-entry importer records (the catalogue in integrations/events.py)
+IMPORT_BATCH_COMPLETED = "import.batch.completed"
+IMPORT_BATCH_FINALISED = "import.batch.finalised"
+IMPORT_BATCH_ROLLED_BACK = "import.batch.rolled_back"
 
 
 def transaction_payload(txn, *, currency: str) -> dict:
@@ -42,4 +47,33 @@ def override_payload(override, *, currency: str) -> dict:
         "previous_amount": str(override.previous_amount),
         "resulting_amount": str(override.resulting_amount),
         "currency": currency,
+    }
+
+
+def import_batch_payload(batch, *, currency: str) -> dict:
+    """Ids, status, counts and totals of a batch (money as decimal strings); no personal data."""
+    return {
+        "id": batch.pk,
+        "parent_id": batch.parent_id,
+        "carrier_id": batch.carrier_id,
+        "workspace_id": batch.workspace_id,
+        "source": batch.source,
+        "status": batch.status,
+        "statement_period": batch.statement_period.strftime("%Y-%m") if batch.statement_period else None,
+        "url": f"/v1/imports/{batch.pk}",
+        "counts": {
+            "total": batch.total_rows,
+            "matched": batch.matched_rows,
+            "unmatched": batch.unmatched_rows,
+            "duplicates": batch.duplicate_rows,
+            "errors": batch.error_rows,
+            "skipped": batch.skipped_rows,
+            "chargebacks": batch.chargeback_rows,
+            "transactions": batch.transaction_count,
+        },
+        "totals": {
+            "premium": str(batch.premium_total),
+            "gross_commission": str(batch.gross_total),
+            "currency": currency,
+        },
     }

@@ -3,15 +3,29 @@
 Carriers and categories are reference data every member may read; rule sets only owners,
 admins and managers; policies and transactions by role (``visible_to`` in payroll/models.py):
 managers their office's, a producer their own while their portal access is on.
+
+Statement imports (issue 6 point 3): owners, admins and organisation-wide credentials see every
+batch; a manager their office's; producers, HR and employees none (``ImportQuerySet.restrict_to``).
 """
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from organisations.actors import Actor
 from trackyoursheets.api.filters import apply_filterset
 
+from .choices import RowStatus
+from .filters import (
+    CarrierFilterSet,
+    CategoryFilterSet,
+    CommissionRuleSetFilterSet,
+    CommissionTransactionFilterSet,
+    ImportBatchFilterSet,
+    ImportRowFilterSet,
+    PolicyFilterSet,
+)
 from .models import (
     Carrier,
     Category,
@@ -19,6 +33,8 @@ from .models import (
     CommissionRule,
     CommissionRuleSet,
     CommissionTransaction,
+    ImportBatch,
+    ImportRow,
     Policy,
     PolicyProducer,
 )
@@ -26,7 +42,6 @@ from .models import (
 
 def category_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Category]:
     """Categories of the organisation (every member may read them)."""
-    from .api.filters import CategoryFilterSet
 
     qs = Category.objects.visible_to(actor).order_by("kind", "name", "id")
     return apply_filterset(CategoryFilterSet, filters, qs) if filters else qs
@@ -38,7 +53,6 @@ def category_get(*, actor: Actor, pk: int) -> Category:
 
 def carrier_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Carrier]:
     """Carriers of the organisation with their default rule set's id (every member may read them)."""
-    from .api.filters import CarrierFilterSet
 
     qs = Carrier.objects.visible_to(actor).order_by("name", "id")
     return apply_filterset(CarrierFilterSet, filters, qs) if filters else qs
@@ -50,7 +64,6 @@ def carrier_get(*, actor: Actor, pk: int) -> Carrier:
 
 def rule_set_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[CommissionRuleSet]:
     """Rule sets with their rules (by priority) in two queries; owners, admins and managers only."""
-    from .api.filters import CommissionRuleSetFilterSet
 
     qs = (
         CommissionRuleSet.objects.visible_to(actor)
@@ -66,7 +79,6 @@ def rule_set_get(*, actor: Actor, pk: int) -> CommissionRuleSet:
 
 def policy_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Policy]:
     """Policies the actor may see, with carrier, line of business and writing producers loaded."""
-    from .api.filters import PolicyFilterSet
 
     qs = (
         Policy.objects.visible_to(actor)
@@ -86,7 +98,6 @@ def policy_get(*, actor: Actor, pk: int) -> Policy:
 def transaction_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[CommissionTransaction]:
     """Ledger lines the actor may see, newest first, with every relation and the override
     history loaded (a constant number of queries per page)."""
-    from .api.filters import CommissionTransactionFilterSet
 
     qs = (
         CommissionTransaction.objects.visible_to(actor)
@@ -109,7 +120,6 @@ def transaction_report_base(*, actor: Actor, filters: dict | None = None) -> Que
     """The ledger lines behind a report (issue 6 point 5): the same tenancy, role visibility
     and FilterSet as :func:`transaction_list`, without its joins and prefetches (reports
     aggregate; they never load rows)."""
-    from .api.filters import CommissionTransactionFilterSet
 
     qs = CommissionTransaction.objects.visible_to(actor)
     return apply_filterset(CommissionTransactionFilterSet, filters, qs) if filters else qs
@@ -123,3 +133,83 @@ def override_history(*, actor: Actor, transactions: QuerySet[CommissionTransacti
         .select_related("transaction")
         .order_by("-created_at", "-id")
     )
+
+
+# =============================================================================
+# Statement imports
+# =============================================================================
+
+#: errors shown on a batch (the rows list has every one)
+ERRORS_SHOWN = 100
+
+
+def _first_errors() -> QuerySet[ImportRow]:
+    """Each batch's first ``ERRORS_SHOWN`` rows in error (one query for a whole page of batches)."""
+    return (
+        ImportRow.objects.filter(status=RowStatus.ERROR)
+        .annotate(position=Window(RowNumber(), partition_by=[F("batch_id")], order_by=[F("line").asc(), F("id").asc()]))
+        .filter(position__lte=ERRORS_SHOWN)
+        .only("id", "batch_id", "line", "errors")
+        .order_by("line", "id")
+    )
+
+
+def import_batch_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[ImportBatch]:
+    """Batches newest first, with carrier, workspace, the children of a split upload and the
+    first rows in error of each (a constant number of queries a page)."""
+
+    children = (
+        ImportBatch.objects.only("id", "parent_id")
+        .prefetch_related(Prefetch("rows", queryset=_first_errors(), to_attr="first_errors"))
+        .order_by("id")
+    )
+    qs = (
+        ImportBatch.objects.visible_to(actor)
+        .select_related("carrier", "workspace", "organisation")
+        .prefetch_related(
+            Prefetch("children", queryset=children),
+            Prefetch("rows", queryset=_first_errors(), to_attr="first_errors"),
+        )
+        .defer("payload")
+        .order_by("-created_at", "-id")
+    )
+    return apply_filterset(ImportBatchFilterSet, filters, qs) if filters else qs
+
+
+def import_batch_get(*, actor: Actor, pk: int) -> ImportBatch:
+    return import_batch_list(actor=actor).get(pk=pk)
+
+
+def import_batch_errors(*, batch: ImportBatch, limit: int = ERRORS_SHOWN) -> list[dict]:
+    """The first ``limit`` rows in error of a batch (and of its children): line and reasons."""
+    if hasattr(batch, "first_errors"):
+        rows = [*batch.first_errors, *(row for child in batch.children.all() for row in child.first_errors)]
+    else:
+        batch_ids = [batch.pk, *(child.pk for child in batch.children.all())]
+        rows = list(_first_errors().filter(batch_id__in=batch_ids))
+    rows.sort(key=lambda row: (row.line, row.pk))
+    return [
+        {"row_id": row.pk, "batch_id": row.batch_id, "line": row.line, "reasons": row.errors} for row in rows[:limit]
+    ]
+
+
+def import_row_list(
+    *, actor: Actor, batch: ImportBatch | None = None, filters: dict | None = None
+) -> QuerySet[ImportRow]:
+    """Rows by line, with their policy, producer and the ledger lines made from them (two queries a page)."""
+
+    qs = (
+        ImportRow.objects.visible_to(actor)
+        .select_related("policy", "producer", "batch")
+        .prefetch_related(
+            Prefetch("transactions", queryset=CommissionTransaction.objects.only("id", "import_row_id").order_by("id"))
+        )
+        .order_by("batch_id", "line", "id")
+    )
+    if batch is not None:
+        qs = qs.filter(batch_id=batch.pk)
+    return apply_filterset(ImportRowFilterSet, filters, qs) if filters else qs
+
+
+def import_row_get(*, actor: Actor, batch: ImportBatch, pk: int) -> ImportRow:
+    return import_row_list(actor=actor, batch=batch).get(pk=pk)

@@ -4,8 +4,6 @@ import graphene
 
 from hr.graphql import Mutation as HrMutation
 from hr.graphql import Query as HrQuery
-from integrations.graphql import Mutation as IntegrationsMutation
-from integrations.graphql import Query as IntegrationsQuery
 from organisations.graphql import Mutation as OrganisationsMutation
 from organisations.graphql import Query as OrganisationsQuery
 from payroll.graphql import Mutation as PayrollMutation
@@ -15,15 +13,13 @@ from timetracking.graphql import Query as TimetrackingQuery
 from trackyoursheets.api.graphql import node_field
 
 
-class Query(OrganisationsQuery, PayrollQuery, IntegrationsQuery, TimetrackingQuery, HrQuery, graphene.ObjectType):
+class Query(OrganisationsQuery, PayrollQuery, TimetrackingQuery, HrQuery, graphene.ObjectType):
     """Every read of the API; the same scopes, tenancy and role visibility as REST."""
 
     node = node_field()
 
 
-class Mutation(
-    OrganisationsMutation, PayrollMutation, IntegrationsMutation, TimetrackingMutation, HrMutation, graphene.ObjectType
-):
+class Mutation(OrganisationsMutation, PayrollMutation, TimetrackingMutation, HrMutation, graphene.ObjectType):
     """Every write of the API; each calls the same service as its REST endpoint."""
 
 

@@ -1,4 +1,8 @@
-"""``/v1/`` routes of the commission ledger (mounted by trackyoursheets/api/urls.py)."""
+"""``/v1/`` routes of payroll: the commission ledger and statement imports (mounted by
+trackyoursheets/api/urls.py).
+
+``transactions/import`` is registered before ``transactions``, so it is never taken for a
+transaction id (``transactions/{id}`` only matches digits anyway)."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
@@ -9,10 +13,16 @@ from .views import (
     CommissionReportView,
     CommissionRuleSetViewSet,
     CommissionTransactionViewSet,
+    ImportBatchViewSet,
+    ImportRowViewSet,
     PolicyViewSet,
+    TransactionImportViewSet,
 )
 
 router = SimpleRouter(trailing_slash=False)
+router.register("transactions/import", TransactionImportViewSet, basename="transaction-import")
+router.register("imports", ImportBatchViewSet, basename="import")
+router.register(r"imports/(?P<import_id>[0-9]+)/rows", ImportRowViewSet, basename="import-row")
 router.register("carriers", CarrierViewSet, basename="carrier")
 router.register("categories", CategoryViewSet, basename="category")
 router.register("policies", PolicyViewSet, basename="policy")

@@ -8,9 +8,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from integrations.models import ImportBatch
 from organisations.choices import Role
-from payroll.models import CommissionTransaction
+from payroll.models import CommissionTransaction, ImportBatch
 from tests.organisations.factories import (
     DEFAULT_PASSWORD,
     MembershipFactory,

@@ -1,0 +1,24 @@
+"""REST endpoints of payroll, by sub-domain: the commission ledger (``ledger.py``) and
+statement imports (``imports.py``)."""
+
+from .imports import ImportBatchViewSet, ImportRowViewSet, TransactionImportViewSet
+from .ledger import (
+    CarrierViewSet,
+    CategoryViewSet,
+    CommissionReportView,
+    CommissionRuleSetViewSet,
+    CommissionTransactionViewSet,
+    PolicyViewSet,
+)
+
+__all__ = [
+    "CarrierViewSet",
+    "CategoryViewSet",
+    "CommissionReportView",
+    "CommissionRuleSetViewSet",
+    "CommissionTransactionViewSet",
+    "ImportBatchViewSet",
+    "ImportRowViewSet",
+    "PolicyViewSet",
+    "TransactionImportViewSet",
+]

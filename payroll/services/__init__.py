@@ -1,0 +1,80 @@
+"""Every write of payroll, by sub-domain (STYLE §1): reference data (``reference.py``),
+commission rules (``rules.py``), the ledger (``ledger.py``) and carrier statement imports
+(``imports.py`` upload and processing, ``import_rows.py``, ``matching.py``, ``parsing.py``,
+``statements.py``, ``import_review.py`` matching by hand, finalise and roll back).
+
+Callers say ``from payroll import services`` and use the public functions re-exported here.
+Each rule has one home: the chargeback sign (:func:`chargeback_signed`), the producer's
+amount (:func:`producer_share`, :func:`producer_amount`), the carrier of a ledger line
+(:func:`transaction_carrier`) and a statement's date format (:func:`statement_date_format_for`).
+"""
+
+from .import_review import import_batch_finalise, import_batch_rollback, import_row_match
+from .import_state import CHUNK_SIZE, on_batch_queued
+from .imports import batch_file, import_batch_create, import_batch_fail, import_batch_process
+from .ledger import (
+    TRANSACTION_FIELDS,
+    override_bulk_create,
+    override_create,
+    producer_amount,
+    producer_share,
+    transaction_bulk_delete_for_import,
+    transaction_bulk_import,
+    transaction_bulk_import_from_rows,
+    transaction_carrier,
+    transaction_create,
+    transaction_transition,
+    transaction_update,
+)
+from .reference import (
+    DEFAULT_STATEMENT_DATE_FORMAT,
+    carrier_create,
+    carrier_update,
+    category_create,
+    category_update,
+    policy_create,
+    policy_update,
+    statement_date_format_for,
+)
+from .rules import RuleEvaluation, chargeback_signed, commission_rule_evaluate, rule_set_create, rule_set_update
+
+__all__ = [
+    # reference data
+    "DEFAULT_STATEMENT_DATE_FORMAT",
+    "statement_date_format_for",
+    "category_create",
+    "category_update",
+    "carrier_create",
+    "carrier_update",
+    "policy_create",
+    "policy_update",
+    # rules
+    "RuleEvaluation",
+    "chargeback_signed",
+    "commission_rule_evaluate",
+    "rule_set_create",
+    "rule_set_update",
+    # the ledger
+    "TRANSACTION_FIELDS",
+    "producer_share",
+    "producer_amount",
+    "transaction_carrier",
+    "transaction_create",
+    "transaction_update",
+    "transaction_transition",
+    "override_create",
+    "override_bulk_create",
+    "transaction_bulk_import",
+    "transaction_bulk_import_from_rows",
+    "transaction_bulk_delete_for_import",
+    # statement imports
+    "CHUNK_SIZE",
+    "on_batch_queued",
+    "batch_file",
+    "import_batch_create",
+    "import_batch_process",
+    "import_batch_fail",
+    "import_row_match",
+    "import_batch_finalise",
+    "import_batch_rollback",
+]

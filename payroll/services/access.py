@@ -1,0 +1,64 @@
+"""Who may write what in payroll (role checks shared by the ledger, rules and imports)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from organisations.actors import Actor
+from organisations.choices import Role
+from organisations.models import Workspace
+from trackyoursheets.exceptions import NotPermitted
+
+# =============================================================================
+# Role checks
+# =============================================================================
+
+
+def require_organisation_admin(actor: Actor) -> None:
+    """Reference data and rule sets: owners, admins and organisation-wide credentials."""
+    if not actor.sees_whole_organisation:
+        raise NotPermitted(_("Your role does not allow this action."))
+
+
+def require_ledger_access(actor: Actor, *workspaces: Workspace | None) -> None:
+    """Ledger writes: the whole organisation, or a manager for workspaces of their office."""
+    if actor.sees_whole_organisation:
+        return
+    if actor.role == Role.MANAGER and actor.membership is not None and actor.membership.office_id:
+        if workspaces and all(w is not None and w.office_id == actor.membership.office_id for w in workspaces):
+            return
+    raise NotPermitted(_("Your role does not allow changing commissions here."))
+
+
+def clean_save(obj) -> None:
+    obj.full_clean()
+    obj.save()
+
+
+def workspace_access_checker(actor: Actor):
+    """``check(workspace_ids)``: ``_require_ledger_access`` for each workspace, once per id."""
+    checked: set[int | None] = set()
+
+    def check(workspace_ids: set[int | None]) -> None:
+        new = workspace_ids - checked
+        if not new or actor.sees_whole_organisation:
+            checked.update(new)
+            return
+        workspaces = list(Workspace.objects.for_organisation(actor.organisation).filter(pk__in=new - {None}))
+        if None in new or len(workspaces) != len(new - {None}):
+            require_ledger_access(actor, None)
+        require_ledger_access(actor, *workspaces)
+        checked.update(new)
+
+    return check
+
+
+def chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

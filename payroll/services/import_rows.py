@@ -1,0 +1,414 @@
+"""Processing one statement: each row normalised, matched and fingerprinted, duplicates
+marked per chunk, rows inserted with ``COPY`` (the body of the Celery task)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trackyoursheets.bulk import bulk_insert, relaxed_commit, values_in
+
+from .. import events
+from ..choices import (
+    ImportStatus,
+    MatchMethod,
+    RowStatus,
+    TransactionType,
+)
+from ..models import (
+    HUNDRED,
+    CommissionTransaction,
+    ImportBatch,
+    ImportRow,
+    money,
+)
+from .import_state import CHUNK_SIZE, ZERO, _emit, _refresh_counts
+from .matching import AMBIGUOUS, CONFIDENCE, UNCERTAIN, _Lookups
+from .parsing import (
+    CellError,
+    StatementError,
+    fingerprint,
+    json_value,
+    match_key,
+    parse_date,
+    parse_money,
+    parse_percent,
+    parse_period,
+    parse_type,
+    policy_key,
+    text_value,
+)
+from .reference import statement_date_format_for
+
+FIELD_LABELS = {
+    "carrier": "Carrier",
+    "policy_number": "Policy number",
+    "producer_code": "Producer code",
+    "producer_email": "Producer email",
+    "producer_name": "Producer",
+    "customer_name": "Customer",
+    "transaction_date": "Transaction date",
+    "statement_period": "Statement period",
+    "premium": "Premium",
+    "gross_commission": "Gross commission",
+    "rate": "Rate",
+    "split_percent": "Split",
+    "type": "Type",
+    "external_id": "External id",
+    "line_of_business": "Line of business",
+}
+
+
+class _Processor:
+    """Reads one statement into rows of ``batch`` (or of its per-carrier children)."""
+
+    def __init__(self, batch: ImportBatch, statement):
+        self.batch = batch
+        self.statement = statement
+        self.organisation = batch.organisation
+        self.split = batch.carrier_id is None
+        mapping = {header: field for field, header in (batch.column_mapping or {}).items()}
+        self.header_fields = [(header, field) for header, field in mapping.items()]
+        self.lookups = _Lookups(batch)
+        self.children: dict[int, ImportBatch] = {}
+        self.pending: list[ImportRow] = []
+        self.processed = 0
+
+    # --- one row -------------------------------------------------------------------
+
+    def _target(self, values: dict, errors: list) -> ImportBatch:
+        if not self.split:
+            return self.batch
+        name = text_value(values.get("carrier"))
+        if not name:
+            errors.append(_("Carrier: empty; every row of a file with a carrier column needs one."))
+            return self.batch
+        carrier = self.lookups.carrier_for(name, self.batch.date_format)
+        if carrier.pk not in self.children:
+            child = ImportBatch(
+                organisation=self.organisation,
+                parent=self.batch,
+                carrier=carrier,
+                workspace_id=self.batch.workspace_id,
+                office_id=self.batch.office_id,
+                source=self.batch.source,
+                original_filename=self.batch.original_filename,
+                status=ImportStatus.PROCESSING,
+                column_mapping=self.batch.column_mapping,
+                date_format=self.batch.date_format,
+                statement_period=self.batch.statement_period,
+                created_by_id=self.batch.created_by_id,
+                created_by_label=self.batch.created_by_label,
+            )
+            child.save()
+            self.children[carrier.pk] = child
+        return self.children[carrier.pk]
+
+    def row(self, line: int, raw: dict) -> dict:
+        """One statement line as the attributes of its ImportRow (a dict: cheaper than a model)."""
+        errors: list[str] = []
+        warnings: list[str] = []
+        if "__invalid__" in raw:
+            return {
+                "organisation_id": self.organisation.pk,
+                "batch_id": self.batch.pk,
+                "line": line,
+                "raw": {"value": json_value(raw["__invalid__"])},
+                "status": RowStatus.ERROR.value,
+                "errors": [_("This payout is not a JSON object.")],
+                "claim": None,
+            }
+        values = {field: raw.get(header) for header, field in self.header_fields}
+        target = self._target(values, errors)
+        carrier = target.carrier
+        fmt = statement_date_format_for(carrier=carrier, given=self.batch.date_format)
+
+        def read(field, parser, *args):
+            try:
+                return parser(values.get(field), *args)
+            except CellError as error:
+                errors.append(_("%(field)s: %(reason)s") % {"field": FIELD_LABELS[field], "reason": error})
+                return None
+
+        premium = read("premium", parse_money)
+        gross = read("gross_commission", parse_money)
+        rate = read("rate", parse_percent)
+        split = read("split_percent", parse_percent)
+        txn_date = read("transaction_date", parse_date, fmt)
+        period = self.batch.statement_period or read("statement_period", parse_period, fmt)
+        txn_type = read("type", parse_type) or TransactionType.NEW
+        policy_number = text_value(values.get("policy_number"))[:100]
+        customer = text_value(values.get("customer_name"))[:200]
+        external_id = text_value(values.get("external_id"))[:200]
+        code = text_value(values.get("producer_code"))
+        email = text_value(values.get("producer_email"))
+        name = text_value(values.get("producer_name"))
+        producer_ref = (code or email or name)[:300]
+        lob_name = text_value(values.get("line_of_business"))
+
+        if period is None and txn_date is not None:
+            period = txn_date.replace(day=1)
+        if txn_date is None and period is not None:
+            txn_date = period
+        if txn_date is None and not errors:
+            errors.append(_("No transaction date and no statement period: add a date column or give statement_period."))
+
+        # --- policy, line of business -----------------------------------------------------
+        policy_id = lob_id = None
+        if carrier is not None and policy_number:
+            found = self.lookups.policies(carrier.pk).get(policy_key(policy_number))
+            if found:
+                policy_id, lob_id = found
+            else:
+                warnings.append(
+                    _("Policy %(number)s is not on file for %(carrier)s.")
+                    % {"number": policy_number, "carrier": carrier.name}
+                )
+        if lob_id is None and lob_name:
+            lob_id = self.lookups.categories.get(match_key(lob_name))
+            if lob_id is None:
+                warnings.append(_("Line of business %(name)s is not a category; left empty.") % {"name": lob_name})
+
+        # --- gross commission: the row's, else premium x rate, else the rules -------------
+        rule_id = None
+        if gross is None and premium is not None and rate is not None:
+            gross = money(premium * rate / HUNDRED)
+        if gross is None and carrier is not None and txn_date is not None and not errors:
+            found_rule = self.lookups.rule_amount(carrier, lob_id, txn_type, txn_date, premium)
+            if found_rule is not None:
+                gross, rule_id = found_rule
+        if gross is None and not errors:
+            errors.append(
+                _(
+                    "No gross commission: give the commission, or the premium and a rate, "
+                    "or add a commission rule for this carrier."
+                )
+            )
+        if gross is not None and gross < 0 and txn_type in (TransactionType.NEW, TransactionType.RENEWAL):
+            txn_type = TransactionType.CHARGEBACK
+        if gross is not None and gross > 0 and txn_type == TransactionType.CHARGEBACK:
+            errors.append(_("Gross commission: a chargeback takes commission back, so it must be negative."))
+
+        # --- producer ---------------------------------------------------------------
+        producer_id, method, confidence = self._match_producer(code, email, name, policy_id, warnings)
+        if policy_number and policy_id is None and confidence:
+            confidence = (confidence * UNCERTAIN).quantize(Decimal("0.01"))
+        if split is None and producer_id is not None:
+            split = self._split(policy_id, producer_id)
+
+        # --- duplicate fingerprint --------------------------------------------------
+        premium_text = str(premium) if premium is not None else ""
+        if external_id:
+            print_ = fingerprint(self.organisation.pk, "external", external_id)
+        elif policy_number:
+            print_ = fingerprint(
+                self.organisation.pk,
+                carrier.pk if carrier else "",
+                policy_key(policy_number),
+                period,
+                premium_text,
+                gross,
+                txn_type,
+            )
+        else:
+            print_ = fingerprint(
+                self.organisation.pk,
+                carrier.pk if carrier else "",
+                "producer",
+                match_key(producer_ref),
+                match_key(customer),
+                txn_date,
+                period,
+                premium_text,
+                gross,
+                txn_type,
+            )
+        if errors:
+            status = RowStatus.ERROR
+        elif producer_id is not None or method == MatchMethod.POLICY:
+            status = RowStatus.MATCHED
+        else:
+            status = RowStatus.UNMATCHED
+        matched = status == RowStatus.MATCHED
+        return {
+            "organisation_id": self.organisation.pk,
+            "batch_id": target.pk,
+            "line": line,
+            "raw": {str(k): json_value(v) for k, v in raw.items() if v is not None and v != ""},
+            "policy_number": policy_number,
+            "producer_ref": producer_ref,
+            "producer_key": match_key(producer_ref)[:300],
+            "customer_name": customer,
+            "transaction_date": txn_date,
+            "statement_period": period,
+            "premium": premium,
+            "gross_commission": gross,
+            "rate": rate,
+            "split_percent": split,
+            "type": str(txn_type),
+            "external_id": external_id,
+            "line_of_business_id": lob_id,
+            "commission_rule_id": rule_id,
+            "status": status.value,
+            "match_method": str(method) if status != RowStatus.ERROR else "",
+            "confidence": confidence if matched else ZERO,
+            "policy_id": policy_id,
+            "producer_id": producer_id,
+            "errors": errors,
+            "warnings": warnings,
+            "fingerprint": print_,
+            "claim": uuid.UUID(print_) if status != RowStatus.ERROR else None,
+        }
+
+    def _match_producer(self, code, email, name, policy_id, warnings):
+        lookups = self.lookups
+        for ref in (code, email, name):
+            if ref and (pk := lookups.producer_aliases.get(match_key(ref))):
+                return pk, MatchMethod.ALIAS, CONFIDENCE[MatchMethod.ALIAS]
+        if code and (pk := lookups.by_code.get(match_key(code))):
+            return pk, MatchMethod.PRODUCER_CODE, CONFIDENCE[MatchMethod.PRODUCER_CODE]
+        if email and (pk := lookups.by_email.get(match_key(email))):
+            return pk, MatchMethod.EMAIL, CONFIDENCE[MatchMethod.EMAIL]
+        if name:
+            pk = lookups.by_name.get(match_key(name))
+            if pk is AMBIGUOUS:
+                warnings.append(_("Several producers are called %(name)s.") % {"name": name})
+            elif pk:
+                return pk, MatchMethod.NAME, CONFIDENCE[MatchMethod.NAME]
+        named = bool(code or email or name)
+        if named:
+            warnings.append(_("Producer %(ref)s was not found.") % {"ref": code or email or name})
+        scale = UNCERTAIN if named else Decimal("1")
+        if policy_id is not None:
+            writers = lookups.writers(policy_id)
+            if len(writers) == 1:
+                return (
+                    writers[0][0],
+                    MatchMethod.POLICY,
+                    (CONFIDENCE[MatchMethod.POLICY] * scale).quantize(Decimal("0.01")),
+                )
+            if writers:
+                # several writing producers: one ledger line each, with their splits, at finalise
+                return None, MatchMethod.POLICY, (CONFIDENCE[MatchMethod.POLICY] * scale).quantize(Decimal("0.01"))
+        if lookups.only_producer is not None and not named:
+            return lookups.only_producer, MatchMethod.ONLY_PRODUCER, CONFIDENCE[MatchMethod.ONLY_PRODUCER]
+        return None, MatchMethod.NONE, Decimal("0.00")
+
+    def _split(self, policy_id, producer_id) -> Decimal:
+        if policy_id is not None:
+            for pk, split in self.lookups.writers(policy_id):
+                if pk == producer_id:
+                    return split
+        info = self.lookups.producers.get(producer_id)
+        return info.default_split if info else HUNDRED
+
+    # --- chunks ----------------------------------------------------------------------
+
+    def run(self) -> None:
+        for line, raw in self.statement.rows:
+            self.pending.append(self.row(line, raw))
+            if len(self.pending) >= CHUNK_SIZE:
+                self.flush()
+        self.flush()
+
+    def flush(self) -> None:
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        with transaction.atomic():
+            relaxed_commit()  # a batch interrupted half-way is processed again from scratch
+            for _attempt in range(3):
+                try:
+                    with transaction.atomic():
+                        self._insert(rows)
+                    break
+                except IntegrityError:
+                    continue  # another import claimed one of these fingerprints meanwhile: look again
+            else:  # pragma: no cover - three races in a row
+                raise StatementError(_("Another import of the same statement is running; try again."))
+            self.processed += len(rows)
+            ImportBatch.objects.filter(pk=self.batch.pk).update(
+                rows_processed=self.processed, updated_at=timezone.now()
+            )
+
+    def _insert(self, rows: list[dict]) -> None:
+        """Mark the chunk's duplicates (one query for its fingerprints, one for its external ids in
+        the ledger) and insert it; a row repeating an earlier row of the chunk points at it."""
+        claims = [row["claim"] for row in rows if row["claim"]]
+        taken = {
+            claim: (pk, batch_id, line)
+            for claim, pk, batch_id, line in values_in(
+                ImportRow.objects.filter(organisation=self.organisation), "claim", claims,
+                ("claim", "id", "batch_id", "line"),
+            )
+        }  # fmt: skip
+        external_ids = list({row["external_id"] for row in rows if row["claim"] and row["external_id"]})
+        in_ledger = {
+            external_id
+            for (external_id,) in values_in(
+                CommissionTransaction.objects.for_organisation(self.organisation), "external_id", external_ids,
+                ("external_id",),
+            )
+        }  # fmt: skip
+        first: dict[str, dict] = {}
+        fresh: list[dict] = []
+        later: list[tuple[dict, dict]] = []
+        for row in rows:
+            claim = row["claim"]
+            if claim and claim in taken:
+                pk, batch_id, line = taken[claim]
+                reason = _("Already imported (import #%(batch)s, line %(line)s).") % {"batch": batch_id, "line": line}
+                self._duplicate(row, reason, duplicate_of=pk)
+            elif claim and row["external_id"] in in_ledger:
+                reason = _("A ledger transaction with external id %(id)s already exists.") % {"id": row["external_id"]}
+                self._duplicate(row, reason)
+            elif claim and claim in first:
+                reason = _("Repeats line %(line)s of this file.") % {"line": first[claim]["line"]}
+                self._duplicate(row, reason)
+                later.append((row, first[claim]))
+                continue
+            elif claim:
+                first[claim] = row
+            fresh.append(row)
+        ids = bulk_insert(ImportRow, fresh, returning_ids=bool(later))
+        if later:
+            for row, pk in zip(fresh, ids, strict=True):
+                row["id"] = pk
+            bulk_insert(ImportRow, [{**row, "duplicate_of_id": original["id"]} for row, original in later])
+
+    @staticmethod
+    def _duplicate(row: dict, reason: str, duplicate_of: int | None = None) -> None:
+        row.update(
+            status=RowStatus.DUPLICATE.value,
+            claim=None,
+            match_method="",
+            confidence=ZERO,
+            warnings=[reason, *row["warnings"]],
+            duplicate_of_id=duplicate_of,
+        )
+
+    # --- the end -------------------------------------------------------------------
+
+    def finish(self) -> None:
+        now = timezone.now()
+        with transaction.atomic():
+            reviewed = list(self.children.values()) if self.split and self.children else [self.batch]
+            for batch in reviewed:
+                _refresh_counts(batch)
+                batch.status = ImportStatus.REVIEW
+                batch.rows_processed = batch.total_rows
+                batch.rows_expected = batch.total_rows
+                batch.completed_at = now
+                batch.save()
+                _emit(batch, events.IMPORT_BATCH_COMPLETED)
+            if self.split and self.children:
+                parent = self.batch
+                _refresh_counts(parent, with_children=True)
+                parent.status = ImportStatus.SPLIT
+                parent.rows_processed = parent.rows_expected = parent.total_rows
+                parent.completed_at = now
+                parent.save()

@@ -1,0 +1,78 @@
+"""What the commissions pages share: the page base class, roles, chart data."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from organisations import selectors as organisation_selectors
+from organisations.choices import Role
+from organisations.models import Producer
+from organisations.views import OWNER_ADMIN
+from organisations.views.console import ConsolePage, scoped_or_404
+from trackyoursheets.exceptions import DomainError
+
+from .. import reports, selectors
+from ..models import CommissionTransaction
+
+SERVICE_ERRORS = (ValidationError, DomainError)
+#: who works with the whole ledger pages (a manager: their office, through the selectors)
+LEDGER_ROLES = (*OWNER_ADMIN, Role.MANAGER)
+TOP_PRODUCERS = 5
+HISTORY_ROWS = 20
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+# =============================================================================
+# Shared
+# =============================================================================
+
+
+class CommissionsPage(ConsolePage):
+    """A commissions page for owners, admins and managers."""
+
+    allowed_roles = LEDGER_ROLES
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["currency"] = self.actor.organisation.currency
+        context["commission_links"] = [
+            (reverse(f"commissions:{name}"), label)
+            for name, label in (
+                ("dashboard", _("Dashboard")),
+                ("leaderboard", _("Leaderboard")),
+                ("ledger", _("Ledger")),
+                ("analytics", _("Analytics")),
+                ("sale-create", _("New sale")),
+            )
+        ]
+        return context
+
+    def producer(self) -> Producer:
+        return scoped_or_404(organisation_selectors.producer_get, actor=self.actor, pk=self.kwargs["pk"])
+
+    def transaction(self, pk=None) -> CommissionTransaction:
+        return scoped_or_404(selectors.transaction_get, actor=self.actor, pk=pk or self.kwargs["txn_pk"])
+
+
+def chart_data(report: reports.CommissionReport, *, by: str) -> dict:
+    """What commissions.js draws: labels and decimal strings (never floats in Python)."""
+    rows = report.periods if by == "periods" else report.groups
+    return {
+        "currency": report.currency,
+        "labels": [row.label for row in rows],
+        "premium": [str(row.premium) for row in rows],
+        "producer_amount": [str(row.producer_amount) for row in rows],
+        "gross_commission": [str(row.gross_commission) for row in rows],
+    }
+
+
+def _override_changes(previous: Decimal, override) -> dict:
+    return {
+        "producer_amount": [str(previous), str(override.resulting_amount)],
+        "override": [None, f"{override.kind} {override.value}"],
+    }

@@ -1,0 +1,317 @@
+"""Pages of commissions under ``/app/commissions/`` (issue 6 points 4-6).
+
+- for owners, admins and managers (a manager sees their office's lines, through the
+  selectors): the dashboard (period cards, premium-by-period chart, top producers), the
+  leaderboard, the ledger, a producer's sales page with per-row and bulk overrides and the
+  override history, a transaction page, the interactive analytics page and manual sale entry;
+- for a producer, the portal: their own policies, lines and statements, only while their
+  ``portal_access`` is on.
+
+Thin views (STYLE §2.5): reads through :mod:`payroll.selectors` and :mod:`payroll.reports`,
+writes through :mod:`payroll.services`, each write audited (source "page") in the same
+database transaction. Another organisation's ids are a 404, like missing ones. Charts get
+their data through ``json_script`` and ``static/js/commissions.js``; no inline scripts.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction as db_transaction
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from organisations.forms import add_service_errors
+from organisations.views.console import Pager
+from trackyoursheets.exceptions import DomainError
+
+from .. import reports, selectors, services
+from ..choices import OverrideKind, TransactionSource
+from ..forms import AnalyticsForm, BulkOverrideForm, LeaderboardForm, LedgerFilterForm, ManualSaleForm, OverrideForm
+from ..models import CommissionTransaction
+from .common import (
+    HISTORY_ROWS,
+    SERVICE_ERRORS,
+    TOP_PRODUCERS,
+    CommissionsPage,
+    _override_changes,
+    chart_data,
+)
+
+# =============================================================================
+# Dashboard, leaderboard, ledger
+# =============================================================================
+
+
+class DashboardView(CommissionsPage):
+    template_name = "payroll/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = reports.commission_report(
+            actor=self.actor, group_by="producer", sort="producer_amount", limit=TOP_PRODUCERS
+        )
+        context.update(
+            report=report,
+            chart=chart_data(report, by="periods"),
+            recent_manual=selectors.transaction_list(actor=self.actor, filters={"source": TransactionSource.MANUAL})[
+                :5
+            ],
+        )
+        return context
+
+
+class LeaderboardView(CommissionsPage):
+    template_name = "payroll/leaderboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = LeaderboardForm(self.request.GET or None, initial={"period": "month", "sort": "premium"})
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        period = data.get("period") or "month"
+        sort = data.get("sort") or "premium"
+        report = reports.commission_report(actor=self.actor, group_by="producer", period=period, sort=sort)
+        context.update(
+            form=form,
+            report=report,
+            period_row=next(p for p in report.periods if p.period == period),
+            sort_label=dict(form.fields["sort"].choices)[sort],
+        )
+        return context
+
+
+class LedgerView(CommissionsPage):
+    template_name = "payroll/ledger.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filter_form = LedgerFilterForm(self.request.GET or None, actor=self.actor)
+        rows = selectors.transaction_list(actor=self.actor, filters=filter_form.filters())
+        context.update(filter_form=filter_form, transactions=Pager(self.request, rows))
+        return context
+
+
+# =============================================================================
+# A transaction, a producer's sales and overrides
+# =============================================================================
+
+
+class TransactionDetailView(CommissionsPage):
+    """One line, its override history and a form to override it."""
+
+    template_name = "payroll/transaction_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not isinstance(context.get("txn"), CommissionTransaction):
+            context["txn"] = self.transaction()
+        txn = context["txn"]
+        context["base_amount"] = services.producer_share(txn.gross_commission, txn.split_percent)
+        context.setdefault("form", OverrideForm())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        txn = self.transaction()
+        form = OverrideForm(request.POST)
+        if form.is_valid() and self._override(form, txn):
+            messages.success(request, _("Override saved."))
+            return HttpResponseRedirect(reverse("commissions:transaction", args=[txn.pk]))
+        return self.redisplay(form=form, txn=txn)
+
+    def _override(self, form, txn) -> bool:
+        try:
+            with db_transaction.atomic():
+                previous = txn.producer_amount
+                override = services.override_create(actor=self.actor, transaction=txn, **form.cleaned_data)
+                self.audit("commissiontransaction.override", txn, _override_changes(previous, override))
+        except SERVICE_ERRORS as error:
+            add_service_errors(form, error)
+            return False
+        return True
+
+
+class ProducerSalesView(CommissionsPage):
+    """A producer's lines with per-row and bulk overrides, their totals and override history."""
+
+    template_name = "payroll/producer_sales.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        producer = self.producer()
+        filter_form = LedgerFilterForm(self.request.GET or None, actor=self.actor, producer_filter=False)
+        filters = {**filter_form.filters(), "producer_id": str(producer.pk)}
+        rows = selectors.transaction_list(actor=self.actor, filters=filters)
+        report = reports.commission_report(actor=self.actor, group_by="period", filters=filters)
+        context.update(
+            producer=producer,
+            filter_form=filter_form,
+            transactions=Pager(self.request, rows),
+            report=report,
+            override_form=OverrideForm(),
+            history=selectors.override_history(actor=self.actor, transactions=rows)[:HISTORY_ROWS],
+            override_kinds=OverrideKind.choices,
+        )
+        return context
+
+
+class ProducerOverrideView(CommissionsPage):
+    """POST: override one of the producer's lines (the per-row form of the sales page)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        producer = self.producer()
+        txn = self.transaction()
+        if txn.producer_id != producer.pk:
+            raise Http404(_("Not found."))
+        form = OverrideForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("The override was not saved: %(errors)s") % {"errors": _form_errors(form)})
+        else:
+            try:
+                with db_transaction.atomic():
+                    previous = txn.producer_amount
+                    override = services.override_create(actor=self.actor, transaction=txn, **form.cleaned_data)
+                    self.audit("commissiontransaction.override", txn, _override_changes(previous, override))
+            except SERVICE_ERRORS as error:
+                messages.error(request, _("The override was not saved: %(errors)s") % {"errors": _error_text(error)})
+            else:
+                messages.success(request, _("Override saved on line %(pk)s.") % {"pk": txn.pk})
+        return HttpResponseRedirect(_back(request, producer))
+
+
+class ProducerBulkOverrideView(CommissionsPage):
+    """POST: the same override on the chosen lines of the producer, all or nothing."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        producer = self.producer()
+        mine = selectors.transaction_list(actor=self.actor).filter(producer=producer)
+        form = BulkOverrideForm(request.POST, transactions=mine)
+        if not form.is_valid():
+            messages.error(request, _("Nothing was overridden: %(errors)s") % {"errors": _form_errors(form)})
+            return HttpResponseRedirect(_back(request, producer))
+        chosen = form.chosen()
+        values = {k: form.cleaned_data[k] for k in ("kind", "value", "reason")}
+        try:
+            with db_transaction.atomic():
+                before = {txn.pk: txn.producer_amount for txn in chosen}
+                overrides = services.override_bulk_create(actor=self.actor, transactions=chosen, **values)
+                for override in overrides:
+                    self.audit(
+                        "commissiontransaction.bulk_override",
+                        override.transaction,
+                        _override_changes(before[override.transaction_id], override),
+                    )
+        except SERVICE_ERRORS as error:
+            messages.error(request, _("Nothing was overridden: %(errors)s") % {"errors": _error_text(error)})
+        else:
+            messages.success(request, _("Override saved on %(count)s lines.") % {"count": len(overrides)})
+        return HttpResponseRedirect(_back(request, producer))
+
+
+def _back(request, producer) -> str:
+    """Back to the sales page, keeping its filters and page (a relative query string only)."""
+    url = reverse("commissions:producer", args=[producer.pk])
+    query = request.POST.get("return_query", "")
+    return f"{url}?{query}" if query and "//" not in query and "\n" not in query else url
+
+
+def _form_errors(form) -> str:
+    return "; ".join(
+        f"{form.fields[name].label if name in form.fields else ''}: {message}".lstrip(": ")
+        for name, errors in form.errors.items()
+        for message in errors
+    )
+
+
+def _error_text(error) -> str:
+    if isinstance(error, DomainError):
+        return str(error.detail)
+    return "; ".join(error.messages)
+
+
+# =============================================================================
+# Analytics and manual sale entry
+# =============================================================================
+
+
+class AnalyticsView(CommissionsPage):
+    """Filters, a grouping and a period; a chart and a table of the groups. The table is
+    rendered here; commissions.js redraws it from /v1/reports/commissions when the
+    grouping changes (the same report, read with the session)."""
+
+    template_name = "payroll/analytics.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = AnalyticsForm(self.request.GET or None, actor=self.actor)
+        options = form.report_options()
+        report = reports.commission_report(actor=self.actor, filters=form.filters(), **options)
+        context.update(
+            filter_form=form,
+            report=report,
+            group_label=reports.GROUP_BY_LABELS[report.group_by],
+            chart=chart_data(report, by="groups"),
+            api_url="/v1/reports/commissions",
+        )
+        return context
+
+
+class SaleCreateView(CommissionsPage):
+    """Manual sale entry: a pending ``manual`` line through ``transaction_create``."""
+
+    template_name = "payroll/sale_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = reports.organisation_today(self.actor.organisation)
+        context.setdefault("form", ManualSaleForm(actor=self.actor, initial={"transaction_date": today}))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ManualSaleForm(request.POST, actor=self.actor)
+        if not form.is_valid():
+            return self.redisplay(form=form)
+        data = form.cleaned_data
+        txn = self.apply(
+            form,
+            "commissiontransaction.create",
+            lambda: services.transaction_create(
+                actor=self.actor,
+                producer=data["producer"],
+                carrier=data.get("carrier"),
+                policy=data.get("policy"),
+                transaction_date=data["transaction_date"],
+                type=data["type"],
+                line_of_business=data.get("line_of_business"),
+                category=data.get("category"),
+                premium=data["premium"],
+                gross_commission=data.get("gross_commission"),
+                split_percent=data.get("split_percent"),
+                notes=data.get("notes", ""),
+                source=TransactionSource.MANUAL,
+            ),
+            lambda t: {
+                "producer_id": t.producer_id,
+                "carrier_id": t.carrier_id,
+                "premium": str(t.premium),
+                "gross_commission": str(t.gross_commission),
+                "split_percent": str(t.split_percent),
+                "producer_amount": str(t.producer_amount),
+                "source": t.source,
+            },
+        )
+        if txn is None:
+            return self.redisplay(form=form)
+        messages.success(
+            request,
+            _("Sale saved: gross commission %(gross)s, producer amount %(amount)s (%(currency)s).")
+            % {
+                "gross": txn.gross_commission,
+                "amount": txn.producer_amount,
+                "currency": self.actor.organisation.currency,
+            },
+        )
+        return HttpResponseRedirect(reverse("commissions:transaction", args=[txn.pk]))

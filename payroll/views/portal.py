@@ -1,0 +1,132 @@
+"""The producer portal under ``/app/commissions/portal/``: a producer's own policies, lines and
+statements, only while their ``portal_access`` is on."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from organisations import selectors as organisation_selectors
+from organisations.choices import Role
+from organisations.views import forbidden
+from organisations.views.console import ConsolePage, Pager
+
+from .. import reports, selectors
+from ..forms import MONTH, LedgerFilterForm
+from .common import chart_data
+
+# =============================================================================
+# The producer portal
+# =============================================================================
+
+
+class PortalPage(ConsolePage):
+    """A page of the producer portal: only for a producer whose record has portal access on.
+    Every read goes through the selectors, which show a producer only their own rows."""
+
+    allowed_roles = (Role.PRODUCER,)
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        self.me = (
+            organisation_selectors.producer_list(actor=self.actor).filter(membership=self.actor.membership).first()
+        )
+        if self.me is None:
+            return forbidden(
+                request, _("No producer record is linked to your login. Ask an owner or admin to link it.")
+            )
+        if not self.me.portal_access:
+            return forbidden(
+                request,
+                _("Your producer portal is switched off. Ask an owner or admin to turn on portal access for you."),
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["producer"] = self.me
+        context["currency"] = self.actor.organisation.currency
+        context["portal_links"] = [
+            (reverse(f"commissions:{name}"), label)
+            for name, label in (
+                ("portal", _("Overview")),
+                ("portal-transactions", _("My sales")),
+                ("portal-policies", _("My policies")),
+                ("portal-statements", _("My statements")),
+            )
+        ]
+        return context
+
+
+class PortalView(PortalPage):
+    template_name = "payroll/portal/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = reports.commission_report(actor=self.actor, group_by="period")
+        context.update(
+            report=report,
+            chart=chart_data(report, by="periods"),
+            recent=selectors.transaction_list(actor=self.actor)[:10],
+        )
+        return context
+
+
+class PortalTransactionsView(PortalPage):
+    template_name = "payroll/portal/transactions.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filter_form = LedgerFilterForm(self.request.GET or None, actor=self.actor, producer_filter=False)
+        del filter_form.fields["workspace_id"]
+        rows = selectors.transaction_list(actor=self.actor, filters=filter_form.filters())
+        context.update(filter_form=filter_form, transactions=Pager(self.request, rows))
+        return context
+
+
+class PortalPoliciesView(PortalPage):
+    template_name = "payroll/portal/policies.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["policies"] = Pager(self.request, selectors.policy_list(actor=self.actor))
+        return context
+
+
+class PortalStatementsView(PortalPage):
+    """A statement per statement month: the month's totals, newest first."""
+
+    template_name = "payroll/portal/statements.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = reports.commission_report(actor=self.actor, group_by="period")
+        context.update(statements=list(reversed(report.groups)), report=report)
+        return context
+
+
+class PortalStatementView(PortalPage):
+    """One statement month: its totals and every line of it."""
+
+    template_name = "payroll/portal/statement.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        month = self.kwargs["month"]
+        if not MONTH.match(month):
+            raise Http404(_("Not found."))
+        filters = {"statement_period": month}
+        lines = list(selectors.transaction_list(actor=self.actor, filters=filters))
+        if not lines:
+            raise Http404(_("Not found."))
+        report = reports.commission_report(actor=self.actor, group_by="period", filters=filters)
+        context.update(
+            month=datetime.date(int(month[:4]), int(month[5:]), 1),
+            lines=lines,
+            totals=report.totals,
+        )
+        return context
