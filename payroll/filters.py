@@ -3,7 +3,7 @@ REST, GraphQL and the pages (STYLE §4.1)."""
 
 import django_filters
 from django.core.validators import RegexValidator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from trackyoursheets.api.filters import BaseFilterSet
 
@@ -58,8 +58,6 @@ class CommissionRuleSetFilterSet(BaseFilterSet):
         fields = ["name", "active"]
 
     def filter_effective_on(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(effective_from__lte=value).filter(
             Q(effective_to__isnull=True) | Q(effective_to__gte=value)
         )

@@ -14,6 +14,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db import transaction as db_transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from integrations.services import record_event
 from organisations.actors import Actor
 from organisations.models import Producer, Workspace
+from trackyoursheets.bulk import bulk_insert
 from trackyoursheets.exceptions import Conflict
 
 from .. import events
@@ -353,8 +355,6 @@ def transaction_bulk_import(*, actor: Actor, lines, chunk_size: int = IMPORT_CHU
     amounts, dates, type, ...), inserted with ``COPY`` on PostgreSQL. Each line's amount is
     derived here (gross x split, rounded half up); managers may import only into their
     office's workspaces (one line of another office refuses the whole statement)."""
-    from integrations.bulk import bulk_insert
-
     check = workspace_access_checker(actor)
     organisation_id = actor.organisation.pk
     total = 0
@@ -379,10 +379,6 @@ def transaction_bulk_import_from_rows(*, actor: Actor, rows) -> int:
     the row's split (else the producer's default), amount gross x split rounded half up
     (:func:`producer_share_sql`, the same rounding as ``money()``). Fields this does
     not set take their model default, so a field added to the ledger later still gets one."""
-    from django.db import connection
-
-    from organisations.models import Producer
-
     check = workspace_access_checker(actor)
     check(set(Producer.objects.filter(pk__in=rows.values("producer_id")).values_list("workspace_id", flat=True)))
     quote = connection.ops.quote_name
