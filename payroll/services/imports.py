@@ -81,9 +81,13 @@ def batch_file(batch: ImportBatch) -> Path:
 
 def _store_upload(organisation_id: int, upload) -> tuple[str, str, Path]:
     """Write an uploaded file to private storage; returns (source, relative path, absolute path)."""
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        message = _("The file is larger than %(max)s MB.") % {"max": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
-        raise UploadTooLarge(message, errors={"file": [message]})  # 413, as for every upload
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:  # 413 (payload-too-large), the same problem as every upload
+        raise UploadTooLarge(
+            _("The file is %(size)s bytes; the largest accepted is %(limit)s bytes.")
+            % {"size": upload.size, "limit": limit},
+            errors={"file": [_("Larger than %(limit)s bytes.") % {"limit": limit}]},
+        )
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)

@@ -123,6 +123,19 @@ def test_unsupported_file_is_refused(api, upload, carrier):
     assert response.json()["errors"]["file"] == ["Upload a CSV (.csv) file or an Excel workbook (.xlsx)."]
 
 
+def test_an_oversized_statement_is_a_413_problem(api, upload, carrier, settings):
+    settings.UPLOAD_MAX_BYTES = 1000
+
+    response = upload(api, csv_file("Policy,Commission\n" + "P-1,10.00\n" * 100), carrier_id=carrier.pk)
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/payload-too-large")
+    assert response.json()["errors"] == {"file": ["Larger than 1000 bytes."]}
+    assert ImportBatch.objects.count() == 0
+    assert not any(p.is_file() for p in (settings.PRIVATE_FILES_ROOT).rglob("*"))
+
+
 def test_unknown_field_in_the_mapping_is_refused(api, upload, carrier):
     response = upload(api, "A,B\n1,2\n", carrier_id=carrier.pk, column_mapping={"A": "salary"})
 
