@@ -18,6 +18,7 @@ from .ledger import (
     override_create,
     producer_amount,
     producer_share,
+    producer_split,
     transaction_bulk_delete_for_import,
     transaction_bulk_import,
     transaction_bulk_import_from_rows,
@@ -57,6 +58,7 @@ __all__ = [
     # the ledger
     "TRANSACTION_FIELDS",
     "producer_share",
+    "producer_split",
     "producer_amount",
     "transaction_carrier",
     "transaction_create",

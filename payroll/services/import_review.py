@@ -34,7 +34,12 @@ from ..models import (
     PolicyProducer,
 )
 from .import_state import CHUNK_SIZE, ZERO, _emit, _refresh_counts, _require_import_access, logger
-from .ledger import transaction_bulk_delete_for_import, transaction_bulk_import, transaction_bulk_import_from_rows
+from .ledger import (
+    producer_split,
+    transaction_bulk_delete_for_import,
+    transaction_bulk_import,
+    transaction_bulk_import_from_rows,
+)
 from .matching import CONFIDENCE
 from .parsing import (
     policy_key,
@@ -136,8 +141,7 @@ def import_row_match(
     if split_percent is not None:
         row.split_percent = split_percent
     elif producer is not None:
-        own = [split for pk, split in writers if pk == producer.pk]
-        row.split_percent = own[0] if own else producer.default_split_percent
+        row.split_percent = producer_split(producer.pk, writers, producer.default_split_percent)
     else:
         row.split_percent = None
     row.status = RowStatus.MATCHED

@@ -27,6 +27,7 @@ from ..models import (
     money,
 )
 from .import_state import CHUNK_SIZE, ZERO, _emit, _refresh_counts
+from .ledger import producer_split
 from .matching import AMBIGUOUS, CONFIDENCE, UNCERTAIN, _Lookups
 from .parsing import (
     CellError,
@@ -299,12 +300,9 @@ class _Processor:
         return None, MatchMethod.NONE, Decimal("0.00")
 
     def _split(self, policy_id, producer_id) -> Decimal:
-        if policy_id is not None:
-            for pk, split in self.lookups.writers(policy_id):
-                if pk == producer_id:
-                    return split
         info = self.lookups.producers.get(producer_id)
-        return info.default_split if info else HUNDRED
+        writers = self.lookups.writers(policy_id) if policy_id is not None else []
+        return producer_split(producer_id, writers, info.default_split if info else HUNDRED)
 
     # --- chunks ----------------------------------------------------------------------
 

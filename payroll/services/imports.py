@@ -1,21 +1,23 @@
 """Statement imports (issue 6 point 3): upload -> process (Celery) -> review -> finalise or roll back.
 
 1. :func:`import_batch_create` stores the upload (CSV/XLSX under ``PRIVATE_FILES_ROOT``, JSON
-   payouts in the row), checks its header against the column mapping, and enqueues
-   ``import_batch_process_task`` after commit (202 for the API).
-2. :func:`import_batch_process` streams the statement: each row is normalised
-   (:mod:`integrations.import_parsing`), matched against lookups loaded once per batch
-   (producers by code, email and name, policies by number, learned aliases, line-of-business
-   categories, carriers), fingerprinted, and inserted with ``bulk_create`` in chunks of
+   payouts in the row; a file over ``UPLOAD_MAX_BYTES`` is a 413), checks its header against
+   the column mapping, and has ``import_batch_process_task`` process it after commit (202 for
+   the API; the task registers itself with :func:`~.import_state.on_batch_queued`).
+2. :func:`import_batch_process` streams the statement (:mod:`.statements`): each row is
+   normalised (:mod:`.parsing`), matched against lookups loaded once per batch
+   (:mod:`.matching`: producers by code, email and name, policies by number, learned aliases,
+   line-of-business categories, carriers), fingerprinted, and inserted with ``COPY``
+   (``trackyoursheets.bulk``) in chunks of
    :data:`CHUNK_SIZE`. Duplicates are found per chunk through the unique ``claim`` index (one
    query per chunk, never per row), so memory stays flat. A ``carrier`` column splits the file
    into one child batch per carrier (unknown carriers are created). The batch then waits in
    ``review`` and ``import.batch.completed`` is recorded once for it.
-3. :func:`import_row_match` lets a person match a row of the exception queue (or skip it) and
+3. :func:`~.import_review.import_row_match` lets a person match a row of the exception queue (or skip it) and
    learns the alias, so the next statement matches on its own.
-4. :func:`import_batch_finalise` turns every matched row into reconciled ledger lines in one
+4. :func:`~.import_review.import_batch_finalise` turns every matched row into reconciled ledger lines in one
    transaction (chargebacks linked to the line they take back), or nothing;
-   :func:`import_batch_rollback` undoes a batch (and its ledger lines, unless something
+   :func:`~.import_review.import_batch_rollback` undoes a batch (and its ledger lines, unless something
    downstream approved or paid them).
 """
 

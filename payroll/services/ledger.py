@@ -11,6 +11,7 @@ original product, reference §4.3).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -107,13 +108,23 @@ def _derive_amount(txn: CommissionTransaction) -> None:
     txn.producer_amount = producer_amount(txn)
 
 
+def producer_split(producer_id: int, writers: Iterable[tuple[int, Decimal]], default: Decimal) -> Decimal:
+    """A producer's split of a line: theirs on the policy when they are one of its ``writers``
+    (``(producer_id, split)`` pairs), else ``default`` (their default split). The one place
+    this default is decided (manual lines, statement rows, rows matched by hand)."""
+    for writer_id, split in writers:
+        if writer_id == producer_id:
+            return split
+    return default
+
+
 def _default_split(policy: Policy | None, producer: Producer) -> Decimal:
-    """The producer's split on the policy when they wrote it, else their default split."""
-    if policy is not None:
-        link = PolicyProducer.objects.filter(policy=policy, producer=producer).first()
-        if link is not None:
-            return link.split_percent
-    return producer.default_split_percent
+    writers = (
+        PolicyProducer.objects.filter(policy=policy, producer=producer).values_list("producer_id", "split_percent")
+        if policy is not None
+        else []
+    )
+    return producer_split(producer.pk, writers, producer.default_split_percent)
 
 
 def _apply_rules(txn: CommissionTransaction) -> None:
@@ -332,7 +343,7 @@ def override_bulk_create(
 # =============================================================================
 # Bulk ledger writes for statement imports (issue 6 point 3)
 #
-# Called by ``integrations.import_services`` when a reviewed batch is finalised or rolled
+# Called by ``payroll.services.import_review`` when a reviewed batch is finalised or rolled
 # back. The import pipeline has already normalised and matched every row against rows of
 # this organisation (producers, policies, carriers loaded through scoped querysets), so
 # these writes skip the per-row ``full_clean()`` (which would cost queries per line) and
