@@ -113,12 +113,11 @@ def child(size: int, producers: int, policies: int, trace: bool) -> dict:
 
     from django.core.files import File
 
-    from payroll import services as import_services
-    from payroll.models import ImportBatch
     from organisations import services as organisation_services
     from organisations.actors import system_actor
     from organisations.models import Office, Producer, Workspace
-    from payroll.models import Carrier, CommissionTransaction, Policy, PolicyProducer
+    from payroll import services as import_services
+    from payroll.models import Carrier, CommissionTransaction, ImportBatch, Policy, PolicyProducer
 
     organisation = organisation_services.organisation_create(
         name=f"Bench {uuid.uuid4().hex[:6]}", owner_email=f"owner-{uuid.uuid4().hex[:8]}@bench.test",

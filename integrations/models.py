@@ -9,7 +9,6 @@ not in the broker, so a broker outage or a dead worker loses nothing (DESIGN §5
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -44,12 +44,6 @@ CONFIDENCE = {
 #: we could not find but matched another way
 UNCERTAIN = Decimal("0.8")
 
-
-
-# =============================================================================
-# Processing: normalise, match, deduplicate (the Celery task's body)
-# =============================================================================
-
 AMBIGUOUS = object()
 
 
