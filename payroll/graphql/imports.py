@@ -13,6 +13,7 @@ import re
 
 import graphene
 from graphene import relay
+from graphene_django.converter import EnumValueField, convert_choice_field_to_enum
 
 from organisations import selectors as organisation_selectors
 from trackyoursheets.api.graphql import (
@@ -88,6 +89,11 @@ class ImportBatchType(TenantObjectType):
     list_selector = selectors.import_batch_list
 
     carrier = TenantRelation(CarrierType, "carrier")
+    # the enum graphene-django named after the app the model lived in (integrations): the name
+    # is part of the public schema, so it stays
+    date_format = convert_choice_field_to_enum(
+        ImportBatch._meta.get_field("date_format"), name="IntegrationsImportBatchDateFormatChoices"
+    )(required=False).mount_as(EnumValueField)
     parent_id = graphene.Int()
     children_ids = graphene.List(graphene.NonNull(graphene.Int), required=True)
     workspace_id = graphene.Int()
