@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hr.models import Employee
-from integrations.services import record_event
+from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.choices import Role
 from trackyoursheets.exceptions import Conflict, NotPermitted
