@@ -3,7 +3,7 @@ connections, and the ``createTimeEntry``, ``updateTimeEntry``, ``deleteTimeEntry
 and ``stopTimer`` mutations.
 
 Thin (STYLE §2.5): reads through :mod:`timetracking.selectors` (tenancy and role visibility as on
-REST), filters through :mod:`timetracking.api.filters`, writes through
+REST), filters through :mod:`timetracking.filters`, writes through
 :mod:`timetracking.services`. Scope ``time.read`` / ``time.write``. Its Query and Mutation are
 mixed into trackyoursheets/schema.py.
 """
@@ -28,8 +28,8 @@ from trackyoursheets.api.graphql import (
 )
 
 from . import selectors, services
-from .api.filters import ClientFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
 from .api.serializers import sees_rates
+from .filters import ClientFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
 from .models import Client, Project, Task, TimeEntry
 
 READ = "time.read"

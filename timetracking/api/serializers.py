@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from organisations.choices import Role
 from trackyoursheets.api.fields import ScopedPrimaryKeyRelatedField
 
 from .. import selectors
@@ -34,8 +35,6 @@ def _instant(value) -> str | None:
 
 
 def sees_rates(actor) -> bool:
-    from organisations.choices import Role
-
     return actor is None or actor.sees_whole_organisation or actor.role == Role.MANAGER
 
 
