@@ -81,6 +81,28 @@ def employee_choices(*, actor: Actor) -> QuerySet[Employee]:
     )
 
 
+# -----------------------------------------------------------------------------
+# For the apps above hr (timetracking, payroll): they read employees only through these,
+# and apply their own visibility rules on top
+# -----------------------------------------------------------------------------
+
+
+def employee_queryset(*, organisation) -> QuerySet[Employee]:
+    """Every employee of the organisation, unscoped by role (the caller scopes)."""
+    return Employee.objects.for_organisation(organisation)
+
+
+def employee_active_list(*, organisation) -> QuerySet[Employee]:
+    """The organisation's active employees (not on leave, not terminated), offices loaded."""
+    return employee_queryset(organisation=organisation).filter(status=EmployeeStatus.ACTIVE).select_related("office")
+
+
+def employee_lock(*, employee: Employee) -> None:
+    """Serialise writes about one employee: a PostgreSQL row lock held to the end of the caller's
+    transaction (a no-op on SQLite, which has one writer anyway)."""
+    Employee.objects.select_for_update().filter(pk=employee.pk).values_list("pk").first()
+
+
 # =============================================================================
 # Documents
 # =============================================================================

@@ -13,10 +13,11 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from hr.models import Employee
+from hr import selectors as hr_selectors
 from organisations.actors import Actor
 from trackyoursheets.api.filters import apply_filterset
 
@@ -41,6 +42,9 @@ from .models import (
     local_day_bounds,
     own_or_office,
 )
+
+if TYPE_CHECKING:  # annotations only: other apps read employees through hr.selectors
+    from hr.models import Employee
 
 CENT = Decimal("0.01")
 SECONDS_PER_HOUR = Decimal(3600)
@@ -71,7 +75,7 @@ def actor_employee(*, actor: Actor) -> Employee | None:
     if actor.membership is None:
         return None
     return (
-        Employee.objects.for_organisation(actor.organisation)
+        hr_selectors.employee_queryset(organisation=actor.organisation)
         .select_related("office", "membership")
         .filter(membership=actor.membership)
         .first()
@@ -81,7 +85,7 @@ def actor_employee(*, actor: Actor) -> Employee | None:
 def time_employee_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Employee]:
     """Employees whose time the actor may read and record: everyone for the whole organisation,
     a manager's office (and themselves), otherwise only the actor's own record."""
-    qs = Employee.objects.for_organisation(actor.organisation).select_related("office", "membership")
+    qs = hr_selectors.employee_queryset(organisation=actor.organisation).select_related("office", "membership")
     seen = own_or_office(actor, prefix="")
     return qs if seen is None else qs.filter(seen)
 
@@ -246,7 +250,7 @@ def _rate_tables(organisation, groups: list[dict]):
     }
     employees = {
         e.pk: e
-        for e in Employee.objects.for_organisation(organisation)
+        for e in hr_selectors.employee_queryset(organisation=organisation)
         .select_related("membership")
         .filter(pk__in=employee_ids)
     }
