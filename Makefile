@@ -51,8 +51,9 @@ test: venv ## Run the test suite (pass options with PYTEST_ARGS="-k oauth -x")
 	DEBUG=$${DEBUG:-0} $(MANAGE) collectstatic --noinput --verbosity 0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint: venv ## Check the code with ruff
+lint: venv ## Check the code with ruff and the import boundaries with import-linter
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Only with a broker (REDIS_URL or CELERY_BROKER_URL): without one, `make run` runs every task in-process.
 worker: venv ## Run a Celery worker (webhook delivery) against REDIS_URL
