@@ -49,7 +49,7 @@ from organisations.actors import Actor, system_actor
 from trackyoursheets.celery import app as celery_app
 from trackyoursheets.exceptions import DomainError
 
-from . import events, selectors
+from . import events, representation, selectors
 from .choices import EntrySource, ImportStatus, ProjectStatus
 from .models import TAG_MAX_LENGTH, ImportJob, TimeEntry, TimeSettings, normalise_tags
 
@@ -57,19 +57,9 @@ __all__ = ["COLUMNS", "ImportReport", "decode_csv", "count_rows", "validate", "i
 
 IMPORT_TASK = "timetracking.tasks.time_entries_import_task"
 
-#: canonical column -> accepted header spellings (after normalising)
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "date": ("date", "day"),
-    "start": ("start", "start_time", "from", "begin"),
-    "end": ("end", "end_time", "to", "finish"),
-    "duration": ("duration", "hours", "duration_hours"),
-    "project": ("project", "project_name"),
-    "task": ("task", "task_name"),
-    "notes": ("notes", "note", "description"),
-    "tags": ("tags", "tag"),
-    "billable": ("billable",),
-    "employee_email": ("employee_email", "email", "employee", "user_email"),
-}
+#: canonical column -> accepted header spellings (after normalising): the local day, then the time
+#: entry's columns as declared in timetracking/representation.py
+COLUMNS: dict[str, tuple[str, ...]] = {"date": ("date", "day"), **representation.csv_columns()}
 ALIASES = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
 TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f"}
