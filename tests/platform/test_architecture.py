@@ -3,8 +3,8 @@ sibling domain app only through its services/selectors, no imports hidden inside
 
 The contracts live in ``pyproject.toml`` (``[tool.importlinter]``) and run as ``lint-imports``
 in ``.ci/run``; these tests run them too, prove that each contract can fail (on a throwaway
-package tree that breaks it), and check the rule import-linter cannot see: imports inside
-functions.
+package tree that breaks it), check that no two modules of the project import each other in a
+cycle (across apps too), and check the rule import-linter cannot see: imports inside functions.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import textwrap
 import tomllib
 from pathlib import Path
 
+import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -143,6 +144,69 @@ def test_each_contract_fails_on_an_import_that_breaks_it(tmp_path, contract_id):
 
 def test_every_contract_is_proven_to_fail():
     assert {c["id"] for c in _contracts()} == set(BREAKS)
+
+
+# =============================================================================
+# No cycle between any two modules of the project, across apps too (acyclic_siblings looks inside
+# each app; the layers contract forbids upward imports between the domain apps)
+# =============================================================================
+
+
+def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """The import cycles of ``graph``: its strongly connected components of two or more modules
+    (Tarjan's algorithm, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph.modules):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            module, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.find_modules_directly_imported_by(child)))))
+                elif child in on_stack:
+                    low[module] = min(low[module], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[module])
+            if low[module] == index[module]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == module:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_no_import_cycles_between_modules():
+    graph = grimp.build_graph(*APPS, exclude_type_checking_imports=True)
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle_across_apps():
+    graph = grimp.ImportGraph()
+    graph.add_import(importer="hr.selectors", imported="organisations.models")
+    graph.add_import(importer="organisations.models", imported="timetracking.services")
+    graph.add_import(importer="timetracking.services", imported="hr.selectors")
+    graph.add_import(importer="payroll.services", imported="hr.selectors")  # not part of it
+    assert _cycles(graph) == [["hr.selectors", "organisations.models", "timetracking.services"]]
 
 
 # =============================================================================
