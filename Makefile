@@ -54,7 +54,7 @@ test: venv ## Run the test suite (pass options with PYTEST_ARGS="-k oauth -x")
 lint: venv ## Check the code: ruff (lint and format), import boundaries, module size
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) scripts/check_module_size.py
 
 mypy: venv ## Type-check the services, selectors and the API platform (mypy.ini)

@@ -2,7 +2,7 @@
 
 Thin (STYLE §2.5): reads through :mod:`hr.selectors` (the same visibility as REST: the
 directory by role, documents by audience, tickets only for the reporter, HR and the
-assignee), filters through :mod:`hr.api.filters`, writes through :mod:`hr.services`.
+assignee), filters through :mod:`hr.filters`, writes through :mod:`hr.services`.
 ``payType``/``payRate`` are null unless the actor is HR, an owner or an admin; a ticket's
 ``reporter`` is null when it is anonymous; its ``notes`` are empty unless the actor handles it.
 Scope ``hr.read`` / ``hr.write``.
@@ -11,6 +11,7 @@ Scope ``hr.read`` / ``hr.write``.
 from __future__ import annotations
 
 import graphene
+from django.core.exceptions import ValidationError
 from graphene import relay
 
 from organisations import selectors as organisation_selectors
@@ -27,7 +28,7 @@ from trackyoursheets.api.graphql import (
 )
 
 from . import selectors, services
-from .api.filters import ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
+from .filters import ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
 from .models import Complaint, Employee, HRDocument, sees_pay
 
 READ = "hr.read"
@@ -458,8 +459,6 @@ class UpsertEmployee(TenantMutation):
 
     @classmethod
     def perform_mutate(cls, info, actor, input):
-        from django.core.exceptions import ValidationError
-
         values = {key: value for key, value in input.items() if value is not None}
         source = values.pop("source").strip()
         related = scoped_related(

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import Role
-from organisations.models import Membership, Office, TenantModel, TenantQuerySet, User
+from organisations.models import TenantModel, TenantQuerySet
 
 from .choices import (
     Audience,
@@ -111,9 +111,11 @@ class Employee(TenantModel):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True, db_index=True)
-    office = models.ForeignKey(Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="employees")
+    office = models.ForeignKey(
+        "organisations.Office", on_delete=models.SET_NULL, null=True, blank=True, related_name="employees"
+    )
     membership = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="employees"
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="employees"
     )
     manager = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("manager")
@@ -285,7 +287,9 @@ class HRDocument(TenantModel):
     )
     summary = models.TextField(_("summary"), blank=True)
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE)
-    audience_offices = models.ManyToManyField(Office, blank=True, related_name="+", verbose_name=_("offices"))
+    audience_offices = models.ManyToManyField(
+        "organisations.Office", blank=True, related_name="+", verbose_name=_("offices")
+    )
     #: the roles of a role audience, stored as ",employee,producer," (so a lookup works on every database)
     audience_roles = models.CharField(_("roles"), max_length=200, blank=True)
     requires_acknowledgement = models.BooleanField(_("requires acknowledgement"), default=True)
@@ -298,7 +302,9 @@ class HRDocument(TenantModel):
         related_name="+",
         verbose_name=_("current version"),
     )
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        "organisations.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = HRDocumentQuerySet.as_manager()
 
@@ -345,7 +351,9 @@ class HRDocumentVersion(TenantModel):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     storage_path = models.CharField(_("storage path"), max_length=300)
     notes = models.TextField(_("what changed"), blank=True)
-    uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["document_id", "-number"]
@@ -422,7 +430,12 @@ class Complaint(TenantModel):
     follows it with the private token they were given (only its hash is kept)."""
 
     reporter = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reporter")
+        "organisations.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reporter"),
     )
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     follow_token_hash = models.CharField(_("follow token hash"), max_length=64, blank=True, db_index=True)
@@ -451,7 +464,12 @@ class Complaint(TenantModel):
         _("status"), max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN, db_index=True
     )
     assignee = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("assignee")
+        "organisations.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assignee"),
     )
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -497,7 +515,9 @@ class ComplaintNote(TenantModel):
     """An internal note on a ticket: HR and the assignee read it, the reporter never does."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     author_label = models.CharField(_("author"), max_length=255, blank=True)
     body = models.TextField(_("note"))
 

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrations.services import record_event
+from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.choices import MembershipStatus, Role
 from organisations.models import Membership, Office

@@ -66,7 +66,8 @@ from .import_parsing import (
     validate_mapping,
 )
 from .models import ImportAlias, ImportBatch, ImportRow
-from .services import _enqueue_on_commit, record_event
+from .outbox import record_event
+from .services import _enqueue_on_commit
 
 logger = logging.getLogger("trackyoursheets.imports")
 

@@ -2,8 +2,9 @@
 
 How an event travels (DESIGN §5, STYLE §5.5):
 
-1. ``record_event`` writes an :class:`OutboxEvent` inside the caller's transaction and,
-   on commit, enqueues ``outbox_event_dispatch_task``;
+1. ``record_event`` (``integrations/outbox.py``) writes an :class:`OutboxEvent` inside the
+   caller's transaction and, on commit, calls ``outbox_event_enqueue`` (registered as the
+   outbox's dispatcher in ``apps.py``), which enqueues ``outbox_event_dispatch_task``;
 2. ``outbox_event_dispatch`` fans it out: one :class:`WebhookDelivery` per active
    subscription of *the event's organisation* that wants its topic, then enqueues
    ``webhook_delivery_send_task`` for each;
@@ -23,7 +24,6 @@ dedupe by event id.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import secrets
@@ -33,7 +33,6 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -43,12 +42,14 @@ from organisations.actors import Actor, system_actor
 from organisations.audit import audit_record
 from organisations.models import AuditEvent, Organisation
 from trackyoursheets.api.request_id import current_request_id
+from trackyoursheets.celery import app as celery_app
 from trackyoursheets.exceptions import Conflict, LimitExceeded, NotPermitted
 
 from . import crypto, events, selectors, signing, transport
 from .choices import AttemptOutcome, DeliveryStatus
 from .conf import WebhookSettings, webhook_settings
 from .models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from .outbox import record_event  # noqa: F401  (re-exported; its home is integrations.outbox)
 
 logger = logging.getLogger("trackyoursheets.webhooks")
 
@@ -57,6 +58,7 @@ SECRET_ROTATION_GRACE = timedelta(hours=24)
 #: subscriptions per organisation (Stripe allows 16 endpoints; a handful is the norm)
 MAX_SUBSCRIPTIONS_PER_ORGANISATION = 20
 PING_MESSAGE = "This is a test event from TrackYourSheets."
+TASKS_MODULE = "integrations.tasks"
 
 # =============================================================================
 # Enqueueing (only services enqueue, and only after commit: STYLE §5.3)
@@ -66,12 +68,12 @@ PING_MESSAGE = "This is a test event from TrackYourSheets."
 def _enqueue(task_name: str, *args) -> bool:
     """Send a task; a broker outage (or, eagerly, a failing delivery) never undoes a committed change.
 
-    Whatever is not enqueued is found by the beat sweep from the database state.
+    Tasks are found by name in the Celery registry (``integrations.tasks`` is loaded by
+    ``apps.py``), so this module need not import the tasks that import it. Whatever is not
+    enqueued is found by the beat sweep from the database state.
     """
-    from . import tasks
-
     try:
-        getattr(tasks, task_name).apply_async(args=args, retry=False)
+        celery_app.tasks[f"{TASKS_MODULE}.{task_name}"].apply_async(args=args, retry=False)
         return True
     except Exception:
         logger.warning("Could not run or enqueue %s%s; the sweep will pick it up", task_name, args, exc_info=True)
@@ -87,27 +89,9 @@ def _enqueue_on_commit(task_name: str, *args) -> None:
 # =============================================================================
 
 
-def record_event(organisation, topic: str, payload: dict, *, actor=None) -> OutboxEvent:
-    """Write a domain event to the outbox inside the caller's transaction.
-
-    If the caller's transaction rolls back, the event goes with it: no event
-    for a change that did not happen, and no change without its event. Once it
-    commits, the event is dispatched to webhook subscriptions (or, with the broker
-    down, by the sweep). ``topic`` must be in the catalogue (``integrations.events``).
-    """
-    if not events.is_registered(topic):
-        raise ValueError(f"Unknown event topic {topic!r}: register it with integrations.events.register_topic().")
-    body = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
-    with transaction.atomic():
-        event = OutboxEvent.objects.create(
-            organisation=organisation,
-            topic=topic,
-            payload=body,
-            request_id=current_request_id() or "",
-            actor_label=actor.label if actor is not None else "",
-        )
-        _enqueue_on_commit("outbox_event_dispatch_task", event.pk, organisation.pk)
-    return event
+def outbox_event_enqueue(event_id: int, organisation_id: int) -> None:
+    """The outbox's dispatcher (registered from ``apps.py``): fan the committed event out in a task."""
+    _enqueue("outbox_event_dispatch_task", event_id, organisation_id)
 
 
 def outbox_event_dispatch(*, event_id: int, organisation_id: int) -> list[int]:

@@ -20,7 +20,7 @@ from celery import shared_task
 from celery.utils.log import get_task_logger
 from django.utils import timezone
 
-from . import services
+from . import import_services, services
 from .choices import DeliveryStatus
 from .conf import webhook_settings
 
@@ -84,8 +84,6 @@ def webhook_subscription_disabled_notify_task(subscription_id: int, organisation
 def import_batch_process_task(batch_id: int, organisation_id: int) -> None:
     """Read, normalise, match and deduplicate one uploaded statement (idempotent: a batch that
     is no longer queued or processing is left alone; a half-done run starts over)."""
-    from . import import_services
-
     batch = import_services.import_batch_process(batch_id=batch_id, organisation_id=organisation_id)
     if batch is not None:
         logger.info("Import %s: %s (%s rows)", batch.pk, batch.status, batch.total_rows)

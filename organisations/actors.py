@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from trackyoursheets.api.scopes import SCOPES
+
 from .choices import ORGANISATION_WIDE_ROLES, Role
 
 
@@ -76,6 +78,4 @@ class Actor:
 
 def system_actor(organisation) -> Actor:
     """The actor for commands and tasks acting on the organisation's behalf."""
-    from trackyoursheets.api.scopes import SCOPES
-
     return Actor(organisation=organisation, kind="system", scopes=frozenset(SCOPES))

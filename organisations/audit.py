@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from trackyoursheets.api.filters import apply_filterset
 from trackyoursheets.api.request_id import current_request_id
 
 from .actors import Actor
+from .filters import AuditEventFilterSet
 from .models import AuditEvent
 
 MAX_CHANGE_VALUE = 500
@@ -69,10 +71,6 @@ def audit_record(
 
 def audit_event_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[AuditEvent]:
     """The organisation's audit trail, newest first (owners and admins only; checked by the caller)."""
-    from trackyoursheets.api.filters import apply_filterset
-
-    from .api.filters import AuditEventFilterSet
-
     qs = (
         AuditEvent.objects.for_organisation(actor.organisation)
         .select_related("actor_user", "application", "api_token")

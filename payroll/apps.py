@@ -1,6 +1,21 @@
 from django.apps import AppConfig
 
+from integrations import outbox
+from organisations import hooks
+
+from . import events
+
+DEMO_SEED_ORDER = 20
+
 
 class PayrollConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "payroll"
+
+    def ready(self) -> None:
+        # AppConfig.ready() is the one place a module may import inside a function: these
+        # modules need the models loaded (Django's app-loading protocol, not a hidden cycle)
+        from . import demo
+
+        outbox.register_topics(events.TOPICS)
+        hooks.register_demo_seed(demo.seed, order=DEMO_SEED_ORDER)

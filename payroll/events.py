@@ -1,6 +1,6 @@
 """Outbox topics of the commission ledger (``<domain>.<entity>.<past verb>``) and their payloads.
 
-Registered in the catalogue by ``integrations/events.py``.
+Registered in the outbox catalogue (``integrations/outbox.py``) from ``apps.py``.
 """
 
 from __future__ import annotations
@@ -8,6 +8,17 @@ from __future__ import annotations
 TRANSACTION_CREATED = "payroll.transaction.created"
 TRANSACTION_UPDATED = "payroll.transaction.updated"
 OVERRIDE_CREATED = "payroll.override.created"
+#: part of the public contract (API guide, "Webhooks"); payroll runs record it
+RUN_APPROVED = "payroll.run.approved"
+
+TOPICS: dict[str, str] = {
+    RUN_APPROVED: "A payroll run was approved (it moved from draft to ready or paid).",
+    TRANSACTION_CREATED: "A commission transaction was added to the ledger.",
+    TRANSACTION_UPDATED: (
+        "A commission transaction changed (its fields, its status, or its amount through an override)."
+    ),
+    OVERRIDE_CREATED: "A producer's commission amount was overridden.",
+}
 
 
 def transaction_payload(txn, *, currency: str) -> dict:

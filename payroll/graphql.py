@@ -2,7 +2,7 @@
 (issue 6 point 5, the same report as ``GET /v1/reports/commissions``) and ``createOverride``.
 
 Thin (STYLE §2.5): reads go through :mod:`payroll.selectors` (tenancy and role visibility
-as on REST), list filters through the FilterSets of :mod:`payroll.api.filters`, writes
+as on REST), list filters through the FilterSets of :mod:`payroll.filters`, writes
 through :mod:`payroll.services`. Scope ``transactions.read`` / ``transactions.write``.
 """
 

@@ -20,7 +20,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrations.services import record_event
+from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.choices import Role
 from organisations.models import Organisation, Producer, Workspace

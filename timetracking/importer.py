@@ -44,29 +44,22 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrations.services import record_event
-from organisations.actors import Actor
+from integrations.outbox import record_event
+from organisations.actors import Actor, system_actor
+from trackyoursheets.celery import app as celery_app
 from trackyoursheets.exceptions import DomainError
 
-from . import events, selectors
+from . import events, representation, selectors
 from .choices import EntrySource, ImportStatus, ProjectStatus
 from .models import TAG_MAX_LENGTH, ImportJob, TimeEntry, TimeSettings, normalise_tags
 
 __all__ = ["COLUMNS", "ImportReport", "decode_csv", "count_rows", "validate", "import_csv", "import_job_run"]
 
-#: canonical column -> accepted header spellings (after normalising)
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "date": ("date", "day"),
-    "start": ("start", "start_time", "from", "begin"),
-    "end": ("end", "end_time", "to", "finish"),
-    "duration": ("duration", "hours", "duration_hours"),
-    "project": ("project", "project_name"),
-    "task": ("task", "task_name"),
-    "notes": ("notes", "note", "description"),
-    "tags": ("tags", "tag"),
-    "billable": ("billable",),
-    "employee_email": ("employee_email", "email", "employee", "user_email"),
-}
+IMPORT_TASK = "timetracking.tasks.time_entries_import_task"
+
+#: canonical column -> accepted header spellings (after normalising): the local day, then the time
+#: entry's columns as declared in timetracking/representation.py
+COLUMNS: dict[str, tuple[str, ...]] = {"date": ("date", "day"), **representation.csv_columns()}
 ALIASES = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
 TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f"}
@@ -538,16 +531,14 @@ def import_job_create(*, actor: Actor, text: str, total_rows: int, dry_run: bool
         source_text=text,
         total_rows=total_rows,
     )
-    from .tasks import time_entries_import_task
-
-    transaction.on_commit(lambda: time_entries_import_task.delay(job.pk, actor.organisation.pk))
+    # found by name in the Celery registry (apps.py loads the tasks), since the task imports this module
+    task = celery_app.tasks[IMPORT_TASK]
+    transaction.on_commit(lambda: task.delay(job.pk, actor.organisation.pk))
     return job
 
 
 def job_actor(job: ImportJob) -> Actor:
     """The actor a job runs as: the member who started it, or the organisation (an OAuth client)."""
-    from organisations.actors import system_actor
-
     if job.membership is None:
         return system_actor(job.organisation)
     return Actor(

@@ -20,9 +20,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hr.models import Employee
 from organisations.choices import Role
-from organisations.models import Membership, TenantModel, TenantQuerySet
+from organisations.models import TenantModel, TenantQuerySet
 
 from .choices import (
     EntrySource,
@@ -246,7 +245,7 @@ class Task(TenantModel):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     assignee = models.ForeignKey(
-        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tasks"
+        "hr.Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tasks"
     )
     estimated_hours = models.DecimalField(
         _("estimated hours"), null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], **HOURS
@@ -285,7 +284,7 @@ class Contract(TenantModel):
     """An employee's hourly rate: for one project, or (without a project) for all their work.
     At most one of each per employee."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="time_contracts")
+    employee = models.ForeignKey("hr.Employee", on_delete=models.CASCADE, related_name="time_contracts")
     project = models.ForeignKey(
         Project,
         on_delete=models.CASCADE,
@@ -357,7 +356,7 @@ class TimeEntry(TenantModel):
     running. ``tags`` are normalised (:func:`normalise_tags`).
     """
 
-    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="time_entries")
+    employee = models.ForeignKey("hr.Employee", on_delete=models.PROTECT, related_name="time_entries")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="time_entries")
     task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="time_entries")
     start_time = models.DateTimeField(_("start time"))
@@ -451,7 +450,7 @@ class ImportJob(TenantModel):
     validates and commits it (all or nothing) and records its progress and every bad row."""
 
     membership = models.ForeignKey(
-        Membership,
+        "organisations.Membership",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,8 +29,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hr.models import Employee
-from integrations.services import record_event
+from hr import selectors as hr_selectors
+from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.choices import Role
 from trackyoursheets.exceptions import Conflict, NotPermitted
@@ -69,6 +70,9 @@ __all__ = [
     "time_entry_bulk",
     "BulkResult",
 ]
+
+if TYPE_CHECKING:  # annotations only: other apps read employees through hr.selectors
+    from hr.models import Employee
 
 MAX_BULK = 500
 ENTRY_FIELDS = frozenset({"employee", "project", "task", "start_time", "end_time", "notes", "tags", "billable", "paid"})
@@ -278,7 +282,7 @@ def _now() -> datetime.datetime:
 def _lock_employee(employee: Employee) -> None:
     """Serialise one employee's writes (PostgreSQL row lock) so two overlapping entries cannot
     both pass the overlap check; a no-op on SQLite, which has one writer anyway."""
-    Employee.objects.select_for_update().filter(pk=employee.pk).values_list("pk").first()
+    hr_selectors.employee_lock(employee=employee)
 
 
 def _check_project(project: Project) -> None:

@@ -8,6 +8,8 @@ there for HR and the assignee.
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -185,8 +187,6 @@ class EmployeeInputSerializer(serializers.Serializer):
     )
 
     def validate_external_ids(self, value):
-        import re
-
         bad = [key for key in value if not re.fullmatch(r"[a-z0-9_-]{1,50}", key)]
         if bad:
             raise serializers.ValidationError(_("Sources are lower-case slugs, e.g. tracktik or custom."))

@@ -22,8 +22,8 @@ from trackyoursheets.api.filters import apply_filterset
 from trackyoursheets.exceptions import NotPermitted
 
 from .. import selectors, services, storage
+from ..filters import AcknowledgementStateFilterSet, ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
 from ..models import sees_hr_portal
-from .filters import AcknowledgementStateFilterSet, ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
 from .serializers import (
     AcknowledgementSerializer,
     AcknowledgementStatusSerializer,

@@ -19,8 +19,8 @@ from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.idempotency import SECRET_FIELDS_ATTRIBUTE
 
 from .. import events, selectors, services
+from ..filters import WebhookDeliveryFilterSet, WebhookSubscriptionFilterSet
 from ..models import WebhookDelivery
-from .filters import WebhookDeliveryFilterSet, WebhookSubscriptionFilterSet
 from .serializers import (
     WebhookDeliverySerializer,
     WebhookSubscriptionInputSerializer,

@@ -11,7 +11,7 @@ from trackyoursheets.api.authentication import access_token_of
 
 from .. import selectors, services
 from ..audit import audit_event_list
-from .filters import (
+from ..filters import (
     ApiTokenFilterSet,
     AuditEventFilterSet,
     MembershipFilterSet,
@@ -19,6 +19,7 @@ from .filters import (
     ProducerFilterSet,
     WorkspaceFilterSet,
 )
+from ..models import ImpersonationToken
 from .serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenInputSerializer,
@@ -244,8 +245,6 @@ class ImpersonationViewSet(base.TenantViewSet):
     http_method_names = ["post", "options"]
 
     def get_queryset(self):  # create-only: nothing is listed or looked up by id here
-        from ..models import ImpersonationToken
-
         return ImpersonationToken.objects.none()
 
     def create(self, request, *args, **kwargs):

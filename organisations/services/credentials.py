@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from oauth2_provider.models import get_access_token_model
 
+from trackyoursheets.api.scopes import SCOPES
 from trackyoursheets.exceptions import NotPermitted
 
 from .. import selectors
@@ -68,12 +70,6 @@ def access_token_issue(*, application: OAuthApplication, scopes: list[str] | Non
     Used by ``seed_demo`` to print a ready bearer token. Scopes never exceed the
     client's grant. Returns ``(raw_token, AccessToken)``; only a checksum is stored.
     """
-    import secrets
-    from datetime import timedelta
-
-    from django.utils import timezone
-    from oauth2_provider.models import get_access_token_model
-
     granted = application.scope_set
     wanted = set(scopes) if scopes is not None else set(granted)
     if not wanted <= granted:
@@ -315,8 +311,6 @@ def api_token_create(
         raise ValidationError({"membership_id": _("Not found in this organisation.")})
     if membership.status != MembershipStatus.ACTIVE:
         raise ValidationError({"membership_id": _("Only active members can hold API tokens.")})
-
-    from trackyoursheets.api.scopes import SCOPES
 
     wanted = set(scopes)
     unknown = sorted(wanted - set(SCOPES))

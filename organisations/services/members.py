@@ -31,10 +31,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrations.services import record_event
+from integrations.outbox import record_event
 from trackyoursheets.exceptions import Conflict, DomainError, LimitExceeded, NotPermitted
 
-from .. import events
+from .. import events, hooks
 from ..actors import Actor
 from ..choices import MembershipStatus, Role
 from ..models import Invitation, Membership, Office, Organisation, User
@@ -440,6 +440,7 @@ def invitation_accept(
     Invitation.objects.filter(pk=invitation.pk).update(accepted_at=now, updated_at=now)
     membership.status = MembershipStatus.ACTIVE
     membership.save(update_fields=["status", "updated_at"])
+    hooks.member_joined(membership)  # the apps above (hr) react in this transaction
     return membership
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from integrations.services import record_event
+from integrations.outbox import record_event
 from trackyoursheets.exceptions import LimitExceeded, NotPermitted
 
 from .. import events

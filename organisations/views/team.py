@@ -29,9 +29,9 @@ from trackyoursheets.exceptions import DomainError
 
 from .. import selectors, services
 from ..actors import Actor
-from ..api.filters import MembershipFilterSet
 from ..audit import audit_record, summarise_changes
 from ..choices import MembershipStatus
+from ..filters import MembershipFilterSet
 from ..forms import AcceptInvitationForm, InviteMemberForm, MemberFilterForm, MemberForm
 from ..models import AuditEvent, Membership
 from . import OWNER_ADMIN, MemberPageMixin

@@ -17,7 +17,7 @@ from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.errors import ValidationFailed
 
 from .. import importer, selectors, services
-from .filters import ClientFilterSet, ContractFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
+from ..filters import ClientFilterSet, ContractFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
 from .serializers import (
     ClientSerializer,
     ContractInputSerializer,

@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 import logging
 
+from graphql import OperationType, parse
+from graphql.error import GraphQLSyntaxError
+
 from organisations.audit import audit_record, summarise_changes
 from organisations.models import AuditEvent
 
@@ -21,9 +24,6 @@ MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _is_graphql_mutation(request) -> bool:
-    from graphql import OperationType, parse
-    from graphql.error import GraphQLSyntaxError
-
     try:
         payload = json.loads(request.body or b"{}")
         document = parse(payload.get("query") or "")
