@@ -17,11 +17,12 @@ from rest_framework.response import Response
 from organisations.actors import Actor
 from organisations.audit import audit_record
 from organisations.models import AuditEvent
+from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.filters import apply_filterset
 from trackyoursheets.exceptions import NotPermitted
 
-from .. import selectors, services, storage
+from .. import selectors, services
 from ..models import sees_hr_portal
 from .filters import AcknowledgementStateFilterSet, ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
 from .serializers import (
