@@ -105,6 +105,8 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "organisations.User"
+# The model whose rows are the tenants (read by trackyoursheets.admin, which imports no app).
+TENANT_MODEL = "organisations.Organisation"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
