@@ -57,9 +57,7 @@ class OrganisationCurrentView(APIView):
     retrieve=extend_schema(summary="Get an office"),
     partial_update=extend_schema(summary="Update an office", request=OfficeSerializer),
 )
-class OfficeViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, base.TenantViewSet
-):
+class OfficeViewSet(base.TenantModelViewSet):
     scope_area = "workspaces"
     list_selector = selectors.office_list
     serializer_class = OfficeSerializer
@@ -79,14 +77,7 @@ class OfficeViewSet(
     partial_update=extend_schema(summary="Update a workspace", request=WorkspaceInputSerializer),
     destroy=extend_schema(summary="Archive a workspace (workspaces are never hard-deleted)"),
 )
-class WorkspaceViewSet(
-    base.ListModelMixin,
-    base.CreateModelMixin,
-    base.RetrieveModelMixin,
-    base.UpdateModelMixin,
-    base.DestroyModelMixin,
-    base.TenantViewSet,
-):
+class WorkspaceViewSet(base.TenantModelViewSet):
     scope_area = "workspaces"
     list_selector = selectors.workspace_list
     serializer_class = WorkspaceSerializer
@@ -130,9 +121,7 @@ class WorkspaceViewSet(
         summary="Update a producer (display name, portal access, split, status, ...)", request=ProducerInputSerializer
     ),
 )
-class ProducerViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, base.TenantViewSet
-):
+class ProducerViewSet(base.TenantModelViewSet):
     scope_area = "producers"
     list_selector = selectors.producer_list
     serializer_class = ProducerSerializer
@@ -340,9 +329,7 @@ _MEMBER_WRITES = (
         request=MemberUpdateSerializer,
     ),
 )
-class MemberViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, base.TenantViewSet
-):
+class MemberViewSet(base.TenantModelViewSet):
     """``/v1/members``: read with ``organisation.read``; writes by owner/admin people only (issue 4)."""
 
     required_scope = "organisation.read"
