@@ -13,6 +13,7 @@ from rest_framework import parsers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.errors import ValidationFailed
 
@@ -291,7 +292,7 @@ class TimeEntryImportView(TimeAPIView):
         data = request.data
         upload = request.FILES.get("file") if hasattr(request, "FILES") else None
         if upload is not None:
-            return upload.read(), upload.name or ""
+            return storage.read_upload(upload), upload.name or ""
         if isinstance(data, dict) and "raw" in data and isinstance(data["raw"], bytes):
             return data["raw"], ""
         for key in ("csv", "data"):
