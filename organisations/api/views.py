@@ -170,7 +170,7 @@ _PEOPLE_NEED_NO_SCOPE = (
         description="Sets `revoked_at`; the token stops working at once.\n\n" + _PEOPLE_NEED_NO_SCOPE,
     ),
 )
-class ApiTokenViewSet(base.ListModelMixin, base.RetrieveModelMixin, base.DestroyModelMixin, base.TenantViewSet):
+class ApiTokenViewSet(base.TenantModelViewSet):
     """``/v1/api-tokens``: personal tokens for scripts (issue 3 point 4)."""
 
     #: what an OAuth client needs (read to list, write to revoke); people are exempt, see action_scopes

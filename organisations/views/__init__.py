@@ -13,7 +13,7 @@ the ``allowed_roles`` it declares; the navigation reads the same attribute.
 from __future__ import annotations
 
 from organisations.choices import OWNER_ADMIN
-from trackyoursheets.web import MemberPageMixin, forbidden, nav_items
+from trackyoursheets.web import MemberPageMixin, forbidden
 
 # compat: payroll until the issue-12 merge (payroll and integrations/import_views import these from here)
-__all__ = ["OWNER_ADMIN", "MemberPageMixin", "forbidden", "nav_items"]
+__all__ = ["OWNER_ADMIN", "MemberPageMixin", "forbidden"]
