@@ -118,3 +118,10 @@ def test_the_sweep_requeues_a_job_that_may_run_again(
     job.refresh_from_db()
     assert job.status == "completed"
     assert TimeEntry.objects.count() == 1
+
+
+def test_the_sweep_is_on_the_beat_schedule(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["jobs-stale-sweep"]
+
+    assert entry["task"] in celery_app.tasks
+    assert entry["schedule"] <= settings.JOB_STALE_AFTER_SECONDS
