@@ -83,7 +83,7 @@ def audit_event_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[A
 
 def admin_change_audit(*, request, obj, action: str, changes: dict | None = None) -> None:
     """The Django admin's audit writer (registered with :func:`trackyoursheets.admin.register_admin_audit`
-    by ``organisations.apps``): every add, change and delete of a tenant row lands in its trail."""
+    by ``organisations.admin``): every add, change and delete of a tenant row lands in its trail."""
     organisation = getattr(obj, "organisation", None)
     if organisation is None and obj.__class__.__name__ == "Organisation":
         organisation = obj

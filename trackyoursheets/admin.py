@@ -14,7 +14,7 @@ filter by organisation instead of being scoped to one. What keeps it safe:
 
 This module imports no app. The tenant model is named by ``settings.TENANT_MODEL``; the audit
 trail belongs to ``organisations``, which registers its writer with
-:func:`register_admin_audit` from its ``AppConfig.ready()`` (a hook, so the project package
+:func:`register_admin_audit` from ``organisations/admin`` (a hook, so the project package
 stays the lowest layer).
 """
 
@@ -51,12 +51,12 @@ __all__ = [
 # Audit hook
 # =============================================================================
 
-#: ``writer(*, request, obj, action, changes)`` records one admin change (set by organisations)
+#: ``writer(*, request, obj, action, changes)`` records one admin change (set by organisations.admin)
 _audit_writer: Callable | None = None
 
 
 def register_admin_audit(writer: Callable) -> None:
-    """Called once by the app that owns the audit trail (``organisations.apps``)."""
+    """Called once by the app that owns the audit trail (``organisations.admin``)."""
     global _audit_writer
     _audit_writer = writer
 
@@ -66,7 +66,7 @@ class AuditedAdminMixin:
 
     def _audit(self, request, obj, action: str, changes: dict | None = None) -> None:
         if _audit_writer is None:  # an unaudited admin change must not happen silently
-            raise ImproperlyConfigured("No admin audit writer registered (organisations.apps registers it).")
+            raise ImproperlyConfigured("No admin audit writer registered (organisations.admin registers it).")
         _audit_writer(request=request, obj=obj, action=action, changes=changes)
 
     def log_addition(self, request, obj, message):

@@ -14,7 +14,8 @@ The bases every app's admin uses (``TenantAdmin``, ``TenantInline``, ``TenantAdm
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-# compat: payroll until the issue-12 merge — payroll/admin.py imports the admin bases from here
+# compat: payroll until the issue-12 merge — payroll/admin.py imports the admin bases
+# (ReadOnlyAdminMixin ... TimezoneChoiceMixin) from here; register_admin_audit is used below
 from trackyoursheets.admin import (
     ReadOnlyAdminMixin,
     TenantAdmin,
@@ -22,8 +23,10 @@ from trackyoursheets.admin import (
     TenantInline,
     TenantInlineFormSet,
     TimezoneChoiceMixin,
+    register_admin_audit,
 )
 
+from ..audit import admin_change_audit
 from .credentials import OAuthApplicationAdmin
 from .helpers import pretty_json, staff_actor, warn_if_over_plan
 from .people import OrganisationAdmin, UserAdmin
@@ -42,6 +45,10 @@ __all__ = [
     "staff_actor",
     "warn_if_over_plan",
 ]
+
+# The admin bases live in the project package, which imports no app; the audit trail is this
+# app's, so it hands the admin its writer here (the admin autodiscovers this module at startup).
+register_admin_audit(admin_change_audit)
 
 admin.site.site_header = _("TrackYourSheets administration")
 admin.site.site_title = _("TrackYourSheets admin")
