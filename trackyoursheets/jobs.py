@@ -70,6 +70,9 @@ class JobFields:
     ``started_at``/``finished_at``/``attempts`` may be ``None`` for a model without them.
     ``retry_task`` names the Celery task (called with ``(job_id, organisation_id)``) that the
     sweep re-queues a stale job with; leave it ``None`` unless running the job twice is safe.
+    ``fail_task`` names a task (called with ``(job_id, organisation_id, reason)``) that fails a
+    stale job through the app's service (e.g. to remove half-written rows) instead of the
+    sweep's plain status update.
     """
 
     status: str = "status"
@@ -85,6 +88,7 @@ class JobFields:
     heartbeat_at: str = "heartbeat_at"
     attempts: str | None = "attempts"
     retry_task: str | None = None
+    fail_task: str | None = None
 
     @property
     def unfinished(self) -> tuple[str, str]:
@@ -286,6 +290,10 @@ def jobs_stale_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
             reason = _(
                 "Its worker stopped responding (no sign of life for %(minutes)s minutes); start it again."
             ) % {"minutes": max(1, round(stale_after / 60))}
+            if fields.fail_task:
+                _enqueue(fields.fail_task, job["pk"], job.get("organisation_id"), reason)
+                counts["failed"] += 1
+                continue
             still_stale = _stale(model, cutoff).filter(pk=job["pk"])
             failed = still_stale.update(
                 **_stamp(
@@ -304,12 +312,12 @@ def jobs_stale_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def _enqueue(task_name: str, job_id: int, organisation_id: int | None) -> None:
+def _enqueue(task_name: str, *args) -> None:
     task = current_app.tasks.get(task_name)
     if task is not None:  # honours eager mode (no broker: runs in-process)
-        task.apply_async(args=(job_id, organisation_id))
+        task.apply_async(args=args)
     else:
-        current_app.send_task(task_name, args=(job_id, organisation_id))
+        current_app.send_task(task_name, args=args)
 
 
 def _requeue(model, job: dict, cutoff) -> bool:

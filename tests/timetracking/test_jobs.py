@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 
 import pytest
+from celery import shared_task
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -18,6 +19,12 @@ from trackyoursheets.celery import app as celery_app
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("celery_in_process")]
 
 CSV = "date,start,end,project\n2026-01-12,09:00,10:00,Website\n"
+
+
+@shared_task(name="tests.timetracking.test_jobs.import_job_fail_task")
+def import_job_fail_task(job_id: int, organisation_id: int, reason: str) -> None:
+    """Stands in for an app's service that fails a job and cleans up after it."""
+    jobs.job_failed(ImportJob, job_id, f"cleaned up: {reason}", source_text="")
 
 
 def make_job(organisation, employee, **fields) -> ImportJob:
@@ -125,3 +132,16 @@ def test_the_sweep_is_on_the_beat_schedule(settings):
 
     assert entry["task"] in celery_app.tasks
     assert entry["schedule"] <= settings.JOB_STALE_AFTER_SECONDS
+
+
+def test_the_sweep_fails_through_the_apps_task_when_it_names_one(organisation, employee, settings, monkeypatch):
+    settings.JOB_STALE_AFTER_SECONDS = 60
+    with_service = dataclasses.replace(ImportJob.job_fields, fail_task=import_job_fail_task.name)
+    monkeypatch.setattr(ImportJob, "job_fields", with_service)
+    job = make_job(organisation, employee, status="running", heartbeat_at=ago(minutes=5))
+
+    assert jobs.jobs_stale_sweep() == {"failed": 1, "requeued": 0}
+
+    job.refresh_from_db()
+    assert (job.status, job.source_text) == ("failed", "")
+    assert job.detail.startswith("cleaned up: Its worker stopped responding")
