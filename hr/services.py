@@ -7,7 +7,7 @@ for REST, GraphQL, pages and the seed:
 - HR, owners and admins (and integrations) edit the directory; a role change goes through
   ``organisations.services.member_update``, so nobody grants a role above their own;
 - the manager chain never loops (``Employee.clean``);
-- uploads are checked by content and stored privately (:mod:`hr.storage`);
+- uploads are checked by content and stored privately (:mod:`trackyoursheets.storage`);
 - an acknowledgement is per version and per employee; a new version asks again;
 - an anonymous ticket never stores its reporter, and no event, audit row or payload about
   a ticket carries who filed it; a ticket is never assigned to the person it is about.
@@ -29,9 +29,10 @@ from organisations.actors import Actor
 from organisations.choices import MembershipStatus, Role
 from organisations.models import Membership, Office
 from organisations.services import member_update
+from trackyoursheets import storage
 from trackyoursheets.exceptions import Conflict, NotPermitted
 
-from . import events, storage
+from . import events
 from .choices import COMPLAINT_TRANSITIONS, Audience, ComplaintStatus, EmployeeStatus
 from .models import (
     Complaint,

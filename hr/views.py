@@ -17,26 +17,35 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from organisations import selectors as organisation_selectors
 from organisations.actors import Actor
 from organisations.audit import audit_record
-from organisations.choices import MembershipStatus, Role
+from organisations.choices import OWNER_ADMIN, MembershipStatus, Role
 from organisations.models import AuditEvent, Membership
-from organisations.views import OWNER_ADMIN, MemberPageMixin
 from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import (
+    SERVICE_ERRORS,
+    MemberPageMixin,
+    NavItem,
+    add_service_errors,
+    scoped_or_404,
+    visible_links,
+)
 
 from . import selectors, services
 from .api.views import file_response
 from .choices import OPEN_COMPLAINT_STATUSES
 from .forms import (
+    SERVICE_FIELDS,
     AssignForm,
     DirectoryFilterForm,
     DocumentForm,
@@ -47,12 +56,10 @@ from .forms import (
     TicketFilterForm,
     TransitionForm,
     VersionForm,
-    add_service_errors,
     employee_initial,
 )
 from .models import sees_pay
 
-SERVICE_ERRORS = (ValidationError, DomainError)
 HR_PORTAL = (*OWNER_ADMIN, Role.HR)
 PAGE_SIZE = 50
 
@@ -74,34 +81,28 @@ class HRPage(MemberPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.actor.role in HR_PORTAL:
-            links = [
-                (reverse("hr:dashboard"), _("Overview")),
-                (reverse("hr:directory"), _("Directory")),
-                (reverse("hr:documents"), _("Documents")),
-            ]
-            if self.actor.role == Role.HR:
-                links.append((reverse("hr:tickets"), _("Tickets")))
-            context["hr_links"] = links
+        # the area's links, each shown to the roles its page declares (issue 12 point 5)
+        if self.actor.role in HRPage.allowed_roles:
+            context["hr_links"] = [(link["url"], link["label"]) for link in visible_links(self.actor, HR_LINKS)]
         return context
 
     def employee(self, pk):
-        try:
-            return selectors.employee_get(actor=self.actor, pk=pk)
-        except ObjectDoesNotExist as error:
-            raise Http404(_("Not found.")) from error
+        return scoped_or_404(selectors.employee_get, actor=self.actor, pk=pk)
 
     def document(self, pk):
-        try:
-            return selectors.document_get(actor=self.actor, pk=pk)
-        except ObjectDoesNotExist as error:
-            raise Http404(_("Not found.")) from error
+        return scoped_or_404(selectors.document_get, actor=self.actor, pk=pk)
 
     def complaint(self, pk):
-        try:
-            return selectors.complaint_get(actor=self.actor, pk=pk)
-        except ObjectDoesNotExist as error:
-            raise Http404(_("Not found.")) from error
+        return scoped_or_404(selectors.complaint_get, actor=self.actor, pk=pk)
+
+
+#: the HR portal's sub-navigation (who sees a link: its page's ``allowed_roles``)
+HR_LINKS = (
+    NavItem(gettext_lazy("Overview"), "hr:dashboard"),
+    NavItem(gettext_lazy("Directory"), "hr:directory"),
+    NavItem(gettext_lazy("Documents"), "hr:documents"),
+    NavItem(gettext_lazy("Tickets"), "hr:tickets"),
+)
 
 
 # =============================================================================
@@ -220,7 +221,7 @@ class EmployeeCreateView(EmployeeFormMixin, HRPage):
                 employee = services.employee_create(actor=self.actor, **form.cleaned_data)
                 self.audit("employee.create", employee)
         except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+            add_service_errors(form, error, SERVICE_FIELDS)
             return self.show(self.template_name, form=form)
         messages.success(request, _("Employee added."))
         return HttpResponseRedirect(reverse("hr:employee", args=[employee.pk]))
@@ -253,7 +254,7 @@ class EmployeeDetailView(EmployeeFormMixin, HRPage):
                 # pay is audited as "changed", never with its values
                 self.audit("employee.update", employee, {k: ["…", "…"] for k in changed})
         except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+            add_service_errors(form, error, SERVICE_FIELDS)
             return self.show(self.template_name, form=form, employee=self.employee(self.kwargs["pk"]), status=422)
         messages.success(request, _("Employee saved."))
         return HttpResponseRedirect(reverse("hr:employee", args=[employee.pk]))
@@ -307,7 +308,7 @@ class DocumentCreateView(HRPage):
                 document = services.document_create(actor=self.actor, **data)
                 self.audit("hrdocument.create", document)
         except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+            add_service_errors(form, error, SERVICE_FIELDS)
             return self.show(self.template_name, form=form, status=422)
         messages.success(request, _("Document uploaded."))
         return HttpResponseRedirect(reverse("hr:document", args=[document.pk]))
@@ -339,7 +340,7 @@ class DocumentDetailView(HRPage):
                     services.document_version_add(actor=self.actor, document=document, **form.cleaned_data)
                     self.audit("hrdocument.new_version", document)
             except SERVICE_ERRORS as error:
-                add_service_errors(form, error)
+                add_service_errors(form, error, SERVICE_FIELDS)
             else:
                 messages.success(request, _("New version uploaded: everyone acknowledges it again."))
                 return HttpResponseRedirect(reverse("hr:document", args=[document.pk]))
@@ -477,7 +478,7 @@ class ReportConcernView(MemberHRPage):
                 else:
                     self.audit("complaint.create", complaint)
         except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+            add_service_errors(form, error, SERVICE_FIELDS)
             return self.show(self.template_name, form=form, status=422)
         if complaint.is_anonymous:
             follow_url = request.build_absolute_uri(reverse("hr:follow-ticket", args=[created.follow_token]))
@@ -569,7 +570,7 @@ class TicketDetailView(MemberHRPage):
                         services.complaint_note_add(actor=self.actor, complaint=complaint, **form.cleaned_data)
                     self.audit(f"complaint.{action}", complaint)
             except SERVICE_ERRORS as error:
-                add_service_errors(form, error)
+                add_service_errors(form, error, SERVICE_FIELDS)
             else:
                 messages.success(request, _("Ticket updated."))
                 return HttpResponseRedirect(reverse("hr:ticket", args=[complaint.pk]))

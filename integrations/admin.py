@@ -18,8 +18,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from organisations.admin import ReadOnlyAdminMixin, TenantAdmin, TenantAdminForm, pretty_json, staff_actor
-from organisations.audit import AuditedAdminMixin
+from organisations.admin.helpers import pretty_json, staff_actor
+from trackyoursheets.admin import AuditedAdminMixin, ReadOnlyAdminMixin, TenantAdmin, TenantAdminForm
 from trackyoursheets.exceptions import DomainError
 
 from . import events, services

@@ -8,24 +8,23 @@ audit row (source "page") in the same transaction as each change.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from organisations.views import OWNER_ADMIN, MemberPageMixin
+from organisations.choices import OWNER_ADMIN
 from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import SERVICE_ERRORS, MemberPageMixin, add_service_errors, scoped_or_404
 
 from . import selectors, services
 from .conf import webhook_settings
-from .forms import DeliveryFilterForm, WebhookSubscriptionForm, add_service_errors
+from .forms import DeliveryFilterForm, WebhookSubscriptionForm
 from .models import WebhookSubscription
 
-SERVICE_ERRORS = (ValidationError, DomainError)
 PAGE_SIZE = 25
 
 
@@ -36,10 +35,7 @@ class WebhookPage(MemberPageMixin, TemplateView):
 
     def subscription(self) -> WebhookSubscription:
         """The subscription of the URL, scoped: another organisation's is the same 404 as a missing one."""
-        try:
-            return selectors.webhook_subscription_get(actor=self.actor, pk=self.kwargs["pk"])
-        except ObjectDoesNotExist as error:
-            raise Http404(_("Not found.")) from error
+        return scoped_or_404(selectors.webhook_subscription_get, actor=self.actor, pk=self.kwargs["pk"])
 
     def show(self, template_name: str, **context):
         self.template_name = template_name
@@ -190,12 +186,9 @@ class WebhookRedeliverView(WebhookPage):
 
     def post(self, request, *args, **kwargs):
         subscription = self.subscription()
-        try:
-            delivery = selectors.webhook_delivery_get(
-                actor=self.actor, subscription=subscription, pk=self.kwargs["delivery_pk"]
-            )
-        except ObjectDoesNotExist as error:
-            raise Http404(_("Not found.")) from error
+        delivery = scoped_or_404(
+            selectors.webhook_delivery_get, actor=self.actor, pk=self.kwargs["delivery_pk"], subscription=subscription
+        )
         try:
             with transaction.atomic():
                 services.webhook_delivery_redeliver(actor=self.actor, delivery=delivery)

@@ -1,8 +1,8 @@
 """The audit trail (issue 3): who changed what, from where, with which request id.
 
 Written by one middleware for every mutating REST call and GraphQL mutation, by
-the admin (``AuditedAdminMixin``) and by page forms (``audit_record``). Reads go
-through :func:`audit_event_list`.
+the admin (``trackyoursheets.admin.AuditedAdminMixin`` calls :func:`admin_change_audit`) and
+by page forms (``audit_record``). Reads go through :func:`audit_event_list`.
 """
 
 from __future__ import annotations
@@ -79,38 +79,23 @@ def audit_event_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[A
     return apply_filterset(AuditEventFilterSet, filters, qs) if filters else qs
 
 
-class AuditedAdminMixin:
-    """Django admin: every add, change and delete of a tenant row also lands in the audit trail."""
-
-    def _audit(self, request, obj, action: str, changes: dict | None = None) -> None:
-        organisation = getattr(obj, "organisation", None)
-        if organisation is None and obj.__class__.__name__ == "Organisation":
-            organisation = obj
-        if organisation is None or organisation.pk is None:
-            return
-        actor = Actor(organisation=organisation, user=request.user, kind="session")
-        audit_record(
-            actor=actor,
-            source=AuditEvent.Source.ADMIN,
-            method=request.method,
-            path=request.path,
-            action=f"{obj._meta.model_name}.{action}",
-            object_type=obj._meta.label,
-            object_id=obj.pk,
-            changes=changes,
-            status_code=None,
-        )
-
-    def log_addition(self, request, obj, message):
-        self._audit(request, obj, "create")
-        return super().log_addition(request, obj, message)
-
-    def log_change(self, request, obj, message):
-        fields = sorted({f for entry in (message or []) for f in entry.get("changed", {}).get("fields", [])})
-        self._audit(request, obj, "update", {"fields": fields} if fields else None)
-        return super().log_change(request, obj, message)
-
-    def log_deletions(self, request, queryset):
-        for obj in queryset:
-            self._audit(request, obj, "delete")
-        return super().log_deletions(request, queryset)
+def admin_change_audit(*, request, obj, action: str, changes: dict | None = None) -> None:
+    """The Django admin's audit writer (registered with :func:`trackyoursheets.admin.register_admin_audit`
+    by ``organisations.admin``): every add, change and delete of a tenant row lands in its trail."""
+    organisation = getattr(obj, "organisation", None)
+    if organisation is None and obj.__class__.__name__ == "Organisation":
+        organisation = obj
+    if organisation is None or organisation.pk is None:
+        return
+    actor = Actor(organisation=organisation, user=request.user, kind="session")
+    audit_record(
+        actor=actor,
+        source=AuditEvent.Source.ADMIN,
+        method=request.method,
+        path=request.path,
+        action=f"{obj._meta.model_name}.{action}",
+        object_type=obj._meta.label,
+        object_id=obj.pk,
+        changes=changes,
+        status_code=None,
+    )

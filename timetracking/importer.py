@@ -46,11 +46,12 @@ from django.utils.translation import gettext as _
 
 from integrations.outbox import record_event
 from organisations.actors import Actor, system_actor
+from trackyoursheets import jobs
 from trackyoursheets.celery import app as celery_app
 from trackyoursheets.exceptions import DomainError
 
 from . import events, representation, selectors
-from .choices import EntrySource, ImportStatus, ProjectStatus
+from .choices import EntrySource, ProjectStatus
 from .models import TAG_MAX_LENGTH, ImportJob, TimeEntry, TimeSettings, normalise_tags
 
 __all__ = ["COLUMNS", "ImportReport", "decode_csv", "count_rows", "validate", "import_csv", "import_job_run"]
@@ -552,9 +553,7 @@ def job_actor(job: ImportJob) -> Actor:
 
 def import_job_run(*, job_id: int, organisation_id: int) -> ImportJob:
     """Run a pending job once (a second run of a finished job does nothing)."""
-    claimed = ImportJob.objects.filter(pk=job_id, organisation_id=organisation_id, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING, updated_at=timezone.now()
-    )
+    claimed = jobs.job_claim(ImportJob, job_id, organisation_id=organisation_id)
     job = ImportJob.objects.select_related("organisation", "membership__user").get(
         pk=job_id, organisation_id=organisation_id
     )
@@ -565,18 +564,13 @@ def import_job_run(*, job_id: int, organisation_id: int) -> ImportJob:
     # progress goes through a second connection (PostgreSQL), so pollers see it while the import's
     # own transaction is still open; SQLite has one writer, so there it lands at commit
     side = connections.create_connection(DEFAULT_DB_ALIAS) if connection.vendor == "postgresql" else None
-    table = ImportJob._meta.db_table
 
-    def progress(rows: int) -> None:
-        target = side or connection
-        with target.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET processed_rows = %s, updated_at = %s WHERE id = %s", [rows, timezone.now(), job.pk]
-            )
+    def progress(rows: int) -> None:  # also the job's heartbeat (the stale-job sweep reads it)
+        jobs.job_progress(ImportJob, job.pk, done=rows, connection=side or connection)
 
     try:
         report = import_csv(actor=actor, text=job.source_text, dry_run=job.dry_run, progress=progress)
-        status = ImportStatus.FAILED if report.row_errors else ImportStatus.COMPLETED
+        succeeded = not report.row_errors
         detail = ""
     except DomainError as error:
         report = ImportReport(
@@ -585,23 +579,23 @@ def import_job_run(*, job_id: int, organisation_id: int) -> ImportJob:
             valid_rows=error.extra.get("valid_rows", 0),
             row_errors=error.extra.get("row_errors", []),
         )
-        status, detail = ImportStatus.FAILED, error.detail
+        succeeded, detail = False, error.detail
     except ValidationError as error:
         report = ImportReport(dry_run=job.dry_run)
-        status, detail = ImportStatus.FAILED, "; ".join(error.messages)
+        succeeded, detail = False, "; ".join(error.messages)
     finally:
         if side is not None:
             side.close()
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=status,
-        processed_rows=report.total_rows,
-        created_count=report.created,
-        error_count=len(report.row_errors),
-        row_errors=report.row_errors,
-        detail=detail,
-        source_text="",
-        finished_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
+    result = {
+        "processed_rows": report.total_rows,
+        "created_count": report.created,
+        "error_count": len(report.row_errors),
+        "row_errors": report.row_errors,
+        "source_text": "",
+    }
+    if succeeded:
+        jobs.job_succeeded(ImportJob, job.pk, detail=detail, **result)
+    else:
+        jobs.job_failed(ImportJob, job.pk, detail, **result)
     job.refresh_from_db()
     return job

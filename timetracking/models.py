@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import Role
 from organisations.models import TenantModel, TenantQuerySet
+from trackyoursheets.jobs import JobFields
 
 from .choices import (
     EntrySource,
@@ -447,7 +448,23 @@ class ImportJobQuerySet(TenantQuerySet):
 
 class ImportJob(TenantModel):
     """A CSV import of time entries too large to run inside the request: a Celery task
-    validates and commits it (all or nothing) and records its progress and every bad row."""
+    validates and commits it (all or nothing) and records its progress and every bad row.
+
+    A background job (:mod:`trackyoursheets.jobs`) with its own column names and the status
+    values its API publishes. A job left running by a dead worker is failed by the stale-job
+    sweep, never re-queued: the entries commit before the job row is marked done, so a second
+    run could import them twice."""
+
+    job_fields = JobFields(
+        queued=ImportStatus.PENDING,
+        running=ImportStatus.RUNNING,
+        succeeded=ImportStatus.COMPLETED,
+        failed=ImportStatus.FAILED,
+        done="processed_rows",
+        total="total_rows",
+        error="detail",
+        attempts=None,
+    )
 
     membership = models.ForeignKey(
         "organisations.Membership",
@@ -470,6 +487,10 @@ class ImportJob(TenantModel):
     error_count = models.PositiveIntegerField(_("bad rows"), default=0)
     row_errors = models.JSONField(_("bad rows"), default=list, blank=True)
     detail = models.TextField(_("detail"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last heartbeat"), null=True, blank=True, help_text=_("Last sign of life of the worker running it.")
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()

@@ -23,26 +23,19 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from organisations.choices import Role
-from organisations.views import OWNER_ADMIN, MemberPageMixin
+from organisations.choices import OWNER_ADMIN, Role
+from trackyoursheets import storage
 from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import SERVICE_ERRORS, MemberPageMixin, NavItem, error_text, scoped_or_404, visible_links
 
 from . import importer, selectors, services
 from .choices import ProjectStatus
 from .models import employee_timezone, local_day_bounds
 
-SERVICE_ERRORS = (ValidationError, DomainError)
 MANAGERS = (*OWNER_ADMIN, Role.MANAGER)
-
-
-def _error_text(error) -> str:
-    if isinstance(error, DomainError):
-        return error.detail
-    if hasattr(error, "message_dict"):
-        return " ".join(f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v) for k, v in error.message_dict.items())
-    return " ".join(error.messages)
 
 
 def format_seconds(seconds: int | None) -> str:
@@ -74,6 +67,12 @@ class TimePage(MemberPageMixin, TemplateView):
             response.render()
         return response
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # the area's links, each shown to the roles its page declares (issue 12 point 5)
+        context["time_links"] = visible_links(self.actor, TIME_LINKS, self.request.path)
+        return context
+
     def back(self, name: str = "time:timer") -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse(name))
 
@@ -91,6 +90,15 @@ class TimePage(MemberPageMixin, TemplateView):
         except (TypeError, ValueError):
             raise ValidationError(_("Give a date (YYYY-MM-DD) and times (HH:MM).")) from None
         return datetime.datetime.combine(date, time, tzinfo=self.tz).astimezone(datetime.UTC)
+
+
+#: the time area's sub-navigation (who sees a link: its page's ``allowed_roles``)
+TIME_LINKS = (
+    NavItem(gettext_lazy("Timer and entries"), "time:timer"),
+    NavItem(gettext_lazy("Week"), "time:week"),
+    NavItem(gettext_lazy("Import CSV"), "time:import"),
+    NavItem(gettext_lazy("Projects"), "time:projects"),
+)
 
 
 def _entry_rows(entries, tz) -> list[dict]:
@@ -165,7 +173,7 @@ class TimerStartPage(TimePage):
         except (ObjectDoesNotExist, ValueError):
             messages.error(request, _("Choose a project (and optionally one of its tasks)."))
         except SERVICE_ERRORS as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Timer started."))
         return self.back()
@@ -182,7 +190,7 @@ class TimerStopPage(TimePage):
                 entry = services.timer_stop(actor=self.actor, employee=self.employee)
                 self.audit("timeentry.timer_stop", entry)
         except SERVICE_ERRORS as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request, _("Timer stopped: %(d)s recorded.") % {"d": format_seconds(entry.duration_seconds)}
@@ -220,7 +228,7 @@ class EntryAddPage(TimePage):
         except (ObjectDoesNotExist, ValueError):
             messages.error(request, _("Choose a project (and optionally one of its tasks)."))
         except SERVICE_ERRORS as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Entry added."))
         return self.back()
@@ -230,10 +238,7 @@ class EntryPage(TimePage):
     http_method_names = ["post"]
 
     def entry(self):
-        try:
-            return selectors.time_entry_get(actor=self.actor, pk=self.kwargs["pk"])
-        except ObjectDoesNotExist as error:
-            raise Http404(_("Not found.")) from error
+        return scoped_or_404(selectors.time_entry_get, actor=self.actor, pk=self.kwargs["pk"])
 
 
 class EntryEditPage(EntryPage):
@@ -261,7 +266,7 @@ class EntryEditPage(EntryPage):
         except (ObjectDoesNotExist, ValueError):
             messages.error(request, _("Choose a project (and optionally one of its tasks)."))
         except SERVICE_ERRORS as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Entry saved."))
         return HttpResponseRedirect(
@@ -323,7 +328,7 @@ class ImportPage(TimePage):
         text = request.POST.get("csv_text", "")
         try:
             if upload is not None:
-                text = importer.decode_csv(upload.read())
+                text = importer.decode_csv(storage.read_upload(upload))
             if not text.strip():
                 raise ValidationError({"file": _("Choose a CSV file.")})
             commit = request.POST.get("commit") == "1"
@@ -344,6 +349,9 @@ class ImportPage(TimePage):
                 messages.success(request, _("Imported %(n)s entries.") % {"n": report.created})
                 return self.back()
             report = importer.validate(self.actor, text)
+        except storage.UploadTooLarge as error:
+            messages.error(request, error_text(error))
+            return self.back("time:import")
         except DomainError as error:
             report = importer.ImportReport(
                 dry_run=True,
@@ -352,7 +360,7 @@ class ImportPage(TimePage):
                 row_errors=error.extra.get("row_errors", []),
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
             return self.back("time:import")
         return self.render_to_response(self.get_context_data(report=report, csv_text=text))
 

@@ -17,11 +17,12 @@ from rest_framework.response import Response
 from organisations.actors import Actor
 from organisations.audit import audit_record
 from organisations.models import AuditEvent
+from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.filters import apply_filterset
 from trackyoursheets.exceptions import NotPermitted
 
-from .. import selectors, services, storage
+from .. import selectors, services
 from ..filters import AcknowledgementStateFilterSet, ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
 from ..models import sees_hr_portal
 from .serializers import (
@@ -52,9 +53,7 @@ from .serializers import (
 SCOPE_AREA = "hr"
 
 
-class _HRViewSet(base.TenantViewSet):
-    scope_area = SCOPE_AREA
-    http_method_names = ["get", "post", "patch", "head", "options"]
+READ_ONLY = ["get", "head", "options"]
 
 
 # =============================================================================
@@ -71,9 +70,8 @@ class _HRViewSet(base.TenantViewSet):
         request=EmployeeInputSerializer,
     ),
 )
-class EmployeeViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, _HRViewSet
-):
+class EmployeeViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
     list_selector = selectors.employee_list
     serializer_class = EmployeeSerializer
     input_serializer_class = EmployeeInputSerializer
@@ -139,13 +137,14 @@ class EmployeeViewSet(
         responses=OnboardingSerializer(many=True),
     )
 )
-class OnboardingViewSet(base.ListModelMixin, _HRViewSet):
+class OnboardingViewSet(base.ListModelMixin, base.TenantViewSet):
     """New employees (hired or added in the last 90 days), each with the onboarding checklist."""
 
+    scope_area = SCOPE_AREA
     list_selector = selectors.onboarding_list
     serializer_class = OnboardingSerializer
     filterset_class = EmployeeFilterSet
-    http_method_names = ["get", "head", "options"]
+    http_method_names = READ_ONLY
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -182,9 +181,8 @@ class OnboardingViewSet(base.ListModelMixin, _HRViewSet):
         summary="Change a document's title, category, audience or publish date", request=HRDocumentUpdateSerializer
     ),
 )
-class HRDocumentViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, _HRViewSet
-):
+class HRDocumentViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
     list_selector = selectors.document_list
     serializer_class = HRDocumentSerializer
     input_serializer_class = HRDocumentInputSerializer
@@ -306,9 +304,8 @@ def _audit_anonymously(request, organisation, complaint) -> None:
         request=ComplaintUpdateSerializer,
     ),
 )
-class ComplaintViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, _HRViewSet
-):
+class ComplaintViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
     list_selector = selectors.complaint_list
     serializer_class = ComplaintSerializer
     input_serializer_class = ComplaintInputSerializer
@@ -417,9 +414,10 @@ class ComplaintViewSet(
         responses=DashboardSerializer,
     )
 )
-class DashboardViewSet(_HRViewSet):
+class DashboardViewSet(base.TenantViewSet):
+    scope_area = SCOPE_AREA
     serializer_class = DashboardSerializer
-    http_method_names = ["get", "head", "options"]
+    http_method_names = READ_ONLY
     pagination_class = None
 
     def get_queryset(self):

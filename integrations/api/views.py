@@ -69,15 +69,7 @@ class WebhookPermissionMixin:
     ),
     destroy=extend_schema(summary="Delete a webhook subscription and its delivery log"),
 )
-class WebhookSubscriptionViewSet(
-    WebhookPermissionMixin,
-    base.ListModelMixin,
-    base.CreateModelMixin,
-    base.RetrieveModelMixin,
-    base.UpdateModelMixin,
-    base.DestroyModelMixin,
-    base.TenantViewSet,
-):
+class WebhookSubscriptionViewSet(WebhookPermissionMixin, base.TenantModelViewSet):
     """``/v1/webhooks`` (issue 5 points 1, 2 and 5)."""
 
     list_selector = selectors.webhook_subscription_list

@@ -58,9 +58,7 @@ class OrganisationCurrentView(APIView):
     retrieve=extend_schema(summary="Get an office"),
     partial_update=extend_schema(summary="Update an office", request=OfficeSerializer),
 )
-class OfficeViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, base.TenantViewSet
-):
+class OfficeViewSet(base.TenantModelViewSet):
     scope_area = "workspaces"
     list_selector = selectors.office_list
     serializer_class = OfficeSerializer
@@ -80,14 +78,7 @@ class OfficeViewSet(
     partial_update=extend_schema(summary="Update a workspace", request=WorkspaceInputSerializer),
     destroy=extend_schema(summary="Archive a workspace (workspaces are never hard-deleted)"),
 )
-class WorkspaceViewSet(
-    base.ListModelMixin,
-    base.CreateModelMixin,
-    base.RetrieveModelMixin,
-    base.UpdateModelMixin,
-    base.DestroyModelMixin,
-    base.TenantViewSet,
-):
+class WorkspaceViewSet(base.TenantModelViewSet):
     scope_area = "workspaces"
     list_selector = selectors.workspace_list
     serializer_class = WorkspaceSerializer
@@ -131,9 +122,7 @@ class WorkspaceViewSet(
         summary="Update a producer (display name, portal access, split, status, ...)", request=ProducerInputSerializer
     ),
 )
-class ProducerViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, base.TenantViewSet
-):
+class ProducerViewSet(base.TenantModelViewSet):
     scope_area = "producers"
     list_selector = selectors.producer_list
     serializer_class = ProducerSerializer
@@ -182,7 +171,7 @@ _PEOPLE_NEED_NO_SCOPE = (
         description="Sets `revoked_at`; the token stops working at once.\n\n" + _PEOPLE_NEED_NO_SCOPE,
     ),
 )
-class ApiTokenViewSet(base.ListModelMixin, base.RetrieveModelMixin, base.DestroyModelMixin, base.TenantViewSet):
+class ApiTokenViewSet(base.TenantModelViewSet):
     """``/v1/api-tokens``: personal tokens for scripts (issue 3 point 4)."""
 
     #: what an OAuth client needs (read to list, write to revoke); people are exempt, see action_scopes
@@ -339,9 +328,7 @@ _MEMBER_WRITES = (
         request=MemberUpdateSerializer,
     ),
 )
-class MemberViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, base.TenantViewSet
-):
+class MemberViewSet(base.TenantModelViewSet):
     """``/v1/members``: read with ``organisation.read``; writes by owner/admin people only (issue 4)."""
 
     required_scope = "organisation.read"

@@ -8,19 +8,16 @@ audit row (source "page") in the same transaction as each change.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
 
-from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import SERVICE_ERRORS, ConsolePage, Pager, add_service_errors, error_text, scoped_or_404
 
 from .. import selectors, services
 from ..audit import summarise_changes
-from ..choices import Role, WorkspaceStatus
+from ..choices import OWNER_ADMIN, Role, WorkspaceStatus
 from ..forms import (
     OfficeForm,
     OrganisationSettingsForm,
@@ -29,90 +26,18 @@ from ..forms import (
     WorkspaceAgentsForm,
     WorkspaceFilterForm,
     WorkspaceForm,
-    add_service_errors,
     feature_label,
 )
 from ..models import AuditEvent, Office, Producer, Workspace
 from ..plans import FEATURES
 from ..selectors import console_office_list
-from . import OWNER_ADMIN, MemberPageMixin
 
-PAGE_SIZE = 25
-#: what a service may raise that a page shows to the person instead of failing
-SERVICE_ERRORS = (ValidationError, DomainError)
+# compat: payroll until the issue-12 merge — payroll/views.py imports ConsolePage, Pager and
+# scoped_or_404 from this module (imported above from their home, trackyoursheets.web).
 
 STRUCTURE_ROLES = (*OWNER_ADMIN, Role.MANAGER)
 PRODUCER_EDITORS = (*OWNER_ADMIN, Role.MANAGER)
 PRODUCER_READERS = (*PRODUCER_EDITORS, Role.HR)
-
-
-# =============================================================================
-# Shared by the console and integrations pages
-# =============================================================================
-
-
-class ConsolePage(MemberPageMixin, TemplateView):
-    """A console page (rendered in the organisation's timezone and audited by MemberPageMixin)."""
-
-    def apply(self, form, action: str, call, snapshot, before: dict | None = None):
-        """Run a service and audit what it changed, in one transaction.
-
-        ``call()`` does the change and returns the object; ``snapshot(obj)`` gives the fields
-        compared with ``before`` (empty for a create). A service refusal goes onto ``form``
-        and the result is ``None``.
-        """
-        try:
-            with transaction.atomic():
-                obj = call()
-                changes = summarise_changes(before or {}, snapshot(obj))
-                if changes:
-                    self.audit(action, obj, changes)
-        except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
-            return None
-        return obj
-
-    def redisplay(self, **context):
-        return self.render_to_response(self.get_context_data(**context))
-
-    def render_page(self, template_name: str, **context):
-        """Another template of this area with only the shell's context (e.g. a secret shown once)."""
-        self.template_name = template_name
-        return self.render_to_response(MemberPageMixin.get_context_data(self, **context))
-
-
-class Pager:
-    """One page of a list (25 rows) and the links to its neighbours, keeping the filters."""
-
-    def __init__(self, request, queryset, param: str = "page"):
-        self.page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
-        self._request = request
-        self._param = param
-
-    def _url(self, number: int) -> str:
-        query = self._request.GET.copy()
-        query[self._param] = str(number)
-        return "?" + query.urlencode()
-
-    @property
-    def previous_url(self) -> str | None:
-        return self._url(self.page.previous_page_number()) if self.page.has_previous() else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self._url(self.page.next_page_number()) if self.page.has_next() else None
-
-    @property
-    def rows(self):
-        return self.page.object_list
-
-
-def scoped_or_404(selector, *, actor, pk):
-    """A scoped lookup: a missing row and another organisation's row are the same 404 (DESIGN §3)."""
-    try:
-        return selector(actor=actor, pk=pk)
-    except ObjectDoesNotExist as error:
-        raise Http404(_("Not found.")) from error
 
 
 def usage_messages(organisation) -> dict:
@@ -428,13 +353,6 @@ class WorkspaceStatusView(WorkspaceEditView):
             else:
                 messages.success(request, _("Workspace “%(name)s” is active again.") % {"name": workspace.name})
         return HttpResponseRedirect(reverse("app:workspace-edit", args=[workspace.pk]))
-
-
-def error_text(error) -> str:
-    """One sentence for a flash message from a service error."""
-    if isinstance(error, DomainError):
-        return error.detail
-    return " ".join(error.messages)
 
 
 # =============================================================================

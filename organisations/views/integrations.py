@@ -19,12 +19,13 @@ from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+from trackyoursheets.web import SERVICE_ERRORS, ConsolePage, Pager, add_service_errors, error_text, scoped_or_404
+
 from .. import selectors, services
 from ..audit import summarise_changes
-from ..forms import ApiTokenFilterForm, ApiTokenForm, OAuthClientForm, OnceForm, add_service_errors
+from ..choices import OWNER_ADMIN
+from ..forms import ApiTokenFilterForm, ApiTokenForm, OAuthClientForm, OnceForm
 from ..selectors import oauth_client_get, oauth_client_list
-from . import OWNER_ADMIN
-from .console import SERVICE_ERRORS, ConsolePage, Pager, error_text, scoped_or_404
 
 # =============================================================================
 # One-time form codes

@@ -26,15 +26,15 @@ from trackyoursheets.api.authentication import SESSION_ORGANISATION_KEY
 from trackyoursheets.api.errors import ValidationFailed
 from trackyoursheets.api.filters import apply_filterset
 from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import MemberPageMixin, add_service_errors, error_text
 
 from .. import selectors, services
 from ..actors import Actor
 from ..audit import audit_record, summarise_changes
-from ..choices import MembershipStatus
+from ..choices import OWNER_ADMIN, MembershipStatus
 from ..filters import MembershipFilterSet
 from ..forms import AcceptInvitationForm, InviteMemberForm, MemberFilterForm, MemberForm
 from ..models import AuditEvent, Membership
-from . import OWNER_ADMIN, MemberPageMixin
 
 MEMBERSHIP_LABEL = Membership._meta.label
 
@@ -59,14 +59,6 @@ def _audit(request, actor: Actor, action: str, membership: Membership, changes: 
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/")
-
-
-def _add_validation_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _member_queryset(actor: Actor):
@@ -132,7 +124,7 @@ class InviteMemberView(MemberPageMixin, FormView):
                 membership = invited.membership
                 _audit(self.request, self.actor, "invite", membership, summarise_changes({}, _state(membership)))
         except ValidationError as error:
-            _add_validation_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         except DomainError as error:
             form.add_error(None, error.detail)
@@ -183,7 +175,7 @@ class MemberView(MemberPageMixin, FormView):
                 if changes:
                     _audit(self.request, self.actor, "update", member, changes)
         except ValidationError as error:
-            _add_validation_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         except DomainError as error:
             form.add_error(None, error.detail)
@@ -211,8 +203,7 @@ class MemberActionView(MemberPageMixin, View):
                 member = self.perform(member)
                 _audit(request, self.actor, self.action, member, summarise_changes(before, _state(member)))
         except (ValidationError, DomainError) as error:
-            detail = error.detail if isinstance(error, DomainError) else " ".join(error.messages)
-            messages.error(request, detail)
+            messages.error(request, error_text(error))
         else:
             messages.success(request, self.success_message(member) % {"email": email})
         return HttpResponseRedirect(reverse("app:team-member", args=[pk]))
@@ -335,7 +326,7 @@ class InvitationAcceptView(View):
         except services.InvitationInvalid as error:
             return self._invalid(request, error)
         except ValidationError as error:
-            _add_validation_errors(form, error)
+            add_service_errors(form, error)
             return self._render(request, invitation, form)
         if request.user.is_authenticated:  # someone else was logged in in this browser
             logout(request)

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations.choices import Role
-from trackyoursheets.api.fields import ScopedPrimaryKeyRelatedField
+from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField, actor_of
 
 from .. import representation, selectors
 from ..choices import BulkAction, ProjectStatus, RoundingMode, RoundingStep, TaskPriority, TaskStatus
@@ -22,32 +22,10 @@ from ..models import Client, Contract, ImportJob, Project, Task, TimeEntry, Time
 MAX_BULK = 500
 
 
-def _actor(context):
-    request = context.get("request")
-    return context.get("actor") or (request.auth if request is not None else None)
 
 
 def sees_rates(actor) -> bool:
     return actor is None or actor.sees_whole_organisation or actor.role == Role.MANAGER
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class _ChoiceField(serializers.ChoiceField):
-    """A choice documented as a string listing its values (enum names stay unique in the schema)."""
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class _IntChoiceField(serializers.ChoiceField):
-    def to_representation(self, value):
-        return int(value)
-
-
-def Choice(choices_class, **kwargs):  # noqa: N802 - reads like a field class
-    text = kwargs.pop("help_text", "")
-    values = ", ".join(str(v) for v in choices_class.values)
-    kwargs["help_text"] = (f"{text} " if text else "") + f"One of: {values}."
-    field_class = _IntChoiceField if isinstance(choices_class.values[0], int) else _ChoiceField
-    return field_class(choices=choices_class.choices, **kwargs)
 
 
 def Rate(**kwargs):  # noqa: N802
@@ -81,7 +59,7 @@ class RateMaskMixin:
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not sees_rates(_actor(self.context)):
+        if not sees_rates(actor_of(self.context)):
             for name in self.rate_fields:
                 data[name] = None
         return data
@@ -91,7 +69,7 @@ class CurrencyMixin(serializers.Serializer):
     currency = serializers.SerializerMethodField(help_text="ISO 4217 code of the organisation's currency.")
 
     def get_currency(self, obj) -> str:
-        actor = _actor(self.context)
+        actor = actor_of(self.context)
         return actor.organisation.currency if actor is not None else obj.organisation.currency
 
 
@@ -102,8 +80,8 @@ class CurrencyMixin(serializers.Serializer):
 
 class TimeSettingsSerializer(serializers.ModelSerializer):
     allow_overlapping = serializers.BooleanField(required=False)
-    rounding_mode = Choice(RoundingMode, required=False)
-    rounding_minutes = Choice(RoundingStep, required=False)
+    rounding_mode = ChoiceField(RoundingMode, required=False)
+    rounding_minutes = ChoiceField(RoundingStep, required=False)
 
     class Meta:
         model = TimeSettings
@@ -141,7 +119,7 @@ class ProjectSerializer(RateMaskMixin, CurrencyMixin, serializers.ModelSerialize
     rate_fields = ("hourly_rate", "budget")
     client_id = serializers.IntegerField(read_only=True, allow_null=True)
     client_name = serializers.SerializerMethodField()
-    status = Choice(ProjectStatus, read_only=True)
+    status = ChoiceField(ProjectStatus, read_only=True)
 
     class Meta:
         model = Project
@@ -174,7 +152,7 @@ class ProjectInputSerializer(serializers.Serializer):
     hourly_rate = Rate(required=False)
     estimated_hours = Hours(required=False)
     budget = Rate(required=False)
-    status = Choice(ProjectStatus, required=False)
+    status = ChoiceField(ProjectStatus, required=False)
     billable = serializers.BooleanField(required=False)
 
 
@@ -183,8 +161,8 @@ class TaskSerializer(RateMaskMixin, serializers.ModelSerializer):
     project_id = serializers.IntegerField(read_only=True)
     project_name = serializers.SerializerMethodField()
     assignee_id = serializers.IntegerField(read_only=True, allow_null=True)
-    status = Choice(TaskStatus, read_only=True)
-    priority = Choice(TaskPriority, read_only=True)
+    status = ChoiceField(TaskStatus, read_only=True)
+    priority = ChoiceField(TaskPriority, read_only=True)
 
     class Meta:
         model = Task
@@ -211,8 +189,8 @@ class TaskInputSerializer(serializers.Serializer):
     project_id = ScopedPrimaryKeyRelatedField(selector=selectors.project_list, source="project")
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
-    status = Choice(TaskStatus, required=False)
-    priority = Choice(TaskPriority, required=False, help_text="1 (lowest) to 5 (urgent).")
+    status = ChoiceField(TaskStatus, required=False)
+    priority = ChoiceField(TaskPriority, required=False, help_text="1 (lowest) to 5 (urgent).")
     assignee_id = ScopedPrimaryKeyRelatedField(
         selector=selectors.time_employee_list, source="assignee", required=False, allow_null=True
     )
@@ -356,7 +334,7 @@ class EmployeeInputMixin(serializers.Serializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         user_id = attrs.pop("user_id", None)
-        actor = _actor(self.context)
+        actor = actor_of(self.context)
         if user_id is not None:
             employee = selectors.time_employee_list(actor=actor).filter(membership__user_id=user_id).first()
             if employee is None:
@@ -414,7 +392,7 @@ class TimeEntryBulkInputSerializer(serializers.Serializer):
     entry_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=MAX_BULK
     )
-    action = Choice(BulkAction)
+    action = ChoiceField(BulkAction)
     value = serializers.JSONField(
         required=False, allow_null=True, help_text="A boolean for set_billable/set_paid; a tag for add_tag/remove_tag."
     )

@@ -13,6 +13,7 @@ from rest_framework import parsers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.errors import ValidationFailed
 
@@ -49,24 +50,8 @@ from .serializers import (
 SCOPE_AREA = "time"
 
 
-class PutIsPatchMixin:
-    """TimeTracker updates with PUT and partial bodies: PUT here is PATCH."""
-
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
-
-
-class _CrudViewSet(
-    base.ListModelMixin,
-    base.CreateModelMixin,
-    base.RetrieveModelMixin,
-    base.UpdateModelMixin,
-    PutIsPatchMixin,
-    base.DestroyModelMixin,
-    base.TenantViewSet,
-):
-    scope_area = SCOPE_AREA
-    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+#: time resources answer PUT as PATCH (the TimeTracker API updates with PUT) and DELETE
+CRUD_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
 
 
 def _crud_schema(noun: str, *, request=None, update_request=None, delete: str | None = None):
@@ -84,7 +69,9 @@ def _crud_schema(noun: str, *, request=None, update_request=None, delete: str | 
 
 
 @_crud_schema("client", delete="Archive a client (it is kept for its projects' history)")
-class ClientViewSet(_CrudViewSet):
+class ClientViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
+    http_method_names = CRUD_METHODS
     list_selector = selectors.client_list
     serializer_class = ClientSerializer
     filterset_class = ClientFilterSet
@@ -104,7 +91,9 @@ class ClientViewSet(_CrudViewSet):
     request=ProjectInputSerializer,
     delete="Archive a project (DELETE archives; its time is kept and it takes no new time)",
 )
-class ProjectViewSet(_CrudViewSet):
+class ProjectViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
+    http_method_names = CRUD_METHODS
     list_selector = selectors.project_list
     serializer_class = ProjectSerializer
     input_serializer_class = ProjectInputSerializer
@@ -126,7 +115,9 @@ class ProjectViewSet(_CrudViewSet):
 
 
 @_crud_schema("task", request=TaskInputSerializer, update_request=TaskUpdateSerializer, delete="Delete a task")
-class TaskViewSet(_CrudViewSet):
+class TaskViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
+    http_method_names = CRUD_METHODS
     list_selector = selectors.task_list
     serializer_class = TaskSerializer
     input_serializer_class = TaskInputSerializer
@@ -146,7 +137,9 @@ class TaskViewSet(_CrudViewSet):
 @_crud_schema(
     "contract", request=ContractInputSerializer, update_request=ContractUpdateSerializer, delete="Delete a contract"
 )
-class ContractViewSet(_CrudViewSet):
+class ContractViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
+    http_method_names = CRUD_METHODS
     list_selector = selectors.contract_list
     serializer_class = ContractSerializer
     input_serializer_class = ContractInputSerializer
@@ -169,7 +162,9 @@ class ContractViewSet(_CrudViewSet):
     update_request=TimeEntryUpdateSerializer,
     delete="Delete a time entry",
 )
-class TimeEntryViewSet(_CrudViewSet):
+class TimeEntryViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
+    http_method_names = CRUD_METHODS
     list_selector = selectors.time_entry_list
     serializer_class = TimeEntrySerializer
     input_serializer_class = TimeEntryInputSerializer
@@ -297,7 +292,7 @@ class TimeEntryImportView(TimeAPIView):
         data = request.data
         upload = request.FILES.get("file") if hasattr(request, "FILES") else None
         if upload is not None:
-            return upload.read(), upload.name or ""
+            return storage.read_upload(upload), upload.name or ""
         if isinstance(data, dict) and "raw" in data and isinstance(data["raw"], bytes):
             return data["raw"], ""
         for key in ("csv", "data"):

@@ -9,6 +9,9 @@ organisation (another tenant's row is a 404, never a 403). Subclasses declare:
 - ``serializer_class`` / ``input_serializer_class``;
 - ``filterset_class``;
 - ``perform_create/perform_update/perform_destroy`` calling services.
+
+CRUD endpoints subclass :class:`TenantModelViewSet`; others combine the mixins with
+:class:`TenantViewSet`.
 """
 
 from __future__ import annotations
@@ -181,7 +184,44 @@ class DestroyModelMixin:
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class TenantModelViewSet(
+    ListModelMixin,
+    CreateModelMixin,
+    RetrieveModelMixin,
+    UpdateModelMixin,
+    DestroyModelMixin,
+    TenantViewSet,
+):
+    # The one CRUD viewset (issue 12 point 3): list, create, retrieve, update, destroy.
+    #
+    # Which of them an endpoint answers is its ``http_method_names`` (by default GET, POST and
+    # PATCH: no PUT, no DELETE; anything else is a 405 before authentication, and the OpenAPI
+    # schema lists only what is allowed). Add ``"put"`` where PUT is an update: it behaves as
+    # PATCH (partial bodies, as the TimeTracker API updates); add ``"delete"`` and implement
+    # ``perform_destroy``. Subclasses declare ``list_selector``, ``scope_area``, the
+    # serializers and ``filterset_class``, and write through ``perform_create(serializer)``,
+    # ``perform_update(instance, serializer)`` and ``perform_destroy(instance)`` (services).
+    #
+    # (A comment, not a docstring: drf-spectacular would publish it as the description of
+    # every endpoint that has none of its own.)
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def update(self, request, *args, **kwargs):
+        return self.partial_update(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        raise NotImplementedError(f"{type(self).__name__}.perform_create must call a service")
+
+    def perform_update(self, instance, serializer):
+        raise NotImplementedError(f"{type(self).__name__}.perform_update must call a service")
+
+    def perform_destroy(self, instance):
+        raise NotImplementedError(f"{type(self).__name__}.perform_destroy must call a service")
+
+
 __all__ = [
+    "TenantModelViewSet",
     "TenantViewSet",
     "ListModelMixin",
     "RetrieveModelMixin",
