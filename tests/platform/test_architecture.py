@@ -58,6 +58,10 @@ SKELETON = {
     "trackyoursheets/views.py": "",
     "trackyoursheets/exceptions.py": "",
     "trackyoursheets/logs.py": "",
+    "trackyoursheets/web/pages.py": "",
+    "trackyoursheets/admin.py": "",
+    "trackyoursheets/storage.py": "",
+    "trackyoursheets/jobs.py": "",
     "trackyoursheets/schema.py": "import hr.graphql\nimport payroll.graphql\n",  # the composition root may
     "organisations/models.py": "import trackyoursheets.api.scopes\n",
     "organisations/hooks.py": "",
