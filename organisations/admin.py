@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from trackyoursheets.api.scopes import SCOPES
 
 from .actors import Actor
-from .audit import AuditedAdminMixin
+from .audit import AuditedAdminMixin, admin_audit_context
 from .choices import MembershipStatus, WorkspaceStatus
 from .models import (
     ApiToken,
@@ -261,8 +261,8 @@ class ReadOnlyAdminMixin:
 
 
 def staff_actor(request, organisation: Organisation) -> Actor:
-    """Platform staff acting in the admin: the system, on behalf of a named user."""
-    return Actor(organisation=organisation, user=request.user, kind="system")
+    """Platform staff acting in the admin: the system, on behalf of a named user (audited as "admin")."""
+    return Actor(organisation=organisation, user=request.user, kind="system").with_audit(admin_audit_context(request))
 
 
 def pretty_json(value) -> str:

@@ -22,7 +22,8 @@ from rest_framework import exceptions as drf_exceptions
 
 from trackyoursheets.api.authentication import actor_from_session
 
-from ..audit import audit_record
+from ..actors import AuditContext
+from ..audit import audit_change
 from ..choices import MembershipStatus, Role
 from ..models import AuditEvent
 
@@ -95,6 +96,8 @@ class MemberPageMixin(LoginRequiredMixin):
             return forbidden(request, "You are not an active member of any organisation.")
         if self.allowed_roles is not None and self.actor.role not in self.allowed_roles:
             return forbidden(request, "Your role does not give you access to this page.")
+        # services audit this page's changes as source "page" (issue 12)
+        self.actor = self.actor.with_audit(AuditContext.from_request(request, source=AuditEvent.Source.PAGE))
         request.actor = self.actor
         return super().dispatch(request, *args, **kwargs)
 
@@ -106,17 +109,12 @@ class MemberPageMixin(LoginRequiredMixin):
         return response
 
     def audit(self, action: str, obj, changes: dict | None = None, *, object_id=None) -> None:
-        """Record a change made by this page in the audit trail (source "page")."""
-        audit_record(
-            actor=self.actor,
-            source=AuditEvent.Source.PAGE,
-            method=self.request.method,
-            path=self.request.path,
-            action=action,
-            object_type=obj._meta.label,
-            object_id=obj.pk if object_id is None else object_id,
-            changes=changes,
-        )
+        """Record a change made by this page in the audit trail (source "page").
+
+        TEMP issue-12 merge: payroll — only payroll's and the statement imports' pages still call
+        this (their services do not audit yet); every other page's services write the row.
+        """
+        audit_change(actor=self.actor, action=action, obj=obj, changes=changes, object_id=object_id)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
