@@ -125,7 +125,7 @@ class Actor:
 
 
 def system_actor(organisation) -> Actor:
-    """The actor for commands and tasks acting on the organisation's behalf."""
+    """The actor for commands and tasks acting on the organisation's behalf (audited as "system")."""
     from trackyoursheets.api.scopes import SCOPES
 
-    return Actor(organisation=organisation, kind="system", scopes=frozenset(SCOPES))
+    return Actor(organisation=organisation, kind="system", scopes=frozenset(SCOPES), audit=AuditContext())

@@ -127,8 +127,13 @@ def audit_change(
     changes: dict | None = None,
     object_type: str = "",
     object_id: str | int | None = None,
-) -> AuditEvent:
+) -> AuditEvent | None:
     """Write the audit row of a change, inside the caller's (the service's) transaction.
+
+    Every entry point gives its actor an :class:`AuditContext` (REST and GraphQL authentication,
+    the page mixin, the admin, ``system_actor`` for tasks and commands); a service called with
+    an actor that has none (a test's fixture, a shell) has no entry point to record and writes
+    no row, as before issue 12.
 
     ``action`` is the service's name for the change (``workspace.update``); the entry point
     may name it as its public API does (see :meth:`AuditContext.action_for`). ``changes`` is
@@ -136,7 +141,9 @@ def audit_change(
     ``before``/``after`` snapshots (:func:`audit_snapshot`). If the row cannot be written
     the exception propagates and the change rolls back with it.
     """
-    context = actor.audit or AuditContext()
+    context = actor.audit
+    if context is None:
+        return None
     if changes is not None:
         changes = _plain_changes(changes)
     else:
@@ -213,12 +220,25 @@ class AuditedAdminMixin:
 
     Django's add/change/delete views run in one transaction (``changeform_view``,
     ``delete_view``), and ``log_*`` are called inside it after ``save_model``/``delete_model``,
-    so the row commits with the change; admin actions (bulk delete) are wrapped here.
+    so the row commits with the change; admin actions (bulk delete) are wrapped here. When a
+    form saves through a service (``staff_actor``), the service writes the row, named after the
+    admin operation (``<model>.create`` / ``.update`` / ``.delete``), and the mixin adds none.
     """
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            admin_audit_context(request).view_action = "create" if object_id is None else "update"
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST":
+            admin_audit_context(request).view_action = "delete"
+        return super().delete_view(request, object_id, extra_context)
+
     def _audit(self, request, obj, action: str, changes: dict | None = None) -> None:
-        if admin_audit_context(request).rows:
-            return  # the service this admin called wrote the row
+        context = admin_audit_context(request)
+        if context.rows > getattr(request, "_audit_mixin_rows", 0):
+            return  # the services this admin called wrote the rows
         organisation = getattr(obj, "organisation", None)
         if organisation is None and obj.__class__.__name__ == "Organisation":
             organisation = obj
@@ -226,6 +246,7 @@ class AuditedAdminMixin:
             return
         audit_change(actor=self.audit_actor(request, organisation), action=f"{obj._meta.model_name}.{action}",
                      obj=obj, changes=changes)
+        request._audit_mixin_rows = getattr(request, "_audit_mixin_rows", 0) + 1
 
     def audit_actor(self, request, organisation) -> Actor:
         """The signed-in admin user acting on ``organisation`` through the Django admin."""
@@ -247,6 +268,9 @@ class AuditedAdminMixin:
         return super().log_deletions(request, queryset)
 
     def response_action(self, request, queryset):
-        """Admin actions (bulk delete: ``log_deletions`` then ``delete_queryset``) in one transaction."""
+        """Admin actions (bulk delete: ``log_deletions`` then ``delete_queryset``) in one transaction;
+        the services an action calls record its changes as ``<model>.update``."""
+        if request.POST.get("action") != "delete_selected":
+            admin_audit_context(request).view_action = "update"
         with transaction.atomic():
             return super().response_action(request, queryset)

@@ -16,7 +16,8 @@ def model_update(*, instance: ModelT, fields: Iterable[str], data: dict[str, Any
     Fields absent from ``data`` stay as they are; a key of ``data`` not in ``fields`` is ignored,
     so a caller can pass a whole validated payload. Validates with ``full_clean()`` and saves
     only what changed (plus ``updated_at`` when the model has one). Returns the instance and
-    ``{field: [old, new]}`` for the fields whose value changed, for the audit row.
+    ``{field: [old, new]}`` for the fields whose value changed (foreign keys as ``<name>_id``),
+    for the audit row.
     """
     changed: dict[str, list] = {}
     m2m: dict[str, Any] = {}
@@ -33,10 +34,10 @@ def model_update(*, instance: ModelT, fields: Iterable[str], data: dict[str, Any
         setattr(instance, name, value)
         new = getattr(instance, field.attname)
         if old != new:
-            changed[name] = [old, new]
+            changed[field.attname] = [old, new]  # foreign keys by id: ``office_id``
     if changed:
         instance.full_clean()
-        update_fields = [model_fields[name].name for name in changed]
+        update_fields = [instance._meta.get_field(name).name for name in changed]
         if "updated_at" in model_fields and getattr(model_fields["updated_at"], "auto_now", False):
             update_fields.append("updated_at")
         instance.save(update_fields=update_fields)

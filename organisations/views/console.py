@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -19,7 +18,6 @@ from django.views.generic import TemplateView
 from trackyoursheets.exceptions import DomainError
 
 from .. import selectors, services
-from ..audit import summarise_changes
 from ..choices import Role, WorkspaceStatus
 from ..forms import (
     OfficeForm,
@@ -32,7 +30,7 @@ from ..forms import (
     add_service_errors,
     feature_label,
 )
-from ..models import AuditEvent, Office, Producer, Workspace
+from ..models import Office, Producer, Workspace
 from ..plans import FEATURES
 from ..selectors import console_office_list
 from . import OWNER_ADMIN, MemberPageMixin
@@ -54,19 +52,14 @@ PRODUCER_READERS = (*PRODUCER_EDITORS, Role.HR)
 class ConsolePage(MemberPageMixin, TemplateView):
     """A console page (rendered in the organisation's timezone and audited by MemberPageMixin)."""
 
-    def apply(self, form, action: str, call, snapshot, before: dict | None = None):
-        """Run a service and audit what it changed, in one transaction.
+    def apply(self, form, call):
+        """Run a service (which audits its change in its own transaction, issue 12).
 
-        ``call()`` does the change and returns the object; ``snapshot(obj)`` gives the fields
-        compared with ``before`` (empty for a create). A service refusal goes onto ``form``
-        and the result is ``None``.
+        ``call()`` does the change and returns the object. A service refusal goes onto
+        ``form`` and the result is ``None``.
         """
         try:
-            with transaction.atomic():
-                obj = call()
-                changes = summarise_changes(before or {}, snapshot(obj))
-                if changes:
-                    self.audit(action, obj, changes)
+            obj = call()
         except SERVICE_ERRORS as error:
             add_service_errors(form, error)
             return None
@@ -182,9 +175,6 @@ class OrganisationSettingsView(ConsolePage):
                 timezone=form.cleaned_data["timezone"],
                 currency=form.cleaned_data["currency"],
                 feature_toggles=form.feature_toggles(),
-                source=AuditEvent.Source.PAGE,
-                method=request.method,
-                path=request.path,
             )
         except SERVICE_ERRORS as error:
             add_service_errors(form, error)
@@ -249,9 +239,7 @@ class OfficeCreateView(ConsolePage):
             return self.redisplay(form=form)
         office = self.apply(
             form,
-            "office.create",
             lambda: services.office_create(actor=self.actor, **form.cleaned_data),
-            office_snapshot,
         )
         if office is None:
             return self.redisplay(form=form)
@@ -280,10 +268,7 @@ class OfficeEditView(ConsolePage):
             return self.redisplay(form=form, office=office)
         saved = self.apply(
             form,
-            "office.update",
-            lambda: services.office_update(actor=self.actor, office=office, **form.cleaned_data),
-            office_snapshot,
-            before=office_snapshot(office),
+            lambda: services.office_update(actor=self.actor, office=office, data=form.cleaned_data),
         )
         if saved is None:
             return self.redisplay(form=form, office=self.get_office())
@@ -310,9 +295,7 @@ class WorkspaceCreateView(ConsolePage):
             return self.redisplay(form=form)
         workspace = self.apply(
             form,
-            "workspace.create",
             lambda: services.workspace_create(actor=self.actor, **form.cleaned_data),
-            workspace_snapshot,
         )
         if workspace is None:
             return self.redisplay(form=form)
@@ -359,10 +342,7 @@ class WorkspaceEditView(ConsolePage):
             return self.redisplay(form=form, workspace=workspace)
         saved = self.apply(
             form,
-            "workspace.update",
-            lambda: services.workspace_update(actor=self.actor, workspace=workspace, **form.cleaned_data),
-            workspace_snapshot,
-            before=workspace_snapshot(workspace),
+            lambda: services.workspace_update(actor=self.actor, workspace=workspace, data=form.cleaned_data),
         )
         if saved is None:
             return self.redisplay(form=form, workspace=self.get_workspace())
@@ -382,12 +362,7 @@ class WorkspaceAgentsView(WorkspaceEditView):
             return self.redisplay(agents_form=form, workspace=workspace)
         memberships = list(form.cleaned_data["memberships"])
         try:
-            with transaction.atomic():
-                before = sorted(link.membership_id for link in workspace.agent_links.all())
-                services.workspace_assign_agents(actor=self.actor, workspace=workspace, memberships=memberships)
-                after = sorted(workspace.agent_links.values_list("membership_id", flat=True))
-                if before != after:
-                    self.audit("workspace.assign_agents", workspace, {"agent_membership_ids": [before, after]})
+            services.workspace_assign_agents(actor=self.actor, workspace=workspace, memberships=memberships)
         except SERVICE_ERRORS as error:
             add_service_errors(form, error, {"membership_ids": "memberships"})
             return self.redisplay(agents_form=form, workspace=self.get_workspace())
@@ -409,17 +384,11 @@ class WorkspaceStatusView(WorkspaceEditView):
         if status not in WorkspaceStatus.values:
             messages.error(request, _("Choose archive or re-activate."))
             return HttpResponseRedirect(reverse("app:workspace-edit", args=[workspace.pk]))
-        before = workspace_snapshot(workspace)
         try:
-            with transaction.atomic():
-                if status == WorkspaceStatus.ARCHIVED:
-                    services.workspace_archive(actor=self.actor, workspace=workspace)
-                else:
-                    services.workspace_update(actor=self.actor, workspace=workspace, status=status)
-                changes = summarise_changes(before, workspace_snapshot(workspace))
-                if changes:
-                    action = "workspace.archive" if status == WorkspaceStatus.ARCHIVED else "workspace.reactivate"
-                    self.audit(action, workspace, changes)
+            if status == WorkspaceStatus.ARCHIVED:
+                services.workspace_archive(actor=self.actor, workspace=workspace)
+            else:
+                services.workspace_reactivate(actor=self.actor, workspace=workspace)
         except SERVICE_ERRORS as error:
             messages.error(request, error_text(error))
         else:
@@ -510,9 +479,7 @@ class ProducerCreateView(ProducerFormMixin, ConsolePage):
             return self.redisplay(form=form)
         producer = self.apply(
             form,
-            "producer.create",
             lambda: services.producer_create(actor=self.actor, **form.cleaned_data),
-            producer_snapshot,
         )
         if producer is None:
             return self.redisplay(form=form)
@@ -545,10 +512,7 @@ class ProducerEditView(ProducerFormMixin, ConsolePage):
             return self.redisplay(form=form, producer=producer)
         saved = self.apply(
             form,
-            "producer.update",
-            lambda: services.producer_update(actor=self.actor, producer=producer, **form.cleaned_data),
-            producer_snapshot,
-            before=producer_snapshot(producer),
+            lambda: services.producer_update(actor=self.actor, producer=producer, data=form.cleaned_data),
         )
         if saved is None:
             return self.redisplay(form=form, producer=self.get_producer())
