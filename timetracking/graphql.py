@@ -29,8 +29,8 @@ from trackyoursheets.api.graphql import (
 
 from . import selectors, services
 from .api.filters import ClientFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
-from .api.serializers import sees_rates
 from .models import Client, Project, Task, TimeEntry
+from .policies import can_see_rates
 
 READ = "time.read"
 WRITE = "time.write"
@@ -39,7 +39,7 @@ __all__ = ["ClientType", "ProjectType", "TaskType", "TimeEntryType", "Query", "M
 
 
 def _rate(info, value):
-    return value if sees_rates(info.context.actor) else None
+    return value if can_see_rates(info.context.actor) else None
 
 
 class ClientType(TenantObjectType):

@@ -19,6 +19,7 @@ from trackyoursheets.api.fields import ScopedPrimaryKeyRelatedField
 from .. import selectors
 from ..choices import BulkAction, ProjectStatus, RoundingMode, RoundingStep, TaskPriority, TaskStatus
 from ..models import Client, Contract, ImportJob, Project, Task, TimeEntry, TimeSettings, normalise_tags
+from ..policies import can_see_rates
 
 MAX_BULK = 500
 
@@ -31,12 +32,6 @@ def _actor(context):
 def _instant(value) -> str | None:
     """ISO 8601 in UTC with ``Z``, as REST_FRAMEWORK's DATETIME_FORMAT renders it."""
     return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
-
-
-def sees_rates(actor) -> bool:
-    from organisations.choices import Role
-
-    return actor is None or actor.sees_whole_organisation or actor.role == Role.MANAGER
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -89,7 +84,7 @@ class RateMaskMixin:
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not sees_rates(_actor(self.context)):
+        if not can_see_rates(_actor(self.context)):
             for name in self.rate_fields:
                 data[name] = None
         return data
