@@ -431,7 +431,7 @@ class TimeEntryUpdate(TenantMutation):
         }
         related = _project_and_task(actor, input.get("project_id"), input.get("task_id"))
         fields.update({k: v for k, v in related.items() if v is not None})
-        services.time_entry_update(actor=actor, entry=entry, **fields)
+        services.time_entry_update(actor=actor, entry=entry, data=fields)
         return selectors.time_entry_get(actor=actor, pk=entry.pk)
 
 

@@ -45,7 +45,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from integrations.services import record_event
-from organisations.actors import Actor
+from organisations.actors import Actor, AuditContext
+from organisations.audit import audit_change
 from trackyoursheets.exceptions import DomainError
 
 from . import events, selectors
@@ -512,6 +513,10 @@ def import_csv(
         report = _process(actor, text, write=True, progress=progress)
         if report.row_errors:
             raise _failed(report)
+        audit_change(
+            actor=actor, action="timeentry.import", object_type=TimeEntry._meta.label,
+            changes={"created": [None, report.created]},
+        )
         record_event(
             actor.organisation,
             events.IMPORT_BATCH_COMPLETED,
@@ -538,6 +543,7 @@ def import_job_create(*, actor: Actor, text: str, total_rows: int, dry_run: bool
         source_text=text,
         total_rows=total_rows,
     )
+    audit_change(actor=actor, action="timeentry.import_queued", obj=job, changes={"total_rows": [None, total_rows]})
     from .tasks import time_entries_import_task
 
     transaction.on_commit(lambda: time_entries_import_task.delay(job.pk, actor.organisation.pk))
@@ -556,6 +562,7 @@ def job_actor(job: ImportJob) -> Actor:
         membership=job.membership,
         scopes=frozenset({"time.read", "time.write"}),
         kind="system",
+        audit=AuditContext(),  # a task: audited as "system", naming the member who started it
     )
 
 
