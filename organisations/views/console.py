@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from django.views.generic import TemplateView
 from trackyoursheets.exceptions import DomainError
 
 from .. import selectors, services
+from ..audit import summarise_changes
 from ..choices import Role, WorkspaceStatus
 from ..forms import (
     OfficeForm,
@@ -52,14 +54,28 @@ PRODUCER_READERS = (*PRODUCER_EDITORS, Role.HR)
 class ConsolePage(MemberPageMixin, TemplateView):
     """A console page (rendered in the organisation's timezone and audited by MemberPageMixin)."""
 
-    def apply(self, form, call):
+    def apply(self, form, *args, before: dict | None = None):
         """Run a service (which audits its change in its own transaction, issue 12).
 
-        ``call()`` does the change and returns the object. A service refusal goes onto
-        ``form`` and the result is ``None``.
+        ``apply(form, call)``: ``call()`` does the change and returns the object. A service
+        refusal goes onto ``form`` and the result is ``None``.
+
+        TEMP issue-12 merge: payroll — payroll's pages still call ``apply(form, action, call,
+        snapshot, before=...)`` for services that do not audit yet; that form audits here, in
+        the same transaction. Remove it (and ``before``) once they call ``apply(form, call)``.
         """
+        action, snapshot = None, None
+        if len(args) == 1:
+            (call,) = args
+        else:
+            action, call, snapshot = args
         try:
-            obj = call()
+            with transaction.atomic():
+                obj = call()
+                if action is not None:  # TEMP issue-12 merge: payroll
+                    changes = summarise_changes(before or {}, snapshot(obj))
+                    if changes:
+                        self.audit(action, obj, changes)
         except SERVICE_ERRORS as error:
             add_service_errors(form, error)
             return None

@@ -120,16 +120,22 @@ class TenantViewSet(viewsets.GenericViewSet):
         self.request._request.audit = audit
 
     def _write_fallback_audit(self, request, response) -> None:
-        """TEMP issue-12 merge: payroll — the row of a write whose service did not audit it."""
+        """TEMP issue-12 merge: payroll — the row of a write whose service did not audit it (from
+        the noted representations, or from a ``request.audit`` dict payroll's views still fill)."""
         context = getattr(getattr(request, "_auth", None), "audit", None)
-        info = getattr(request._request, "audit", None)
-        if context is None or context.rows or not info or response.status_code >= 400:
+        if context is None or context.rows or response.status_code >= 400:
             return
+        info = getattr(request._request, "audit", None) or {}
         context.status_code = response.status_code
-        audit_change(
-            actor=request.auth, action="", obj=info["obj"],
-            before=info.get("before"), after=info.get("after"),
-        )
+        if info.get("obj") is not None:
+            audit_change(
+                actor=request.auth, action="", obj=info["obj"], before=info.get("before"), after=info.get("after")
+            )
+        else:
+            audit_change(
+                actor=request.auth, action=info.get("action", ""), object_type=info.get("object_type", ""),
+                object_id=info.get("object_id", ""), changes=info.get("changes"),
+            )
 
     def output(self, instance, *, status_code: int = status.HTTP_200_OK, headers: dict | None = None) -> Response:
         """Render one object with the output serializer and its ETag, honouring ``Prefer: return=minimal``."""
