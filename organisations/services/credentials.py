@@ -207,6 +207,10 @@ def oauth_client_grant_organisation(*, actor: Actor, application: OAuthApplicati
     )
     grant.full_clean()  # refuses the client's own organisation
     grant.save()
+    audit_change(
+        actor=actor, action="oauth_client.grant_organisation", obj=grant,
+        changes={"application_id": [None, application.pk]},
+    )
     return grant
 
 
@@ -218,6 +222,11 @@ def oauth_client_revoke_organisation(*, actor: Actor, application: OAuthApplicat
     if actor.organisation.pk not in (organisation.pk, application.organisation_id):
         raise NotPermitted(_("This grant belongs to other organisations."))
     deleted, _rows = OAuthApplicationGrant.objects.filter(application=application, organisation=organisation).delete()
+    if deleted:
+        audit_change(
+            actor=actor, action="oauth_client.revoke_organisation", object_type=OAuthApplicationGrant._meta.label,
+            changes={"application_id": [application.pk, None], "organisation_id": [organisation.pk, None]},
+        )
     return deleted
 
 
