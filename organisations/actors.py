@@ -34,8 +34,9 @@ class AuditContext:
     #: (recorded as ``<model>.<view_action>``) or a GraphQL mutation (recorded as its name)
     view_action: str = ""
     mutation: str = ""
-    #: audit rows written for this call so far (the refused-request row is written only when none was)
+    #: audit rows written for this call so far (some may have rolled back with a refused change)
     rows: int = 0
+    row_ids: list[int] = field(default_factory=list)
 
     @classmethod
     def from_request(cls, request, *, source: str, status_code: int | None = None) -> AuditContext:

@@ -164,6 +164,7 @@ def audit_change(
         request_id=context.request_id,
     )
     context.rows += 1
+    context.row_ids.append(event.pk)
     if context.method:
         logger.info("audit %s %s by %s -> %s", context.method, context.path, actor.label, context.status_code)
     return event
@@ -173,10 +174,13 @@ def audit_refusal(*, actor: Actor | None, status_code: int, object_type: str = "
     """A refused mutating API call (a 4xx problem): one row with its status and no changes.
 
     Called by the DRF exception handler and the GraphQL error path, never for reads, for
-    anonymous calls (nothing was attempted by anyone we know), or when a row was already written.
+    anonymous calls (nothing was attempted by anyone we know), or when a change of this call
+    was recorded and committed (rows written by a service that then failed rolled back with it).
     """
     context = getattr(actor, "audit", None)
-    if context is None or context.rows or context.method not in MUTATING_METHODS or status_code < 400:
+    if context is None or context.method not in MUTATING_METHODS or status_code < 400:
+        return None
+    if context.row_ids and AuditEvent.objects.filter(pk__in=context.row_ids).exists():
         return None
     event = audit_record(
         actor=actor,
@@ -189,6 +193,7 @@ def audit_refusal(*, actor: Actor | None, status_code: int, object_type: str = "
         request_id=context.request_id,
     )
     context.rows += 1
+    context.row_ids.append(event.pk)
     logger.info("audit %s %s by %s -> %s", context.method, context.path, actor.label, status_code)
     return event
 

@@ -40,3 +40,16 @@ def test_an_anonymous_ticket_filed_on_the_page_is_audited_once_naming_nobody(cas
     ticket = Complaint.objects.get()
     assert (event.action, event.source, event.object_id) == ("complaint.create", "page", str(ticket.pk))
     assert (event.actor_user_id, event.actor_label) == (None, "system")
+
+
+def test_a_refused_upsert_is_audited_although_its_first_rows_were_recorded_then_rolled_back(api, organisation):
+    response = api.post(
+        "/v1/hr/employees/upsert",
+        {"source": "custom", "employees": [{"external_id": "C-1", "first_name": "Ok"},
+                                           {"external_id": "C-1", "first_name": "Twice"}]},
+        format="json",
+    )
+
+    event = AuditEvent.objects.get(path="/v1/hr/employees/upsert")
+    assert response.status_code == 422
+    assert (event.status_code, event.changes, event.object_id) == (422, {}, "")

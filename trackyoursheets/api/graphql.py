@@ -643,7 +643,7 @@ class GraphQLView(BaseGraphQLView):
         the mutation's transaction, so the row stays although the change rolled back."""
         actor = getattr(request, "actor", None)
         context = getattr(actor, "audit", None)
-        if context is None or context.rows or result is None or not result.errors:
+        if context is None or result is None or not result.errors:
             return
         if not context.mutation and not is_mutation(query):
             return
