@@ -1,8 +1,8 @@
 """Pages: webhooks for owners and admins at ``/app/webhooks/`` (issue 5 point 1 and 5).
 
 List, create, edit, rotate the secret, delete, send a test ping, read the delivery
-log and redeliver. Thin views: reads through selectors, changes through services, an
-audit row (source "page") in the same transaction as each change.
+log and redeliver. Thin views: reads through selectors, changes through services (which
+write the audit row, source "page", in the change's transaction: issue 12).
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@
 - ``time:import``  CSV upload: a preview of every bad row before anything is committed;
 - ``time:projects`` / ``time:project``  for managers and up: hours against the estimate (a chart).
 
-Thin views: reads through selectors, writes through services, an audit row (source "page") for
-each change. Times are shown and typed in the employee's timezone (their office's, else the
-organisation's).
+Thin views: reads through selectors, writes through services (which write the audit row,
+source "page", in the change's transaction: issue 12). Times are shown and typed in the
+employee's timezone (their office's, else the organisation's).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Pages: the admin console (issue 4 point 5) — organisation settings, offices and workspaces, producers.
 
-Thin views: they read through selectors and FilterSets, write through services, show a
-service's error on the form (or as a flash message for one-button actions) and record an
-audit row (source "page") in the same transaction as each change.
+Thin views: they read through selectors and FilterSets, write through services (which
+record the audit row, source "page", in the change's transaction: issue 12) and show a
+service's error on the form (or as a flash message for one-button actions).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ PRODUCER_READERS = (*PRODUCER_EDITORS, Role.HR)
 
 
 class ConsolePage(MemberPageMixin, TemplateView):
-    """A console page (rendered in the organisation's timezone and audited by MemberPageMixin)."""
+    """A console page (rendered in the organisation's timezone; its services audit as source "page")."""
 
     def apply(self, form, *args, before: dict | None = None):
         """Run a service (which audits its change in its own transaction, issue 12).
