@@ -142,16 +142,9 @@ def _masked(changes: dict) -> dict:
     return {key: ["…", "…"] if key in PAY_FIELDS else value for key, value in changes.items()}
 
 
-def _employee_audit(actor: Actor, action: str, employee: Employee, before: dict | None = None) -> None:
-    after = audit_snapshot(employee)
-    changes = {
-        key: [None if before is None else before.get(key), after.get(key)]
-        for key in after
-        if before is None or before.get(key) != after.get(key)
-    }
-    if before is None:
-        changes = {key: pair for key, pair in changes.items() if pair[1] not in (None, "")}
-    audit_change(actor=actor, action=action, obj=employee, changes=_masked(changes))
+def _employee_created_changes(employee: Employee) -> dict:
+    """The new record's filled-in fields, pay masked."""
+    return _masked({key: [None, value] for key, value in audit_snapshot(employee).items() if value not in (None, "")})
 
 
 def _clean_values(fields: dict) -> dict:
@@ -210,7 +203,7 @@ def employee_create(
     _save(employee)
     _set_external_ids(actor, employee, external_ids)
     _change_role(actor, employee, role)
-    _employee_audit(actor, "employee.create", employee)
+    audit_change(actor=actor, action="employee.create", obj=employee, changes=_employee_created_changes(employee))
     record_event(actor.organisation, events.EMPLOYEE_CREATED, events.employee_payload(employee), actor=actor)
     return employee
 

@@ -53,3 +53,16 @@ def test_a_refused_upsert_is_audited_although_its_first_rows_were_recorded_then_
     event = AuditEvent.objects.get(path="/v1/hr/employees/upsert")
     assert response.status_code == 422
     assert (event.status_code, event.changes, event.object_id) == (422, {}, "")
+
+
+def test_pay_is_audited_as_changed_never_with_its_values(cast):
+    employee = cast.employee_of(cast.employee)
+
+    response = person_client(cast.hr).patch(
+        f"/v1/hr/employees/{employee.pk}", {"pay_type": "hourly", "pay_rate": "31.50", "job_title": "Lead"},
+        format="json",
+    )
+
+    event = AuditEvent.objects.get(object_type="hr.Employee")
+    assert response.status_code == 200, response.json()
+    assert event.changes == {"job_title": [employee.job_title, "Lead"], "pay_rate": ["…", "…"], "pay_type": ["…", "…"]}
