@@ -115,7 +115,7 @@ def seed(organisation) -> None:
             changes = dict(details, membership=membership)
             if not employee.employee_number:
                 changes["employee_number"] = f"DEMO-E{number:03d}"
-            services.employee_update(actor=actor, employee=employee, **changes)
+            services.employee_update(actor=actor, employee=employee, data=changes)
 
     if not HRDocument.objects.for_organisation(organisation).filter(title=HANDBOOK_TITLE).exists():
         services.document_create(

@@ -29,7 +29,8 @@ from trackyoursheets.api.graphql import (
 
 from . import selectors, services
 from .filters import ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
-from .models import Complaint, Employee, HRDocument, sees_pay
+from .models import Complaint, Employee, HRDocument
+from .policies import can_see_pay
 
 READ = "hr.read"
 WRITE = "hr.write"
@@ -134,15 +135,15 @@ class EmployeeType(TenantObjectType):
 
     @staticmethod
     def resolve_pay_type(employee, info):
-        return (employee.pay_type or None) if sees_pay(info.context.actor) else None
+        return (employee.pay_type or None) if can_see_pay(info.context.actor) else None
 
     @staticmethod
     def resolve_pay_rate(employee, info):
-        return employee.pay_rate if sees_pay(info.context.actor) else None
+        return employee.pay_rate if can_see_pay(info.context.actor) else None
 
     @staticmethod
     def resolve_currency(employee, info):
-        return info.context.actor.organisation.currency if sees_pay(info.context.actor) else None
+        return info.context.actor.organisation.currency if can_see_pay(info.context.actor) else None
 
     @staticmethod
     def resolve_emergency_contact(employee, info):
@@ -472,7 +473,7 @@ class UpsertEmployee(TenantMutation):
             values["office"] = related["office_id"]
         if "manager_id" in related:
             values["manager"] = related["manager_id"]
-        if ("pay_type" in values or "pay_rate" in values) and not sees_pay(actor):
+        if ("pay_type" in values or "pay_rate" in values) and not can_see_pay(actor):
             raise ValidationError({"pay_rate": ["Only HR, owners and admins set pay."]})
         contact = values.pop("emergency_contact", None) or {}
         for key, value in contact.items():

@@ -6,7 +6,7 @@ every agent read salaries):
 
 - employees: owners, admins and HR the whole directory, managers their office, everyone
   else their own record; pay type and rate only to HR, owners and admins
-  (:func:`sees_pay`);
+  (:func:`hr.policies.can_see_pay`);
 - documents: HR, owners and admins all of them (drafts included); everyone else the
   published ones whose audience they are in;
 - complaints: only the reporter (never for an anonymous ticket: its reporter is not
@@ -36,6 +36,7 @@ from .choices import (
     EmploymentType,
     PayType,
 )
+from .policies import can_see_hr_portal
 
 __all__ = [
     "EmployeeStatus",
@@ -47,7 +48,6 @@ __all__ = [
     "Complaint",
     "ComplaintNote",
     "sees_hr_portal",
-    "sees_pay",
     "handles_complaints",
 ]
 
@@ -66,13 +66,8 @@ def is_integration(actor) -> bool:
 
 
 def sees_hr_portal(actor) -> bool:
-    """Owners, admins, HR and organisation-wide credentials: the directory, documents, coverage."""
-    return actor.sees_whole_organisation or actor.role == Role.HR
-
-
-def sees_pay(actor) -> bool:
-    """Pay type and rate: HR, owners and admins (and integrations) only (issue 8 point 8)."""
-    return sees_hr_portal(actor)
+    """Owners, admins, HR and organisation-wide credentials (the rule: ``hr.policies.can_see_hr_portal``)."""
+    return can_see_hr_portal(actor)
 
 
 def handles_complaints(actor) -> bool:

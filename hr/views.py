@@ -19,7 +19,6 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,10 +26,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from organisations import selectors as organisation_selectors
-from organisations.actors import Actor
-from organisations.audit import audit_record
 from organisations.choices import OWNER_ADMIN, MembershipStatus, Role
-from organisations.models import AuditEvent, Membership
+from organisations.models import Membership
 from trackyoursheets.exceptions import DomainError
 from trackyoursheets.web import (
     SERVICE_ERRORS,
@@ -58,7 +55,7 @@ from .forms import (
     VersionForm,
     employee_initial,
 )
-from .models import sees_pay
+from .policies import can_see_pay
 
 HR_PORTAL = (*OWNER_ADMIN, Role.HR)
 PAGE_SIZE = 50
@@ -131,7 +128,7 @@ class DirectoryView(HRPage):
         page = Paginator(employees, PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(form=form, employees=page, query=query.urlencode(), show_pay=sees_pay(self.actor))
+        context.update(form=form, employees=page, query=query.urlencode(), show_pay=can_see_pay(self.actor))
         return context
 
 
@@ -142,7 +139,7 @@ class DirectoryExportView(HRPage):
         offices = organisation_selectors.office_list(actor=self.actor)
         form = DirectoryFilterForm(request.GET or None, offices=offices)
         employees = selectors.employee_list(actor=self.actor, filters=form.filters() or None)
-        show_pay = sees_pay(self.actor)
+        show_pay = can_see_pay(self.actor)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="directory.csv"'
         response["Cache-Control"] = "no-store"
@@ -200,7 +197,7 @@ class EmployeeFormMixin:
             initial=initial,
             offices=organisation_selectors.office_list(actor=self.actor),
             managers=managers,
-            show_pay=sees_pay(self.actor),
+            show_pay=can_see_pay(self.actor),
         )
 
 
@@ -217,9 +214,7 @@ class EmployeeCreateView(EmployeeFormMixin, HRPage):
         if not form.is_valid():
             return self.show(self.template_name, form=form)
         try:
-            with transaction.atomic():
-                employee = services.employee_create(actor=self.actor, **form.cleaned_data)
-                self.audit("employee.create", employee)
+            employee = services.employee_create(actor=self.actor, **form.cleaned_data)
         except SERVICE_ERRORS as error:
             add_service_errors(form, error, SERVICE_FIELDS)
             return self.show(self.template_name, form=form)
@@ -234,7 +229,7 @@ class EmployeeDetailView(EmployeeFormMixin, HRPage):
         context = super().get_context_data(**kwargs)
         employee = kwargs.get("employee") or self.employee(self.kwargs["pk"])
         context["employee"] = employee
-        context["show_pay"] = sees_pay(self.actor)
+        context["show_pay"] = can_see_pay(self.actor)
         context["onboarding"] = selectors.onboarding_for(
             employees=[employee], organisation_id=self.actor.organisation.pk
         )[0]
@@ -249,10 +244,7 @@ class EmployeeDetailView(EmployeeFormMixin, HRPage):
             return self.show(self.template_name, form=form, employee=employee, status=422)
         changed = {k: v for k, v in form.cleaned_data.items() if getattr(employee, k) != v}
         try:
-            with transaction.atomic():
-                services.employee_update(actor=self.actor, employee=employee, **changed)
-                # pay is audited as "changed", never with its values
-                self.audit("employee.update", employee, {k: ["…", "…"] for k in changed})
+            services.employee_update(actor=self.actor, employee=employee, data=changed)
         except SERVICE_ERRORS as error:
             add_service_errors(form, error, SERVICE_FIELDS)
             return self.show(self.template_name, form=form, employee=self.employee(self.kwargs["pk"]), status=422)
@@ -266,9 +258,7 @@ class EmployeeTerminateView(HRPage):
     def post(self, request, *args, **kwargs):
         employee = self.employee(self.kwargs["pk"])
         try:
-            with transaction.atomic():
-                services.employee_terminate(actor=self.actor, employee=employee)
-                self.audit("employee.terminate", employee, {"status": [employee.status, "terminated"]})
+            services.employee_terminate(actor=self.actor, employee=employee)
         except DomainError as error:
             messages.error(request, error.detail)
         else:
@@ -304,9 +294,7 @@ class DocumentCreateView(HRPage):
         data = dict(form.cleaned_data)
         data["offices"] = list(data["offices"])
         try:
-            with transaction.atomic():
-                document = services.document_create(actor=self.actor, **data)
-                self.audit("hrdocument.create", document)
+            document = services.document_create(actor=self.actor, **data)
         except SERVICE_ERRORS as error:
             add_service_errors(form, error, SERVICE_FIELDS)
             return self.show(self.template_name, form=form, status=422)
@@ -336,9 +324,7 @@ class DocumentDetailView(HRPage):
         form = VersionForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    services.document_version_add(actor=self.actor, document=document, **form.cleaned_data)
-                    self.audit("hrdocument.new_version", document)
+                services.document_version_add(actor=self.actor, document=document, **form.cleaned_data)
             except SERVICE_ERRORS as error:
                 add_service_errors(form, error, SERVICE_FIELDS)
             else:
@@ -430,10 +416,7 @@ class DocumentAcknowledgeView(MemberHRPage):
     def post(self, request, *args, **kwargs):
         document = self.document(self.kwargs["pk"])
         try:
-            with transaction.atomic():
-                acknowledgement, created = services.document_acknowledge(actor=self.actor, document=document)
-                if created:
-                    self.audit("hrdocument.acknowledge", acknowledgement)
+            acknowledgement, _created = services.document_acknowledge(actor=self.actor, document=document)
         except DomainError as error:
             messages.error(request, error.detail)
         else:
@@ -461,22 +444,8 @@ class ReportConcernView(MemberHRPage):
         if not form.is_valid():
             return self.show(self.template_name, form=form, status=422)
         try:
-            with transaction.atomic():
-                created = services.complaint_create(actor=self.actor, **form.cleaned_data)
-                complaint = created.complaint
-                if complaint.is_anonymous:
-                    # the audit row of an anonymous report names nobody
-                    audit_record(
-                        actor=Actor(organisation=self.actor.organisation, kind="system"),
-                        source=AuditEvent.Source.PAGE,
-                        method="POST",
-                        path=request.path,
-                        action="complaint.create",
-                        object_type="hr.Complaint",
-                        object_id=complaint.pk,
-                    )
-                else:
-                    self.audit("complaint.create", complaint)
+            created = services.complaint_create(actor=self.actor, **form.cleaned_data)  # audited (anonymously)
+            complaint = created.complaint
         except SERVICE_ERRORS as error:
             add_service_errors(form, error, SERVICE_FIELDS)
             return self.show(self.template_name, form=form, status=422)
@@ -559,16 +528,14 @@ class TicketDetailView(MemberHRPage):
         name, form = forms[action]
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    if action == "assign":
-                        services.complaint_assign(
-                            actor=self.actor, complaint=complaint, assignee=form.cleaned_data["assignee"]
-                        )
-                    elif action == "transition":
-                        services.complaint_transition(actor=self.actor, complaint=complaint, **form.cleaned_data)
-                    else:
-                        services.complaint_note_add(actor=self.actor, complaint=complaint, **form.cleaned_data)
-                    self.audit(f"complaint.{action}", complaint)
+                if action == "assign":
+                    services.complaint_assign(
+                        actor=self.actor, complaint=complaint, assignee=form.cleaned_data["assignee"]
+                    )
+                elif action == "transition":
+                    services.complaint_transition(actor=self.actor, complaint=complaint, **form.cleaned_data)
+                else:
+                    services.complaint_note_add(actor=self.actor, complaint=complaint, **form.cleaned_data)
             except SERVICE_ERRORS as error:
                 add_service_errors(form, error, SERVICE_FIELDS)
             else:

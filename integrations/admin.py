@@ -163,7 +163,7 @@ class WebhookSubscriptionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if change:
             original = WebhookSubscription.objects.get(pk=obj.pk)
             changed = {name: value for name, value in data.items() if name in form.changed_data}
-            saved = services.webhook_subscription_update(actor=actor, subscription=original, **changed)
+            saved = services.webhook_subscription_update(actor=actor, subscription=original, data=changed)
         else:
             created = services.webhook_subscription_create(actor=actor, **data)
             saved = created.subscription

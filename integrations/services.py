@@ -39,8 +39,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.actors import Actor, system_actor
-from organisations.audit import audit_record
-from organisations.models import AuditEvent, Organisation
+from organisations.audit import audit_change, audit_snapshot
+from organisations.models import Organisation
 from trackyoursheets.api.request_id import current_request_id
 from trackyoursheets.celery import app as celery_app
 from trackyoursheets.exceptions import Conflict, LimitExceeded, NotPermitted
@@ -332,12 +332,10 @@ def _subscription_count_failure(subscription_id: int, conf: WebhookSettings, now
     )
     if not disabled:
         return
-    audit_record(
+    audit_change(
         actor=system_actor(subscription.organisation),
-        source=AuditEvent.Source.SYSTEM,
         action="webhooksubscription.disable",
-        object_type=WebhookSubscription._meta.label,
-        object_id=subscription_id,
+        obj=subscription,
         changes={"is_active": [True, False], "disabled_reason": ["", reason]},
     )
     logger.warning("Webhook subscription %s disabled: %s", subscription_id, reason)
@@ -519,21 +517,28 @@ def webhook_subscription_create(
     )
     _validate(subscription, check_url=True, check_topics=True)
     subscription.save()
+    audit_change(  # never the secret
+        actor=actor, action="webhooksubscription.create", obj=subscription,
+        after=audit_snapshot(subscription, only=tuple(UPDATABLE_FIELDS)),
+    )
     return WebhookSubscriptionCreated(subscription=subscription, secret=secret)
 
 
-UPDATABLE_FIELDS = frozenset({"url", "topics", "description", "is_active"})
+#: what an update may change (issue 12: an explicit field list, not ``**fields``)
+UPDATABLE_FIELDS = ("url", "topics", "description", "is_active")
 
 
 @transaction.atomic
-def webhook_subscription_update(*, actor: Actor, subscription: WebhookSubscription, **fields) -> WebhookSubscription:
-    """Change URL, topics, description or the active flag.
+def webhook_subscription_update(*, actor: Actor, subscription: WebhookSubscription, data: dict) -> WebhookSubscription:
+    """Change URL, topics, description or the active flag (``UPDATABLE_FIELDS``).
 
     Re-activating needs the webhooks feature, clears the failure count and the reason
     it was disabled; de-activating stops new deliveries (pending ones are not sent).
     """
     _require_manager(actor)
-    unknown = set(fields) - UPDATABLE_FIELDS
+    fields = dict(data)
+    before = audit_snapshot(subscription, only=UPDATABLE_FIELDS)
+    unknown = set(fields) - set(UPDATABLE_FIELDS)
     if unknown:
         raise ValueError(f"Cannot update {sorted(unknown)}")
     now = timezone.now()
@@ -552,6 +557,10 @@ def webhook_subscription_update(*, actor: Actor, subscription: WebhookSubscripti
         subscription.disabled_reason = _("Deactivated by %(actor)s.") % {"actor": actor.label}
     _validate(subscription, check_url="url" in fields, check_topics="topics" in fields)
     subscription.save()
+    audit_change(
+        actor=actor, action="webhooksubscription.update", obj=subscription, before=before,
+        after=audit_snapshot(subscription, only=UPDATABLE_FIELDS),
+    )
     return subscription
 
 
@@ -559,7 +568,11 @@ def webhook_subscription_update(*, actor: Actor, subscription: WebhookSubscripti
 def webhook_subscription_delete(*, actor: Actor, subscription: WebhookSubscription) -> None:
     """Delete the subscription with its delivery log; nothing more is sent to it."""
     _require_manager(actor)
+    pk, url = subscription.pk, subscription.url
     subscription.delete()
+    audit_change(
+        actor=actor, action="webhooksubscription.destroy", obj=subscription, object_id=pk, changes={"url": [url, None]}
+    )
 
 
 @transaction.atomic
@@ -576,6 +589,9 @@ def webhook_subscription_rotate_secret(*, actor: Actor, subscription: WebhookSub
     locked.secret_hint = secret[:10]
     locked.secret_rotated_at = now
     locked.save()
+    audit_change(  # the hint of the new secret only
+        actor=actor, action="webhooksubscription.rotate_secret", obj=locked, changes={"secret_hint": ["…", secret[:10]]}
+    )
     return WebhookSecretRotated(
         subscription=locked, secret=secret, previous_secret_expires_at=locked.previous_secret_expires_at
     )
@@ -596,6 +612,10 @@ def webhook_subscription_test(*, actor: Actor, subscription: WebhookSubscription
     )
     delivery = WebhookDelivery.objects.create(
         organisation=subscription.organisation, subscription=subscription, event=event, manual=True, next_attempt_at=now
+    )
+    audit_change(
+        actor=actor, action="webhooksubscription.test", obj=subscription,
+        changes={"ping_delivery_id": [None, delivery.pk]},
     )
     _enqueue_on_commit("webhook_delivery_send_task", delivery.pk, subscription.organisation_id)
     return delivery
@@ -618,6 +638,10 @@ def webhook_delivery_redeliver(*, actor: Actor, delivery: WebhookDelivery) -> We
     )
     if not rescheduled:
         raise Conflict(_("This delivery is already scheduled; wait for its attempt to finish."))
+    audit_change(
+        actor=actor, action="webhookdelivery.redeliver", obj=delivery,
+        changes={"status": [delivery.status, DeliveryStatus.PENDING]},
+    )
     _enqueue_on_commit("webhook_delivery_send_task", delivery.pk, delivery.organisation_id)
     delivery.refresh_from_db()
     return delivery

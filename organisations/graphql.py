@@ -427,7 +427,7 @@ class WorkspaceUpdate(TenantMutation):
         fields = {name: input[name] for name in ("name", "description", "status") if input.get(name) is not None}
         if "officeId" in related:
             fields["office"] = related["officeId"]
-        services.workspace_update(actor=actor, workspace=workspace, **fields)
+        services.workspace_update(actor=actor, workspace=workspace, data=fields)
         return selectors.workspace_get(actor=actor, pk=workspace.pk)
 
 

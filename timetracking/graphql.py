@@ -28,9 +28,9 @@ from trackyoursheets.api.graphql import (
 )
 
 from . import representation, selectors, services
-from .api.serializers import sees_rates
 from .filters import ClientFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
 from .models import Client, Project, Task, TimeEntry
+from .policies import can_see_rates
 
 READ = "time.read"
 WRITE = "time.write"
@@ -39,7 +39,7 @@ __all__ = ["ClientType", "ProjectType", "TaskType", "TimeEntryType", "Query", "M
 
 
 def _rate(info, value):
-    return value if sees_rates(info.context.actor) else None
+    return value if can_see_rates(info.context.actor) else None
 
 
 class ClientType(TenantObjectType):
@@ -383,7 +383,7 @@ class TimeEntryUpdate(TenantMutation):
         }
         related = _project_and_task(actor, input.get("project_id"), input.get("task_id"))
         fields.update({k: v for k, v in related.items() if v is not None})
-        services.time_entry_update(actor=actor, entry=entry, **fields)
+        services.time_entry_update(actor=actor, entry=entry, data=fields)
         return selectors.time_entry_get(actor=actor, pk=entry.pk)
 
 

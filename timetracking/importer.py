@@ -45,7 +45,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from integrations.outbox import record_event
-from organisations.actors import Actor, system_actor
+from organisations.actors import Actor, AuditContext, system_actor
+from organisations.audit import audit_change
 from trackyoursheets import jobs
 from trackyoursheets.celery import app as celery_app
 from trackyoursheets.exceptions import DomainError
@@ -506,6 +507,10 @@ def import_csv(
         report = _process(actor, text, write=True, progress=progress)
         if report.row_errors:
             raise _failed(report)
+        audit_change(
+            actor=actor, action="timeentry.import", object_type=TimeEntry._meta.label,
+            changes={"created": [None, report.created]},
+        )
         record_event(
             actor.organisation,
             events.IMPORT_BATCH_COMPLETED,
@@ -532,6 +537,7 @@ def import_job_create(*, actor: Actor, text: str, total_rows: int, dry_run: bool
         source_text=text,
         total_rows=total_rows,
     )
+    audit_change(actor=actor, action="timeentry.import_queued", obj=job, changes={"total_rows": [None, total_rows]})
     # found by name in the Celery registry (apps.py loads the tasks), since the task imports this module
     task = celery_app.tasks[IMPORT_TASK]
     transaction.on_commit(lambda: task.delay(job.pk, actor.organisation.pk))
@@ -548,6 +554,7 @@ def job_actor(job: ImportJob) -> Actor:
         membership=job.membership,
         scopes=frozenset({"time.read", "time.write"}),
         kind="system",
+        audit=AuditContext(),  # a task: audited as "system", naming the member who started it
     )
 
 

@@ -6,9 +6,9 @@
 - ``time:import``  CSV upload: a preview of every bad row before anything is committed;
 - ``time:projects`` / ``time:project``  for managers and up: hours against the estimate (a chart).
 
-Thin views: reads through selectors, writes through services, an audit row (source "page") for
-each change. Times are shown and typed in the employee's timezone (their office's, else the
-organisation's).
+Thin views: reads through selectors, writes through services (which write the audit row,
+source "page", in the change's transaction: issue 12). Times are shown and typed in the
+employee's timezone (their office's, else the organisation's).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
@@ -160,16 +159,14 @@ class TimerStartPage(TimePage):
             project = selectors.project_get(actor=self.actor, pk=int(request.POST.get("project_id") or 0))
             task_id = request.POST.get("task_id")
             task = selectors.task_get(actor=self.actor, pk=int(task_id)) if task_id else None
-            with transaction.atomic():
-                entry = services.timer_start(
-                    actor=self.actor,
-                    employee=self.employee,
-                    project=project,
-                    task=task,
-                    notes=request.POST.get("notes", ""),
-                    tags=request.POST.get("tags", ""),
-                )
-                self.audit("timeentry.timer_start", entry)
+            services.timer_start(
+                actor=self.actor,
+                employee=self.employee,
+                project=project,
+                task=task,
+                notes=request.POST.get("notes", ""),
+                tags=request.POST.get("tags", ""),
+            )
         except (ObjectDoesNotExist, ValueError):
             messages.error(request, _("Choose a project (and optionally one of its tasks)."))
         except SERVICE_ERRORS as error:
@@ -186,9 +183,7 @@ class TimerStopPage(TimePage):
         if self.employee is None:
             return self.back()
         try:
-            with transaction.atomic():
-                entry = services.timer_stop(actor=self.actor, employee=self.employee)
-                self.audit("timeentry.timer_stop", entry)
+            entry = services.timer_stop(actor=self.actor, employee=self.employee)
         except SERVICE_ERRORS as error:
             messages.error(request, error_text(error))
         else:
@@ -212,19 +207,17 @@ class EntryAddPage(TimePage):
             end = self.local_datetime(data.get("date"), data.get("end"))
             if end <= start:
                 end += datetime.timedelta(days=1)  # an end before the start is the next day
-            with transaction.atomic():
-                entry = services.time_entry_create(
-                    actor=self.actor,
-                    employee=self.employee,
-                    project=project,
-                    task=task,
-                    start_time=start,
-                    end_time=end,
-                    notes=data.get("notes", ""),
-                    tags=data.get("tags", ""),
-                    billable=data.get("billable") == "on",
-                )
-                self.audit("timeentry.create", entry)
+            services.time_entry_create(
+                actor=self.actor,
+                employee=self.employee,
+                project=project,
+                task=task,
+                start_time=start,
+                end_time=end,
+                notes=data.get("notes", ""),
+                tags=data.get("tags", ""),
+                billable=data.get("billable") == "on",
+            )
         except (ObjectDoesNotExist, ValueError):
             messages.error(request, _("Choose a project (and optionally one of its tasks)."))
         except SERVICE_ERRORS as error:
@@ -260,9 +253,7 @@ class EntryEditPage(EntryPage):
                 start = self.local_datetime(data["date"], data["start"])
                 end = self.local_datetime(data["date"], data["end"])
                 fields.update(start_time=start, end_time=end if end > start else end + datetime.timedelta(days=1))
-            with transaction.atomic():
-                services.time_entry_update(actor=self.actor, entry=entry, **fields)
-                self.audit("timeentry.update", entry)
+            services.time_entry_update(actor=self.actor, entry=entry, data=fields)
         except (ObjectDoesNotExist, ValueError):
             messages.error(request, _("Choose a project (and optionally one of its tasks)."))
         except SERVICE_ERRORS as error:
@@ -277,9 +268,7 @@ class EntryEditPage(EntryPage):
 class EntryDeletePage(EntryPage):
     def post(self, request, *args, **kwargs):
         entry = self.entry()
-        with transaction.atomic():
-            self.audit("timeentry.delete", entry)
-            services.time_entry_delete(actor=self.actor, entry=entry)
+        services.time_entry_delete(actor=self.actor, entry=entry)
         messages.success(request, _("Entry deleted."))
         return self.back()
 
@@ -335,17 +324,12 @@ class ImportPage(TimePage):
             rows = importer.count_rows(text)
             if commit and rows > importer.async_threshold():
                 job = importer.import_job_create(actor=self.actor, text=text, total_rows=rows, dry_run=False)
-                self.audit("timeentry.import_queued", job)
                 messages.success(
                     request, _("The import of %(n)s rows is running as job %(id)s.") % {"n": rows, "id": job.pk}
                 )
                 return self.back("time:import")
             if commit:
-                with transaction.atomic():
-                    report = importer.import_csv(actor=self.actor, text=text)
-                    self.audit(
-                        "timeentry.import", self.employee or self.actor.membership, {"created": [None, report.created]}
-                    )
+                report = importer.import_csv(actor=self.actor, text=text)
                 messages.success(request, _("Imported %(n)s entries.") % {"n": report.created})
                 return self.back()
             report = importer.validate(self.actor, text)

@@ -27,6 +27,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -51,23 +52,57 @@ __all__ = [
 # Audit hook
 # =============================================================================
 
-#: ``writer(*, request, obj, action, changes)`` records one admin change (set by organisations.admin)
-_audit_writer: Callable | None = None
+#: ``writer(*, request, obj, action, changes)`` records one admin change and
+#: ``operation(*, request, operation)`` names the admin operation the services of this request
+#: record their rows under (both set by organisations.admin)
+_audit_hooks: dict[str, Callable] = {}
 
 
-def register_admin_audit(writer: Callable) -> None:
+def register_admin_audit(writer: Callable, *, operation: Callable | None = None) -> None:
     """Called once by the app that owns the audit trail (``organisations.admin``)."""
-    global _audit_writer
-    _audit_writer = writer
+    _audit_hooks["writer"] = writer
+    if operation is not None:
+        _audit_hooks["operation"] = operation
 
 
 class AuditedAdminMixin:
-    """Django admin: every add, change and delete of a tenant row also lands in the audit trail."""
+    """Django admin: every add, change and delete of a tenant row also lands in the audit trail.
+
+    Django's add/change/delete views run in one transaction (``changeform_view``,
+    ``delete_view``) and call ``log_*`` inside it after ``save_model``/``delete_model``, so the
+    row commits with the change; admin actions (bulk delete) are wrapped here. When a form saves
+    through a service, the service writes the row, named after the admin operation
+    (``<model>.create`` / ``.update`` / ``.delete``), and the writer adds none.
+    """
 
     def _audit(self, request, obj, action: str, changes: dict | None = None) -> None:
-        if _audit_writer is None:  # an unaudited admin change must not happen silently
+        writer = _audit_hooks.get("writer")
+        if writer is None:  # an unaudited admin change must not happen silently
             raise ImproperlyConfigured("No admin audit writer registered (organisations.admin registers it).")
-        _audit_writer(request=request, obj=obj, action=action, changes=changes)
+        writer(request=request, obj=obj, action=action, changes=changes)
+
+    def _audit_operation(self, request, operation: str) -> None:
+        hook = _audit_hooks.get("operation")
+        if hook is not None:
+            hook(request=request, operation=operation)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            self._audit_operation(request, "create" if object_id is None else "update")
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST":
+            self._audit_operation(request, "delete")
+        return super().delete_view(request, object_id, extra_context)
+
+    def response_action(self, request, queryset):
+        """Admin actions in one transaction with their audit rows; the services an action calls
+        record its changes as ``<model>.update`` (bulk delete logs its own deletions)."""
+        if request.POST.get("action") != "delete_selected":
+            self._audit_operation(request, "update")
+        with transaction.atomic():
+            return super().response_action(request, queryset)
 
     def log_addition(self, request, obj, message):
         self._audit(request, obj, "create")

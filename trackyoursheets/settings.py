@@ -83,7 +83,6 @@ MIDDLEWARE = [
     "trackyoursheets.api.middleware.ProblemDetailsMiddleware",
     "trackyoursheets.api.throttling.RateLimitHeadersMiddleware",
     "trackyoursheets.api.idempotency.IdempotencyMiddleware",
-    "trackyoursheets.api.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "trackyoursheets.urls"
@@ -285,7 +284,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "EXCEPTION_HANDLER": "trackyoursheets.api.errors.problem_exception_handler",
+    "EXCEPTION_HANDLER": "trackyoursheets.api.refusals.audited_problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "trackyoursheets.api.schema.ProblemAutoSchema",
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%SZ",
     "COERCE_DECIMAL_TO_STRING": True,

@@ -29,7 +29,8 @@ from ..choices import (
     EmploymentType,
     PayType,
 )
-from ..models import Complaint, ComplaintNote, Employee, HRDocument, HRDocumentVersion, sees_hr_portal, sees_pay
+from ..models import Complaint, ComplaintNote, Employee, HRDocument, HRDocumentVersion, sees_hr_portal
+from ..policies import can_see_pay
 
 PAY_FIELDS = ("pay_type", "pay_rate", "currency")
 
@@ -121,7 +122,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         actor = actor_of(self.context)
-        if actor is not None and sees_pay(actor):
+        if actor is not None and can_see_pay(actor):
             data["currency"] = actor.organisation.currency
         else:
             for name in PAY_FIELDS:
@@ -177,7 +178,7 @@ class EmployeeInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         actor = actor_of(self.context)
-        if ("pay_type" in attrs or "pay_rate" in attrs) and actor is not None and not sees_pay(actor):
+        if ("pay_type" in attrs or "pay_rate" in attrs) and actor is not None and not can_see_pay(actor):
             raise serializers.ValidationError({"pay_rate": [_("Only HR, owners and admins set pay.")]})
         contact = attrs.pop("emergency_contact", None)
         if contact is not None:

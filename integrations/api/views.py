@@ -97,7 +97,7 @@ class WebhookSubscriptionViewSet(WebhookPermissionMixin, base.TenantModelViewSet
 
     def perform_update(self, instance, serializer):
         return services.webhook_subscription_update(
-            actor=self.actor, subscription=instance, **serializer.validated_data
+            actor=self.actor, subscription=instance, data=serializer.validated_data
         )
 
     def perform_destroy(self, instance):
@@ -141,7 +141,6 @@ class WebhookSubscriptionViewSet(WebhookPermissionMixin, base.TenantModelViewSet
     def test(self, request, pk=None):
         subscription = self.get_object()
         delivery = services.webhook_subscription_test(actor=self.actor, subscription=subscription)
-        self._note_audit(subscription, changes={"ping_delivery_id": [None, delivery.pk]})
         delivery = selectors.webhook_delivery_get(actor=self.actor, subscription=subscription, pk=delivery.pk)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 

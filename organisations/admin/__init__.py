@@ -26,7 +26,7 @@ from trackyoursheets.admin import (
     register_admin_audit,
 )
 
-from ..audit import admin_change_audit
+from ..audit import admin_audit_operation, admin_change_audit
 from .credentials import OAuthApplicationAdmin
 from .helpers import pretty_json, staff_actor, warn_if_over_plan
 from .people import OrganisationAdmin, UserAdmin
@@ -48,7 +48,7 @@ __all__ = [
 
 # The admin bases live in the project package, which imports no app; the audit trail is this
 # app's, so it hands the admin its writer here (the admin autodiscovers this module at startup).
-register_admin_audit(admin_change_audit)
+register_admin_audit(admin_change_audit, operation=admin_audit_operation)
 
 admin.site.site_header = _("TrackYourSheets administration")
 admin.site.site_title = _("TrackYourSheets admin")

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..actors import Actor
+from ..audit import admin_audit_context
 from ..models import Organisation
 from ..selectors import organisation_usage
 
@@ -16,8 +17,8 @@ __all__ = ["pretty_json", "staff_actor", "warn_if_over_plan"]
 
 
 def staff_actor(request, organisation: Organisation) -> Actor:
-    """Platform staff acting in the admin: the system, on behalf of a named user."""
-    return Actor(organisation=organisation, user=request.user, kind="system")
+    """Platform staff acting in the admin: the system, on behalf of a named user (audited as "admin")."""
+    return Actor(organisation=organisation, user=request.user, kind="system").with_audit(admin_audit_context(request))
 
 
 def pretty_json(value) -> str:

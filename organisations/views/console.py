@@ -1,14 +1,13 @@
 """Pages: the admin console (issue 4 point 5) — organisation settings, offices and workspaces, producers.
 
-Thin views: they read through selectors and FilterSets, write through services, show a
-service's error on the form (or as a flash message for one-button actions) and record an
-audit row (source "page") in the same transaction as each change.
+Thin views: they read through selectors and FilterSets, write through services (which
+record the audit row, source "page", in the change's transaction: issue 12) and show a
+service's error on the form (or as a flash message for one-button actions).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -16,7 +15,6 @@ from django.utils.translation import gettext as _
 from trackyoursheets.web import SERVICE_ERRORS, ConsolePage, Pager, add_service_errors, error_text, scoped_or_404
 
 from .. import selectors, services
-from ..audit import summarise_changes
 from ..choices import OWNER_ADMIN, Role, WorkspaceStatus
 from ..forms import (
     OfficeForm,
@@ -28,7 +26,7 @@ from ..forms import (
     WorkspaceForm,
     feature_label,
 )
-from ..models import AuditEvent, Office, Producer, Workspace
+from ..models import Office, Producer, Workspace
 from ..plans import FEATURES
 from ..selectors import console_office_list
 
@@ -107,9 +105,6 @@ class OrganisationSettingsView(ConsolePage):
                 timezone=form.cleaned_data["timezone"],
                 currency=form.cleaned_data["currency"],
                 feature_toggles=form.feature_toggles(),
-                source=AuditEvent.Source.PAGE,
-                method=request.method,
-                path=request.path,
             )
         except SERVICE_ERRORS as error:
             add_service_errors(form, error)
@@ -174,9 +169,7 @@ class OfficeCreateView(ConsolePage):
             return self.redisplay(form=form)
         office = self.apply(
             form,
-            "office.create",
             lambda: services.office_create(actor=self.actor, **form.cleaned_data),
-            office_snapshot,
         )
         if office is None:
             return self.redisplay(form=form)
@@ -205,10 +198,7 @@ class OfficeEditView(ConsolePage):
             return self.redisplay(form=form, office=office)
         saved = self.apply(
             form,
-            "office.update",
-            lambda: services.office_update(actor=self.actor, office=office, **form.cleaned_data),
-            office_snapshot,
-            before=office_snapshot(office),
+            lambda: services.office_update(actor=self.actor, office=office, data=form.cleaned_data),
         )
         if saved is None:
             return self.redisplay(form=form, office=self.get_office())
@@ -235,9 +225,7 @@ class WorkspaceCreateView(ConsolePage):
             return self.redisplay(form=form)
         workspace = self.apply(
             form,
-            "workspace.create",
             lambda: services.workspace_create(actor=self.actor, **form.cleaned_data),
-            workspace_snapshot,
         )
         if workspace is None:
             return self.redisplay(form=form)
@@ -284,10 +272,7 @@ class WorkspaceEditView(ConsolePage):
             return self.redisplay(form=form, workspace=workspace)
         saved = self.apply(
             form,
-            "workspace.update",
-            lambda: services.workspace_update(actor=self.actor, workspace=workspace, **form.cleaned_data),
-            workspace_snapshot,
-            before=workspace_snapshot(workspace),
+            lambda: services.workspace_update(actor=self.actor, workspace=workspace, data=form.cleaned_data),
         )
         if saved is None:
             return self.redisplay(form=form, workspace=self.get_workspace())
@@ -307,12 +292,7 @@ class WorkspaceAgentsView(WorkspaceEditView):
             return self.redisplay(agents_form=form, workspace=workspace)
         memberships = list(form.cleaned_data["memberships"])
         try:
-            with transaction.atomic():
-                before = sorted(link.membership_id for link in workspace.agent_links.all())
-                services.workspace_assign_agents(actor=self.actor, workspace=workspace, memberships=memberships)
-                after = sorted(workspace.agent_links.values_list("membership_id", flat=True))
-                if before != after:
-                    self.audit("workspace.assign_agents", workspace, {"agent_membership_ids": [before, after]})
+            services.workspace_assign_agents(actor=self.actor, workspace=workspace, memberships=memberships)
         except SERVICE_ERRORS as error:
             add_service_errors(form, error, {"membership_ids": "memberships"})
             return self.redisplay(agents_form=form, workspace=self.get_workspace())
@@ -334,17 +314,11 @@ class WorkspaceStatusView(WorkspaceEditView):
         if status not in WorkspaceStatus.values:
             messages.error(request, _("Choose archive or re-activate."))
             return HttpResponseRedirect(reverse("app:workspace-edit", args=[workspace.pk]))
-        before = workspace_snapshot(workspace)
         try:
-            with transaction.atomic():
-                if status == WorkspaceStatus.ARCHIVED:
-                    services.workspace_archive(actor=self.actor, workspace=workspace)
-                else:
-                    services.workspace_update(actor=self.actor, workspace=workspace, status=status)
-                changes = summarise_changes(before, workspace_snapshot(workspace))
-                if changes:
-                    action = "workspace.archive" if status == WorkspaceStatus.ARCHIVED else "workspace.reactivate"
-                    self.audit(action, workspace, changes)
+            if status == WorkspaceStatus.ARCHIVED:
+                services.workspace_archive(actor=self.actor, workspace=workspace)
+            else:
+                services.workspace_reactivate(actor=self.actor, workspace=workspace)
         except SERVICE_ERRORS as error:
             messages.error(request, error_text(error))
         else:
@@ -428,9 +402,7 @@ class ProducerCreateView(ProducerFormMixin, ConsolePage):
             return self.redisplay(form=form)
         producer = self.apply(
             form,
-            "producer.create",
             lambda: services.producer_create(actor=self.actor, **form.cleaned_data),
-            producer_snapshot,
         )
         if producer is None:
             return self.redisplay(form=form)
@@ -463,10 +435,7 @@ class ProducerEditView(ProducerFormMixin, ConsolePage):
             return self.redisplay(form=form, producer=producer)
         saved = self.apply(
             form,
-            "producer.update",
-            lambda: services.producer_update(actor=self.actor, producer=producer, **form.cleaned_data),
-            producer_snapshot,
-            before=producer_snapshot(producer),
+            lambda: services.producer_update(actor=self.actor, producer=producer, data=form.cleaned_data),
         )
         if saved is None:
             return self.redisplay(form=form, producer=self.get_producer())

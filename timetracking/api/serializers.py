@@ -12,20 +12,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from organisations.choices import Role
 from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField, actor_of
 
 from .. import representation, selectors
 from ..choices import BulkAction, ProjectStatus, RoundingMode, RoundingStep, TaskPriority, TaskStatus
 from ..models import Client, Contract, ImportJob, Project, Task, TimeEntry, TimeSettings, normalise_tags
+from ..policies import can_see_rates
 
 MAX_BULK = 500
 
 
 
 
-def sees_rates(actor) -> bool:
-    return actor is None or actor.sees_whole_organisation or actor.role == Role.MANAGER
 
 
 def Rate(**kwargs):  # noqa: N802
@@ -59,7 +57,7 @@ class RateMaskMixin:
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not sees_rates(actor_of(self.context)):
+        if not can_see_rates(actor_of(self.context)):
             for name in self.rate_fields:
                 data[name] = None
         return data

@@ -80,7 +80,7 @@ class ClientViewSet(base.TenantModelViewSet):
         return services.client_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        return services.client_update(actor=self.actor, client=instance, **serializer.validated_data)
+        return services.client_update(actor=self.actor, client=instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.client_delete(actor=self.actor, client=instance)
@@ -108,7 +108,7 @@ class ProjectViewSet(base.TenantModelViewSet):
         return services.project_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        return services.project_update(actor=self.actor, project=instance, **serializer.validated_data)
+        return services.project_update(actor=self.actor, project=instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.project_archive(actor=self.actor, project=instance)
@@ -128,7 +128,7 @@ class TaskViewSet(base.TenantModelViewSet):
         return services.task_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        return services.task_update(actor=self.actor, task=instance, **serializer.validated_data)
+        return services.task_update(actor=self.actor, task=instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.task_delete(actor=self.actor, task=instance)
@@ -150,7 +150,7 @@ class ContractViewSet(base.TenantModelViewSet):
         return services.contract_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        return services.contract_update(actor=self.actor, contract=instance, **serializer.validated_data)
+        return services.contract_update(actor=self.actor, contract=instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.contract_delete(actor=self.actor, contract=instance)
@@ -192,7 +192,7 @@ class TimeEntryViewSet(base.TenantModelViewSet):
         return selectors.time_entry_get(actor=self.actor, pk=entry.pk)
 
     def perform_update(self, instance, serializer):
-        services.time_entry_update(actor=self.actor, entry=instance, **serializer.validated_data)
+        services.time_entry_update(actor=self.actor, entry=instance, data=serializer.validated_data)
         return selectors.time_entry_get(actor=self.actor, pk=instance.pk)
 
     def perform_destroy(self, instance):
@@ -211,8 +211,14 @@ class TimeAPIView(APIView):
     def actor(self):
         return self.request.auth
 
-    def note_audit(self, action: str, object_type: str, object_id="") -> None:
-        self.request._request.audit = {"action": action, "object_type": object_type, "object_id": str(object_id)[:64]}
+    #: the success status recorded on the audit rows this endpoint's services write (issue 12)
+    audit_status_code = status.HTTP_200_OK
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        context = getattr(request.auth, "audit", None)
+        if context is not None:
+            context.status_code = self.audit_status_code
 
 
 class TimeEntryBulkView(TimeAPIView):
@@ -225,7 +231,6 @@ class TimeEntryBulkView(TimeAPIView):
         serializer = TimeEntryBulkInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         result = services.time_entry_bulk(actor=self.actor, **serializer.validated_data)
-        self.note_audit(f"timeentry.bulk_{result.action}", "timetracking.TimeEntry", ",".join(map(str, result.changed)))
         return Response(
             {
                 "action": result.action,
@@ -277,14 +282,12 @@ class TimeEntryImportView(TimeAPIView):
             job = importer.import_job_create(
                 actor=self.actor, text=text, total_rows=rows, dry_run=dry_run, filename=filename
             )
-            self.note_audit("timeentry.import_queued", "timetracking.ImportJob", job.pk)
             job = selectors.import_job_get(actor=self.actor, pk=job.pk)
             url = request.build_absolute_uri(f"/v1/time-entries/imports/{job.pk}")
             return Response(
                 TimeImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED, headers={"Location": url}
             )
         report = importer.import_csv(actor=self.actor, text=text, dry_run=dry_run)
-        self.note_audit("timeentry.import_dry_run" if dry_run else "timeentry.import", "timetracking.TimeEntry")
         code = status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED
         return Response(report.as_dict(), status=code)
 
@@ -344,6 +347,8 @@ class TimerStatusView(TimeAPIView):
 
 
 class TimerStartView(TimeAPIView):
+    audit_status_code = status.HTTP_201_CREATED
+
     @extend_schema(
         summary="Start a timer (409 when one is already running)",
         request=TimerStartSerializer,
@@ -353,7 +358,6 @@ class TimerStartView(TimeAPIView):
         serializer = TimerStartSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         entry = services.timer_start(actor=self.actor, **serializer.validated_data)
-        self.note_audit("timeentry.timer_start", "timetracking.TimeEntry", entry.pk)
         return Response(_entry(self, entry), status=status.HTTP_201_CREATED)
 
 
@@ -367,7 +371,6 @@ class TimerStopView(TimeAPIView):
         serializer = TimerStopSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         entry = services.timer_stop(actor=self.actor, employee=serializer.validated_data["employee"])
-        self.note_audit("timeentry.timer_stop", "timetracking.TimeEntry", entry.pk)
         return Response(_entry(self, entry))
 
 
@@ -439,8 +442,7 @@ class TimeSettingsView(TimeAPIView):
     def patch(self, request):
         serializer = TimeSettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        settings = services.time_settings_update(actor=self.actor, **serializer.validated_data)
-        self.note_audit("timesettings.update", "timetracking.TimeSettings", settings.pk)
+        settings = services.time_settings_update(actor=self.actor, data=serializer.validated_data)
         return Response(TimeSettingsSerializer(settings).data)
 
     @extend_schema(

@@ -28,9 +28,9 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from organisations import selectors, services
-from organisations.actors import Actor
+from organisations.actors import Actor, AuditContext
 from organisations.choices import MembershipStatus, ProducerStatus
-from organisations.models import Membership, Organisation
+from organisations.models import AuditEvent, Membership, Organisation
 
 from .errors import OrganisationNotGranted, ValidationFailed
 from .oauth import OAuth2Validator
@@ -254,6 +254,14 @@ class ApiAuthentication(BaseAuthentication):
     """DRF authentication: ``Authorization: Bearer``, then ``X-API-Key``, then the session."""
 
     def authenticate(self, request):
+        result = self._authenticate(request)
+        if result is None:
+            return None
+        user, actor = result
+        # where this actor's changes come from, for the audit rows services write (issue 12)
+        return user, actor.with_audit(AuditContext.from_request(request._request, source=AuditEvent.Source.API))
+
+    def _authenticate(self, request):
         auth = get_authorization_header(request).split()
         if auth and auth[0].lower() == b"bearer":
             if len(auth) != 2:

@@ -17,7 +17,8 @@ from rest_framework import exceptions as drf_exceptions
 
 # The page shell needs the organisations app's audit trail and memberships (the layer right
 # above this package; DESIGN §2 lets every app use it). Nothing here imports a domain app.
-from organisations.audit import audit_record, summarise_changes
+from organisations.actors import AuditContext
+from organisations.audit import audit_change, summarise_changes
 from organisations.choices import MembershipStatus
 from organisations.models import AuditEvent
 from trackyoursheets.api.authentication import actor_from_session
@@ -47,6 +48,8 @@ class MemberPageMixin(LoginRequiredMixin):
             return forbidden(request, "You are not an active member of any organisation.")
         if self.allowed_roles is not None and self.actor.role not in self.allowed_roles:
             return forbidden(request, "Your role does not give you access to this page.")
+        # services audit this page's changes as source "page" (issue 12)
+        self.actor = self.actor.with_audit(AuditContext.from_request(request, source=AuditEvent.Source.PAGE))
         request.actor = self.actor
         return super().dispatch(request, *args, **kwargs)
 
@@ -58,17 +61,12 @@ class MemberPageMixin(LoginRequiredMixin):
         return response
 
     def audit(self, action: str, obj, changes: dict | None = None, *, object_id=None) -> None:
-        """Record a change made by this page in the audit trail (source "page")."""
-        audit_record(
-            actor=self.actor,
-            source=AuditEvent.Source.PAGE,
-            method=self.request.method,
-            path=self.request.path,
-            action=action,
-            object_type=obj._meta.label,
-            object_id=obj.pk if object_id is None else object_id,
-            changes=changes,
-        )
+        """Record a change made by this page in the audit trail (source "page").
+
+        TEMP issue-12 merge: payroll — only payroll's and the statement imports' pages still call
+        this (their services do not audit yet); every other page's services write the row.
+        """
+        audit_change(actor=self.actor, action=action, obj=obj, changes=changes, object_id=object_id)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -84,21 +82,30 @@ class MemberPageMixin(LoginRequiredMixin):
 
 
 class ConsolePage(MemberPageMixin, TemplateView):
-    """A console page (rendered in the organisation's timezone and audited by MemberPageMixin)."""
+    """A console page (rendered in the organisation's timezone; its services audit as source "page")."""
 
-    def apply(self, form, action: str, call, snapshot, before: dict | None = None):
-        """Run a service and audit what it changed, in one transaction.
+    def apply(self, form, *args, before: dict | None = None):
+        """Run a service (which audits its change in its own transaction, issue 12).
 
-        ``call()`` does the change and returns the object; ``snapshot(obj)`` gives the fields
-        compared with ``before`` (empty for a create). A service refusal goes onto ``form``
-        and the result is ``None``.
+        ``apply(form, call)``: ``call()`` does the change and returns the object. A service
+        refusal goes onto ``form`` and the result is ``None``.
+
+        TEMP issue-12 merge: payroll — payroll's pages still call ``apply(form, action, call,
+        snapshot, before=...)`` for services that do not audit yet; that form audits here, in
+        the same transaction. Remove it (and ``before``) once they call ``apply(form, call)``.
         """
+        action, snapshot = None, None
+        if len(args) == 1:
+            (call,) = args
+        else:
+            action, call, snapshot = args
         try:
             with transaction.atomic():
                 obj = call()
-                changes = summarise_changes(before or {}, snapshot(obj))
-                if changes:
-                    self.audit(action, obj, changes)
+                if action is not None:  # TEMP issue-12 merge: payroll
+                    changes = summarise_changes(before or {}, snapshot(obj))
+                    if changes:
+                        self.audit(action, obj, changes)
         except SERVICE_ERRORS as error:
             add_service_errors(form, error)
             return None
