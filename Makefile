@@ -21,7 +21,7 @@ STAMP := $(VENV)/.requirements.stamp
 # DATABASE_URL can never get the public demo logins seeded into it.
 DEV_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=1
 
-.PHONY: help venv run migrate seed test lint worker beat clean distclean
+.PHONY: help venv run migrate seed test lint mypy format worker beat clean distclean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,8 +51,18 @@ test: venv ## Run the test suite (pass options with PYTEST_ARGS="-k oauth -x")
 	DEBUG=$${DEBUG:-0} $(MANAGE) collectstatic --noinput --verbosity 0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint: venv ## Check the code with ruff
+lint: venv ## Check the code: ruff (lint and format), import boundaries, module size
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/check_module_size.py
+
+mypy: venv ## Type-check the services, selectors and the API platform (mypy.ini)
+	SECRET_KEY=$${SECRET_KEY:-mypy-only-not-a-secret} $(VENV)/bin/mypy
+
+format: venv ## Format the tree with ruff and apply ruff's safe fixes
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 # Only with a broker (REDIS_URL or CELERY_BROKER_URL): without one, `make run` runs every task in-process.
 worker: venv ## Run a Celery worker (webhook delivery) against REDIS_URL

@@ -13,9 +13,9 @@ to reveal about them.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from organisations.admin import ReadOnlyAdminMixin, TenantAdmin, TenantAdminForm, TenantInline
 from organisations.choices import MembershipStatus, Role
 from organisations.models import Membership
+from trackyoursheets.admin import ReadOnlyAdminMixin, TenantAdmin, TenantAdminForm, TenantInline
 
 from .choices import EmploymentType
 from .models import (

@@ -1,9 +1,22 @@
 from django.apps import AppConfig
 
+from integrations import outbox
+from organisations import hooks
+
+from . import events
+
+#: hr's place among the demo seeds: the directory first, the others use it
+DEMO_SEED_ORDER = 10
+
 
 class HrConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "hr"
 
     def ready(self) -> None:
-        from . import events  # noqa: F401  (registers the app's webhook topics)
+        # AppConfig.ready() is the one place a module may import inside a function: these
+        # modules need the models loaded (Django's app-loading protocol, not a hidden cycle)
+        from . import demo
+
+        outbox.register_topics(events.TOPICS)
+        hooks.register_demo_seed(demo.seed, order=DEMO_SEED_ORDER)

@@ -1,6 +1,7 @@
 """Demo data of the hr app: ``seed(organisation)`` fills the directory of the demo
 organisation's members, publishes a small handbook and files one ticket. Idempotent: every
-row is looked up before it is created. Called by ``manage.py seed_demo``.
+row is looked up before it is created. Registered with ``organisations.hooks.register_demo_seed``
+from ``apps.py``; ``manage.py seed_demo`` runs it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from django.utils import timezone
 
 from organisations.actors import Actor, system_actor
 from organisations.choices import MembershipStatus, Role
-from organisations.models import Membership
+from organisations.demo import demo_email
+from organisations.models import Membership, Office
 
 from . import services
 from .choices import PayType
@@ -28,6 +30,13 @@ HANDBOOK = b"""Employee handbook (demo)
 3. Report concerns to HR: anonymously if you prefer, from "Concerns" in the app.
 """
 TICKET_SUBJECT = "Broken heating in the London office"
+#: the roster seeded before the directory: (first name, last name, email local part, office, linked member)
+EMPLOYEES = (
+    ("Eli", "Employee", "eli.employee", "London", "eli.employee"),
+    ("Hana", "HR", "hana.hr", "London", "hana.hr"),
+    ("Riley", "Nguyen", "riley.nguyen", "New York", None),
+    ("Taylor", "Brooks", "taylor.brooks", "New York", None),
+)
 
 #: job details by role for members without an employee record yet
 JOBS = {
@@ -40,8 +49,32 @@ JOBS = {
 }
 
 
+def _roster(organisation) -> None:
+    """Employees of the demo offices (two linked to members); created as they were by ``seed_demo``."""
+    for first_name, last_name, local_part, office, member in EMPLOYEES:
+        email = demo_email(local_part)
+        if Employee.objects.for_organisation(organisation).filter(email=email).exists():
+            continue
+        membership = None
+        if member:
+            membership = (
+                Membership.objects.for_organisation(organisation).filter(user__email__iexact=demo_email(member)).first()
+            )
+        employee = Employee(
+            organisation=organisation,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            office=Office.objects.for_organisation(organisation).filter(name=office).first(),
+            membership=membership,
+        )
+        employee.full_clean()
+        employee.save()
+
+
 @transaction.atomic
 def seed(organisation) -> None:
+    _roster(organisation)
     actor = system_actor(organisation)
     today = timezone.localdate()
     members = (
@@ -82,7 +115,7 @@ def seed(organisation) -> None:
             changes = dict(details, membership=membership)
             if not employee.employee_number:
                 changes["employee_number"] = f"DEMO-E{number:03d}"
-            services.employee_update(actor=actor, employee=employee, **changes)
+            services.employee_update(actor=actor, employee=employee, data=changes)
 
     if not HRDocument.objects.for_organisation(organisation).filter(title=HANDBOOK_TITLE).exists():
         services.document_create(

@@ -1,5 +1,5 @@
-"""Outbox topics of the hr app, registered in the catalogue (integrations/events.py) when
-the app loads (``apps.py`` imports this module), and their payloads.
+"""Outbox topics of the hr app, registered in the outbox catalogue (``integrations/outbox.py``)
+from ``apps.py``, and their payloads.
 
 Payloads carry ids and non-personal facts only: no names, emails, pay, ticket subjects or
 descriptions, and never who reported a ticket (issue 8 point 4).
@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime
 
-from integrations.events import HR_COMPLAINT_CREATED, register_topic
-
 __all__ = [
+    "TOPICS",
     "EMPLOYEE_CREATED",
     "EMPLOYEE_UPDATED",
     "EMPLOYEE_TERMINATED",
@@ -26,20 +25,28 @@ __all__ = [
     "complaint_payload",
 ]
 
-EMPLOYEE_CREATED = register_topic("hr.employee.created", "An employee was added to the directory.")
-EMPLOYEE_UPDATED = register_topic("hr.employee.updated", "An employee's directory record changed.")
-EMPLOYEE_TERMINATED = register_topic("hr.employee.terminated", "An employee was terminated.")
-DOCUMENT_PUBLISHED = register_topic(
-    "hr.document.published", "An HR document or a new version of it was published (everyone reads it again)."
-)
-DOCUMENT_ACKNOWLEDGED = register_topic(
-    "hr.document.acknowledged", "An employee acknowledged a version of an HR document."
-)
-COMPLAINT_CREATED = HR_COMPLAINT_CREATED
-COMPLAINT_ASSIGNED = register_topic("hr.complaint.assigned", "An HR ticket was assigned to an HR member.")
-COMPLAINT_STATUS_CHANGED = register_topic(
-    "hr.complaint.status_changed", "An HR ticket moved to another status (in progress, waiting, resolved, closed)."
-)
+EMPLOYEE_CREATED = "hr.employee.created"
+EMPLOYEE_UPDATED = "hr.employee.updated"
+EMPLOYEE_TERMINATED = "hr.employee.terminated"
+DOCUMENT_PUBLISHED = "hr.document.published"
+DOCUMENT_ACKNOWLEDGED = "hr.document.acknowledged"
+#: part of the public contract (API guide, "Webhooks")
+COMPLAINT_CREATED = "hr.complaint.created"
+COMPLAINT_ASSIGNED = "hr.complaint.assigned"
+COMPLAINT_STATUS_CHANGED = "hr.complaint.status_changed"
+
+TOPICS: dict[str, str] = {
+    EMPLOYEE_CREATED: "An employee was added to the directory.",
+    EMPLOYEE_UPDATED: "An employee's directory record changed.",
+    EMPLOYEE_TERMINATED: "An employee was terminated.",
+    DOCUMENT_PUBLISHED: "An HR document or a new version of it was published (everyone reads it again).",
+    DOCUMENT_ACKNOWLEDGED: "An employee acknowledged a version of an HR document.",
+    COMPLAINT_CREATED: "An employee filed a new HR ticket.",
+    COMPLAINT_ASSIGNED: "An HR ticket was assigned to an HR member.",
+    COMPLAINT_STATUS_CHANGED: (
+        "An HR ticket moved to another status (in progress, waiting, resolved, closed)."
+    ),
+}
 
 
 def _instant(value):

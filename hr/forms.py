@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import Role
 from organisations.models import Office
-from trackyoursheets.exceptions import DomainError
 
 from .choices import (
     Audience,
@@ -25,18 +23,8 @@ from .models import Employee
 BLANK = [("", "—")]
 
 
-def add_service_errors(form: forms.Form, error: Exception) -> None:
-    """A service's refusal on the form: field errors by their fields, the rest on top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            name = {"office_ids": "offices", "audience_roles": "roles", "assignee_id": "assignee"}.get(field, field)
-            form.add_error(name if name in form.fields else None, messages)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
-    elif isinstance(error, DomainError):
-        form.add_error(None, error.detail)
-    else:
-        raise error
+#: service field names -> the fields of the HR forms that show their errors
+SERVICE_FIELDS = {"office_ids": "offices", "audience_roles": "roles", "assignee_id": "assignee"}
 
 
 class DirectoryFilterForm(forms.Form):

@@ -2,7 +2,7 @@
 
 Thin (STYLE §2.5): reads through :mod:`hr.selectors` (the same visibility as REST: the
 directory by role, documents by audience, tickets only for the reporter, HR and the
-assignee), filters through :mod:`hr.api.filters`, writes through :mod:`hr.services`.
+assignee), filters through :mod:`hr.filters`, writes through :mod:`hr.services`.
 ``payType``/``payRate`` are null unless the actor is HR, an owner or an admin; a ticket's
 ``reporter`` is null when it is anonymous; its ``notes`` are empty unless the actor handles it.
 Scope ``hr.read`` / ``hr.write``.
@@ -11,6 +11,7 @@ Scope ``hr.read`` / ``hr.write``.
 from __future__ import annotations
 
 import graphene
+from django.core.exceptions import ValidationError
 from graphene import relay
 
 from organisations import selectors as organisation_selectors
@@ -27,8 +28,9 @@ from trackyoursheets.api.graphql import (
 )
 
 from . import selectors, services
-from .api.filters import ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
-from .models import Complaint, Employee, HRDocument, sees_pay
+from .filters import ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
+from .models import Complaint, Employee, HRDocument
+from .policies import can_see_pay
 
 READ = "hr.read"
 WRITE = "hr.write"
@@ -133,15 +135,15 @@ class EmployeeType(TenantObjectType):
 
     @staticmethod
     def resolve_pay_type(employee, info):
-        return (employee.pay_type or None) if sees_pay(info.context.actor) else None
+        return (employee.pay_type or None) if can_see_pay(info.context.actor) else None
 
     @staticmethod
     def resolve_pay_rate(employee, info):
-        return employee.pay_rate if sees_pay(info.context.actor) else None
+        return employee.pay_rate if can_see_pay(info.context.actor) else None
 
     @staticmethod
     def resolve_currency(employee, info):
-        return info.context.actor.organisation.currency if sees_pay(info.context.actor) else None
+        return info.context.actor.organisation.currency if can_see_pay(info.context.actor) else None
 
     @staticmethod
     def resolve_emergency_contact(employee, info):
@@ -458,8 +460,6 @@ class UpsertEmployee(TenantMutation):
 
     @classmethod
     def perform_mutate(cls, info, actor, input):
-        from django.core.exceptions import ValidationError
-
         values = {key: value for key, value in input.items() if value is not None}
         source = values.pop("source").strip()
         related = scoped_related(
@@ -473,7 +473,7 @@ class UpsertEmployee(TenantMutation):
             values["office"] = related["office_id"]
         if "manager_id" in related:
             values["manager"] = related["manager_id"]
-        if ("pay_type" in values or "pay_rate" in values) and not sees_pay(actor):
+        if ("pay_type" in values or "pay_rate" in values) and not can_see_pay(actor):
             raise ValidationError({"pay_rate": ["Only HR, owners and admins set pay."]})
         contact = values.pop("emergency_contact", None) or {}
         for key, value in contact.items():

@@ -6,7 +6,7 @@ every agent read salaries):
 
 - employees: owners, admins and HR the whole directory, managers their office, everyone
   else their own record; pay type and rate only to HR, owners and admins
-  (:func:`sees_pay`);
+  (:func:`hr.policies.can_see_pay`);
 - documents: HR, owners and admins all of them (drafts included); everyone else the
   published ones whose audience they are in;
 - complaints: only the reporter (never for an anonymous ticket: its reporter is not
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import Role
-from organisations.models import Membership, Office, TenantModel, TenantQuerySet, User
+from organisations.models import TenantModel, TenantQuerySet
 
 from .choices import (
     Audience,
@@ -36,6 +36,7 @@ from .choices import (
     EmploymentType,
     PayType,
 )
+from .policies import can_see_hr_portal
 
 __all__ = [
     "EmployeeStatus",
@@ -47,7 +48,6 @@ __all__ = [
     "Complaint",
     "ComplaintNote",
     "sees_hr_portal",
-    "sees_pay",
     "handles_complaints",
 ]
 
@@ -66,13 +66,8 @@ def is_integration(actor) -> bool:
 
 
 def sees_hr_portal(actor) -> bool:
-    """Owners, admins, HR and organisation-wide credentials: the directory, documents, coverage."""
-    return actor.sees_whole_organisation or actor.role == Role.HR
-
-
-def sees_pay(actor) -> bool:
-    """Pay type and rate: HR, owners and admins (and integrations) only (issue 8 point 8)."""
-    return sees_hr_portal(actor)
+    """Owners, admins, HR and organisation-wide credentials (the rule: ``hr.policies.can_see_hr_portal``)."""
+    return can_see_hr_portal(actor)
 
 
 def handles_complaints(actor) -> bool:
@@ -111,9 +106,11 @@ class Employee(TenantModel):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True, db_index=True)
-    office = models.ForeignKey(Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="employees")
+    office = models.ForeignKey(
+        "organisations.Office", on_delete=models.SET_NULL, null=True, blank=True, related_name="employees"
+    )
     membership = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="employees"
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="employees"
     )
     manager = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("manager")
@@ -285,7 +282,9 @@ class HRDocument(TenantModel):
     )
     summary = models.TextField(_("summary"), blank=True)
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE)
-    audience_offices = models.ManyToManyField(Office, blank=True, related_name="+", verbose_name=_("offices"))
+    audience_offices = models.ManyToManyField(
+        "organisations.Office", blank=True, related_name="+", verbose_name=_("offices")
+    )
     #: the roles of a role audience, stored as ",employee,producer," (so a lookup works on every database)
     audience_roles = models.CharField(_("roles"), max_length=200, blank=True)
     requires_acknowledgement = models.BooleanField(_("requires acknowledgement"), default=True)
@@ -298,7 +297,9 @@ class HRDocument(TenantModel):
         related_name="+",
         verbose_name=_("current version"),
     )
-    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        "organisations.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = HRDocumentQuerySet.as_manager()
 
@@ -345,7 +346,9 @@ class HRDocumentVersion(TenantModel):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     storage_path = models.CharField(_("storage path"), max_length=300)
     notes = models.TextField(_("what changed"), blank=True)
-    uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        "organisations.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["document_id", "-number"]
@@ -422,7 +425,12 @@ class Complaint(TenantModel):
     follows it with the private token they were given (only its hash is kept)."""
 
     reporter = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reporter")
+        "organisations.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reporter"),
     )
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     follow_token_hash = models.CharField(_("follow token hash"), max_length=64, blank=True, db_index=True)
@@ -451,7 +459,12 @@ class Complaint(TenantModel):
         _("status"), max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN, db_index=True
     )
     assignee = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("assignee")
+        "organisations.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assignee"),
     )
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -497,7 +510,9 @@ class ComplaintNote(TenantModel):
     """An internal note on a ticket: HR and the assignee read it, the reporter never does."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     author_label = models.CharField(_("author"), max_length=255, blank=True)
     body = models.TextField(_("note"))
 

@@ -9,7 +9,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from organisations.actors import Actor
@@ -19,6 +19,7 @@ from trackyoursheets.api.filters import apply_filterset
 from trackyoursheets.exceptions import NotPermitted
 
 from .choices import OPEN_COMPLAINT_STATUSES, Audience, ComplaintPriority, ComplaintStatus, EmployeeStatus
+from .filters import ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
 from .models import (
     Complaint,
     ComplaintNote,
@@ -27,6 +28,7 @@ from .models import (
     HRDocument,
     HRDocumentAcknowledgement,
     HRDocumentVersion,
+    handles_complaints,
     sees_hr_portal,
 )
 
@@ -42,7 +44,6 @@ ONBOARDING_DAYS = 90
 def employee_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Employee]:
     """The directory the actor may see (HR, owners, admins: all; managers: their office;
     others: themselves), with office, manager, login and external ids loaded."""
-    from .api.filters import EmployeeFilterSet
 
     qs = (
         Employee.objects.visible_to(actor)
@@ -80,6 +81,28 @@ def employee_choices(*, actor: Actor) -> QuerySet[Employee]:
     )
 
 
+# -----------------------------------------------------------------------------
+# For the apps above hr (timetracking, payroll): they read employees only through these,
+# and apply their own visibility rules on top
+# -----------------------------------------------------------------------------
+
+
+def employee_queryset(*, organisation) -> QuerySet[Employee]:
+    """Every employee of the organisation, unscoped by role (the caller scopes)."""
+    return Employee.objects.for_organisation(organisation)
+
+
+def employee_active_list(*, organisation) -> QuerySet[Employee]:
+    """The organisation's active employees (not on leave, not terminated), offices loaded."""
+    return employee_queryset(organisation=organisation).filter(status=EmployeeStatus.ACTIVE).select_related("office")
+
+
+def employee_lock(*, employee: Employee) -> None:
+    """Serialise writes about one employee: a PostgreSQL row lock held to the end of the caller's
+    transaction (a no-op on SQLite, which has one writer anyway)."""
+    Employee.objects.select_for_update().filter(pk=employee.pk).values_list("pk").first()
+
+
 # =============================================================================
 # Documents
 # =============================================================================
@@ -88,7 +111,6 @@ def employee_choices(*, actor: Actor) -> QuerySet[Employee]:
 def document_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[HRDocument]:
     """Documents the actor may see (HR portal roles: all, drafts included; others: published,
     in their audience), with the current version and audience offices loaded."""
-    from .api.filters import HRDocumentFilterSet
 
     qs = (
         HRDocument.objects.visible_to(actor)
@@ -123,8 +145,6 @@ def acknowledgement_status_list(*, actor: Actor, document: HRDocument, state: st
     (null: not yet); ``state`` ``acknowledged`` / ``pending`` keeps one half. HR portal roles only."""
     if not sees_hr_portal(actor):
         raise NotPermitted("Only HR, owners and admins see who has acknowledged a document.")
-    from django.db.models import Subquery
-
     acks = HRDocumentAcknowledgement.objects.filter(version_id=document.current_version_id, employee=OuterRef("pk"))
     qs = (
         document_audience(document=document)
@@ -217,7 +237,6 @@ def version_list(*, document: HRDocument) -> QuerySet[HRDocumentVersion]:
 def complaint_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Complaint]:
     """Tickets the actor may see (reporter, assignee, HR unless it is about them, integrations),
     newest first, with people and internal notes loaded."""
-    from .api.filters import ComplaintFilterSet
 
     qs = (
         Complaint.objects.visible_to(actor)
@@ -255,8 +274,6 @@ def complaint_for_token(*, actor: Actor, token: str) -> Complaint:
 
 def complaint_can_handle(*, actor: Actor, complaint: Complaint) -> bool:
     """HR (not the subject), integrations and the assignee act on a ticket and read its notes."""
-    from .models import handles_complaints
-
     if actor.membership is not None and complaint.assignee_id == actor.membership.pk:
         return True
     if not handles_complaints(actor):

@@ -7,7 +7,7 @@ for REST, GraphQL, pages and the seed:
 - HR, owners and admins (and integrations) edit the directory; a role change goes through
   ``organisations.services.member_update``, so nobody grants a role above their own;
 - the manager chain never loops (``Employee.clean``);
-- uploads are checked by content and stored privately (:mod:`hr.storage`);
+- uploads are checked by content and stored privately (:mod:`trackyoursheets.storage`);
 - an acknowledgement is per version and per employee; a new version asks again;
 - an anonymous ticket never stores its reporter, and no event, audit row or payload about
   a ticket carries who filed it; a ticket is never assigned to the person it is about.
@@ -24,14 +24,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrations.services import record_event
+from integrations.outbox import record_event
 from organisations.actors import Actor
+from organisations.audit import audit_change, audit_snapshot
 from organisations.choices import MembershipStatus, Role
 from organisations.models import Membership, Office
 from organisations.services import member_update
+from trackyoursheets import storage
+from trackyoursheets.db import model_update
 from trackyoursheets.exceptions import Conflict, NotPermitted
 
-from . import events, storage
+from . import events
 from .choices import COMPLAINT_TRANSITIONS, Audience, ComplaintStatus, EmployeeStatus
 from .models import (
     Complaint,
@@ -130,6 +133,21 @@ def _save(obj) -> None:
 # =============================================================================
 
 
+#: pay is audited as changed, never with its values (issue 8 point 8)
+PAY_FIELDS = ("pay_type", "pay_rate")
+#: what the audit trail keeps of a ticket: never its text (subject, description, resolution)
+COMPLAINT_AUDITED = ("category", "priority", "status", "about_employee", "assignee", "is_anonymous")
+
+
+def _masked(changes: dict) -> dict:
+    return {key: ["…", "…"] if key in PAY_FIELDS else value for key, value in changes.items()}
+
+
+def _employee_created_changes(employee: Employee) -> dict:
+    """The new record's filled-in fields, pay masked."""
+    return _masked({key: [None, value] for key, value in audit_snapshot(employee).items() if value not in (None, "")})
+
+
 def _clean_values(fields: dict) -> dict:
     unknown = set(fields) - EMPLOYEE_FIELDS
     if unknown:
@@ -186,18 +204,20 @@ def employee_create(
     _save(employee)
     _set_external_ids(actor, employee, external_ids)
     _change_role(actor, employee, role)
+    audit_change(actor=actor, action="employee.create", obj=employee, changes=_employee_created_changes(employee))
     record_event(actor.organisation, events.EMPLOYEE_CREATED, events.employee_payload(employee), actor=actor)
     return employee
 
 
 @transaction.atomic
-def employee_update(
-    *, actor: Actor, employee: Employee, external_ids: dict[str, str] | None = None, role: str | None = None, **fields
-) -> Employee:
-    """Change a directory record (HR, owners, admins). Terminating has its own service; a
+def employee_update(*, actor: Actor, employee: Employee, data: dict) -> Employee:
+    """Change a directory record (HR, owners, admins): the fields in ``EMPLOYEE_FIELDS`` that
+    ``data`` carries, plus ``external_ids`` and ``role``. Terminating has its own service; a
     terminated employee comes back by setting ``status`` active (the termination date is cleared)."""
     _require_hr_editor(actor)
-    values = _clean_values(fields)
+    data = dict(data)
+    external_ids, role = data.pop("external_ids", None), data.pop("role", None)
+    values = _clean_values(data)
     if values.get("status") == EmployeeStatus.TERMINATED and employee.status != EmployeeStatus.TERMINATED:
         raise ValidationError({"status": [_("Use terminate to end someone's employment.")]})
     if employee.status == EmployeeStatus.TERMINATED and values.get("status") in (
@@ -205,11 +225,10 @@ def employee_update(
         EmployeeStatus.ON_LEAVE,
     ):
         values.setdefault("termination_date", None)
-    for key, value in values.items():
-        setattr(employee, key, value)
-    _save(employee)
+    employee, changes = model_update(instance=employee, fields=sorted(EMPLOYEE_FIELDS), data=values)
     _set_external_ids(actor, employee, external_ids)
     _change_role(actor, employee, role)
+    audit_change(actor=actor, action="employee.update", obj=employee, changes=_masked(changes))
     record_event(actor.organisation, events.EMPLOYEE_UPDATED, events.employee_payload(employee), actor=actor)
     return employee
 
@@ -221,9 +240,14 @@ def employee_terminate(*, actor: Actor, employee: Employee, termination_date: da
     _require_hr_editor(actor)
     if employee.status == EmployeeStatus.TERMINATED:
         raise Conflict(_("This employee is already terminated."))
+    before = audit_snapshot(employee, only=("status", "termination_date"))
     employee.status = EmployeeStatus.TERMINATED
     employee.termination_date = termination_date or timezone.localdate()
     _save(employee)
+    audit_change(
+        actor=actor, action="employee.terminate", obj=employee, before=before,
+        after=audit_snapshot(employee, only=("status", "termination_date")),
+    )
     record_event(actor.organisation, events.EMPLOYEE_TERMINATED, events.employee_payload(employee), actor=actor)
     return employee
 
@@ -262,7 +286,7 @@ def employee_upsert_many(*, actor: Actor, source: str, rows: list[dict]) -> list
                     employee = link.employee
                     before = {key: getattr(employee, key) for key in row}
                     if any(before[key] != value for key, value in row.items()):
-                        employee = employee_update(actor=actor, employee=employee, **row)
+                        employee = employee_update(actor=actor, employee=employee, data=row)
                     results.append((employee, False))
         except ValidationError as exc:
             for field, messages in (exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}).items():
@@ -356,9 +380,14 @@ def document_create(
     _save(document)
     document.audience_offices.set(offices)
     _add_version(actor, document, file, version)
+    audit_change(actor=actor, action="hrdocument.create", obj=document, after=audit_snapshot(document))
     if document.published_at is not None:
         record_event(actor.organisation, events.DOCUMENT_PUBLISHED, events.document_payload(document), actor=actor)
     return document
+
+
+#: what a document update may change (besides its audience's offices and roles)
+DOCUMENT_UPDATE_FIELDS = ("title", "category", "summary", "audience", "requires_acknowledgement", "published_at")
 
 
 @transaction.atomic
@@ -366,17 +395,18 @@ def document_update(
     *,
     actor: Actor,
     document: HRDocument,
-    offices: list[Office] | None = None,
-    roles: list[str] | None = None,
-    **fields,
+    data: dict,
 ) -> HRDocument:
     """Change a document's title, category, summary, audience, acknowledgement flag or publish
-    date. Publishing a draft records ``hr.document.published``."""
+    date (``DOCUMENT_UPDATE_FIELDS``), and its audience's ``offices`` and ``roles``. Publishing a
+    draft records ``hr.document.published``."""
     _require_hr_editor(actor)
+    data = dict(data)
+    offices, roles = data.pop("offices", None), data.pop("roles", None)
     was_published = document.published_at is not None
-    allowed = {"title", "category", "summary", "audience", "requires_acknowledgement", "published_at"}
-    for key, value in fields.items():
-        if key not in allowed:
+    before = audit_snapshot(document)
+    for key, value in data.items():
+        if key not in DOCUMENT_UPDATE_FIELDS:
             raise ValidationError({key: [_("Cannot be changed here.")]})
         setattr(document, key, value.strip() if isinstance(value, str) and key != "audience" else value)
     current_offices = list(document.audience_offices.all()) if offices is None else offices
@@ -388,6 +418,7 @@ def document_update(
     document.audience_roles, current_offices = _audience_values(document.audience, current_offices, current_roles)
     _save(document)
     document.audience_offices.set(current_offices)
+    audit_change(actor=actor, action="hrdocument.update", obj=document, before=before, after=audit_snapshot(document))
     if not was_published and document.published_at is not None:
         record_event(actor.organisation, events.DOCUMENT_PUBLISHED, events.document_payload(document), actor=actor)
     return document
@@ -398,7 +429,12 @@ def document_version_add(*, actor: Actor, document: HRDocument, file, version: s
     """Upload a new version; it becomes current, so everyone in the audience acknowledges again."""
     _require_hr_editor(actor)
     HRDocument.objects.select_for_update().filter(pk=document.pk).first()
-    _add_version(actor, document, file, version, notes)
+    previous = document.current_version_id
+    added = _add_version(actor, document, file, version, notes)
+    audit_change(
+        actor=actor, action="hrdocument.new_version", obj=document,
+        changes={"current_version_id": [previous, added.pk], "version": [None, added.label]},
+    )
     if document.published_at is not None:
         record_event(actor.organisation, events.DOCUMENT_PUBLISHED, events.document_payload(document), actor=actor)
     return document
@@ -431,6 +467,10 @@ def document_acknowledge(*, actor: Actor, document: HRDocument) -> tuple[HRDocum
             acknowledgement.save()
     except IntegrityError:  # a concurrent click got there first
         return HRDocumentAcknowledgement.objects.get(version_id=document.current_version_id, employee=employee), False
+    audit_change(
+        actor=actor, action="hrdocument.acknowledge", obj=acknowledgement,
+        after=audit_snapshot(acknowledgement, only=("document", "version", "employee")),
+    )
     record_event(
         actor.organisation, events.DOCUMENT_ACKNOWLEDGED, events.acknowledgement_payload(acknowledgement), actor=actor
     )
@@ -487,20 +527,29 @@ def complaint_create(
         about_employee=about_employee,
     )
     _save(complaint)
+    # an anonymous ticket's audit row names nobody (the entry point's context is kept): one row
+    audit_change(
+        actor=Actor(organisation=actor.organisation, kind="system", audit=actor.audit) if anonymous else actor,
+        action="complaint.create", obj=complaint, after=audit_snapshot(complaint, only=COMPLAINT_AUDITED),
+    )
     # actor=None: the outbox row must not name the reporter either
     record_event(actor.organisation, events.COMPLAINT_CREATED, events.complaint_payload(complaint), actor=None)
     return ComplaintCreated(complaint=complaint, follow_token=token)
 
 
+#: what HR may re-triage on a ticket
+COMPLAINT_UPDATE_FIELDS = ["category", "priority", "about_employee"]
+
+
 @transaction.atomic
-def complaint_update(*, actor: Actor, complaint: Complaint, **fields) -> Complaint:
+def complaint_update(*, actor: Actor, complaint: Complaint, data: dict) -> Complaint:
     """HR re-triages a ticket: category, priority, who it is about."""
     _require_handler(actor, complaint)
-    for key, value in fields.items():
-        if key not in {"category", "priority", "about_employee"}:
+    for key in data:
+        if key not in COMPLAINT_UPDATE_FIELDS:
             raise ValidationError({key: [_("Cannot be changed here.")]})
-        setattr(complaint, key, value)
-    _save(complaint)
+    complaint, changes = model_update(instance=complaint, fields=COMPLAINT_UPDATE_FIELDS, data=data)
+    audit_change(actor=actor, action="complaint.update", obj=complaint, changes=changes)
     return complaint
 
 
@@ -516,8 +565,12 @@ def complaint_assign(*, actor: Actor, complaint: Complaint, assignee: Membership
         raise ValidationError({"assignee_id": [_("Tickets are assigned to active HR members only.")]})
     if complaint.about_employee is not None and complaint.about_employee.membership_id == assignee.pk:
         raise ValidationError({"assignee_id": [_("A ticket is never assigned to the person it is about.")]})
+    previous = complaint.assignee_id
     complaint.assignee = assignee
     _save(complaint)
+    audit_change(
+        actor=actor, action="complaint.assign", obj=complaint, changes={"assignee_id": [previous, assignee.pk]}
+    )
     record_event(actor.organisation, events.COMPLAINT_ASSIGNED, events.complaint_payload(complaint), actor=actor)
     return complaint
 
@@ -547,8 +600,11 @@ def complaint_transition(
         complaint.closed_at = now
     elif complaint.status == ComplaintStatus.RESOLVED:
         complaint.resolved_at = None  # reopened
+    previous = complaint.status
     complaint.status = status
     _save(complaint)
+    # the resolution is text the reporter reads: never in the audit trail
+    audit_change(actor=actor, action="complaint.transition", obj=complaint, changes={"status": [previous, status]})
     record_event(actor.organisation, events.COMPLAINT_STATUS_CHANGED, events.complaint_payload(complaint), actor=actor)
     return complaint
 
@@ -566,4 +622,5 @@ def complaint_note_add(*, actor: Actor, complaint: Complaint, body: str) -> Comp
     )
     _save(note)
     Complaint.objects.filter(pk=complaint.pk).update(updated_at=timezone.now())
+    audit_change(actor=actor, action="complaint.note", obj=complaint, changes={"note_id": [None, note.pk]})
     return note

@@ -17,26 +17,32 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from organisations import selectors as organisation_selectors
-from organisations.actors import Actor
-from organisations.audit import audit_record
-from organisations.choices import MembershipStatus, Role
-from organisations.models import AuditEvent, Membership
-from organisations.views import OWNER_ADMIN, MemberPageMixin
+from organisations.choices import OWNER_ADMIN, MembershipStatus, Role
+from organisations.models import Membership
 from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import (
+    SERVICE_ERRORS,
+    MemberPageMixin,
+    NavItem,
+    add_service_errors,
+    scoped_or_404,
+    visible_links,
+)
 
 from . import selectors, services
 from .api.views import file_response
 from .choices import OPEN_COMPLAINT_STATUSES
 from .forms import (
+    SERVICE_FIELDS,
     AssignForm,
     DirectoryFilterForm,
     DocumentForm,
@@ -47,12 +53,10 @@ from .forms import (
     TicketFilterForm,
     TransitionForm,
     VersionForm,
-    add_service_errors,
     employee_initial,
 )
-from .models import sees_pay
+from .policies import can_see_pay
 
-SERVICE_ERRORS = (ValidationError, DomainError)
 HR_PORTAL = (*OWNER_ADMIN, Role.HR)
 PAGE_SIZE = 50
 
@@ -74,34 +78,28 @@ class HRPage(MemberPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.actor.role in HR_PORTAL:
-            links = [
-                (reverse("hr:dashboard"), _("Overview")),
-                (reverse("hr:directory"), _("Directory")),
-                (reverse("hr:documents"), _("Documents")),
-            ]
-            if self.actor.role == Role.HR:
-                links.append((reverse("hr:tickets"), _("Tickets")))
-            context["hr_links"] = links
+        # the area's links, each shown to the roles its page declares (issue 12 point 5)
+        if self.actor.role in HRPage.allowed_roles:
+            context["hr_links"] = [(link["url"], link["label"]) for link in visible_links(self.actor, HR_LINKS)]
         return context
 
     def employee(self, pk):
-        try:
-            return selectors.employee_get(actor=self.actor, pk=pk)
-        except ObjectDoesNotExist as error:
-            raise Http404(_("Not found.")) from error
+        return scoped_or_404(selectors.employee_get, actor=self.actor, pk=pk)
 
     def document(self, pk):
-        try:
-            return selectors.document_get(actor=self.actor, pk=pk)
-        except ObjectDoesNotExist as error:
-            raise Http404(_("Not found.")) from error
+        return scoped_or_404(selectors.document_get, actor=self.actor, pk=pk)
 
     def complaint(self, pk):
-        try:
-            return selectors.complaint_get(actor=self.actor, pk=pk)
-        except ObjectDoesNotExist as error:
-            raise Http404(_("Not found.")) from error
+        return scoped_or_404(selectors.complaint_get, actor=self.actor, pk=pk)
+
+
+#: the HR portal's sub-navigation (who sees a link: its page's ``allowed_roles``)
+HR_LINKS = (
+    NavItem(gettext_lazy("Overview"), "hr:dashboard"),
+    NavItem(gettext_lazy("Directory"), "hr:directory"),
+    NavItem(gettext_lazy("Documents"), "hr:documents"),
+    NavItem(gettext_lazy("Tickets"), "hr:tickets"),
+)
 
 
 # =============================================================================
@@ -130,7 +128,7 @@ class DirectoryView(HRPage):
         page = Paginator(employees, PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
-        context.update(form=form, employees=page, query=query.urlencode(), show_pay=sees_pay(self.actor))
+        context.update(form=form, employees=page, query=query.urlencode(), show_pay=can_see_pay(self.actor))
         return context
 
 
@@ -141,7 +139,7 @@ class DirectoryExportView(HRPage):
         offices = organisation_selectors.office_list(actor=self.actor)
         form = DirectoryFilterForm(request.GET or None, offices=offices)
         employees = selectors.employee_list(actor=self.actor, filters=form.filters() or None)
-        show_pay = sees_pay(self.actor)
+        show_pay = can_see_pay(self.actor)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="directory.csv"'
         response["Cache-Control"] = "no-store"
@@ -199,7 +197,7 @@ class EmployeeFormMixin:
             initial=initial,
             offices=organisation_selectors.office_list(actor=self.actor),
             managers=managers,
-            show_pay=sees_pay(self.actor),
+            show_pay=can_see_pay(self.actor),
         )
 
 
@@ -216,11 +214,9 @@ class EmployeeCreateView(EmployeeFormMixin, HRPage):
         if not form.is_valid():
             return self.show(self.template_name, form=form)
         try:
-            with transaction.atomic():
-                employee = services.employee_create(actor=self.actor, **form.cleaned_data)
-                self.audit("employee.create", employee)
+            employee = services.employee_create(actor=self.actor, **form.cleaned_data)
         except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+            add_service_errors(form, error, SERVICE_FIELDS)
             return self.show(self.template_name, form=form)
         messages.success(request, _("Employee added."))
         return HttpResponseRedirect(reverse("hr:employee", args=[employee.pk]))
@@ -233,7 +229,7 @@ class EmployeeDetailView(EmployeeFormMixin, HRPage):
         context = super().get_context_data(**kwargs)
         employee = kwargs.get("employee") or self.employee(self.kwargs["pk"])
         context["employee"] = employee
-        context["show_pay"] = sees_pay(self.actor)
+        context["show_pay"] = can_see_pay(self.actor)
         context["onboarding"] = selectors.onboarding_for(
             employees=[employee], organisation_id=self.actor.organisation.pk
         )[0]
@@ -248,12 +244,9 @@ class EmployeeDetailView(EmployeeFormMixin, HRPage):
             return self.show(self.template_name, form=form, employee=employee, status=422)
         changed = {k: v for k, v in form.cleaned_data.items() if getattr(employee, k) != v}
         try:
-            with transaction.atomic():
-                services.employee_update(actor=self.actor, employee=employee, **changed)
-                # pay is audited as "changed", never with its values
-                self.audit("employee.update", employee, {k: ["…", "…"] for k in changed})
+            services.employee_update(actor=self.actor, employee=employee, data=changed)
         except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+            add_service_errors(form, error, SERVICE_FIELDS)
             return self.show(self.template_name, form=form, employee=self.employee(self.kwargs["pk"]), status=422)
         messages.success(request, _("Employee saved."))
         return HttpResponseRedirect(reverse("hr:employee", args=[employee.pk]))
@@ -265,9 +258,7 @@ class EmployeeTerminateView(HRPage):
     def post(self, request, *args, **kwargs):
         employee = self.employee(self.kwargs["pk"])
         try:
-            with transaction.atomic():
-                services.employee_terminate(actor=self.actor, employee=employee)
-                self.audit("employee.terminate", employee, {"status": [employee.status, "terminated"]})
+            services.employee_terminate(actor=self.actor, employee=employee)
         except DomainError as error:
             messages.error(request, error.detail)
         else:
@@ -303,11 +294,9 @@ class DocumentCreateView(HRPage):
         data = dict(form.cleaned_data)
         data["offices"] = list(data["offices"])
         try:
-            with transaction.atomic():
-                document = services.document_create(actor=self.actor, **data)
-                self.audit("hrdocument.create", document)
+            document = services.document_create(actor=self.actor, **data)
         except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+            add_service_errors(form, error, SERVICE_FIELDS)
             return self.show(self.template_name, form=form, status=422)
         messages.success(request, _("Document uploaded."))
         return HttpResponseRedirect(reverse("hr:document", args=[document.pk]))
@@ -335,11 +324,9 @@ class DocumentDetailView(HRPage):
         form = VersionForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    services.document_version_add(actor=self.actor, document=document, **form.cleaned_data)
-                    self.audit("hrdocument.new_version", document)
+                services.document_version_add(actor=self.actor, document=document, **form.cleaned_data)
             except SERVICE_ERRORS as error:
-                add_service_errors(form, error)
+                add_service_errors(form, error, SERVICE_FIELDS)
             else:
                 messages.success(request, _("New version uploaded: everyone acknowledges it again."))
                 return HttpResponseRedirect(reverse("hr:document", args=[document.pk]))
@@ -429,10 +416,7 @@ class DocumentAcknowledgeView(MemberHRPage):
     def post(self, request, *args, **kwargs):
         document = self.document(self.kwargs["pk"])
         try:
-            with transaction.atomic():
-                acknowledgement, created = services.document_acknowledge(actor=self.actor, document=document)
-                if created:
-                    self.audit("hrdocument.acknowledge", acknowledgement)
+            acknowledgement, _created = services.document_acknowledge(actor=self.actor, document=document)
         except DomainError as error:
             messages.error(request, error.detail)
         else:
@@ -460,24 +444,10 @@ class ReportConcernView(MemberHRPage):
         if not form.is_valid():
             return self.show(self.template_name, form=form, status=422)
         try:
-            with transaction.atomic():
-                created = services.complaint_create(actor=self.actor, **form.cleaned_data)
-                complaint = created.complaint
-                if complaint.is_anonymous:
-                    # the audit row of an anonymous report names nobody
-                    audit_record(
-                        actor=Actor(organisation=self.actor.organisation, kind="system"),
-                        source=AuditEvent.Source.PAGE,
-                        method="POST",
-                        path=request.path,
-                        action="complaint.create",
-                        object_type="hr.Complaint",
-                        object_id=complaint.pk,
-                    )
-                else:
-                    self.audit("complaint.create", complaint)
+            created = services.complaint_create(actor=self.actor, **form.cleaned_data)  # audited (anonymously)
+            complaint = created.complaint
         except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
+            add_service_errors(form, error, SERVICE_FIELDS)
             return self.show(self.template_name, form=form, status=422)
         if complaint.is_anonymous:
             follow_url = request.build_absolute_uri(reverse("hr:follow-ticket", args=[created.follow_token]))
@@ -558,18 +528,16 @@ class TicketDetailView(MemberHRPage):
         name, form = forms[action]
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    if action == "assign":
-                        services.complaint_assign(
-                            actor=self.actor, complaint=complaint, assignee=form.cleaned_data["assignee"]
-                        )
-                    elif action == "transition":
-                        services.complaint_transition(actor=self.actor, complaint=complaint, **form.cleaned_data)
-                    else:
-                        services.complaint_note_add(actor=self.actor, complaint=complaint, **form.cleaned_data)
-                    self.audit(f"complaint.{action}", complaint)
+                if action == "assign":
+                    services.complaint_assign(
+                        actor=self.actor, complaint=complaint, assignee=form.cleaned_data["assignee"]
+                    )
+                elif action == "transition":
+                    services.complaint_transition(actor=self.actor, complaint=complaint, **form.cleaned_data)
+                else:
+                    services.complaint_note_add(actor=self.actor, complaint=complaint, **form.cleaned_data)
             except SERVICE_ERRORS as error:
-                add_service_errors(form, error)
+                add_service_errors(form, error, SERVICE_FIELDS)
             else:
                 messages.success(request, _("Ticket updated."))
                 return HttpResponseRedirect(reverse("hr:ticket", args=[complaint.pk]))

@@ -18,8 +18,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from organisations.admin import ReadOnlyAdminMixin, TenantAdminForm, pretty_json, staff_actor
-from organisations.audit import AuditedAdminMixin
+from organisations.admin.helpers import pretty_json, staff_actor
+from trackyoursheets.admin import AuditedAdminMixin, ReadOnlyAdminMixin, TenantAdminForm
 from trackyoursheets.exceptions import DomainError
 
 from . import events, services
@@ -160,7 +160,7 @@ class WebhookSubscriptionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if change:
             original = WebhookSubscription.objects.get(pk=obj.pk)
             changed = {name: value for name, value in data.items() if name in form.changed_data}
-            saved = services.webhook_subscription_update(actor=actor, subscription=original, **changed)
+            saved = services.webhook_subscription_update(actor=actor, subscription=original, data=changed)
         else:
             created = services.webhook_subscription_create(actor=actor, **data)
             saved = created.subscription

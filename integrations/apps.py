@@ -1,6 +1,16 @@
 from django.apps import AppConfig
 
+from . import events, outbox
+
 
 class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "integrations"
+
+    def ready(self) -> None:
+        # AppConfig.ready() is the one place a module may import inside a function: these
+        # modules need the models loaded (Django's app-loading protocol, not a hidden cycle)
+        from . import services, tasks  # noqa: F401  (tasks: registers the Celery tasks with the app)
+
+        outbox.register_topics(events.TOPICS)
+        outbox.register_dispatcher(services.outbox_event_enqueue)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web.forms import add_service_errors  # noqa: F401 - compat: payroll until the issue-12 merge (import_views)
 
 from . import events
 from .choices import DeliveryStatus
@@ -39,16 +38,3 @@ class DeliveryFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any"))] + list(DeliveryStatus.choices), required=False
     )
-
-
-def add_service_errors(form: forms.Form, error: Exception) -> None:
-    """Show a service's refusal on the form: field errors next to their fields, the rest on top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
-    elif isinstance(error, DomainError):
-        form.add_error(None, error.detail)
-    else:
-        raise error

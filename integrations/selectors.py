@@ -17,12 +17,12 @@ from organisations.models import Membership
 from trackyoursheets.api.filters import apply_filterset
 
 from .choices import DeliveryStatus
+from .filters import WebhookDeliveryFilterSet, WebhookSubscriptionFilterSet
 from .models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 
 def webhook_subscription_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[WebhookSubscription]:
     """The organisation's subscriptions, oldest first."""
-    from .api.filters import WebhookSubscriptionFilterSet
 
     qs = WebhookSubscription.objects.visible_to(actor).order_by("id")
     return apply_filterset(WebhookSubscriptionFilterSet, filters, qs) if filters else qs
@@ -36,7 +36,6 @@ def webhook_delivery_list(
     *, actor: Actor, subscription: WebhookSubscription, filters: dict | None = None
 ) -> QuerySet[WebhookDelivery]:
     """One subscription's delivery log, newest first, with its event and attempts (three queries a page)."""
-    from .api.filters import WebhookDeliveryFilterSet
 
     qs = (
         WebhookDelivery.objects.visible_to(actor)

@@ -2,8 +2,9 @@
 
 How an event travels (DESIGN §5, STYLE §5.5):
 
-1. ``record_event`` writes an :class:`OutboxEvent` inside the caller's transaction and,
-   on commit, enqueues ``outbox_event_dispatch_task``;
+1. ``record_event`` (``integrations/outbox.py``) writes an :class:`OutboxEvent` inside the
+   caller's transaction and, on commit, calls ``outbox_event_enqueue`` (registered as the
+   outbox's dispatcher in ``apps.py``), which enqueues ``outbox_event_dispatch_task``;
 2. ``outbox_event_dispatch`` fans it out: one :class:`WebhookDelivery` per active
    subscription of *the event's organisation* that wants its topic, then enqueues
    ``webhook_delivery_send_task`` for each;
@@ -23,7 +24,6 @@ dedupe by event id.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import secrets
@@ -33,22 +33,23 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.actors import Actor, system_actor
-from organisations.audit import audit_record
-from organisations.models import AuditEvent, Organisation
+from organisations.audit import audit_change, audit_snapshot
+from organisations.models import Organisation
 from trackyoursheets.api.request_id import current_request_id
+from trackyoursheets.celery import app as celery_app
 from trackyoursheets.exceptions import Conflict, LimitExceeded, NotPermitted
 
 from . import crypto, events, selectors, signing, transport
 from .choices import AttemptOutcome, DeliveryStatus
 from .conf import WebhookSettings, webhook_settings
 from .models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from .outbox import record_event  # noqa: F401  (re-exported; its home is integrations.outbox)
 
 logger = logging.getLogger("trackyoursheets.webhooks")
 
@@ -57,6 +58,7 @@ SECRET_ROTATION_GRACE = timedelta(hours=24)
 #: subscriptions per organisation (Stripe allows 16 endpoints; a handful is the norm)
 MAX_SUBSCRIPTIONS_PER_ORGANISATION = 20
 PING_MESSAGE = "This is a test event from TrackYourSheets."
+TASKS_MODULE = "integrations.tasks"
 
 # =============================================================================
 # Enqueueing (only services enqueue, and only after commit: STYLE §5.3)
@@ -66,12 +68,12 @@ PING_MESSAGE = "This is a test event from TrackYourSheets."
 def _enqueue(task_name: str, *args) -> bool:
     """Send a task; a broker outage (or, eagerly, a failing delivery) never undoes a committed change.
 
-    Whatever is not enqueued is found by the beat sweep from the database state.
+    Tasks are found by name in the Celery registry (``integrations.tasks`` is loaded by
+    ``apps.py``), so this module need not import the tasks that import it. Whatever is not
+    enqueued is found by the beat sweep from the database state.
     """
-    from . import tasks
-
     try:
-        getattr(tasks, task_name).apply_async(args=args, retry=False)
+        celery_app.tasks[f"{TASKS_MODULE}.{task_name}"].apply_async(args=args, retry=False)
         return True
     except Exception:
         logger.warning("Could not run or enqueue %s%s; the sweep will pick it up", task_name, args, exc_info=True)
@@ -87,27 +89,9 @@ def _enqueue_on_commit(task_name: str, *args) -> None:
 # =============================================================================
 
 
-def record_event(organisation, topic: str, payload: dict, *, actor=None) -> OutboxEvent:
-    """Write a domain event to the outbox inside the caller's transaction.
-
-    If the caller's transaction rolls back, the event goes with it: no event
-    for a change that did not happen, and no change without its event. Once it
-    commits, the event is dispatched to webhook subscriptions (or, with the broker
-    down, by the sweep). ``topic`` must be in the catalogue (``integrations.events``).
-    """
-    if not events.is_registered(topic):
-        raise ValueError(f"Unknown event topic {topic!r}: register it with integrations.events.register_topic().")
-    body = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
-    with transaction.atomic():
-        event = OutboxEvent.objects.create(
-            organisation=organisation,
-            topic=topic,
-            payload=body,
-            request_id=current_request_id() or "",
-            actor_label=actor.label if actor is not None else "",
-        )
-        _enqueue_on_commit("outbox_event_dispatch_task", event.pk, organisation.pk)
-    return event
+def outbox_event_enqueue(event_id: int, organisation_id: int) -> None:
+    """The outbox's dispatcher (registered from ``apps.py``): fan the committed event out in a task."""
+    _enqueue("outbox_event_dispatch_task", event_id, organisation_id)
 
 
 def outbox_event_dispatch(*, event_id: int, organisation_id: int) -> list[int]:
@@ -348,12 +332,10 @@ def _subscription_count_failure(subscription_id: int, conf: WebhookSettings, now
     )
     if not disabled:
         return
-    audit_record(
+    audit_change(
         actor=system_actor(subscription.organisation),
-        source=AuditEvent.Source.SYSTEM,
         action="webhooksubscription.disable",
-        object_type=WebhookSubscription._meta.label,
-        object_id=subscription_id,
+        obj=subscription,
         changes={"is_active": [True, False], "disabled_reason": ["", reason]},
     )
     logger.warning("Webhook subscription %s disabled: %s", subscription_id, reason)
@@ -535,21 +517,28 @@ def webhook_subscription_create(
     )
     _validate(subscription, check_url=True, check_topics=True)
     subscription.save()
+    audit_change(  # never the secret
+        actor=actor, action="webhooksubscription.create", obj=subscription,
+        after=audit_snapshot(subscription, only=tuple(UPDATABLE_FIELDS)),
+    )
     return WebhookSubscriptionCreated(subscription=subscription, secret=secret)
 
 
-UPDATABLE_FIELDS = frozenset({"url", "topics", "description", "is_active"})
+#: what an update may change (issue 12: an explicit field list, not ``**fields``)
+UPDATABLE_FIELDS = ("url", "topics", "description", "is_active")
 
 
 @transaction.atomic
-def webhook_subscription_update(*, actor: Actor, subscription: WebhookSubscription, **fields) -> WebhookSubscription:
-    """Change URL, topics, description or the active flag.
+def webhook_subscription_update(*, actor: Actor, subscription: WebhookSubscription, data: dict) -> WebhookSubscription:
+    """Change URL, topics, description or the active flag (``UPDATABLE_FIELDS``).
 
     Re-activating needs the webhooks feature, clears the failure count and the reason
     it was disabled; de-activating stops new deliveries (pending ones are not sent).
     """
     _require_manager(actor)
-    unknown = set(fields) - UPDATABLE_FIELDS
+    fields = dict(data)
+    before = audit_snapshot(subscription, only=UPDATABLE_FIELDS)
+    unknown = set(fields) - set(UPDATABLE_FIELDS)
     if unknown:
         raise ValueError(f"Cannot update {sorted(unknown)}")
     now = timezone.now()
@@ -568,6 +557,10 @@ def webhook_subscription_update(*, actor: Actor, subscription: WebhookSubscripti
         subscription.disabled_reason = _("Deactivated by %(actor)s.") % {"actor": actor.label}
     _validate(subscription, check_url="url" in fields, check_topics="topics" in fields)
     subscription.save()
+    audit_change(
+        actor=actor, action="webhooksubscription.update", obj=subscription, before=before,
+        after=audit_snapshot(subscription, only=UPDATABLE_FIELDS),
+    )
     return subscription
 
 
@@ -575,7 +568,11 @@ def webhook_subscription_update(*, actor: Actor, subscription: WebhookSubscripti
 def webhook_subscription_delete(*, actor: Actor, subscription: WebhookSubscription) -> None:
     """Delete the subscription with its delivery log; nothing more is sent to it."""
     _require_manager(actor)
+    pk, url = subscription.pk, subscription.url
     subscription.delete()
+    audit_change(
+        actor=actor, action="webhooksubscription.destroy", obj=subscription, object_id=pk, changes={"url": [url, None]}
+    )
 
 
 @transaction.atomic
@@ -592,6 +589,9 @@ def webhook_subscription_rotate_secret(*, actor: Actor, subscription: WebhookSub
     locked.secret_hint = secret[:10]
     locked.secret_rotated_at = now
     locked.save()
+    audit_change(  # the hint of the new secret only
+        actor=actor, action="webhooksubscription.rotate_secret", obj=locked, changes={"secret_hint": ["…", secret[:10]]}
+    )
     return WebhookSecretRotated(
         subscription=locked, secret=secret, previous_secret_expires_at=locked.previous_secret_expires_at
     )
@@ -612,6 +612,10 @@ def webhook_subscription_test(*, actor: Actor, subscription: WebhookSubscription
     )
     delivery = WebhookDelivery.objects.create(
         organisation=subscription.organisation, subscription=subscription, event=event, manual=True, next_attempt_at=now
+    )
+    audit_change(
+        actor=actor, action="webhooksubscription.test", obj=subscription,
+        changes={"ping_delivery_id": [None, delivery.pk]},
     )
     _enqueue_on_commit("webhook_delivery_send_task", delivery.pk, subscription.organisation_id)
     return delivery
@@ -634,6 +638,10 @@ def webhook_delivery_redeliver(*, actor: Actor, delivery: WebhookDelivery) -> We
     )
     if not rescheduled:
         raise Conflict(_("This delivery is already scheduled; wait for its attempt to finish."))
+    audit_change(
+        actor=actor, action="webhookdelivery.redeliver", obj=delivery,
+        changes={"status": [delivery.status, DeliveryStatus.PENDING]},
+    )
     _enqueue_on_commit("webhook_delivery_send_task", delivery.pk, delivery.organisation_id)
     delivery.refresh_from_db()
     return delivery

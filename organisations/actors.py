@@ -7,9 +7,56 @@ credential may do; the role limits what the person behind it may see (DESIGN §3
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
+from trackyoursheets.api.scopes import SCOPES
+
 from .choices import ORGANISATION_WIDE_ROLES, Role
+
+
+@dataclass
+class AuditContext:
+    """Where a change comes from, set once per call by its entry point (issue 12 point 4).
+
+    The authentication layer (REST), the GraphQL view, the page mixin, the admin and the
+    task base build one and hand it to services on the :class:`Actor`; services write
+    their audit rows with it (``organisations.audit.audit_change``), so every entry point
+    produces the same row. Without one, a change is recorded as a "system" change.
+    """
+
+    #: ``AuditEvent.Source``: "api", "graphql", "page", "admin" or "system"
+    source: str = "system"
+    method: str = ""
+    path: str = ""
+    request_id: str | None = None
+    #: the entry point's success status (REST: 201 create, 204 destroy, else 200; GraphQL 200)
+    status_code: int | None = None
+    #: how the entry point names the operation on the public audit trail: a REST view action
+    #: (recorded as ``<model>.<view_action>``) or a GraphQL mutation (recorded as its name)
+    view_action: str = ""
+    mutation: str = ""
+    #: audit rows written for this call so far (some may have rolled back with a refused change)
+    rows: int = 0
+    row_ids: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_request(cls, request, *, source: str, status_code: int | None = None) -> AuditContext:
+        return cls(
+            source=source,
+            method=request.method or "",
+            path=request.path,
+            request_id=getattr(request, "request_id", None),
+            status_code=status_code,
+        )
+
+    def action_for(self, action: str, obj=None) -> str:
+        """The action recorded for a service's ``action`` (e.g. ``workspace.update``) on ``obj``."""
+        if self.mutation:
+            return self.mutation
+        if self.view_action and obj is not None:
+            return f"{obj._meta.model_name}.{self.view_action}"
+        return action
 
 
 @dataclass(frozen=True)
@@ -25,6 +72,12 @@ class Actor:
     api_token: object | None = None  # ApiToken
     impersonation: object | None = None  # ImpersonationToken
     impersonated_producer_id: int | None = None
+    #: where this actor's changes come from (issue 12): read by ``organisations.audit.audit_change``
+    audit: AuditContext | None = field(default=None, compare=False, hash=False, repr=False)
+
+    def with_audit(self, context: AuditContext) -> Actor:
+        """The same actor, acting through the entry point described by ``context``."""
+        return dataclasses.replace(self, audit=context)
 
     @property
     def role(self) -> str | None:
@@ -75,7 +128,5 @@ class Actor:
 
 
 def system_actor(organisation) -> Actor:
-    """The actor for commands and tasks acting on the organisation's behalf."""
-    from trackyoursheets.api.scopes import SCOPES
-
-    return Actor(organisation=organisation, kind="system", scopes=frozenset(SCOPES))
+    """The actor for commands and tasks acting on the organisation's behalf (audited as "system")."""
+    return Actor(organisation=organisation, kind="system", scopes=frozenset(SCOPES), audit=AuditContext())

@@ -13,6 +13,8 @@ class Role(models.TextChoices):
 
 #: Roles that see the whole organisation.
 ORGANISATION_WIDE_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+#: ``allowed_roles`` of pages for owners and admins (page classes declare their roles once).
+OWNER_ADMIN = (Role.OWNER, Role.ADMIN)
 
 
 class MembershipStatus(models.TextChoices):

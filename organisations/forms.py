@@ -259,11 +259,10 @@ class AcceptInvitationForm(SetPasswordForm):
 import zoneinfo  # noqa: E402
 
 from django import forms  # noqa: E402
-from django.core import exceptions as core_exceptions  # noqa: E402
 from django.utils.translation import gettext_lazy as _lazy  # noqa: E402
 
 from trackyoursheets.api.scopes import SCOPES  # noqa: E402
-from trackyoursheets.exceptions import DomainError  # noqa: E402
+from trackyoursheets.web.forms import add_service_errors  # noqa: E402, F401 - compat: payroll until the issue-12 merge
 
 from .choices import ProducerStatus, WorkspaceStatus  # noqa: E402
 
@@ -289,26 +288,6 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 def scope_choices() -> list[tuple[str, str]]:
     return [(scope, f"{scope} — {description}") for scope, description in SCOPES.items()]
-
-
-def add_service_errors(form, error, field_map: dict[str, str] | None = None) -> None:
-    """Show a service's error on ``form``: a ``ValidationError``'s field messages on their
-    field (renamed through ``field_map``; unknown fields above the form), a domain error
-    (``LimitExceeded``, ``NotPermitted``, ...) as one message above the form."""
-    field_map = field_map or {}
-    if isinstance(error, DomainError):
-        form.add_error(None, error.detail)
-        return
-    if not isinstance(error, core_exceptions.ValidationError):
-        raise TypeError(f"not a service error: {error!r}")
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, field_messages in error.message_dict.items():
-        target = field_map.get(field, field)
-        for message in field_messages:
-            form.add_error(target if target in form.fields else None, message)
 
 
 class ConsoleFilterForm(forms.Form):

@@ -2,7 +2,7 @@
 
 Thin (STYLE §2.5): reads go through :mod:`organisations.selectors` (tenancy and role
 visibility exactly as on REST), list filters through the FilterSets of
-:mod:`organisations.api.filters`, writes through :mod:`organisations.services`.
+:mod:`organisations.filters`, writes through :mod:`organisations.services`.
 Scoping, scopes, errors, connections and ids come from :mod:`trackyoursheets.api.graphql`.
 
 Field names are REST's in camelCase; the differences are deliberate and listed
@@ -33,7 +33,7 @@ from trackyoursheets.api.graphql import (
 )
 
 from . import selectors, services
-from .api.filters import OfficeFilterSet, ProducerFilterSet, WorkspaceFilterSet
+from .filters import OfficeFilterSet, ProducerFilterSet, WorkspaceFilterSet
 from .models import Office, Organisation, Producer, Workspace, WorkspaceAgent
 
 ORGANISATION_READ = "organisation.read"
@@ -427,7 +427,7 @@ class WorkspaceUpdate(TenantMutation):
         fields = {name: input[name] for name in ("name", "description", "status") if input.get(name) is not None}
         if "officeId" in related:
             fields["office"] = related["officeId"]
-        services.workspace_update(actor=actor, workspace=workspace, **fields)
+        services.workspace_update(actor=actor, workspace=workspace, data=fields)
         return selectors.workspace_get(actor=actor, pk=workspace.pk)
 
 

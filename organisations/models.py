@@ -10,6 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -17,6 +18,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AbstractApplication, ApplicationManager
+
+from trackyoursheets.api.scopes import SCOPES
 
 from .choices import MembershipStatus, ProducerStatus, Role, WorkspaceStatus
 from .plans import FEATURES, PlanCode, get_plan
@@ -123,8 +126,6 @@ def default_feature_toggles() -> dict:
 
 
 def default_rate_limit() -> int:
-    from django.conf import settings
-
     return settings.API_DEFAULT_RATE_LIMIT_PER_MINUTE
 
 
@@ -495,8 +496,6 @@ class OAuthApplication(AbstractApplication):
 
     def clean(self) -> None:
         super().clean()
-        from trackyoursheets.api.scopes import SCOPES
-
         unknown = sorted(self.scope_set - set(SCOPES))
         if unknown:
             raise ValidationError({"scopes": _("Unknown scopes: %(names)s.") % {"names": ", ".join(unknown)}})

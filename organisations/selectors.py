@@ -11,6 +11,7 @@ from trackyoursheets.api.filters import apply_filterset
 
 from .actors import Actor
 from .choices import MembershipStatus, Role, WorkspaceStatus
+from .filters import ApiTokenFilterSet, MembershipFilterSet, OfficeFilterSet, ProducerFilterSet, WorkspaceFilterSet
 from .models import (
     ApiToken,
     ImpersonationToken,
@@ -28,7 +29,6 @@ from .models import (
 
 def office_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Office]:
     """Offices of the actor's organisation (structure is visible to every member)."""
-    from .api.filters import OfficeFilterSet
 
     qs = Office.objects.visible_to(actor).order_by("name", "id")
     return apply_filterset(OfficeFilterSet, filters, qs) if filters else qs
@@ -40,7 +40,6 @@ def office_get(*, actor: Actor, pk: int) -> Office:
 
 def membership_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Membership]:
     """Members the actor may see, with user, office and invitation loaded."""
-    from .api.filters import MembershipFilterSet
 
     qs = Membership.objects.visible_to(actor).select_related("user", "office", "invitation").order_by("id")
     return apply_filterset(MembershipFilterSet, filters, qs) if filters else qs
@@ -48,7 +47,6 @@ def membership_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Me
 
 def workspace_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Workspace]:
     """Workspaces the actor may see, with their office and agents loaded in two queries."""
-    from .api.filters import WorkspaceFilterSet
 
     qs = (
         Workspace.objects.visible_to(actor)
@@ -69,7 +67,6 @@ def workspace_get(*, actor: Actor, pk: int) -> Workspace:
 
 
 def producer_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Producer]:
-    from .api.filters import ProducerFilterSet
 
     qs = Producer.objects.visible_to(actor).select_related("workspace", "membership__user").order_by(
         "display_name", "id"
@@ -159,7 +156,6 @@ def impersonation_for_secret(*, raw_token: str) -> ImpersonationToken | None:
 def api_token_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[ApiToken]:
     """Personal tokens the actor may see: their own; owners, admins and organisation-wide
     OAuth clients every token of the organisation; impersonations none."""
-    from .api.filters import ApiTokenFilterSet
 
     qs = ApiToken.objects.visible_to(actor).select_related("membership").order_by("-created_at", "-id")
     return apply_filterset(ApiTokenFilterSet, filters, qs) if filters else qs

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from organisations.admin import ReadOnlyAdminMixin, TenantAdmin, TenantInline, TenantInlineFormSet
+from trackyoursheets.admin import ReadOnlyAdminMixin, TenantAdmin, TenantInline, TenantInlineFormSet
 
 from .models import (
     HUNDRED,

@@ -1,11 +1,23 @@
 from django.apps import AppConfig
 
+from integrations import outbox
+from organisations import hooks
+
+from . import events
+
+DEMO_SEED_ORDER = 20
+
 
 class PayrollConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "payroll"
 
     def ready(self) -> None:
-        # Registers the Celery task that processes a queued statement import with the services
-        # (payroll.services.on_batch_queued): the services never import the tasks that call them.
-        from . import tasks  # noqa: F401, PLC0415
+        # AppConfig.ready() is the one place a module may import inside a function: these
+        # modules need the models loaded (Django's app-loading protocol, not a hidden cycle).
+        # tasks registers the Celery task that processes a queued statement import with the
+        # services (payroll.services.on_batch_queued): the services never import the tasks.
+        from . import demo, tasks  # noqa: F401
+
+        outbox.register_topics(events.TOPICS)
+        hooks.register_demo_seed(demo.seed, order=DEMO_SEED_ORDER)

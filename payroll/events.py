@@ -1,18 +1,33 @@
 """Outbox topics of the commission ledger (``<domain>.<entity>.<past verb>``) and their payloads.
 
-Registered in the catalogue by ``integrations/events.py``.
+Registered in the outbox catalogue (``integrations/outbox.py``) from ``apps.py``.
 """
 
 from __future__ import annotations
 
+from integrations.outbox import IMPORT_BATCH_COMPLETED, SHARED_TOPICS
+
 TRANSACTION_CREATED = "payroll.transaction.created"
 TRANSACTION_UPDATED = "payroll.transaction.updated"
 OVERRIDE_CREATED = "payroll.override.created"
+#: part of the public contract (API guide, "Webhooks"); payroll runs record it
+RUN_APPROVED = "payroll.run.approved"
 #: statement imports: one event per batch, never one per imported line. ``import.batch.completed``
-#: is also what the time-entry importer records (the catalogue in integrations/events.py)
-IMPORT_BATCH_COMPLETED = "import.batch.completed"
+#: is shared with the time-entry importer (``integrations.outbox.SHARED_TOPICS``)
 IMPORT_BATCH_FINALISED = "import.batch.finalised"
 IMPORT_BATCH_ROLLED_BACK = "import.batch.rolled_back"
+
+TOPICS: dict[str, str] = {
+    RUN_APPROVED: "A payroll run was approved (it moved from draft to ready or paid).",
+    TRANSACTION_CREATED: "A commission transaction was added to the ledger.",
+    TRANSACTION_UPDATED: (
+        "A commission transaction changed (its fields, its status, or its amount through an override)."
+    ),
+    OVERRIDE_CREATED: "A producer's commission amount was overridden.",
+    IMPORT_BATCH_COMPLETED: SHARED_TOPICS[IMPORT_BATCH_COMPLETED],
+    IMPORT_BATCH_FINALISED: "A reviewed import was finalised: its rows are now reconciled ledger lines.",
+    IMPORT_BATCH_ROLLED_BACK: "An import was rolled back: its ledger lines (if finalised) were removed.",
+}
 
 
 def transaction_payload(txn, *, currency: str) -> dict:

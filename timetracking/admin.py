@@ -8,7 +8,7 @@ are records of what ran: view only.
 
 from django.contrib import admin
 
-from organisations.admin import ReadOnlyAdminMixin, TenantAdmin, TenantInline
+from trackyoursheets.admin import ReadOnlyAdminMixin, TenantAdmin, TenantInline
 
 from .models import Client, Contract, ImportJob, Project, Task, TimeEntry, TimeSettings, normalise_tags
 

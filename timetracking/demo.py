@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from hr.models import Employee, EmployeeStatus
+from hr import selectors as hr_selectors
 from organisations.actors import system_actor
 
 from . import services
@@ -73,9 +73,7 @@ def seed(organisation) -> None:
 
     today = timezone.now().date()
     monday = today - datetime.timedelta(days=today.weekday() + 7)  # last week: every day is complete
-    employees = (
-        Employee.objects.for_organisation(organisation).filter(status=EmployeeStatus.ACTIVE).select_related("office")
-    )
+    employees = hr_selectors.employee_active_list(organisation=organisation)
     for employee in employees:
         tz = zoneinfo.ZoneInfo(employee.office.timezone if employee.office_id else organisation.timezone)
         for n, (offset, hour, minutes, project_index, task_index, billable) in enumerate(WEEK):

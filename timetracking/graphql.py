@@ -3,7 +3,7 @@ connections, and the ``createTimeEntry``, ``updateTimeEntry``, ``deleteTimeEntry
 and ``stopTimer`` mutations.
 
 Thin (STYLE §2.5): reads through :mod:`timetracking.selectors` (tenancy and role visibility as on
-REST), filters through :mod:`timetracking.api.filters`, writes through
+REST), filters through :mod:`timetracking.filters`, writes through
 :mod:`timetracking.services`. Scope ``time.read`` / ``time.write``. Its Query and Mutation are
 mixed into trackyoursheets/schema.py.
 """
@@ -27,10 +27,10 @@ from trackyoursheets.api.graphql import (
     scoped_target,
 )
 
-from . import selectors, services
-from .api.filters import ClientFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
-from .api.serializers import sees_rates
+from . import representation, selectors, services
+from .filters import ClientFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
 from .models import Client, Project, Task, TimeEntry
+from .policies import can_see_rates
 
 READ = "time.read"
 WRITE = "time.write"
@@ -39,7 +39,7 @@ __all__ = ["ClientType", "ProjectType", "TaskType", "TimeEntryType", "Query", "M
 
 
 def _rate(info, value):
-    return value if sees_rates(info.context.actor) else None
+    return value if can_see_rates(info.context.actor) else None
 
 
 class ClientType(TenantObjectType):
@@ -186,7 +186,31 @@ class TaskType(TenantObjectType):
         return _rate(info, task.hourly_rate)
 
 
-class TimeEntryType(TenantObjectType):
+def _entry_resolver(spec: representation.EntryField):
+    def resolve(entry, info):
+        return spec.value(entry)
+
+    return staticmethod(resolve)
+
+
+def _entry_fields() -> dict:
+    """The GraphQL fields of :data:`representation.TIME_ENTRY` that are not the model field of their
+    name (graphene-django converts those), each with its resolver."""
+    scalars = {"int": graphene.Int, "str": graphene.String, "bool": graphene.Boolean}
+    attrs: dict = {}
+    for spec in representation.TIME_ENTRY:
+        if spec.kind not in scalars:
+            continue
+        attrs[spec.name] = scalars[spec.kind](required=spec.required, description=spec.help_text or None)
+        attrs[f"resolve_{spec.name}"] = _entry_resolver(spec)
+    return attrs
+
+
+#: the declared fields above as a base (graphene collects fields and resolvers from every base class)
+_TimeEntryFields = type("_TimeEntryFields", (), _entry_fields())
+
+
+class TimeEntryType(_TimeEntryFields, TenantObjectType):
     """A time entry (no `endTime`: a running timer). Scope `time.read`.
 
     Owners, admins and OAuth clients see every entry; managers their own and their office's
@@ -198,85 +222,13 @@ class TimeEntryType(TenantObjectType):
 
     project = TenantRelation(ProjectType, "project")
     task = TenantRelation(TaskType, "task")
-    employee_id = graphene.Int(required=True)
-    user_id = graphene.Int(description="The employee's login, when they have one.")
-    project_id = graphene.Int(required=True)
-    task_id = graphene.Int()
-    client_id = graphene.Int()
-    duration_hours = graphene.String(description="duration_seconds / 3600, two places.")
-    duration_formatted = graphene.String(description="HH:MM:SS.")
-    source = graphene.String(required=True, description="manual, timer, import or tracktik.")
-    is_active = graphene.Boolean(required=True)
 
     class Meta:
         model = TimeEntry
         name = "TimeEntry"
         interfaces = (relay.Node,)
         connection_class = CountableConnection
-        fields = (
-            "id",
-            "database_id",
-            "employee_id",
-            "user_id",
-            "project",
-            "project_id",
-            "task",
-            "task_id",
-            "client_id",
-            "start_time",
-            "end_time",
-            "duration_seconds",
-            "duration_hours",
-            "duration_formatted",
-            "notes",
-            "tags",
-            "billable",
-            "paid",
-            "source",
-            "is_active",
-            "created_at",
-            "updated_at",
-        )
-
-    @staticmethod
-    def resolve_employee_id(entry, info):
-        return entry.employee_id
-
-    @staticmethod
-    def resolve_user_id(entry, info):
-        return entry.employee.membership.user_id if entry.employee.membership_id else None
-
-    @staticmethod
-    def resolve_project_id(entry, info):
-        return entry.project_id
-
-    @staticmethod
-    def resolve_task_id(entry, info):
-        return entry.task_id
-
-    @staticmethod
-    def resolve_client_id(entry, info):
-        return entry.project.client_id
-
-    @staticmethod
-    def resolve_duration_hours(entry, info):
-        return None if entry.duration_seconds is None else str(selectors.hours(entry.duration_seconds))
-
-    @staticmethod
-    def resolve_duration_formatted(entry, info):
-        if entry.duration_seconds is None:
-            return None
-        minutes, seconds = divmod(entry.duration_seconds, 60)
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
-
-    @staticmethod
-    def resolve_source(entry, info):
-        return entry.source
-
-    @staticmethod
-    def resolve_is_active(entry, info):
-        return entry.end_time is None
+        fields = ("database_id", "project", "task", *(spec.name for spec in representation.TIME_ENTRY))
 
 
 class Query(graphene.ObjectType):
@@ -431,7 +383,7 @@ class TimeEntryUpdate(TenantMutation):
         }
         related = _project_and_task(actor, input.get("project_id"), input.get("task_id"))
         fields.update({k: v for k, v in related.items() if v is not None})
-        services.time_entry_update(actor=actor, entry=entry, **fields)
+        services.time_entry_update(actor=actor, entry=entry, data=fields)
         return selectors.time_entry_get(actor=actor, pk=entry.pk)
 
 

@@ -44,29 +44,24 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrations.services import record_event
-from organisations.actors import Actor
+from integrations.outbox import record_event
+from organisations.actors import Actor, AuditContext, system_actor
+from organisations.audit import audit_change
+from trackyoursheets import jobs
+from trackyoursheets.celery import app as celery_app
 from trackyoursheets.exceptions import DomainError
 
-from . import events, selectors
-from .choices import EntrySource, ImportStatus, ProjectStatus
+from . import events, representation, selectors
+from .choices import EntrySource, ProjectStatus
 from .models import TAG_MAX_LENGTH, ImportJob, TimeEntry, TimeSettings, normalise_tags
 
 __all__ = ["COLUMNS", "ImportReport", "decode_csv", "count_rows", "validate", "import_csv", "import_job_run"]
 
-#: canonical column -> accepted header spellings (after normalising)
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "date": ("date", "day"),
-    "start": ("start", "start_time", "from", "begin"),
-    "end": ("end", "end_time", "to", "finish"),
-    "duration": ("duration", "hours", "duration_hours"),
-    "project": ("project", "project_name"),
-    "task": ("task", "task_name"),
-    "notes": ("notes", "note", "description"),
-    "tags": ("tags", "tag"),
-    "billable": ("billable",),
-    "employee_email": ("employee_email", "email", "employee", "user_email"),
-}
+IMPORT_TASK = "timetracking.tasks.time_entries_import_task"
+
+#: canonical column -> accepted header spellings (after normalising): the local day, then the time
+#: entry's columns as declared in timetracking/representation.py
+COLUMNS: dict[str, tuple[str, ...]] = {"date": ("date", "day"), **representation.csv_columns()}
 ALIASES = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
 TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f"}
@@ -512,6 +507,10 @@ def import_csv(
         report = _process(actor, text, write=True, progress=progress)
         if report.row_errors:
             raise _failed(report)
+        audit_change(
+            actor=actor, action="timeentry.import", object_type=TimeEntry._meta.label,
+            changes={"created": [None, report.created]},
+        )
         record_event(
             actor.organisation,
             events.IMPORT_BATCH_COMPLETED,
@@ -538,16 +537,15 @@ def import_job_create(*, actor: Actor, text: str, total_rows: int, dry_run: bool
         source_text=text,
         total_rows=total_rows,
     )
-    from .tasks import time_entries_import_task
-
-    transaction.on_commit(lambda: time_entries_import_task.delay(job.pk, actor.organisation.pk))
+    audit_change(actor=actor, action="timeentry.import_queued", obj=job, changes={"total_rows": [None, total_rows]})
+    # found by name in the Celery registry (apps.py loads the tasks), since the task imports this module
+    task = celery_app.tasks[IMPORT_TASK]
+    transaction.on_commit(lambda: task.delay(job.pk, actor.organisation.pk))
     return job
 
 
 def job_actor(job: ImportJob) -> Actor:
     """The actor a job runs as: the member who started it, or the organisation (an OAuth client)."""
-    from organisations.actors import system_actor
-
     if job.membership is None:
         return system_actor(job.organisation)
     return Actor(
@@ -556,14 +554,13 @@ def job_actor(job: ImportJob) -> Actor:
         membership=job.membership,
         scopes=frozenset({"time.read", "time.write"}),
         kind="system",
+        audit=AuditContext(),  # a task: audited as "system", naming the member who started it
     )
 
 
 def import_job_run(*, job_id: int, organisation_id: int) -> ImportJob:
     """Run a pending job once (a second run of a finished job does nothing)."""
-    claimed = ImportJob.objects.filter(pk=job_id, organisation_id=organisation_id, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING, updated_at=timezone.now()
-    )
+    claimed = jobs.job_claim(ImportJob, job_id, organisation_id=organisation_id)
     job = ImportJob.objects.select_related("organisation", "membership__user").get(
         pk=job_id, organisation_id=organisation_id
     )
@@ -574,18 +571,13 @@ def import_job_run(*, job_id: int, organisation_id: int) -> ImportJob:
     # progress goes through a second connection (PostgreSQL), so pollers see it while the import's
     # own transaction is still open; SQLite has one writer, so there it lands at commit
     side = connections.create_connection(DEFAULT_DB_ALIAS) if connection.vendor == "postgresql" else None
-    table = ImportJob._meta.db_table
 
-    def progress(rows: int) -> None:
-        target = side or connection
-        with target.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET processed_rows = %s, updated_at = %s WHERE id = %s", [rows, timezone.now(), job.pk]
-            )
+    def progress(rows: int) -> None:  # also the job's heartbeat (the stale-job sweep reads it)
+        jobs.job_progress(ImportJob, job.pk, done=rows, connection=side or connection)
 
     try:
         report = import_csv(actor=actor, text=job.source_text, dry_run=job.dry_run, progress=progress)
-        status = ImportStatus.FAILED if report.row_errors else ImportStatus.COMPLETED
+        succeeded = not report.row_errors
         detail = ""
     except DomainError as error:
         report = ImportReport(
@@ -594,23 +586,23 @@ def import_job_run(*, job_id: int, organisation_id: int) -> ImportJob:
             valid_rows=error.extra.get("valid_rows", 0),
             row_errors=error.extra.get("row_errors", []),
         )
-        status, detail = ImportStatus.FAILED, error.detail
+        succeeded, detail = False, error.detail
     except ValidationError as error:
         report = ImportReport(dry_run=job.dry_run)
-        status, detail = ImportStatus.FAILED, "; ".join(error.messages)
+        succeeded, detail = False, "; ".join(error.messages)
     finally:
         if side is not None:
             side.close()
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=status,
-        processed_rows=report.total_rows,
-        created_count=report.created,
-        error_count=len(report.row_errors),
-        row_errors=report.row_errors,
-        detail=detail,
-        source_text="",
-        finished_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
+    result = {
+        "processed_rows": report.total_rows,
+        "created_count": report.created,
+        "error_count": len(report.row_errors),
+        "row_errors": report.row_errors,
+        "source_text": "",
+    }
+    if succeeded:
+        jobs.job_succeeded(ImportJob, job.pk, detail=detail, **result)
+    else:
+        jobs.job_failed(ImportJob, job.pk, detail, **result)
     job.refresh_from_db()
     return job

@@ -20,9 +20,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hr.models import Employee
 from organisations.choices import Role
-from organisations.models import Membership, TenantModel, TenantQuerySet
+from organisations.models import TenantModel, TenantQuerySet
+from trackyoursheets.jobs import JobFields
 
 from .choices import (
     EntrySource,
@@ -246,7 +246,7 @@ class Task(TenantModel):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     assignee = models.ForeignKey(
-        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tasks"
+        "hr.Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tasks"
     )
     estimated_hours = models.DecimalField(
         _("estimated hours"), null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], **HOURS
@@ -285,7 +285,7 @@ class Contract(TenantModel):
     """An employee's hourly rate: for one project, or (without a project) for all their work.
     At most one of each per employee."""
 
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="time_contracts")
+    employee = models.ForeignKey("hr.Employee", on_delete=models.CASCADE, related_name="time_contracts")
     project = models.ForeignKey(
         Project,
         on_delete=models.CASCADE,
@@ -357,7 +357,7 @@ class TimeEntry(TenantModel):
     running. ``tags`` are normalised (:func:`normalise_tags`).
     """
 
-    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="time_entries")
+    employee = models.ForeignKey("hr.Employee", on_delete=models.PROTECT, related_name="time_entries")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="time_entries")
     task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="time_entries")
     start_time = models.DateTimeField(_("start time"))
@@ -448,10 +448,26 @@ class ImportJobQuerySet(TenantQuerySet):
 
 class ImportJob(TenantModel):
     """A CSV import of time entries too large to run inside the request: a Celery task
-    validates and commits it (all or nothing) and records its progress and every bad row."""
+    validates and commits it (all or nothing) and records its progress and every bad row.
+
+    A background job (:mod:`trackyoursheets.jobs`) with its own column names and the status
+    values its API publishes. A job left running by a dead worker is failed by the stale-job
+    sweep, never re-queued: the entries commit before the job row is marked done, so a second
+    run could import them twice."""
+
+    job_fields = JobFields(
+        queued=ImportStatus.PENDING,
+        running=ImportStatus.RUNNING,
+        succeeded=ImportStatus.COMPLETED,
+        failed=ImportStatus.FAILED,
+        done="processed_rows",
+        total="total_rows",
+        error="detail",
+        attempts=None,
+    )
 
     membership = models.ForeignKey(
-        Membership,
+        "organisations.Membership",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -471,6 +487,10 @@ class ImportJob(TenantModel):
     error_count = models.PositiveIntegerField(_("bad rows"), default=0)
     row_errors = models.JSONField(_("bad rows"), default=list, blank=True)
     detail = models.TextField(_("detail"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last heartbeat"), null=True, blank=True, help_text=_("Last sign of life of the worker running it.")
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()

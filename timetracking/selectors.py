@@ -10,19 +10,26 @@ from __future__ import annotations
 
 import datetime
 import functools
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from hr.models import Employee
+from hr import selectors as hr_selectors
 from organisations.actors import Actor
-from organisations.models import Office
 from trackyoursheets.api.filters import apply_filterset
 
 from .choices import ProjectStatus
+from .filters import (
+    ClientFilterSet,
+    ContractFilterSet,
+    ProjectFilterSet,
+    TaskFilterSet,
+    TimeEntryFilterSet,
+    day_range_q,
+)
 from .models import (
     Client,
     Contract,
@@ -35,6 +42,9 @@ from .models import (
     local_day_bounds,
     own_or_office,
 )
+
+if TYPE_CHECKING:  # annotations only: other apps read employees through hr.selectors
+    from hr.models import Employee
 
 CENT = Decimal("0.01")
 SECONDS_PER_HOUR = Decimal(3600)
@@ -65,7 +75,7 @@ def actor_employee(*, actor: Actor) -> Employee | None:
     if actor.membership is None:
         return None
     return (
-        Employee.objects.for_organisation(actor.organisation)
+        hr_selectors.employee_queryset(organisation=actor.organisation)
         .select_related("office", "membership")
         .filter(membership=actor.membership)
         .first()
@@ -75,7 +85,7 @@ def actor_employee(*, actor: Actor) -> Employee | None:
 def time_employee_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Employee]:
     """Employees whose time the actor may read and record: everyone for the whole organisation,
     a manager's office (and themselves), otherwise only the actor's own record."""
-    qs = Employee.objects.for_organisation(actor.organisation).select_related("office", "membership")
+    qs = hr_selectors.employee_queryset(organisation=actor.organisation).select_related("office", "membership")
     seen = own_or_office(actor, prefix="")
     return qs if seen is None else qs.filter(seen)
 
@@ -86,7 +96,6 @@ def time_employee_list(*, actor: Actor, filters: dict | None = None) -> QuerySet
 
 
 def client_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Client]:
-    from .api.filters import ClientFilterSet
 
     qs = Client.objects.visible_to(actor).order_by("name", "id")
     return apply_filterset(ClientFilterSet, filters, qs) if filters else qs
@@ -97,7 +106,6 @@ def client_get(*, actor: Actor, pk: int) -> Client:
 
 
 def project_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Project]:
-    from .api.filters import ProjectFilterSet
 
     qs = Project.objects.visible_to(actor).select_related("client").order_by("name", "id")
     return apply_filterset(ProjectFilterSet, filters, qs) if filters else qs
@@ -108,7 +116,6 @@ def project_get(*, actor: Actor, pk: int) -> Project:
 
 
 def task_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Task]:
-    from .api.filters import TaskFilterSet
 
     qs = Task.objects.visible_to(actor).select_related("project", "assignee").order_by("project_id", "name", "id")
     return apply_filterset(TaskFilterSet, filters, qs) if filters else qs
@@ -119,7 +126,6 @@ def task_get(*, actor: Actor, pk: int) -> Task:
 
 
 def contract_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Contract]:
-    from .api.filters import ContractFilterSet
 
     qs = (
         Contract.objects.visible_to(actor)
@@ -146,46 +152,9 @@ def import_job_get(*, actor: Actor, pk: int) -> ImportJob:
 # =============================================================================
 
 
-def day_range_q(organisation, first: datetime.date | None, last: datetime.date | None) -> Q:
-    """Entries that start on the local days ``first``..``last`` (either may be open), each day
-    in its employee's office timezone or, without an office, the organisation's. Offices that
-    share a timezone share one range; when every office uses the organisation's timezone the
-    condition needs no join."""
-
-    def span(tz_name: str) -> Q:
-        tz = zoneinfo.ZoneInfo(tz_name or "UTC")
-        q = Q()
-        if first is not None:
-            q &= Q(start_time__gte=local_day_bounds(first, first, tz)[0])
-        if last is not None:
-            q &= Q(start_time__lt=local_day_bounds(last, last, tz)[1])
-        return q
-
-    org_tz = organisation.timezone or "UTC"
-    by_tz: dict[str, list[int]] = defaultdict(list)
-    for pk, tz_name in Office.objects.for_organisation(organisation).values_list("pk", "timezone"):
-        if tz_name != org_tz:
-            by_tz[tz_name].append(pk)
-    if not by_tz:
-        return span(org_tz)
-    other_offices = [pk for ids in by_tz.values() for pk in ids]
-    condition = span(org_tz) & ~Q(employee__office_id__in=other_offices)
-    for tz_name, ids in by_tz.items():
-        condition |= span(tz_name) & Q(employee__office_id__in=ids)
-    # the widest span of them all, ANDed in, lets the database use its start_time indexes
-    zones = [zoneinfo.ZoneInfo(name) for name in (org_tz, *by_tz)]
-    hull = Q()
-    if first is not None:
-        hull &= Q(start_time__gte=min(local_day_bounds(first, first, tz)[0] for tz in zones))
-    if last is not None:
-        hull &= Q(start_time__lt=max(local_day_bounds(last, last, tz)[1] for tz in zones))
-    return hull & (condition)
-
-
 def time_entry_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[TimeEntry]:
     """Entries the actor may see, newest first, with employee (and login), project, client and
     task loaded in the same query."""
-    from .api.filters import TimeEntryFilterSet
 
     qs = (
         TimeEntry.objects.visible_to(actor)
@@ -281,7 +250,7 @@ def _rate_tables(organisation, groups: list[dict]):
     }
     employees = {
         e.pk: e
-        for e in Employee.objects.for_organisation(organisation)
+        for e in hr_selectors.employee_queryset(organisation=organisation)
         .select_related("membership")
         .filter(pk__in=employee_ids)
     }

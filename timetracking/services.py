@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,10 +29,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hr.models import Employee
-from integrations.services import record_event
+from hr import selectors as hr_selectors
+from integrations.outbox import record_event
 from organisations.actors import Actor
+from organisations.audit import audit_change, audit_snapshot
 from organisations.choices import Role
+from trackyoursheets.db import model_update
 from trackyoursheets.exceptions import Conflict, NotPermitted
 
 from . import events, selectors
@@ -70,6 +73,9 @@ __all__ = [
     "BulkResult",
 ]
 
+if TYPE_CHECKING:  # annotations only: other apps read employees through hr.selectors
+    from hr.models import Employee
+
 MAX_BULK = 500
 ENTRY_FIELDS = frozenset({"employee", "project", "task", "start_time", "end_time", "notes", "tags", "billable", "paid"})
 
@@ -106,15 +112,37 @@ def _save(obj) -> None:
 # =============================================================================
 
 
+#: what each update service may change (issue 12: explicit field lists, not ``**fields``)
+TIME_SETTINGS_FIELDS = ["allow_overlapping", "rounding_mode", "rounding_minutes"]
+CLIENT_UPDATE_FIELDS = ["name", "email", "company", "phone", "default_rate", "archived"]
+PROJECT_UPDATE_FIELDS = [
+    "client", "name", "description", "hourly_rate", "estimated_hours", "budget", "status", "billable",
+]
+TASK_UPDATE_FIELDS = [
+    "project", "name", "description", "status", "priority", "assignee", "estimated_hours", "hourly_rate",
+]
+CONTRACT_UPDATE_FIELDS = ["employee", "project", "hourly_rate", "notes"]
+
+
+def _stripped_name(data: dict) -> dict:
+    return {**data, "name": data["name"].strip()} if isinstance(data.get("name"), str) else data
+
+
 @transaction.atomic
-def time_settings_update(*, actor: Actor, **fields) -> TimeSettings:
+def time_settings_update(*, actor: Actor, data: dict) -> TimeSettings:
     """Overlap and rounding rules of the organisation (owners and admins)."""
     _require_admin(actor)
     settings = TimeSettings.objects.for_organisation(actor.organisation).select_for_update().first()
-    settings = settings or TimeSettings(organisation=actor.organisation)
-    for key, value in fields.items():
-        setattr(settings, key, value)
-    _save(settings)
+    if settings is None:
+        settings = TimeSettings(organisation=actor.organisation)
+        for key in TIME_SETTINGS_FIELDS:
+            if key in data:
+                setattr(settings, key, data[key])
+        _save(settings)
+        changes = {key: [None, getattr(settings, key)] for key in TIME_SETTINGS_FIELDS}
+    else:
+        settings, changes = model_update(instance=settings, fields=TIME_SETTINGS_FIELDS, data=data)
+    audit_change(actor=actor, action="timesettings.update", obj=settings, changes=changes)
     return settings
 
 
@@ -128,15 +156,15 @@ def client_create(*, actor: Actor, name: str, **fields) -> Client:
     _require_manager(actor)
     client = Client(organisation=actor.organisation, name=name.strip(), **fields)
     _save(client)
+    audit_change(actor=actor, action="client.create", obj=client, after=audit_snapshot(client))
     return client
 
 
 @transaction.atomic
-def client_update(*, actor: Actor, client: Client, **fields) -> Client:
+def client_update(*, actor: Actor, client: Client, data: dict) -> Client:
     _require_manager(actor)
-    for key, value in fields.items():
-        setattr(client, key, value.strip() if key == "name" else value)
-    _save(client)
+    client, changes = model_update(instance=client, fields=CLIENT_UPDATE_FIELDS, data=_stripped_name(data))
+    audit_change(actor=actor, action="client.update", obj=client, changes=changes)
     return client
 
 
@@ -144,8 +172,10 @@ def client_update(*, actor: Actor, client: Client, **fields) -> Client:
 def client_delete(*, actor: Actor, client: Client) -> Client:
     """A client is archived, never deleted (its projects and their time keep pointing at it)."""
     _require_manager(actor)
+    was = client.archived
     client.archived = True
     _save(client)
+    audit_change(actor=actor, action="client.archive", obj=client, changes={"archived": [was, True]})
     return client
 
 
@@ -159,18 +189,18 @@ def project_create(*, actor: Actor, name: str, **fields) -> Project:
     _require_manager(actor)
     project = Project(organisation=actor.organisation, name=name.strip(), **fields)
     _save(project)
+    audit_change(actor=actor, action="project.create", obj=project, after=audit_snapshot(project))
     record_event(actor.organisation, events.PROJECT_CREATED, events.project_payload(project), actor=actor)
     return project
 
 
 @transaction.atomic
-def project_update(*, actor: Actor, project: Project, **fields) -> Project:
+def project_update(*, actor: Actor, project: Project, data: dict) -> Project:
     """Change a project; moving it to ``archived`` records ``time.project.archived``."""
     _require_manager(actor)
     was = project.status
-    for key, value in fields.items():
-        setattr(project, key, value.strip() if key == "name" else value)
-    _save(project)
+    project, changes = model_update(instance=project, fields=PROJECT_UPDATE_FIELDS, data=_stripped_name(data))
+    audit_change(actor=actor, action="project.update", obj=project, changes=changes)
     archived = project.status == ProjectStatus.ARCHIVED and was != ProjectStatus.ARCHIVED
     topic = events.PROJECT_ARCHIVED if archived else events.PROJECT_UPDATED
     record_event(actor.organisation, topic, events.project_payload(project), actor=actor)
@@ -183,8 +213,10 @@ def project_archive(*, actor: Actor, project: Project) -> Project:
     _require_manager(actor)
     if project.status == ProjectStatus.ARCHIVED:
         return project
+    was = project.status
     project.status = ProjectStatus.ARCHIVED
     _save(project)
+    audit_change(actor=actor, action="project.archive", obj=project, changes={"status": [was, project.status]})
     record_event(actor.organisation, events.PROJECT_ARCHIVED, events.project_payload(project), actor=actor)
     return project
 
@@ -199,22 +231,21 @@ def task_create(*, actor: Actor, project: Project, name: str, **fields) -> Task:
     _require_manager(actor)
     task = Task(organisation=actor.organisation, project=project, name=name.strip(), **fields)
     _save(task)
+    audit_change(actor=actor, action="task.create", obj=task, after=audit_snapshot(task))
     return task
 
 
 @transaction.atomic
-def task_update(*, actor: Actor, task: Task, **fields) -> Task:
+def task_update(*, actor: Actor, task: Task, data: dict) -> Task:
     """Managers and up change any field; the assignee may move their task's status."""
-    if set(fields) <= {"status"} and task.assignee_id is not None:
-        own = selectors.actor_employee(actor=actor)
-        if own is not None and own.pk == task.assignee_id:
-            task.status = fields.get("status", task.status)
-            _save(task)
-            return task
-    _require_manager(actor)
-    for key, value in fields.items():
-        setattr(task, key, value.strip() if key == "name" else value)
-    _save(task)
+    fields = TASK_UPDATE_FIELDS
+    own = selectors.actor_employee(actor=actor) if set(data) <= {"status"} and task.assignee_id else None
+    if own is not None and own.pk == task.assignee_id:
+        fields = ["status"]
+    else:
+        _require_manager(actor)
+    task, changes = model_update(instance=task, fields=fields, data=_stripped_name(data))
+    audit_change(actor=actor, action="task.update", obj=task, changes=changes)
     return task
 
 
@@ -222,7 +253,9 @@ def task_update(*, actor: Actor, task: Task, **fields) -> Task:
 def task_delete(*, actor: Actor, task: Task) -> None:
     """Delete a task; its time entries stay, without a task."""
     _require_manager(actor)
+    pk, before = task.pk, audit_snapshot(task)
     task.delete()
+    audit_change(actor=actor, action="task.delete", obj=task, object_id=pk, before=before)
 
 
 # =============================================================================
@@ -247,23 +280,26 @@ def contract_create(
         organisation=actor.organisation, employee=employee, project=project, hourly_rate=hourly_rate, notes=notes
     )
     _save(contract)
+    audit_change(actor=actor, action="contract.create", obj=contract, after=audit_snapshot(contract))
     return contract
 
 
 @transaction.atomic
-def contract_update(*, actor: Actor, contract: Contract, **fields) -> Contract:
+def contract_update(*, actor: Actor, contract: Contract, data: dict) -> Contract:
     _require_contract_manager(actor, contract.employee)
-    for key, value in fields.items():
-        setattr(contract, key, value)
-    _require_contract_manager(actor, contract.employee)
-    _save(contract)
+    if "employee" in data:
+        _require_contract_manager(actor, data["employee"])  # and may move it only to their own people
+    contract, changes = model_update(instance=contract, fields=CONTRACT_UPDATE_FIELDS, data=data)
+    audit_change(actor=actor, action="contract.update", obj=contract, changes=changes)
     return contract
 
 
 @transaction.atomic
 def contract_delete(*, actor: Actor, contract: Contract) -> None:
     _require_contract_manager(actor, contract.employee)
+    pk, before = contract.pk, audit_snapshot(contract)
     contract.delete()
+    audit_change(actor=actor, action="contract.delete", obj=contract, object_id=pk, before=before)
 
 
 # =============================================================================
@@ -278,7 +314,7 @@ def _now() -> datetime.datetime:
 def _lock_employee(employee: Employee) -> None:
     """Serialise one employee's writes (PostgreSQL row lock) so two overlapping entries cannot
     both pass the overlap check; a no-op on SQLite, which has one writer anyway."""
-    Employee.objects.select_for_update().filter(pk=employee.pk).values_list("pk").first()
+    hr_selectors.employee_lock(employee=employee)
 
 
 def _check_project(project: Project) -> None:
@@ -388,15 +424,20 @@ def time_entry_create(
         raise _running_conflict(employee)
     _check_overlap(settings, entry)
     _insert_entry(entry)
+    action = "timeentry.timer_start" if end_time is None else "timeentry.create"
+    audit_change(actor=actor, action=action, obj=entry, after=audit_snapshot(entry))
     topic = events.TIMER_STARTED if end_time is None else events.ENTRY_CREATED
     record_event(actor.organisation, topic, events.entry_payload(entry), actor=actor)
     return entry
 
 
 @transaction.atomic
-def time_entry_update(*, actor: Actor, entry: TimeEntry, **fields) -> TimeEntry:
-    """Change an entry the actor may see (their own; a manager their office's; admins any).
-    Moving it to another project needs that project active; the duration is derived again."""
+def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict) -> TimeEntry:
+    """Change an entry the actor may see (their own; a manager their office's; admins any): the
+    fields in ``ENTRY_FIELDS`` that ``data`` carries (others are refused). Moving it to another
+    project needs that project active; the duration is derived again."""
+    fields = dict(data)
+    before = audit_snapshot(entry)
     unknown = set(fields) - ENTRY_FIELDS
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
@@ -418,6 +459,7 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, **fields) -> TimeEntry:
             entry.save()
     except IntegrityError as error:
         raise _running_conflict(entry.employee) from error
+    audit_change(actor=actor, action="timeentry.update", obj=entry, before=before, after=audit_snapshot(entry))
     record_event(actor.organisation, events.ENTRY_UPDATED, events.entry_payload(entry), actor=actor)
     return entry
 
@@ -425,7 +467,9 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, **fields) -> TimeEntry:
 @transaction.atomic
 def time_entry_delete(*, actor: Actor, entry: TimeEntry) -> None:
     payload = events.entry_payload(entry)
+    pk, before = entry.pk, audit_snapshot(entry)
     entry.delete()
+    audit_change(actor=actor, action="timeentry.delete", obj=entry, object_id=pk, before=before)
     record_event(actor.organisation, events.ENTRY_DELETED, payload, actor=actor)
 
 
@@ -481,6 +525,10 @@ def timer_stop(*, actor: Actor, employee: Employee, end_time: datetime.datetime 
     entry.full_clean(validate_constraints=False)
     _check_overlap(settings, entry)
     entry.save()
+    audit_change(
+        actor=actor, action="timeentry.timer_stop", obj=entry,
+        changes={"end_time": [None, entry.end_time], "duration_seconds": [None, entry.duration_seconds]},
+    )
     record_event(actor.organisation, events.TIMER_STOPPED, events.entry_payload(entry), actor=actor)
     return entry
 
@@ -560,4 +608,9 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
         entry.save(update_fields=["billable", "paid", "tags", "updated_at"])
         record_event(actor.organisation, events.ENTRY_UPDATED, events.entry_payload(entry), actor=actor)
         result.changed.append(pk)
+    if result.changed:  # one row for the whole action, naming every entry it changed
+        audit_change(
+            actor=actor, action=f"timeentry.bulk_{action}", object_type=TimeEntry._meta.label,
+            object_id=",".join(map(str, result.changed))[:64], changes={"entry_ids": [None, result.changed]},
+        )
     return result

@@ -6,9 +6,9 @@
 - ``time:import``  CSV upload: a preview of every bad row before anything is committed;
 - ``time:projects`` / ``time:project``  for managers and up: hours against the estimate (a chart).
 
-Thin views: reads through selectors, writes through services, an audit row (source "page") for
-each change. Times are shown and typed in the employee's timezone (their office's, else the
-organisation's).
+Thin views: reads through selectors, writes through services (which write the audit row,
+source "page", in the change's transaction: issue 12). Times are shown and typed in the
+employee's timezone (their office's, else the organisation's).
 """
 
 from __future__ import annotations
@@ -17,32 +17,24 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from organisations.choices import Role
-from organisations.views import OWNER_ADMIN, MemberPageMixin
+from organisations.choices import OWNER_ADMIN, Role
+from trackyoursheets import storage
 from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import SERVICE_ERRORS, MemberPageMixin, NavItem, error_text, scoped_or_404, visible_links
 
 from . import importer, selectors, services
 from .choices import ProjectStatus
 from .models import employee_timezone, local_day_bounds
 
-SERVICE_ERRORS = (ValidationError, DomainError)
 MANAGERS = (*OWNER_ADMIN, Role.MANAGER)
-
-
-def _error_text(error) -> str:
-    if isinstance(error, DomainError):
-        return error.detail
-    if hasattr(error, "message_dict"):
-        return " ".join(f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v) for k, v in error.message_dict.items())
-    return " ".join(error.messages)
 
 
 def format_seconds(seconds: int | None) -> str:
@@ -74,6 +66,12 @@ class TimePage(MemberPageMixin, TemplateView):
             response.render()
         return response
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # the area's links, each shown to the roles its page declares (issue 12 point 5)
+        context["time_links"] = visible_links(self.actor, TIME_LINKS, self.request.path)
+        return context
+
     def back(self, name: str = "time:timer") -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse(name))
 
@@ -91,6 +89,15 @@ class TimePage(MemberPageMixin, TemplateView):
         except (TypeError, ValueError):
             raise ValidationError(_("Give a date (YYYY-MM-DD) and times (HH:MM).")) from None
         return datetime.datetime.combine(date, time, tzinfo=self.tz).astimezone(datetime.UTC)
+
+
+#: the time area's sub-navigation (who sees a link: its page's ``allowed_roles``)
+TIME_LINKS = (
+    NavItem(gettext_lazy("Timer and entries"), "time:timer"),
+    NavItem(gettext_lazy("Week"), "time:week"),
+    NavItem(gettext_lazy("Import CSV"), "time:import"),
+    NavItem(gettext_lazy("Projects"), "time:projects"),
+)
 
 
 def _entry_rows(entries, tz) -> list[dict]:
@@ -152,20 +159,18 @@ class TimerStartPage(TimePage):
             project = selectors.project_get(actor=self.actor, pk=int(request.POST.get("project_id") or 0))
             task_id = request.POST.get("task_id")
             task = selectors.task_get(actor=self.actor, pk=int(task_id)) if task_id else None
-            with transaction.atomic():
-                entry = services.timer_start(
-                    actor=self.actor,
-                    employee=self.employee,
-                    project=project,
-                    task=task,
-                    notes=request.POST.get("notes", ""),
-                    tags=request.POST.get("tags", ""),
-                )
-                self.audit("timeentry.timer_start", entry)
+            services.timer_start(
+                actor=self.actor,
+                employee=self.employee,
+                project=project,
+                task=task,
+                notes=request.POST.get("notes", ""),
+                tags=request.POST.get("tags", ""),
+            )
         except (ObjectDoesNotExist, ValueError):
             messages.error(request, _("Choose a project (and optionally one of its tasks)."))
         except SERVICE_ERRORS as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Timer started."))
         return self.back()
@@ -178,11 +183,9 @@ class TimerStopPage(TimePage):
         if self.employee is None:
             return self.back()
         try:
-            with transaction.atomic():
-                entry = services.timer_stop(actor=self.actor, employee=self.employee)
-                self.audit("timeentry.timer_stop", entry)
+            entry = services.timer_stop(actor=self.actor, employee=self.employee)
         except SERVICE_ERRORS as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request, _("Timer stopped: %(d)s recorded.") % {"d": format_seconds(entry.duration_seconds)}
@@ -204,23 +207,21 @@ class EntryAddPage(TimePage):
             end = self.local_datetime(data.get("date"), data.get("end"))
             if end <= start:
                 end += datetime.timedelta(days=1)  # an end before the start is the next day
-            with transaction.atomic():
-                entry = services.time_entry_create(
-                    actor=self.actor,
-                    employee=self.employee,
-                    project=project,
-                    task=task,
-                    start_time=start,
-                    end_time=end,
-                    notes=data.get("notes", ""),
-                    tags=data.get("tags", ""),
-                    billable=data.get("billable") == "on",
-                )
-                self.audit("timeentry.create", entry)
+            services.time_entry_create(
+                actor=self.actor,
+                employee=self.employee,
+                project=project,
+                task=task,
+                start_time=start,
+                end_time=end,
+                notes=data.get("notes", ""),
+                tags=data.get("tags", ""),
+                billable=data.get("billable") == "on",
+            )
         except (ObjectDoesNotExist, ValueError):
             messages.error(request, _("Choose a project (and optionally one of its tasks)."))
         except SERVICE_ERRORS as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Entry added."))
         return self.back()
@@ -230,10 +231,7 @@ class EntryPage(TimePage):
     http_method_names = ["post"]
 
     def entry(self):
-        try:
-            return selectors.time_entry_get(actor=self.actor, pk=self.kwargs["pk"])
-        except ObjectDoesNotExist as error:
-            raise Http404(_("Not found.")) from error
+        return scoped_or_404(selectors.time_entry_get, actor=self.actor, pk=self.kwargs["pk"])
 
 
 class EntryEditPage(EntryPage):
@@ -255,13 +253,11 @@ class EntryEditPage(EntryPage):
                 start = self.local_datetime(data["date"], data["start"])
                 end = self.local_datetime(data["date"], data["end"])
                 fields.update(start_time=start, end_time=end if end > start else end + datetime.timedelta(days=1))
-            with transaction.atomic():
-                services.time_entry_update(actor=self.actor, entry=entry, **fields)
-                self.audit("timeentry.update", entry)
+            services.time_entry_update(actor=self.actor, entry=entry, data=fields)
         except (ObjectDoesNotExist, ValueError):
             messages.error(request, _("Choose a project (and optionally one of its tasks)."))
         except SERVICE_ERRORS as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Entry saved."))
         return HttpResponseRedirect(
@@ -272,9 +268,7 @@ class EntryEditPage(EntryPage):
 class EntryDeletePage(EntryPage):
     def post(self, request, *args, **kwargs):
         entry = self.entry()
-        with transaction.atomic():
-            self.audit("timeentry.delete", entry)
-            services.time_entry_delete(actor=self.actor, entry=entry)
+        services.time_entry_delete(actor=self.actor, entry=entry)
         messages.success(request, _("Entry deleted."))
         return self.back()
 
@@ -323,27 +317,25 @@ class ImportPage(TimePage):
         text = request.POST.get("csv_text", "")
         try:
             if upload is not None:
-                text = importer.decode_csv(upload.read())
+                text = importer.decode_csv(storage.read_upload(upload))
             if not text.strip():
                 raise ValidationError({"file": _("Choose a CSV file.")})
             commit = request.POST.get("commit") == "1"
             rows = importer.count_rows(text)
             if commit and rows > importer.async_threshold():
                 job = importer.import_job_create(actor=self.actor, text=text, total_rows=rows, dry_run=False)
-                self.audit("timeentry.import_queued", job)
                 messages.success(
                     request, _("The import of %(n)s rows is running as job %(id)s.") % {"n": rows, "id": job.pk}
                 )
                 return self.back("time:import")
             if commit:
-                with transaction.atomic():
-                    report = importer.import_csv(actor=self.actor, text=text)
-                    self.audit(
-                        "timeentry.import", self.employee or self.actor.membership, {"created": [None, report.created]}
-                    )
+                report = importer.import_csv(actor=self.actor, text=text)
                 messages.success(request, _("Imported %(n)s entries.") % {"n": report.created})
                 return self.back()
             report = importer.validate(self.actor, text)
+        except storage.UploadTooLarge as error:
+            messages.error(request, error_text(error))
+            return self.back("time:import")
         except DomainError as error:
             report = importer.ImportReport(
                 dry_run=True,
@@ -352,7 +344,7 @@ class ImportPage(TimePage):
                 row_errors=error.extra.get("row_errors", []),
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
             return self.back("time:import")
         return self.render_to_response(self.get_context_data(report=report, csv_text=text))
 

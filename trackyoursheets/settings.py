@@ -83,7 +83,6 @@ MIDDLEWARE = [
     "trackyoursheets.api.middleware.ProblemDetailsMiddleware",
     "trackyoursheets.api.throttling.RateLimitHeadersMiddleware",
     "trackyoursheets.api.idempotency.IdempotencyMiddleware",
-    "trackyoursheets.api.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "trackyoursheets.urls"
@@ -105,6 +104,8 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "organisations.User"
+# The model whose rows are the tenants (read by trackyoursheets.admin, which imports no app).
+TENANT_MODEL = "organisations.Organisation"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -176,7 +177,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_BEAT_SCHEDULE: dict = {
     # issue 5: re-enqueue undispatched events and overdue webhook deliveries (broker outage, dead worker)
     "webhook-delivery-sweep": {"task": "integrations.tasks.webhook_delivery_sweep_task", "schedule": 60.0},
+    # issue 12: fail (or re-queue, where safe) background jobs whose worker stopped sending heartbeats
+    "jobs-stale-sweep": {"task": "trackyoursheets.jobs.jobs_stale_sweep_task", "schedule": 300.0},
 }
+# the project package's tasks (apps' tasks.py are autodiscovered)
+CELERY_IMPORTS = ["trackyoursheets.jobs"]
+# A job left "running" with no heartbeat for this long has lost its worker (trackyoursheets/jobs.py).
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=15 * 60)
+# How many times the sweep re-queues a stale job that may safely run again before failing it.
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 
 # =============================================================================
 # WEBHOOKS (issue 5; read by integrations/conf.py)
@@ -275,7 +284,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "EXCEPTION_HANDLER": "trackyoursheets.api.errors.problem_exception_handler",
+    "EXCEPTION_HANDLER": "trackyoursheets.api.refusals.audited_problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "trackyoursheets.api.schema.ProblemAutoSchema",
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%SZ",
     "COERCE_DECIMAL_TO_STRING": True,

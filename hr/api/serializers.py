@@ -8,14 +8,15 @@ there for HR and the assignee.
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations import selectors as organisation_selectors
 from organisations.choices import Role
-from trackyoursheets.api.fields import ScopedPrimaryKeyRelatedField
+from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField, actor_of
 
 from .. import selectors
 from ..choices import (
@@ -28,25 +29,10 @@ from ..choices import (
     EmploymentType,
     PayType,
 )
-from ..models import Complaint, ComplaintNote, Employee, HRDocument, HRDocumentVersion, sees_hr_portal, sees_pay
+from ..models import Complaint, ComplaintNote, Employee, HRDocument, HRDocumentVersion, sees_hr_portal
+from ..policies import can_see_pay
 
 PAY_FIELDS = ("pay_type", "pay_rate", "currency")
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class _ChoiceField(serializers.ChoiceField):
-    """A choice documented as a string listing its values (enum component names stay unique)."""
-
-
-def Choice(choices_class, **kwargs):  # noqa: N802 - reads like a field class
-    text = kwargs.pop("help_text", "")
-    kwargs["help_text"] = (f"{text} " if text else "") + "One of: " + ", ".join(choices_class.values) + "."
-    return _ChoiceField(choices=choices_class.choices, **kwargs)
-
-
-def _actor(context):
-    request = context.get("request")
-    return context.get("actor") or (request.auth if request is not None else None)
 
 
 # =============================================================================
@@ -67,9 +53,9 @@ class EmployeeSerializer(serializers.ModelSerializer):
     manager_id = serializers.IntegerField(read_only=True, allow_null=True)
     membership_id = serializers.IntegerField(read_only=True, allow_null=True)
     role = serializers.SerializerMethodField(help_text="The role of the employee's login; null without one.")
-    employment_type = Choice(EmploymentType, read_only=True)
-    status = Choice(EmployeeStatus, read_only=True)
-    pay_type = Choice(
+    employment_type = ChoiceField(EmploymentType, read_only=True)
+    status = ChoiceField(EmployeeStatus, read_only=True)
+    pay_type = ChoiceField(
         PayType, required=False, allow_blank=True, help_text="Only for HR, owners and admins; absent otherwise."
     )
     pay_rate = serializers.DecimalField(
@@ -135,8 +121,8 @@ class EmployeeSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        actor = _actor(self.context)
-        if actor is not None and sees_pay(actor):
+        actor = actor_of(self.context)
+        if actor is not None and can_see_pay(actor):
             data["currency"] = actor.organisation.currency
         else:
             for name in PAY_FIELDS:
@@ -166,16 +152,16 @@ class EmployeeInputSerializer(serializers.Serializer):
     manager_id = ScopedPrimaryKeyRelatedField(
         selector=selectors.employee_list, source="manager", required=False, allow_null=True
     )
-    role = Choice(
+    role = ChoiceField(
         Role,
         required=False,
         help_text="Changes the role of the employee's login: owners and admins only, never above their own.",
     )
-    employment_type = Choice(EmploymentType, required=False)
+    employment_type = ChoiceField(EmploymentType, required=False)
     hire_date = serializers.DateField(required=False, allow_null=True)
     termination_date = serializers.DateField(required=False, allow_null=True)
-    status = Choice(EmployeeStatus, required=False, help_text="To terminate, use POST .../terminate.")
-    pay_type = Choice(PayType, required=False, allow_blank=True)
+    status = ChoiceField(EmployeeStatus, required=False, help_text="To terminate, use POST .../terminate.")
+    pay_type = ChoiceField(PayType, required=False, allow_blank=True)
     pay_rate = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True)
     emergency_contact = EmergencyContactSerializer(required=False)
     external_ids = serializers.DictField(
@@ -185,16 +171,14 @@ class EmployeeInputSerializer(serializers.Serializer):
     )
 
     def validate_external_ids(self, value):
-        import re
-
         bad = [key for key in value if not re.fullmatch(r"[a-z0-9_-]{1,50}", key)]
         if bad:
             raise serializers.ValidationError(_("Sources are lower-case slugs, e.g. tracktik or custom."))
         return value
 
     def validate(self, attrs):
-        actor = _actor(self.context)
-        if ("pay_type" in attrs or "pay_rate" in attrs) and actor is not None and not sees_pay(actor):
+        actor = actor_of(self.context)
+        if ("pay_type" in attrs or "pay_rate" in attrs) and actor is not None and not can_see_pay(actor):
             raise serializers.ValidationError({"pay_rate": [_("Only HR, owners and admins set pay.")]})
         contact = attrs.pop("emergency_contact", None)
         if contact is not None:
@@ -256,8 +240,8 @@ class HRDocumentVersionSerializer(serializers.ModelSerializer):
 
 
 class HRDocumentSerializer(serializers.ModelSerializer):
-    category = Choice(DocumentCategory, read_only=True)
-    audience = Choice(Audience, read_only=True)
+    category = ChoiceField(DocumentCategory, read_only=True)
+    audience = ChoiceField(Audience, read_only=True)
     office_ids = serializers.SerializerMethodField()
     roles = serializers.ListField(child=serializers.CharField(), read_only=True)
     version = serializers.SerializerMethodField(help_text="The current version's label.")
@@ -300,16 +284,16 @@ class HRDocumentInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, DOCX, PNG, JPEG or TXT; checked by content; size-limited.")
     title = serializers.CharField(max_length=200)
     version = serializers.CharField(max_length=50, required=False, default="1")
-    category = Choice(DocumentCategory, required=False, default=DocumentCategory.POLICY)
+    category = ChoiceField(DocumentCategory, required=False, default=DocumentCategory.POLICY)
     summary = serializers.CharField(allow_blank=True, required=False, default="")
-    audience = Choice(Audience, required=False, default=Audience.EVERYONE)
+    audience = ChoiceField(Audience, required=False, default=Audience.EVERYONE)
     office_ids = serializers.ListField(
         child=ScopedPrimaryKeyRelatedField(selector=organisation_selectors.office_list),
         required=False,
         source="offices",
         help_text="With audience=offices.",
     )
-    roles = serializers.ListField(child=Choice(Role), required=False, help_text="With audience=roles.")
+    roles = serializers.ListField(child=ChoiceField(Role), required=False, help_text="With audience=roles.")
     requires_acknowledgement = serializers.BooleanField(required=False, default=True)
     published_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="Defaults to now; a future time schedules it."
@@ -332,9 +316,9 @@ class HRDocumentUpdateSerializer(HRDocumentInputSerializer):
     version = None
     publish = None
     title = serializers.CharField(max_length=200, required=False)
-    category = Choice(DocumentCategory, required=False)
+    category = ChoiceField(DocumentCategory, required=False)
     summary = serializers.CharField(allow_blank=True, required=False)
-    audience = Choice(Audience, required=False)
+    audience = ChoiceField(Audience, required=False)
     requires_acknowledgement = serializers.BooleanField(required=False)
 
 
@@ -387,9 +371,9 @@ class ComplaintNoteSerializer(serializers.ModelSerializer):
 
 class ComplaintSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
-    category = Choice(ComplaintCategory, read_only=True)
-    priority = Choice(ComplaintPriority, read_only=True)
-    status = Choice(ComplaintStatus, read_only=True)
+    category = ChoiceField(ComplaintCategory, read_only=True)
+    priority = ChoiceField(ComplaintPriority, read_only=True)
+    status = ChoiceField(ComplaintStatus, read_only=True)
     anonymous = serializers.BooleanField(source="is_anonymous", read_only=True)
     reporter = serializers.SerializerMethodField(help_text="Null for an anonymous ticket, for everyone.")
     assignee = serializers.SerializerMethodField()
@@ -433,7 +417,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        actor = _actor(self.context)
+        actor = actor_of(self.context)
         if actor is None or not selectors.complaint_can_handle(actor=actor, complaint=instance):
             data.pop("notes", None)
         return data
@@ -462,8 +446,8 @@ class ComplaintCreatedSerializer(ComplaintSerializer):
 class ComplaintInputSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000)
-    category = Choice(ComplaintCategory, required=False, default=ComplaintCategory.OTHER)
-    priority = Choice(ComplaintPriority, required=False, default=ComplaintPriority.NORMAL)
+    category = ChoiceField(ComplaintCategory, required=False, default=ComplaintCategory.OTHER)
+    priority = ChoiceField(ComplaintPriority, required=False, default=ComplaintPriority.NORMAL)
     anonymous = serializers.BooleanField(
         required=False, default=False, help_text="Store no reporter; you get a private follow token instead."
     )
@@ -477,22 +461,22 @@ class ComplaintInputSerializer(serializers.Serializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        actor = _actor(self.context)
+        actor = actor_of(self.context)
         if actor is not None:
             fields["about_employee_id"].queryset = selectors.employee_choices(actor=actor)
         return fields
 
 
 class ComplaintUpdateSerializer(serializers.Serializer):
-    category = Choice(ComplaintCategory, required=False)
-    priority = Choice(ComplaintPriority, required=False)
+    category = ChoiceField(ComplaintCategory, required=False)
+    priority = ChoiceField(ComplaintPriority, required=False)
     about_employee_id = serializers.PrimaryKeyRelatedField(
         queryset=Employee.objects.none(), source="about_employee", required=False, allow_null=True
     )
 
     def get_fields(self):
         fields = super().get_fields()
-        actor = _actor(self.context)
+        actor = actor_of(self.context)
         if actor is not None:
             fields["about_employee_id"].queryset = selectors.employee_choices(actor=actor)
         return fields
@@ -507,7 +491,7 @@ class ComplaintAssignSerializer(serializers.Serializer):
 
 
 class ComplaintTransitionSerializer(serializers.Serializer):
-    status = Choice(ComplaintStatus)
+    status = ChoiceField(ComplaintStatus)
     resolution = serializers.CharField(required=False, allow_blank=True, max_length=20000)
 
 
@@ -523,9 +507,9 @@ class ComplaintFollowViewSerializer(serializers.ModelSerializer):
     """What an anonymous reporter reads through their token: the ticket, never the notes."""
 
     reference = serializers.CharField(read_only=True)
-    category = Choice(ComplaintCategory, read_only=True)
-    priority = Choice(ComplaintPriority, read_only=True)
-    status = Choice(ComplaintStatus, read_only=True)
+    category = ChoiceField(ComplaintCategory, read_only=True)
+    priority = ChoiceField(ComplaintPriority, read_only=True)
+    status = ChoiceField(ComplaintStatus, read_only=True)
     assigned = serializers.SerializerMethodField()
 
     class Meta:

@@ -14,16 +14,14 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from organisations.actors import Actor
-from organisations.audit import audit_record
-from organisations.models import AuditEvent
+from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.filters import apply_filterset
 from trackyoursheets.exceptions import NotPermitted
 
-from .. import selectors, services, storage
+from .. import selectors, services
+from ..filters import AcknowledgementStateFilterSet, ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
 from ..models import sees_hr_portal
-from .filters import AcknowledgementStateFilterSet, ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
 from .serializers import (
     AcknowledgementSerializer,
     AcknowledgementStatusSerializer,
@@ -52,9 +50,7 @@ from .serializers import (
 SCOPE_AREA = "hr"
 
 
-class _HRViewSet(base.TenantViewSet):
-    scope_area = SCOPE_AREA
-    http_method_names = ["get", "post", "patch", "head", "options"]
+READ_ONLY = ["get", "head", "options"]
 
 
 # =============================================================================
@@ -71,9 +67,8 @@ class _HRViewSet(base.TenantViewSet):
         request=EmployeeInputSerializer,
     ),
 )
-class EmployeeViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, _HRViewSet
-):
+class EmployeeViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
     list_selector = selectors.employee_list
     serializer_class = EmployeeSerializer
     input_serializer_class = EmployeeInputSerializer
@@ -89,7 +84,7 @@ class EmployeeViewSet(
         return selectors.employee_get(actor=self.actor, pk=employee.pk)
 
     def perform_update(self, instance, serializer):
-        services.employee_update(actor=self.actor, employee=instance, **serializer.validated_data)
+        services.employee_update(actor=self.actor, employee=instance, data=serializer.validated_data)
         return selectors.employee_get(actor=self.actor, pk=instance.pk)
 
     @extend_schema(
@@ -125,11 +120,6 @@ class EmployeeViewSet(
                 for (employee, created), row in zip(results, rows, strict=True)
             ],
         }
-        request._request.audit = {
-            "action": "employee.upsert",
-            "object_type": "hr.Employee",
-            "object_id": ",".join(str(employee.pk) for employee, _c in results)[:64],
-        }
         return Response(body, status=status.HTTP_200_OK)
 
 
@@ -139,13 +129,14 @@ class EmployeeViewSet(
         responses=OnboardingSerializer(many=True),
     )
 )
-class OnboardingViewSet(base.ListModelMixin, _HRViewSet):
+class OnboardingViewSet(base.ListModelMixin, base.TenantViewSet):
     """New employees (hired or added in the last 90 days), each with the onboarding checklist."""
 
+    scope_area = SCOPE_AREA
     list_selector = selectors.onboarding_list
     serializer_class = OnboardingSerializer
     filterset_class = EmployeeFilterSet
-    http_method_names = ["get", "head", "options"]
+    http_method_names = READ_ONLY
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -182,9 +173,8 @@ class OnboardingViewSet(base.ListModelMixin, _HRViewSet):
         summary="Change a document's title, category, audience or publish date", request=HRDocumentUpdateSerializer
     ),
 )
-class HRDocumentViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, _HRViewSet
-):
+class HRDocumentViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
     list_selector = selectors.document_list
     serializer_class = HRDocumentSerializer
     input_serializer_class = HRDocumentInputSerializer
@@ -198,7 +188,7 @@ class HRDocumentViewSet(
         return selectors.document_get(actor=self.actor, pk=document.pk)
 
     def perform_update(self, instance, serializer):
-        services.document_update(actor=self.actor, document=instance, **serializer.validated_data)
+        services.document_update(actor=self.actor, document=instance, data=serializer.validated_data)
         return selectors.document_get(actor=self.actor, pk=instance.pk)
 
     @extend_schema(
@@ -232,11 +222,6 @@ class HRDocumentViewSet(
     def acknowledge(self, request, pk=None):
         document = self.get_object()
         acknowledgement, created = services.document_acknowledge(actor=self.actor, document=document)
-        request._request.audit = {
-            "action": "hrdocument.acknowledge",
-            "object_type": "hr.HRDocumentAcknowledgement",
-            "object_id": acknowledgement.pk,
-        }
         return Response(
             AcknowledgementSerializer(acknowledgement).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -278,21 +263,6 @@ def file_response(document) -> FileResponse:
 # =============================================================================
 
 
-def _audit_anonymously(request, organisation, complaint) -> None:
-    """An anonymous ticket is audited without its reporter: the middleware's row (which names
-    the credential) is replaced by one from the system."""
-    request._request.actor = None  # the audit middleware skips requests without an actor
-    audit_record(
-        actor=Actor(organisation=organisation, kind="system"),
-        source=AuditEvent.Source.API,
-        method=request.method,
-        path=request.path,
-        action="complaint.create",
-        object_type="hr.Complaint",
-        object_id=complaint.pk,
-    )
-
-
 @extend_schema_view(
     list=extend_schema(summary="List HR tickets you may see (reporter, HR, assignee)"),
     create=extend_schema(
@@ -306,30 +276,20 @@ def _audit_anonymously(request, organisation, complaint) -> None:
         request=ComplaintUpdateSerializer,
     ),
 )
-class ComplaintViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, _HRViewSet
-):
+class ComplaintViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
     list_selector = selectors.complaint_list
     serializer_class = ComplaintSerializer
     input_serializer_class = ComplaintInputSerializer
     update_serializer_class = ComplaintUpdateSerializer
     filterset_class = ComplaintFilterSet
-    #: what the audit trail may keep of a ticket (owners and admins read the trail, not tickets)
-    AUDITED_FIELDS = ("status", "priority", "category")
-
-    def _note_audit(self, instance, **values):
-        for key in ("before", "after"):
-            if values.get(key) is not None:
-                values[key] = {name: values[key].get(name) for name in self.AUDITED_FIELDS}
-        super()._note_audit(instance, **values)
 
     def create(self, request, *args, **kwargs):
         serializer = ComplaintInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         created = services.complaint_create(actor=self.actor, **serializer.validated_data)
         complaint = created.complaint
-        if complaint.is_anonymous:
-            _audit_anonymously(request, self.actor.organisation, complaint)
+        if complaint.is_anonymous:  # audited by the service, naming nobody
             # the reporter cannot read it through the list (it is not linked to them): answer directly
             data = ComplaintCreatedSerializer(
                 complaint, context={**self.get_serializer_context(), "follow_token": created.follow_token}
@@ -342,7 +302,7 @@ class ComplaintViewSet(
         return self.output(complaint, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 
     def perform_update(self, instance, serializer):
-        services.complaint_update(actor=self.actor, complaint=instance, **serializer.validated_data)
+        services.complaint_update(actor=self.actor, complaint=instance, data=serializer.validated_data)
         return selectors.complaint_get(actor=self.actor, pk=instance.pk)
 
     def _after(self, complaint):
@@ -417,9 +377,10 @@ class ComplaintViewSet(
         responses=DashboardSerializer,
     )
 )
-class DashboardViewSet(_HRViewSet):
+class DashboardViewSet(base.TenantViewSet):
+    scope_area = SCOPE_AREA
     serializer_class = DashboardSerializer
-    http_method_names = ["get", "head", "options"]
+    http_method_names = READ_ONLY
     pagination_class = None
 
     def get_queryset(self):

@@ -19,8 +19,8 @@ from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.idempotency import SECRET_FIELDS_ATTRIBUTE
 
 from .. import events, selectors, services
+from ..filters import WebhookDeliveryFilterSet, WebhookSubscriptionFilterSet
 from ..models import WebhookDelivery
-from .filters import WebhookDeliveryFilterSet, WebhookSubscriptionFilterSet
 from .serializers import (
     WebhookDeliverySerializer,
     WebhookSubscriptionInputSerializer,
@@ -69,15 +69,7 @@ class WebhookPermissionMixin:
     ),
     destroy=extend_schema(summary="Delete a webhook subscription and its delivery log"),
 )
-class WebhookSubscriptionViewSet(
-    WebhookPermissionMixin,
-    base.ListModelMixin,
-    base.CreateModelMixin,
-    base.RetrieveModelMixin,
-    base.UpdateModelMixin,
-    base.DestroyModelMixin,
-    base.TenantViewSet,
-):
+class WebhookSubscriptionViewSet(WebhookPermissionMixin, base.TenantModelViewSet):
     """``/v1/webhooks`` (issue 5 points 1, 2 and 5)."""
 
     list_selector = selectors.webhook_subscription_list
@@ -105,7 +97,7 @@ class WebhookSubscriptionViewSet(
 
     def perform_update(self, instance, serializer):
         return services.webhook_subscription_update(
-            actor=self.actor, subscription=instance, **serializer.validated_data
+            actor=self.actor, subscription=instance, data=serializer.validated_data
         )
 
     def perform_destroy(self, instance):
@@ -149,7 +141,6 @@ class WebhookSubscriptionViewSet(
     def test(self, request, pk=None):
         subscription = self.get_object()
         delivery = services.webhook_subscription_test(actor=self.actor, subscription=subscription)
-        self._note_audit(subscription, changes={"ping_delivery_id": [None, delivery.pk]})
         delivery = selectors.webhook_delivery_get(actor=self.actor, subscription=subscription, pk=delivery.pk)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 

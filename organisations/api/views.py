@@ -11,7 +11,7 @@ from trackyoursheets.api.authentication import access_token_of
 
 from .. import selectors, services
 from ..audit import audit_event_list
-from .filters import (
+from ..filters import (
     ApiTokenFilterSet,
     AuditEventFilterSet,
     MembershipFilterSet,
@@ -19,6 +19,7 @@ from .filters import (
     ProducerFilterSet,
     WorkspaceFilterSet,
 )
+from ..models import ImpersonationToken
 from .serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenInputSerializer,
@@ -57,9 +58,7 @@ class OrganisationCurrentView(APIView):
     retrieve=extend_schema(summary="Get an office"),
     partial_update=extend_schema(summary="Update an office", request=OfficeSerializer),
 )
-class OfficeViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, base.TenantViewSet
-):
+class OfficeViewSet(base.TenantModelViewSet):
     scope_area = "workspaces"
     list_selector = selectors.office_list
     serializer_class = OfficeSerializer
@@ -69,7 +68,7 @@ class OfficeViewSet(
         return services.office_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        return services.office_update(actor=self.actor, office=instance, **serializer.validated_data)
+        return services.office_update(actor=self.actor, office=instance, data=serializer.validated_data)
 
 
 @extend_schema_view(
@@ -79,14 +78,7 @@ class OfficeViewSet(
     partial_update=extend_schema(summary="Update a workspace", request=WorkspaceInputSerializer),
     destroy=extend_schema(summary="Archive a workspace (workspaces are never hard-deleted)"),
 )
-class WorkspaceViewSet(
-    base.ListModelMixin,
-    base.CreateModelMixin,
-    base.RetrieveModelMixin,
-    base.UpdateModelMixin,
-    base.DestroyModelMixin,
-    base.TenantViewSet,
-):
+class WorkspaceViewSet(base.TenantModelViewSet):
     scope_area = "workspaces"
     list_selector = selectors.workspace_list
     serializer_class = WorkspaceSerializer
@@ -100,7 +92,7 @@ class WorkspaceViewSet(
         return services.workspace_create(actor=self.actor, **data)
 
     def perform_update(self, instance, serializer):
-        services.workspace_update(actor=self.actor, workspace=instance, **serializer.validated_data)
+        services.workspace_update(actor=self.actor, workspace=instance, data=serializer.validated_data)
         return selectors.workspace_get(actor=self.actor, pk=instance.pk)
 
     def perform_destroy(self, instance):
@@ -130,9 +122,7 @@ class WorkspaceViewSet(
         summary="Update a producer (display name, portal access, split, status, ...)", request=ProducerInputSerializer
     ),
 )
-class ProducerViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, base.TenantViewSet
-):
+class ProducerViewSet(base.TenantModelViewSet):
     scope_area = "producers"
     list_selector = selectors.producer_list
     serializer_class = ProducerSerializer
@@ -144,7 +134,7 @@ class ProducerViewSet(
         return services.producer_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        services.producer_update(actor=self.actor, producer=instance, **serializer.validated_data)
+        services.producer_update(actor=self.actor, producer=instance, data=serializer.validated_data)
         return selectors.producer_get(actor=self.actor, pk=instance.pk)
 
 
@@ -181,7 +171,7 @@ _PEOPLE_NEED_NO_SCOPE = (
         description="Sets `revoked_at`; the token stops working at once.\n\n" + _PEOPLE_NEED_NO_SCOPE,
     ),
 )
-class ApiTokenViewSet(base.ListModelMixin, base.RetrieveModelMixin, base.DestroyModelMixin, base.TenantViewSet):
+class ApiTokenViewSet(base.TenantModelViewSet):
     """``/v1/api-tokens``: personal tokens for scripts (issue 3 point 4)."""
 
     #: what an OAuth client needs (read to list, write to revoke); people are exempt, see action_scopes
@@ -244,8 +234,6 @@ class ImpersonationViewSet(base.TenantViewSet):
     http_method_names = ["post", "options"]
 
     def get_queryset(self):  # create-only: nothing is listed or looked up by id here
-        from ..models import ImpersonationToken
-
         return ImpersonationToken.objects.none()
 
     def create(self, request, *args, **kwargs):
@@ -265,16 +253,6 @@ class ImpersonationViewSet(base.TenantViewSet):
                 "scope": impersonation.scopes,
             }
         ).data
-        request._request.audit = {  # what the audit middleware records (never the token)
-            "action": "impersonationtoken.create",
-            "object_type": impersonation._meta.label,
-            "object_id": impersonation.pk,
-            "changes": {
-                "producer_id": [None, impersonation.producer_id],
-                "expires_at": [None, data["expires_at"]],
-                "scope": [None, impersonation.scopes],
-            },
-        }
         response = Response(data, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
         setattr(response, SECRET_FIELDS_ATTRIBUTE, ("access_token",))
         return response
@@ -340,9 +318,7 @@ _MEMBER_WRITES = (
         request=MemberUpdateSerializer,
     ),
 )
-class MemberViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, base.TenantViewSet
-):
+class MemberViewSet(base.TenantModelViewSet):
     """``/v1/members``: read with ``organisation.read``; writes by owner/admin people only (issue 4)."""
 
     required_scope = "organisation.read"

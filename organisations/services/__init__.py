@@ -66,6 +66,7 @@ from .structure import (
     workspace_archive,
     workspace_assign_agents,
     workspace_create,
+    workspace_reactivate,
     workspace_update,
 )
 
@@ -125,5 +126,6 @@ __all__ = [
     "workspace_archive",
     "workspace_assign_agents",
     "workspace_create",
+    "workspace_reactivate",
     "workspace_update",
 ]

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..actors import Actor
-from ..audit import audit_record, summarise_changes
-from ..models import AuditEvent, OAuthApplication, Organisation
+from ..audit import audit_change, summarise_changes
+from ..models import OAuthApplication, Organisation
 from ..plans import FEATURES
 from .structure import require_role
 
@@ -36,9 +36,6 @@ def organisation_update_settings(
     timezone: str | None = None,
     currency: str | None = None,
     feature_toggles: dict[str, bool] | None = None,
-    source: str = AuditEvent.Source.SYSTEM,
-    method: str = "",
-    path: str = "",
 ) -> Organisation:
     """Owners and admins set the organisation's timezone, currency and feature toggles.
 
@@ -70,16 +67,7 @@ def organisation_update_settings(
     organisation.save()
     changes = summarise_changes(before, _settings_snapshot(organisation))
     if changes:
-        audit_record(
-            actor=actor,
-            source=source,
-            method=method,
-            path=path,
-            action="organisation.update_settings",
-            object_type=Organisation._meta.label,
-            object_id=organisation.pk,
-            changes=changes,
-        )
+        audit_change(actor=actor, action="organisation.update_settings", obj=organisation, changes=changes)
     return organisation
 
 
@@ -95,4 +83,9 @@ def api_client_delete(*, actor: Actor, application: OAuthApplication) -> None:
     require_role(actor)
     if application.organisation_id != actor.organisation.pk:
         raise OAuthApplication.DoesNotExist()
+    pk, name, client_id = application.pk, application.name, application.client_id
     application.delete()
+    audit_change(
+        actor=actor, action="oauth_client.delete", obj=application, object_id=pk,
+        changes={"name": [name, None], "client_id": [client_id, None]},
+    )

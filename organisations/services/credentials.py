@@ -12,11 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from oauth2_provider.models import get_access_token_model
 
+from trackyoursheets.api.scopes import SCOPES
 from trackyoursheets.exceptions import NotPermitted
 
 from .. import selectors
 from ..actors import Actor
+from ..audit import audit_change
 from ..choices import MembershipStatus, ProducerStatus
 from ..models import (
     ApiToken,
@@ -44,9 +47,14 @@ class ApiClientCreated:
 
 @transaction.atomic
 def api_client_create(
-    *, organisation: Organisation, name: str, scopes: list[str], created_by: User | None = None
+    *,
+    organisation: Organisation,
+    name: str,
+    scopes: list[str],
+    created_by: User | None = None,
+    actor: Actor | None = None,
 ) -> ApiClientCreated:
-    """A confidential client-credentials client with the given scopes."""
+    """A confidential client-credentials client with the given scopes (audited when an ``actor`` makes it)."""
     secret = get_random_string(48)
     application = OAuthApplication(
         organisation=organisation,
@@ -59,6 +67,12 @@ def api_client_create(
     )
     application.full_clean(exclude=["client_secret"])
     application.save()
+    if actor is not None:
+        audit_change(
+            actor=actor, action="oauth_client.create", obj=application,
+            changes={"name": [None, application.name], "client_id": [None, application.client_id],
+                     "scopes": [None, application.scopes]},
+        )
     return ApiClientCreated(application=application, client_secret=secret)
 
 
@@ -68,12 +82,6 @@ def access_token_issue(*, application: OAuthApplication, scopes: list[str] | Non
     Used by ``seed_demo`` to print a ready bearer token. Scopes never exceed the
     client's grant. Returns ``(raw_token, AccessToken)``; only a checksum is stored.
     """
-    import secrets
-    from datetime import timedelta
-
-    from django.utils import timezone
-    from oauth2_provider.models import get_access_token_model
-
     granted = application.scope_set
     wanted = set(scopes) if scopes is not None else set(granted)
     if not wanted <= granted:
@@ -128,7 +136,7 @@ class ClientSecretRotated:
 
 
 @transaction.atomic
-def oauth_client_secret_rotate(*, application: OAuthApplication) -> ClientSecretRotated:
+def oauth_client_secret_rotate(*, application: OAuthApplication, actor: Actor | None = None) -> ClientSecretRotated:
     """Give a client a new secret; the one it replaces keeps working for 24 hours.
 
     django-oauth-toolkit hashes the new secret on save; the replaced hash moves to
@@ -153,17 +161,27 @@ def oauth_client_secret_rotate(*, application: OAuthApplication) -> ClientSecret
     secret = get_random_string(48)
     application.client_secret = secret  # hashed by DOT's ClientSecretField on save
     application.save(update_fields=["client_secret", "updated"])
+    if actor is not None:
+        audit_change(
+            actor=actor, action="oauth_client.rotate_secret", obj=application,
+            changes={"previous_secret_expires_at": [None, previous.expires_at.isoformat()]},
+        )
     return ClientSecretRotated(
         application=application, client_secret=secret, previous_secret_expires_at=previous.expires_at
     )
 
 
 @transaction.atomic
-def oauth_client_previous_secrets_revoke(*, application: OAuthApplication) -> int:
+def oauth_client_previous_secrets_revoke(*, application: OAuthApplication, actor: Actor | None = None) -> int:
     """End the grace of every previous secret now (a leaked secret skips the 24 hours)."""
-    return OAuthClientSecret.objects.filter(application=application, revoked_at__isnull=True).update(
+    ended = OAuthClientSecret.objects.filter(application=application, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    if ended and actor is not None:
+        audit_change(
+            actor=actor, action="oauth_client.end_grace", obj=application, changes={"previous_secrets_revoked": ended}
+        )
+    return ended
 
 
 @transaction.atomic
@@ -185,6 +203,10 @@ def oauth_client_grant_organisation(*, actor: Actor, application: OAuthApplicati
     )
     grant.full_clean()  # refuses the client's own organisation
     grant.save()
+    audit_change(
+        actor=actor, action="oauth_client.grant_organisation", obj=grant,
+        changes={"application_id": [None, application.pk]},
+    )
     return grant
 
 
@@ -196,6 +218,11 @@ def oauth_client_revoke_organisation(*, actor: Actor, application: OAuthApplicat
     if actor.organisation.pk not in (organisation.pk, application.organisation_id):
         raise NotPermitted(_("This grant belongs to other organisations."))
     deleted, _rows = OAuthApplicationGrant.objects.filter(application=application, organisation=organisation).delete()
+    if deleted:
+        audit_change(
+            actor=actor, action="oauth_client.revoke_organisation", object_type=OAuthApplicationGrant._meta.label,
+            changes={"application_id": [application.pk, None], "organisation_id": [organisation.pk, None]},
+        )
     return deleted
 
 
@@ -262,6 +289,14 @@ def impersonation_create(
     )
     impersonation.full_clean()
     impersonation.save()
+    audit_change(  # never the token
+        actor=actor, action="impersonationtoken.create", obj=impersonation,
+        changes={
+            "producer_id": [None, impersonation.producer_id],
+            "expires_at": [None, impersonation.expires_at],
+            "scope": [None, impersonation.scopes],
+        },
+    )
     return ImpersonationCreated(impersonation=impersonation, token=raw)
 
 
@@ -282,6 +317,18 @@ def impersonation_revoke(*, application: OAuthApplication, raw_token: str) -> in
 class ApiTokenCreated:
     api_token: ApiToken
     token: str  # shown once; only its SHA-256 is stored
+
+
+def _token_snapshot(api_token: ApiToken) -> dict:
+    """What the audit trail keeps of a personal token (never the token or its hash)."""
+    return {
+        "name": api_token.name,
+        "prefix": api_token.prefix,
+        "scopes": api_token.scopes,
+        "membership_id": api_token.membership_id,
+        "expires_at": api_token.expires_at.isoformat() if api_token.expires_at else None,
+        "revoked_at": api_token.revoked_at.isoformat() if api_token.revoked_at else None,
+    }
 
 
 def api_token_require_creator(*, actor: Actor) -> None:
@@ -315,8 +362,6 @@ def api_token_create(
         raise ValidationError({"membership_id": _("Not found in this organisation.")})
     if membership.status != MembershipStatus.ACTIVE:
         raise ValidationError({"membership_id": _("Only active members can hold API tokens.")})
-
-    from trackyoursheets.api.scopes import SCOPES
 
     wanted = set(scopes)
     unknown = sorted(wanted - set(SCOPES))
@@ -354,6 +399,7 @@ def api_token_create(
     )
     api_token.full_clean()
     api_token.save()
+    audit_change(actor=actor, action="api_token.create", obj=api_token, after=_token_snapshot(api_token))
     return ApiTokenCreated(api_token=api_token, token=raw)
 
 
@@ -371,8 +417,11 @@ def api_token_revoke(*, actor: Actor, api_token: ApiToken) -> ApiToken:
     if not actor.sees_whole_organisation and api_token.membership_id != getattr(actor.membership, "pk", None):
         raise NotPermitted(_("You can only revoke your own tokens."))
     if api_token.revoked_at is None:
+        before = _token_snapshot(api_token)
         api_token.revoked_at = timezone.now()
         api_token.save(update_fields=["revoked_at", "updated_at"])
+        audit_change(actor=actor, action="api_token.revoke", obj=api_token, before=before,
+                     after=_token_snapshot(api_token))
     return api_token
 
 

@@ -31,11 +31,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrations.services import record_event
+from integrations.outbox import record_event
 from trackyoursheets.exceptions import Conflict, DomainError, LimitExceeded, NotPermitted
 
-from .. import events
-from ..actors import Actor
+from .. import events, hooks
+from ..actors import Actor, AuditContext
+from ..audit import audit_change
 from ..choices import MembershipStatus, Role
 from ..models import Invitation, Membership, Office, Organisation, User
 from ..selectors import token_hash
@@ -337,6 +338,7 @@ def member_invite(
     membership.full_clean()
     membership.save()
     invitation, raw = _issue_invitation(actor=actor, membership=membership, base_url=base_url)
+    audit_change(actor=actor, action="membership.invite", obj=membership, after=_state(membership))
     record_event(organisation, events.MEMBER_INVITED, _invited_payload(membership, invitation), actor=actor)
     return MemberInvited(membership=membership, invitation=invitation, token=raw)
 
@@ -350,6 +352,7 @@ def invitation_resend(*, actor: Actor, membership: Membership, base_url: str) ->
     if membership.status != MembershipStatus.INVITED:
         raise Conflict(_("Only an invited member's invitation can be resent."))
     invitation, raw = _issue_invitation(actor=actor, membership=membership, base_url=base_url)
+    audit_change(actor=actor, action="membership.invitation_resend", obj=membership, changes={})
     return MemberInvited(membership=membership, invitation=invitation, token=raw)
 
 
@@ -367,6 +370,10 @@ def invitation_revoke(*, actor: Actor, membership: Membership) -> Membership:
     )
     membership.status = MembershipStatus.DEACTIVATED
     membership.save(update_fields=["status", "updated_at"])
+    audit_change(
+        actor=actor, action="membership.invitation_revoke", obj=membership,
+        changes={"status": [MembershipStatus.INVITED, membership.status]},
+    )
     return membership
 
 
@@ -407,9 +414,16 @@ def invitation_for_token(*, raw_token: str) -> Invitation:
 
 @transaction.atomic
 def invitation_accept(
-    *, raw_token: str, full_name: str = "", password: str | None = None, user: User | None = None
+    *,
+    raw_token: str,
+    full_name: str = "",
+    password: str | None = None,
+    user: User | None = None,
+    audit_context: AuditContext | None = None,
 ) -> Membership:
     """Accept an invitation: the membership becomes active (its seat was taken when inviting).
+
+    The accepting member is the actor of the audit row (``audit_context``: where they accepted).
 
     A person new to TrackYourSheets sets their name and password here (Django's validators apply).
     A person who already has an account accepts while logged in as the invited email (``user``);
@@ -440,6 +454,13 @@ def invitation_accept(
     Invitation.objects.filter(pk=invitation.pk).update(accepted_at=now, updated_at=now)
     membership.status = MembershipStatus.ACTIVE
     membership.save(update_fields=["status", "updated_at"])
+    actor = Actor(organisation=membership.organisation, user=invited_user, membership=membership, kind="session")
+    audit_change(
+        actor=actor.with_audit(audit_context) if audit_context is not None else actor,
+        action="membership.invitation_accept", obj=membership,
+        changes={"status": [MembershipStatus.INVITED, membership.status]},
+    )
+    hooks.member_joined(membership)  # the apps above (hr) react in this transaction
     return membership
 
 
@@ -450,7 +471,11 @@ def invitation_accept(
 _UNSET = object()
 
 
-@transaction.atomic
+def _state(membership: Membership) -> dict:
+    """What the audit trail records of a membership."""
+    return {"role": membership.role, "office_id": membership.office_id, "status": membership.status}
+
+
 def member_update(
     *,
     actor: Actor,
@@ -461,8 +486,26 @@ def member_update(
     base_url: str = "",
 ) -> Membership:
     """Change a member's role, office and/or status (``active`` or ``deactivated``), by the rules above."""
+    return _member_update(
+        actor=actor, membership=membership, role=role, office=office, status=status, base_url=base_url,
+        action="membership.update",
+    )
+
+
+@transaction.atomic
+def _member_update(
+    *,
+    actor: Actor,
+    membership: Membership,
+    role: str | None,
+    office: Office | None | object,
+    status: str | None,
+    base_url: str,
+    action: str,
+) -> Membership:
     member_require_manager(actor=actor)
     membership = _lock(membership)
+    before = _state(membership)
     _require_may_change(actor, membership)
     new_role = membership.role if role is None else role
     new_office = membership.office if office is _UNSET else office
@@ -488,6 +531,7 @@ def member_update(
             raise ValidationError(
                 {"status": _("Invite a person to make them invited; a member can be set active or deactivated.")}
             )
+    audit_change(actor=actor, action=action, obj=membership, before=before, after=_state(membership))
     return membership
 
 
@@ -527,9 +571,15 @@ def _reactivate(actor: Actor, membership: Membership, *, base_url: str) -> Membe
 
 def member_deactivate(*, actor: Actor, membership: Membership) -> Membership:
     """Deactivate (never delete): no more logins to this organisation, no API access, the seat is freed."""
-    return member_update(actor=actor, membership=membership, status=MembershipStatus.DEACTIVATED)
+    return _member_update(
+        actor=actor, membership=membership, role=None, office=_UNSET, status=MembershipStatus.DEACTIVATED,
+        base_url="", action="membership.deactivate",
+    )
 
 
 def member_reactivate(*, actor: Actor, membership: Membership, base_url: str) -> Membership:
     """Re-activate a deactivated member, within the seat limit (or invite them again, see ``_reactivate``)."""
-    return member_update(actor=actor, membership=membership, status=MembershipStatus.ACTIVE, base_url=base_url)
+    return _member_update(
+        actor=actor, membership=membership, role=None, office=_UNSET, status=MembershipStatus.ACTIVE,
+        base_url=base_url, action="membership.reactivate",
+    )

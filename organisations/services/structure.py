@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from integrations.services import record_event
+from integrations.outbox import record_event
+from trackyoursheets.db import model_update
 from trackyoursheets.exceptions import LimitExceeded, NotPermitted
 
 from .. import events
 from ..actors import Actor
+from ..audit import audit_change, audit_snapshot
 from ..choices import MembershipStatus, Role, WorkspaceStatus
 from ..models import (
     Membership,
@@ -136,22 +138,26 @@ def membership_add(
 # =============================================================================
 
 
+#: what an office update may change (issue 12: an explicit field list, not ``**fields``)
+OFFICE_UPDATE_FIELDS = ["name", "timezone", "address"]
+
+
 @transaction.atomic
 def office_create(*, actor: Actor, name: str, timezone: str = "UTC", address: str = "") -> Office:
     require_role(actor)
     office = Office(organisation=actor.organisation, name=name.strip(), timezone=timezone, address=address)
     office.full_clean()
     office.save()
+    audit_change(actor=actor, action="office.create", obj=office, after=audit_snapshot(office))
     return office
 
 
 @transaction.atomic
-def office_update(*, actor: Actor, office: Office, **fields) -> Office:
+def office_update(*, actor: Actor, office: Office, data: dict) -> Office:
+    """Rename an office, move its timezone or address (the fields in ``OFFICE_UPDATE_FIELDS``)."""
     require_role(actor)
-    for key, value in fields.items():
-        setattr(office, key, value)
-    office.full_clean()
-    office.save()
+    office, changes = model_update(instance=office, fields=OFFICE_UPDATE_FIELDS, data=data)
+    audit_change(actor=actor, action="office.update", obj=office, changes=changes)
     return office
 
 
@@ -181,31 +187,49 @@ def workspace_create(*, actor: Actor, office: Office, name: str, description: st
     workspace = Workspace(organisation=actor.organisation, office=office, name=name.strip(), description=description)
     workspace.full_clean()
     workspace.save()
+    audit_change(actor=actor, action="workspace.create", obj=workspace, after=audit_snapshot(workspace))
     record_event(actor.organisation, events.WORKSPACE_CREATED, events.workspace_payload(workspace), actor=actor)
     return workspace
 
 
-@transaction.atomic
-def workspace_update(*, actor: Actor, workspace: Workspace, **fields) -> Workspace:
+#: what a workspace update may change (issue 12: an explicit field list, not ``**fields``)
+WORKSPACE_UPDATE_FIELDS = ["name", "description", "office", "status"]
+
+
+def workspace_update(*, actor: Actor, workspace: Workspace, data: dict) -> Workspace:
     """Rename, move to another office, describe, archive or re-activate a workspace."""
+    return _workspace_update(actor=actor, workspace=workspace, data=data, action="workspace.update")
+
+
+@transaction.atomic
+def _workspace_update(*, actor: Actor, workspace: Workspace, data: dict, action: str) -> Workspace:
     _require_office_access(actor, workspace.office)
-    if "office" in fields:
-        _require_office_access(actor, fields["office"])
-    reactivating = fields.get("status") == WorkspaceStatus.ACTIVE and workspace.status != WorkspaceStatus.ACTIVE
+    if "office" in data:
+        _require_office_access(actor, data["office"])
+    reactivating = data.get("status") == WorkspaceStatus.ACTIVE and workspace.status != WorkspaceStatus.ACTIVE
     if reactivating:
         _lock_organisation(actor.organisation)
         _check_workspace_limit(actor.organisation)
-    for key, value in fields.items():
-        setattr(workspace, key, value.strip() if key == "name" else value)
-    workspace.full_clean()
-    workspace.save()
+    if isinstance(data.get("name"), str):
+        data = {**data, "name": data["name"].strip()}
+    workspace, changes = model_update(instance=workspace, fields=WORKSPACE_UPDATE_FIELDS, data=data)
+    audit_change(actor=actor, action=action, obj=workspace, changes=changes)
     record_event(actor.organisation, events.WORKSPACE_UPDATED, events.workspace_payload(workspace), actor=actor)
     return workspace
 
 
 def workspace_archive(*, actor: Actor, workspace: Workspace) -> Workspace:
     """Workspaces are archived, never deleted: their history stays."""
-    return workspace_update(actor=actor, workspace=workspace, status=WorkspaceStatus.ARCHIVED)
+    return _workspace_update(
+        actor=actor, workspace=workspace, data={"status": WorkspaceStatus.ARCHIVED}, action="workspace.archive"
+    )
+
+
+def workspace_reactivate(*, actor: Actor, workspace: Workspace) -> Workspace:
+    """An archived workspace becomes active again, within the plan's limit."""
+    return _workspace_update(
+        actor=actor, workspace=workspace, data={"status": WorkspaceStatus.ACTIVE}, action="workspace.reactivate"
+    )
 
 
 @transaction.atomic
@@ -232,6 +256,10 @@ def workspace_assign_agents(*, actor: Actor, workspace: Workspace, memberships: 
         )
     WorkspaceAgent.objects.bulk_create(
         [WorkspaceAgent(organisation=actor.organisation, workspace=workspace, membership=m) for m in new]
+    )
+    audit_change(
+        actor=actor, action="workspace.assign_agents", obj=workspace,
+        changes={"agent_membership_ids": [sorted(current), sorted(current | {m.pk for m in new})]} if new else {},
     )
     if new:
         record_event(actor.organisation, events.WORKSPACE_UPDATED, events.workspace_payload(workspace), actor=actor)
@@ -278,27 +306,40 @@ def producer_create(
     )
     producer.full_clean()
     producer.save()
+    audit_change(actor=actor, action="producer.create", obj=producer, after=audit_snapshot(producer))
     record_event(actor.organisation, events.PRODUCER_CREATED, events.producer_payload(producer), actor=actor)
     return producer
 
 
+#: what a producer update may change (issue 12: an explicit field list, not ``**fields``)
+PRODUCER_UPDATE_FIELDS = [
+    "display_name", "email", "producer_code", "default_split_percent", "portal_access", "status", "workspace",
+    "membership",
+]
+
+
 @transaction.atomic
-def producer_update(*, actor: Actor, producer: Producer, **fields) -> Producer:
+def producer_update(*, actor: Actor, producer: Producer, data: dict) -> Producer:
+    """Change a producer's fields listed in ``PRODUCER_UPDATE_FIELDS`` (names and codes trimmed)."""
     _require_producer_access(actor, producer.workspace)
-    if "workspace" in fields:
-        _require_producer_access(actor, fields["workspace"])
-    for key, value in fields.items():
-        if key in ("display_name", "producer_code") and isinstance(value, str):
-            value = value.strip()
-        setattr(producer, key, value)
-    producer.full_clean()
-    producer.save()
+    if "workspace" in data:
+        _require_producer_access(actor, data["workspace"])
+    data = {
+        key: value.strip() if key in ("display_name", "producer_code") and isinstance(value, str) else value
+        for key, value in data.items()
+    }
+    producer, changes = model_update(instance=producer, fields=PRODUCER_UPDATE_FIELDS, data=data)
+    audit_change(actor=actor, action="producer.update", obj=producer, changes=changes)
     record_event(actor.organisation, events.PRODUCER_UPDATED, events.producer_payload(producer), actor=actor)
     return producer
 
 
 def producer_upsert(*, actor: Actor, producer: Producer | None, **fields) -> tuple[Producer, bool]:
-    """Update ``producer`` if given, else the one with the same producer code, else create."""
+    """Update ``producer`` if given, else the one with the same producer code, else create.
+
+    ``fields`` are ``producer_create``'s keywords; an update changes only those of them in
+    ``PRODUCER_UPDATE_FIELDS`` (``model_update`` ignores the rest).
+    """
     if producer is None and fields.get("producer_code"):
         producer = (
             Producer.objects.for_organisation(actor.organisation)
@@ -307,4 +348,4 @@ def producer_upsert(*, actor: Actor, producer: Producer | None, **fields) -> tup
         )
     if producer is None:
         return producer_create(actor=actor, **fields), True
-    return producer_update(actor=actor, producer=producer, **fields), False
+    return producer_update(actor=actor, producer=producer, data=fields), False

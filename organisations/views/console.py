@@ -1,26 +1,21 @@
 """Pages: the admin console (issue 4 point 5) — organisation settings, offices and workspaces, producers.
 
-Thin views: they read through selectors and FilterSets, write through services, show a
-service's error on the form (or as a flash message for one-button actions) and record an
-audit row (source "page") in the same transaction as each change.
+Thin views: they read through selectors and FilterSets, write through services (which
+record the audit row, source "page", in the change's transaction: issue 12) and show a
+service's error on the form (or as a flash message for one-button actions).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
 
-from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import SERVICE_ERRORS, ConsolePage, Pager, add_service_errors, error_text, scoped_or_404
 
 from .. import selectors, services
-from ..audit import summarise_changes
-from ..choices import Role, WorkspaceStatus
+from ..choices import OWNER_ADMIN, Role, WorkspaceStatus
 from ..forms import (
     OfficeForm,
     OrganisationSettingsForm,
@@ -29,90 +24,18 @@ from ..forms import (
     WorkspaceAgentsForm,
     WorkspaceFilterForm,
     WorkspaceForm,
-    add_service_errors,
     feature_label,
 )
-from ..models import AuditEvent, Office, Producer, Workspace
+from ..models import Office, Producer, Workspace
 from ..plans import FEATURES
 from ..selectors import console_office_list
-from . import OWNER_ADMIN, MemberPageMixin
 
-PAGE_SIZE = 25
-#: what a service may raise that a page shows to the person instead of failing
-SERVICE_ERRORS = (ValidationError, DomainError)
+# compat: payroll until the issue-12 merge — payroll/views.py imports ConsolePage, Pager and
+# scoped_or_404 from this module (imported above from their home, trackyoursheets.web).
 
 STRUCTURE_ROLES = (*OWNER_ADMIN, Role.MANAGER)
 PRODUCER_EDITORS = (*OWNER_ADMIN, Role.MANAGER)
 PRODUCER_READERS = (*PRODUCER_EDITORS, Role.HR)
-
-
-# =============================================================================
-# Shared by the console and integrations pages
-# =============================================================================
-
-
-class ConsolePage(MemberPageMixin, TemplateView):
-    """A console page (rendered in the organisation's timezone and audited by MemberPageMixin)."""
-
-    def apply(self, form, action: str, call, snapshot, before: dict | None = None):
-        """Run a service and audit what it changed, in one transaction.
-
-        ``call()`` does the change and returns the object; ``snapshot(obj)`` gives the fields
-        compared with ``before`` (empty for a create). A service refusal goes onto ``form``
-        and the result is ``None``.
-        """
-        try:
-            with transaction.atomic():
-                obj = call()
-                changes = summarise_changes(before or {}, snapshot(obj))
-                if changes:
-                    self.audit(action, obj, changes)
-        except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
-            return None
-        return obj
-
-    def redisplay(self, **context):
-        return self.render_to_response(self.get_context_data(**context))
-
-    def render_page(self, template_name: str, **context):
-        """Another template of this area with only the shell's context (e.g. a secret shown once)."""
-        self.template_name = template_name
-        return self.render_to_response(MemberPageMixin.get_context_data(self, **context))
-
-
-class Pager:
-    """One page of a list (25 rows) and the links to its neighbours, keeping the filters."""
-
-    def __init__(self, request, queryset, param: str = "page"):
-        self.page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
-        self._request = request
-        self._param = param
-
-    def _url(self, number: int) -> str:
-        query = self._request.GET.copy()
-        query[self._param] = str(number)
-        return "?" + query.urlencode()
-
-    @property
-    def previous_url(self) -> str | None:
-        return self._url(self.page.previous_page_number()) if self.page.has_previous() else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self._url(self.page.next_page_number()) if self.page.has_next() else None
-
-    @property
-    def rows(self):
-        return self.page.object_list
-
-
-def scoped_or_404(selector, *, actor, pk):
-    """A scoped lookup: a missing row and another organisation's row are the same 404 (DESIGN §3)."""
-    try:
-        return selector(actor=actor, pk=pk)
-    except ObjectDoesNotExist as error:
-        raise Http404(_("Not found.")) from error
 
 
 def usage_messages(organisation) -> dict:
@@ -182,9 +105,6 @@ class OrganisationSettingsView(ConsolePage):
                 timezone=form.cleaned_data["timezone"],
                 currency=form.cleaned_data["currency"],
                 feature_toggles=form.feature_toggles(),
-                source=AuditEvent.Source.PAGE,
-                method=request.method,
-                path=request.path,
             )
         except SERVICE_ERRORS as error:
             add_service_errors(form, error)
@@ -249,9 +169,7 @@ class OfficeCreateView(ConsolePage):
             return self.redisplay(form=form)
         office = self.apply(
             form,
-            "office.create",
             lambda: services.office_create(actor=self.actor, **form.cleaned_data),
-            office_snapshot,
         )
         if office is None:
             return self.redisplay(form=form)
@@ -280,10 +198,7 @@ class OfficeEditView(ConsolePage):
             return self.redisplay(form=form, office=office)
         saved = self.apply(
             form,
-            "office.update",
-            lambda: services.office_update(actor=self.actor, office=office, **form.cleaned_data),
-            office_snapshot,
-            before=office_snapshot(office),
+            lambda: services.office_update(actor=self.actor, office=office, data=form.cleaned_data),
         )
         if saved is None:
             return self.redisplay(form=form, office=self.get_office())
@@ -310,9 +225,7 @@ class WorkspaceCreateView(ConsolePage):
             return self.redisplay(form=form)
         workspace = self.apply(
             form,
-            "workspace.create",
             lambda: services.workspace_create(actor=self.actor, **form.cleaned_data),
-            workspace_snapshot,
         )
         if workspace is None:
             return self.redisplay(form=form)
@@ -359,10 +272,7 @@ class WorkspaceEditView(ConsolePage):
             return self.redisplay(form=form, workspace=workspace)
         saved = self.apply(
             form,
-            "workspace.update",
-            lambda: services.workspace_update(actor=self.actor, workspace=workspace, **form.cleaned_data),
-            workspace_snapshot,
-            before=workspace_snapshot(workspace),
+            lambda: services.workspace_update(actor=self.actor, workspace=workspace, data=form.cleaned_data),
         )
         if saved is None:
             return self.redisplay(form=form, workspace=self.get_workspace())
@@ -382,12 +292,7 @@ class WorkspaceAgentsView(WorkspaceEditView):
             return self.redisplay(agents_form=form, workspace=workspace)
         memberships = list(form.cleaned_data["memberships"])
         try:
-            with transaction.atomic():
-                before = sorted(link.membership_id for link in workspace.agent_links.all())
-                services.workspace_assign_agents(actor=self.actor, workspace=workspace, memberships=memberships)
-                after = sorted(workspace.agent_links.values_list("membership_id", flat=True))
-                if before != after:
-                    self.audit("workspace.assign_agents", workspace, {"agent_membership_ids": [before, after]})
+            services.workspace_assign_agents(actor=self.actor, workspace=workspace, memberships=memberships)
         except SERVICE_ERRORS as error:
             add_service_errors(form, error, {"membership_ids": "memberships"})
             return self.redisplay(agents_form=form, workspace=self.get_workspace())
@@ -409,17 +314,11 @@ class WorkspaceStatusView(WorkspaceEditView):
         if status not in WorkspaceStatus.values:
             messages.error(request, _("Choose archive or re-activate."))
             return HttpResponseRedirect(reverse("app:workspace-edit", args=[workspace.pk]))
-        before = workspace_snapshot(workspace)
         try:
-            with transaction.atomic():
-                if status == WorkspaceStatus.ARCHIVED:
-                    services.workspace_archive(actor=self.actor, workspace=workspace)
-                else:
-                    services.workspace_update(actor=self.actor, workspace=workspace, status=status)
-                changes = summarise_changes(before, workspace_snapshot(workspace))
-                if changes:
-                    action = "workspace.archive" if status == WorkspaceStatus.ARCHIVED else "workspace.reactivate"
-                    self.audit(action, workspace, changes)
+            if status == WorkspaceStatus.ARCHIVED:
+                services.workspace_archive(actor=self.actor, workspace=workspace)
+            else:
+                services.workspace_reactivate(actor=self.actor, workspace=workspace)
         except SERVICE_ERRORS as error:
             messages.error(request, error_text(error))
         else:
@@ -428,13 +327,6 @@ class WorkspaceStatusView(WorkspaceEditView):
             else:
                 messages.success(request, _("Workspace “%(name)s” is active again.") % {"name": workspace.name})
         return HttpResponseRedirect(reverse("app:workspace-edit", args=[workspace.pk]))
-
-
-def error_text(error) -> str:
-    """One sentence for a flash message from a service error."""
-    if isinstance(error, DomainError):
-        return error.detail
-    return " ".join(error.messages)
 
 
 # =============================================================================
@@ -510,9 +402,7 @@ class ProducerCreateView(ProducerFormMixin, ConsolePage):
             return self.redisplay(form=form)
         producer = self.apply(
             form,
-            "producer.create",
             lambda: services.producer_create(actor=self.actor, **form.cleaned_data),
-            producer_snapshot,
         )
         if producer is None:
             return self.redisplay(form=form)
@@ -545,10 +435,7 @@ class ProducerEditView(ProducerFormMixin, ConsolePage):
             return self.redisplay(form=form, producer=producer)
         saved = self.apply(
             form,
-            "producer.update",
-            lambda: services.producer_update(actor=self.actor, producer=producer, **form.cleaned_data),
-            producer_snapshot,
-            before=producer_snapshot(producer),
+            lambda: services.producer_update(actor=self.actor, producer=producer, data=form.cleaned_data),
         )
         if saved is None:
             return self.redisplay(form=form, producer=self.get_producer())

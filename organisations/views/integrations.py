@@ -13,18 +13,17 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+from trackyoursheets.web import SERVICE_ERRORS, ConsolePage, Pager, add_service_errors, error_text, scoped_or_404
+
 from .. import selectors, services
-from ..audit import summarise_changes
-from ..forms import ApiTokenFilterForm, ApiTokenForm, OAuthClientForm, OnceForm, add_service_errors
+from ..choices import OWNER_ADMIN
+from ..forms import ApiTokenFilterForm, ApiTokenForm, OAuthClientForm, OnceForm
 from ..selectors import oauth_client_get, oauth_client_list
-from . import OWNER_ADMIN
-from .console import SERVICE_ERRORS, ConsolePage, Pager, error_text, scoped_or_404
 
 # =============================================================================
 # One-time form codes
@@ -109,20 +108,14 @@ class OAuthClientCreateView(OAuthClientPage):
         if not once_valid(request, form.cleaned_data["once"]):
             return already_done(request, reverse("app:integrations"))
         try:
-            with transaction.atomic():
-                created = services.api_client_create(
-                    organisation=self.actor.organisation,
-                    name=form.cleaned_data["name"],
-                    scopes=form.cleaned_data["scopes"],
-                    created_by=self.actor.user,
-                )
-                application = created.application
-                self.audit(
-                    "oauth_client.create",
-                    application,
-                    {"name": [None, application.name], "client_id": [None, application.client_id],
-                     "scopes": [None, application.scopes]},
-                )
+            created = services.api_client_create(
+                organisation=self.actor.organisation,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                created_by=self.actor.user,
+                actor=self.actor,
+            )
+            application = created.application
         except SERVICE_ERRORS as error:
             add_service_errors(form, error)
             return self.redisplay(form=form)
@@ -155,13 +148,7 @@ class OAuthClientRotateView(OAuthClientPage):
         form = OnceForm(request.POST)
         if not form.is_valid() or not once_valid(request, form.cleaned_data["once"]):
             return already_done(request, reverse("app:integrations"))
-        with transaction.atomic():
-            rotated = services.oauth_client_secret_rotate(application=application)
-            self.audit(
-                "oauth_client.rotate_secret",
-                application,
-                {"previous_secret_expires_at": [None, rotated.previous_secret_expires_at.isoformat()]},
-            )
+        rotated = services.oauth_client_secret_rotate(application=application, actor=self.actor)
         once_consume(request, form.cleaned_data["once"])
         return shown_once(
             self.render_page(
@@ -182,10 +169,7 @@ class OAuthClientEndGraceView(OAuthClientPage):
 
     def post(self, request, *args, **kwargs):
         application = self.get_client()
-        with transaction.atomic():
-            ended = services.oauth_client_previous_secrets_revoke(application=application)
-            if ended:
-                self.audit("oauth_client.end_grace", application, {"previous_secrets_revoked": ended})
+        ended = services.oauth_client_previous_secrets_revoke(application=application, actor=self.actor)
         if ended:
             messages.success(
                 request, _("The previous secret of “%(name)s” no longer works.") % {"name": application.name}
@@ -207,14 +191,9 @@ class OAuthClientDeleteView(OAuthClientPage):
 
     def post(self, request, *args, **kwargs):
         application = self.get_client()
-        pk, name, client_id = application.pk, application.name, application.client_id
+        name = application.name
         try:
-            with transaction.atomic():
-                services.api_client_delete(actor=self.actor, application=application)
-                self.audit(
-                    "oauth_client.delete", application, {"name": [name, None], "client_id": [client_id, None]},
-                    object_id=pk,
-                )
+            services.api_client_delete(actor=self.actor, application=application)
         except SERVICE_ERRORS as error:
             messages.error(request, error_text(error))
         else:
@@ -225,17 +204,6 @@ class OAuthClientDeleteView(OAuthClientPage):
 # =============================================================================
 # Personal API tokens (every member)
 # =============================================================================
-
-
-def token_snapshot(api_token) -> dict:
-    return {
-        "name": api_token.name,
-        "prefix": api_token.prefix,
-        "scopes": api_token.scopes,
-        "membership_id": api_token.membership_id,
-        "expires_at": api_token.expires_at.isoformat() if api_token.expires_at else None,
-        "revoked_at": api_token.revoked_at.isoformat() if api_token.revoked_at else None,
-    }
 
 
 def end_of_day(day, tz_name: str) -> datetime:
@@ -273,15 +241,12 @@ class ApiTokenListView(ConsolePage):
             return already_done(request, reverse("app:api-tokens"))
         expires_on = form.cleaned_data["expires_on"]
         try:
-            with transaction.atomic():
-                created = services.api_token_create(
-                    actor=self.actor,
-                    name=form.cleaned_data["name"],
-                    scopes=form.cleaned_data["scopes"],
-                    expires_at=end_of_day(expires_on, self.actor.organisation.timezone) if expires_on else None,
-                )
-                api_token = created.api_token
-                self.audit("api_token.create", api_token, summarise_changes({}, token_snapshot(api_token)))
+            created = services.api_token_create(
+                actor=self.actor,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                expires_at=end_of_day(expires_on, self.actor.organisation.timezone) if expires_on else None,
+            )
         except SERVICE_ERRORS as error:
             add_service_errors(form, error, {"expires_at": "expires_on"})
             return self.redisplay(form=form)
@@ -303,13 +268,8 @@ class ApiTokenRevokeView(ConsolePage):
 
     def post(self, request, *args, **kwargs):
         api_token = scoped_or_404(selectors.api_token_get, actor=self.actor, pk=self.kwargs["pk"])
-        before = token_snapshot(api_token)
         try:
-            with transaction.atomic():
-                services.api_token_revoke(actor=self.actor, api_token=api_token)
-                changes = summarise_changes(before, token_snapshot(api_token))
-                if changes:
-                    self.audit("api_token.revoke", api_token, changes)
+            services.api_token_revoke(actor=self.actor, api_token=api_token)
         except SERVICE_ERRORS as error:
             messages.error(request, error_text(error))
         else:

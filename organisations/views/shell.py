@@ -25,11 +25,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from trackyoursheets.api.authentication import SESSION_ORGANISATION_KEY
+from trackyoursheets.web import MemberPageMixin
 
 from .. import selectors, services
 from ..choices import MembershipStatus, Role
 from ..forms import LoginForm, ThrottledPasswordResetForm, login_failures_clear
-from . import MemberPageMixin
 
 
 def safe_next(request, candidate: str | None, default: str) -> str:

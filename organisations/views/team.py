@@ -2,8 +2,8 @@
 
 Owners and admins list the members, invite by email, change roles and offices, deactivate and
 re-activate, and resend or revoke invitations. The rules live in
-:mod:`organisations.services.members`; every change is written to the audit trail here
-(source ``page``) in the same transaction. The invitation link (``/app/invitations/<token>``)
+:mod:`organisations.services.members`, which also write every change to the audit trail
+(source ``page``) in the change's transaction (issue 12). The invitation link (``/app/invitations/<token>``)
 is public: the invitee sets their name and password there.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -26,15 +25,14 @@ from trackyoursheets.api.authentication import SESSION_ORGANISATION_KEY
 from trackyoursheets.api.errors import ValidationFailed
 from trackyoursheets.api.filters import apply_filterset
 from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import MemberPageMixin, add_service_errors, error_text
 
 from .. import selectors, services
-from ..actors import Actor
-from ..api.filters import MembershipFilterSet
-from ..audit import audit_record, summarise_changes
-from ..choices import MembershipStatus
+from ..actors import Actor, AuditContext
+from ..choices import OWNER_ADMIN, MembershipStatus
+from ..filters import MembershipFilterSet
 from ..forms import AcceptInvitationForm, InviteMemberForm, MemberFilterForm, MemberForm
 from ..models import AuditEvent, Membership
-from . import OWNER_ADMIN, MemberPageMixin
 
 MEMBERSHIP_LABEL = Membership._meta.label
 
@@ -43,30 +41,8 @@ def _state(membership: Membership) -> dict:
     return {"role": membership.role, "office_id": membership.office_id, "status": membership.status}
 
 
-def _audit(request, actor: Actor, action: str, membership: Membership, changes: dict) -> None:
-    audit_record(
-        actor=actor,
-        source=AuditEvent.Source.PAGE,
-        method=request.method,
-        path=request.path,
-        action=f"membership.{action}",
-        object_type=MEMBERSHIP_LABEL,
-        object_id=membership.pk,
-        changes=changes,
-        status_code=302,
-    )
-
-
 def _base_url(request) -> str:
     return request.build_absolute_uri("/")
-
-
-def _add_validation_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _member_queryset(actor: Actor):
@@ -124,15 +100,13 @@ class InviteMemberView(MemberPageMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                invited = services.member_invite(
-                    actor=self.actor, email=data["email"], role=data["role"], office=data["office"],
-                    base_url=_base_url(self.request),
-                )
-                membership = invited.membership
-                _audit(self.request, self.actor, "invite", membership, summarise_changes({}, _state(membership)))
+            invited = services.member_invite(
+                actor=self.actor, email=data["email"], role=data["role"], office=data["office"],
+                base_url=_base_url(self.request),
+            )
+            membership = invited.membership
         except ValidationError as error:
-            _add_validation_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         except DomainError as error:
             form.add_error(None, error.detail)
@@ -174,21 +148,16 @@ class MemberView(MemberPageMixin, FormView):
         member = self.get_member()
         before = _state(member)
         try:
-            with transaction.atomic():
-                member = services.member_update(
-                    actor=self.actor, membership=member, role=form.cleaned_data["role"],
-                    office=form.cleaned_data["office"],
-                )
-                changes = summarise_changes(before, _state(member))
-                if changes:
-                    _audit(self.request, self.actor, "update", member, changes)
+            member = services.member_update(
+                actor=self.actor, membership=member, role=form.cleaned_data["role"], office=form.cleaned_data["office"],
+            )
         except ValidationError as error:
-            _add_validation_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         except DomainError as error:
             form.add_error(None, error.detail)
             return self.form_invalid(form)
-        if changes:
+        if _state(member) != before:
             messages.success(self.request, _("Saved the changes to %(email)s.") % {"email": member.user.email})
         else:
             messages.info(self.request, _("Nothing changed."))
@@ -204,15 +173,11 @@ class MemberActionView(MemberPageMixin, View):
 
     def post(self, request, pk: int):
         member = _get_member(self.actor, pk)
-        before = _state(member)
         email = member.user.email
         try:
-            with transaction.atomic():
-                member = self.perform(member)
-                _audit(request, self.actor, self.action, member, summarise_changes(before, _state(member)))
+            member = self.perform(member)
         except (ValidationError, DomainError) as error:
-            detail = error.detail if isinstance(error, DomainError) else " ".join(error.messages)
-            messages.error(request, detail)
+            messages.error(request, error_text(error))
         else:
             messages.success(request, self.success_message(member) % {"email": email})
         return HttpResponseRedirect(reverse("app:team-member", args=[pk]))
@@ -326,16 +291,14 @@ class InvitationAcceptView(View):
         if not form.is_valid():
             return self._render(request, invitation, form, status=200)
         try:
-            with transaction.atomic():
-                membership = services.invitation_accept(
-                    raw_token=token, full_name=form.cleaned_data["full_name"],
-                    password=form.cleaned_data["new_password1"],
-                )
-                self._audit_accept(request, membership)
+            membership = services.invitation_accept(
+                raw_token=token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["new_password1"],
+                audit_context=AuditContext.from_request(request, source=AuditEvent.Source.PAGE),
+            )
         except services.InvitationInvalid as error:
             return self._invalid(request, error)
         except ValidationError as error:
-            _add_validation_errors(form, error)
+            add_service_errors(form, error)
             return self._render(request, invitation, form)
         if request.user.is_authenticated:  # someone else was logged in in this browser
             logout(request)
@@ -354,9 +317,10 @@ class InvitationAcceptView(View):
                 status=403,
             )
         try:
-            with transaction.atomic():
-                membership = services.invitation_accept(raw_token=token, user=request.user)
-                self._audit_accept(request, membership)
+            membership = services.invitation_accept(
+                raw_token=token, user=request.user,
+                audit_context=AuditContext.from_request(request, source=AuditEvent.Source.PAGE),
+            )
         except services.InvitationInvalid as error:
             return self._invalid(request, error)
         except DomainError as error:
@@ -364,12 +328,6 @@ class InvitationAcceptView(View):
         request.session[SESSION_ORGANISATION_KEY] = membership.organisation_id
         messages.success(request, _("You joined %(organisation)s.") % {"organisation": membership.organisation.name})
         return HttpResponseRedirect(reverse("app:dashboard"))
-
-    def _audit_accept(self, request, membership: Membership) -> None:
-        actor = Actor(
-            organisation=membership.organisation, user=membership.user, membership=membership, kind="session"
-        )
-        _audit(request, actor, "invitation_accept", membership, {"status": ["invited", membership.status]})
 
 
 urlpatterns = [

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
-from integrations.services import record_event
+from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.choices import Role
 from organisations.models import Workspace

@@ -33,9 +33,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hr.storage import UploadTooLarge
 from organisations.actors import Actor
 from organisations.models import Workspace
+from trackyoursheets.storage import UploadTooLarge
 
 from .. import events
 from ..choices import (

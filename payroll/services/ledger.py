@@ -21,7 +21,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrations.services import record_event
+from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.models import Producer, Workspace
 from trackyoursheets.bulk import bulk_insert

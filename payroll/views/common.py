@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organisations import selectors as organisation_selectors
-from organisations.choices import Role
+from organisations.choices import OWNER_ADMIN, Role
 from organisations.models import Producer
-from organisations.views import OWNER_ADMIN
-from organisations.views.console import ConsolePage, scoped_or_404
 from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import ConsolePage, scoped_or_404
 
 from .. import reports, selectors
 from ..models import CommissionTransaction

@@ -17,10 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from organisations.choices import Role
-from organisations.forms import add_service_errors
-from organisations.views import OWNER_ADMIN, MemberPageMixin
+from organisations.choices import OWNER_ADMIN, Role
 from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import MemberPageMixin, add_service_errors
 
 from .. import selectors, services
 from ..choices import ImportStatus, RowStatus

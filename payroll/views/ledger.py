@@ -21,9 +21,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from organisations.forms import add_service_errors
-from organisations.views.console import Pager
-from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import Pager, add_service_errors, error_text, form_error_text
 
 from .. import reports, selectors, services
 from ..choices import OverrideKind, TransactionSource
@@ -166,7 +164,7 @@ class ProducerOverrideView(CommissionsPage):
             raise Http404(_("Not found."))
         form = OverrideForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("The override was not saved: %(errors)s") % {"errors": _form_errors(form)})
+            messages.error(request, _("The override was not saved: %(errors)s") % {"errors": form_error_text(form)})
         else:
             try:
                 with db_transaction.atomic():
@@ -174,7 +172,7 @@ class ProducerOverrideView(CommissionsPage):
                     override = services.override_create(actor=self.actor, transaction=txn, **form.cleaned_data)
                     self.audit("commissiontransaction.override", txn, _override_changes(previous, override))
             except SERVICE_ERRORS as error:
-                messages.error(request, _("The override was not saved: %(errors)s") % {"errors": _error_text(error)})
+                messages.error(request, _("The override was not saved: %(errors)s") % {"errors": error_text(error)})
             else:
                 messages.success(request, _("Override saved on line %(pk)s.") % {"pk": txn.pk})
         return HttpResponseRedirect(_back(request, producer))
@@ -190,7 +188,7 @@ class ProducerBulkOverrideView(CommissionsPage):
         mine = selectors.transaction_list(actor=self.actor).filter(producer=producer)
         form = BulkOverrideForm(request.POST, transactions=mine)
         if not form.is_valid():
-            messages.error(request, _("Nothing was overridden: %(errors)s") % {"errors": _form_errors(form)})
+            messages.error(request, _("Nothing was overridden: %(errors)s") % {"errors": form_error_text(form)})
             return HttpResponseRedirect(_back(request, producer))
         chosen = form.chosen()
         values = {k: form.cleaned_data[k] for k in ("kind", "value", "reason")}
@@ -205,7 +203,7 @@ class ProducerBulkOverrideView(CommissionsPage):
                         _override_changes(before[override.transaction_id], override),
                     )
         except SERVICE_ERRORS as error:
-            messages.error(request, _("Nothing was overridden: %(errors)s") % {"errors": _error_text(error)})
+            messages.error(request, _("Nothing was overridden: %(errors)s") % {"errors": error_text(error)})
         else:
             messages.success(request, _("Override saved on %(count)s lines.") % {"count": len(overrides)})
         return HttpResponseRedirect(_back(request, producer))
@@ -217,19 +215,6 @@ def _back(request, producer) -> str:
     query = request.POST.get("return_query", "")
     return f"{url}?{query}" if query and "//" not in query and "\n" not in query else url
 
-
-def _form_errors(form) -> str:
-    return "; ".join(
-        f"{form.fields[name].label if name in form.fields else ''}: {message}".lstrip(": ")
-        for name, errors in form.errors.items()
-        for message in errors
-    )
-
-
-def _error_text(error) -> str:
-    if isinstance(error, DomainError):
-        return str(error.detail)
-    return "; ".join(error.messages)
 
 
 # =============================================================================

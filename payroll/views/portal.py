@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 
 from organisations import selectors as organisation_selectors
 from organisations.choices import Role
-from organisations.views import forbidden
-from organisations.views.console import ConsolePage, Pager
+from trackyoursheets.web import ConsolePage, Pager, forbidden
 
 from .. import reports, selectors
 from ..forms import MONTH, LedgerFilterForm

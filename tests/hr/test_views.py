@@ -279,3 +279,24 @@ def test_csv_exports_neutralise_formulas(cast):
     text = browser(cast.hr).get("/app/hr/directory.csv").content.decode()
 
     assert "'=HYPERLINK" in text
+
+
+def test_upload_page_shows_an_oversized_file_on_the_form(cast, settings, private_files):
+    settings.UPLOAD_MAX_BYTES = 1000
+
+    response = browser(cast.hr).post(
+        "/app/hr/documents/new",
+        {
+            "title": "Policy",
+            "file": txt("policy.txt", b"a" * 1001),
+            "version": "1",
+            "category": "policy",
+            "audience": "everyone",
+            "publish": "on",
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.context["form"].errors["file"] == ["Larger than 1000 bytes."]
+    assert "The file is 1001 bytes; the largest accepted is 1000 bytes." in response.content.decode()
+    assert not HRDocument.objects.exists()

@@ -342,3 +342,16 @@ def test_a_job_records_progress_on_the_way(as_employee, csv_people, settings, dj
 
     assert (job["status"], job["processed_rows"], job["created"]) == ("completed", rows, rows)
     assert TimeEntry.objects.count() == rows
+
+
+def test_an_oversized_file_is_a_413_problem(as_manager, csv_people, settings):
+    settings.UPLOAD_MAX_BYTES = 100
+    upload = SimpleUploadedFile("week.csv", GOOD.encode() * 2, content_type="text/csv")
+
+    response = as_manager.post(URL, {"file": upload}, format="multipart")
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/payload-too-large")
+    assert response.json()["errors"] == {"file": ["Larger than 100 bytes."]}
+    assert TimeEntry.objects.count() == 0

@@ -173,3 +173,22 @@ def test_demo_seed_is_idempotent(organisation, employee, colleague):
 
     assert counts == (2, 3, 5, 10)
     assert (Client.objects.count(), Project.objects.count(), Task.objects.count(), TimeEntry.objects.count()) == counts
+
+
+def test_an_oversized_csv_upload_is_a_clear_message_on_the_import_page(session_client, employee, project, settings):
+    settings.UPLOAD_MAX_BYTES = 100
+    big = SimpleUploadedFile("t.csv", b"date,start,end,project\n" + b"2026-01-12,09:00,10:00,Website\n" * 10)
+
+    page = session_client(employee.membership).post("/app/time/import", {"file": big}, follow=True)
+
+    assert f"The file is {big.size} bytes; the largest accepted is 100 bytes." in page.content.decode()
+    assert TimeEntry.objects.count() == 0
+
+
+def test_the_time_links_follow_the_roles_the_pages_declare(session_client, employee, manager):
+    as_employee = session_client(employee.membership).get("/app/time/").content.decode()
+    as_manager = session_client(manager.membership).get("/app/time/").content.decode()
+
+    assert 'href="/app/time/projects"' not in as_employee
+    assert 'href="/app/time/projects"' in as_manager
+    assert 'href="/app/time/import"' in as_employee

@@ -5,8 +5,6 @@ them (STYLE §3.8: owners, admins, managers and OAuth clients see them)."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.db import connections
 from django.db.models import CharField, Func
 from django.utils.translation import gettext as _
@@ -14,48 +12,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from trackyoursheets.api.fields import ScopedPrimaryKeyRelatedField
+from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField, actor_of
 
-from .. import selectors
+from .. import representation, selectors
 from ..choices import BulkAction, ProjectStatus, RoundingMode, RoundingStep, TaskPriority, TaskStatus
 from ..models import Client, Contract, ImportJob, Project, Task, TimeEntry, TimeSettings, normalise_tags
+from ..policies import can_see_rates
 
 MAX_BULK = 500
 
 
-def _actor(context):
-    request = context.get("request")
-    return context.get("actor") or (request.auth if request is not None else None)
 
 
-def _instant(value) -> str | None:
-    """ISO 8601 in UTC with ``Z``, as REST_FRAMEWORK's DATETIME_FORMAT renders it."""
-    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
-
-
-def sees_rates(actor) -> bool:
-    from organisations.choices import Role
-
-    return actor is None or actor.sees_whole_organisation or actor.role == Role.MANAGER
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class _ChoiceField(serializers.ChoiceField):
-    """A choice documented as a string listing its values (enum names stay unique in the schema)."""
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class _IntChoiceField(serializers.ChoiceField):
-    def to_representation(self, value):
-        return int(value)
-
-
-def Choice(choices_class, **kwargs):  # noqa: N802 - reads like a field class
-    text = kwargs.pop("help_text", "")
-    values = ", ".join(str(v) for v in choices_class.values)
-    kwargs["help_text"] = (f"{text} " if text else "") + f"One of: {values}."
-    field_class = _IntChoiceField if isinstance(choices_class.values[0], int) else _ChoiceField
-    return field_class(choices=choices_class.choices, **kwargs)
 
 
 def Rate(**kwargs):  # noqa: N802
@@ -89,7 +57,7 @@ class RateMaskMixin:
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not sees_rates(_actor(self.context)):
+        if not can_see_rates(actor_of(self.context)):
             for name in self.rate_fields:
                 data[name] = None
         return data
@@ -99,7 +67,7 @@ class CurrencyMixin(serializers.Serializer):
     currency = serializers.SerializerMethodField(help_text="ISO 4217 code of the organisation's currency.")
 
     def get_currency(self, obj) -> str:
-        actor = _actor(self.context)
+        actor = actor_of(self.context)
         return actor.organisation.currency if actor is not None else obj.organisation.currency
 
 
@@ -110,8 +78,8 @@ class CurrencyMixin(serializers.Serializer):
 
 class TimeSettingsSerializer(serializers.ModelSerializer):
     allow_overlapping = serializers.BooleanField(required=False)
-    rounding_mode = Choice(RoundingMode, required=False)
-    rounding_minutes = Choice(RoundingStep, required=False)
+    rounding_mode = ChoiceField(RoundingMode, required=False)
+    rounding_minutes = ChoiceField(RoundingStep, required=False)
 
     class Meta:
         model = TimeSettings
@@ -149,7 +117,7 @@ class ProjectSerializer(RateMaskMixin, CurrencyMixin, serializers.ModelSerialize
     rate_fields = ("hourly_rate", "budget")
     client_id = serializers.IntegerField(read_only=True, allow_null=True)
     client_name = serializers.SerializerMethodField()
-    status = Choice(ProjectStatus, read_only=True)
+    status = ChoiceField(ProjectStatus, read_only=True)
 
     class Meta:
         model = Project
@@ -182,7 +150,7 @@ class ProjectInputSerializer(serializers.Serializer):
     hourly_rate = Rate(required=False)
     estimated_hours = Hours(required=False)
     budget = Rate(required=False)
-    status = Choice(ProjectStatus, required=False)
+    status = ChoiceField(ProjectStatus, required=False)
     billable = serializers.BooleanField(required=False)
 
 
@@ -191,8 +159,8 @@ class TaskSerializer(RateMaskMixin, serializers.ModelSerializer):
     project_id = serializers.IntegerField(read_only=True)
     project_name = serializers.SerializerMethodField()
     assignee_id = serializers.IntegerField(read_only=True, allow_null=True)
-    status = Choice(TaskStatus, read_only=True)
-    priority = Choice(TaskPriority, read_only=True)
+    status = ChoiceField(TaskStatus, read_only=True)
+    priority = ChoiceField(TaskPriority, read_only=True)
 
     class Meta:
         model = Task
@@ -219,8 +187,8 @@ class TaskInputSerializer(serializers.Serializer):
     project_id = ScopedPrimaryKeyRelatedField(selector=selectors.project_list, source="project")
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
-    status = Choice(TaskStatus, required=False)
-    priority = Choice(TaskPriority, required=False, help_text="1 (lowest) to 5 (urgent).")
+    status = ChoiceField(TaskStatus, required=False)
+    priority = ChoiceField(TaskPriority, required=False, help_text="1 (lowest) to 5 (urgent).")
     assignee_id = ScopedPrimaryKeyRelatedField(
         selector=selectors.time_employee_list, source="assignee", required=False, allow_null=True
     )
@@ -265,107 +233,53 @@ class ContractUpdateSerializer(ContractInputSerializer):
 # =============================================================================
 
 
-class TimeEntrySerializer(serializers.ModelSerializer):
-    employee_id = serializers.IntegerField(read_only=True)
-    user_id = serializers.SerializerMethodField(help_text="The employee's login, when they have one.")
-    project_id = serializers.IntegerField(read_only=True)
-    task_id = serializers.IntegerField(read_only=True, allow_null=True)
-    client_id = serializers.SerializerMethodField()
-    duration_hours = serializers.SerializerMethodField(help_text="duration_seconds / 3600, two places.")
-    duration_formatted = serializers.SerializerMethodField(help_text="HH:MM:SS.")
-    tags = TagsField(read_only=True)
-    is_active = serializers.BooleanField(read_only=True, help_text="A running timer (no end_time).")
-    source = serializers.CharField(read_only=True, help_text="manual, timer, import or tracktik.")
+def _declared_entry_fields() -> dict[str, serializers.Field]:
+    """The REST fields of :data:`representation.TIME_ENTRY` that are not the model field of their
+    name (the ModelSerializer builds the others from the model), all read-only."""
+    kinds = {
+        "int": serializers.IntegerField,
+        "str": serializers.CharField,
+        "bool": serializers.BooleanField,
+        "tags": TagsField,
+    }
+    declared = {}
+    for spec in representation.TIME_ENTRY:
+        if spec.kind is None:
+            continue
+        options: dict = {"read_only": True}
+        if spec.kind != "tags" and not spec.required:
+            options["allow_null"] = True
+        if spec.help_text:
+            options["help_text"] = spec.help_text
+        declared[spec.name] = kinds[spec.kind](**options)
+    return declared
+
+
+#: the declared fields above as a base class (DRF collects declared fields from Serializer bases)
+_TimeEntryDeclaredFields = type("_TimeEntryDeclaredFields", (serializers.ModelSerializer,), _declared_entry_fields())
+
+
+class TimeEntrySerializer(_TimeEntryDeclaredFields):
+    # a time entry: the fields of timetracking.representation.TIME_ENTRY (no docstring: it would
+    # become the OpenAPI description)
 
     class Meta:
         model = TimeEntry
-        fields = [
-            "id",
-            "employee_id",
-            "user_id",
-            "project_id",
-            "task_id",
-            "client_id",
-            "start_time",
-            "end_time",
-            "duration_seconds",
-            "duration_hours",
-            "duration_formatted",
-            "notes",
-            "tags",
-            "billable",
-            "paid",
-            "source",
-            "is_active",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [spec.name for spec in representation.TIME_ENTRY]
 
     def to_representation(self, entry):
-        """The fields above, built directly (a list page does not come through here: see
-        :class:`TimeEntryListPage`, which must render the same)."""
-        seconds = entry.duration_seconds
-        return {
-            "id": entry.pk,
-            "employee_id": entry.employee_id,
-            "user_id": self.get_user_id(entry),
-            "project_id": entry.project_id,
-            "task_id": entry.task_id,
-            "client_id": self.get_client_id(entry),
-            "start_time": _instant(entry.start_time),
-            "end_time": _instant(entry.end_time),
-            "duration_seconds": seconds,
-            "duration_hours": self.get_duration_hours(entry),
-            "duration_formatted": self.get_duration_formatted(entry),
-            "notes": entry.notes,
-            "tags": entry.tags or "",
-            "billable": entry.billable,
-            "paid": entry.paid,
-            "source": entry.source,
-            "is_active": entry.end_time is None,
-            "created_at": _instant(entry.created_at),
-            "updated_at": _instant(entry.updated_at),
-        }
-
-    def get_user_id(self, entry) -> int | None:
-        membership = entry.employee.membership if entry.employee.membership_id else None
-        return membership.user_id if membership is not None else None
-
-    def get_client_id(self, entry) -> int | None:
-        return entry.project.client_id
-
-    def get_duration_hours(self, entry) -> str | None:
-        return duration_hours_text(entry.duration_seconds)
-
-    def get_duration_formatted(self, entry) -> str | None:
-        return duration_formatted_text(entry.duration_seconds)
+        """Built directly from the declaration (a list page does not come through here:
+        :class:`TimeEntryListPage` renders the same from plain rows)."""
+        return representation.render_entry(entry)
 
 
-def duration_hours_text(seconds: int | None) -> str | None:
-    """``selectors.hours(seconds)`` as text ("1.50"), in integer arithmetic: hundredths of an
-    hour rounded half up are ``(seconds + 18) // 36`` (durations are never negative)."""
-    if seconds is None:
-        return None
-    hundredths = (seconds + 18) // 36
-    return f"{hundredths // 100}.{hundredths % 100:02d}"
-
-
-def duration_formatted_text(seconds: int | None) -> str | None:
-    """HH:MM:SS (hours may run past 99)."""
-    if seconds is None:
-        return None
-    minutes, secs = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
-
-
-#: ``to_char`` pattern of :func:`_instant`'s ``%Y-%m-%dT%H:%M:%SZ`` (seconds truncated, as strftime does)
+#: ``to_char`` pattern of :func:`representation.instant`'s ``%Y-%m-%dT%H:%M:%SZ`` (seconds truncated, as strftime does)
 _PG_INSTANT = 'YYYY-MM-DD"T"HH24:MI:SS"Z"'
 
 
 class _UtcInstantText(Func):
-    """A timestamp rendered by PostgreSQL as :func:`_instant` renders it, so a list page neither
-    parses nor formats 400 datetimes in Python. PostgreSQL only (see :class:`TimeEntryListPage`)."""
+    """A timestamp rendered by PostgreSQL as :func:`representation.instant` renders it, so a list page
+    neither parses nor formats 400 datetimes in Python. PostgreSQL only (see :class:`TimeEntryListPage`)."""
 
     output_field = CharField()
 
@@ -380,29 +294,11 @@ class _UtcInstantText(Func):
 class TimeEntryListPage:
     """A list page of time entries for ``EnvelopePagination``: ``count()`` is the filtered
     queryset's, a slice is read as plain tuples (employee login and client joined in the same
-    query, timestamps formatted by PostgreSQL) and rendered as :class:`TimeEntrySerializer`
-    renders an entry, key for key, without model instances or per-field serializer calls.
-    ``tests/timetracking/test_api.py`` pins the two to the same output."""
+    query, timestamps formatted by PostgreSQL) and rendered from :data:`representation.ROWS`, key
+    for key as :class:`TimeEntrySerializer` renders an entry, without model instances or
+    per-field serializer calls. ``tests/timetracking/test_api.py`` pins the two to the same output."""
 
-    COLUMNS = (
-        "id",
-        "employee_id",
-        "employee__membership__user_id",
-        "project_id",
-        "task_id",
-        "project__client_id",
-        "start_time",
-        "end_time",
-        "duration_seconds",
-        "notes",
-        "tags",
-        "billable",
-        "paid",
-        "source",
-        "created_at",
-        "updated_at",
-    )
-    INSTANTS = ("start_time", "end_time", "created_at", "updated_at")
+    rows = representation.ROWS
 
     def __init__(self, queryset):
         self.queryset = queryset
@@ -411,61 +307,12 @@ class TimeEntryListPage:
         return self.queryset.count()
 
     def __getitem__(self, key: slice) -> list[dict]:
-        queryset = self.queryset
+        queryset, rows = self.queryset, self.rows
         if connections[queryset.db].vendor == "postgresql":
-            texts = {f"{name}_text": _UtcInstantText(name) for name in self.INSTANTS}
-            columns = [f"{name}_text" if name in self.INSTANTS else name for name in self.COLUMNS]
-            rows = queryset.annotate(**texts).values_list(*columns)[key]
-            instant = _same
-        else:
-            rows = queryset.values_list(*self.COLUMNS)[key]
-            instant = _instant
-        hours_text, formatted_text = duration_hours_text, duration_formatted_text
-        return [
-            {
-                "id": pk,
-                "employee_id": employee_id,
-                "user_id": user_id,
-                "project_id": project_id,
-                "task_id": task_id,
-                "client_id": client_id,
-                "start_time": instant(start),
-                "end_time": instant(end),
-                "duration_seconds": seconds,
-                "duration_hours": hours_text(seconds),
-                "duration_formatted": formatted_text(seconds),
-                "notes": notes,
-                "tags": tags or "",
-                "billable": billable,
-                "paid": paid,
-                "source": source,
-                "is_active": end is None,
-                "created_at": instant(created),
-                "updated_at": instant(updated),
-            }
-            for (
-                pk,
-                employee_id,
-                user_id,
-                project_id,
-                task_id,
-                client_id,
-                start,
-                end,
-                seconds,
-                notes,
-                tags,
-                billable,
-                paid,
-                source,
-                created,
-                updated,
-            ) in rows
-        ]
-
-
-def _same(value):
-    return value
+            texts = {f"{name}_text": _UtcInstantText(name) for name in rows.instants}
+            columns = [f"{name}_text" if name in rows.instants else name for name in rows.columns]
+            return rows.render(queryset.annotate(**texts).values_list(*columns)[key], instants_as_text=True)
+        return rows.render(queryset.values_list(*rows.columns)[key])
 
 
 class EmployeeInputMixin(serializers.Serializer):
@@ -485,7 +332,7 @@ class EmployeeInputMixin(serializers.Serializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         user_id = attrs.pop("user_id", None)
-        actor = _actor(self.context)
+        actor = actor_of(self.context)
         if user_id is not None:
             employee = selectors.time_employee_list(actor=actor).filter(membership__user_id=user_id).first()
             if employee is None:
@@ -543,7 +390,7 @@ class TimeEntryBulkInputSerializer(serializers.Serializer):
     entry_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=MAX_BULK
     )
-    action = Choice(BulkAction)
+    action = ChoiceField(BulkAction)
     value = serializers.JSONField(
         required=False, allow_null=True, help_text="A boolean for set_billable/set_paid; a tag for add_tag/remove_tag."
     )

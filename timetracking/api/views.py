@@ -13,11 +13,12 @@ from rest_framework import parsers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.errors import ValidationFailed
 
 from .. import importer, selectors, services
-from .filters import ClientFilterSet, ContractFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
+from ..filters import ClientFilterSet, ContractFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
 from .serializers import (
     ClientSerializer,
     ContractInputSerializer,
@@ -49,24 +50,8 @@ from .serializers import (
 SCOPE_AREA = "time"
 
 
-class PutIsPatchMixin:
-    """TimeTracker updates with PUT and partial bodies: PUT here is PATCH."""
-
-    def update(self, request, *args, **kwargs):
-        return self.partial_update(request, *args, **kwargs)
-
-
-class _CrudViewSet(
-    base.ListModelMixin,
-    base.CreateModelMixin,
-    base.RetrieveModelMixin,
-    base.UpdateModelMixin,
-    PutIsPatchMixin,
-    base.DestroyModelMixin,
-    base.TenantViewSet,
-):
-    scope_area = SCOPE_AREA
-    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+#: time resources answer PUT as PATCH (the TimeTracker API updates with PUT) and DELETE
+CRUD_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
 
 
 def _crud_schema(noun: str, *, request=None, update_request=None, delete: str | None = None):
@@ -84,7 +69,9 @@ def _crud_schema(noun: str, *, request=None, update_request=None, delete: str | 
 
 
 @_crud_schema("client", delete="Archive a client (it is kept for its projects' history)")
-class ClientViewSet(_CrudViewSet):
+class ClientViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
+    http_method_names = CRUD_METHODS
     list_selector = selectors.client_list
     serializer_class = ClientSerializer
     filterset_class = ClientFilterSet
@@ -93,7 +80,7 @@ class ClientViewSet(_CrudViewSet):
         return services.client_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        return services.client_update(actor=self.actor, client=instance, **serializer.validated_data)
+        return services.client_update(actor=self.actor, client=instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.client_delete(actor=self.actor, client=instance)
@@ -104,7 +91,9 @@ class ClientViewSet(_CrudViewSet):
     request=ProjectInputSerializer,
     delete="Archive a project (DELETE archives; its time is kept and it takes no new time)",
 )
-class ProjectViewSet(_CrudViewSet):
+class ProjectViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
+    http_method_names = CRUD_METHODS
     list_selector = selectors.project_list
     serializer_class = ProjectSerializer
     input_serializer_class = ProjectInputSerializer
@@ -119,14 +108,16 @@ class ProjectViewSet(_CrudViewSet):
         return services.project_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        return services.project_update(actor=self.actor, project=instance, **serializer.validated_data)
+        return services.project_update(actor=self.actor, project=instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.project_archive(actor=self.actor, project=instance)
 
 
 @_crud_schema("task", request=TaskInputSerializer, update_request=TaskUpdateSerializer, delete="Delete a task")
-class TaskViewSet(_CrudViewSet):
+class TaskViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
+    http_method_names = CRUD_METHODS
     list_selector = selectors.task_list
     serializer_class = TaskSerializer
     input_serializer_class = TaskInputSerializer
@@ -137,7 +128,7 @@ class TaskViewSet(_CrudViewSet):
         return services.task_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        return services.task_update(actor=self.actor, task=instance, **serializer.validated_data)
+        return services.task_update(actor=self.actor, task=instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.task_delete(actor=self.actor, task=instance)
@@ -146,7 +137,9 @@ class TaskViewSet(_CrudViewSet):
 @_crud_schema(
     "contract", request=ContractInputSerializer, update_request=ContractUpdateSerializer, delete="Delete a contract"
 )
-class ContractViewSet(_CrudViewSet):
+class ContractViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
+    http_method_names = CRUD_METHODS
     list_selector = selectors.contract_list
     serializer_class = ContractSerializer
     input_serializer_class = ContractInputSerializer
@@ -157,7 +150,7 @@ class ContractViewSet(_CrudViewSet):
         return services.contract_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        return services.contract_update(actor=self.actor, contract=instance, **serializer.validated_data)
+        return services.contract_update(actor=self.actor, contract=instance, data=serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.contract_delete(actor=self.actor, contract=instance)
@@ -169,7 +162,9 @@ class ContractViewSet(_CrudViewSet):
     update_request=TimeEntryUpdateSerializer,
     delete="Delete a time entry",
 )
-class TimeEntryViewSet(_CrudViewSet):
+class TimeEntryViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
+    http_method_names = CRUD_METHODS
     list_selector = selectors.time_entry_list
     serializer_class = TimeEntrySerializer
     input_serializer_class = TimeEntryInputSerializer
@@ -197,7 +192,7 @@ class TimeEntryViewSet(_CrudViewSet):
         return selectors.time_entry_get(actor=self.actor, pk=entry.pk)
 
     def perform_update(self, instance, serializer):
-        services.time_entry_update(actor=self.actor, entry=instance, **serializer.validated_data)
+        services.time_entry_update(actor=self.actor, entry=instance, data=serializer.validated_data)
         return selectors.time_entry_get(actor=self.actor, pk=instance.pk)
 
     def perform_destroy(self, instance):
@@ -216,8 +211,14 @@ class TimeAPIView(APIView):
     def actor(self):
         return self.request.auth
 
-    def note_audit(self, action: str, object_type: str, object_id="") -> None:
-        self.request._request.audit = {"action": action, "object_type": object_type, "object_id": str(object_id)[:64]}
+    #: the success status recorded on the audit rows this endpoint's services write (issue 12)
+    audit_status_code = status.HTTP_200_OK
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        context = getattr(request.auth, "audit", None)
+        if context is not None:
+            context.status_code = self.audit_status_code
 
 
 class TimeEntryBulkView(TimeAPIView):
@@ -230,7 +231,6 @@ class TimeEntryBulkView(TimeAPIView):
         serializer = TimeEntryBulkInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         result = services.time_entry_bulk(actor=self.actor, **serializer.validated_data)
-        self.note_audit(f"timeentry.bulk_{result.action}", "timetracking.TimeEntry", ",".join(map(str, result.changed)))
         return Response(
             {
                 "action": result.action,
@@ -282,14 +282,12 @@ class TimeEntryImportView(TimeAPIView):
             job = importer.import_job_create(
                 actor=self.actor, text=text, total_rows=rows, dry_run=dry_run, filename=filename
             )
-            self.note_audit("timeentry.import_queued", "timetracking.ImportJob", job.pk)
             job = selectors.import_job_get(actor=self.actor, pk=job.pk)
             url = request.build_absolute_uri(f"/v1/time-entries/imports/{job.pk}")
             return Response(
                 TimeImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED, headers={"Location": url}
             )
         report = importer.import_csv(actor=self.actor, text=text, dry_run=dry_run)
-        self.note_audit("timeentry.import_dry_run" if dry_run else "timeentry.import", "timetracking.TimeEntry")
         code = status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED
         return Response(report.as_dict(), status=code)
 
@@ -297,7 +295,7 @@ class TimeEntryImportView(TimeAPIView):
         data = request.data
         upload = request.FILES.get("file") if hasattr(request, "FILES") else None
         if upload is not None:
-            return upload.read(), upload.name or ""
+            return storage.read_upload(upload), upload.name or ""
         if isinstance(data, dict) and "raw" in data and isinstance(data["raw"], bytes):
             return data["raw"], ""
         for key in ("csv", "data"):
@@ -349,6 +347,8 @@ class TimerStatusView(TimeAPIView):
 
 
 class TimerStartView(TimeAPIView):
+    audit_status_code = status.HTTP_201_CREATED
+
     @extend_schema(
         summary="Start a timer (409 when one is already running)",
         request=TimerStartSerializer,
@@ -358,7 +358,6 @@ class TimerStartView(TimeAPIView):
         serializer = TimerStartSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         entry = services.timer_start(actor=self.actor, **serializer.validated_data)
-        self.note_audit("timeentry.timer_start", "timetracking.TimeEntry", entry.pk)
         return Response(_entry(self, entry), status=status.HTTP_201_CREATED)
 
 
@@ -372,7 +371,6 @@ class TimerStopView(TimeAPIView):
         serializer = TimerStopSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         entry = services.timer_stop(actor=self.actor, employee=serializer.validated_data["employee"])
-        self.note_audit("timeentry.timer_stop", "timetracking.TimeEntry", entry.pk)
         return Response(_entry(self, entry))
 
 
@@ -444,8 +442,7 @@ class TimeSettingsView(TimeAPIView):
     def patch(self, request):
         serializer = TimeSettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        settings = services.time_settings_update(actor=self.actor, **serializer.validated_data)
-        self.note_audit("timesettings.update", "timetracking.TimeSettings", settings.pk)
+        settings = services.time_settings_update(actor=self.actor, data=serializer.validated_data)
         return Response(TimeSettingsSerializer(settings).data)
 
     @extend_schema(

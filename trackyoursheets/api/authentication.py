@@ -22,13 +22,15 @@ from types import SimpleNamespace
 from django.contrib.auth.models import AnonymousUser
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
+from oauth2_provider.models import get_access_token_model
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.request import Request
 
 from organisations import selectors, services
-from organisations.actors import Actor
+from organisations.actors import Actor, AuditContext
 from organisations.choices import MembershipStatus, ProducerStatus
-from organisations.models import Membership, Organisation
+from organisations.models import AuditEvent, Membership, Organisation
 
 from .errors import OrganisationNotGranted, ValidationFailed
 from .oauth import OAuth2Validator
@@ -157,8 +159,6 @@ def actor_from_api_token(request, raw_token: str) -> Actor:
 def actor_from_impersonation(request, raw_token: str) -> Actor:
     """An impersonation acts as its producer while it, its parent access token and its
     client are all alive; it sees what the producer sees (``Actor.impersonated_producer_id``)."""
-    from oauth2_provider.models import get_access_token_model
-
     impersonation = selectors.impersonation_for_secret(raw_token=raw_token)
     invalid = exceptions.AuthenticationFailed("The impersonation token is invalid or has expired.")
     if impersonation is None or impersonation.revoked_at is not None or impersonation.expires_at <= timezone.now():
@@ -254,6 +254,14 @@ class ApiAuthentication(BaseAuthentication):
     """DRF authentication: ``Authorization: Bearer``, then ``X-API-Key``, then the session."""
 
     def authenticate(self, request):
+        result = self._authenticate(request)
+        if result is None:
+            return None
+        user, actor = result
+        # where this actor's changes come from, for the audit rows services write (issue 12)
+        return user, actor.with_audit(AuditContext.from_request(request._request, source=AuditEvent.Source.API))
+
+    def _authenticate(self, request):
         auth = get_authorization_header(request).split()
         if auth and auth[0].lower() == b"bearer":
             if len(auth) != 2:
@@ -287,8 +295,6 @@ class ApiAuthentication(BaseAuthentication):
 
 def actor_from_django_request(request) -> Actor | None:
     """The same resolution for non-DRF views (GraphQL). Raises DRF exceptions on failure."""
-    from rest_framework.request import Request
-
     drf_request = Request(request)
     result = ApiAuthentication().authenticate(drf_request)
     return result[1] if result else None

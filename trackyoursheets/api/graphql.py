@@ -47,13 +47,17 @@ from graphene_django import DjangoObjectType
 from graphene_django.converter import convert_django_field, get_django_field_description
 from graphene_django.fields import DjangoConnectionField
 from graphene_django.views import GraphQLView as BaseGraphQLView
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationType, parse
+from graphql.error import GraphQLSyntaxError
 from graphql.validation import specified_rules
 from graphql_relay import from_global_id
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
+from organisations.actors import AuditContext
+from organisations.audit import audit_change, audit_refusal
+from organisations.models import AuditEvent
 from trackyoursheets.exceptions import DomainError
 
 from .authentication import actor_from_django_request
@@ -71,6 +75,15 @@ MAX_PK = 2**63 - 1
 # =============================================================================
 # Errors: the REST problem fields, in ``extensions``
 # =============================================================================
+
+
+def is_mutation(query: str | None) -> bool:
+    """Whether a GraphQL document holds a mutation (an unparsable one holds none)."""
+    try:
+        document = parse(query or "")
+    except (GraphQLSyntaxError, TypeError):
+        return False
+    return any(getattr(definition, "operation", None) == OperationType.MUTATION for definition in document.definitions)
 
 
 def problem_error(status: int, slug: str, detail: str, *, title: str | None = None, **extensions) -> GraphQLError:
@@ -560,15 +573,20 @@ class TenantMutation(graphene.Mutation):
 
     @classmethod
     def mutate(cls, root, info, **arguments):
+        context = getattr(info.context.actor, "audit", None)
+        if context is not None:  # services record this mutation's changes under its name (issue 12)
+            context.mutation, context.status_code = cls.__name__, 200
         actor = require_scope(info, cls.required_scope)
+        rows_before = context.rows if context is not None else 0
         try:
             result = cls.perform_mutate(info, actor, **arguments)
         except (DjangoValidationError, DomainError) as exc:
             raise domain_error_to_graphql(exc, cls.error_field_names) from exc
         meta = getattr(result, "_meta", None)
-        if meta is not None and hasattr(meta, "label"):
-            # what the audit middleware records for this mutation
-            info.context.audit = {"action": cls.__name__, "object_type": meta.label, "object_id": result.pk}
+        if context is not None and context.rows == rows_before and meta is not None and hasattr(meta, "label"):
+            # TEMP issue-12 merge: payroll — mutations whose services do not audit yet (payroll,
+            # statement imports) are recorded here; remove once every service calls audit_change.
+            audit_change(actor=actor, action=cls.__name__, obj=result)
         return result
 
     @classmethod
@@ -605,11 +623,33 @@ class GraphQLView(BaseGraphQLView):
         throttled = self.throttle(request, actor)
         if throttled is not None:
             return throttled
-        request.actor = actor
+        request.actor = actor = actor.with_audit(
+            AuditContext.from_request(request, source=AuditEvent.Source.GRAPHQL, status_code=200)
+        )
         # read per request, so the setting (and a test's override of it) always applies
         # validate() replaces graphql-core's standard rules with these, so keep them
         self.validation_rules = (*specified_rules, depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH))
         return super().dispatch(request, *args, **kwargs)
+
+    def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
+        result = super().execute_graphql_request(request, data, query, variables, operation_name, show_graphiql)
+        self.audit_refused_mutation(request, query, result)
+        return result
+
+    @staticmethod
+    def audit_refused_mutation(request, query, result) -> None:
+        """A mutation that changed nothing because it was refused is audited with the problem's
+        status (issue 12): the GraphQL counterpart of the REST exception handler's row. Runs after
+        the mutation's transaction, so the row stays although the change rolled back."""
+        actor = getattr(request, "actor", None)
+        context = getattr(actor, "audit", None)
+        if context is None or result is None or not result.errors:
+            return
+        if not context.mutation and not is_mutation(query):
+            return
+        statuses = [(getattr(error, "extensions", None) or {}).get("status") for error in result.errors]
+        status = next((code for code in statuses if isinstance(code, int)), 400)
+        audit_refusal(actor=actor, status_code=status)
 
     def throttle(self, request, actor):
         """The REST rate limits (DRF throttle classes), counted once per GraphQL request; a 429 problem when over."""

@@ -30,6 +30,7 @@ from rest_framework import exceptions as drf_exceptions
 
 from organisations.models import IdempotencyRecord
 
+from .authentication import actor_from_django_request
 from .errors import problem_response
 from .middleware import is_api_path
 
@@ -72,8 +73,6 @@ def request_fingerprint(request) -> str:
 
 
 def _actor_or_none(request):
-    from .authentication import actor_from_django_request
-
     try:
         return actor_from_django_request(request)
     except drf_exceptions.APIException:

@@ -28,10 +28,13 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import oauth2_validators
+from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_backends import OAuthLibCore, get_oauthlib_core
 from oauth2_provider.views import RevokeTokenView, TokenView
 from oauthlib.common import Request as OauthlibRequest
 
+from organisations import selectors, services
+from organisations.models import OAuthClientSecret
 from organisations.services import IMPERSONATION_TOKEN_PREFIX
 
 from .errors import problem_response
@@ -111,9 +114,6 @@ class OAuth2Validator(oauth2_validators.OAuth2Validator):
         return found
 
     def _matching_previous_secret(self, application, secret: str):
-        from organisations import selectors
-        from organisations.models import OAuthClientSecret
-
         for row in selectors.oauth_client_previous_secrets_active(application=application):
             if self._check_secret(secret, row.secret_hash):
                 now = timezone.now()
@@ -125,8 +125,6 @@ class OAuth2Validator(oauth2_validators.OAuth2Validator):
     def revoke_token(self, token, token_type_hint, request, *args, **kwargs):
         """RFC 7009 for access tokens (DOT) and for impersonation tokens this client minted."""
         if token and token.startswith(IMPERSONATION_TOKEN_PREFIX):
-            from organisations import services
-
             if getattr(request.client, "pk", None) is not None:
                 services.impersonation_revoke(application=request.client, raw_token=token)
             return
@@ -205,8 +203,6 @@ class ClientSecretRotateView(View):
     http_method_names = ["post", "options"]
 
     def post(self, request, *args, **kwargs):
-        from organisations import services
-
         if _malformed_json(request):
             return _invalid_request("The request body is not a JSON object.")
         application, oauth_request = authenticate_client(request)
@@ -265,10 +261,6 @@ def _epoch(moment) -> int:
 
 def introspect(raw_token: str, *, organisation_id: int) -> dict:
     """RFC 7662 answer for ``raw_token`` as seen by a client of ``organisation_id``."""
-    from oauth2_provider.models import get_access_token_model
-
-    from organisations import selectors
-
     inactive = {"active": False}
     if raw_token.startswith(IMPERSONATION_TOKEN_PREFIX):
         impersonation = selectors.impersonation_for_secret(raw_token=raw_token)

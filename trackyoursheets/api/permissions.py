@@ -33,7 +33,7 @@ class HasRequiredScope(BasePermission):
         actor = request.auth
         if actor is None:
             raise exceptions.NotAuthenticated("Authentication credentials were not provided.")
-        request._request.actor = actor  # for the audit middleware and logs
+        request._request.actor = actor  # for the logs
         if actor.kind != "session" and not actor.organisation.has_feature("api"):
             raise exceptions.PermissionDenied("Your organisation's plan or settings do not include API access.")
         scope = required_scope_for(view, request)

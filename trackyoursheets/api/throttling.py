@@ -19,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+import redis
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
@@ -90,8 +91,6 @@ class _LocalCounter:
 
 class _RedisCounter:
     def __init__(self, url: str) -> None:
-        import redis
-
         self.url = url
         self.client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
         self.script = self.client.register_script(_LUA)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from django.conf import settings
 from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -69,8 +70,6 @@ def _check_database() -> str:
 def _check_redis() -> str:
     if not settings.REDIS_URL:
         return "not_configured"
-    import redis
-
     client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
     try:
         client.ping()

@@ -17,15 +17,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.crypto import get_random_string
 
-from hr import demo as hr_demo
-from hr.models import Employee
-from organisations import services
+from organisations import hooks, services
 from organisations.actors import system_actor
 from organisations.choices import ProducerStatus, Role
+from organisations.demo import DEMO_DOMAIN, DEMO_SLUG, demo_email
 from organisations.models import Membership, OAuthApplication, Office, Organisation, Producer, User, Workspace
 from organisations.plans import PlanCode
-from payroll import demo as payroll_demo
-from timetracking import demo as timetracking_demo
 from trackyoursheets.api.scopes import SCOPES
 from trackyoursheets.exceptions import DomainError
 
@@ -33,9 +30,7 @@ from trackyoursheets.exceptions import DomainError
 # The demo data (documented in README.md; change both together)
 # =============================================================================
 
-DEMO_SLUG = "demo"
 DEMO_NAME = "Demo Insurance Agency"
-DEMO_DOMAIN = "demo.trackyoursheets.test"
 #: Every demo login uses this password. It is public: never seed a reachable server.
 DEMO_PASSWORD = "sheets-demo-2468"
 OWNER_EMAIL = f"owner@{DEMO_DOMAIN}"
@@ -69,17 +64,8 @@ PRODUCERS = (
     ("DEMO-003", "Sam Whitfield", "sam.whitfield", "London Brokerage", None, False, ProducerStatus.ACTIVE),
     ("DEMO-004", "Jordan Reyes", "jordan.reyes", "Personal Lines", None, False, ProducerStatus.INACTIVE),
 )
-#: (first name, last name, email local part, office, linked member)
-EMPLOYEES = (
-    ("Eli", "Employee", "eli.employee", "London", "eli.employee"),
-    ("Hana", "HR", "hana.hr", "London", "hana.hr"),
-    ("Riley", "Nguyen", "riley.nguyen", "New York", None),
-    ("Taylor", "Brooks", "taylor.brooks", "New York", None),
-)
-
-
-def _email(local_part: str) -> str:
-    return f"{local_part}@{DEMO_DOMAIN}"
+# the HR roster, commissions and time tracking are each app's own demo data, registered in
+# organisations.hooks from the app's apps.py (hr/demo.py, payroll/demo.py, timetracking/demo.py)
 
 
 # =============================================================================
@@ -116,10 +102,6 @@ def _superuser() -> User:
     return user
 
 
-#: ``seed(organisation)`` of every area with demo data, in order (the directory first: others use it)
-_AREA_SEEDS = (hr_demo.seed, payroll_demo.seed, timetracking_demo.seed)
-
-
 @transaction.atomic
 def seed_demo() -> DemoSeeded:
     organisation = Organisation.objects.filter(slug=DEMO_SLUG).first()
@@ -153,7 +135,7 @@ def seed_demo() -> DemoSeeded:
     memberships = {}
     agents: dict[str, list[Membership]] = {name: [] for name, _office in WORKSPACES}
     for local_part, full_name, role, office, agent_of in MEMBERS:
-        user = _user(_email(local_part), full_name)
+        user = _user(demo_email(local_part), full_name)
         membership = Membership.objects.for_organisation(organisation).filter(user=user).first()
         if membership is None:
             membership = services.membership_add(
@@ -172,7 +154,7 @@ def seed_demo() -> DemoSeeded:
             services.producer_create(
                 actor=actor,
                 display_name=display_name,
-                email=_email(local_part),
+                email=demo_email(local_part),
                 producer_code=code,
                 default_split_percent=Decimal("80.00") if member else Decimal("70.00"),
                 portal_access=portal_access,
@@ -181,23 +163,10 @@ def seed_demo() -> DemoSeeded:
                 membership=memberships[member] if member else None,
             )
 
-    for first_name, last_name, local_part, office, member in EMPLOYEES:
-        if not Employee.objects.for_organisation(organisation).filter(email=_email(local_part)).exists():
-            employee = Employee(
-                organisation=organisation,
-                first_name=first_name,
-                last_name=last_name,
-                email=_email(local_part),
-                office=offices[office],
-                membership=memberships[member] if member else None,
-            )
-            employee.full_clean()
-            employee.save()
-
-    # each area's demo data (idempotent too): the HR directory, documents and a ticket; commissions;
-    # time tracking
-    for seed_area in _AREA_SEEDS:
-        seed_area(organisation)
+    # each area's demo data (idempotent too), registered by the apps above in order: the HR roster,
+    # directory, documents and a ticket; commissions; time tracking
+    for entry in hooks.demo_seeds():
+        entry.seed(organisation)
 
     _superuser()
 
@@ -279,7 +248,7 @@ def _facts(seeded: DemoSeeded, base: str) -> dict:
         "owner": {"email": OWNER_EMAIL, "password": DEMO_PASSWORD},
         "superuser": {"email": SUPERUSER_EMAIL, "password": DEMO_PASSWORD},
         "members": [{"email": OWNER_EMAIL, "role": Role.OWNER.value}]
-        + [{"email": _email(m[0]), "role": m[2].value} for m in MEMBERS],
+        + [{"email": demo_email(m[0]), "role": m[2].value} for m in MEMBERS],
         "client": {
             "name": seeded.application.name,
             "client_id": seeded.application.client_id,

@@ -10,13 +10,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations import selectors as organisation_selectors
-from trackyoursheets.api.fields import ScopedPrimaryKeyRelatedField
+from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField
 
 from ... import selectors
 from ...choices import DateFormat, ImportSource, ImportStatus, MatchMethod, RowStatus, TransactionType
 from ...models import ImportBatch, ImportRow
 from ...services.parsing import FIELDS
-from .ledger import Choice, CurrencyMixin, Money, Percent, StatementPeriodField
+from .ledger import CurrencyMixin, Money, Percent, StatementPeriodField
 
 
 @extend_schema_field(
@@ -72,7 +72,7 @@ class ImportOptionsSerializer(serializers.Serializer):
     statement_period = StatementPeriodField(
         required=False, allow_null=True, help_text="YYYY-MM for every row; else each row's period or date month."
     )
-    date_format = Choice(
+    date_format = ChoiceField(
         DateFormat, required=False, allow_blank=True, help_text="Overrides the carrier's statement date format."
     )
 
@@ -123,8 +123,8 @@ class ImportBatchSerializer(CurrencyMixin, serializers.ModelSerializer):
     carrier_id = serializers.IntegerField(read_only=True, allow_null=True)
     carrier_name = serializers.CharField(source="carrier.name", read_only=True, allow_null=True, default=None)
     workspace_id = serializers.IntegerField(read_only=True, allow_null=True)
-    source = Choice(ImportSource, read_only=True)
-    status = Choice(ImportStatus, read_only=True)
+    source = ChoiceField(ImportSource, read_only=True)
+    status = ChoiceField(ImportStatus, read_only=True)
     progress = ProgressSerializer(source="*", read_only=True)
     counts = CountsSerializer(source="*", read_only=True)
     totals = TotalsSerializer(source="*", read_only=True)
@@ -176,8 +176,8 @@ class ImportBatchDetailSerializer(ImportBatchSerializer):
 
 class ImportRowSerializer(CurrencyMixin, serializers.ModelSerializer):
     batch_id = serializers.IntegerField(read_only=True)
-    status = Choice(RowStatus, read_only=True, help_text="The match status.")
-    match_method = Choice(MatchMethod, read_only=True)
+    status = ChoiceField(RowStatus, read_only=True, help_text="The match status.")
+    match_method = ChoiceField(MatchMethod, read_only=True)
     policy_id = serializers.IntegerField(read_only=True, allow_null=True, help_text="The matched policy.")
     matched_policy_number = serializers.CharField(source="policy.number", read_only=True, allow_null=True, default=None)
     producer_id = serializers.IntegerField(read_only=True, allow_null=True, help_text="The matched producer.")
@@ -189,7 +189,7 @@ class ImportRowSerializer(CurrencyMixin, serializers.ModelSerializer):
     gross_commission = Money(read_only=True, allow_null=True)
     rate = Percent(read_only=True, allow_null=True)
     split_percent = Percent(read_only=True, allow_null=True)
-    type = Choice(TransactionType, read_only=True)
+    type = ChoiceField(TransactionType, read_only=True)
     errors = serializers.ListField(child=serializers.CharField(), read_only=True)
     warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
     duplicate_of_id = serializers.IntegerField(read_only=True, allow_null=True)

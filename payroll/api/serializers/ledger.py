@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations import selectors as organisation_selectors
-from trackyoursheets.api.fields import ScopedPrimaryKeyRelatedField
+from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField
 
 from ... import selectors, services
 from ...choices import (
@@ -58,20 +58,6 @@ def Percent(**kwargs):  # noqa: N802
     return serializers.DecimalField(max_digits=7, decimal_places=4, min_value=0, max_value=100, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class _ChoiceField(serializers.ChoiceField):
-    """A choice documented as a string listing its values (the project-wide enum names of the
-    schema are reserved for the organisations app's choices)."""
-
-
-def Choice(choices_class, **kwargs):  # noqa: N802
-    values = ", ".join(str(v) for v in choices_class.values) if hasattr(choices_class, "values") else ""
-    text = kwargs.pop("help_text", "")
-    kwargs["help_text"] = (f"{text} " if text else "") + f"One of: {values}."
-    choices = choices_class.choices if hasattr(choices_class, "choices") else choices_class
-    return _ChoiceField(choices=choices, **kwargs)
-
-
 class CurrencyMixin(serializers.Serializer):
     currency = serializers.SerializerMethodField(help_text="ISO 4217 code of the organisation's currency.")
 
@@ -103,7 +89,7 @@ class StatementPeriodField(serializers.Field):
 
 
 class CategorySerializer(serializers.ModelSerializer):
-    kind = Choice(CategoryKind)
+    kind = ChoiceField(CategoryKind)
 
     class Meta:
         model = Category
@@ -112,7 +98,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class CarrierSerializer(serializers.ModelSerializer):
-    statement_date_format = Choice(DateFormat, read_only=True)
+    statement_date_format = ChoiceField(DateFormat, read_only=True)
     default_rule_set_id = serializers.IntegerField(read_only=True, allow_null=True)
     column_mapping = serializers.DictField(child=serializers.CharField(), read_only=True)
 
@@ -127,7 +113,7 @@ class CarrierSerializer(serializers.ModelSerializer):
 class CarrierInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     code = serializers.CharField(max_length=50)
-    statement_date_format = Choice(DateFormat, required=False)
+    statement_date_format = ChoiceField(DateFormat, required=False)
     default_rule_set_id = ScopedPrimaryKeyRelatedField(
         selector=selectors.rule_set_list, source="default_rule_set", required=False, allow_null=True
     )
@@ -145,8 +131,8 @@ class CarrierInputSerializer(serializers.Serializer):
 class CommissionRuleSerializer(serializers.ModelSerializer):
     line_of_business_id = serializers.IntegerField(read_only=True, allow_null=True)
     carrier_id = serializers.IntegerField(read_only=True, allow_null=True)
-    business_type = Choice(BusinessType, read_only=True)
-    basis = Choice(CommissionBasis, read_only=True)
+    business_type = ChoiceField(BusinessType, read_only=True)
+    basis = ChoiceField(CommissionBasis, read_only=True)
 
     class Meta:
         model = CommissionRule
@@ -169,12 +155,12 @@ class CommissionRuleInputSerializer(serializers.Serializer):
         selector=selectors.category_list, source="line_of_business", required=False, allow_null=True,
         help_text="Empty matches any line of business.",
     )
-    business_type = Choice(BusinessType, required=False)
+    business_type = ChoiceField(BusinessType, required=False)
     carrier_id = ScopedPrimaryKeyRelatedField(
         selector=selectors.carrier_list, source="carrier", required=False, allow_null=True,
         help_text="Empty matches any carrier.",
     )
-    basis = Choice(CommissionBasis)
+    basis = ChoiceField(CommissionBasis)
     rate = Percent(required=False, allow_null=True, help_text="Percent, for percent_of_premium/percent_of_gross.")
     amount = Money(required=False, allow_null=True, help_text="For flat rules.")
     priority = serializers.IntegerField(min_value=0, required=False, help_text="Lower is evaluated first.")
@@ -210,7 +196,7 @@ class PolicySerializer(CurrencyMixin, serializers.ModelSerializer):
     carrier_name = serializers.CharField(source="carrier.name", read_only=True)
     line_of_business_id = serializers.IntegerField(read_only=True, allow_null=True)
     producers = PolicyProducerSerializer(source="producer_links", many=True, read_only=True)
-    status = Choice(PolicyStatus, read_only=True)
+    status = ChoiceField(PolicyStatus, read_only=True)
 
     class Meta:
         model = Policy
@@ -235,7 +221,7 @@ class PolicyInputSerializer(serializers.Serializer):
     premium = Money(required=False)
     effective_date = serializers.DateField()
     expiry_date = serializers.DateField(required=False, allow_null=True)
-    status = Choice(PolicyStatus, required=False)
+    status = ChoiceField(PolicyStatus, required=False)
     producers = PolicyProducerInputSerializer(
         many=True, required=False, help_text="Writing producers; their splits must total 100. Replaces all on update."
     )
@@ -254,7 +240,7 @@ class PolicyInputSerializer(serializers.Serializer):
 
 class CommissionOverrideSerializer(serializers.ModelSerializer):
     created_by = serializers.CharField(source="created_by_label", read_only=True)
-    kind = Choice(OverrideKind, read_only=True)
+    kind = ChoiceField(OverrideKind, read_only=True)
 
     class Meta:
         model = CommissionOverride
@@ -273,9 +259,9 @@ class CommissionTransactionSerializer(CurrencyMixin, serializers.ModelSerializer
     category_id = serializers.IntegerField(read_only=True, allow_null=True)
     commission_rule_id = serializers.IntegerField(read_only=True, allow_null=True)
     statement_period = StatementPeriodField(read_only=True)
-    type = Choice(TransactionType, read_only=True)
-    status = Choice(TransactionStatus, read_only=True)
-    source = Choice(TransactionSource, read_only=True)
+    type = ChoiceField(TransactionType, read_only=True)
+    status = ChoiceField(TransactionStatus, read_only=True)
+    source = ChoiceField(TransactionSource, read_only=True)
     base_amount = BaseAmount(help_text="gross_commission x split_percent, before overrides.")
     producer_amount = Money(read_only=True, help_text="Derived: base_amount, or the latest override applied.")
     latest_override = CommissionOverrideSerializer(read_only=True, allow_null=True)
@@ -319,7 +305,7 @@ class CommissionTransactionUpdateSerializer(serializers.Serializer):
     split_percent = Percent(
         required=False, help_text="Defaults to the producer's split on the policy, else their default split."
     )
-    type = Choice(TransactionType, required=False)
+    type = ChoiceField(TransactionType, required=False)
     external_id = serializers.CharField(max_length=200, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
 
@@ -331,8 +317,9 @@ class CommissionTransactionInputSerializer(CommissionTransactionUpdateSerializer
         help_text="Required unless policy_id is given (then the policy's carrier).",
     )
     transaction_date = serializers.DateField()
-    source = _ChoiceField(
-        choices=[TransactionSource.API, TransactionSource.MANUAL], required=False,
+    source = ChoiceField(
+        [(TransactionSource.API, TransactionSource.API), (TransactionSource.MANUAL, TransactionSource.MANUAL)],
+        required=False,
         help_text="api (default) or manual; import is reserved for statement imports.",
     )
 
@@ -343,7 +330,7 @@ class CommissionTransactionInputSerializer(CommissionTransactionUpdateSerializer
 
 
 class OverrideInputSerializer(serializers.Serializer):
-    kind = Choice(OverrideKind)
+    kind = ChoiceField(OverrideKind)
     value = serializers.DecimalField(
         max_digits=14, decimal_places=4,
         help_text="flat: the producer's amount; percent_of_premium and split: a percentage (0-100).",
@@ -369,7 +356,7 @@ class BulkOverrideInputSerializer(OverrideInputSerializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    status = Choice(
+    status = ChoiceField(
         TransactionStatus,
         help_text="pending -> reconciled -> approved -> paid; disputed from pending, reconciled or approved.",
     )

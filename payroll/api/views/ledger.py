@@ -45,20 +45,14 @@ from ..serializers import (
 SCOPE_AREA = "transactions"
 
 
-class _CrudViewSet(
-    base.ListModelMixin, base.CreateModelMixin, base.RetrieveModelMixin, base.UpdateModelMixin, base.TenantViewSet
-):
-    scope_area = SCOPE_AREA
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-
 @extend_schema_view(
     list=extend_schema(summary="List categories (lines of business and revenue statuses)"),
     create=extend_schema(summary="Create a category (owners and admins)"),
     retrieve=extend_schema(summary="Get a category"),
     partial_update=extend_schema(summary="Rename a category or change its default flag"),
 )
-class CategoryViewSet(_CrudViewSet):
+class CategoryViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
     list_selector = selectors.category_list
     serializer_class = CategorySerializer
     filterset_class = CategoryFilterSet
@@ -79,7 +73,8 @@ class CategoryViewSet(_CrudViewSet):
         request=CarrierInputSerializer,
     ),
 )
-class CarrierViewSet(_CrudViewSet):
+class CarrierViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
     list_selector = selectors.carrier_list
     serializer_class = CarrierSerializer
     input_serializer_class = CarrierInputSerializer
@@ -100,7 +95,8 @@ class CarrierViewSet(_CrudViewSet):
         summary="Update a rule set (rules, when given, replace all)", request=CommissionRuleSetInputSerializer
     ),
 )
-class CommissionRuleSetViewSet(_CrudViewSet):
+class CommissionRuleSetViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
     list_selector = selectors.rule_set_list
     serializer_class = CommissionRuleSetSerializer
     input_serializer_class = CommissionRuleSetInputSerializer
@@ -123,7 +119,8 @@ class CommissionRuleSetViewSet(_CrudViewSet):
         summary="Update a policy (producers, when given, replace all)", request=PolicyInputSerializer
     ),
 )
-class PolicyViewSet(_CrudViewSet):
+class PolicyViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
     list_selector = selectors.policy_list
     serializer_class = PolicySerializer
     input_serializer_class = PolicyInputSerializer
@@ -149,7 +146,8 @@ class PolicyViewSet(_CrudViewSet):
         summary="Update a pending or disputed ledger line", request=CommissionTransactionUpdateSerializer
     ),
 )
-class CommissionTransactionViewSet(_CrudViewSet):
+class CommissionTransactionViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
     list_selector = selectors.transaction_list
     serializer_class = CommissionTransactionSerializer
     input_serializer_class = CommissionTransactionInputSerializer

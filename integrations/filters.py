@@ -4,8 +4,8 @@ import django_filters
 
 from trackyoursheets.api.filters import BaseFilterSet
 
-from ..choices import DeliveryStatus
-from ..models import WebhookDelivery, WebhookSubscription
+from .choices import DeliveryStatus
+from .models import WebhookDelivery, WebhookSubscription
 
 
 class WebhookSubscriptionFilterSet(BaseFilterSet):

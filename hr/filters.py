@@ -6,7 +6,7 @@ from django.db.models import Q
 from organisations.choices import Role
 from trackyoursheets.api.filters import BaseFilterSet
 
-from ..choices import (
+from .choices import (
     Audience,
     ComplaintCategory,
     ComplaintPriority,
@@ -15,7 +15,7 @@ from ..choices import (
     EmployeeStatus,
     EmploymentType,
 )
-from ..models import Complaint, Employee, HRDocument
+from .models import Complaint, Employee, HRDocument
 
 
 class EmployeeFilterSet(BaseFilterSet):

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from trackyoursheets.api.filters import BaseFilterSet
 
-from ..choices import MembershipStatus, ProducerStatus, Role, WorkspaceStatus
-from ..models import ApiToken, AuditEvent, Membership, Office, Producer, Workspace
+from .choices import MembershipStatus, ProducerStatus, Role, WorkspaceStatus
+from .models import ApiToken, AuditEvent, Membership, Office, Producer, Workspace
 
 
 class OfficeFilterSet(BaseFilterSet):
@@ -48,8 +48,6 @@ class ProducerFilterSet(BaseFilterSet):
         fields = ["workspace_id", "office_id", "status", "role", "portal_access", "producer_code"]
 
     def filter_search(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(
             Q(display_name__icontains=value) | Q(email__icontains=value) | Q(producer_code__icontains=value)
         )

@@ -1,9 +1,14 @@
-"""Private storage of HR document files (issue 8 point 2).
+"""The one private-upload storage (issue 8 point 2; moved here by issue 12 point 3).
 
 Files live under ``settings.PRIVATE_FILES_ROOT`` (never a web-served directory) at a path we
-choose (``hr/<organisation>/<random>``), never one derived from the uploaded name; the name
-is only kept, cleaned, for the download's ``Content-Disposition``. A file's type is decided
+choose (``<area>/<organisation>/<random>``), never one derived from the uploaded name; the name
+is only kept, cleaned, for the download's ``Content-Disposition``. A document's type is decided
 by its bytes (``filetype``), and must agree with its extension.
+
+Every upload's size is checked by :func:`check_upload_size` (also inside :func:`read_upload`,
+:func:`validate_upload` and :func:`store_upload`), which raises :class:`UploadTooLarge`: a
+``DomainError`` the API error handler answers with a **413** ``payload-too-large`` problem
+and pages show on the form's ``file`` field.
 """
 
 from __future__ import annotations
@@ -33,6 +38,24 @@ ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
 }
 ALLOWED_EXTENSIONS = sorted({ext for exts in ALLOWED_TYPES.values() for ext in exts})
 MAX_NAME = 150
+CHUNK = 64 * 1024
+
+__all__ = [
+    "ALLOWED_EXTENSIONS",
+    "ALLOWED_TYPES",
+    "StoredFile",
+    "UploadTooLarge",
+    "check_upload_size",
+    "clean_file_name",
+    "detect_type",
+    "open_stored",
+    "private_root",
+    "read_upload",
+    "remove_stored",
+    "store",
+    "store_upload",
+    "validate_upload",
+]
 
 
 class UploadTooLarge(DomainError):
@@ -86,23 +109,40 @@ def detect_type(data: bytes) -> str | None:
     return "text/plain" if _looks_like_text(data) else None
 
 
-def validate_upload(upload) -> tuple[bytes, str, str]:
-    """Read an uploaded file and return (bytes, clean name, detected type), or raise a problem
-    naming the ``file`` field: too large (413), empty, an unsafe or foreign extension, or bytes
-    that are not what the extension says (422)."""
-    limit = settings.UPLOAD_MAX_BYTES
+def _too_large(limit: int, size: int | None = None) -> UploadTooLarge:
+    if size is None:
+        detail = _("The file is larger than %(limit)s bytes.") % {"limit": limit}
+    else:
+        detail = _("The file is %(size)s bytes; the largest accepted is %(limit)s bytes.") % {
+            "size": size,
+            "limit": limit,
+        }
+    return UploadTooLarge(detail, errors={"file": [_("Larger than %(limit)s bytes.") % {"limit": limit}]})
+
+
+def check_upload_size(upload, *, limit: int | None = None) -> None:
+    """The one size check of every upload: larger than ``UPLOAD_MAX_BYTES`` is ``UploadTooLarge``."""
+    limit = settings.UPLOAD_MAX_BYTES if limit is None else limit
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise UploadTooLarge(
-            _("The file is %(size)s bytes; the largest accepted is %(limit)s bytes.") % {"size": size, "limit": limit},
-            errors={"file": [_("Larger than %(limit)s bytes.") % {"limit": limit}]},
-        )
+        raise _too_large(limit, size)
+
+
+def read_upload(upload, *, limit: int | None = None) -> bytes:
+    """An upload's bytes, never more than the limit (a size the client lied about included)."""
+    limit = settings.UPLOAD_MAX_BYTES if limit is None else limit
+    check_upload_size(upload, limit=limit)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise UploadTooLarge(
-            _("The file is larger than %(limit)s bytes.") % {"limit": limit},
-            errors={"file": [_("Larger than %(limit)s bytes.") % {"limit": limit}]},
-        )
+        raise _too_large(limit)
+    return data
+
+
+def validate_upload(upload) -> tuple[bytes, str, str]:
+    """Read an uploaded document and return (bytes, clean name, detected type), or raise a problem
+    naming the ``file`` field: too large (413), empty, an unsafe or foreign extension, or bytes
+    that are not what the extension says (422)."""
+    data = read_upload(upload)
     if not data:
         raise ValidationError({"file": [_("The file is empty.")]})
     name = clean_file_name(getattr(upload, "name", "") or "")
@@ -133,11 +173,18 @@ def private_root() -> Path:
     return Path(settings.PRIVATE_FILES_ROOT)
 
 
-def store(*, organisation_id: int, data: bytes, file_name: str, content_type: str) -> StoredFile:
-    """Write the bytes under the private root at a random path of ours."""
-    relative = Path("hr") / str(organisation_id) / secrets.token_hex(16)
+def _new_path(area: str, organisation_id: int, suffix: str = "") -> tuple[str, Path]:
+    relative = Path(area) / str(organisation_id) / (secrets.token_hex(16) + suffix)
     target = private_root() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
+    return relative.as_posix(), target
+
+
+def store(
+    *, organisation_id: int, data: bytes, file_name: str, content_type: str, area: str = "hr"
+) -> StoredFile:
+    """Write the bytes under the private root at a random path of ours (``<area>/<organisation>/``)."""
+    relative, target = _new_path(area, organisation_id)
     with open(target, "xb") as handle:
         handle.write(data)
     return StoredFile(
@@ -145,8 +192,26 @@ def store(*, organisation_id: int, data: bytes, file_name: str, content_type: st
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        storage_path=relative.as_posix(),
+        storage_path=relative,
     )
+
+
+def store_upload(*, organisation_id: int, upload, area: str, suffix: str = "") -> tuple[str, Path]:
+    """Stream a (large) upload to a random private path after the size check; returns the path
+    relative to the private root and the absolute one (statement imports read it back)."""
+    check_upload_size(upload)
+    relative, target = _new_path(area, organisation_id, suffix)
+    written = 0
+    limit = settings.UPLOAD_MAX_BYTES
+    with open(target, "xb") as handle:
+        for chunk in upload.chunks(CHUNK):
+            written += len(chunk)
+            if written > limit:
+                handle.close()
+                target.unlink(missing_ok=True)
+                raise _too_large(limit)
+            handle.write(chunk)
+    return relative, target
 
 
 def open_stored(storage_path: str):

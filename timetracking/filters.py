@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
+from collections import defaultdict
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from organisations.models import Office
 from trackyoursheets.api.filters import BaseFilterSet
 
-from ..choices import EntrySource, ProjectStatus, TaskStatus
-from ..models import Client, Contract, Project, Task, TimeEntry, normalise_tags
+from .choices import EntrySource, ProjectStatus, TaskStatus
+from .models import Client, Contract, Project, Task, TimeEntry, local_day_bounds, normalise_tags
 
 
 class ClientFilterSet(BaseFilterSet):
@@ -159,7 +163,46 @@ class TimeEntryFilterSet(BaseFilterSet):
         if isinstance(end, datetime.datetime):
             queryset = queryset.filter(start_time__lt=end)
         if first or last:
-            from ..selectors import day_range_q
-
             queryset = queryset.filter(day_range_q(self.organisation, first, last))
         return queryset
+
+
+# =============================================================================
+# Conditions shared with the selectors
+# =============================================================================
+
+
+def day_range_q(organisation, first: datetime.date | None, last: datetime.date | None) -> Q:
+    """Entries that start on the local days ``first``..``last`` (either may be open), each day
+    in its employee's office timezone or, without an office, the organisation's. Offices that
+    share a timezone share one range; when every office uses the organisation's timezone the
+    condition needs no join."""
+
+    def span(tz_name: str) -> Q:
+        tz = zoneinfo.ZoneInfo(tz_name or "UTC")
+        q = Q()
+        if first is not None:
+            q &= Q(start_time__gte=local_day_bounds(first, first, tz)[0])
+        if last is not None:
+            q &= Q(start_time__lt=local_day_bounds(last, last, tz)[1])
+        return q
+
+    org_tz = organisation.timezone or "UTC"
+    by_tz: dict[str, list[int]] = defaultdict(list)
+    for pk, tz_name in Office.objects.for_organisation(organisation).values_list("pk", "timezone"):
+        if tz_name != org_tz:
+            by_tz[tz_name].append(pk)
+    if not by_tz:
+        return span(org_tz)
+    other_offices = [pk for ids in by_tz.values() for pk in ids]
+    condition = span(org_tz) & ~Q(employee__office_id__in=other_offices)
+    for tz_name, ids in by_tz.items():
+        condition |= span(tz_name) & Q(employee__office_id__in=ids)
+    # the widest span of them all, ANDed in, lets the database use its start_time indexes
+    zones = [zoneinfo.ZoneInfo(name) for name in (org_tz, *by_tz)]
+    hull = Q()
+    if first is not None:
+        hull &= Q(start_time__gte=min(local_day_bounds(first, first, tz)[0] for tz in zones))
+    if last is not None:
+        hull &= Q(start_time__lt=max(local_day_bounds(last, last, tz)[1] for tz in zones))
+    return hull & (condition)

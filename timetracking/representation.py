@@ -1,0 +1,219 @@
+"""The time entry, declared once (issue 12 point 6).
+
+:data:`TIME_ENTRY` lists the fields of a time entry as every interface shows it, in the order
+REST renders them. Each interface derives its own view from it instead of listing fields again:
+
+- REST (``api/serializers.py``): ``TimeEntrySerializer``'s field list, its declared (non-model)
+  fields, and :func:`render_entry`, which renders a model instance (a detail, a write's answer);
+- the fast list path (``TimeEntryListPage``): :data:`ROWS` — the ``values_list()`` columns of one
+  query and the row renderer, so a list page renders each row key for key as the detail does,
+  without model instances (``tests/timetracking/test_api.py`` pins the two together);
+- GraphQL (``graphql.py``): ``TimeEntryType``'s ``fields`` and its declared fields and resolvers;
+- the CSV importer (``importer.py``): the accepted columns and their header spellings
+  (:func:`csv_columns`), besides the import-only ``date``.
+
+A field's value is its ``column`` (a ``values()`` path, ``__`` between relations; by default its
+name) passed through ``render`` (by default as is). ``kind`` says how the APIs type a field that
+is not the model field of the same name (``None``: REST and GraphQL take the model field's).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "Csv",
+    "EntryField",
+    "TIME_ENTRY",
+    "ROWS",
+    "Rows",
+    "instant",
+    "duration_hours_text",
+    "duration_formatted_text",
+    "render_entry",
+    "csv_columns",
+    "writable_names",
+]
+
+
+# =============================================================================
+# Formatters (column value -> JSON value)
+# =============================================================================
+
+
+def instant(value: datetime.datetime | None) -> str | None:
+    """ISO 8601 in UTC with ``Z``, as REST_FRAMEWORK's DATETIME_FORMAT renders it."""
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+
+
+def duration_hours_text(seconds: int | None) -> str | None:
+    """``selectors.hours(seconds)`` as text ("1.50"), in integer arithmetic: hundredths of an
+    hour rounded half up are ``(seconds + 18) // 36`` (durations are never negative)."""
+    if seconds is None:
+        return None
+    hundredths = (seconds + 18) // 36
+    return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+
+def duration_formatted_text(seconds: int | None) -> str | None:
+    """HH:MM:SS (hours may run past 99)."""
+    if seconds is None:
+        return None
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+def _tags_text(value: str | None) -> str:
+    return value or ""
+
+
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# =============================================================================
+# The declaration
+# =============================================================================
+
+
+@dataclass(frozen=True)
+class Csv:
+    """A column of the CSV import: its place in the documented column list and its header
+    spellings (the canonical name first; headers are matched after lower-casing, ``-``/space → ``_``)."""
+
+    position: int
+    headers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EntryField:
+    name: str
+    #: the ``values()`` path read for it (default: ``name``); the detail follows the same path on the instance
+    column: str | None = None
+    #: column value -> JSON value (default: as is)
+    render: Callable[[Any], Any] | None = None
+    #: how REST and GraphQL type it when it is not the model field of that name: int, str, bool, tags
+    kind: str | None = None
+    help_text: str = ""
+    #: never null (GraphQL ``NonNull``; REST ``allow_null=False``)
+    required: bool = False
+    #: set by create/update (REST input serializers, GraphQL inputs); read-only otherwise
+    writable: bool = False
+    #: read from this CSV column by the importer
+    csv: Csv | None = None
+
+    @property
+    def source(self) -> str:
+        return self.column or self.name
+
+    def value(self, entry) -> Any:
+        """This field of a model instance, as JSON."""
+        value = entry
+        for attribute in self.source.split("__"):
+            value = getattr(value, attribute)
+            if value is None:
+                break
+        return (self.render or _same)(value)
+
+
+TIME_ENTRY: tuple[EntryField, ...] = (
+    EntryField("id"),
+    EntryField(
+        "employee_id",
+        kind="int",
+        required=True,
+        writable=True,
+        csv=Csv(10, ("employee_email", "email", "employee", "user_email")),
+    ),
+    EntryField(
+        "user_id",
+        column="employee__membership__user_id",
+        kind="int",
+        help_text="The employee's login, when they have one.",
+    ),
+    EntryField("project_id", kind="int", required=True, writable=True, csv=Csv(5, ("project", "project_name"))),
+    EntryField("task_id", kind="int", writable=True, csv=Csv(6, ("task", "task_name"))),
+    EntryField("client_id", column="project__client_id", kind="int"),
+    EntryField("start_time", render=instant, writable=True, csv=Csv(2, ("start", "start_time", "from", "begin"))),
+    EntryField("end_time", render=instant, writable=True, csv=Csv(3, ("end", "end_time", "to", "finish"))),
+    EntryField("duration_seconds", csv=Csv(4, ("duration", "hours", "duration_hours"))),
+    EntryField(
+        "duration_hours",
+        column="duration_seconds",
+        render=duration_hours_text,
+        kind="str",
+        help_text="duration_seconds / 3600, two places.",
+    ),
+    EntryField(
+        "duration_formatted",
+        column="duration_seconds",
+        render=duration_formatted_text,
+        kind="str",
+        help_text="HH:MM:SS.",
+    ),
+    EntryField("notes", writable=True, csv=Csv(7, ("notes", "note", "description"))),
+    EntryField("tags", render=_tags_text, kind="tags", writable=True, csv=Csv(8, ("tags", "tag"))),
+    EntryField("billable", writable=True, csv=Csv(9, ("billable",))),
+    EntryField("paid", writable=True),
+    EntryField("source", kind="str", required=True, help_text="manual, timer, import or tracktik."),
+    EntryField(
+        "is_active",
+        column="end_time",
+        render=_is_none,
+        kind="bool",
+        required=True,
+        help_text="A running timer (no end_time).",
+    ),
+    EntryField("created_at", render=instant),
+    EntryField("updated_at", render=instant),
+)
+
+
+# =============================================================================
+# What the interfaces derive
+# =============================================================================
+
+
+def render_entry(entry) -> dict:
+    """A time entry instance as REST renders it (a list page renders the same from rows: :data:`ROWS`)."""
+    return {f.name: f.value(entry) for f in TIME_ENTRY}
+
+
+class Rows:
+    """The list path: ``columns`` for one ``values_list()`` query and ``render(rows)`` for its
+    tuples. With ``instants_as_text`` the timestamps come from the database already formatted as
+    :func:`instant` formats them (PostgreSQL ``to_char``), so they pass through as they are."""
+
+    def __init__(self, fields: tuple[EntryField, ...]) -> None:
+        self.columns: tuple[str, ...] = tuple(dict.fromkeys(f.source for f in fields))
+        self.instants: tuple[str, ...] = tuple(dict.fromkeys(f.source for f in fields if f.render is instant))
+        at = {column: position for position, column in enumerate(self.columns)}
+        self._plan = tuple((f.name, at[f.source], f.render or _same) for f in fields)
+        self._plan_text = tuple(
+            (name, position, _same if render is instant else render) for name, position, render in self._plan
+        )
+
+    def render(self, rows, *, instants_as_text: bool = False) -> list[dict]:
+        plan = self._plan_text if instants_as_text else self._plan
+        return [{name: render(row[position]) for name, position, render in plan} for row in rows]
+
+
+ROWS = Rows(TIME_ENTRY)
+
+
+def csv_columns() -> dict[str, tuple[str, ...]]:
+    """CSV column -> accepted header spellings, in the documented order (the importer adds ``date``)."""
+    with_csv = sorted((f for f in TIME_ENTRY if f.csv is not None), key=lambda f: f.csv.position)
+    return {f.csv.headers[0]: f.csv.headers for f in with_csv}
+
+
+def writable_names() -> tuple[str, ...]:
+    return tuple(f.name for f in TIME_ENTRY if f.writable)
