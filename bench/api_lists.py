@@ -57,9 +57,7 @@ def main() -> None:
     org = created.organisation
     office = Office.objects.create(organisation=org, name="HQ")
     users = User.objects.bulk_create([User(email=f"agent{i}@bench.test") for i in range(args.rows * 2)])
-    members = Membership.objects.bulk_create(
-        [Membership(organisation=org, user=u, role=Role.PRODUCER) for u in users]
-    )
+    members = Membership.objects.bulk_create([Membership(organisation=org, user=u, role=Role.PRODUCER) for u in users])
     workspaces = Workspace.objects.bulk_create(
         [Workspace(organisation=org, office=office, name=f"Pod {i:05d}") for i in range(args.rows)]
     )
@@ -93,8 +91,10 @@ def main() -> None:
         ("GET /v1/workspaces?page_size=100", lambda: client.get("/v1/workspaces?page_size=100")),
         ("GET /v1/producers?page_size=100", lambda: client.get("/v1/producers?page_size=100")),
         ("GET /v1/workspaces/{id}", lambda: client.get(f"/v1/workspaces/{workspaces[0].pk}")),
-        ("POST /graphql workspaces(first: 100)", lambda: client.post(
-            "/graphql", graphql_body, content_type="application/json")),
+        (
+            "POST /graphql workspaces(first: 100)",
+            lambda: client.post("/graphql", graphql_body, content_type="application/json"),
+        ),
     ]
     print(f"rows={args.rows} requests={args.requests} database={connection.vendor}")
     print(f"{'endpoint':42} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8}")
@@ -118,8 +118,7 @@ def main() -> None:
         timings.sort()
         p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
         print(
-            f"{name:42} {args.requests / elapsed:8.1f} {statistics.median(timings):8.2f} {p99:8.2f} "
-            f"{len(executed):8d}"
+            f"{name:42} {args.requests / elapsed:8.1f} {statistics.median(timings):8.2f} {p99:8.2f} {len(executed):8d}"
         )
 
 

@@ -164,13 +164,12 @@ def load_lines(org, producers, carriers, lines, statuses, count: int, seed: int)
     started = time.perf_counter()
     connection.ensure_connection()
     raw = connection.connection
-    with raw.cursor() as cursor:
-        with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-            for n in range(count):
-                values = row_values()
-                copy.write_row([values[c] for c in columns])
-                if n and n % 200_000 == 0:
-                    print(f"  ... {n:,} lines")
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        for n in range(count):
+            values = row_values()
+            copy.write_row([values[c] for c in columns])
+            if n and n % 200_000 == 0:
+                print(f"  ... {n:,} lines")
     raw.commit()
     return time.perf_counter() - started
 

@@ -63,7 +63,7 @@ def create_postgres_database(url: str):
 
     config = environ.Env.db_url_config(url)
     name = f"tys_bench_{uuid.uuid4().hex[:8]}"
-    admin = dict(host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], dbname="postgres")
+    admin = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"], "dbname": "postgres"}
     if config.get("PASSWORD"):
         admin["password"] = config["PASSWORD"]
     with psycopg.connect(**admin, autocommit=True) as conn:
@@ -219,7 +219,8 @@ def main() -> None:
     parser.add_argument("--tracemalloc", action="store_true", help="also measure Python allocations (slower)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
-        "--no-analytics", action="store_true",
+        "--no-analytics",
+        action="store_true",
         help="skip the analytics half (bench/commission_analytics.py over 1,000,000 lines, PostgreSQL only)",
     )
     args = parser.parse_args()
@@ -278,7 +279,9 @@ def main() -> None:
         analytics_url = original.rstrip("/") + "_analytics"
         subprocess.run(
             [sys.executable, str(ROOT / "bench" / "commission_analytics.py")],
-            env={**os.environ, "DATABASE_URL": analytics_url}, check=True, cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": analytics_url},
+            check=True,
+            cwd=ROOT,
         )
 
 

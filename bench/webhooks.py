@@ -114,7 +114,7 @@ def create_postgres_database(url: str) -> tuple[str, callable]:
 
     config = environ.Env.db_url_config(url)
     name = f"tys_bench_{uuid.uuid4().hex[:8]}"
-    admin = dict(host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], dbname="postgres")
+    admin = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"], "dbname": "postgres"}
     if config.get("PASSWORD"):
         admin["password"] = config["PASSWORD"]
     with psycopg.connect(**admin, autocommit=True) as conn:
@@ -196,10 +196,27 @@ def main() -> None:
             for n in range(args.workers):
                 workers.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "celery", "-A", "trackyoursheets", "worker", "-P", "threads",
-                         "-c", str(args.concurrency), "-n", f"bench{n}-{uuid.uuid4().hex[:6]}@%h",
-                         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                        cwd=ROOT, env=dict(os.environ),
+                        [
+                            sys.executable,
+                            "-m",
+                            "celery",
+                            "-A",
+                            "trackyoursheets",
+                            "worker",
+                            "-P",
+                            "threads",
+                            "-c",
+                            str(args.concurrency),
+                            "-n",
+                            f"bench{n}-{uuid.uuid4().hex[:6]}@%h",
+                            "--loglevel",
+                            "WARNING",
+                            "--without-gossip",
+                            "--without-mingle",
+                            "--without-heartbeat",
+                        ],
+                        cwd=ROOT,
+                        env=dict(os.environ),
                     )
                 )
             deadline = time.monotonic() + 60

@@ -43,9 +43,7 @@ TOPICS: dict[str, str] = {
     DOCUMENT_ACKNOWLEDGED: "An employee acknowledged a version of an HR document.",
     COMPLAINT_CREATED: "An employee filed a new HR ticket.",
     COMPLAINT_ASSIGNED: "An HR ticket was assigned to an HR member.",
-    COMPLAINT_STATUS_CHANGED: (
-        "An HR ticket moved to another status (in progress, waiting, resolved, closed)."
-    ),
+    COMPLAINT_STATUS_CHANGED: ("An HR ticket moved to another status (in progress, waiting, resolved, closed)."),
 }
 
 

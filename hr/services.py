@@ -245,7 +245,10 @@ def employee_terminate(*, actor: Actor, employee: Employee, termination_date: da
     employee.termination_date = termination_date or timezone.localdate()
     _save(employee)
     audit_change(
-        actor=actor, action="employee.terminate", obj=employee, before=before,
+        actor=actor,
+        action="employee.terminate",
+        obj=employee,
+        before=before,
         after=audit_snapshot(employee, only=("status", "termination_date")),
     )
     record_event(actor.organisation, events.EMPLOYEE_TERMINATED, events.employee_payload(employee), actor=actor)
@@ -432,7 +435,9 @@ def document_version_add(*, actor: Actor, document: HRDocument, file, version: s
     previous = document.current_version_id
     added = _add_version(actor, document, file, version, notes)
     audit_change(
-        actor=actor, action="hrdocument.new_version", obj=document,
+        actor=actor,
+        action="hrdocument.new_version",
+        obj=document,
         changes={"current_version_id": [previous, added.pk], "version": [None, added.label]},
     )
     if document.published_at is not None:
@@ -468,7 +473,9 @@ def document_acknowledge(*, actor: Actor, document: HRDocument) -> tuple[HRDocum
     except IntegrityError:  # a concurrent click got there first
         return HRDocumentAcknowledgement.objects.get(version_id=document.current_version_id, employee=employee), False
     audit_change(
-        actor=actor, action="hrdocument.acknowledge", obj=acknowledgement,
+        actor=actor,
+        action="hrdocument.acknowledge",
+        obj=acknowledgement,
         after=audit_snapshot(acknowledgement, only=("document", "version", "employee")),
     )
     record_event(
@@ -530,7 +537,9 @@ def complaint_create(
     # an anonymous ticket's audit row names nobody (the entry point's context is kept): one row
     audit_change(
         actor=Actor(organisation=actor.organisation, kind="system", audit=actor.audit) if anonymous else actor,
-        action="complaint.create", obj=complaint, after=audit_snapshot(complaint, only=COMPLAINT_AUDITED),
+        action="complaint.create",
+        obj=complaint,
+        after=audit_snapshot(complaint, only=COMPLAINT_AUDITED),
     )
     # actor=None: the outbox row must not name the reporter either
     record_event(actor.organisation, events.COMPLAINT_CREATED, events.complaint_payload(complaint), actor=None)

@@ -176,8 +176,9 @@ class WebhookSubscriptionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         for subscription in queryset.select_related("organisation"):
             self.delete_model(request, subscription)
 
-    @admin.action(description=_("Rotate the signing secret (the old one signs too for 24 hours)"),
-                  permissions=["change"])
+    @admin.action(
+        description=_("Rotate the signing secret (the old one signs too for 24 hours)"), permissions=["change"]
+    )
     def rotate_secret(self, request, queryset):
         for subscription in queryset.select_related("organisation"):
             rotated = services.webhook_subscription_rotate_secret(
@@ -217,8 +218,15 @@ class WebhookAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
-        "id", "event_topic", "subscription", "organisation", "status", "attempt_count", "last_status_code",
-        "next_attempt_at", "created_at",
+        "id",
+        "event_topic",
+        "subscription",
+        "organisation",
+        "status",
+        "attempt_count",
+        "last_status_code",
+        "next_attempt_at",
+        "created_at",
     )
     list_select_related = ("event", "subscription", "organisation")
     list_filter = ("status", "manual", "organisation")
@@ -227,9 +235,22 @@ class WebhookDeliveryAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     actions = ("redeliver",)
     inlines = (WebhookAttemptInline,)
     fields = (
-        "organisation", "subscription", "event", "pretty_payload", "status", "manual", "attempt_count",
-        "next_attempt_at", "last_attempt_at", "last_status_code", "last_error", "delivered_at", "failed_at",
-        "lease_expires_at", "created_at", "updated_at",
+        "organisation",
+        "subscription",
+        "event",
+        "pretty_payload",
+        "status",
+        "manual",
+        "attempt_count",
+        "next_attempt_at",
+        "last_attempt_at",
+        "last_status_code",
+        "last_error",
+        "delivered_at",
+        "failed_at",
+        "lease_expires_at",
+        "created_at",
+        "updated_at",
     )
     readonly_fields = ("pretty_payload",)
 
@@ -269,6 +290,13 @@ class WebhookAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("=delivery__id", "error")
     date_hierarchy = "requested_at"
     fields = (
-        "organisation", "delivery", "number", "requested_at", "outcome", "status_code", "duration_ms", "error",
+        "organisation",
+        "delivery",
+        "number",
+        "requested_at",
+        "outcome",
+        "status_code",
+        "duration_ms",
+        "error",
         "response_body",
     )

@@ -25,9 +25,7 @@ class WebhookSubscriptionForm(forms.Form):
         assume_scheme="https",
         help_text=_("An https:// URL on the public internet that answers 2xx within 5 seconds."),
     )
-    topics = forms.MultipleChoiceField(
-        label=_("Topics"), choices=topic_choices, widget=forms.CheckboxSelectMultiple
-    )
+    topics = forms.MultipleChoiceField(label=_("Topics"), choices=topic_choices, widget=forms.CheckboxSelectMultiple)
     description = forms.CharField(label=_("Description"), max_length=500, required=False)
     is_active = forms.BooleanField(
         label=_("Active"), required=False, initial=True, help_text=_("Inactive subscriptions receive nothing.")

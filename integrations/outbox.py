@@ -159,4 +159,3 @@ def record_event(organisation, topic: str, payload: dict, *, actor=None):
         )
         transaction.on_commit(partial(_dispatch, event.pk, organisation.pk))
     return event
-

@@ -190,18 +190,15 @@ def _delivery_claim(delivery_id: int, organisation_id: int, conf: WebhookSetting
         if in_flight >= conf.max_in_flight_per_organisation:
             return "busy"
         token = secrets.token_hex(16)
-        claimed = (
-            WebhookDelivery.objects.filter(_due(now), pk=delivery_id)
-            .update(
-                status=DeliveryStatus.DELIVERING,
-                lease_token=token,
-                lease_expires_at=now + timedelta(seconds=conf.lease_seconds),
-                attempt_count=F("attempt_count") + 1,
-                round_attempts=F("round_attempts") + 1,
-                last_attempt_at=now,
-                next_attempt_at=None,
-                updated_at=now,
-            )
+        claimed = WebhookDelivery.objects.filter(_due(now), pk=delivery_id).update(
+            status=DeliveryStatus.DELIVERING,
+            lease_token=token,
+            lease_expires_at=now + timedelta(seconds=conf.lease_seconds),
+            attempt_count=F("attempt_count") + 1,
+            round_attempts=F("round_attempts") + 1,
+            last_attempt_at=now,
+            next_attempt_at=None,
+            updated_at=now,
         )
         if not claimed:
             return "not_due"
@@ -518,7 +515,9 @@ def webhook_subscription_create(
     _validate(subscription, check_url=True, check_topics=True)
     subscription.save()
     audit_change(  # never the secret
-        actor=actor, action="webhooksubscription.create", obj=subscription,
+        actor=actor,
+        action="webhooksubscription.create",
+        obj=subscription,
         after=audit_snapshot(subscription, only=tuple(UPDATABLE_FIELDS)),
     )
     return WebhookSubscriptionCreated(subscription=subscription, secret=secret)
@@ -558,7 +557,10 @@ def webhook_subscription_update(*, actor: Actor, subscription: WebhookSubscripti
     _validate(subscription, check_url="url" in fields, check_topics="topics" in fields)
     subscription.save()
     audit_change(
-        actor=actor, action="webhooksubscription.update", obj=subscription, before=before,
+        actor=actor,
+        action="webhooksubscription.update",
+        obj=subscription,
+        before=before,
         after=audit_snapshot(subscription, only=UPDATABLE_FIELDS),
     )
     return subscription
@@ -614,7 +616,9 @@ def webhook_subscription_test(*, actor: Actor, subscription: WebhookSubscription
         organisation=subscription.organisation, subscription=subscription, event=event, manual=True, next_attempt_at=now
     )
     audit_change(
-        actor=actor, action="webhooksubscription.test", obj=subscription,
+        actor=actor,
+        action="webhooksubscription.test",
+        obj=subscription,
         changes={"ping_delivery_id": [None, delivery.pk]},
     )
     _enqueue_on_commit("webhook_delivery_send_task", delivery.pk, subscription.organisation_id)
@@ -639,7 +643,9 @@ def webhook_delivery_redeliver(*, actor: Actor, delivery: WebhookDelivery) -> We
     if not rescheduled:
         raise Conflict(_("This delivery is already scheduled; wait for its attempt to finish."))
     audit_change(
-        actor=actor, action="webhookdelivery.redeliver", obj=delivery,
+        actor=actor,
+        action="webhookdelivery.redeliver",
+        obj=delivery,
         changes={"status": [delivery.status, DeliveryStatus.PENDING]},
     )
     _enqueue_on_commit("webhook_delivery_send_task", delivery.pk, delivery.organisation_id)

@@ -79,4 +79,3 @@ def delivery_headers(
         "webhook-timestamp": str(timestamp),
         "webhook-signature": " ".join(standard_signature(s, message_id, timestamp, body) for s in secrets_),
     }
-

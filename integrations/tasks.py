@@ -64,7 +64,11 @@ def webhook_delivery_sweep_task() -> None:
 
 
 @shared_task(
-    acks_late=True, ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600,
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
     max_retries=5,
 )
 def webhook_subscription_disabled_notify_task(subscription_id: int, organisation_id: int) -> None:

@@ -120,8 +120,11 @@ def url_problems(url: str, conf: WebhookSettings) -> list[str]:
     refused = refused_addresses(addresses)
     if refused:
         return [
-            _("%(host)s resolves to a private, loopback or link-local address (%(address)s); webhooks need a "
-              "public address.") % {"host": host, "address": refused[0]}
+            _(
+                "%(host)s resolves to a private, loopback or link-local address (%(address)s); webhooks need a "
+                "public address."
+            )
+            % {"host": host, "address": refused[0]}
         ]
     return []
 
@@ -218,7 +221,8 @@ def send(url: str, body: bytes, headers: dict[str, str], conf: WebhookSettings) 
         return SendResult(AttemptOutcome.SUCCESS, status, elapsed_ms(), "", text)
     if 300 <= status < 400:
         error = _("Redirects are not followed (%(status)s to %(location)s).") % {
-            "status": status, "location": location or "?"
+            "status": status,
+            "location": location or "?",
         }
     else:
         error = _("The receiver answered %(status)s.") % {"status": status}

@@ -9,9 +9,7 @@ MEMBER_INVITED = "organisation.member.invited"
 #: registered in the outbox catalogue from ``apps.py``
 TOPICS: dict[str, str] = {
     WORKSPACE_CREATED: "A workspace was created.",
-    WORKSPACE_UPDATED: (
-        "A workspace was renamed, moved, described, archived or re-activated, or its agents changed."
-    ),
+    WORKSPACE_UPDATED: ("A workspace was renamed, moved, described, archived or re-activated, or its agents changed."),
     PRODUCER_CREATED: "A producer was created.",
     PRODUCER_UPDATED: "A producer changed (display name, portal access, status, workspace, ...).",
     MEMBER_INVITED: "Someone was invited to join the organisation.",

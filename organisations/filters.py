@@ -22,9 +22,7 @@ class WorkspaceFilterSet(BaseFilterSet):
     office_id = django_filters.NumberFilter(field_name="office_id")
     status = django_filters.ChoiceFilter(choices=WorkspaceStatus.choices)
     name = django_filters.CharFilter(lookup_expr="icontains")
-    role = django_filters.ChoiceFilter(
-        choices=Role.choices, method="filter_role", label="Has an agent with this role"
-    )
+    role = django_filters.ChoiceFilter(choices=Role.choices, method="filter_role", label="Has an agent with this role")
 
     class Meta:
         model = Workspace

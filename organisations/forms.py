@@ -163,7 +163,7 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         counts = _counts((email_key, ip_key))
         if counts.get(email_key, 0) >= PASSWORD_RESETS_PER_EMAIL or counts.get(ip_key, 0) >= PASSWORD_RESETS_PER_IP:
             logger.warning("Password reset throttled for an email hash %s", email_key.rsplit(":", 1)[-1][:12])
-            return
+            return None
         _increment((email_key, ip_key))
         return super().save(*args, **kwargs)
 
@@ -193,7 +193,10 @@ class InviteMemberForm(_MemberFieldsMixin, forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(label=_("Role"), initial=Role.EMPLOYEE)
     office = forms.ModelChoiceField(
-        label=_("Office"), queryset=None, required=False, empty_label=_("(none)"),
+        label=_("Office"),
+        queryset=None,
+        required=False,
+        empty_label=_("(none)"),
         help_text=_("Required for managers: they see the people of their office."),
     )
 
@@ -205,7 +208,10 @@ class InviteMemberForm(_MemberFieldsMixin, forms.Form):
 class MemberForm(_MemberFieldsMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"))
     office = forms.ModelChoiceField(
-        label=_("Office"), queryset=None, required=False, empty_label=_("(none)"),
+        label=_("Office"),
+        queryset=None,
+        required=False,
+        empty_label=_("(none)"),
         help_text=_("Required for managers: they see the people of their office."),
     )
 
@@ -355,17 +361,13 @@ class OfficeForm(forms.Form):
         choices=timezone_choices,
         help_text=_lazy("Sets day boundaries for the office's people."),
     )
-    address = forms.CharField(
-        label=_lazy("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    address = forms.CharField(label=_lazy("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class WorkspaceForm(forms.Form):
     office = forms.ModelChoiceField(label=_lazy("Office"), queryset=None)
     name = forms.CharField(label=_lazy("Name"), max_length=200)
-    description = forms.CharField(
-        label=_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = forms.CharField(label=_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -417,9 +419,7 @@ class ProducerForm(forms.Form):
         label=_lazy("Default split %"), max_digits=5, decimal_places=2, initial="100.00"
     )
     portal_access = forms.BooleanField(label=_lazy("Portal access"), required=False)
-    status = forms.ChoiceField(
-        label=_lazy("Status"), choices=ProducerStatus.choices, initial=ProducerStatus.ACTIVE
-    )
+    status = forms.ChoiceField(label=_lazy("Status"), choices=ProducerStatus.choices, initial=ProducerStatus.ACTIVE)
     workspace = forms.ModelChoiceField(
         label=_lazy("Workspace"), queryset=None, required=False, empty_label=_lazy("No workspace")
     )
@@ -453,9 +453,7 @@ class ProducerFilterForm(ConsoleFilterForm):
 
     def __init__(self, *args, workspaces, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["workspace_id"].choices = [("", _lazy("All workspaces"))] + [
-            (w.pk, w.name) for w in workspaces
-        ]
+        self.fields["workspace_id"].choices = [("", _lazy("All workspaces"))] + [(w.pk, w.name) for w in workspaces]
 
 
 # -----------------------------------------------------------------------------
@@ -464,9 +462,7 @@ class ProducerFilterForm(ConsoleFilterForm):
 
 
 class OAuthClientForm(OnceForm):
-    name = forms.CharField(
-        label=_lazy("Name"), max_length=255, help_text=_lazy("e.g. the system that will use it.")
-    )
+    name = forms.CharField(label=_lazy("Name"), max_length=255, help_text=_lazy("e.g. the system that will use it."))
     scopes = forms.MultipleChoiceField(
         label=_lazy("Scopes"),
         choices=scope_choices,

@@ -139,7 +139,7 @@ class Organisation(models.Model):
         _("feature toggles"),
         default=default_feature_toggles,
         blank=True,
-        help_text=_("Overrides of the plan's features, e.g. {\"webhooks\": false}."),
+        help_text=_('Overrides of the plan\'s features, e.g. {"webhooks": false}.'),
     )
     timezone = models.CharField(_("timezone"), max_length=64, default="UTC", validators=[validate_timezone])
     currency = models.CharField(_("currency"), max_length=3, default="USD", validators=[currency_validator])
@@ -178,10 +178,7 @@ class Organisation(models.Model):
     def features(self) -> dict[str, bool]:
         """Effective features: the plan's, then the organisation's toggles (never beyond the plan)."""
         included = self.plan_details.features
-        return {
-            name: (name in included) and bool(self.feature_toggles.get(name, True))
-            for name in FEATURES
-        }
+        return {name: (name in included) and bool(self.feature_toggles.get(name, True)) for name in FEATURES}
 
     def has_feature(self, name: str) -> bool:
         return self.features.get(name, False)
@@ -268,9 +265,7 @@ class Membership(TenantModel):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EMPLOYEE, db_index=True)
-    office = models.ForeignKey(
-        Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
-    )
+    office = models.ForeignKey(Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships")
     status = models.CharField(
         _("status"), max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE, db_index=True
     )
@@ -326,9 +321,7 @@ class Workspace(TenantModel):
     status = models.CharField(
         _("status"), max_length=20, choices=WorkspaceStatus.choices, default=WorkspaceStatus.ACTIVE, db_index=True
     )
-    agents = models.ManyToManyField(
-        Membership, through="WorkspaceAgent", related_name="workspaces", blank=True
-    )
+    agents = models.ManyToManyField(Membership, through="WorkspaceAgent", related_name="workspaces", blank=True)
 
     objects = WorkspaceQuerySet.as_manager()
 
@@ -410,11 +403,19 @@ class Producer(TenantModel):
         _("status"), max_length=20, choices=ProducerStatus.choices, default=ProducerStatus.ACTIVE, db_index=True
     )
     workspace = models.ForeignKey(
-        Workspace, on_delete=models.SET_NULL, null=True, blank=True, related_name="producers",
+        Workspace,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="producers",
         help_text=_("Primary workspace."),
     )
     membership = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="producers",
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="producers",
         help_text=_("The login behind this producer, if any."),
     )
 
@@ -463,9 +464,7 @@ class OAuthApplication(AbstractApplication):
     The secret is hashed on save (DOT) and shown once.
     """
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="oauth_applications"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="oauth_applications")
     scopes = models.TextField(
         _("granted scopes"), blank=True, help_text=_("Space-separated scopes this client may request.")
     )
@@ -499,7 +498,6 @@ class OAuthApplication(AbstractApplication):
         unknown = sorted(self.scope_set - set(SCOPES))
         if unknown:
             raise ValidationError({"scopes": _("Unknown scopes: %(names)s.") % {"names": ", ".join(unknown)}})
-
 
 
 # =============================================================================

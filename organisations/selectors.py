@@ -68,8 +68,10 @@ def workspace_get(*, actor: Actor, pk: int) -> Workspace:
 
 def producer_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Producer]:
 
-    qs = Producer.objects.visible_to(actor).select_related("workspace", "membership__user").order_by(
-        "display_name", "id"
+    qs = (
+        Producer.objects.visible_to(actor)
+        .select_related("workspace", "membership__user")
+        .order_by("display_name", "id")
     )
     return apply_filterset(ProducerFilterSet, filters, qs) if filters else qs
 
@@ -184,9 +186,9 @@ def console_office_list(*, actor: Actor) -> QuerySet[Office]:
 def oauth_client_list(*, actor: Actor) -> QuerySet[OAuthApplication]:
     """The organisation's own OAuth clients, newest first, with their secrets still in the
     rotation grace loaded as ``secrets_in_grace`` (one extra query)."""
-    in_grace = OAuthClientSecret.objects.filter(
-        revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).order_by("-expires_at", "-id")
+    in_grace = OAuthClientSecret.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).order_by(
+        "-expires_at", "-id"
+    )
     return (
         OAuthApplication.objects.for_organisation(actor.organisation)
         .prefetch_related(Prefetch("previous_secrets", queryset=in_grace, to_attr="secrets_in_grace"))

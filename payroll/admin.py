@@ -132,17 +132,41 @@ class CommissionTransactionAdmin(TenantAdmin):
     """Only ``notes`` and ``category`` are editable: amounts are derived, status has a state machine."""
 
     list_display = (
-        "id", "transaction_date", "producer", "carrier", "organisation", "gross_commission", "producer_amount",
-        "type", "status",
+        "id",
+        "transaction_date",
+        "producer",
+        "carrier",
+        "organisation",
+        "gross_commission",
+        "producer_amount",
+        "type",
+        "status",
     )
     list_select_related = ("organisation", "producer", "carrier")
     list_filter = ("status", "type", "source", "organisation")
     search_fields = ("producer__display_name", "carrier__name", "policy__number", "external_id")
     date_hierarchy = "transaction_date"
     readonly_fields = (
-        "organisation", "policy", "producer", "carrier", "workspace", "line_of_business", "statement_period",
-        "transaction_date", "premium", "gross_commission", "split_percent", "producer_amount", "type", "status",
-        "source", "external_id", "commission_rule", "latest_override", "created_at", "updated_at",
+        "organisation",
+        "policy",
+        "producer",
+        "carrier",
+        "workspace",
+        "line_of_business",
+        "statement_period",
+        "transaction_date",
+        "premium",
+        "gross_commission",
+        "split_percent",
+        "producer_amount",
+        "type",
+        "status",
+        "source",
+        "external_id",
+        "commission_rule",
+        "latest_override",
+        "created_at",
+        "updated_at",
     )
     fields = (*readonly_fields[:-2], "category", "notes", "created_at", "updated_at")
     inlines = (CommissionOverrideInline,)
@@ -157,7 +181,13 @@ class CommissionTransactionAdmin(TenantAdmin):
 @admin.register(CommissionOverride)
 class CommissionOverrideAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_display = (
-        "transaction", "kind", "value", "resulting_amount", "created_by_label", "organisation", "created_at",
+        "transaction",
+        "kind",
+        "value",
+        "resulting_amount",
+        "created_by_label",
+        "organisation",
+        "created_at",
     )
     list_select_related = ("organisation", "transaction")
     list_filter = ("kind", "organisation")

@@ -69,9 +69,7 @@ TRANSACTION_TRANSITIONS: dict[str, frozenset[str]] = {
 #: a transaction's fields may be edited only in these statuses
 EDITABLE_STATUSES = frozenset({TransactionStatus.PENDING, TransactionStatus.DISPUTED})
 #: overrides may be added until the line is approved
-OVERRIDABLE_STATUSES = frozenset(
-    {TransactionStatus.PENDING, TransactionStatus.RECONCILED, TransactionStatus.DISPUTED}
-)
+OVERRIDABLE_STATUSES = frozenset({TransactionStatus.PENDING, TransactionStatus.RECONCILED, TransactionStatus.DISPUTED})
 
 
 class TransactionSource(models.TextChoices):

@@ -114,8 +114,17 @@ class CommissionTransactionFilterSet(BaseFilterSet):
     class Meta:
         model = CommissionTransaction
         fields = [
-            "producer_id", "carrier_id", "policy_id", "workspace_id", "office_id", "category_id",
-            "line_of_business_id", "status", "type", "source", "external_id",
+            "producer_id",
+            "carrier_id",
+            "policy_id",
+            "workspace_id",
+            "office_id",
+            "category_id",
+            "line_of_business_id",
+            "status",
+            "type",
+            "source",
+            "external_id",
         ]
 
 

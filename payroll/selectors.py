@@ -101,12 +101,8 @@ def transaction_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[C
 
     qs = (
         CommissionTransaction.objects.visible_to(actor)
-        .select_related(
-            "policy", "producer", "carrier", "workspace", "line_of_business", "category", "latest_override"
-        )
-        .prefetch_related(
-            Prefetch("overrides", queryset=CommissionOverride.objects.order_by("-created_at", "-id"))
-        )
+        .select_related("policy", "producer", "carrier", "workspace", "line_of_business", "category", "latest_override")
+        .prefetch_related(Prefetch("overrides", queryset=CommissionOverride.objects.order_by("-created_at", "-id")))
         .order_by("-transaction_date", "-id")
     )
     return apply_filterset(CommissionTransactionFilterSet, filters, qs) if filters else qs

@@ -508,7 +508,9 @@ def import_csv(
         if report.row_errors:
             raise _failed(report)
         audit_change(
-            actor=actor, action="timeentry.import", object_type=TimeEntry._meta.label,
+            actor=actor,
+            action="timeentry.import",
+            object_type=TimeEntry._meta.label,
             changes={"created": [None, report.created]},
         )
         record_event(

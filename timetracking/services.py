@@ -116,10 +116,24 @@ def _save(obj) -> None:
 TIME_SETTINGS_FIELDS = ["allow_overlapping", "rounding_mode", "rounding_minutes"]
 CLIENT_UPDATE_FIELDS = ["name", "email", "company", "phone", "default_rate", "archived"]
 PROJECT_UPDATE_FIELDS = [
-    "client", "name", "description", "hourly_rate", "estimated_hours", "budget", "status", "billable",
+    "client",
+    "name",
+    "description",
+    "hourly_rate",
+    "estimated_hours",
+    "budget",
+    "status",
+    "billable",
 ]
 TASK_UPDATE_FIELDS = [
-    "project", "name", "description", "status", "priority", "assignee", "estimated_hours", "hourly_rate",
+    "project",
+    "name",
+    "description",
+    "status",
+    "priority",
+    "assignee",
+    "estimated_hours",
+    "hourly_rate",
 ]
 CONTRACT_UPDATE_FIELDS = ["employee", "project", "hourly_rate", "notes"]
 
@@ -526,7 +540,9 @@ def timer_stop(*, actor: Actor, employee: Employee, end_time: datetime.datetime 
     _check_overlap(settings, entry)
     entry.save()
     audit_change(
-        actor=actor, action="timeentry.timer_stop", obj=entry,
+        actor=actor,
+        action="timeentry.timer_stop",
+        obj=entry,
         changes={"end_time": [None, entry.end_time], "duration_seconds": [None, entry.duration_seconds]},
     )
     record_event(actor.organisation, events.TIMER_STOPPED, events.entry_payload(entry), actor=actor)
@@ -610,7 +626,10 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
         result.changed.append(pk)
     if result.changed:  # one row for the whole action, naming every entry it changed
         audit_change(
-            actor=actor, action=f"timeentry.bulk_{action}", object_type=TimeEntry._meta.label,
-            object_id=",".join(map(str, result.changed))[:64], changes={"entry_ids": [None, result.changed]},
+            actor=actor,
+            action=f"timeentry.bulk_{action}",
+            object_type=TimeEntry._meta.label,
+            object_id=",".join(map(str, result.changed))[:64],
+            changes={"entry_ids": [None, result.changed]},
         )
     return result

@@ -57,16 +57,15 @@ def copy_rows(target: type[models.Model] | str, columns: Sequence[str], rows: It
     quote = connection.ops.quote_name
     sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in db_columns)}) FROM STDIN"
     count = 0
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                if json_positions:
-                    row = list(row)
-                    for position in json_positions:
-                        if row[position] is not None:
-                            row[position] = dumps(row[position])
-                copy.write_row(row)
-                count += 1
+    with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            if json_positions:
+                row = list(row)
+                for position in json_positions:
+                    if row[position] is not None:
+                        row[position] = dumps(row[position])
+            copy.write_row(row)
+            count += 1
     return count
 
 

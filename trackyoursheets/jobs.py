@@ -287,9 +287,9 @@ def jobs_stale_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
             if _requeue(model, job, cutoff):
                 counts["requeued"] += 1
                 continue
-            reason = _(
-                "Its worker stopped responding (no sign of life for %(minutes)s minutes); start it again."
-            ) % {"minutes": max(1, round(stale_after / 60))}
+            reason = _("Its worker stopped responding (no sign of life for %(minutes)s minutes); start it again.") % {
+                "minutes": max(1, round(stale_after / 60))
+            }
             if fields.fail_task:
                 _enqueue(fields.fail_task, job["pk"], job.get("organisation_id"), reason)
                 counts["failed"] += 1
@@ -343,4 +343,3 @@ def _requeue(model, job: dict, cutoff) -> bool:
 def jobs_stale_sweep_task() -> dict[str, int]:
     """Beat: the stale-job sweep (``CELERY_BEAT_SCHEDULE["jobs-stale-sweep"]``)."""
     return jobs_stale_sweep()
-

@@ -180,9 +180,7 @@ def _new_path(area: str, organisation_id: int, suffix: str = "") -> tuple[str, P
     return relative.as_posix(), target
 
 
-def store(
-    *, organisation_id: int, data: bytes, file_name: str, content_type: str, area: str = "hr"
-) -> StoredFile:
+def store(*, organisation_id: int, data: bytes, file_name: str, content_type: str, area: str = "hr") -> StoredFile:
     """Write the bytes under the private root at a random path of ours (``<area>/<organisation>/``)."""
     relative, target = _new_path(area, organisation_id)
     with open(target, "xb") as handle:

@@ -54,7 +54,7 @@ class WebhookPermissionMixin:
     list=extend_schema(summary="List webhook subscriptions"),
     create=extend_schema(
         summary="Create a webhook subscription (its signing secret is shown once)",
-        description="An `https://` URL, a list of topics from `GET /v1/webhooks/topics` (or `[\"*\"]` for every "
+        description='An `https://` URL, a list of topics from `GET /v1/webhooks/topics` (or `["*"]` for every '
         "topic), an optional description and active flag. The answer carries `secret` (`whsec_…`): copy it now, "
         "it is never shown again. URLs that resolve to private, loopback or link-local addresses are refused.",
         request=WebhookSubscriptionInputSerializer,

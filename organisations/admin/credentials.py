@@ -394,7 +394,14 @@ class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("organisation", ("accepted_at", admin.EmptyFieldListFilter))
     search_fields = ("email",)
     fields = (
-        "organisation", "membership", "email", "invited_by", "expires_at", "accepted_at", "revoked_at", "created_at",
+        "organisation",
+        "membership",
+        "email",
+        "invited_by",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+        "created_at",
     )
 
 

@@ -44,8 +44,17 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "id", "name", "slug", "plan", "limits", "features", "timezone", "currency",
-            "api_rate_limit_per_minute", "created_at", "updated_at",
+            "id",
+            "name",
+            "slug",
+            "plan",
+            "limits",
+            "features",
+            "timezone",
+            "currency",
+            "api_rate_limit_per_minute",
+            "created_at",
+            "updated_at",
         ]
 
     def get_plan(self, obj) -> PlanSerializer:
@@ -61,7 +70,6 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     def get_features(self, obj) -> dict[str, bool]:
         return obj.features
-
 
 
 class OfficeSerializer(serializers.ModelSerializer):
@@ -91,7 +99,15 @@ class WorkspaceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Workspace
         fields = [
-            "id", "name", "description", "status", "office_id", "office_name", "agents", "created_at", "updated_at",
+            "id",
+            "name",
+            "description",
+            "status",
+            "office_id",
+            "office_name",
+            "agents",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -119,8 +135,18 @@ class ProducerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Producer
         fields = [
-            "id", "display_name", "email", "producer_code", "default_split_percent", "portal_access",
-            "status", "workspace_id", "membership_id", "user_id", "created_at", "updated_at",
+            "id",
+            "display_name",
+            "email",
+            "producer_code",
+            "default_split_percent",
+            "portal_access",
+            "status",
+            "workspace_id",
+            "membership_id",
+            "user_id",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -135,8 +161,14 @@ class ProducerInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Producer
         fields = [
-            "display_name", "email", "producer_code", "default_split_percent", "portal_access", "status",
-            "workspace_id", "membership_id",
+            "display_name",
+            "email",
+            "producer_code",
+            "default_split_percent",
+            "portal_access",
+            "status",
+            "workspace_id",
+            "membership_id",
         ]
         # uniqueness is checked by the service (full_clean), scoped to the organisation
         validators = []
@@ -156,7 +188,14 @@ class ApiTokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
         fields = [
-            "id", "name", "prefix", "scopes", "expires_at", "last_used_at", "revoked_at", "created_at",
+            "id",
+            "name",
+            "prefix",
+            "scopes",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "created_at",
             "membership_id",
         ]
 
@@ -215,9 +254,22 @@ class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "created_at", "source", "actor", "actor_user_id", "client_id", "api_token_prefix",
-            "impersonated_producer_id", "request_id", "method", "path", "action", "object_type", "object_id",
-            "changes", "status_code",
+            "id",
+            "created_at",
+            "source",
+            "actor",
+            "actor_user_id",
+            "client_id",
+            "api_token_prefix",
+            "impersonated_producer_id",
+            "request_id",
+            "method",
+            "path",
+            "action",
+            "object_type",
+            "object_id",
+            "changes",
+            "status_code",
         ]
         read_only_fields = fields
 
@@ -255,8 +307,16 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = [
-            "id", "user_id", "email", "full_name", "role", "office_id", "status", "invitation",
-            "created_at", "updated_at",
+            "id",
+            "user_id",
+            "email",
+            "full_name",
+            "role",
+            "office_id",
+            "status",
+            "invitation",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -265,7 +325,11 @@ class MemberInviteSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.EMPLOYEE)
     office_id = ScopedPrimaryKeyRelatedField(
-        selector=selectors.office_list, source="office", required=False, allow_null=True, default=None,
+        selector=selectors.office_list,
+        source="office",
+        required=False,
+        allow_null=True,
+        default=None,
         help_text="Required for managers (they see the people of their office).",
     )
 

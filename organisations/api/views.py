@@ -351,7 +351,9 @@ class MemberViewSet(base.TenantModelViewSet):
 
     def perform_update(self, instance, serializer):
         services.member_update(
-            actor=self.actor, membership=instance, base_url=self.request.build_absolute_uri("/"),
+            actor=self.actor,
+            membership=instance,
+            base_url=self.request.build_absolute_uri("/"),
             **serializer.validated_data,
         )
         return self.get_queryset().get(pk=instance.pk)

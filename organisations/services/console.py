@@ -53,8 +53,9 @@ def organisation_update_settings(
         organisation.currency = currency.strip().upper()
     if feature_toggles is not None:
         included = organisation.plan_details.features
-        outside = sorted(name for name, on in feature_toggles.items() if on is True and name in FEATURES
-                         and name not in included)
+        outside = sorted(
+            name for name, on in feature_toggles.items() if on is True and name in FEATURES and name not in included
+        )
         if outside:
             raise ValidationError(
                 {
@@ -86,6 +87,9 @@ def api_client_delete(*, actor: Actor, application: OAuthApplication) -> None:
     pk, name, client_id = application.pk, application.name, application.client_id
     application.delete()
     audit_change(
-        actor=actor, action="oauth_client.delete", obj=application, object_id=pk,
+        actor=actor,
+        action="oauth_client.delete",
+        obj=application,
+        object_id=pk,
         changes={"name": [name, None], "client_id": [client_id, None]},
     )

@@ -69,9 +69,14 @@ def api_client_create(
     application.save()
     if actor is not None:
         audit_change(
-            actor=actor, action="oauth_client.create", obj=application,
-            changes={"name": [None, application.name], "client_id": [None, application.client_id],
-                     "scopes": [None, application.scopes]},
+            actor=actor,
+            action="oauth_client.create",
+            obj=application,
+            changes={
+                "name": [None, application.name],
+                "client_id": [None, application.client_id],
+                "scopes": [None, application.scopes],
+            },
         )
     return ApiClientCreated(application=application, client_secret=secret)
 
@@ -163,7 +168,9 @@ def oauth_client_secret_rotate(*, application: OAuthApplication, actor: Actor | 
     application.save(update_fields=["client_secret", "updated"])
     if actor is not None:
         audit_change(
-            actor=actor, action="oauth_client.rotate_secret", obj=application,
+            actor=actor,
+            action="oauth_client.rotate_secret",
+            obj=application,
             changes={"previous_secret_expires_at": [None, previous.expires_at.isoformat()]},
         )
     return ClientSecretRotated(
@@ -204,7 +211,9 @@ def oauth_client_grant_organisation(*, actor: Actor, application: OAuthApplicati
     grant.full_clean()  # refuses the client's own organisation
     grant.save()
     audit_change(
-        actor=actor, action="oauth_client.grant_organisation", obj=grant,
+        actor=actor,
+        action="oauth_client.grant_organisation",
+        obj=grant,
         changes={"application_id": [None, application.pk]},
     )
     return grant
@@ -220,7 +229,9 @@ def oauth_client_revoke_organisation(*, actor: Actor, application: OAuthApplicat
     deleted, _rows = OAuthApplicationGrant.objects.filter(application=application, organisation=organisation).delete()
     if deleted:
         audit_change(
-            actor=actor, action="oauth_client.revoke_organisation", object_type=OAuthApplicationGrant._meta.label,
+            actor=actor,
+            action="oauth_client.revoke_organisation",
+            object_type=OAuthApplicationGrant._meta.label,
             changes={"application_id": [application.pk, None], "organisation_id": [organisation.pk, None]},
         )
     return deleted
@@ -266,8 +277,10 @@ def impersonation_create(
         raise NotPermitted(_("This credential lacks the impersonation scope."), required_scope="impersonation")
     if not IMPERSONATION_TTL_MIN <= ttl_seconds <= IMPERSONATION_TTL_MAX:
         raise ValidationError(
-            {"ttl_seconds": _("Must be between %(min)s and %(max)s seconds.")
-             % {"min": IMPERSONATION_TTL_MIN, "max": IMPERSONATION_TTL_MAX}}
+            {
+                "ttl_seconds": _("Must be between %(min)s and %(max)s seconds.")
+                % {"min": IMPERSONATION_TTL_MIN, "max": IMPERSONATION_TTL_MAX}
+            }
         )
     if producer.organisation_id != actor.organisation.pk:
         raise ValidationError({"producer_id": _("Not found in this organisation.")})
@@ -290,7 +303,9 @@ def impersonation_create(
     impersonation.full_clean()
     impersonation.save()
     audit_change(  # never the token
-        actor=actor, action="impersonationtoken.create", obj=impersonation,
+        actor=actor,
+        action="impersonationtoken.create",
+        obj=impersonation,
         changes={
             "producer_id": [None, impersonation.producer_id],
             "expires_at": [None, impersonation.expires_at],
@@ -420,8 +435,9 @@ def api_token_revoke(*, actor: Actor, api_token: ApiToken) -> ApiToken:
         before = _token_snapshot(api_token)
         api_token.revoked_at = timezone.now()
         api_token.save(update_fields=["revoked_at", "updated_at"])
-        audit_change(actor=actor, action="api_token.revoke", obj=api_token, before=before,
-                     after=_token_snapshot(api_token))
+        audit_change(
+            actor=actor, action="api_token.revoke", obj=api_token, before=before, after=_token_snapshot(api_token)
+        )
     return api_token
 
 

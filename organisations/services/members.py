@@ -226,8 +226,9 @@ def _invitation_link(base_url: str, raw_token: str) -> str:
     return base_url.rstrip("/") + reverse("app:invitation-accept", args=[raw_token])
 
 
-def _send_invitation_email(*, invitation: Invitation, organisation: Organisation, role_label: str, link: str,
-                           invited_by: str) -> None:
+def _send_invitation_email(
+    *, invitation: Invitation, organisation: Organisation, role_label: str, link: str, invited_by: str
+) -> None:
     """Sent after commit (no email for a rolled-back invitation); a mail failure is logged, and the
     invitation can be re-sent from the team page."""
     context = {
@@ -302,9 +303,7 @@ def _new_invited_user(email: str) -> User:
 
 
 @transaction.atomic
-def member_invite(
-    *, actor: Actor, email: str, role: str, office: Office | None = None, base_url: str
-) -> MemberInvited:
+def member_invite(*, actor: Actor, email: str, role: str, office: Office | None = None, base_url: str) -> MemberInvited:
     """Invite a person by email: an ``invited`` membership taking a seat, an invitation (7 days) and an email
     with the link. A person new to TrackYourSheets gets an account without a usable password; they set it
     when accepting. ``base_url`` is where the link points (``https://app.example.com``)."""
@@ -371,7 +370,9 @@ def invitation_revoke(*, actor: Actor, membership: Membership) -> Membership:
     membership.status = MembershipStatus.DEACTIVATED
     membership.save(update_fields=["status", "updated_at"])
     audit_change(
-        actor=actor, action="membership.invitation_revoke", obj=membership,
+        actor=actor,
+        action="membership.invitation_revoke",
+        obj=membership,
         changes={"status": [MembershipStatus.INVITED, membership.status]},
     )
     return membership
@@ -393,19 +394,22 @@ def invitation_for_token(*, raw_token: str) -> Invitation:
     if invitation.accepted_at is not None:
         raise InvitationInvalid(
             _("This invitation has already been accepted. Log in with your email and password."),
-            reason="used", invitation=invitation,
+            reason="used",
+            invitation=invitation,
         )
     if invitation.revoked_at is not None or invitation.membership.status != MembershipStatus.INVITED:
         raise InvitationInvalid(
             _("This invitation was withdrawn. Ask an owner or admin of %(organisation)s for a new one.")
             % {"organisation": invitation.organisation.name},
-            reason="revoked", invitation=invitation,
+            reason="revoked",
+            invitation=invitation,
         )
     if invitation.expires_at <= timezone.now():
         raise InvitationInvalid(
             _("This invitation has expired. Ask an owner or admin of %(organisation)s to send a new one.")
             % {"organisation": invitation.organisation.name},
-            reason="expired", invitation=invitation,
+            reason="expired",
+            invitation=invitation,
         )
     if not invitation.organisation.is_active:
         raise InvitationInvalid(_("This organisation is no longer active."), reason="revoked", invitation=invitation)
@@ -457,7 +461,8 @@ def invitation_accept(
     actor = Actor(organisation=membership.organisation, user=invited_user, membership=membership, kind="session")
     audit_change(
         actor=actor.with_audit(audit_context) if audit_context is not None else actor,
-        action="membership.invitation_accept", obj=membership,
+        action="membership.invitation_accept",
+        obj=membership,
         changes={"status": [MembershipStatus.INVITED, membership.status]},
     )
     hooks.member_joined(membership)  # the apps above (hr) react in this transaction
@@ -487,7 +492,12 @@ def member_update(
 ) -> Membership:
     """Change a member's role, office and/or status (``active`` or ``deactivated``), by the rules above."""
     return _member_update(
-        actor=actor, membership=membership, role=role, office=office, status=status, base_url=base_url,
+        actor=actor,
+        membership=membership,
+        role=role,
+        office=office,
+        status=status,
+        base_url=base_url,
         action="membership.update",
     )
 
@@ -553,16 +563,18 @@ def _reactivate(actor: Actor, membership: Membership, *, base_url: str) -> Membe
     if membership.status == MembershipStatus.INVITED:
         raise Conflict(_("An invited member becomes active by accepting the invitation."))
     _take_seat(membership.organisation)
-    if not membership.user.has_usable_password() and not Invitation.objects.filter(
-        membership=membership, accepted_at__isnull=False
-    ).exists():
+    if (
+        not membership.user.has_usable_password()
+        and not Invitation.objects.filter(membership=membership, accepted_at__isnull=False).exists()
+    ):
         if not base_url:
             raise ValidationError(_("A base URL is needed to send the new invitation."))
         membership.status = MembershipStatus.INVITED
         membership.save(update_fields=["status", "updated_at"])
         invitation, _raw = _issue_invitation(actor=actor, membership=membership, base_url=base_url)
-        record_event(membership.organisation, events.MEMBER_INVITED, _invited_payload(membership, invitation),
-                     actor=actor)
+        record_event(
+            membership.organisation, events.MEMBER_INVITED, _invited_payload(membership, invitation), actor=actor
+        )
         return membership
     membership.status = MembershipStatus.ACTIVE
     membership.save(update_fields=["status", "updated_at"])
@@ -572,14 +584,24 @@ def _reactivate(actor: Actor, membership: Membership, *, base_url: str) -> Membe
 def member_deactivate(*, actor: Actor, membership: Membership) -> Membership:
     """Deactivate (never delete): no more logins to this organisation, no API access, the seat is freed."""
     return _member_update(
-        actor=actor, membership=membership, role=None, office=_UNSET, status=MembershipStatus.DEACTIVATED,
-        base_url="", action="membership.deactivate",
+        actor=actor,
+        membership=membership,
+        role=None,
+        office=_UNSET,
+        status=MembershipStatus.DEACTIVATED,
+        base_url="",
+        action="membership.deactivate",
     )
 
 
 def member_reactivate(*, actor: Actor, membership: Membership, base_url: str) -> Membership:
     """Re-activate a deactivated member, within the seat limit (or invite them again, see ``_reactivate``)."""
     return _member_update(
-        actor=actor, membership=membership, role=None, office=_UNSET, status=MembershipStatus.ACTIVE,
-        base_url=base_url, action="membership.reactivate",
+        actor=actor,
+        membership=membership,
+        role=None,
+        office=_UNSET,
+        status=MembershipStatus.ACTIVE,
+        base_url=base_url,
+        action="membership.reactivate",
     )

@@ -109,9 +109,7 @@ def organisation_create(
 
 
 @transaction.atomic
-def membership_add(
-    *, organisation: Organisation, user: User, role: str, office: Office | None = None
-) -> Membership:
+def membership_add(*, organisation: Organisation, user: User, role: str, office: Office | None = None) -> Membership:
     """Add an active member; the plan's seat limit is a hard cap."""
     plan = organisation.plan_details
     _lock_organisation(organisation)  # two concurrent adds cannot both take the last seat
@@ -258,7 +256,9 @@ def workspace_assign_agents(*, actor: Actor, workspace: Workspace, memberships: 
         [WorkspaceAgent(organisation=actor.organisation, workspace=workspace, membership=m) for m in new]
     )
     audit_change(
-        actor=actor, action="workspace.assign_agents", obj=workspace,
+        actor=actor,
+        action="workspace.assign_agents",
+        obj=workspace,
         changes={"agent_membership_ids": [sorted(current), sorted(current | {m.pk for m in new})]} if new else {},
     )
     if new:
@@ -313,7 +313,13 @@ def producer_create(
 
 #: what a producer update may change (issue 12: an explicit field list, not ``**fields``)
 PRODUCER_UPDATE_FIELDS = [
-    "display_name", "email", "producer_code", "default_split_percent", "portal_access", "status", "workspace",
+    "display_name",
+    "email",
+    "producer_code",
+    "default_split_percent",
+    "portal_access",
+    "status",
+    "workspace",
     "membership",
 ]
 

@@ -36,7 +36,7 @@ ONCE_KEEP = 20
 def once_issue(request) -> str:
     """A random code for one form; the session keeps the last few (codes only, never secrets)."""
     code = secrets.token_urlsafe(18)
-    request.session[ONCE_SESSION_KEY] = [*request.session.get(ONCE_SESSION_KEY, [])[-(ONCE_KEEP - 1):], code]
+    request.session[ONCE_SESSION_KEY] = [*request.session.get(ONCE_SESSION_KEY, [])[-(ONCE_KEEP - 1) :], code]
     return code
 
 
@@ -51,8 +51,10 @@ def once_consume(request, code: str) -> None:
 def already_done(request, redirect_to: str):
     messages.info(
         request,
-        _("That form was already submitted. A secret is shown only once: if you did not keep it, "
-          "rotate the client's secret or create a new token."),
+        _(
+            "That form was already submitted. A secret is shown only once: if you did not keep it, "
+            "rotate the client's secret or create a new token."
+        ),
     )
     return HttpResponseRedirect(redirect_to)
 

@@ -144,8 +144,11 @@ class SwitchOrganisationView(LoginRequiredMixin, View):
 ADMIN_QUICK_LINKS = (
     (gettext_lazy("Invite a member"), "app:team-invite", gettext_lazy("Send an invitation link by email.")),
     (gettext_lazy("Team"), "app:team", gettext_lazy("Roles, offices, deactivation and invitations.")),
-    (gettext_lazy("Organisation settings"), "app:organisation-settings",
-     gettext_lazy("Timezone, currency and feature toggles.")),
+    (
+        gettext_lazy("Organisation settings"),
+        "app:organisation-settings",
+        gettext_lazy("Timezone, currency and feature toggles."),
+    ),
     (gettext_lazy("Offices & workspaces"), "app:structure", gettext_lazy("Create workspaces and assign agents.")),
     (gettext_lazy("Producers"), "app:producers", gettext_lazy("Commissionable people and their portal access.")),
     (gettext_lazy("Integrations"), "app:integrations", gettext_lazy("OAuth clients for your own systems.")),
@@ -187,10 +190,7 @@ class DashboardView(MemberPageMixin, TemplateView):
         context["is_admin"] = actor.role in (Role.OWNER, Role.ADMIN)
         if context["is_admin"] or actor.role in (Role.MANAGER, Role.HR):
             by_status = dict(
-                selectors.membership_list(actor=actor)
-                .order_by()
-                .values_list("status")
-                .annotate(n=Count("id"))
+                selectors.membership_list(actor=actor).order_by().values_list("status").annotate(n=Count("id"))
             )
             context["member_counts"] = [
                 {"label": label, "status": value, "count": by_status.get(value, 0)}
@@ -203,9 +203,7 @@ class DashboardView(MemberPageMixin, TemplateView):
         else:
             context["my_workspaces"] = list(selectors.workspace_list(actor=actor)[:20])
         if actor.role == Role.PRODUCER:
-            context["producer"] = (
-                selectors.producer_list(actor=actor).filter(membership=actor.membership).first()
-            )
+            context["producer"] = selectors.producer_list(actor=actor).filter(membership=actor.membership).first()
         context["api_tokens_url"] = _url_or_none("app:api-tokens")
         return context
 
@@ -218,7 +216,5 @@ urlpatterns = [
     path("password-reset", PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/done", PasswordResetDoneView.as_view(), name="password-reset-done"),
     path("password-reset/complete", PasswordResetCompleteView.as_view(), name="password-reset-complete"),
-    path(
-        "password-reset/<uidb64>/<token>", PasswordResetConfirmView.as_view(), name="password-reset-confirm"
-    ),
+    path("password-reset/<uidb64>/<token>", PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
 ]

@@ -101,7 +101,10 @@ class InviteMemberView(MemberPageMixin, FormView):
         data = form.cleaned_data
         try:
             invited = services.member_invite(
-                actor=self.actor, email=data["email"], role=data["role"], office=data["office"],
+                actor=self.actor,
+                email=data["email"],
+                role=data["role"],
+                office=data["office"],
                 base_url=_base_url(self.request),
             )
             membership = invited.membership
@@ -149,7 +152,10 @@ class MemberView(MemberPageMixin, FormView):
         before = _state(member)
         try:
             member = services.member_update(
-                actor=self.actor, membership=member, role=form.cleaned_data["role"], office=form.cleaned_data["office"],
+                actor=self.actor,
+                membership=member,
+                role=form.cleaned_data["role"],
+                office=form.cleaned_data["office"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -292,7 +298,9 @@ class InvitationAcceptView(View):
             return self._render(request, invitation, form, status=200)
         try:
             membership = services.invitation_accept(
-                raw_token=token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["new_password1"],
+                raw_token=token,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["new_password1"],
                 audit_context=AuditContext.from_request(request, source=AuditEvent.Source.PAGE),
             )
         except services.InvitationInvalid as error:
@@ -312,13 +320,15 @@ class InvitationAcceptView(View):
     def _accept_existing(self, request, token, invitation):
         if not (request.user.is_authenticated and request.user.pk == invitation.membership.user_id):
             return self._render(
-                request, invitation,
+                request,
+                invitation,
                 error=_("Log in as %(email)s to accept this invitation.") % {"email": invitation.email},
                 status=403,
             )
         try:
             membership = services.invitation_accept(
-                raw_token=token, user=request.user,
+                raw_token=token,
+                user=request.user,
                 audit_context=AuditContext.from_request(request, source=AuditEvent.Source.PAGE),
             )
         except services.InvitationInvalid as error:

@@ -382,9 +382,7 @@ class ImportBatchFinalise(TenantMutation):
     @classmethod
     def perform_mutate(cls, info, actor, input):
         batch = scoped_target(actor, input.batch_id, "ImportBatch", selectors.import_batch_list)
-        services.import_batch_finalise(
-            actor=actor, batch=batch, skip_unresolved=bool(input.get("skip_unresolved"))
-        )
+        services.import_batch_finalise(actor=actor, batch=batch, skip_unresolved=bool(input.get("skip_unresolved")))
         return selectors.import_batch_get(actor=actor, pk=batch.pk)
 
 

@@ -66,8 +66,15 @@ class CarrierType(TenantObjectType):
         interfaces = (relay.Node,)
         connection_class = CountableConnection
         fields = (
-            "id", "database_id", "name", "code", "statement_date_format", "default_rule_set_id",
-            "column_mapping", "created_at", "updated_at",
+            "id",
+            "database_id",
+            "name",
+            "code",
+            "statement_date_format",
+            "default_rule_set_id",
+            "column_mapping",
+            "created_at",
+            "updated_at",
         )
 
     @staticmethod
@@ -120,8 +127,20 @@ class PolicyType(TenantObjectType):
         interfaces = (relay.Node,)
         connection_class = CountableConnection
         fields = (
-            "id", "database_id", "number", "carrier", "customer_name", "line_of_business_id", "premium",
-            "currency", "effective_date", "expiry_date", "status", "producers", "created_at", "updated_at",
+            "id",
+            "database_id",
+            "number",
+            "carrier",
+            "customer_name",
+            "line_of_business_id",
+            "premium",
+            "currency",
+            "effective_date",
+            "expiry_date",
+            "status",
+            "producers",
+            "created_at",
+            "updated_at",
         )
 
     @staticmethod
@@ -197,10 +216,31 @@ class CommissionTransactionType(TenantObjectType):
         interfaces = (relay.Node,)
         connection_class = CountableConnection
         fields = (
-            "id", "database_id", "policy", "producer", "producer_id", "carrier", "workspace",
-            "line_of_business_id", "category_id", "statement_period", "transaction_date", "premium",
-            "gross_commission", "split_percent", "base_amount", "producer_amount", "currency", "type",
-            "status", "source", "external_id", "commission_rule_id", "notes", "overrides", "created_at",
+            "id",
+            "database_id",
+            "policy",
+            "producer",
+            "producer_id",
+            "carrier",
+            "workspace",
+            "line_of_business_id",
+            "category_id",
+            "statement_period",
+            "transaction_date",
+            "premium",
+            "gross_commission",
+            "split_percent",
+            "base_amount",
+            "producer_amount",
+            "currency",
+            "type",
+            "status",
+            "source",
+            "external_id",
+            "commission_rule_id",
+            "notes",
+            "overrides",
+            "created_at",
             "updated_at",
         )
 
@@ -352,9 +392,7 @@ class OverrideCreate(TenantMutation):
     @classmethod
     def perform_mutate(cls, info, actor, input):
         txn = scoped_target(actor, input.transaction_id, "CommissionTransaction", selectors.transaction_list)
-        services.override_create(
-            actor=actor, transaction=txn, kind=input.kind, value=input.value, reason=input.reason
-        )
+        services.override_create(actor=actor, transaction=txn, kind=input.kind, value=input.value, reason=input.reason)
         return selectors.transaction_get(actor=actor, pk=txn.pk)
 
 

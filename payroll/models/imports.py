@@ -65,19 +65,35 @@ class ImportBatch(TenantModel):
     Counts and totals are kept on the row so lists cost no aggregation."""
 
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
         help_text=_("The uploaded file this batch was split from (one batch per carrier)."),
     )
     carrier = models.ForeignKey(
-        Carrier, on_delete=models.PROTECT, null=True, blank=True, related_name="import_batches",
+        Carrier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_batches",
         help_text=_("Empty while a file with a carrier column waits to be split."),
     )
     workspace = models.ForeignKey(
-        Workspace, on_delete=models.PROTECT, null=True, blank=True, related_name="import_batches",
+        Workspace,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_batches",
         help_text=_("Producers are matched in this workspace (its only producer is the last resort)."),
     )
     office = models.ForeignKey(
-        Office, on_delete=models.PROTECT, null=True, blank=True, related_name="import_batches",
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_batches",
         help_text=_("Managers of this office see the batch."),
     )
     source = models.CharField(_("source"), max_length=10, choices=ImportSource.choices)
@@ -102,7 +118,9 @@ class ImportBatch(TenantModel):
     gross_total = models.DecimalField(_("gross commission total"), default=Decimal("0.00"), **MONEY)
     transaction_count = models.PositiveIntegerField(_("ledger lines"), default=0)
     column_mapping = models.JSONField(
-        _("column mapping"), default=dict, blank=True,
+        _("column mapping"),
+        default=dict,
+        blank=True,
         help_text=_("Ledger field -> the column header it was read from."),
     )
     date_format = models.CharField(_("date format"), max_length=20, choices=DateFormat.choices, blank=True)
@@ -178,7 +196,12 @@ class ImportRow(TenantModel):
         Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     commission_rule = models.ForeignKey(
-        "payroll.CommissionRule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False,
+        "payroll.CommissionRule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
         help_text=_("The rule that computed the gross commission, when the row had none."),
     )
     status = models.CharField(_("match status"), max_length=20, choices=RowStatus.choices)
@@ -194,7 +217,12 @@ class ImportRow(TenantModel):
     # half the size of the text, so inserting and looking up 100,000 of them is cheaper.
     claim = models.UUIDField(null=True, blank=True, editable=False, unique=True)
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False,
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
         help_text=_("The row imported earlier (or higher up in the file) that this one repeats."),
     )
 
@@ -208,7 +236,8 @@ class ImportRow(TenantModel):
             models.Index(fields=["batch", "line"], name="integrations_importrow_line"),
             # most rows are no duplicate: a partial index costs those inserts nothing
             models.Index(
-                fields=["duplicate_of"], condition=models.Q(duplicate_of__isnull=False),
+                fields=["duplicate_of"],
+                condition=models.Q(duplicate_of__isnull=False),
                 name="integrations_importrow_dup",
             ),
         ]
@@ -225,7 +254,11 @@ class ImportAlias(TenantModel):
     kind = models.CharField(_("kind"), max_length=20, choices=AliasKind.choices)
     text = models.CharField(_("text"), max_length=300)
     carrier = models.ForeignKey(
-        Carrier, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        Carrier,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("The carrier whose statements use a policy alias."),
     )
     producer = models.ForeignKey(Producer, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
@@ -243,12 +276,14 @@ class ImportAlias(TenantModel):
         verbose_name_plural = _("import aliases")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "kind", "text"], condition=models.Q(carrier__isnull=True),
+                fields=["organisation", "kind", "text"],
+                condition=models.Q(carrier__isnull=True),
                 name="integrations_importalias_unique_text",
                 violation_error_message=_("This alias already exists."),
             ),
             models.UniqueConstraint(
-                fields=["organisation", "kind", "carrier", "text"], condition=models.Q(carrier__isnull=False),
+                fields=["organisation", "kind", "carrier", "text"],
+                condition=models.Q(carrier__isnull=False),
                 name="integrations_importalias_unique_carrier_text",
                 violation_error_message=_("This alias already exists for this carrier."),
             ),

@@ -113,11 +113,17 @@ class Carrier(TenantModel):
         _("statement date format"), max_length=20, choices=DateFormat.choices, default=DateFormat.ISO
     )
     default_rule_set = models.ForeignKey(
-        "payroll.CommissionRuleSet", on_delete=models.SET_NULL, null=True, blank=True, related_name="carriers",
+        "payroll.CommissionRuleSet",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carriers",
         verbose_name=_("default rule set"),
     )
     column_mapping = models.JSONField(
-        _("column mapping"), default=dict, blank=True,
+        _("column mapping"),
+        default=dict,
+        blank=True,
         help_text=_('Statement column header -> ledger field, e.g. {"Comm Amt": "gross_commission"}.'),
     )
 
@@ -180,7 +186,11 @@ class Policy(TenantModel):
     number = models.CharField(_("policy number"), max_length=100)
     customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
     line_of_business = models.ForeignKey(
-        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("line of business"),
     )
     premium = models.DecimalField(_("premium"), default=Decimal("0.00"), **MONEY)
@@ -230,9 +240,7 @@ class PolicyProducer(TenantModel):
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="producer_links")
     producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="policy_links")
-    split_percent = models.DecimalField(
-        _("split %"), default=HUNDRED, validators=percent_validators(), **PERCENT
-    )
+    split_percent = models.DecimalField(_("split %"), default=HUNDRED, validators=percent_validators(), **PERCENT)
 
     class Meta:
         ordering = ["id"]
@@ -288,12 +296,22 @@ class CommissionTransaction(TenantModel):
     # serve period and date ranges; categories, rules and overrides are never looked up from
     # here in bulk (deleting one of them is rare, and a scan then is fine).
     line_of_business = models.ForeignKey(
-        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("line of business"), db_index=False,
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("line of business"),
+        db_index=False,
     )
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text=_("Revenue status."), db_index=False,
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Revenue status."),
+        db_index=False,
     )
     statement_period = models.DateField(
         _("statement period"), help_text=_("The first day of the statement's month (YYYY-MM).")
@@ -305,11 +323,12 @@ class CommissionTransaction(TenantModel):
     producer_amount = models.DecimalField(
         _("producer amount"), editable=False, help_text=_("Derived: gross x split, or the latest override."), **MONEY
     )
-    type = models.CharField(
-        _("type"), max_length=20, choices=TransactionType.choices, default=TransactionType.NEW
-    )
+    type = models.CharField(_("type"), max_length=20, choices=TransactionType.choices, default=TransactionType.NEW)
     status = models.CharField(
-        _("status"), max_length=20, choices=TransactionStatus.choices, default=TransactionStatus.PENDING,
+        _("status"),
+        max_length=20,
+        choices=TransactionStatus.choices,
+        default=TransactionStatus.PENDING,
         editable=False,
     )
     source = models.CharField(
@@ -317,12 +336,22 @@ class CommissionTransaction(TenantModel):
     )
     external_id = models.CharField(_("external id"), max_length=200, blank=True)
     commission_rule = models.ForeignKey(
-        "payroll.CommissionRule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False,
+        "payroll.CommissionRule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
         help_text=_("The rule that computed the gross commission, when the line did not carry one."),
         db_index=False,
     )
     latest_override = models.ForeignKey(
-        "CommissionOverride", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False,
+        "CommissionOverride",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
         db_index=False,
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -330,11 +359,21 @@ class CommissionTransaction(TenantModel):
     # chargeback takes back. PROTECT: a batch whose lines exist cannot be deleted, and a line
     # that a later chargeback reverses cannot be rolled back from under it.
     import_row = models.ForeignKey(
-        "payroll.ImportRow", on_delete=models.PROTECT, null=True, blank=True, related_name="transactions",
-        editable=False, help_text=_("The statement row this line was imported from."),
+        "payroll.ImportRow",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transactions",
+        editable=False,
+        help_text=_("The statement row this line was imported from."),
     )
     reverses = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="chargebacks", editable=False,
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chargebacks",
+        editable=False,
         db_index=False,  # the partial index below: most lines reverse nothing
         help_text=_("For a chargeback: the line whose commission it takes back."),
     )
@@ -355,9 +394,7 @@ class CommissionTransaction(TenantModel):
             models.Index(fields=["organisation", "statement_period"], name="payroll_txn_org_period"),
             models.Index(fields=["organisation", "transaction_date"], name="payroll_txn_org_date"),
             # issue 6 point 3: the chargebacks of a line (rollback checks), without indexing every NULL
-            models.Index(
-                fields=["reverses"], condition=models.Q(reverses__isnull=False), name="payroll_txn_reverses"
-            ),
+            models.Index(fields=["reverses"], condition=models.Q(reverses__isnull=False), name="payroll_txn_reverses"),
         ]
 
     def __str__(self) -> str:
@@ -398,7 +435,9 @@ class CommissionOverride(TenantModel):
     transaction = models.ForeignKey(CommissionTransaction, on_delete=models.PROTECT, related_name="overrides")
     kind = models.CharField(_("kind"), max_length=20, choices=OverrideKind.choices)
     value = models.DecimalField(
-        _("value"), max_digits=14, decimal_places=4,
+        _("value"),
+        max_digits=14,
+        decimal_places=4,
         help_text=_("An amount for flat; a percentage (0-100) for percent_of_premium and split."),
     )
     reason = models.TextField(_("reason"), error_messages={"blank": _("Say why the amount is overridden.")})

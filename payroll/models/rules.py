@@ -82,20 +82,27 @@ class CommissionRule(TenantModel):
 
     rule_set = models.ForeignKey(CommissionRuleSet, on_delete=models.CASCADE, related_name="rules")
     line_of_business = models.ForeignKey(
-        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("line of business"), help_text=_("Empty matches any line of business."),
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("line of business"),
+        help_text=_("Empty matches any line of business."),
     )
     business_type = models.CharField(
         _("new or renewal"), max_length=10, choices=BusinessType.choices, default=BusinessType.ANY
     )
     carrier = models.ForeignKey(
-        Carrier, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Carrier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("Empty matches any carrier."),
     )
     basis = models.CharField(_("basis"), max_length=20, choices=CommissionBasis.choices)
-    rate = models.DecimalField(
-        _("rate %"), null=True, blank=True, validators=percent_validators(), **PERCENT
-    )
+    rate = models.DecimalField(_("rate %"), null=True, blank=True, validators=percent_validators(), **PERCENT)
     amount = models.DecimalField(_("flat amount"), null=True, blank=True, **MONEY)
     priority = models.PositiveIntegerField(_("priority"), default=100, help_text=_("Lower is evaluated first."))
 
@@ -132,5 +139,3 @@ class CommissionRule(TenantModel):
         if base is None:
             return None
         return money(base * self.rate / HUNDRED)
-
-

@@ -322,13 +322,9 @@ def import_batch_finalise(*, actor: Actor, batch: ImportBatch, skip_unresolved: 
     if connection.vendor == "postgresql":
         # the bulk of a statement (one producer per row, no chargeback) goes row -> line inside
         # the database: one INSERT ... SELECT instead of reading and writing 100,000 rows
-        created += transaction_bulk_import_from_rows(
-            actor=actor, rows=sales.filter(producer__isnull=False)
-        )
+        created += transaction_bulk_import_from_rows(actor=actor, rows=sales.filter(producer__isnull=False))
         sales = sales.filter(producer__isnull=True)
-    created += transaction_bulk_import(
-        actor=actor, lines=_ledger_lines(sales, producers, chargebacks=False)
-    )
+    created += transaction_bulk_import(actor=actor, lines=_ledger_lines(sales, producers, chargebacks=False))
     # chargebacks last, so that they find the lines they take back, this statement's included
     created += transaction_bulk_import(
         actor=actor, lines=_ledger_lines(matched.filter(is_chargeback), producers, chargebacks=True)

@@ -73,7 +73,7 @@ class _Processor:
         self.organisation = batch.organisation
         self.split = batch.carrier_id is None
         mapping = {header: field for field, header in (batch.column_mapping or {}).items()}
-        self.header_fields = [(header, field) for header, field in mapping.items()]
+        self.header_fields = list(mapping.items())
         self.lookups = _Lookups(batch)
         self.children: dict[int, ImportBatch] = {}
         self.pending: list[ImportRow] = []

@@ -40,7 +40,6 @@ IMPORTABLE = (RowStatus.MATCHED, RowStatus.UNMATCHED)
 ZERO = Decimal("0.00")
 
 
-
 # =============================================================================
 # Who may import
 # =============================================================================
@@ -74,7 +73,7 @@ def _emit(batch: ImportBatch, topic: str, actor: Actor | None = None) -> None:
 def _refresh_counts(batch: ImportBatch, *, with_children: bool = False) -> None:
     """Counts and totals from the rows (one GROUP BY); totals cover the rows still to import."""
     rows = ImportRow.objects.filter(batch_id__in=_family(batch) if with_children else [batch.pk])
-    counts = {status: 0 for status in RowStatus.values}
+    counts = dict.fromkeys(RowStatus.values, 0)
     premium = gross = Decimal("0.00")
     chargebacks = 0
     for row in rows.values("status").annotate(

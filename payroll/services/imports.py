@@ -192,9 +192,7 @@ def import_batch_create(
         if save_mapping:
             if carrier is None or not mapping:
                 raise ValidationError({"save_mapping": [_("Give a carrier and a column mapping to save.")]})
-            carrier_update(
-                actor=actor, carrier=carrier, column_mapping={**carrier.column_mapping, **mapping}
-            )
+            carrier_update(actor=actor, carrier=carrier, column_mapping={**carrier.column_mapping, **mapping})
         batch = ImportBatch(
             organisation=actor.organisation,
             carrier=carrier,

@@ -53,8 +53,20 @@ from .rules import commission_rule_evaluate
 #: ``transaction_update`` may change these fields (status has its own service, the amount is derived)
 TRANSACTION_FIELDS = frozenset(
     {
-        "policy", "producer", "carrier", "workspace", "line_of_business", "category", "statement_period",
-        "transaction_date", "premium", "gross_commission", "split_percent", "type", "external_id", "notes",
+        "policy",
+        "producer",
+        "carrier",
+        "workspace",
+        "line_of_business",
+        "category",
+        "statement_period",
+        "transaction_date",
+        "premium",
+        "gross_commission",
+        "split_percent",
+        "type",
+        "external_id",
+        "notes",
     }
 )
 #: a change of one of these re-evaluates a gross commission that a rule computed
@@ -229,8 +241,7 @@ def transaction_update(*, actor: Actor, transaction: CommissionTransaction, **fi
         require_ledger_access(actor, fields["workspace"])
     if txn.status not in EDITABLE_STATUSES:
         raise Conflict(
-            _("A %(status)s transaction cannot be edited; only pending or disputed ones can.")
-            % {"status": txn.status},
+            _("A %(status)s transaction cannot be edited; only pending or disputed ones can.") % {"status": txn.status},
             current_status=txn.status,
         )
     if "producer" in fields and "workspace" not in fields and fields["producer"].pk != txn.producer_id:
@@ -337,7 +348,6 @@ def override_bulk_create(
             transaction_ids=blocked,
         )
     return [_override(actor, txn, kind, value, reason) for txn in locked]
-
 
 
 # =============================================================================
@@ -495,4 +505,3 @@ def transaction_bulk_delete_for_import(*, actor: Actor, import_batch_ids: list[i
             transaction_ids=sorted({obj.pk for obj in error.protected_objects if hasattr(obj, "pk")})[:50],
         ) from error
     return len(ids)
-

@@ -109,7 +109,7 @@ class _Lookups:
                 .filter(carrier_id=carrier_id)
                 .values_list("id", "number", "line_of_business_id")
             }
-            lob_by_policy = {pk: lob for pk, lob in policies.values()}
+            lob_by_policy = dict(policies.values())
             for text, pk in (
                 ImportAlias.objects.for_organisation(self.organisation)
                 .filter(kind=AliasKind.POLICY, carrier_id=carrier_id)

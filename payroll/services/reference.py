@@ -101,7 +101,6 @@ def carrier_update(*, actor: Actor, carrier: Carrier, **fields) -> Carrier:
     return carrier
 
 
-
 # =============================================================================
 # Policies
 # =============================================================================
@@ -192,5 +191,3 @@ def policy_update(
     if producers is not None:
         _set_policy_producers(actor, policy, producers)
     return policy
-
-

@@ -89,7 +89,6 @@ def rule_set_update(
     return rule_set
 
 
-
 # =============================================================================
 # Rule evaluation
 # =============================================================================
@@ -182,5 +181,3 @@ def commission_rule_evaluate(
             if amount is not None:
                 return RuleEvaluation(rule=rule, amount=chargeback_signed(amount, transaction_type))
     return None
-
-

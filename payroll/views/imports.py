@@ -111,9 +111,7 @@ class ImportDetailView(ImportPage):
         ).select_related("policy", "producer")
         filters = RowFilterForm(self.request.GET or None)
         status = filters.cleaned_data["status"] if filters.is_valid() else ""
-        rows = selectors.import_row_list(
-            actor=self.actor, batch=batch, filters={"status": status} if status else None
-        )
+        rows = selectors.import_row_list(actor=self.actor, batch=batch, filters={"status": status} if status else None)
         match_form = RowMatchForm(actor=self.actor)
         context.update(
             batch=batch,

@@ -216,7 +216,6 @@ def _back(request, producer) -> str:
     return f"{url}?{query}" if query and "//" not in query and "\n" not in query else url
 
 
-
 # =============================================================================
 # Analytics and manual sale entry
 # =============================================================================

@@ -22,7 +22,10 @@ def test_an_anonymous_ticket_filed_over_rest_is_audited_once_naming_nobody(cast)
     assert response.status_code == 201
     assert (event.action, event.source, event.object_id) == ("complaint.create", "api", str(response.json()["id"]))
     assert (event.actor_user_id, event.actor_label, event.api_token_id, event.application_id) == (
-        None, "system", None, None,
+        None,
+        "system",
+        None,
+        None,
     )
     assert "Shouting" not in str(event.changes) and "Twice" not in str(event.changes)
 
@@ -45,8 +48,10 @@ def test_an_anonymous_ticket_filed_on_the_page_is_audited_once_naming_nobody(cas
 def test_a_refused_upsert_is_audited_although_its_first_rows_were_recorded_then_rolled_back(api, organisation):
     response = api.post(
         "/v1/hr/employees/upsert",
-        {"source": "custom", "employees": [{"external_id": "C-1", "first_name": "Ok"},
-                                           {"external_id": "C-1", "first_name": "Twice"}]},
+        {
+            "source": "custom",
+            "employees": [{"external_id": "C-1", "first_name": "Ok"}, {"external_id": "C-1", "first_name": "Twice"}],
+        },
         format="json",
     )
 
@@ -59,7 +64,8 @@ def test_pay_is_audited_as_changed_never_with_its_values(cast):
     employee = cast.employee_of(cast.employee)
 
     response = person_client(cast.hr).patch(
-        f"/v1/hr/employees/{employee.pk}", {"pay_type": "hourly", "pay_rate": "31.50", "job_title": "Lead"},
+        f"/v1/hr/employees/{employee.pk}",
+        {"pay_type": "hourly", "pay_rate": "31.50", "job_title": "Lead"},
         format="json",
     )
 

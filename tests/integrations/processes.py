@@ -106,8 +106,23 @@ class CeleryWorker(Process):
         self.broker_url = broker_url
         super().__init__(
             [
-                PYTHON, "-m", "celery", "-A", "trackyoursheets", "worker", "-P", "threads", "-c", str(concurrency),
-                "-n", self.node, "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "trackyoursheets",
+                "worker",
+                "-P",
+                "threads",
+                "-c",
+                str(concurrency),
+                "-n",
+                self.node,
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
             ],
             process_env(broker_url, **extra_env),
             "worker",
@@ -135,8 +150,18 @@ class Gunicorn(Process):
     def __init__(self, broker_url: str) -> None:
         self.port = free_port()
         super().__init__(
-            [PYTHON, "-m", "gunicorn", "trackyoursheets.wsgi", "-w", "2", "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning"],
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "trackyoursheets.wsgi",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+            ],
             process_env(broker_url),
             "gunicorn",
         )

@@ -10,6 +10,7 @@ same port.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -130,10 +131,8 @@ class Receiver:
         server.server_close()
         with server.connections_lock:
             for connection in list(server.connections):
-                try:
+                with contextlib.suppress(OSError):
                     connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def script(self, *answers: Answer | int) -> None:
         with self._lock:

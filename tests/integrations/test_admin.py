@@ -28,9 +28,10 @@ def test_changelists_and_pages_answer(admin_client, organisation):
 
     assert admin_client.get("/admin/integrations/webhooksubscription/").status_code == 200
     assert admin_client.get("/admin/integrations/webhooksubscription/add/").status_code == 200
-    assert admin_client.get(
-        f"/admin/integrations/webhooksubscription/{delivery.subscription_id}/change/"
-    ).status_code == 200
+    assert (
+        admin_client.get(f"/admin/integrations/webhooksubscription/{delivery.subscription_id}/change/").status_code
+        == 200
+    )
     assert admin_client.get("/admin/integrations/webhookdelivery/").status_code == 200
     assert admin_client.get(f"/admin/integrations/webhookdelivery/{delivery.pk}/change/").status_code == 200
     assert admin_client.get("/admin/integrations/webhookdelivery/add/").status_code == 403
@@ -42,8 +43,13 @@ def test_changelists_and_pages_answer(admin_client, organisation):
 def test_adding_a_subscription_shows_its_secret_once_and_audits(admin_client, organisation):
     response = admin_client.post(
         "/admin/integrations/webhooksubscription/add/",
-        {"organisation": organisation.pk, "url": "https://hooks.example.com/a", "topics": ["*"],
-         "description": "Staff made", "is_active": "on"},
+        {
+            "organisation": organisation.pk,
+            "url": "https://hooks.example.com/a",
+            "topics": ["*"],
+            "description": "Staff made",
+            "is_active": "on",
+        },
         follow=True,
     )
 

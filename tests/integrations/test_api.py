@@ -103,14 +103,20 @@ def test_star_means_every_topic_and_absorbs_the_others(api):
 
 def test_reactivating_clears_the_failure_count(api, organisation):
     subscription = WebhookSubscriptionFactory(
-        organisation=organisation, is_active=False, consecutive_failures=3, disabled_at=timezone.now(),
+        organisation=organisation,
+        is_active=False,
+        consecutive_failures=3,
+        disabled_at=timezone.now(),
         disabled_reason="Disabled automatically after 3 consecutive failed events.",
     )
 
     body = api.patch(f"/v1/webhooks/{subscription.pk}", {"is_active": True}, format="json").json()
 
     assert (body["is_active"], body["consecutive_failures"], body["disabled_at"], body["disabled_reason"]) == (
-        True, 0, None, "",
+        True,
+        0,
+        None,
+        "",
     )
 
 
@@ -158,11 +164,15 @@ def test_a_plan_without_webhooks_cannot_subscribe(organisation, make_api_client)
 
 def test_an_idempotent_replay_of_create_never_repeats_the_secret(api):
     first = api.post(
-        "/v1/webhooks", {"url": "https://hooks.example.com/x", "topics": ["*"]}, format="json",
+        "/v1/webhooks",
+        {"url": "https://hooks.example.com/x", "topics": ["*"]},
+        format="json",
         HTTP_IDEMPOTENCY_KEY="create-hook-1",
     )
     replay = api.post(
-        "/v1/webhooks", {"url": "https://hooks.example.com/x", "topics": ["*"]}, format="json",
+        "/v1/webhooks",
+        {"url": "https://hooks.example.com/x", "topics": ["*"]},
+        format="json",
         HTTP_IDEMPOTENCY_KEY="create-hook-1",
     )
 
@@ -258,9 +268,7 @@ def test_every_endpoint_needs_webhooks_manage(method, path, organisation, make_a
     delivery = WebhookDeliveryFactory(subscription__organisation=organisation)
     api = make_api_client(organisation, scopes=["webhooks.read", "webhooks.write", "workspaces.read"])
 
-    response = getattr(api, method)(
-        path.format(id=delivery.subscription_id, delivery=delivery.pk), {}, format="json"
-    )
+    response = getattr(api, method)(path.format(id=delivery.subscription_id, delivery=delivery.pk), {}, format="json")
 
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
@@ -346,12 +354,21 @@ def test_a_delivery_is_only_found_under_its_own_subscription(api, organisation):
 def test_delivery_log_shows_attempts_status_duration_body_and_next_attempt(api, organisation):
     subscription = WebhookSubscriptionFactory(organisation=organisation)
     retrying = WebhookDeliveryFactory(
-        subscription=subscription, status=DeliveryStatus.PENDING, delivered_at=None, last_status_code=500,
-        last_error="The receiver answered 500.", next_attempt_at=timezone.now() + timedelta(seconds=30),
+        subscription=subscription,
+        status=DeliveryStatus.PENDING,
+        delivered_at=None,
+        last_status_code=500,
+        last_error="The receiver answered 500.",
+        next_attempt_at=timezone.now() + timedelta(seconds=30),
         event__topic="organisation.producer.created",
     )
     WebhookAttemptFactory(
-        delivery=retrying, number=1, outcome="http_error", status_code=500, duration_ms=87, response_body="boom",
+        delivery=retrying,
+        number=1,
+        outcome="http_error",
+        status_code=500,
+        duration_ms=87,
+        response_body="boom",
         error="The receiver answered 500.",
     )
     done = WebhookDeliveryFactory(subscription=subscription)

@@ -285,7 +285,8 @@ def test_the_test_endpoint_sends_a_ping_to_that_subscription_only(api, receiver,
     assert request.path == "/target"
     assert request.json["topic"] == "ping"
     assert request.json["data"] == {
-        "subscription_id": target["id"], "message": "This is a test event from TrackYourSheets."
+        "subscription_id": target["id"],
+        "message": "This is a test event from TrackYourSheets.",
     }
     assert Webhook(target["secret"]).verify(request.body, request.headers)["topic"] == "ping"
     log = api.get(f"/v1/webhooks/{target['id']}/deliveries").json()["results"]
@@ -493,8 +494,13 @@ def test_a_delivery_whose_worker_died_is_tried_again(api, receiver, organisation
     # a worker claimed it, then died mid-request: its lease ran out a second ago
     started = timezone.now() - timedelta(seconds=61)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.DELIVERING, attempt_count=1, round_attempts=1, last_attempt_at=started,
-        lease_token="dead-worker", lease_expires_at=timezone.now() - timedelta(seconds=1), next_attempt_at=None,
+        status=DeliveryStatus.DELIVERING,
+        attempt_count=1,
+        round_attempts=1,
+        last_attempt_at=started,
+        lease_token="dead-worker",
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+        next_attempt_at=None,
     )
 
     with committed():
@@ -535,8 +541,12 @@ def test_workers_racing_for_one_delivery_send_it_once(receiver, organisation):
 
     delivery_id = WebhookDeliveryFactory(
         subscription=WebhookSubscriptionFactory(organisation=organisation, url=receiver.url()),
-        status=DeliveryStatus.PENDING, attempt_count=0, round_attempts=0, delivered_at=None,
-        last_status_code=None, next_attempt_at=timezone.now(),
+        status=DeliveryStatus.PENDING,
+        attempt_count=0,
+        round_attempts=0,
+        delivered_at=None,
+        last_status_code=None,
+        next_attempt_at=timezone.now(),
     ).pk
     receiver.default = Answer(200, delay=0.2)
 

@@ -124,7 +124,8 @@ def test_plain_http_is_checked_again_before_every_attempt(api, receiver, setting
 
     attempt = WebhookDelivery.objects.get().attempts.get()
     assert (attempt.outcome, attempt.error) == (
-        AttemptOutcome.REFUSED, "Plain HTTP is not allowed for webhooks; use https://."
+        AttemptOutcome.REFUSED,
+        "Plain HTTP is not allowed for webhooks; use https://.",
     )
     assert receiver.requests == []
 

@@ -66,7 +66,9 @@ def test_creating_shows_the_secret_once_and_audits(owner_client, organisation):
     secret = crypto.decrypt(subscription.secret_encrypted)
     assert secret in response.content.decode()
     assert (subscription.url, subscription.topics, subscription.description) == (
-        "https://hooks.example.com/in", ["payroll.run.approved"], "Finance",
+        "https://hooks.example.com/in",
+        ["payroll.run.approved"],
+        "Finance",
     )
     assert secret not in owner_client.get(f"/app/webhooks/{subscription.pk}").content.decode()
     audit = AuditEvent.objects.get(action="webhooksubscription.create")
@@ -95,7 +97,9 @@ def test_editing_saves_through_the_service_and_audits(owner_client, organisation
     assert response.status_code == 302
     subscription.refresh_from_db()
     assert (subscription.topics, subscription.description, subscription.is_active) == (
-        ["hr.complaint.created"], "HR desk", False,
+        ["hr.complaint.created"],
+        "HR desk",
+        False,
     )
     audit = AuditEvent.objects.get(action="webhooksubscription.update")
     assert audit.changes["topics"] == [["*"], ["hr.complaint.created"]]
@@ -117,11 +121,18 @@ def test_rotating_shows_the_new_secret_once(owner_client, organisation):
 def test_test_ping_and_the_log_and_redelivery(owner_client, organisation, receiver, committed):
     subscription = WebhookSubscriptionFactory(organisation=organisation, url=receiver.url())
     failed = WebhookDeliveryFactory(
-        subscription=subscription, status=DeliveryStatus.FAILED, delivered_at=None, last_status_code=500,
+        subscription=subscription,
+        status=DeliveryStatus.FAILED,
+        delivered_at=None,
+        last_status_code=500,
         last_error="The receiver answered 500.",
     )
     WebhookAttemptFactory(
-        delivery=failed, number=1, outcome="http_error", status_code=500, response_body="nope",
+        delivery=failed,
+        number=1,
+        outcome="http_error",
+        status_code=500,
+        response_body="nope",
         error="The receiver answered 500.",
     )
 
@@ -137,7 +148,8 @@ def test_test_ping_and_the_log_and_redelivery(owner_client, organisation, receiv
     html = page.content.decode()
     assert "ping" in html and "nope" in html and "The receiver answered 500." in html
     assert set(AuditEvent.objects.values_list("action", flat=True)) == {
-        "webhooksubscription.test", "webhookdelivery.redeliver",
+        "webhooksubscription.test",
+        "webhookdelivery.redeliver",
     }
     filtered = owner_client.get(f"/app/webhooks/{subscription.pk}?status=failed").content.decode()
     assert "Nothing sent yet." in filtered

@@ -106,7 +106,9 @@ def test_a_worker_delivers_on_the_third_attempt_after_two_500s(worker, receiver,
     header = last.headers["x-trackyoursheets-signature"]
     assert verify_trackyoursheets_signature(subscription["secret"], header, last.body)
     assert list(WebhookDelivery.objects.get().attempts.values_list("number", "status_code")) == [
-        (1, 500), (2, 500), (3, 200),
+        (1, 500),
+        (2, 500),
+        (3, 200),
     ]
 
 
@@ -142,8 +144,7 @@ def test_events_recorded_while_no_worker_runs_are_delivered_once_it_starts(
     rival_office = OfficeFactory(organisation=other_organisation)
 
     created = [
-        api.post("/v1/workspaces", {"name": f"Pod {n}", "office_id": office.pk}, format="json").json()
-        for n in range(5)
+        api.post("/v1/workspaces", {"name": f"Pod {n}", "office_id": office.pk}, format="json").json() for n in range(5)
     ]
     api.post("/v1/producers", {"display_name": "Paula", "workspace_id": created[0]["id"]}, format="json")
     other_api.post("/v1/workspaces", {"name": "Rival Pod", "office_id": rival_office.pk}, format="json")

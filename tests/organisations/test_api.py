@@ -279,8 +279,12 @@ def test_workspace_filters(api, organisation, query, expected):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("status=deleted", "status"), ("office_id=abc", "office_id"), ("updated_after=yesterday", "updated_after"),
-     ("role=king", "role")],
+    [
+        ("status=deleted", "status"),
+        ("office_id=abc", "office_id"),
+        ("updated_after=yesterday", "updated_after"),
+        ("role=king", "role"),
+    ],
 )
 def test_bad_filter_values_are_422(api, query, field):
     response = api.get(f"/v1/workspaces?{query}")
@@ -299,8 +303,12 @@ def test_create_producer_and_toggle_portal_access(api, office):
 
     created = api.post(
         "/v1/producers",
-        {"display_name": "Dana Cruz", "producer_code": "DC-1", "workspace_id": workspace.pk,
-         "default_split_percent": "62.50"},
+        {
+            "display_name": "Dana Cruz",
+            "producer_code": "DC-1",
+            "workspace_id": workspace.pk,
+            "default_split_percent": "62.50",
+        },
         format="json",
     )
     patched = api.patch(
@@ -364,7 +372,9 @@ def test_producer_filters(api, organisation, office, query, expected):
     workspace = WorkspaceFactory(office=office)
     ProducerFactory(workspace=workspace, display_name="Ivy", status="inactive")
     ProducerFactory(
-        workspace=workspace, display_name="Pat", portal_access=True,
+        workspace=workspace,
+        display_name="Pat",
+        portal_access=True,
         membership=MembershipFactory(organisation=organisation, role=Role.PRODUCER),
     )
     ProducerFactory(workspace__office__organisation=organisation, display_name="Zed")

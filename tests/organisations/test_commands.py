@@ -76,17 +76,21 @@ def test_seed_demo_twice_gives_the_same_rows():
 
     run("seed_demo")
 
-    assert row_counts() == first == {
-        "organisations": 1,
-        "users": 7,
-        "members": 6,
-        "offices": 2,
-        "workspaces": 3,
-        "agents": 4,
-        "producers": 4,
-        "employees": 8,  # four on the roster from seed_demo, plus the HR directory of every other member
-        "clients": 1,
-    }
+    assert (
+        row_counts()
+        == first
+        == {
+            "organisations": 1,
+            "users": 7,
+            "members": 6,
+            "offices": 2,
+            "workspaces": 3,
+            "agents": 4,
+            "producers": 4,
+            "employees": 8,  # four on the roster from seed_demo, plus the HR directory of every other member
+            "clients": 1,
+        }
+    )
 
 
 def test_seed_demo_builds_a_scale_organisation_with_every_role():
@@ -210,8 +214,13 @@ STRONG_PASSWORD = "violet-anchor-harbour-7"
 
 def test_create_organisation_json():
     facts = run_json(
-        "create_organisation", "--name", "Acme Insurance", "--owner-email", "Owner@Acme.test",
-        "--owner-password", STRONG_PASSWORD,
+        "create_organisation",
+        "--name",
+        "Acme Insurance",
+        "--owner-email",
+        "Owner@Acme.test",
+        "--owner-password",
+        STRONG_PASSWORD,
     )
 
     organisation = Organisation.objects.get()
@@ -224,8 +233,17 @@ def test_create_organisation_json():
 
 def test_create_organisation_with_plan_and_rate_limit():
     output = run(
-        "create_organisation", "--name", "Beta Brokers", "--owner-email", "owner@beta.test",
-        "--owner-password", STRONG_PASSWORD, "--plan", "growth", "--rate-limit", "250",
+        "create_organisation",
+        "--name",
+        "Beta Brokers",
+        "--owner-email",
+        "owner@beta.test",
+        "--owner-password",
+        STRONG_PASSWORD,
+        "--plan",
+        "growth",
+        "--rate-limit",
+        "250",
     )
 
     organisation = Organisation.objects.get()
@@ -294,8 +312,13 @@ def test_create_organisation_requires_a_password_for_a_new_user():
 @pytest.mark.parametrize("name", ["Acme Insurance", "ACME insurance", "Acme-Insurance"])
 def test_create_organisation_refuses_a_duplicate(name):
     first = run_json(
-        "create_organisation", "--name", "Acme Insurance", "--owner-email", "a@acme.test",
-        "--owner-password", STRONG_PASSWORD,
+        "create_organisation",
+        "--name",
+        "Acme Insurance",
+        "--owner-email",
+        "a@acme.test",
+        "--owner-password",
+        STRONG_PASSWORD,
     )
 
     with pytest.raises(CommandError) as excinfo:
@@ -320,7 +343,12 @@ def acme(db):
 
 def test_create_api_client_json_and_the_secret_works(client, acme):
     facts = run_json(
-        "create_api_client", "--organisation", "acme", "--name", "Finance sync", "--scopes",
+        "create_api_client",
+        "--organisation",
+        "acme",
+        "--name",
+        "Finance sync",
+        "--scopes",
         "workspaces.read producers.read",
     )
 

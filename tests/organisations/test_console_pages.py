@@ -145,8 +145,10 @@ def test_a_post_without_the_csrf_token_is_refused(organisation, make_member):
 
 def test_an_owner_saves_timezone_currency_and_feature_toggles(as_role, organisation):
     client, owner = as_role(Role.OWNER)
-    features = {f"feature_{name}": "on" for name in ("api", "graphql", "producer_portal", "time_tracking", "hr",
-                                                     "payroll", "tracktik")}  # webhooks left unticked
+    features = {
+        f"feature_{name}": "on"
+        for name in ("api", "graphql", "producer_portal", "time_tracking", "hr", "payroll", "tracktik")
+    }  # webhooks left unticked
 
     response = client.post(SETTINGS_URL, {"timezone": "Europe/London", "currency": "eur", **features})
 
@@ -155,24 +157,36 @@ def test_an_owner_saves_timezone_currency_and_feature_toggles(as_role, organisat
     organisation.refresh_from_db()
     assert (organisation.timezone, organisation.currency) == ("Europe/London", "EUR")
     assert organisation.feature_toggles == {
-        "api": True, "graphql": True, "webhooks": False, "producer_portal": True, "time_tracking": True,
-        "hr": True, "payroll": True, "tracktik": True,
+        "api": True,
+        "graphql": True,
+        "webhooks": False,
+        "producer_portal": True,
+        "time_tracking": True,
+        "hr": True,
+        "payroll": True,
+        "tracktik": True,
     }
     assert organisation.has_feature("webhooks") is False
     audit = AuditEvent.objects.get()
     assert (audit.source, audit.action, audit.method, audit.path) == (
-        "page", "organisation.update_settings", "POST", SETTINGS_URL,
+        "page",
+        "organisation.update_settings",
+        "POST",
+        SETTINGS_URL,
     )
     assert (audit.actor_user, audit.object_type, audit.object_id) == (
-        owner.user, "organisations.Organisation", str(organisation.pk),
+        owner.user,
+        "organisations.Organisation",
+        str(organisation.pk),
     )
     assert audit.changes["timezone"] == ["UTC", "Europe/London"]
     assert audit.changes["currency"] == ["USD", "EUR"]
     assert "Organisation settings saved." in client.get(SETTINGS_URL).content.decode()
 
 
-def test_settings_offer_only_the_plans_features_and_show_its_limits_and_usage(organisation, office, make_member,
-                                                                              session_client):
+def test_settings_offer_only_the_plans_features_and_show_its_limits_and_usage(
+    organisation, office, make_member, session_client
+):
     organisation.plan = PlanCode.STARTER
     organisation.save()
     owner = make_member(organisation, Role.OWNER)
@@ -226,18 +240,21 @@ def test_an_unknown_timezone_is_not_a_choice(as_role, organisation):
 def test_an_admin_creates_and_edits_an_office(as_role, organisation):
     client, admin = as_role(Role.ADMIN)
 
-    created = client.post("/app/structure/offices/new", {"name": "Boston", "timezone": "America/New_York",
-                                                         "address": "1 Main St"})
+    created = client.post(
+        "/app/structure/offices/new", {"name": "Boston", "timezone": "America/New_York", "address": "1 Main St"}
+    )
     office = Office.objects.get(organisation=organisation, name="Boston")
-    edited = client.post(f"/app/structure/offices/{office.pk}", {"name": "Boston HQ", "timezone": "America/New_York",
-                                                                 "address": "1 Main St"})
+    edited = client.post(
+        f"/app/structure/offices/{office.pk}",
+        {"name": "Boston HQ", "timezone": "America/New_York", "address": "1 Main St"},
+    )
 
     assert (created.status_code, created["Location"]) == (302, STRUCTURE_URL)
     assert edited.status_code == 302
     office.refresh_from_db()
     assert (office.name, office.timezone, office.address) == ("Boston HQ", "America/New_York", "1 Main St")
-    create_audit, = page_audits("office.create")
-    update_audit, = page_audits("office.update")
+    (create_audit,) = page_audits("office.create")
+    (update_audit,) = page_audits("office.update")
     assert create_audit.object_id == str(office.pk)
     assert create_audit.actor_user == admin.user
     assert update_audit.changes == {"name": ["Boston", "Boston HQ"]}
@@ -273,21 +290,29 @@ def test_another_organisations_office_is_a_404(as_role, other_organisation):
 def test_an_owner_creates_a_workspace_with_its_event_and_audit_row(as_role, organisation, office):
     client, owner = as_role(Role.OWNER)
 
-    response = client.post("/app/structure/workspaces/new", {"office": office.pk, "name": "North Pod",
-                                                             "description": "Inbound"})
+    response = client.post(
+        "/app/structure/workspaces/new", {"office": office.pk, "name": "North Pod", "description": "Inbound"}
+    )
 
     workspace = Workspace.objects.get(organisation=organisation)
     assert (response.status_code, response["Location"]) == (302, f"/app/structure/workspaces/{workspace.pk}")
     assert (workspace.name, workspace.office, workspace.description, workspace.status) == (
-        "North Pod", office, "Inbound", WorkspaceStatus.ACTIVE,
+        "North Pod",
+        office,
+        "Inbound",
+        WorkspaceStatus.ACTIVE,
     )
     event = OutboxEvent.objects.get()
     assert (event.topic, event.payload["id"], event.payload["name"]) == (
-        "organisation.workspace.created", workspace.pk, "North Pod",
+        "organisation.workspace.created",
+        workspace.pk,
+        "North Pod",
     )
-    audit, = page_audits("workspace.create")
+    (audit,) = page_audits("workspace.create")
     assert (audit.object_type, audit.object_id, audit.actor_user) == (
-        "organisations.Workspace", str(workspace.pk), owner.user,
+        "organisations.Workspace",
+        str(workspace.pk),
+        owner.user,
     )
     assert audit.changes["name"] == [None, "North Pod"]
 
@@ -301,12 +326,11 @@ def test_the_workspace_limit_of_the_plan_is_a_clear_message(as_role, organisatio
     listing = client.get(STRUCTURE_URL).content.decode()
     response = client.post("/app/structure/workspaces/new", {"office": office.pk, "name": "Fourth"})
 
-    assert ("All 3 active workspaces of the Starter plan are in use: archive one or change plan before creating "
-            "another.") in listing
+    assert (
+        "All 3 active workspaces of the Starter plan are in use: archive one or change plan before creating another."
+    ) in listing
     assert response.status_code == 200
-    assert non_field_errors(response) == [
-        "The Starter plan allows 3 active workspaces; archive one or change plan."
-    ]
+    assert non_field_errors(response) == ["The Starter plan allows 3 active workspaces; archive one or change plan."]
     assert Workspace.objects.count() == 3
     assert OutboxEvent.objects.count() == 0
     assert AuditEvent.objects.count() == 0
@@ -317,14 +341,15 @@ def test_editing_a_workspace_records_the_changed_fields(as_role, office):
     other_office = OfficeFactory(organisation=office.organisation, name="Branch")
     client, _owner = as_role(Role.OWNER)
 
-    response = client.post(f"/app/structure/workspaces/{workspace.pk}",
-                           {"office": other_office.pk, "name": "New name", "description": ""})
+    response = client.post(
+        f"/app/structure/workspaces/{workspace.pk}", {"office": other_office.pk, "name": "New name", "description": ""}
+    )
 
     assert response.status_code == 302
     workspace.refresh_from_db()
     assert (workspace.name, workspace.office) == ("New name", other_office)
     assert OutboxEvent.objects.get().topic == "organisation.workspace.updated"
-    audit, = page_audits("workspace.update")
+    (audit,) = page_audits("workspace.update")
     assert audit.changes == {"name": ["Old name", "New name"], "office_id": [office.pk, other_office.pk]}
 
 
@@ -400,13 +425,15 @@ def test_agents_are_chosen_among_active_members(as_role, organisation, office, m
     assert gone not in candidates
     assert response.status_code == 302
     assert set(WorkspaceAgent.objects.filter(workspace=workspace).values_list("membership_id", flat=True)) == {
-        alice.pk, bob.pk,
+        alice.pk,
+        bob.pk,
     }
     event = OutboxEvent.objects.get()
     assert (event.topic, event.payload["agent_membership_ids"]) == (
-        "organisation.workspace.updated", sorted([alice.pk, bob.pk]),
+        "organisation.workspace.updated",
+        sorted([alice.pk, bob.pk]),
     )
-    audit, = page_audits("workspace.assign_agents")
+    (audit,) = page_audits("workspace.assign_agents")
     assert audit.changes == {"agent_membership_ids": [[], sorted([alice.pk, bob.pk])]}
 
 
@@ -439,8 +466,9 @@ def test_ids_of_another_organisation_are_refused_in_workspace_forms(as_role, org
 
     create = client.post("/app/structure/workspaces/new", {"office": foreign_office.pk, "name": "Sneaky"})
     assign = client.post(f"/app/structure/workspaces/{workspace.pk}/agents", {"memberships": [foreign_member.pk]})
-    edit_foreign = client.post(f"/app/structure/workspaces/{foreign_workspace.pk}",
-                               {"office": office.pk, "name": "Mine now"})
+    edit_foreign = client.post(
+        f"/app/structure/workspaces/{foreign_workspace.pk}", {"office": office.pk, "name": "Mine now"}
+    )
     archive_foreign = client.post(f"/app/structure/workspaces/{foreign_workspace.pk}/status", {"status": "archived"})
     open_foreign = client.get(f"/app/structure/workspaces/{foreign_workspace.pk}")
 
@@ -455,7 +483,9 @@ def test_ids_of_another_organisation_are_refused_in_workspace_forms(as_role, org
     assert (edit_foreign.status_code, archive_foreign.status_code, open_foreign.status_code) == (404, 404, 404)
     foreign_workspace.refresh_from_db()
     assert (foreign_workspace.name, foreign_workspace.office, foreign_workspace.status) == (
-        "Rival pod", foreign_office, WorkspaceStatus.ACTIVE,
+        "Rival pod",
+        foreign_office,
+        WorkspaceStatus.ACTIVE,
     )
     assert Workspace.objects.filter(name="Sneaky").count() == 0
     assert WorkspaceAgent.objects.count() == 0
@@ -479,8 +509,10 @@ def test_a_manager_sees_and_changes_only_their_office(as_role, organisation, off
     assert [o.name for o in listing.context["offices"].rows] == ["Head Office"]
     assert [w.name for w in listing.context["workspaces"].rows] == ["Mine"]
     assert "Add an office" not in listing.content.decode()
-    assert list(listing.context["filter_form"].fields["office_id"].choices) == [("", "All offices"),
-                                                                                (office.pk, "Head Office")]
+    assert list(listing.context["filter_form"].fields["office_id"].choices) == [
+        ("", "All offices"),
+        (office.pk, "Head Office"),
+    ]
     assert into_branch.context["form"].errors == {
         "office": ["Select a valid choice. That choice is not one of the available choices."]
     }
@@ -489,10 +521,13 @@ def test_a_manager_sees_and_changes_only_their_office(as_role, organisation, off
     assert edit_mine.status_code == 302
     assert move_mine.status_code == 200 and "office" in move_mine.context["form"].errors
     assert set(Workspace.objects.values_list("name", "office")) == {
-        ("Mine renamed", office.pk), ("Theirs", branch.pk), ("New in mine", office.pk),
+        ("Mine renamed", office.pk),
+        ("Theirs", branch.pk),
+        ("New in mine", office.pk),
     }
     assert [e.topic for e in OutboxEvent.objects.order_by("id")] == [
-        "organisation.workspace.created", "organisation.workspace.updated",
+        "organisation.workspace.created",
+        "organisation.workspace.updated",
     ]
     assert {a.actor_user for a in AuditEvent.objects.all()} == {manager.user}
     assert sorted(a.action for a in AuditEvent.objects.all()) == ["workspace.create", "workspace.update"]
@@ -548,38 +583,64 @@ def test_an_owner_creates_a_producer_with_its_event_and_audit_row(as_role, organ
     producer = Producer.objects.get(organisation=organisation)
     assert (response.status_code, response["Location"]) == (302, f"/app/producers/{producer.pk}")
     assert (producer.display_name, producer.email, producer.producer_code, producer.default_split_percent) == (
-        "Pat Smith", "pat@example.test", "PS-1", Decimal("60.00"),
+        "Pat Smith",
+        "pat@example.test",
+        "PS-1",
+        Decimal("60.00"),
     )
     assert (producer.portal_access, producer.status, producer.workspace, producer.membership) == (
-        True, ProducerStatus.ACTIVE, workspace, login,
+        True,
+        ProducerStatus.ACTIVE,
+        workspace,
+        login,
     )
     event = OutboxEvent.objects.get()
     assert (event.topic, event.payload["id"], event.payload["producer_code"]) == (
-        "organisation.producer.created", producer.pk, "PS-1",
+        "organisation.producer.created",
+        producer.pk,
+        "PS-1",
     )
-    audit, = page_audits("producer.create")
+    (audit,) = page_audits("producer.create")
     assert (audit.object_type, audit.object_id, audit.actor_user) == (
-        "organisations.Producer", str(producer.pk), owner.user,
+        "organisations.Producer",
+        str(producer.pk),
+        owner.user,
     )
 
 
 def test_editing_a_producer_records_the_changed_fields(as_role, office):
-    producer = ProducerFactory(workspace__office=office, display_name="Pat", portal_access=False,
-                               default_split_percent=Decimal("100.00"), producer_code="P1", email="p@example.test")
+    producer = ProducerFactory(
+        workspace__office=office,
+        display_name="Pat",
+        portal_access=False,
+        default_split_percent=Decimal("100.00"),
+        producer_code="P1",
+        email="p@example.test",
+    )
     client, _admin = as_role(Role.ADMIN)
 
-    response = client.post(f"/app/producers/{producer.pk}/edit", producer_data(
-        display_name="Pat", email="p@example.test", producer_code="P1", default_split_percent="75.50",
-        portal_access="on", workspace=producer.workspace_id, status=ProducerStatus.INACTIVE,
-    ))
+    response = client.post(
+        f"/app/producers/{producer.pk}/edit",
+        producer_data(
+            display_name="Pat",
+            email="p@example.test",
+            producer_code="P1",
+            default_split_percent="75.50",
+            portal_access="on",
+            workspace=producer.workspace_id,
+            status=ProducerStatus.INACTIVE,
+        ),
+    )
 
     assert response.status_code == 302
     producer.refresh_from_db()
     assert (producer.default_split_percent, producer.portal_access, producer.status) == (
-        Decimal("75.50"), True, ProducerStatus.INACTIVE,
+        Decimal("75.50"),
+        True,
+        ProducerStatus.INACTIVE,
     )
     assert OutboxEvent.objects.get().topic == "organisation.producer.updated"
-    audit, = page_audits("producer.update")
+    (audit,) = page_audits("producer.update")
     assert audit.changes == {
         "default_split_percent": ["100.00", "75.50"],
         "portal_access": [False, True],
@@ -652,8 +713,9 @@ def test_ids_of_another_organisation_are_refused_in_producer_forms(as_role, orga
     foreign_producer = ProducerFactory(workspace=foreign_workspace, display_name="Rival")
     client, _owner = as_role(Role.OWNER)
 
-    response = client.post("/app/producers/new", producer_data(workspace=foreign_workspace.pk,
-                                                               membership=foreign_member.pk))
+    response = client.post(
+        "/app/producers/new", producer_data(workspace=foreign_workspace.pk, membership=foreign_member.pk)
+    )
     edit_foreign = client.post(f"/app/producers/{foreign_producer.pk}/edit", producer_data())
     open_foreign = client.get(f"/app/producers/{foreign_producer.pk}")
 

@@ -139,7 +139,10 @@ def test_a_new_client_shows_its_secret_once_and_the_secret_gets_a_token(as_role,
     assert "http://testserver/" in body
     assert "http://testserver/oauth/token" in body
     assert (application.organisation, application.name, application.scopes, application.created_by) == (
-        organisation, "Payroll sync", "producers.read workspaces.read", owner.user,
+        organisation,
+        "Payroll sync",
+        "producers.read workspaces.read",
+        owner.user,
     )
     assert application.client_secret != secret and check_password(secret, application.client_secret)
 
@@ -150,9 +153,11 @@ def test_a_new_client_shows_its_secret_once_and_the_secret_gets_a_token(as_role,
     listed = workspaces_with(HTTP_AUTHORIZATION=f"Bearer {issued.json()['access_token']}")
     assert [w["id"] for w in listed.json()["results"]] == [workspace.pk]
 
-    audit, = page_audits("oauth_client.create")
+    (audit,) = page_audits("oauth_client.create")
     assert (audit.object_type, audit.object_id, audit.actor_user) == (
-        "organisations.OAuthApplication", str(application.pk), owner.user,
+        "organisations.OAuthApplication",
+        str(application.pk),
+        owner.user,
     )
     assert audit.changes["client_id"] == [None, application.client_id]
     assert secret not in json.dumps(list(AuditEvent.objects.values()), default=str)
@@ -193,8 +198,9 @@ def test_a_client_needs_known_scopes(as_role):
     assert OAuthApplication.objects.count() == 0
 
 
-def test_the_list_shows_clients_with_scopes_and_the_grace_of_a_previous_secret(as_role, organisation,
-                                                                               other_organisation):
+def test_the_list_shows_clients_with_scopes_and_the_grace_of_a_previous_secret(
+    as_role, organisation, other_organisation
+):
     rotated = services.api_client_create(organisation=organisation, name="Rotated", scopes=["hr.read"]).application
     services.api_client_create(organisation=organisation, name="Plain", scopes=["time.read", "time.write"])
     services.api_client_create(organisation=other_organisation, name="Rival client", scopes=["hr.read"])
@@ -230,7 +236,7 @@ def test_rotation_shows_a_new_secret_once_and_the_old_one_keeps_working(as_role,
     assert token_request(application.client_id, new_secret).status_code == 200
     assert OAuthClientSecret.objects.filter(application=application).count() == 1  # the re-sent POST did nothing
     assert new_secret not in again.content.decode()
-    audit, = page_audits("oauth_client.rotate_secret")
+    (audit,) = page_audits("oauth_client.rotate_secret")
     assert (audit.object_id, audit.actor_user) == (str(application.pk), owner.user)
     assert new_secret not in json.dumps(audit.changes) and old_secret not in json.dumps(audit.changes)
 
@@ -245,7 +251,7 @@ def test_ending_the_grace_stops_the_previous_secret(as_role, organisation):
     assert messages_of(response) == ["The previous secret of “Sync” no longer works."]
     assert token_request(created.application.client_id, created.client_secret).status_code == 401
     assert token_request(created.application.client_id, new_secret).status_code == 200
-    audit, = page_audits("oauth_client.end_grace")
+    (audit,) = page_audits("oauth_client.end_grace")
     assert audit.changes == {"previous_secrets_revoked": 1}
 
 
@@ -267,9 +273,11 @@ def test_deleting_a_client_asks_first_then_kills_its_tokens(as_role, organisatio
     assert AccessToken.objects.count() == 0
     assert workspaces_with(HTTP_AUTHORIZATION=f"Bearer {access_token}").status_code == 401
     assert token_request(application.client_id, created.client_secret).status_code == 401
-    audit, = page_audits("oauth_client.delete")
+    (audit,) = page_audits("oauth_client.delete")
     assert (audit.object_id, audit.actor_user, audit.changes["client_id"]) == (
-        str(application.pk), owner.user, [application.client_id, None],
+        str(application.pk),
+        owner.user,
+        [application.client_id, None],
     )
 
 
@@ -318,7 +326,10 @@ def test_a_personal_token_is_shown_once_and_works_as_x_api_key(as_role, organisa
     assert "no-store" in created["Cache-Control"]
     assert re.fullmatch(r"tys_[A-Za-z0-9]{32}", token)
     assert (api_token.membership, api_token.name, api_token.scopes, api_token.expires_at) == (
-        member, "Nightly export", "workspaces.read", None,
+        member,
+        "Nightly export",
+        "workspaces.read",
+        None,
     )
     assert api_token.prefix == token[:8]
     response = workspaces_with(HTTP_X_API_KEY=token)
@@ -329,9 +340,11 @@ def test_a_personal_token_is_shown_once_and_works_as_x_api_key(as_role, organisa
     assert f"<code>{api_token.prefix}…</code>" in listing
     assert token not in session_values(client)
     assert all(token not in morsel.value for morsel in client.cookies.values())
-    audit, = page_audits("api_token.create")
+    (audit,) = page_audits("api_token.create")
     assert (audit.object_type, audit.object_id, audit.actor_user) == (
-        "organisations.ApiToken", str(api_token.pk), member.user,
+        "organisations.ApiToken",
+        str(api_token.pk),
+        member.user,
     )
     assert token not in json.dumps(list(AuditEvent.objects.values()), default=str)
 
@@ -358,8 +371,9 @@ def test_a_token_may_carry_any_scope_and_expires_at_the_end_of_its_day(as_role, 
 
     api_token = ApiToken.objects.get()
     assert api_token.scopes == "impersonation payroll.write"
-    assert api_token.expires_at == datetime.combine(day + timedelta(days=1), datetime.min.time(),
-                                                    tzinfo=ZoneInfo("America/New_York"))
+    assert api_token.expires_at == datetime.combine(
+        day + timedelta(days=1), datetime.min.time(), tzinfo=ZoneInfo("America/New_York")
+    )
 
 
 def test_a_past_expiry_date_is_shown_on_its_field(as_role):
@@ -384,15 +398,14 @@ def test_revoking_a_token_on_the_page_stops_it(as_role):
     assert messages_of(response) == [f"Token “Nightly export” ({api_token.prefix}…) revoked."]
     assert workspaces_with(HTTP_X_API_KEY=token).status_code == 401
     assert "Revoked" in response.content.decode()
-    audit, = page_audits("api_token.revoke")
+    (audit,) = page_audits("api_token.revoke")
     assert (audit.object_id, audit.actor_user) == (str(api_token.pk), member.user)
     assert list(audit.changes) == ["revoked_at"]
 
 
 def test_an_admin_sees_and_revokes_another_members_token(as_role, organisation, make_member):
     employee = make_member(organisation, Role.EMPLOYEE)
-    created = services.api_token_create(actor=session_actor(employee), name="Employee script",
-                                        scopes=["time.read"])
+    created = services.api_token_create(actor=session_actor(employee), name="Employee script", scopes=["time.read"])
     client, admin = as_role(Role.ADMIN)
 
     page = client.get(TOKENS_URL)
@@ -405,7 +418,7 @@ def test_an_admin_sees_and_revokes_another_members_token(as_role, organisation, 
     created.api_token.refresh_from_db()
     assert created.api_token.revoked_at is not None
     assert workspaces_with(HTTP_X_API_KEY=created.token).status_code == 401
-    audit, = page_audits("api_token.revoke")
+    (audit,) = page_audits("api_token.revoke")
     assert audit.actor_user == admin.user
 
 

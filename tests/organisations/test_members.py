@@ -238,7 +238,11 @@ def test_active_and_invited_members_take_the_seats(starter):
     assert "5 seats" in error.value.detail
     assert "4 active, 1 invited" in error.value.detail
     assert services.member_seat_usage(organisation=starter.organisation) == {
-        "limit": 5, "active": 4, "invited": 1, "used": 5, "available": 0,
+        "limit": 5,
+        "active": 4,
+        "invited": 1,
+        "used": 5,
+        "available": 0,
     }
 
 
@@ -521,7 +525,9 @@ def test_team_pages_are_forbidden_below_admin(organisation, make_member, session
     client = session_client(make_member(organisation, role))
 
     responses = [
-        client.get("/app/team"), client.get("/app/team/invite"), client.post(f"/app/team/{owner.pk}/deactivate")
+        client.get("/app/team"),
+        client.get("/app/team/invite"),
+        client.post(f"/app/team/{owner.pk}/deactivate"),
     ]
 
     assert [r.status_code for r in responses] == [403, 403, 403]
@@ -549,8 +555,14 @@ def test_oauth_client_reads_members_with_organisation_read(organisation, owner, 
     assert listing.status_code == 200
     assert listing.json()["results"] == [
         {
-            "id": owner.pk, "user_id": owner.user_id, "email": owner.user.email, "full_name": owner.user.full_name,
-            "role": "owner", "office_id": None, "status": "active", "invitation": None,
+            "id": owner.pk,
+            "user_id": owner.user_id,
+            "email": owner.user.email,
+            "full_name": owner.user.full_name,
+            "role": "owner",
+            "office_id": None,
+            "status": "active",
+            "invitation": None,
             "created_at": owner.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "updated_at": owner.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         }

@@ -55,7 +55,10 @@ def test_carrier_create_and_update(api):
     assert created.status_code == 201, created.json()
     body = created.json()
     assert {k: body[k] for k in ("name", "code", "statement_date_format", "default_rule_set_id", "column_mapping")} == {
-        "name": "Beacon", "code": "BCN", "statement_date_format": "%d/%m/%Y", "default_rule_set_id": None,
+        "name": "Beacon",
+        "code": "BCN",
+        "statement_date_format": "%d/%m/%Y",
+        "default_rule_set_id": None,
         "column_mapping": {"Comm": "gross"},
     }
     assert duplicate.status_code == 422
@@ -68,7 +71,9 @@ def test_rule_set_with_nested_rules(api, organisation, carrier):
     response = api.post(
         "/v1/commission-rules",
         {
-            "name": "Standard", "version": 2, "effective_from": "2026-01-01",
+            "name": "Standard",
+            "version": 2,
+            "effective_from": "2026-01-01",
             "rules": [
                 {"basis": "percent_of_premium", "rate": "12.5", "line_of_business_id": auto.pk, "priority": 10},
                 {"basis": "flat", "amount": "25.00", "carrier_id": carrier.pk, "business_type": "renewal"},
@@ -88,7 +93,8 @@ def test_rule_set_with_nested_rules(api, organisation, carrier):
 
 def test_rule_set_rule_errors_name_the_rule(api):
     response = api.post(
-        "/v1/commission-rules", {"name": "Bad", "effective_from": "2026-01-01", "rules": [{"basis": "flat"}]},
+        "/v1/commission-rules",
+        {"name": "Bad", "effective_from": "2026-01-01", "rules": [{"basis": "flat"}]},
         format="json",
     )
 
@@ -99,10 +105,14 @@ def test_rule_set_rule_errors_name_the_rule(api):
 def test_policy_with_producers_whose_splits_total_100(api, carrier, producer):
     second = ProducerFactory(workspace=producer.workspace)
     body = {
-        "number": "POL-1", "carrier_id": carrier.pk, "premium": "1200.00", "effective_date": "2026-01-01",
+        "number": "POL-1",
+        "carrier_id": carrier.pk,
+        "premium": "1200.00",
+        "effective_date": "2026-01-01",
         "expiry_date": "2026-12-31",
         "producers": [
-            {"producer_id": producer.pk, "split_percent": "70"}, {"producer_id": second.pk, "split_percent": "20"},
+            {"producer_id": producer.pk, "split_percent": "70"},
+            {"producer_id": second.pk, "split_percent": "20"},
         ],
     }
 
@@ -116,7 +126,8 @@ def test_policy_with_producers_whose_splits_total_100(api, carrier, producer):
     assert created.json()["premium"] == "1200.00"
     assert created.json()["currency"] == "USD"
     assert [(p["producer_id"], p["split_percent"]) for p in created.json()["producers"]] == [
-        (producer.pk, "70.0000"), (second.pk, "30.0000"),
+        (producer.pk, "70.0000"),
+        (second.pk, "30.0000"),
     ]
 
 
@@ -130,14 +141,22 @@ def test_another_tenants_related_ids_are_refused_as_missing(api, other_organisat
         ),
         api.post(
             "/v1/transactions",
-            {"producer_id": their_producer.pk, "carrier_id": carrier.pk, "transaction_date": "2026-01-15",
-             "gross_commission": "1.00"},
+            {
+                "producer_id": their_producer.pk,
+                "carrier_id": carrier.pk,
+                "transaction_date": "2026-01-15",
+                "gross_commission": "1.00",
+            },
             format="json",
         ),
         api.post(
             "/v1/transactions",
-            {"producer_id": producer.pk, "carrier_id": theirs.pk, "transaction_date": "2026-01-15",
-             "gross_commission": "1.00"},
+            {
+                "producer_id": producer.pk,
+                "carrier_id": theirs.pk,
+                "transaction_date": "2026-01-15",
+                "gross_commission": "1.00",
+            },
             format="json",
         ),
     ]
@@ -157,8 +176,12 @@ def test_create_a_line_whose_gross_comes_from_the_rules(api, organisation, produ
     response = api.post(
         "/v1/transactions",
         {
-            "producer_id": producer.pk, "carrier_id": carrier.pk, "transaction_date": "2026-02-14",
-            "premium": "1234.56", "producer_amount": "9999.99", "status": "paid",
+            "producer_id": producer.pk,
+            "carrier_id": carrier.pk,
+            "transaction_date": "2026-02-14",
+            "premium": "1234.56",
+            "producer_amount": "9999.99",
+            "status": "paid",
         },
         format="json",
     )
@@ -166,13 +189,33 @@ def test_create_a_line_whose_gross_comes_from_the_rules(api, organisation, produ
     assert response.status_code == 201, response.json()
     body = response.json()
     assert response["Location"].endswith(f"/v1/transactions/{body['id']}")
-    assert {k: body[k] for k in (
-        "statement_period", "premium", "gross_commission", "split_percent", "base_amount", "producer_amount",
-        "currency", "status", "source", "type", "workspace_id",
-    )} == {
-        "statement_period": "2026-02", "premium": "1234.56", "gross_commission": "123.46",
-        "split_percent": "50.0000", "base_amount": "61.73", "producer_amount": "61.73", "currency": "USD",
-        "status": "pending", "source": "api", "type": "new", "workspace_id": producer.workspace_id,
+    assert {
+        k: body[k]
+        for k in (
+            "statement_period",
+            "premium",
+            "gross_commission",
+            "split_percent",
+            "base_amount",
+            "producer_amount",
+            "currency",
+            "status",
+            "source",
+            "type",
+            "workspace_id",
+        )
+    } == {
+        "statement_period": "2026-02",
+        "premium": "1234.56",
+        "gross_commission": "123.46",
+        "split_percent": "50.0000",
+        "base_amount": "61.73",
+        "producer_amount": "61.73",
+        "currency": "USD",
+        "status": "pending",
+        "source": "api",
+        "type": "new",
+        "workspace_id": producer.workspace_id,
     }
 
 
@@ -181,8 +224,13 @@ def test_carrier_defaults_to_the_policys(api, producer, organisation):
 
     response = api.post(
         "/v1/transactions",
-        {"producer_id": producer.pk, "policy_id": policy.pk, "transaction_date": "2026-01-15",
-         "gross_commission": "10.00", "source": "manual"},
+        {
+            "producer_id": producer.pk,
+            "policy_id": policy.pk,
+            "transaction_date": "2026-01-15",
+            "gross_commission": "10.00",
+            "source": "manual",
+        },
         format="json",
     )
     missing = api.post(
@@ -230,7 +278,8 @@ def test_override_twice_does_not_compound(api, txn):
     assert (body["gross_commission"], body["base_amount"], body["producer_amount"]) == ("100.00", "100.00", "50.00")
     assert body["latest_override"]["resulting_amount"] == "50.00"
     assert [(o["kind"], o["value"], o["previous_amount"]) for o in body["overrides"]] == [
-        ("split", "50.0000", "50.00"), ("split", "50.0000", "100.00"),
+        ("split", "50.0000", "50.00"),
+        ("split", "50.0000", "100.00"),
     ]
 
 

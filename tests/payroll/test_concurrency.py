@@ -24,7 +24,9 @@ def test_ten_concurrent_transitions_of_one_line_succeed_once(organisation, make_
 
         try:
             response = APIClient().post(
-                f"/v1/transactions/{txn.pk}/transition", {"status": "reconciled"}, format="json",
+                f"/v1/transactions/{txn.pk}/transition",
+                {"status": "reconciled"},
+                format="json",
                 HTTP_AUTHORIZATION=auth,
             )
             return response.status_code
@@ -49,10 +51,16 @@ def test_concurrent_overrides_never_compound(organisation, make_api_client):
         from rest_framework.test import APIClient
 
         try:
-            return APIClient().post(
-                f"/v1/transactions/{txn.pk}/overrides", {"kind": "split", "value": "50", "reason": "Race"},
-                format="json", HTTP_AUTHORIZATION=auth,
-            ).status_code
+            return (
+                APIClient()
+                .post(
+                    f"/v1/transactions/{txn.pk}/overrides",
+                    {"kind": "split", "value": "50", "reason": "Race"},
+                    format="json",
+                    HTTP_AUTHORIZATION=auth,
+                )
+                .status_code
+            )
         finally:
             connection.close()
 

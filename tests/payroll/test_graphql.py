@@ -83,8 +83,12 @@ def test_a_bad_filter_value_is_a_422(api, gql):
 def test_create_override_twice_does_not_compound(api, gql, producer):
     txn = CommissionTransactionFactory(producer=producer)
     variables = {
-        "input": {"transactionId": to_global_id("CommissionTransaction", txn.pk), "kind": "split", "value": "25",
-                  "reason": "Shared"}
+        "input": {
+            "transactionId": to_global_id("CommissionTransaction", txn.pk),
+            "kind": "split",
+            "value": "25",
+            "reason": "Shared",
+        }
     }
 
     gql(api, CREATE_OVERRIDE, variables)

@@ -90,7 +90,10 @@ def test_imported_statements_upgrade_intact(real_migrations):
 
     moved = ImportBatch.objects.get(pk=batch.pk)
     assert (moved.organisation_id, moved.carrier_id, moved.status, moved.original_filename) == (
-        organisation.pk, carrier.pk, "finalised", "statement-2026-01.csv"
+        organisation.pk,
+        carrier.pk,
+        "finalised",
+        "statement-2026-01.csv",
     )
     assert (moved.total_rows, moved.matched_rows, moved.duplicate_rows, moved.transaction_count) == (2, 1, 1, 1)
     assert (moved.premium_total, moved.gross_total) == (Decimal("1200.00"), Decimal("120.00"))
@@ -101,7 +104,11 @@ def test_imported_statements_upgrade_intact(real_migrations):
     ]
     first = ImportRow.objects.get(pk=row.pk)
     assert (first.policy_id, first.producer_id, first.gross_commission, first.split_percent, str(first.claim)) == (
-        policy.pk, producer.pk, Decimal("120.00"), Decimal("50.0000"), "12345678-1234-5678-1234-567812345678"
+        policy.pk,
+        producer.pk,
+        Decimal("120.00"),
+        Decimal("50.0000"),
+        "12345678-1234-5678-1234-567812345678",
     )
     assert ImportAlias.objects.get(pk=alias.pk).producer_id == producer.pk
     ledger_line = CommissionTransaction.objects.get(pk=line.pk)

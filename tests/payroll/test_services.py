@@ -121,9 +121,9 @@ def test_rule_sets_out_of_force_or_inactive_are_ignored(organisation, carrier):
     )
     CommissionRuleFactory(rule_set__organisation=organisation, rule_set__effective_from=datetime.date(2026, 2, 1))
 
-    evaluate = dict(
-        organisation=organisation, carrier=carrier, line_of_business=None, transaction_type="new", premium=D("100")
-    )
+    evaluate = {
+        "organisation": organisation, "carrier": carrier, "line_of_business": None, "transaction_type": "new", "premium": D("100")
+    }
     assert services.commission_rule_evaluate(on_date=JAN_15, **evaluate) is None
     assert services.commission_rule_evaluate(on_date=datetime.date(2025, 6, 1), **evaluate).amount == D("8.00")
 
@@ -133,10 +133,14 @@ def test_the_carriers_default_rule_set_comes_first_then_the_newest(organisation,
     CommissionRuleFactory(
         rule_set__organisation=organisation, rule_set__effective_from=datetime.date(2025, 1, 1), rate=D("12")
     )
-    evaluate = dict(
-        organisation=organisation, carrier=carrier, line_of_business=None, transaction_type="new",
-        on_date=JAN_15, premium=D("100"),
-    )
+    evaluate = {
+        "organisation": organisation,
+        "carrier": carrier,
+        "line_of_business": None,
+        "transaction_type": "new",
+        "on_date": JAN_15,
+        "premium": D("100"),
+    }
 
     assert services.commission_rule_evaluate(**evaluate).amount == D("12.00")
     carrier.default_rule_set = older
@@ -148,10 +152,14 @@ def test_flat_and_percent_of_gross_rules(organisation, carrier):
     rule_set = CommissionRuleSetFactory(organisation=organisation)
     CommissionRuleFactory(rule_set=rule_set, priority=1, basis="percent_of_gross", rate=D("50"))
     CommissionRuleFactory(rule_set=rule_set, priority=2, basis="flat", rate=None, amount=D("25.00"))
-    evaluate = dict(
-        organisation=organisation, carrier=carrier, line_of_business=None, transaction_type="new",
-        on_date=JAN_15, premium=D("100"),
-    )
+    evaluate = {
+        "organisation": organisation,
+        "carrier": carrier,
+        "line_of_business": None,
+        "transaction_type": "new",
+        "on_date": JAN_15,
+        "premium": D("100"),
+    }
 
     # without a gross, the percent-of-gross rule cannot apply: the flat rule does
     assert services.commission_rule_evaluate(**evaluate).amount == D("25.00")
@@ -161,7 +169,9 @@ def test_flat_and_percent_of_gross_rules(organisation, carrier):
 def test_a_rule_needs_the_value_of_its_basis(organisation):
     with pytest.raises(ValidationError) as flat:
         services.rule_set_create(
-            actor=system_actor(organisation), name="Bad", effective_from=JAN_15,
+            actor=system_actor(organisation),
+            name="Bad",
+            effective_from=JAN_15,
             rules=[{"basis": "flat"}, {"basis": "percent_of_premium", "amount": D("5")}],
         )
 
@@ -182,17 +192,24 @@ def test_policy_splits_must_total_100(actor, organisation, carrier, producer):
 
     with pytest.raises(ValidationError) as exc:
         services.policy_create(
-            actor=actor, carrier=carrier, number="P-1", effective_date=JAN_15,
+            actor=actor,
+            carrier=carrier,
+            number="P-1",
+            effective_date=JAN_15,
             producers=[(producer, D("60")), (second, D("30"))],
         )
     policy = services.policy_create(
-        actor=actor, carrier=carrier, number="P-1", effective_date=JAN_15,
+        actor=actor,
+        carrier=carrier,
+        number="P-1",
+        effective_date=JAN_15,
         producers=[(producer, D("66.6667")), (second, D("33.3333"))],
     )
 
     assert exc.value.message_dict == {"producers": ["The splits must total 100; they total 90."]}
     assert sorted(PolicyProducer.objects.filter(policy=policy).values_list("split_percent", flat=True)) == [
-        D("33.3333"), D("66.6667"),
+        D("33.3333"),
+        D("66.6667"),
     ]
 
 
@@ -238,24 +255,37 @@ def test_reference_data_is_for_owners_and_admins(organisation):
 
 def test_amount_is_gross_times_split_and_defaults_come_from_the_producer(actor, carrier, producer):
     txn = services.transaction_create(
-        actor=actor, producer=producer, carrier=carrier, transaction_date=JAN_15,
-        premium=D("1000.00"), gross_commission=D("123.45"),
+        actor=actor,
+        producer=producer,
+        carrier=carrier,
+        transaction_date=JAN_15,
+        premium=D("1000.00"),
+        gross_commission=D("123.45"),
     )
 
     assert (txn.split_percent, txn.producer_amount) == (D("60.00"), D("74.07"))
     assert (txn.statement_period, txn.workspace, txn.status) == (
-        datetime.date(2026, 1, 1), producer.workspace, "pending",
+        datetime.date(2026, 1, 1),
+        producer.workspace,
+        "pending",
     )
 
 
 def test_split_defaults_to_the_producers_split_on_the_policy(actor, carrier, producer):
     policy = services.policy_create(
-        actor=actor, carrier=carrier, number="P-9", effective_date=JAN_15,
+        actor=actor,
+        carrier=carrier,
+        number="P-9",
+        effective_date=JAN_15,
         producers=[(producer, D("25")), (ProducerFactory(workspace=producer.workspace), D("75"))],
     )
 
     txn = services.transaction_create(
-        actor=actor, producer=producer, carrier=carrier, policy=policy, transaction_date=JAN_15,
+        actor=actor,
+        producer=producer,
+        carrier=carrier,
+        policy=policy,
+        transaction_date=JAN_15,
         gross_commission=D("200.00"),
     )
 
@@ -263,7 +293,7 @@ def test_split_defaults_to_the_producers_split_on_the_policy(actor, carrier, pro
 
 
 def test_missing_gross_comes_from_the_rules_else_422(actor, organisation, carrier, producer):
-    kwargs = dict(actor=actor, producer=producer, carrier=carrier, transaction_date=JAN_15, premium=D("1500.00"))
+    kwargs = {"actor": actor, "producer": producer, "carrier": carrier, "transaction_date": JAN_15, "premium": D("1500.00")}
     with pytest.raises(ValidationError) as exc:
         services.transaction_create(**kwargs)
     rule = CommissionRuleFactory(rule_set__organisation=organisation, rate=D("12.5"))
@@ -361,8 +391,11 @@ def test_bulk_override_is_all_or_nothing(actor):
             actor=actor, transactions=[first, approved], kind="flat", value=D("1"), reason="Bulk"
         )
     overrides = services.override_bulk_create(
-        actor=actor, transactions=[first, CommissionTransactionFactory(producer=first.producer)],
-        kind="percent_of_premium", value=D("2"), reason="Bulk",
+        actor=actor,
+        transactions=[first, CommissionTransactionFactory(producer=first.producer)],
+        kind="percent_of_premium",
+        value=D("2"),
+        reason="Bulk",
     )
 
     assert exc.value.extra == {"transaction_ids": [approved.pk]}
@@ -390,7 +423,7 @@ def test_every_write_records_its_event(actor, carrier, producer):
 
 
 def test_chargebacks_cannot_be_positive_and_sales_cannot_be_negative(actor, carrier, producer):
-    kwargs = dict(actor=actor, producer=producer, carrier=carrier, transaction_date=JAN_15)
+    kwargs = {"actor": actor, "producer": producer, "carrier": carrier, "transaction_date": JAN_15}
 
     with pytest.raises(ValidationError):
         services.transaction_create(type="chargeback", gross_commission=D("10.00"), **kwargs)
@@ -449,7 +482,7 @@ def test_only_pending_or_disputed_lines_can_be_edited(actor, status):
 @pytest.mark.parametrize(("status", "allowed"), [("reconciled", True), ("approved", False), ("paid", False)])
 def test_overrides_stop_at_approval(actor, status, allowed):
     txn = CommissionTransactionFactory(producer__workspace__office__organisation=actor.organisation, status=status)
-    kwargs = dict(actor=actor, transaction=txn, kind="flat", value=D("1"), reason="x")
+    kwargs = {"actor": actor, "transaction": txn, "kind": "flat", "value": D("1"), "reason": "x"}
 
     if allowed:
         assert services.override_create(**kwargs).resulting_amount == D("1.00")
@@ -476,7 +509,7 @@ def test_managers_write_policies_of_their_offices_producers_only(organisation, c
     manager = person(organisation, Role.MANAGER, office=office)
     ours = ProducerFactory(workspace=WorkspaceFactory(office=office))
     theirs = ProducerFactory(workspace__office__organisation=organisation)
-    kwargs = dict(actor=manager, carrier=carrier, effective_date=JAN_15)
+    kwargs = {"actor": manager, "carrier": carrier, "effective_date": JAN_15}
 
     policy = services.policy_create(number="M-1", producers=[(ours, D("100"))], **kwargs)
     with pytest.raises(NotPermitted):

@@ -23,15 +23,20 @@ def test_the_same_change_through_rest_graphql_and_a_page_writes_the_same_row(
     client = session_client(owner)
 
     client.patch(
-        f"/v1/workspaces/{rest.pk}", {"description": "after"}, content_type="application/json",
+        f"/v1/workspaces/{rest.pk}",
+        {"description": "after"},
+        content_type="application/json",
         HTTP_X_TRACKYOURSHEETS_REQUEST_ID="same-change-rest-0001",
     )
     gql(
-        client, UPDATE_WORKSPACE, {"input": {"id": to_global_id("Workspace", graphql.pk), "description": "after"}},
+        client,
+        UPDATE_WORKSPACE,
+        {"input": {"id": to_global_id("Workspace", graphql.pk), "description": "after"}},
         HTTP_X_TRACKYOURSHEETS_REQUEST_ID="same-change-graphql-01",
     )
     client.post(
-        f"/app/structure/workspaces/{page.pk}", {"office": office.pk, "name": "Pod 2", "description": "after"},
+        f"/app/structure/workspaces/{page.pk}",
+        {"office": office.pk, "name": "Pod 2", "description": "after"},
         HTTP_X_TRACKYOURSHEETS_REQUEST_ID="same-change-page-0001",
     )
 
@@ -41,8 +46,13 @@ def test_the_same_change_through_rest_graphql_and_a_page_writes_the_same_row(
         source: (row.object_type, row.changes, row.organisation_id, row.actor_user_id, row.actor_label)
         for source, row in rows.items()
     } == {
-        source: ("organisations.Workspace", {"description": ["before", "after"]}, organisation.pk, owner.user_id,
-                 owner.user.email)
+        source: (
+            "organisations.Workspace",
+            {"description": ["before", "after"]},
+            organisation.pk,
+            owner.user_id,
+            owner.user.email,
+        )
         for source in ("api", "graphql", "page")
     }
     assert {source: (row.object_id, row.request_id) for source, row in rows.items()} == {
@@ -52,10 +62,14 @@ def test_the_same_change_through_rest_graphql_and_a_page_writes_the_same_row(
     }
     # one service action (``workspace.update``), recorded under each entry point's public name
     assert {source: row.action for source, row in rows.items()} == {
-        "api": "workspace.partial_update", "graphql": "WorkspaceUpdate", "page": "workspace.update",
+        "api": "workspace.partial_update",
+        "graphql": "WorkspaceUpdate",
+        "page": "workspace.update",
     }
     assert {source: (row.method, row.status_code) for source, row in rows.items()} == {
-        "api": ("PATCH", 200), "graphql": ("POST", 200), "page": ("POST", None),
+        "api": ("PATCH", 200),
+        "graphql": ("POST", 200),
+        "page": ("POST", None),
     }
 
 

@@ -34,7 +34,16 @@ def test_graphql_declares_the_same_fields():
 def test_the_importer_accepts_the_declared_columns():
     declared = {spec.csv.headers[0] for spec in representation.TIME_ENTRY if spec.csv is not None}
     assert list(importer.COLUMNS) == [
-        "date", "start", "end", "duration", "project", "task", "notes", "tags", "billable", "employee_email"
+        "date",
+        "start",
+        "end",
+        "duration",
+        "project",
+        "task",
+        "notes",
+        "tags",
+        "billable",
+        "employee_email",
     ]
     assert set(importer.COLUMNS) - {"date"} == declared
 

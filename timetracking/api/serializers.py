@@ -22,10 +22,6 @@ from ..policies import can_see_rates
 MAX_BULK = 500
 
 
-
-
-
-
 def Rate(**kwargs):  # noqa: N802
     return serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, allow_null=True, **kwargs)
 

@@ -205,5 +205,4 @@ def problem_exception_handler(exc, context) -> Response | None:
         return None  # a crash: the middleware logs it and answers 500
 
     body = problem_body(status, detail, slug=slug, title=title, errors=errors, **extra)
-    response = Response(body, status=status, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
-    return response
+    return Response(body, status=status, headers=headers, content_type=PROBLEM_CONTENT_TYPE)

@@ -145,8 +145,12 @@ class IdempotencyMiddleware:
                     IdempotencyRecord.objects.filter(pk=existing.pk, expires_at__lte=now).delete()
                     continue
                 return self._answer_existing(existing, fingerprint, now)
-        return _problem(409, "This Idempotency-Key is being used by another request; retry shortly.",
-                        "idempotency-in-progress", "Request in progress")
+        return _problem(
+            409,
+            "This Idempotency-Key is being used by another request; retry shortly.",
+            "idempotency-in-progress",
+            "Request in progress",
+        )
 
     def _answer_existing(self, existing: IdempotencyRecord, fingerprint: str, now):
         if existing.fingerprint != fingerprint:
@@ -171,8 +175,12 @@ class IdempotencyMiddleware:
             if taken:
                 existing.refresh_from_db()
                 return existing
-            return _problem(409, "A request with this Idempotency-Key is still being processed; retry shortly.",
-                            "idempotency-in-progress", "Request in progress")
+            return _problem(
+                409,
+                "A request with this Idempotency-Key is still being processed; retry shortly.",
+                "idempotency-in-progress",
+                "Request in progress",
+            )
         return self._replay(existing)
 
     def _replay(self, record: IdempotencyRecord) -> HttpResponse:

@@ -100,5 +100,4 @@ class ProblemDetailsMiddleware:
         elif status >= 500 and detail is None:
             detail = "An unexpected error occurred. Quote the request id when contacting support."
         headers = {k: response[k] for k in self.KEEP_HEADERS if response.has_header(k)}
-        new = problem_response(status, detail, headers=headers, **extra)
-        return new
+        return problem_response(status, detail, headers=headers, **extra)

@@ -127,7 +127,7 @@ class OAuth2Validator(oauth2_validators.OAuth2Validator):
         if token and token.startswith(IMPERSONATION_TOKEN_PREFIX):
             if getattr(request.client, "pk", None) is not None:
                 services.impersonation_revoke(application=request.client, raw_token=token)
-            return
+            return None
         return super().revoke_token(token, token_type_hint, request, *args, **kwargs)
 
 

@@ -143,8 +143,7 @@ def check_rate_limit(actor) -> list[PolicyState] | None:
         logger.error("Rate limiter unavailable (Redis at REDIS_URL); serving without a limit", exc_info=True)
         return None
     return [
-        PolicyState(name, limit, count, reset)
-        for (name, _, limit), (count, reset) in zip(policies, hits, strict=True)
+        PolicyState(name, limit, count, reset) for (name, _, limit), (count, reset) in zip(policies, hits, strict=True)
     ]
 
 

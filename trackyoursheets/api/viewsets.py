@@ -136,8 +136,11 @@ class TenantViewSet(viewsets.GenericViewSet):
             )
         else:
             audit_change(
-                actor=request.auth, action=info.get("action", ""), object_type=info.get("object_type", ""),
-                object_id=info.get("object_id", ""), changes=info.get("changes"),
+                actor=request.auth,
+                action=info.get("action", ""),
+                object_type=info.get("object_type", ""),
+                object_id=info.get("object_id", ""),
+                changes=info.get("changes"),
             )
 
     def output(self, instance, *, status_code: int = status.HTTP_200_OK, headers: dict | None = None) -> Response:

@@ -74,9 +74,9 @@ class MemberPageMixin(LoginRequiredMixin):
         context["nav_items"] = nav_items(self.actor, self.request.path)
         context["switchable_organisations"] = [
             m.organisation
-            for m in self.request.user.memberships.filter(
-                status=MembershipStatus.ACTIVE, organisation__is_active=True
-            ).select_related("organisation").order_by("organisation__name")
+            for m in self.request.user.memberships.filter(status=MembershipStatus.ACTIVE, organisation__is_active=True)
+            .select_related("organisation")
+            .order_by("organisation__name")
         ]
         return context
 

@@ -121,10 +121,9 @@ def seed_demo() -> DemoSeeded:
 
     offices = {}
     for spec in OFFICES:
-        offices[spec["name"]] = (
-            Office.objects.for_organisation(organisation).filter(name=spec["name"]).first()
-            or services.office_create(actor=actor, **spec)
-        )
+        offices[spec["name"]] = Office.objects.for_organisation(organisation).filter(
+            name=spec["name"]
+        ).first() or services.office_create(actor=actor, **spec)
 
     workspaces = {}
     for name, office in WORKSPACES:
@@ -266,27 +265,27 @@ def _text(facts: dict) -> str:
     members = "\n".join(f"    {m['role']:<9} {m['email']}" for m in facts["members"])
     state = "created" if facts["created"] else "already there; refreshed"
     return f"""
-TrackYourSheets demo ({state}): {facts['organisation']['name']} (slug {facts['organisation']['slug']}, \
-plan {facts['organisation']['plan']})
+TrackYourSheets demo ({state}): {facts["organisation"]["name"]} (slug {facts["organisation"]["slug"]}, \
+plan {facts["organisation"]["plan"]})
 
-  App         {urls['app']}
-  API docs    {urls['api_docs']}
-  API guide   {urls['api_guide']}
-  GraphQL     {urls['graphql']}
-  Admin       {urls['admin']}
+  App         {urls["app"]}
+  API docs    {urls["api_docs"]}
+  API guide   {urls["api_guide"]}
+  GraphQL     {urls["graphql"]}
+  Admin       {urls["admin"]}
 
-  Owner login       {facts['owner']['email']} / {facts['owner']['password']}
-  Django admin      {facts['superuser']['email']} / {facts['superuser']['password']}  (staff superuser)
+  Owner login       {facts["owner"]["email"]} / {facts["owner"]["password"]}
+  Django admin      {facts["superuser"]["email"]} / {facts["superuser"]["password"]}  (staff superuser)
   Members (same password):
 {members}
 
-  OAuth client      "{client['name']}" (every scope)
-    client_id       {client['client_id']}
-    client_secret   {client['client_secret']}
+  OAuth client      "{client["name"]}" (every scope)
+    client_id       {client["client_id"]}
+    client_secret   {client["client_secret"]}
     (a new secret on every run: only its hash is stored)
 
-  Access token (60 minutes, every scope, expires {facts['token_expires_at']}):
-Bearer {facts['access_token']}
+  Access token (60 minutes, every scope, expires {facts["token_expires_at"]}):
+Bearer {facts["access_token"]}
 
-  Try: curl -H "Authorization: Bearer {facts['access_token']}" {urls['app']}v1/workspaces
+  Try: curl -H "Authorization: Bearer {facts["access_token"]}" {urls["app"]}v1/workspaces
 """

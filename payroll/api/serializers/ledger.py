@@ -105,8 +105,14 @@ class CarrierSerializer(serializers.ModelSerializer):
     class Meta:
         model = Carrier
         fields = [
-            "id", "name", "code", "statement_date_format", "default_rule_set_id", "column_mapping",
-            "created_at", "updated_at",
+            "id",
+            "name",
+            "code",
+            "statement_date_format",
+            "default_rule_set_id",
+            "column_mapping",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -118,7 +124,8 @@ class CarrierInputSerializer(serializers.Serializer):
         selector=selectors.rule_set_list, source="default_rule_set", required=False, allow_null=True
     )
     column_mapping = serializers.DictField(
-        child=serializers.CharField(allow_blank=False), required=False,
+        child=serializers.CharField(allow_blank=False),
+        required=False,
         help_text="Statement column header -> ledger field, saved for this carrier's imports.",
     )
 
@@ -145,19 +152,33 @@ class CommissionRuleSetSerializer(CurrencyMixin, serializers.ModelSerializer):
     class Meta:
         model = CommissionRuleSet
         fields = [
-            "id", "name", "version", "effective_from", "effective_to", "active", "currency", "rules",
-            "created_at", "updated_at",
+            "id",
+            "name",
+            "version",
+            "effective_from",
+            "effective_to",
+            "active",
+            "currency",
+            "rules",
+            "created_at",
+            "updated_at",
         ]
 
 
 class CommissionRuleInputSerializer(serializers.Serializer):
     line_of_business_id = ScopedPrimaryKeyRelatedField(
-        selector=selectors.category_list, source="line_of_business", required=False, allow_null=True,
+        selector=selectors.category_list,
+        source="line_of_business",
+        required=False,
+        allow_null=True,
         help_text="Empty matches any line of business.",
     )
     business_type = ChoiceField(BusinessType, required=False)
     carrier_id = ScopedPrimaryKeyRelatedField(
-        selector=selectors.carrier_list, source="carrier", required=False, allow_null=True,
+        selector=selectors.carrier_list,
+        source="carrier",
+        required=False,
+        allow_null=True,
         help_text="Empty matches any carrier.",
     )
     basis = ChoiceField(CommissionBasis)
@@ -201,8 +222,20 @@ class PolicySerializer(CurrencyMixin, serializers.ModelSerializer):
     class Meta:
         model = Policy
         fields = [
-            "id", "number", "carrier_id", "carrier_name", "customer_name", "line_of_business_id", "premium",
-            "currency", "effective_date", "expiry_date", "status", "producers", "created_at", "updated_at",
+            "id",
+            "number",
+            "carrier_id",
+            "carrier_name",
+            "customer_name",
+            "line_of_business_id",
+            "premium",
+            "currency",
+            "effective_date",
+            "expiry_date",
+            "status",
+            "producers",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -270,11 +303,34 @@ class CommissionTransactionSerializer(CurrencyMixin, serializers.ModelSerializer
     class Meta:
         model = CommissionTransaction
         fields = [
-            "id", "policy_id", "policy_number", "producer_id", "producer_name", "carrier_id", "carrier_name",
-            "workspace_id", "line_of_business_id", "category_id", "statement_period", "transaction_date",
-            "premium", "gross_commission", "split_percent", "base_amount", "producer_amount", "currency",
-            "type", "status", "source", "external_id", "commission_rule_id", "notes", "latest_override",
-            "overrides", "created_at", "updated_at",
+            "id",
+            "policy_id",
+            "policy_number",
+            "producer_id",
+            "producer_name",
+            "carrier_id",
+            "carrier_name",
+            "workspace_id",
+            "line_of_business_id",
+            "category_id",
+            "statement_period",
+            "transaction_date",
+            "premium",
+            "gross_commission",
+            "split_percent",
+            "base_amount",
+            "producer_amount",
+            "currency",
+            "type",
+            "status",
+            "source",
+            "external_id",
+            "commission_rule_id",
+            "notes",
+            "latest_override",
+            "overrides",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -293,7 +349,10 @@ class CommissionTransactionUpdateSerializer(serializers.Serializer):
         selector=selectors.category_list, source="line_of_business", required=False, allow_null=True
     )
     category_id = ScopedPrimaryKeyRelatedField(
-        selector=selectors.category_list, source="category", required=False, allow_null=True,
+        selector=selectors.category_list,
+        source="category",
+        required=False,
+        allow_null=True,
         help_text="A revenue-status category.",
     )
     statement_period = StatementPeriodField(required=False, help_text="YYYY-MM; defaults to the transaction month.")
@@ -313,7 +372,9 @@ class CommissionTransactionUpdateSerializer(serializers.Serializer):
 class CommissionTransactionInputSerializer(CommissionTransactionUpdateSerializer):
     producer_id = ScopedPrimaryKeyRelatedField(selector=organisation_selectors.producer_list, source="producer")
     carrier_id = ScopedPrimaryKeyRelatedField(
-        selector=selectors.carrier_list, source="carrier", required=False,
+        selector=selectors.carrier_list,
+        source="carrier",
+        required=False,
         help_text="Required unless policy_id is given (then the policy's carrier).",
     )
     transaction_date = serializers.DateField()
@@ -332,7 +393,8 @@ class CommissionTransactionInputSerializer(CommissionTransactionUpdateSerializer
 class OverrideInputSerializer(serializers.Serializer):
     kind = ChoiceField(OverrideKind)
     value = serializers.DecimalField(
-        max_digits=14, decimal_places=4,
+        max_digits=14,
+        decimal_places=4,
         help_text="flat: the producer's amount; percent_of_premium and split: a percentage (0-100).",
     )
     reason = serializers.CharField(help_text="Why the amount is overridden (kept in the history).")
@@ -340,7 +402,9 @@ class OverrideInputSerializer(serializers.Serializer):
 
 class BulkOverrideInputSerializer(OverrideInputSerializer):
     transaction_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=MAX_BULK,
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=False,
+        max_length=MAX_BULK,
         help_text=f"Up to {MAX_BULK} transactions of your organisation; all are overridden or none.",
     )
 
