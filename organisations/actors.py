@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from trackyoursheets.api.scopes import SCOPES
 
 from .choices import ORGANISATION_WIDE_ROLES, Role
+
+if TYPE_CHECKING:  # types only: the models import nothing from here at run time either way
+    from .models import ApiToken, ImpersonationToken, Membership, OAuthApplication, Organisation, User
 
 
 @dataclass
@@ -61,16 +65,16 @@ class AuditContext:
 
 @dataclass(frozen=True)
 class Actor:
-    organisation: object  # Organisation
-    user: object | None = None  # User
-    membership: object | None = None  # Membership
+    organisation: Organisation
+    user: User | None = None
+    membership: Membership | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
     #: "oauth" (client credentials), "token" (personal API token), "impersonation",
     #: "session" (browser), "system" (commands, tasks)
     kind: str = "system"
-    application: object | None = None  # OAuthApplication (also the parent of an impersonation)
-    api_token: object | None = None  # ApiToken
-    impersonation: object | None = None  # ImpersonationToken
+    application: OAuthApplication | None = None  # also the parent of an impersonation
+    api_token: ApiToken | None = None
+    impersonation: ImpersonationToken | None = None
     impersonated_producer_id: int | None = None
     #: where this actor's changes come from (issue 12): read by ``organisations.audit.audit_change``
     audit: AuditContext | None = field(default=None, compare=False, hash=False, repr=False)
