@@ -279,8 +279,6 @@ FEATURE_LABELS = {
     "producer_portal": _lazy("Producer portal"),
     "time_tracking": _lazy("Time tracking"),
     "hr": _lazy("HR"),
-    "payroll": _lazy("Payroll"),
-    "tracktik": _lazy("TrackTik connector"),
 }
 
 

@@ -21,7 +21,9 @@ class PlanCode(models.TextChoices):
 
 
 #: Every feature toggle an organisation can have; plans set the defaults and an
-#: organisation may switch a feature off (or on, when its plan includes it).
+#: organisation may switch a feature off (or on, when its plan includes it). Only what works
+#: today is listed (issue 13 point 13): payroll runs and the TrackTik connector add their
+#: toggles when they land.
 FEATURES = (
     "api",
     "graphql",
@@ -29,8 +31,6 @@ FEATURES = (
     "producer_portal",
     "time_tracking",
     "hr",
-    "payroll",
-    "tracktik",
 )
 
 
@@ -64,8 +64,8 @@ PLANS: dict[str, Plan] = {
         max_seats=25,
         max_workspaces=15,
         max_agents_per_workspace=15,
-        features=frozenset({"api", "graphql", "webhooks", "producer_portal", "time_tracking", "hr", "payroll"}),
-        summary="Several offices, payroll runs and webhooks into your finance stack.",
+        features=frozenset({"api", "graphql", "webhooks", "producer_portal", "time_tracking", "hr"}),
+        summary="Several offices, with webhooks into your finance and HR systems.",
     ),
     PlanCode.SCALE: Plan(
         code=PlanCode.SCALE,
@@ -75,7 +75,7 @@ PLANS: dict[str, Plan] = {
         max_workspaces=100,
         max_agents_per_workspace=50,
         features=frozenset(FEATURES),
-        summary="Multi-office agencies and service firms with TrackTik and full API access.",
+        summary="Multi-office agencies and service firms with the highest limits and full API access.",
     ),
 }
 

@@ -60,10 +60,8 @@ FEATURE_LABELS: dict[str, str] = {
     "graphql": _("GraphQL API"),
     "webhooks": _("Webhooks"),
     "producer_portal": _("Producer portal"),
-    "time_tracking": _("Time tracking and timesheets"),
-    "hr": _("HR: documents, leave, tickets"),
-    "payroll": _("Payroll runs"),
-    "tracktik": _("TrackTik connector"),
+    "time_tracking": _("Time tracking"),
+    "hr": _("HR: directory, documents, tickets"),
 }
 
 

@@ -131,7 +131,7 @@ def test_organisation_shows_plan_limits_usage_and_features(organisation, make_me
     }
     assert [f["name"] for f in body["features"]] == list(FEATURES)
     enabled = {f["name"]: f["enabled"] for f in body["features"]}
-    assert (enabled["webhooks"], enabled["payroll"], enabled["tracktik"]) == (False, True, False)
+    assert (enabled["webhooks"], enabled["hr"]) == (False, True)
 
 
 # =============================================================================
