@@ -23,29 +23,25 @@ import http.client
 import json
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+# the shared harness, importable once the repository root is on the path
+from bench._harness import drive, free_port, recreate_database, report, start_gunicorn, stop  # noqa: E402
 
 ORGS = 5
 EMPLOYEES_PER_ORG = 100
 ENTRIES_PER_EMPLOYEE = 2000  # 5 x 100 x 2000 = 1,000,000
 PROJECTS_PER_ORG = 20
 TASKS_PER_PROJECT = 5
-CLIENTS = 4
 BASE = datetime.datetime(2024, 1, 1, 8, 0, tzinfo=datetime.UTC)
-GUNICORN = ["-w", "4", "-k", "gthread", "--threads", "4"]
 #: the servers' own logs (request lines, warnings) go here, not between the figures
 LOG = open(os.path.join(tempfile.gettempdir(), "tys-bench-timetracking.log"), "ab")  # noqa: SIM115
 
@@ -60,17 +56,6 @@ def env_setup(database_url: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trackyoursheets.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")  # the figures, not the request log
     os.environ.pop("REDIS_URL", None)
-
-
-def recreate_database(database_url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(database_url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # =============================================================================
@@ -133,34 +118,34 @@ def seed() -> dict:
         "updated_at",
     )
     rng = random.Random(7)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {TimeEntry._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for item in orgs:
-                tasks = item["tasks"]
-                for employee in item["employees"]:
-                    for n in range(ENTRIES_PER_EMPLOYEE):
-                        task = tasks[rng.randrange(len(tasks))]
-                        start = BASE + datetime.timedelta(hours=4 * n)
-                        seconds = rng.choice((1800, 3600, 5400, 7200, 9000))
-                        copy.write_row(
-                            (
-                                employee.organisation_id,
-                                employee.pk,
-                                task.project_id,
-                                task.pk,
-                                start,
-                                start + datetime.timedelta(seconds=seconds),
-                                seconds,
-                                "Bench work",
-                                "bench,seed",
-                                n % 5 != 0,
-                                False,
-                                "import",
-                                "",
-                                now,
-                                now,
-                            )
+    copy_sql = f"COPY {TimeEntry._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+        for item in orgs:
+            tasks = item["tasks"]
+            for employee in item["employees"]:
+                for n in range(ENTRIES_PER_EMPLOYEE):
+                    task = tasks[rng.randrange(len(tasks))]
+                    start = BASE + datetime.timedelta(hours=4 * n)
+                    seconds = rng.choice((1800, 3600, 5400, 7200, 9000))
+                    copy.write_row(
+                        (
+                            employee.organisation_id,
+                            employee.pk,
+                            task.project_id,
+                            task.pk,
+                            start,
+                            start + datetime.timedelta(seconds=seconds),
+                            seconds,
+                            "Bench work",
+                            "bench,seed",
+                            n % 5 != 0,
+                            False,
+                            "import",
+                            "",
+                            now,
+                            now,
                         )
+                    )
     print(
         f"seeded {ORGS * EMPLOYEES_PER_ORG * ENTRIES_PER_EMPLOYEE:,} entries in {time.perf_counter() - started:.1f} s"
     )
@@ -188,95 +173,6 @@ def load_seed() -> list[dict]:
             }
         )
     return orgs
-
-
-# =============================================================================
-# Servers and load
-# =============================================================================
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(app: str, port: int, extra_env: dict | None = None) -> subprocess.Popen:
-    env = {**os.environ, **(extra_env or {})}
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            app,
-            *GUNICORN,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--timeout",
-            "600",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return process
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"gunicorn {app} did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
-
-
-def drive(port: int, make_request, seconds: float, clients: int = CLIENTS) -> dict:
-    """``clients`` threads, each on one keep-alive connection, for ``seconds``; latencies in ms."""
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    errors = [0] * clients
-    stop_at = time.perf_counter() + seconds
-
-    def run(n):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        i = 0
-        while time.perf_counter() < stop_at:
-            method, path, body, headers = make_request(n, i)
-            t0 = time.perf_counter()
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            latencies[n].append((time.perf_counter() - t0) * 1000)
-            if response.status >= 400:
-                errors[n] += 1
-            i += 1
-        conn.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    flat = sorted(x for lat in latencies for x in lat)
-    return {
-        "requests": len(flat),
-        "rps": len(flat) / elapsed,
-        "p50": statistics.median(flat),
-        "p99": flat[min(len(flat) - 1, int(len(flat) * 0.99))],
-        "errors": sum(errors),
-    }
-
-
-def report(name: str, figures: dict) -> None:
-    print(
-        f"{name:<52} {figures['rps']:8.1f} req/s  p50 {figures['p50']:7.1f} ms  p99 {figures['p99']:7.1f} ms"
-        f"  ({figures['requests']} requests, {figures['errors']} errors)"
-    )
 
 
 # =============================================================================

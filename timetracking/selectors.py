@@ -265,7 +265,7 @@ def effective_rate(*, task_id, employee_id, project: Project, task_rates: dict, 
         contracts.get((employee_id, project.pk)),
         contracts.get((employee_id, None)),
         project.hourly_rate,
-        project.client.default_rate if project.client_id else None,
+        project.client.default_rate if project.client is not None else None,
     ):
         if rate is not None:
             return rate

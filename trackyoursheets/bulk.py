@@ -59,12 +59,13 @@ def copy_rows(target: type[models.Model] | str, columns: Sequence[str], rows: It
     count = 0
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
         for row in rows:
+            values = row
             if json_positions:
-                row = list(row)
+                values = list(row)
                 for position in json_positions:
-                    if row[position] is not None:
-                        row[position] = dumps(row[position])
-            copy.write_row(row)
+                    if values[position] is not None:
+                        values[position] = dumps(values[position])
+            copy.write_row(values)
             count += 1
     return count
 

@@ -14,12 +14,11 @@ and pages show on the form's ``file`` field.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import filetype
 from django.conf import settings
@@ -86,7 +85,8 @@ def clean_file_name(name: str) -> str:
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = re.sub(r"[^\w .()\-]", "_", name).strip(" .")
     if len(name) > MAX_NAME:
-        stem, ext = os.path.splitext(name)
+        path = PurePath(name)
+        stem, ext = path.stem, path.suffix
         name = stem[: MAX_NAME - len(ext)] + ext
     return name
 
@@ -146,8 +146,8 @@ def validate_upload(upload) -> tuple[bytes, str, str]:
     if not data:
         raise ValidationError({"file": [_("The file is empty.")]})
     name = clean_file_name(getattr(upload, "name", "") or "")
-    stem, extension = os.path.splitext(name)
-    extension = extension.lower()
+    path = PurePath(name)
+    stem, extension = path.stem, path.suffix.lower()
     if not stem or extension not in ALLOWED_EXTENSIONS:
         raise ValidationError(
             {
@@ -183,7 +183,7 @@ def _new_path(area: str, organisation_id: int, suffix: str = "") -> tuple[str, P
 def store(*, organisation_id: int, data: bytes, file_name: str, content_type: str, area: str = "hr") -> StoredFile:
     """Write the bytes under the private root at a random path of ours (``<area>/<organisation>/``)."""
     relative, target = _new_path(area, organisation_id)
-    with open(target, "xb") as handle:
+    with target.open("xb") as handle:
         handle.write(data)
     return StoredFile(
         file_name=file_name,
@@ -201,7 +201,7 @@ def store_upload(*, organisation_id: int, upload, area: str, suffix: str = "") -
     relative, target = _new_path(area, organisation_id, suffix)
     written = 0
     limit = settings.UPLOAD_MAX_BYTES
-    with open(target, "xb") as handle:
+    with target.open("xb") as handle:
         for chunk in upload.chunks(CHUNK):
             written += len(chunk)
             if written > limit:
@@ -218,7 +218,7 @@ def open_stored(storage_path: str):
     target = (root / storage_path).resolve()
     if root not in target.parents:
         raise FileNotFoundError(storage_path)
-    return open(target, "rb")
+    return target.open("rb")
 
 
 def remove_stored(storage_path: str) -> None:

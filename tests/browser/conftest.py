@@ -63,7 +63,7 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="package")
 def browser():
-    if not os.path.exists(CHROMIUM):
+    if not Path(CHROMIUM).exists():
         message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; never `playwright install`)"
         if REQUIRED:
             pytest.fail(f"{message}, and CI forbids skipping the browser tests")

@@ -68,7 +68,9 @@ class Process:
 
     def __init__(self, args: list[str], env: dict[str, str], name: str) -> None:
         self.args, self.env, self.name = args, env, name
-        self.log = tempfile.NamedTemporaryFile(prefix=f"tys-{name}-", suffix=".log", delete=False)
+        # The log stays open for the life of the child (its stdout/stderr, across restarts),
+        # so it cannot be scoped to a `with` block; output() reads it back by name.
+        self.log = tempfile.NamedTemporaryFile(prefix=f"tys-{name}-", suffix=".log", delete=False)  # noqa: SIM115
         self.popen: subprocess.Popen | None = None
 
     def start(self) -> Process:

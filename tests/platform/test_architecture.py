@@ -35,7 +35,7 @@ def _lint(cwd: Path, *args: str, pythonpath: str | None = None) -> subprocess.Co
     if pythonpath is not None:
         env["PYTHONPATH"] = pythonpath
     return subprocess.run(
-        [LINT_IMPORTS, "--no-cache", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+        [LINT_IMPORTS, "--no-cache", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False
     )
 
 

@@ -1,0 +1,65 @@
+"""Writes of time tracking (issue 7): settings, clients, projects, tasks, contracts, time
+entries, timers and bulk actions. CSV imports live in :mod:`timetracking.importer`.
+
+Every service is keyword-only, runs in one transaction, ``full_clean()``s what it saves and
+records its outbox event in that same transaction (STYLE §2.2).
+
+Rules enforced here:
+
+- who may write: clients, projects, tasks and contracts need an owner, admin or manager (a
+  manager's contracts only for their office's employees); time is recorded by the employee
+  themselves, a manager for their office, or the whole organisation (owners, admins, OAuth);
+- an archived project takes no new time; a task must belong to the entry's project;
+- one employee's entries may not overlap unless the organisation allows it (409);
+- at most one running timer per employee (a partial unique constraint: a concurrent second
+  start loses with a 409, never two running timers);
+- ``duration_seconds`` is derived: end - start, rounded by the organisation's rule (an
+  aligned duration is never rounded).
+"""
+
+from .bulk import BulkResult, time_entry_bulk
+from .entries import (
+    time_entry_create,
+    time_entry_delete,
+    time_entry_update,
+    timer_start,
+    timer_stop,
+)
+from .reference import (
+    client_create,
+    client_delete,
+    client_update,
+    contract_create,
+    contract_delete,
+    contract_update,
+    project_archive,
+    project_create,
+    project_update,
+    task_create,
+    task_delete,
+    task_update,
+    time_settings_update,
+)
+
+__all__ = [
+    "time_settings_update",
+    "client_create",
+    "client_update",
+    "client_delete",
+    "project_create",
+    "project_update",
+    "project_archive",
+    "task_create",
+    "task_update",
+    "task_delete",
+    "contract_create",
+    "contract_update",
+    "contract_delete",
+    "time_entry_create",
+    "time_entry_update",
+    "time_entry_delete",
+    "timer_start",
+    "timer_stop",
+    "time_entry_bulk",
+    "BulkResult",
+]

@@ -1,0 +1,109 @@
+"""One action on many time entries at once (delete, billable/paid flags, tags)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from integrations.outbox import record_event
+from organisations.actors import Actor
+from organisations.audit import audit_change
+
+from .. import events, selectors
+from ..choices import BulkAction
+from ..models import (
+    TimeEntry,
+    normalise_tags,
+    tag_list,
+)
+
+MAX_BULK = 500
+
+
+# =============================================================================
+# Bulk actions
+# =============================================================================
+
+
+@dataclass
+class BulkResult:
+    action: str
+    changed: list[int] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+
+
+@transaction.atomic
+def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=None) -> BulkResult:
+    """One action on many entries: ``delete``, ``set_billable``/``set_paid`` (a boolean value),
+    ``add_tag``/``remove_tag`` (a tag). Running entries are skipped; people other than owners,
+    admins and organisation-wide clients may change only their own entries; ids the actor cannot
+    see are skipped as not found. Each change records its event."""
+    if action not in BulkAction.values:
+        raise ValidationError({"action": _("One of: %(values)s.") % {"values": ", ".join(BulkAction.values)}})
+    if action in (BulkAction.SET_BILLABLE, BulkAction.SET_PAID) and not isinstance(value, bool):
+        raise ValidationError({"value": _("Must be true or false for %(action)s.") % {"action": action}})
+    tag = ""
+    if action in (BulkAction.ADD_TAG, BulkAction.REMOVE_TAG):
+        tag = normalise_tags(value if isinstance(value, str) else "")
+        if not tag or "," in tag:
+            raise ValidationError({"value": _("Give one tag for %(action)s.") % {"action": action}})
+    if len(entry_ids) > MAX_BULK:
+        raise ValidationError({"entry_ids": _("At most %(max)s ids at once.") % {"max": MAX_BULK}})
+
+    result = BulkResult(action=action)
+    wanted = list(dict.fromkeys(entry_ids))
+    found = {
+        e.pk: e for e in selectors.time_entry_list(actor=actor).select_for_update(of=("self",)).filter(pk__in=wanted)
+    }
+    own = selectors.actor_employee(actor=actor)
+    for pk in wanted:
+        entry = found.get(pk)
+        if entry is None:
+            result.skipped.append({"id": pk, "reason": "not_found"})
+            continue
+        if not actor.sees_whole_organisation and (own is None or entry.employee_id != own.pk):
+            result.skipped.append({"id": pk, "reason": "not_permitted"})
+            continue
+        if entry.end_time is None:
+            result.skipped.append({"id": pk, "reason": "running"})
+            continue
+        if action == BulkAction.DELETE:
+            payload = events.entry_payload(entry)
+            entry.delete()
+            record_event(actor.organisation, events.ENTRY_DELETED, payload, actor=actor)
+            result.changed.append(pk)
+            continue
+        if action == BulkAction.SET_BILLABLE:
+            unchanged = entry.billable == value
+            entry.billable = value
+        elif action == BulkAction.SET_PAID:
+            unchanged = entry.paid == value
+            entry.paid = value
+        else:
+            tags = tag_list(entry.tags)
+            if action == BulkAction.ADD_TAG:
+                unchanged = tag in tags
+                tags = tags if unchanged else [*tags, tag]
+            else:
+                unchanged = tag not in tags
+                tags = [t for t in tags if t != tag]
+            entry.tags = ",".join(tags)
+        if unchanged:
+            result.skipped.append({"id": pk, "reason": "unchanged"})
+            continue
+        entry.full_clean(validate_constraints=False)
+        entry.save(update_fields=["billable", "paid", "tags", "updated_at"])
+        record_event(actor.organisation, events.ENTRY_UPDATED, events.entry_payload(entry), actor=actor)
+        result.changed.append(pk)
+    if result.changed:  # one row for the whole action, naming every entry it changed
+        audit_change(
+            actor=actor,
+            action=f"timeentry.bulk_{action}",
+            object_type=TimeEntry._meta.label,
+            object_id=",".join(map(str, result.changed))[:64],
+            changes={"entry_ids": [None, result.changed]},
+        )
+    return result
