@@ -9,7 +9,7 @@ REST renders them. Each interface derives its own view from it instead of listin
   query and the row renderer, so a list page renders each row key for key as the detail does,
   without model instances (``tests/timetracking/test_api.py`` pins the two together);
 - GraphQL (``graphql.py``): ``TimeEntryType``'s ``fields`` and its declared fields and resolvers;
-- the CSV importer (``importer.py``): the accepted columns and their header spellings
+- the CSV importer (``importer/``): the accepted columns and their header spellings
   (:func:`csv_columns`), besides the import-only ``date``.
 
 A field's value is its ``column`` (a ``values()`` path, ``__`` between relations; by default its

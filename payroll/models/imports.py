@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import Role
 from organisations.models import Office, Producer, TenantModel, TenantQuerySet, User, Workspace
+from trackyoursheets.jobs import JobFields
 
 from ..choices import AliasKind, DateFormat, ImportSource, ImportStatus, MatchMethod, RowStatus, TransactionType
 from .ledger import MONEY, PERCENT, Carrier, Category, Policy
@@ -62,7 +63,28 @@ class ImportBatch(TenantModel):
     (queued -> processing -> review); a person then finalises the batch (its rows become
     reconciled ledger lines, all or nothing) or rolls it back. A file with a ``carrier``
     column is *split*: its rows go to one child batch per carrier, each reviewed on its own.
-    Counts and totals are kept on the row so lists cost no aggregation."""
+    Counts and totals are kept on the row so lists cost no aggregation.
+
+    A background job (:mod:`trackyoursheets.jobs`) with the status values its API publishes:
+    processing reports its progress and heartbeat per chunk. A batch left ``processing`` by a
+    dead worker is re-queued by the stale-job sweep (processing starts over from scratch, so a
+    second run is safe) until ``JOB_MAX_ATTEMPTS``, then failed through the service, which
+    removes its rows. Per-carrier children are processed with their parent and never alone."""
+
+    job_fields = JobFields(
+        queued=ImportStatus.QUEUED,
+        running=ImportStatus.PROCESSING,
+        succeeded=ImportStatus.REVIEW,
+        failed=ImportStatus.FAILED,
+        done="rows_processed",
+        total="rows_expected",
+        error="failure_reason",
+        started_at=None,
+        finished_at="completed_at",
+        attempts="attempts",
+        retry_task="payroll.tasks.import_batch_process_task",
+        fail_task="payroll.tasks.import_batch_fail_task",
+    )
 
     parent = models.ForeignKey(
         "self",
@@ -126,6 +148,10 @@ class ImportBatch(TenantModel):
     date_format = models.CharField(_("date format"), max_length=20, choices=DateFormat.choices, blank=True)
     statement_period = models.DateField(_("statement period"), null=True, blank=True)
     failure_reason = models.TextField(_("why it failed"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, help_text=_("Processing runs started."))
+    heartbeat_at = models.DateTimeField(
+        _("last heartbeat"), null=True, blank=True, help_text=_("Last sign of life of the worker processing it.")
+    )
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_by_label = models.CharField(_("imported by"), max_length=300, blank=True)
     completed_at = models.DateTimeField(_("processed at"), null=True, blank=True)

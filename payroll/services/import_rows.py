@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trackyoursheets import jobs
 from trackyoursheets.bulk import bulk_insert, relaxed_commit, values_in
 
 from .. import events
@@ -329,9 +330,10 @@ class _Processor:
             else:  # pragma: no cover - three races in a row
                 raise StatementError(_("Another import of the same statement is running; try again."))
             self.processed += len(rows)
-            ImportBatch.objects.filter(pk=self.batch.pk).update(
-                rows_processed=self.processed, updated_at=timezone.now()
-            )
+            # progress and heartbeat; the per-carrier children live as long as their parent
+            jobs.job_progress(ImportBatch, self.batch.pk, done=self.processed)
+            if self.children:
+                ImportBatch.objects.filter(parent=self.batch).update(heartbeat_at=timezone.now())
 
     def _insert(self, rows: list[dict]) -> None:
         """Mark the chunk's duplicates (one query for its fingerprints, one for its external ids in

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from organisations.actors import Actor
 from organisations.models import Workspace
+from trackyoursheets import jobs
 from trackyoursheets.storage import UploadTooLarge
 
 from .. import events
@@ -222,9 +223,10 @@ def import_batch_create(
 
 def import_batch_process(*, batch_id: int, organisation_id: int) -> ImportBatch | None:
     """Process a queued batch (the body of ``import_batch_process_task``); idempotent: a batch
-    that is no longer queued or processing is left alone, and a run that died half-way is
-    started again from scratch. A statement that cannot be read fails the batch with its
-    reason; an unexpected error fails it too (and is logged), never half-imports it."""
+    that is no longer queued is left alone (a redelivered message), and a run that died half-way
+    is re-queued by the stale-job sweep and started again from scratch. A statement that cannot
+    be read fails the batch with its reason; an unexpected error fails it too (and is logged),
+    never half-imports it."""
     with transaction.atomic():
         batch = (
             ImportBatch.objects.for_organisation(organisation_id)
@@ -232,13 +234,13 @@ def import_batch_process(*, batch_id: int, organisation_id: int) -> ImportBatch 
             .filter(pk=batch_id, parent__isnull=True)
             .first()
         )
-        if batch is None or batch.status not in (ImportStatus.QUEUED, ImportStatus.PROCESSING):
+        if batch is None or batch.status != ImportStatus.QUEUED:
             return batch
-        _reset(batch)
-        batch.status = ImportStatus.PROCESSING
+        _reset(batch)  # what a run that the stale-job sweep re-queued left behind
         batch.rows_processed = 0
         batch.failure_reason = ""
-        batch.save(update_fields=["status", "rows_processed", "failure_reason", "updated_at"])
+        batch.save(update_fields=["rows_processed", "failure_reason", "updated_at"])
+        jobs.job_claim(ImportBatch, batch.pk)  # -> processing, first heartbeat, one more attempt
     batch = ImportBatch.objects.select_related("organisation", "carrier", "workspace").get(pk=batch.pk)
     statement = None
     try:
@@ -266,7 +268,12 @@ def import_batch_process(*, batch_id: int, organisation_id: int) -> ImportBatch 
 @transaction.atomic
 def import_batch_fail(*, batch_id: int, organisation_id: int, reason: str) -> None:
     """Mark a batch failed: its rows (and children) are removed, so nothing of it is half-imported."""
-    batch = ImportBatch.objects.for_organisation(organisation_id).select_for_update().filter(pk=batch_id).first()
+    batch = (
+        ImportBatch.objects.for_organisation(organisation_id)
+        .select_for_update()
+        .filter(pk=batch_id, parent__isnull=True)  # a per-carrier child fails with its parent
+        .first()
+    )
     if batch is None or batch.status not in (ImportStatus.QUEUED, ImportStatus.PROCESSING):
         return
     _reset(batch)

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from integrations.models import OutboxEvent
+from timetracking import importer
 from timetracking.models import ImportJob, TimeEntry
 
 from .conftest import token_client
@@ -324,8 +325,6 @@ def test_dst_local_times_use_the_offset_of_their_day(as_employee, csv_people):
 
 
 def test_a_job_records_progress_on_the_way(as_employee, csv_people, settings, django_capture_on_commit_callbacks):
-    from timetracking import importer
-
     settings.TIMETRACKING_IMPORT_ASYNC_ROWS = 10
     rows = importer.PROGRESS_EVERY + 1
     start = datetime.datetime(2026, 1, 1)

@@ -1,0 +1,306 @@
+"""Reading and checking a time-entry CSV: the accepted columns, the file's rows, one row's
+fields and permissions, and overlaps between rows and with stored entries (see
+:mod:`timetracking.importer` for the format)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import re
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from organisations.actors import Actor
+
+from .. import representation, selectors
+from ..choices import ProjectStatus
+from ..models import TAG_MAX_LENGTH, TimeEntry, TimeSettings, normalise_tags
+
+#: canonical column -> accepted header spellings (after normalising): the local day, then the time
+#: entry's columns as declared in timetracking/representation.py
+COLUMNS: dict[str, tuple[str, ...]] = {"date": ("date", "day"), **representation.csv_columns()}
+ALIASES = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
+TRUE = {"true", "yes", "y", "1", "t"}
+FALSE = {"false", "no", "n", "0", "f"}
+TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+MAX_DURATION = datetime.timedelta(hours=24)
+
+
+# =============================================================================
+# Reading the file
+# =============================================================================
+
+
+def decode_csv(data: bytes | str) -> str:
+    """The text of an upload: UTF-8 with or without a BOM; anything else is a 422."""
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": _("The file is not UTF-8 text.")}) from None
+    else:
+        text = data
+    return text.removeprefix("\ufeff")
+
+
+def _delimiter(text: str) -> str:
+    header = next((line for line in _lines(text) if line.strip()), "")
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _header_key(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` (with their endings), one at a time: ``io.StringIO`` would copy the
+    whole file into a buffer of four bytes per character."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop == -1 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
+def _reader(text: str) -> tuple[csv.reader, dict[str, int]]:
+    """A CSV reader positioned after the header, and canonical column -> index."""
+    reader = csv.reader(_lines(text), delimiter=_delimiter(text))
+    header = next(reader, None)
+    while header is not None and not any(cell.strip() for cell in header):
+        header = next(reader, None)
+    if header is None:
+        raise ValidationError({"file": _("The file is empty.")})
+    index: dict[str, int] = {}
+    for position, name in enumerate(header):
+        column = ALIASES.get(_header_key(name))
+        if column is not None and column not in index:
+            index[column] = position
+    missing = [c for c in ("date", "start", "project") if c not in index]
+    if "end" not in index and "duration" not in index:
+        missing.append("end or duration")
+    if missing:
+        raise ValidationError({"file": _("Missing columns: %(names)s.") % {"names": ", ".join(missing)}})
+    return reader, index
+
+
+def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: cell}) for every non-blank data row; the header is line 1."""
+    reader, index = _reader(text)
+    line = reader.line_num
+    for cells in reader:
+        row_line, line = line + 1, reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        yield row_line, {column: (cells[i].strip() if i < len(cells) else "") for column, i in index.items()}
+
+
+def count_rows(text: str) -> int:
+    return sum(1 for _row in _rows(text))
+
+
+# =============================================================================
+# Validating rows
+# =============================================================================
+
+
+@dataclass
+class _Lookups:
+    actor: Actor
+    projects: dict[str, object]
+    tasks: dict[tuple[int, str], object]
+    employees: dict[str, object]
+    own: object | None
+    zones: dict[int, zoneinfo.ZoneInfo]
+    settings: TimeSettings
+
+
+def _lookups(actor: Actor) -> _Lookups:
+    projects = {p.name.lower(): p for p in selectors.project_list(actor=actor)}
+    tasks = {(t.project_id, t.name.lower()): t for t in selectors.task_list(actor=actor).select_related(None)}
+    employees: dict[str, object] = {}
+    for employee in selectors.time_employee_list(actor=actor).select_related("office", "membership__user"):
+        for email in (employee.email, employee.membership.user.email if employee.membership_id else ""):
+            if email:
+                employees.setdefault(email.lower(), employee)
+    org_tz = zoneinfo.ZoneInfo(actor.organisation.timezone or "UTC")
+    zones = defaultdict(lambda: org_tz)
+    for employee in employees.values():
+        if employee.office_id:
+            zones[employee.pk] = zoneinfo.ZoneInfo(employee.office.timezone)
+    return _Lookups(
+        actor=actor,
+        projects=projects,
+        tasks=tasks,
+        employees=employees,
+        own=selectors.actor_employee(actor=actor),
+        zones=zones,
+        settings=selectors.time_settings_get(organisation=actor.organisation),
+    )
+
+
+def _parse_time(text: str) -> datetime.time | None:
+    match = TIME.match(text)
+    if not match:
+        return None
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return datetime.time(hour, minute, second)
+
+
+def _parse_duration(text: str) -> datetime.timedelta | None:
+    match = TIME.match(text)
+    if match:
+        return datetime.timedelta(hours=int(match[1]), minutes=int(match[2]), seconds=int(match[3] or 0))
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    return datetime.timedelta(seconds=int(value * 3600))
+
+
+@dataclass
+class _Row:
+    employee_id: int
+    project_id: int
+    task_id: int | None
+    start: datetime.datetime
+    end: datetime.datetime
+    duration: int
+    notes: str
+    tags: str
+    billable: bool
+
+
+def _check_row(lookups: _Lookups, cells: dict[str, str]) -> tuple[_Row | None, list[str]]:
+    errors: list[str] = []
+    email = cells.get("employee_email", "")
+    if email:
+        employee = lookups.employees.get(email.lower())
+        if employee is None:
+            errors.append(_("employee_email: no employee %(email)s whose time you may record.") % {"email": email})
+    else:
+        employee = lookups.own
+        if employee is None:
+            errors.append(_("employee_email: required (you have no employee record of your own)."))
+    project = lookups.projects.get(cells["project"].lower()) if cells["project"] else None
+    if not cells["project"]:
+        errors.append(_("project: required."))
+    elif project is None:
+        errors.append(_('project: no project named "%(name)s".') % {"name": cells["project"]})
+    elif project.status == ProjectStatus.ARCHIVED:
+        errors.append(_('project: "%(name)s" is archived and takes no new time.') % {"name": project.name})
+    task = None
+    if cells.get("task") and project is not None:
+        task = lookups.tasks.get((project.pk, cells["task"].lower()))
+        if task is None:
+            errors.append(_('task: no task named "%(name)s" in this project.') % {"name": cells["task"]})
+    day = None
+    match = DATE.match(cells["date"])
+    if match:
+        try:
+            day = datetime.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            day = None
+    if day is None:
+        errors.append(_("date: use YYYY-MM-DD."))
+    start_time = _parse_time(cells["start"])
+    if start_time is None:
+        errors.append(_("start: use HH:MM or HH:MM:SS."))
+    end_time = _parse_time(cells["end"]) if cells.get("end") else None
+    duration = None
+    if cells.get("end"):
+        if end_time is None:
+            errors.append(_("end: use HH:MM or HH:MM:SS."))
+    elif cells.get("duration"):
+        duration = _parse_duration(cells["duration"])
+        if duration is None or duration <= datetime.timedelta(0):
+            errors.append(_("duration: use hours (1.5), H:MM or H:MM:SS, more than zero."))
+            duration = None
+    else:
+        errors.append(_("end: give an end time or a duration."))
+    billable_text = cells.get("billable", "").lower()
+    if billable_text and billable_text not in TRUE | FALSE:
+        errors.append(_("billable: use true or false."))
+    tags = normalise_tags(cells.get("tags", ""))
+    if any(len(t) > TAG_MAX_LENGTH for t in tags.split(",")):
+        errors.append(_("tags: a tag has at most %(max)s characters.") % {"max": TAG_MAX_LENGTH})
+    if errors or employee is None or project is None or day is None or start_time is None:
+        return None, errors
+
+    tz = lookups.zones[employee.pk]
+    start = datetime.datetime.combine(day, start_time, tzinfo=tz).astimezone(datetime.UTC)
+    if end_time is not None:
+        end_day = day if end_time > start_time else day + datetime.timedelta(days=1)
+        end = datetime.datetime.combine(end_day, end_time, tzinfo=tz).astimezone(datetime.UTC)
+    else:
+        end = start + duration
+    if end <= start:
+        return None, [_("end: must be after the start.")]
+    if end - start > MAX_DURATION:
+        return None, [_("end: an entry lasts at most 24 hours.")]
+    billable = project.billable if not billable_text else billable_text in TRUE
+    seconds = lookups.settings.round(int((end - start).total_seconds()))
+    return (
+        _Row(
+            employee_id=employee.pk,
+            project_id=project.pk,
+            task_id=task.pk if task else None,
+            start=start,
+            end=end,
+            duration=seconds,
+            notes=cells.get("notes", ""),
+            tags=tags,
+            billable=billable,
+        ),
+        [],
+    )
+
+
+FAR = 2**62  # a running timer's end, in epoch seconds
+
+
+def _check_overlaps(lookups: _Lookups, intervals: dict, add_error: Callable, stored_up_to=None) -> None:
+    """Rows of one employee that overlap each other or a stored entry of theirs. ``intervals`` holds
+    ``start, end, line`` triplets (epoch seconds) per employee in compact arrays; the rows this
+    import has just written (ids above ``stored_up_to``) are not "stored entries"."""
+    if lookups.settings.allow_overlapping or not intervals:
+        return
+    low = min(min(values[0::3]) for values in intervals.values())
+    high = max(max(values[1::3]) for values in intervals.values())
+    stored = TimeEntry.objects.filter(
+        employee_id__in=list(intervals), start_time__lt=datetime.datetime.fromtimestamp(high, datetime.UTC)
+    ).filter(Q(end_time__isnull=True) | Q(end_time__gt=datetime.datetime.fromtimestamp(low, datetime.UTC)))
+    if stored_up_to is not None:
+        stored = stored.filter(pk__lte=stored_up_to)
+    for employee_id, start, end, pk in stored.values_list("employee_id", "start_time", "end_time", "pk").iterator(
+        chunk_size=5000
+    ):
+        intervals[employee_id].extend((int(start.timestamp()), int(end.timestamp()) if end else FAR, -pk))
+    for values in intervals.values():
+        rows = sorted(zip(values[0::3], values[1::3], values[2::3], strict=True))
+        latest_end, latest_ref = None, None
+        for start, end, ref in rows:
+            if latest_end is not None and start < latest_end:
+                if ref > 0:
+                    other = (
+                        (_("line %(n)s") % {"n": latest_ref})
+                        if latest_ref > 0
+                        else (_("stored entry %(id)s") % {"id": -latest_ref})
+                    )
+                    add_error(ref, _("overlaps %(other)s of the same employee.") % {"other": other})
+                elif latest_ref > 0:
+                    add_error(latest_ref, _("overlaps stored entry %(id)s of the same employee.") % {"id": -ref})
+            if latest_end is None or end > latest_end:
+                latest_end, latest_ref = end, ref
