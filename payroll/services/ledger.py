@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from integrations.outbox import record_event
 from organisations.actors import Actor
+from organisations.audit import audit_change, audit_snapshot
 from organisations.models import Producer, Workspace
 from trackyoursheets.bulk import bulk_insert
 from trackyoursheets.exceptions import Conflict
@@ -69,6 +70,8 @@ TRANSACTION_FIELDS = frozenset(
         "notes",
     }
 )
+#: the same, in a fixed order
+TRANSACTION_UPDATE_FIELDS = sorted(TRANSACTION_FIELDS)
 #: a change of one of these re-evaluates a gross commission that a rule computed
 RULE_INPUTS = frozenset({"carrier", "line_of_business", "type", "transaction_date", "premium", "policy"})
 
@@ -214,8 +217,17 @@ def transaction_create(
         _apply_rules(txn)
     _derive_amount(txn)
     clean_save(txn)
+    audit_change(actor=actor, action="commissiontransaction.create", obj=txn, after=_txn_snapshot(txn))
     _emit(actor, events.TRANSACTION_CREATED, txn)
     return txn
+
+
+def _txn_snapshot(txn: CommissionTransaction) -> dict:
+    """The audited values of a ledger line (money as text, as the pages and the API show it)."""
+    return {
+        name: str(value) if isinstance(value, Decimal) else value
+        for name, value in audit_snapshot(txn, exclude=("latest_override",)).items()
+    }
 
 
 def _lock(txn: CommissionTransaction) -> CommissionTransaction:
@@ -228,13 +240,17 @@ def _lock(txn: CommissionTransaction) -> CommissionTransaction:
 
 
 @db_transaction.atomic
-def transaction_update(*, actor: Actor, transaction: CommissionTransaction, **fields) -> CommissionTransaction:
-    """Change a ledger line while it is pending or disputed (409 otherwise). A gross commission
-    that a rule computed is re-computed when what the rule matched on changes; the amount is
-    re-derived (the latest override still applies)."""
-    unknown = sorted(set(fields) - TRANSACTION_FIELDS)
+def transaction_update(*, actor: Actor, transaction: CommissionTransaction, data: dict) -> CommissionTransaction:
+    """Change a ledger line (the fields in ``TRANSACTION_FIELDS``) while it is pending or
+    disputed (409 otherwise). A gross commission that a rule computed is re-computed when what
+    the rule matched on changes; the amount is re-derived (the latest override still applies).
+
+    The fields are set in memory and saved once, after the derived ones (rule, gross, amount)
+    follow them: ``model_update`` would validate before they do."""
+    unknown = sorted(set(data) - TRANSACTION_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed.")] for name in unknown})
+    fields = {name: data[name] for name in TRANSACTION_UPDATE_FIELDS if name in data}
     txn = _lock(transaction)
     require_ledger_access(actor, txn.workspace)
     if "workspace" in fields:
@@ -248,6 +264,7 @@ def transaction_update(*, actor: Actor, transaction: CommissionTransaction, **fi
         # the line moves with its producer unless a workspace is given
         fields["workspace"] = fields["producer"].workspace
         require_ledger_access(actor, fields["workspace"])
+    before = _txn_snapshot(txn)
     for key, value in fields.items():
         setattr(txn, key, value.strip() if key == "external_id" else value)
     if "gross_commission" in fields:
@@ -258,6 +275,7 @@ def transaction_update(*, actor: Actor, transaction: CommissionTransaction, **fi
         _apply_rules(txn)
     _derive_amount(txn)
     clean_save(txn)
+    audit_change(actor=actor, action="commissiontransaction.update", obj=txn, before=before, after=_txn_snapshot(txn))
     _emit(actor, events.TRANSACTION_UPDATED, txn)
     return txn
 
@@ -277,13 +295,17 @@ def transaction_transition(*, actor: Actor, transaction: CommissionTransaction, 
             current_status=txn.status,
             allowed=sorted(allowed),
         )
+    before = txn.status
     txn.status = status
     clean_save(txn)
+    audit_change(actor=actor, action="commissiontransaction.transition", obj=txn, changes={"status": [before, status]})
     _emit(actor, events.TRANSACTION_UPDATED, txn)
     return txn
 
 
-def _override(actor: Actor, txn: CommissionTransaction, kind: str, value: Decimal, reason: str) -> CommissionOverride:
+def _override(
+    actor: Actor, txn: CommissionTransaction, kind: str, value: Decimal, reason: str, *, action: str
+) -> CommissionOverride:
     if txn.status not in OVERRIDABLE_STATUSES:
         raise Conflict(
             _("A %(status)s transaction cannot be overridden.") % {"status": txn.status}, current_status=txn.status
@@ -305,6 +327,15 @@ def _override(actor: Actor, txn: CommissionTransaction, kind: str, value: Decima
     txn.latest_override = override
     _derive_amount(txn)
     clean_save(txn)
+    audit_change(
+        actor=actor,
+        action=action,
+        obj=txn,
+        changes={
+            "producer_amount": [str(override.previous_amount), str(override.resulting_amount)],
+            "override": [None, f"{override.kind} {override.value}"],
+        },
+    )
     record_event(
         actor.organisation,
         events.OVERRIDE_CREATED,
@@ -324,7 +355,7 @@ def override_create(
     applied to the base, so the same override twice gives the same amount."""
     txn = _lock(transaction)
     require_ledger_access(actor, txn.workspace)
-    return _override(actor, txn, kind, value, reason)
+    return _override(actor, txn, kind, value, reason, action="commissiontransaction.override")
 
 
 @db_transaction.atomic
@@ -347,7 +378,7 @@ def override_bulk_create(
             _("Some transactions are approved or paid and cannot be overridden; nothing was changed."),
             transaction_ids=blocked,
         )
-    return [_override(actor, txn, kind, value, reason) for txn in locked]
+    return [_override(actor, txn, kind, value, reason, action="commissiontransaction.bulk_override") for txn in locked]
 
 
 # =============================================================================

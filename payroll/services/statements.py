@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import math
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -103,7 +104,7 @@ def _csv_rows(path: Path, encoding: str) -> Statement:
 def _cell(value):
     """An XLSX cell as JSON can hold it (dates stay dates for the date parser)."""
     if isinstance(value, float):
-        return Decimal(repr(value)) if value == value else None  # NaN is an empty cell
+        return None if math.isnan(value) else Decimal(repr(value))  # NaN is an empty cell
     return value
 
 
