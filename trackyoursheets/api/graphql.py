@@ -56,7 +56,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from organisations.actors import AuditContext
-from organisations.audit import audit_change, audit_refusal
+from organisations.audit import audit_refusal
 from organisations.models import AuditEvent
 from trackyoursheets.exceptions import DomainError
 
@@ -577,17 +577,10 @@ class TenantMutation(graphene.Mutation):
         if context is not None:  # services record this mutation's changes under its name (issue 12)
             context.mutation, context.status_code = cls.__name__, 200
         actor = require_scope(info, cls.required_scope)
-        rows_before = context.rows if context is not None else 0
         try:
-            result = cls.perform_mutate(info, actor, **arguments)
+            return cls.perform_mutate(info, actor, **arguments)
         except (DjangoValidationError, DomainError) as exc:
             raise domain_error_to_graphql(exc, cls.error_field_names) from exc
-        meta = getattr(result, "_meta", None)
-        if context is not None and context.rows == rows_before and meta is not None and hasattr(meta, "label"):
-            # TEMP issue-12 merge: payroll — mutations whose services do not audit yet (payroll,
-            # statement imports) are recorded here; remove once every service calls audit_change.
-            audit_change(actor=actor, action=cls.__name__, obj=result)
-        return result
 
     @classmethod
     def perform_mutate(cls, info, actor, **arguments):
