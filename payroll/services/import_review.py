@@ -35,8 +35,8 @@ from ..models import (
     PolicyProducer,
 )
 from .import_state import CHUNK_SIZE, ZERO, _emit, _refresh_counts, _require_import_access, logger
-from .ledger import (
-    producer_split,
+from .ledger import producer_split
+from .ledger_bulk import (
     transaction_bulk_delete_for_import,
     transaction_bulk_import,
     transaction_bulk_import_from_rows,
