@@ -201,7 +201,7 @@ def transaction_create(
         transaction_date=transaction_date,
         statement_period=statement_period or transaction_date.replace(day=1),
         premium=premium if premium is not None else Decimal("0.00"),
-        gross_commission=gross_commission,
+        gross_commission=gross_commission if gross_commission is not None else Decimal("0.00"),
         split_percent=split_percent if split_percent is not None else _default_split(policy, producer),
         type=type,
         source=source,
@@ -209,7 +209,7 @@ def transaction_create(
         notes=notes,
         status=TransactionStatus.PENDING,
     )
-    if txn.gross_commission is None:
+    if gross_commission is None:  # computed by the rules
         _apply_rules(txn)
     _derive_amount(txn)
     clean_save(txn)

@@ -4,6 +4,8 @@ deleted again when it is rolled back."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.db import connection
 from django.db import transaction as db_transaction
 from django.db.models import ProtectedError
@@ -61,6 +63,11 @@ def transaction_bulk_import(*, actor: Actor, lines, chunk_size: int = IMPORT_CHU
     return total
 
 
+def _column(model, name: str) -> str:
+    """The column of ``model``'s field ``name`` (a concrete field always has one; the stubs say maybe)."""
+    return cast("str", model._meta.get_field(name).column)
+
+
 @db_transaction.atomic
 def transaction_bulk_import_from_rows(*, actor: Actor, rows) -> int:
     """The same as :func:`transaction_bulk_import`, in one ``INSERT ... SELECT`` (PostgreSQL).
@@ -76,18 +83,18 @@ def transaction_bulk_import_from_rows(*, actor: Actor, rows) -> int:
     row_model = rows.model
 
     def r(name: str) -> str:
-        return f"r.{quote(row_model._meta.get_field(name).column)}"
+        return f"r.{quote(_column(row_model, name))}"
 
-    split = f"COALESCE({r('split_percent')}, p.{quote(Producer._meta.get_field('default_split_percent').column)})"
+    split = f"COALESCE({r('split_percent')}, p.{quote(_column(Producer, 'default_split_percent'))})"
     now = timezone.now()
-    expressions = {
+    expressions: dict[str, tuple[str, list[Any]]] = {
         "organisation_id": ("%s", [actor.organisation.pk]),
         "created_at": ("%s", [now]),
         "updated_at": ("%s", [now]),
         "policy_id": (r("policy"), []),
         "producer_id": (r("producer"), []),
         "carrier_id": (f"b.{quote('carrier_id')}", []),
-        "workspace_id": (f"p.{quote(Producer._meta.get_field('workspace').column)}", []),
+        "workspace_id": (f"p.{quote(_column(Producer, 'workspace'))}", []),
         "line_of_business_id": (r("line_of_business"), []),
         "statement_period": (r("statement_period"), []),
         "transaction_date": (r("transaction_date"), []),
@@ -102,14 +109,16 @@ def transaction_bulk_import_from_rows(*, actor: Actor, rows) -> int:
         "commission_rule_id": (r("commission_rule"), []),
         "import_row_id": ("r.id", []),
     }
-    columns, selected, params = [], [], []
+    columns: list[str] = []
+    selected: list[str] = []
+    params: list[Any] = []
     for field in CommissionTransaction._meta.concrete_fields:
         if field.primary_key:
             continue
         expression, values = expressions.get(
             field.attname, ("%s", [field.get_db_prep_save(field.get_default(), connection)])
         )
-        columns.append(quote(field.column))
+        columns.append(quote(cast("str", field.column)))  # a concrete field always has its column
         selected.append(expression)
         params.extend(values)
     ids_sql, ids_params = rows.values("pk").query.sql_with_params()

@@ -155,6 +155,8 @@ def read_statement(source: str, *, path: Path | None = None, payouts: list | Non
     """Open a statement for streaming; ``close()`` it when done."""
     if source == "json":
         return _json_rows(payouts or [])
+    if path is None:
+        raise ValueError(f"A {source} statement is read from a file; give its path.")
     if source == "xlsx":
         return _xlsx_rows(path)
     return _csv_rows(path, _detect_encoding(path))

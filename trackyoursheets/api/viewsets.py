@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from rest_framework import exceptions, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
@@ -95,7 +96,10 @@ class TenantViewSet(viewsets.GenericViewSet):
         return super().get_serializer_class()
 
     def represent(self, instance) -> dict:
-        return self.serializer_class(instance, context=self.get_serializer_context()).data
+        output_class = self.serializer_class
+        if output_class is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} declares no serializer_class")
+        return output_class(instance, context=self.get_serializer_context()).data
 
     def get_object(self):
         """The object, scoped; for writes, ``If-Match`` must match its current ETag (else 412)."""
