@@ -153,6 +153,12 @@ class CommissionTransactionViewSet(base.TenantModelViewSet):
     input_serializer_class = CommissionTransactionInputSerializer
     update_serializer_class = CommissionTransactionUpdateSerializer
     filterset_class = CommissionTransactionFilterSet
+    #: overrides are created (201), as the responses say
+    audit_status_codes = {
+        **base.TenantModelViewSet.audit_status_codes,
+        "overrides": status.HTTP_201_CREATED,
+        "bulk_overrides": status.HTTP_201_CREATED,
+    }
 
     def perform_create(self, serializer):
         txn = services.transaction_create(actor=self.actor, **serializer.validated_data)
