@@ -122,7 +122,11 @@ def test_rule_sets_out_of_force_or_inactive_are_ignored(organisation, carrier):
     CommissionRuleFactory(rule_set__organisation=organisation, rule_set__effective_from=datetime.date(2026, 2, 1))
 
     evaluate = {
-        "organisation": organisation, "carrier": carrier, "line_of_business": None, "transaction_type": "new", "premium": D("100")
+        "organisation": organisation,
+        "carrier": carrier,
+        "line_of_business": None,
+        "transaction_type": "new",
+        "premium": D("100"),
     }
     assert services.commission_rule_evaluate(on_date=JAN_15, **evaluate) is None
     assert services.commission_rule_evaluate(on_date=datetime.date(2025, 6, 1), **evaluate).amount == D("8.00")
@@ -293,7 +297,13 @@ def test_split_defaults_to_the_producers_split_on_the_policy(actor, carrier, pro
 
 
 def test_missing_gross_comes_from_the_rules_else_422(actor, organisation, carrier, producer):
-    kwargs = {"actor": actor, "producer": producer, "carrier": carrier, "transaction_date": JAN_15, "premium": D("1500.00")}
+    kwargs = {
+        "actor": actor,
+        "producer": producer,
+        "carrier": carrier,
+        "transaction_date": JAN_15,
+        "premium": D("1500.00"),
+    }
     with pytest.raises(ValidationError) as exc:
         services.transaction_create(**kwargs)
     rule = CommissionRuleFactory(rule_set__organisation=organisation, rate=D("12.5"))
