@@ -178,8 +178,9 @@ def import_batch_get(*, actor: Actor, pk: int) -> ImportBatch:
 
 def import_batch_errors(*, batch: ImportBatch, limit: int = ERRORS_SHOWN) -> list[dict]:
     """The first ``limit`` rows in error of a batch (and of its children): line and reasons."""
-    if hasattr(batch, "first_errors"):
-        rows = [*batch.first_errors, *(row for child in batch.children.all() for row in child.first_errors)]
+    prefetched = getattr(batch, "first_errors", None)  # prefetched by import_batch_list/_get
+    if prefetched is not None:
+        rows = [*prefetched, *(row for child in batch.children.all() for row in getattr(child, "first_errors", []))]
     else:
         batch_ids = [batch.pk, *(child.pk for child in batch.children.all())]
         rows = list(_first_errors().filter(batch_id__in=batch_ids))

@@ -414,12 +414,15 @@ class CommissionTransaction(TenantModel):
         _check_kind(errors, "category", self.category, CategoryKind.REVENUE_STATUS)
         if self.statement_period and self.statement_period.day != 1:
             errors["statement_period"] = _("Use the first day of the month (YYYY-MM).")
-        if self.policy is not None and getattr(self, "carrier", None) is not None:
-            if self.policy.carrier_id != self.carrier.pk:
-                errors.setdefault("policy", _("The policy belongs to another carrier."))
-        if self.type in (TransactionType.NEW, TransactionType.RENEWAL) and self.gross_commission is not None:
-            if self.gross_commission < 0:
-                errors["gross_commission"] = _("Negative commission is a chargeback.")
+        carrier = getattr(self, "carrier", None)
+        if self.policy is not None and carrier is not None and self.policy.carrier_id != carrier.pk:
+            errors.setdefault("policy", _("The policy belongs to another carrier."))
+        if (
+            self.type in (TransactionType.NEW, TransactionType.RENEWAL)
+            and self.gross_commission is not None
+            and self.gross_commission < 0
+        ):
+            errors["gross_commission"] = _("Negative commission is a chargeback.")
         if self.type == TransactionType.CHARGEBACK and self.gross_commission is not None and self.gross_commission > 0:
             errors["gross_commission"] = _("A chargeback's commission cannot be positive.")
         if errors:

@@ -1,7 +1,8 @@
 """Every write of payroll, by sub-domain (STYLE §1): reference data (``reference.py``),
-commission rules (``rules.py``), the ledger (``ledger.py``) and carrier statement imports
-(``imports.py`` upload and processing, ``import_rows.py``, ``matching.py``, ``parsing.py``,
-``statements.py``, ``import_review.py`` matching by hand, finalise and roll back).
+commission rules (``rules.py``), the ledger (``ledger.py``; its bulk writes for imports in
+``ledger_bulk.py``) and carrier statement imports (``imports.py`` upload and processing,
+``import_rows.py``, ``matching.py``, ``parsing.py``, ``statements.py``, ``import_review.py``
+matching by hand, finalise and roll back).
 
 Callers say ``from payroll import services`` and use the public functions re-exported here.
 Each rule has one home: the chargeback sign (:func:`chargeback_signed`), the producer's
@@ -19,13 +20,15 @@ from .ledger import (
     producer_amount,
     producer_share,
     producer_split,
-    transaction_bulk_delete_for_import,
-    transaction_bulk_import,
-    transaction_bulk_import_from_rows,
     transaction_carrier,
     transaction_create,
     transaction_transition,
     transaction_update,
+)
+from .ledger_bulk import (
+    transaction_bulk_delete_for_import,
+    transaction_bulk_import,
+    transaction_bulk_import_from_rows,
 )
 from .reference import (
     DEFAULT_STATEMENT_DATE_FORMAT,

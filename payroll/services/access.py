@@ -24,10 +24,20 @@ def require_ledger_access(actor: Actor, *workspaces: Workspace | None) -> None:
     """Ledger writes: the whole organisation, or a manager for workspaces of their office."""
     if actor.sees_whole_organisation:
         return
-    if actor.role == Role.MANAGER and actor.membership is not None and actor.membership.office_id:
-        if workspaces and all(w is not None and w.office_id == actor.membership.office_id for w in workspaces):
-            return
+    office_id = actor.membership.office_id if actor.membership is not None else None
+    if (
+        actor.role == Role.MANAGER
+        and office_id
+        and workspaces
+        and all(w is not None and w.office_id == office_id for w in workspaces)
+    ):
+        return
     raise NotPermitted(_("Your role does not allow changing commissions here."))
+
+
+def stripped(data: dict, *names: str) -> dict:
+    """``data`` with the text values of ``names`` stripped of surrounding whitespace."""
+    return {key: value.strip() if key in names and isinstance(value, str) else value for key, value in data.items()}
 
 
 def clean_save(obj) -> None:

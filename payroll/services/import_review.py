@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.actors import Actor
+from organisations.audit import audit_change
 from organisations.models import Producer
 from trackyoursheets.exceptions import Conflict
 
@@ -34,8 +35,8 @@ from ..models import (
     PolicyProducer,
 )
 from .import_state import CHUNK_SIZE, ZERO, _emit, _refresh_counts, _require_import_access, logger
-from .ledger import (
-    producer_split,
+from .ledger import producer_split
+from .ledger_bulk import (
     transaction_bulk_delete_for_import,
     transaction_bulk_import,
     transaction_bulk_import_from_rows,
@@ -102,6 +103,7 @@ def import_row_match(
     _require_import_access(actor, batch.workspace)
     _require_review(batch)
     row = ImportRow.objects.select_for_update().get(pk=row.pk)
+    before = row.status
     if skip:
         if row.status not in (RowStatus.MATCHED, RowStatus.UNMATCHED, RowStatus.ERROR):
             raise Conflict(_("Only matched, unmatched or failed rows can be skipped."), current_status=row.status)
@@ -110,6 +112,7 @@ def import_row_match(
         row.save()
         _refresh_counts(batch)
         batch.save()
+        audit_change(actor=actor, action="importrow.match", obj=row, changes={"status": [before, row.status]})
         return row
     if row.status not in (RowStatus.MATCHED, RowStatus.UNMATCHED):
         raise Conflict(
@@ -158,6 +161,7 @@ def import_row_match(
             )
     _refresh_counts(batch)
     batch.save()
+    audit_change(actor=actor, action="importrow.match", obj=row, changes={"status": [before, row.status]})
     return row
 
 
@@ -287,6 +291,7 @@ def import_batch_finalise(*, actor: Actor, batch: ImportBatch, skip_unresolved: 
     ``import.batch.finalised`` event per batch; no event per ledger line."""
     parent, group = _group(batch)
     _require_import_access(actor, parent.workspace)
+    before = batch.status
     not_ready = [b for b in group if b.status != ImportStatus.REVIEW]
     if not_ready:
         raise Conflict(
@@ -355,6 +360,9 @@ def import_batch_finalise(*, actor: Actor, batch: ImportBatch, skip_unresolved: 
         parent.finalised_by_label = actor.label[:300]
         parent.save()
     logger.info("Import %s finalised: %s ledger lines", parent.pk, created)
+    audit_change(
+        actor=actor, action="importbatch.finalise", obj=batch, changes={"status": [before, ImportStatus.FINALISED]}
+    )
     return ImportBatch.objects.get(pk=parent.pk)
 
 
@@ -366,6 +374,7 @@ def import_batch_rollback(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
     split upload, every carrier's batch is rolled back together."""
     parent, group = _group(batch)
     _require_import_access(actor, parent.workspace)
+    before = batch.status
     allowed = (ImportStatus.REVIEW, ImportStatus.FINALISED)
     not_allowed = [b for b in group if b.status not in allowed]
     if not_allowed:
@@ -388,4 +397,7 @@ def import_batch_rollback(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
         member.save()
         if member in group:
             _emit(member, events.IMPORT_BATCH_ROLLED_BACK, actor)
+    audit_change(
+        actor=actor, action="importbatch.rollback", obj=batch, changes={"status": [before, ImportStatus.ROLLED_BACK]}
+    )
     return ImportBatch.objects.get(pk=parent.pk)

@@ -77,7 +77,7 @@ class _Processor:
         self.header_fields = list(mapping.items())
         self.lookups = _Lookups(batch)
         self.children: dict[int, ImportBatch] = {}
-        self.pending: list[ImportRow] = []
+        self.pending: list[dict] = []  # rows to insert, by attribute name
         self.processed = 0
 
     # --- one row -------------------------------------------------------------------
@@ -375,7 +375,7 @@ class _Processor:
                 first[claim] = row
             fresh.append(row)
         ids = bulk_insert(ImportRow, fresh, returning_ids=bool(later))
-        if later:
+        if later and ids is not None:
             for row, pk in zip(fresh, ids, strict=True):
                 row["id"] = pk
             bulk_insert(ImportRow, [{**row, "duplicate_of_id": original["id"]} for row, original in later])

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.actors import Actor
+from organisations.audit import audit_change
 from organisations.models import Workspace
 from trackyoursheets import jobs
 from trackyoursheets.storage import UploadTooLarge
@@ -64,7 +65,7 @@ from .parsing import (
     resolve_mapping,
     validate_mapping,
 )
-from .reference import carrier_update
+from .reference import carrier_mapping_save
 from .statements import read_statement, sniff_source
 
 # Upload
@@ -176,6 +177,7 @@ def import_batch_create(
     if len(given) != 1:
         raise ValidationError({"file": [_("Send exactly one of: a file, CSV text or JSON payouts.")]})
     path = relative = None
+    carrier_changes: dict = {}
     if upload is not None:
         source, relative, path = _store_upload(actor.organisation.pk, upload)
         filename = filename or upload.name or ""
@@ -193,7 +195,7 @@ def import_batch_create(
         if save_mapping:
             if carrier is None or not mapping:
                 raise ValidationError({"save_mapping": [_("Give a carrier and a column mapping to save.")]})
-            carrier_update(actor=actor, carrier=carrier, column_mapping={**carrier.column_mapping, **mapping})
+            carrier_changes = carrier_mapping_save(actor=actor, carrier=carrier, mapping=mapping)
         batch = ImportBatch(
             organisation=actor.organisation,
             carrier=carrier,
@@ -213,6 +215,9 @@ def import_batch_create(
         )
         batch.full_clean()
         batch.save()
+        changes = {"original_filename": [None, batch.original_filename]}
+        changes.update({f"carrier_{name}": value for name, value in carrier_changes.items()})
+        audit_change(actor=actor, action="importbatch.create", obj=batch, changes=changes)
     except BaseException:
         if path is not None:
             path.unlink(missing_ok=True)

@@ -15,16 +15,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db import transaction as db_transaction
-from django.db.models import ProtectedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from integrations.outbox import record_event
 from organisations.actors import Actor
+from organisations.audit import audit_change, audit_snapshot
 from organisations.models import Producer, Workspace
-from trackyoursheets.bulk import bulk_insert
 from trackyoursheets.exceptions import Conflict
 
 from .. import events
@@ -47,7 +44,7 @@ from ..models import (
     PolicyProducer,
     money,
 )
-from .access import chunks, clean_save, require_ledger_access, workspace_access_checker
+from .access import clean_save, require_ledger_access
 from .rules import commission_rule_evaluate
 
 #: ``transaction_update`` may change these fields (status has its own service, the amount is derived)
@@ -69,6 +66,8 @@ TRANSACTION_FIELDS = frozenset(
         "notes",
     }
 )
+#: the same, in a fixed order
+TRANSACTION_UPDATE_FIELDS = sorted(TRANSACTION_FIELDS)
 #: a change of one of these re-evaluates a gross commission that a rule computed
 RULE_INPUTS = frozenset({"carrier", "line_of_business", "type", "transaction_date", "premium", "policy"})
 
@@ -202,7 +201,7 @@ def transaction_create(
         transaction_date=transaction_date,
         statement_period=statement_period or transaction_date.replace(day=1),
         premium=premium if premium is not None else Decimal("0.00"),
-        gross_commission=gross_commission,
+        gross_commission=gross_commission if gross_commission is not None else Decimal("0.00"),
         split_percent=split_percent if split_percent is not None else _default_split(policy, producer),
         type=type,
         source=source,
@@ -210,12 +209,21 @@ def transaction_create(
         notes=notes,
         status=TransactionStatus.PENDING,
     )
-    if txn.gross_commission is None:
+    if gross_commission is None:  # computed by the rules
         _apply_rules(txn)
     _derive_amount(txn)
     clean_save(txn)
+    audit_change(actor=actor, action="commissiontransaction.create", obj=txn, after=_txn_snapshot(txn))
     _emit(actor, events.TRANSACTION_CREATED, txn)
     return txn
+
+
+def _txn_snapshot(txn: CommissionTransaction) -> dict:
+    """The audited values of a ledger line (money as text, as the pages and the API show it)."""
+    return {
+        name: str(value) if isinstance(value, Decimal) else value
+        for name, value in audit_snapshot(txn, exclude=("latest_override",)).items()
+    }
 
 
 def _lock(txn: CommissionTransaction) -> CommissionTransaction:
@@ -228,13 +236,17 @@ def _lock(txn: CommissionTransaction) -> CommissionTransaction:
 
 
 @db_transaction.atomic
-def transaction_update(*, actor: Actor, transaction: CommissionTransaction, **fields) -> CommissionTransaction:
-    """Change a ledger line while it is pending or disputed (409 otherwise). A gross commission
-    that a rule computed is re-computed when what the rule matched on changes; the amount is
-    re-derived (the latest override still applies)."""
-    unknown = sorted(set(fields) - TRANSACTION_FIELDS)
+def transaction_update(*, actor: Actor, transaction: CommissionTransaction, data: dict) -> CommissionTransaction:
+    """Change a ledger line (the fields in ``TRANSACTION_FIELDS``) while it is pending or
+    disputed (409 otherwise). A gross commission that a rule computed is re-computed when what
+    the rule matched on changes; the amount is re-derived (the latest override still applies).
+
+    The fields are set in memory and saved once, after the derived ones (rule, gross, amount)
+    follow them: ``model_update`` would validate before they do."""
+    unknown = sorted(set(data) - TRANSACTION_FIELDS)
     if unknown:
         raise ValidationError({name: [_("This field cannot be changed.")] for name in unknown})
+    fields = {name: data[name] for name in TRANSACTION_UPDATE_FIELDS if name in data}
     txn = _lock(transaction)
     require_ledger_access(actor, txn.workspace)
     if "workspace" in fields:
@@ -248,6 +260,7 @@ def transaction_update(*, actor: Actor, transaction: CommissionTransaction, **fi
         # the line moves with its producer unless a workspace is given
         fields["workspace"] = fields["producer"].workspace
         require_ledger_access(actor, fields["workspace"])
+    before = _txn_snapshot(txn)
     for key, value in fields.items():
         setattr(txn, key, value.strip() if key == "external_id" else value)
     if "gross_commission" in fields:
@@ -258,6 +271,7 @@ def transaction_update(*, actor: Actor, transaction: CommissionTransaction, **fi
         _apply_rules(txn)
     _derive_amount(txn)
     clean_save(txn)
+    audit_change(actor=actor, action="commissiontransaction.update", obj=txn, before=before, after=_txn_snapshot(txn))
     _emit(actor, events.TRANSACTION_UPDATED, txn)
     return txn
 
@@ -277,13 +291,17 @@ def transaction_transition(*, actor: Actor, transaction: CommissionTransaction, 
             current_status=txn.status,
             allowed=sorted(allowed),
         )
+    before = txn.status
     txn.status = status
     clean_save(txn)
+    audit_change(actor=actor, action="commissiontransaction.transition", obj=txn, changes={"status": [before, status]})
     _emit(actor, events.TRANSACTION_UPDATED, txn)
     return txn
 
 
-def _override(actor: Actor, txn: CommissionTransaction, kind: str, value: Decimal, reason: str) -> CommissionOverride:
+def _override(
+    actor: Actor, txn: CommissionTransaction, kind: str, value: Decimal, reason: str, *, action: str
+) -> CommissionOverride:
     if txn.status not in OVERRIDABLE_STATUSES:
         raise Conflict(
             _("A %(status)s transaction cannot be overridden.") % {"status": txn.status}, current_status=txn.status
@@ -305,6 +323,15 @@ def _override(actor: Actor, txn: CommissionTransaction, kind: str, value: Decima
     txn.latest_override = override
     _derive_amount(txn)
     clean_save(txn)
+    audit_change(
+        actor=actor,
+        action=action,
+        obj=txn,
+        changes={
+            "producer_amount": [str(override.previous_amount), str(override.resulting_amount)],
+            "override": [None, f"{override.kind} {override.value}"],
+        },
+    )
     record_event(
         actor.organisation,
         events.OVERRIDE_CREATED,
@@ -324,7 +351,7 @@ def override_create(
     applied to the base, so the same override twice gives the same amount."""
     txn = _lock(transaction)
     require_ledger_access(actor, txn.workspace)
-    return _override(actor, txn, kind, value, reason)
+    return _override(actor, txn, kind, value, reason, action="commissiontransaction.override")
 
 
 @db_transaction.atomic
@@ -347,161 +374,4 @@ def override_bulk_create(
             _("Some transactions are approved or paid and cannot be overridden; nothing was changed."),
             transaction_ids=blocked,
         )
-    return [_override(actor, txn, kind, value, reason) for txn in locked]
-
-
-# =============================================================================
-# Bulk ledger writes for statement imports (issue 6 point 3)
-#
-# Called by ``payroll.services.import_review`` when a reviewed batch is finalised or rolled
-# back. The import pipeline has already normalised and matched every row against rows of
-# this organisation (producers, policies, carriers loaded through scoped querysets), so
-# these writes skip the per-row ``full_clean()`` (which would cost queries per line) and
-# insert in chunks. No ``payroll.transaction.created`` event per line: the import records
-# one ``import.batch.finalised`` event per batch instead (documented in the API guide).
-# =============================================================================
-
-#: lines inserted or deleted per statement
-IMPORT_CHUNK_SIZE = 2000
-#: a rollback is refused while any line of the batch is in one of these statuses
-ROLLBACK_BLOCKING_STATUSES = frozenset({TransactionStatus.APPROVED, TransactionStatus.PAID})
-
-
-@db_transaction.atomic
-def transaction_bulk_import(*, actor: Actor, lines, chunk_size: int = IMPORT_CHUNK_SIZE) -> int:
-    """Insert imported ledger lines as ``reconciled`` (source ``import``), all or nothing.
-
-    ``lines`` are dicts of the line's attributes by attribute name (``producer_id``,
-    ``carrier_id``, ``policy_id``, ``workspace_id``, ``import_row_id``, ``reverses_id``,
-    amounts, dates, type, ...), inserted with ``COPY`` on PostgreSQL. Each line's amount is
-    derived here (gross x split, rounded half up); managers may import only into their
-    office's workspaces (one line of another office refuses the whole statement)."""
-    check = workspace_access_checker(actor)
-    organisation_id = actor.organisation.pk
-    total = 0
-    for chunk in chunks(lines, chunk_size):
-        check({line["workspace_id"] for line in chunk})
-        for line in chunk:
-            line["organisation_id"] = organisation_id
-            line["status"] = TransactionStatus.RECONCILED.value
-            line["source"] = TransactionSource.IMPORT.value
-            line["producer_amount"] = producer_share(line["gross_commission"], line["split_percent"])
-        bulk_insert(CommissionTransaction, chunk)
-        total += len(chunk)
-    return total
-
-
-@db_transaction.atomic
-def transaction_bulk_import_from_rows(*, actor: Actor, rows) -> int:
-    """The same as :func:`transaction_bulk_import`, in one ``INSERT ... SELECT`` (PostgreSQL).
-
-    ``rows`` is a queryset of matched ``integrations.ImportRow`` with a producer each; every
-    row becomes one ``reconciled`` line (source ``import``) of its producer's workspace, split
-    the row's split (else the producer's default), amount gross x split rounded half up
-    (:func:`producer_share_sql`, the same rounding as ``money()``). Fields this does
-    not set take their model default, so a field added to the ledger later still gets one."""
-    check = workspace_access_checker(actor)
-    check(set(Producer.objects.filter(pk__in=rows.values("producer_id")).values_list("workspace_id", flat=True)))
-    quote = connection.ops.quote_name
-    row_model = rows.model
-
-    def r(name: str) -> str:
-        return f"r.{quote(row_model._meta.get_field(name).column)}"
-
-    split = f"COALESCE({r('split_percent')}, p.{quote(Producer._meta.get_field('default_split_percent').column)})"
-    now = timezone.now()
-    expressions = {
-        "organisation_id": ("%s", [actor.organisation.pk]),
-        "created_at": ("%s", [now]),
-        "updated_at": ("%s", [now]),
-        "policy_id": (r("policy"), []),
-        "producer_id": (r("producer"), []),
-        "carrier_id": (f"b.{quote('carrier_id')}", []),
-        "workspace_id": (f"p.{quote(Producer._meta.get_field('workspace').column)}", []),
-        "line_of_business_id": (r("line_of_business"), []),
-        "statement_period": (r("statement_period"), []),
-        "transaction_date": (r("transaction_date"), []),
-        "premium": (f"COALESCE({r('premium')}, 0)", []),
-        "gross_commission": (r("gross_commission"), []),
-        "split_percent": (split, []),
-        "producer_amount": (producer_share_sql(r("gross_commission"), split), []),
-        "type": (r("type"), []),
-        "status": ("%s", [TransactionStatus.RECONCILED.value]),
-        "source": ("%s", [TransactionSource.IMPORT.value]),
-        "external_id": (r("external_id"), []),
-        "commission_rule_id": (r("commission_rule"), []),
-        "import_row_id": ("r.id", []),
-    }
-    columns, selected, params = [], [], []
-    for field in CommissionTransaction._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        expression, values = expressions.get(
-            field.attname, ("%s", [field.get_db_prep_save(field.get_default(), connection)])
-        )
-        columns.append(quote(field.column))
-        selected.append(expression)
-        params.extend(values)
-    ids_sql, ids_params = rows.values("pk").query.sql_with_params()
-    batch_table = row_model._meta.get_field("batch").related_model._meta.db_table
-    sql = (
-        f"INSERT INTO {quote(CommissionTransaction._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(selected)} FROM {quote(row_model._meta.db_table)} r "
-        f"JOIN {quote(batch_table)} b ON b.id = {r('batch')} "
-        f"JOIN {quote(Producer._meta.db_table)} p ON p.id = {r('producer')} "
-        f"WHERE r.id IN ({ids_sql}) ORDER BY r.id"  # ids in statement order
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *ids_params])
-        return cursor.rowcount
-
-
-@db_transaction.atomic
-def transaction_bulk_delete_for_import(*, actor: Actor, import_batch_ids: list[int]) -> int:
-    """Delete the ledger lines imported by these batches (a rollback), all or nothing.
-
-    Refused (409, naming up to 50 line ids) when a line was approved or paid, carries an
-    override, or is taken back by a chargeback outside these batches: what happened
-    downstream is never silently undone. The lines are locked first, so a concurrent
-    approval waits for the rollback (and then finds the line gone)."""
-    lines = CommissionTransaction.objects.for_organisation(actor.organisation).filter(
-        import_row__batch_id__in=import_batch_ids
-    )
-    ids = list(lines.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
-    if not ids:
-        return 0
-    check = workspace_access_checker(actor)
-    check(set(lines.values_list("workspace_id", flat=True).distinct()))
-    blocked = list(lines.filter(status__in=ROLLBACK_BLOCKING_STATUSES).values_list("pk", flat=True)[:50])
-    if blocked:
-        raise Conflict(
-            _("Some of this import's transactions were approved or paid; nothing was rolled back."),
-            transaction_ids=blocked,
-        )
-    overridden = list(lines.filter(overrides__isnull=False).values_list("pk", flat=True).distinct()[:50])
-    if overridden:
-        raise Conflict(
-            _("Some of this import's transactions carry overrides; nothing was rolled back."),
-            transaction_ids=overridden,
-        )
-    reversed_elsewhere = list(
-        CommissionTransaction.objects.filter(reverses__in=ids)
-        .exclude(import_row__batch_id__in=import_batch_ids)
-        .values_list("pk", flat=True)[:50]
-    )
-    if reversed_elsewhere:
-        raise Conflict(
-            _("Chargebacks outside this import take back some of its transactions; nothing was rolled back."),
-            transaction_ids=reversed_elsewhere,
-        )
-    chargebacks = set(lines.filter(reverses__isnull=False).values_list("pk", flat=True))
-    ordered = [pk for pk in ids if pk in chargebacks] + [pk for pk in ids if pk not in chargebacks]
-    try:
-        for chunk in chunks(ordered, IMPORT_CHUNK_SIZE):
-            CommissionTransaction.objects.filter(pk__in=chunk).delete()
-    except ProtectedError as error:
-        raise Conflict(
-            _("Other records depend on this import's transactions; nothing was rolled back."),
-            transaction_ids=sorted({obj.pk for obj in error.protected_objects if hasattr(obj, "pk")})[:50],
-        ) from error
-    return len(ids)
+    return [_override(actor, txn, kind, value, reason, action="commissiontransaction.bulk_override") for txn in locked]

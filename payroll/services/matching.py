@@ -28,7 +28,7 @@ from .parsing import (
     policy_key,
 )
 from .reference import carrier_create, statement_date_format_for
-from .rules import chargeback_signed, commission_rule_evaluate
+from .rules import RuleEvaluation, chargeback_signed, commission_rule_evaluate
 
 #: how sure a match is, by how it was made
 CONFIDENCE = {
@@ -96,7 +96,7 @@ class _Lookups:
         }
         self._policies: dict[int, dict] = {}
         self._writers: dict[int, list[tuple[int, Decimal]]] = {}
-        self._rules: dict[tuple, object] = {}
+        self._rules: dict[tuple, RuleEvaluation | None] = {}
         self._carriers: dict[str, Carrier] | None = None
 
     # --- policies, per carrier -------------------------------------------------

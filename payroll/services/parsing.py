@@ -311,12 +311,13 @@ def parse_period(value, fmt: str) -> datetime.date | None:
         except ValueError:
             continue
     try:
-        return parse_date(text, fmt).replace(day=1)
+        parsed = parse_date(text, fmt)
     except CellError:
         raise CellError(
             _('"%(value)s" is not a statement period; use YYYY-MM or a date in the format %(format)s.')
             % {"value": value, "format": date_format_label(fmt)}
         ) from None
+    return parsed.replace(day=1) if parsed is not None else None
 
 
 _TYPES = {

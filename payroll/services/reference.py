@@ -11,7 +11,9 @@ from django.db import transaction as db_transaction
 from django.utils.translation import gettext as _
 
 from organisations.actors import Actor
+from organisations.audit import audit_change, audit_snapshot
 from organisations.models import Producer
+from trackyoursheets.db import model_update
 from trackyoursheets.exceptions import NotPermitted
 
 from ..choices import DateFormat
@@ -23,7 +25,23 @@ from ..models import (
     Policy,
     PolicyProducer,
 )
-from .access import clean_save, require_ledger_access, require_organisation_admin
+from .access import clean_save, require_ledger_access, require_organisation_admin, stripped
+
+#: what ``category_update`` may change (issue 12: an explicit field list, not ``**fields``)
+CATEGORY_UPDATE_FIELDS = ["kind", "name", "is_default"]
+#: what ``carrier_update`` may change
+CARRIER_UPDATE_FIELDS = ["name", "code", "statement_date_format", "default_rule_set", "column_mapping"]
+#: what ``policy_update`` may change (``producers`` has its own argument)
+POLICY_UPDATE_FIELDS = [
+    "carrier",
+    "number",
+    "customer_name",
+    "line_of_business",
+    "premium",
+    "effective_date",
+    "expiry_date",
+    "status",
+]
 
 # =============================================================================
 # Categories and carriers
@@ -36,18 +54,18 @@ def category_create(*, actor: Actor, kind: str, name: str, is_default: bool = Fa
     require_organisation_admin(actor)
     category = Category(organisation=actor.organisation, kind=kind, name=name.strip(), is_default=is_default)
     clean_save(category)
+    audit_change(actor=actor, action="category.create", obj=category, after=audit_snapshot(category))
     return category
 
 
 @db_transaction.atomic
-def category_update(*, actor: Actor, category: Category, **fields) -> Category:
+def category_update(*, actor: Actor, category: Category, data: dict) -> Category:
     """Rename a category or change its default flag (its kind is fixed: rows point at it)."""
     require_organisation_admin(actor)
-    if "kind" in fields and fields["kind"] != category.kind:
+    if "kind" in data and data["kind"] != category.kind:
         raise ValidationError({"kind": _("The kind of a category cannot change.")})
-    for key, value in fields.items():
-        setattr(category, key, value.strip() if key == "name" else value)
-    clean_save(category)
+    category, changes = model_update(instance=category, fields=CATEGORY_UPDATE_FIELDS, data=stripped(data, "name"))
+    audit_change(actor=actor, action="category.update", obj=category, changes=changes)
     return category
 
 
@@ -88,17 +106,27 @@ def carrier_create(
         column_mapping=column_mapping if column_mapping is not None else {},
     )
     clean_save(carrier)
+    audit_change(actor=actor, action="carrier.create", obj=carrier, after=audit_snapshot(carrier))
     return carrier
 
 
 @db_transaction.atomic
-def carrier_update(*, actor: Actor, carrier: Carrier, **fields) -> Carrier:
+def carrier_update(*, actor: Actor, carrier: Carrier, data: dict) -> Carrier:
     """Rename, re-code, change the date format, default rule set or saved column mapping."""
     require_organisation_admin(actor)
-    for key, value in fields.items():
-        setattr(carrier, key, value.strip() if key in ("name", "code") else value)
-    clean_save(carrier)
+    carrier, changes = model_update(instance=carrier, fields=CARRIER_UPDATE_FIELDS, data=stripped(data, "name", "code"))
+    audit_change(actor=actor, action="carrier.update", obj=carrier, changes=changes)
     return carrier
+
+
+def carrier_mapping_save(*, actor: Actor, carrier: Carrier, mapping: dict) -> dict:
+    """Add ``mapping`` to the carrier's saved column mapping (owners and admins), as part of
+    an upload: returns ``{"column_mapping": [old, new]}`` (or ``{}``) for the upload's audit row."""
+    require_organisation_admin(actor)
+    _carrier, changes = model_update(
+        instance=carrier, fields=["column_mapping"], data={"column_mapping": {**carrier.column_mapping, **mapping}}
+    )
+    return changes
 
 
 # =============================================================================
@@ -173,21 +201,38 @@ def policy_create(
     )
     clean_save(policy)
     _set_policy_producers(actor, policy, producers)
+    after = {**audit_snapshot(policy), "producers": _producer_splits(policy)}
+    audit_change(actor=actor, action="policy.create", obj=policy, after=after)
     return policy
 
 
+def _producer_splits(policy: Policy) -> list[list]:
+    """The writing producers of ``policy`` as ``[[producer_id, split], ...]`` (for the audit row)."""
+    return [
+        [producer_id, str(split)]
+        for producer_id, split in PolicyProducer.objects.filter(policy=policy)
+        .order_by("producer_id")
+        .values_list("producer_id", "split_percent")
+    ]
+
+
 @db_transaction.atomic
-def policy_update(
-    *, actor: Actor, policy: Policy, producers: list[tuple[Producer, Decimal]] | None = None, **fields
-) -> Policy:
-    """Change a policy; ``producers``, when given, replace its writing producers (splits total 100)."""
+def policy_update(*, actor: Actor, policy: Policy, data: dict) -> Policy:
+    """Change a policy (the fields in ``POLICY_UPDATE_FIELDS``); ``data["producers"]``, when
+    given, replaces its writing producers (splits total 100)."""
+    producers: list[tuple[Producer, Decimal]] | None = data.get("producers")
     current = [link.producer for link in policy.producer_links.select_related("producer__workspace")]
     _require_policy_access(actor, current)
     if producers is not None:
         _require_policy_access(actor, [p for p, _s in producers])
-    for key, value in fields.items():
-        setattr(policy, key, value.strip() if key in ("number", "customer_name") else value)
-    clean_save(policy)
+    policy, changes = model_update(
+        instance=policy, fields=POLICY_UPDATE_FIELDS, data=stripped(data, "number", "customer_name")
+    )
     if producers is not None:
+        before = _producer_splits(policy)
         _set_policy_producers(actor, policy, producers)
+        after = _producer_splits(policy)
+        if before != after:
+            changes["producers"] = [before, after]
+    audit_change(actor=actor, action="policy.update", obj=policy, changes=changes)
     return policy

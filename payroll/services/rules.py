@@ -12,7 +12,9 @@ from django.db import transaction as db_transaction
 from django.db.models import Q
 
 from organisations.actors import Actor
+from organisations.audit import audit_change, audit_snapshot
 from organisations.models import Organisation
+from trackyoursheets.db import model_update
 
 from ..choices import (
     BusinessType,
@@ -24,7 +26,12 @@ from ..models import (
     CommissionRule,
     CommissionRuleSet,
 )
-from .access import clean_save, require_organisation_admin
+from .access import clean_save, require_organisation_admin, stripped
+
+#: what ``rule_set_update`` may change (``rules`` has its own argument)
+RULE_SET_UPDATE_FIELDS = ["name", "version", "effective_from", "effective_to", "active"]
+#: a rule's values on the audit row
+_RULE_AUDIT_FIELDS = ("line_of_business", "business_type", "carrier", "basis", "rate", "amount", "priority")
 
 # =============================================================================
 # Commission rule sets
@@ -71,21 +78,35 @@ def rule_set_create(
     )
     clean_save(rule_set)
     _replace_rules(actor, rule_set, rules or [])
+    after = {**audit_snapshot(rule_set), "rules": _rule_values(rule_set)}
+    audit_change(actor=actor, action="commissionruleset.create", obj=rule_set, after=after)
     return rule_set
 
 
+def _rule_values(rule_set: CommissionRuleSet) -> list[dict]:
+    """The rules of ``rule_set`` as plain values (for the audit row)."""
+    return [
+        {name: str(value) if isinstance(value, Decimal) else value for name, value in rule.items()}
+        for rule in CommissionRule.objects.filter(rule_set=rule_set)
+        .order_by("pk")
+        .values(*[f"{name}_id" if name in ("line_of_business", "carrier") else name for name in _RULE_AUDIT_FIELDS])
+    ]
+
+
 @db_transaction.atomic
-def rule_set_update(
-    *, actor: Actor, rule_set: CommissionRuleSet, rules: list[dict] | None = None, **fields
-) -> CommissionRuleSet:
-    """Change a rule set; ``rules``, when given, replace all its rules (publish a new
-    version instead to keep what computed past lines)."""
+def rule_set_update(*, actor: Actor, rule_set: CommissionRuleSet, data: dict) -> CommissionRuleSet:
+    """Change a rule set (the fields in ``RULE_SET_UPDATE_FIELDS``); ``data["rules"]``, when
+    given, replaces all its rules (publish a new version instead to keep what computed past lines)."""
     require_organisation_admin(actor)
-    for key, value in fields.items():
-        setattr(rule_set, key, value.strip() if key == "name" else value)
-    clean_save(rule_set)
+    rules: list[dict] | None = data.get("rules")
+    rule_set, changes = model_update(instance=rule_set, fields=RULE_SET_UPDATE_FIELDS, data=stripped(data, "name"))
     if rules is not None:
+        before = _rule_values(rule_set)
         _replace_rules(actor, rule_set, rules)
+        after = _rule_values(rule_set)
+        if before != after:
+            changes["rules"] = [before, after]
+    audit_change(actor=actor, action="commissionruleset.update", obj=rule_set, changes=changes)
     return rule_set
 
 

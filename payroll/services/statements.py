@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import math
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -103,7 +104,7 @@ def _csv_rows(path: Path, encoding: str) -> Statement:
 def _cell(value):
     """An XLSX cell as JSON can hold it (dates stay dates for the date parser)."""
     if isinstance(value, float):
-        return Decimal(repr(value)) if value == value else None  # NaN is an empty cell
+        return None if math.isnan(value) else Decimal(repr(value))  # NaN is an empty cell
     return value
 
 
@@ -154,6 +155,8 @@ def read_statement(source: str, *, path: Path | None = None, payouts: list | Non
     """Open a statement for streaming; ``close()`` it when done."""
     if source == "json":
         return _json_rows(payouts or [])
+    if path is None:
+        raise ValueError(f"A {source} statement is read from a file; give its path.")
     if source == "xlsx":
         return _xlsx_rows(path)
     return _csv_rows(path, _detect_encoding(path))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -67,11 +66,4 @@ def chart_data(report: reports.CommissionReport, *, by: str) -> dict:
         "premium": [str(row.premium) for row in rows],
         "producer_amount": [str(row.producer_amount) for row in rows],
         "gross_commission": [str(row.gross_commission) for row in rows],
-    }
-
-
-def _override_changes(previous: Decimal, override) -> dict:
-    return {
-        "producer_amount": [str(previous), str(override.resulting_amount)],
-        "override": [None, f"{override.kind} {override.value}"],
     }

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -77,18 +76,16 @@ class ImportUploadView(ImportPage):
             return self.show(self.template_name, form=form)
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                batch = services.import_batch_create(
-                    actor=self.actor,
-                    upload=data["file"],
-                    carrier=data["carrier"],
-                    workspace=data["workspace"],
-                    column_mapping=data["column_mapping"],
-                    save_mapping=data["save_mapping"],
-                    statement_period=data["statement_period"],
-                    date_format=data["date_format"] or "",
-                )
-                self.audit("importbatch.create", batch, {"original_filename": [None, batch.original_filename]})
+            batch = services.import_batch_create(
+                actor=self.actor,
+                upload=data["file"],
+                carrier=data["carrier"],
+                workspace=data["workspace"],
+                column_mapping=data["column_mapping"],
+                save_mapping=data["save_mapping"],
+                statement_period=data["statement_period"],
+                date_format=data["date_format"] or "",
+            )
         except SERVICE_ERRORS as error:
             if isinstance(error, DomainError) and error.errors:  # a file too large (413): next to the file
                 error = ValidationError(error.errors)
@@ -178,12 +175,9 @@ class ImportRowMatchView(ImportPage):
                 )
                 return self.back(batch)
         try:
-            with transaction.atomic():
-                before = row.status
-                row = services.import_row_match(
-                    actor=self.actor, row=row, policy=policy, producer=data["producer"], skip=data["skip"]
-                )
-                self.audit("importrow.match", row, {"status": [before, row.status]})
+            row = services.import_row_match(
+                actor=self.actor, row=row, policy=policy, producer=data["producer"], skip=data["skip"]
+            )
         except SERVICE_ERRORS as error:
             detail = getattr(error, "detail", None) or "; ".join(getattr(error, "messages", [str(error)]))
             messages.error(request, _("Line %(line)s: %(detail)s") % {"line": row.line, "detail": detail})
@@ -204,11 +198,9 @@ class ImportFinaliseView(ImportPage):
         form = FinaliseForm(request.POST)
         form.is_valid()
         try:
-            with transaction.atomic():
-                result = services.import_batch_finalise(
-                    actor=self.actor, batch=batch, skip_unresolved=form.cleaned_data.get("skip_unresolved", False)
-                )
-                self.audit("importbatch.finalise", batch, {"status": [batch.status, ImportStatus.FINALISED]})
+            result = services.import_batch_finalise(
+                actor=self.actor, batch=batch, skip_unresolved=form.cleaned_data.get("skip_unresolved", False)
+            )
         except SERVICE_ERRORS as error:
             messages.error(request, getattr(error, "detail", None) or "; ".join(error.messages))
             return self.back(batch)
@@ -224,9 +216,7 @@ class ImportRollbackView(ImportPage):
     def post(self, request, *args, **kwargs):
         batch = self.batch()
         try:
-            with transaction.atomic():
-                services.import_batch_rollback(actor=self.actor, batch=batch)
-                self.audit("importbatch.rollback", batch, {"status": [batch.status, ImportStatus.ROLLED_BACK]})
+            services.import_batch_rollback(actor=self.actor, batch=batch)
         except SERVICE_ERRORS as error:
             messages.error(request, getattr(error, "detail", None) or "; ".join(error.messages))
             return self.back(batch)

@@ -16,12 +16,11 @@ their data through ``json_script`` and ``static/js/commissions.js``; no inline s
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction as db_transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from trackyoursheets.web import Pager, add_service_errors, error_text, form_error_text
+from trackyoursheets.web import Pager, error_text, form_error_text
 
 from .. import reports, selectors, services
 from ..choices import OverrideKind, TransactionSource
@@ -32,7 +31,6 @@ from .common import (
     SERVICE_ERRORS,
     TOP_PRODUCERS,
     CommissionsPage,
-    _override_changes,
     chart_data,
 )
 
@@ -117,15 +115,10 @@ class TransactionDetailView(CommissionsPage):
         return self.redisplay(form=form, txn=txn)
 
     def _override(self, form, txn) -> bool:
-        try:
-            with db_transaction.atomic():
-                previous = txn.producer_amount
-                override = services.override_create(actor=self.actor, transaction=txn, **form.cleaned_data)
-                self.audit("commissiontransaction.override", txn, _override_changes(previous, override))
-        except SERVICE_ERRORS as error:
-            add_service_errors(form, error)
-            return False
-        return True
+        override = self.apply(
+            form, lambda: services.override_create(actor=self.actor, transaction=txn, **form.cleaned_data)
+        )
+        return override is not None
 
 
 class ProducerSalesView(CommissionsPage):
@@ -167,10 +160,7 @@ class ProducerOverrideView(CommissionsPage):
             messages.error(request, _("The override was not saved: %(errors)s") % {"errors": form_error_text(form)})
         else:
             try:
-                with db_transaction.atomic():
-                    previous = txn.producer_amount
-                    override = services.override_create(actor=self.actor, transaction=txn, **form.cleaned_data)
-                    self.audit("commissiontransaction.override", txn, _override_changes(previous, override))
+                services.override_create(actor=self.actor, transaction=txn, **form.cleaned_data)
             except SERVICE_ERRORS as error:
                 messages.error(request, _("The override was not saved: %(errors)s") % {"errors": error_text(error)})
             else:
@@ -193,15 +183,7 @@ class ProducerBulkOverrideView(CommissionsPage):
         chosen = form.chosen()
         values = {k: form.cleaned_data[k] for k in ("kind", "value", "reason")}
         try:
-            with db_transaction.atomic():
-                before = {txn.pk: txn.producer_amount for txn in chosen}
-                overrides = services.override_bulk_create(actor=self.actor, transactions=chosen, **values)
-                for override in overrides:
-                    self.audit(
-                        "commissiontransaction.bulk_override",
-                        override.transaction,
-                        _override_changes(before[override.transaction_id], override),
-                    )
+            overrides = services.override_bulk_create(actor=self.actor, transactions=chosen, **values)
         except SERVICE_ERRORS as error:
             messages.error(request, _("Nothing was overridden: %(errors)s") % {"errors": error_text(error)})
         else:
@@ -261,7 +243,6 @@ class SaleCreateView(CommissionsPage):
         data = form.cleaned_data
         txn = self.apply(
             form,
-            "commissiontransaction.create",
             lambda: services.transaction_create(
                 actor=self.actor,
                 producer=data["producer"],
@@ -277,15 +258,6 @@ class SaleCreateView(CommissionsPage):
                 notes=data.get("notes", ""),
                 source=TransactionSource.MANUAL,
             ),
-            lambda t: {
-                "producer_id": t.producer_id,
-                "carrier_id": t.carrier_id,
-                "premium": str(t.premium),
-                "gross_commission": str(t.gross_commission),
-                "split_percent": str(t.split_percent),
-                "producer_amount": str(t.producer_amount),
-                "source": t.source,
-            },
         )
         if txn is None:
             return self.redisplay(form=form)

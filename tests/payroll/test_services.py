@@ -322,7 +322,7 @@ def test_a_rule_computed_gross_follows_a_premium_change(actor, organisation, car
         actor=actor, producer=producer, carrier=carrier, transaction_date=JAN_15, premium=D("1000.00")
     )
 
-    txn = services.transaction_update(actor=actor, transaction=txn, premium=D("2000.00"))
+    txn = services.transaction_update(actor=actor, transaction=txn, data={"premium": D("2000.00")})
 
     assert (txn.gross_commission, txn.producer_amount) == (D("200.00"), D("120.00"))
 
@@ -373,7 +373,7 @@ def test_an_override_survives_an_edit_of_the_gross(actor):
     txn = CommissionTransactionFactory(producer__workspace__office__organisation=actor.organisation)
     services.override_create(actor=actor, transaction=txn, kind="split", value=D("40"), reason="Pod share")
 
-    txn = services.transaction_update(actor=actor, transaction=txn, gross_commission=D("300.00"))
+    txn = services.transaction_update(actor=actor, transaction=txn, data={"gross_commission": D("300.00")})
 
     assert txn.producer_amount == D("120.00")
 
@@ -486,7 +486,7 @@ def test_only_pending_or_disputed_lines_can_be_edited(actor, status):
     txn = CommissionTransactionFactory(producer__workspace__office__organisation=actor.organisation, status=status)
 
     with pytest.raises(Conflict):
-        services.transaction_update(actor=actor, transaction=txn, notes="late edit")
+        services.transaction_update(actor=actor, transaction=txn, data={"notes": "late edit"})
 
 
 @pytest.mark.parametrize(("status", "allowed"), [("reconciled", True), ("approved", False), ("paid", False)])
@@ -545,6 +545,6 @@ def test_a_line_moves_with_its_new_producer(actor):
     txn = CommissionTransactionFactory(producer__workspace__office__organisation=actor.organisation)
     other = ProducerFactory(workspace__office__organisation=actor.organisation)
 
-    txn = services.transaction_update(actor=actor, transaction=txn, producer=other)
+    txn = services.transaction_update(actor=actor, transaction=txn, data={"producer": other})
 
     assert (txn.producer, txn.workspace) == (other, other.workspace)

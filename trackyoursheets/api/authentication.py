@@ -20,6 +20,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
@@ -250,6 +251,11 @@ class _CSRFCheck(CsrfViewMiddleware):
         return reason
 
 
+def _no_response(request: HttpRequest) -> HttpResponse:
+    """The middleware's next step and the checked view: never called, only the check runs."""
+    return HttpResponse(status=204)
+
+
 class ApiAuthentication(BaseAuthentication):
     """DRF authentication: ``Authorization: Bearer``, then ``X-API-Key``, then the session."""
 
@@ -283,9 +289,9 @@ class ApiAuthentication(BaseAuthentication):
         return None
 
     def _enforce_csrf(self, request) -> None:
-        check = _CSRFCheck(lambda req: None)
+        check = _CSRFCheck(_no_response)
         check.process_request(request)
-        reason = check.process_view(request, None, (), {})
+        reason = check.process_view(request, _no_response, (), {})
         if reason:
             raise exceptions.PermissionDenied(f"CSRF failed: {reason}")
 

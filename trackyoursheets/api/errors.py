@@ -190,13 +190,16 @@ def problem_exception_handler(exc, context) -> Response | None:
         headers["WWW-Authenticate"] = 'Bearer realm="trackyoursheets"'
     elif isinstance(exc, drf_exceptions.Throttled):
         status, detail = 429, str(exc.detail)
-        if exc.wait is not None:
-            headers["Retry-After"] = str(int(exc.wait))
+        wait = getattr(exc, "wait", None)  # set by Throttled.__init__; not in the stubs
+        if wait is not None:
+            headers["Retry-After"] = str(int(wait))
     elif isinstance(exc, drf_exceptions.APIException):
-        status, detail = exc.status_code, str(exc.detail) if not isinstance(exc.detail, (dict, list)) else None
+        status = exc.status_code
         if isinstance(exc.detail, (dict, list)):
             errors = _flatten(exc.detail)
             detail = summarise_errors(errors)
+        else:
+            detail = str(exc.detail)
         if isinstance(exc, drf_exceptions.MethodNotAllowed):
             view = context.get("view")
             if view is not None:

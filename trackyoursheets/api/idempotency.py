@@ -17,6 +17,7 @@ mutations share it:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -64,10 +65,9 @@ def request_fingerprint(request) -> str:
     else:
         body = request.body
         if content_type.startswith("application/json"):
-            try:
+            # malformed JSON: fingerprint the raw bytes; the view answers 400
+            with contextlib.suppress(ValueError, UnicodeDecodeError):
                 body = json.dumps(json.loads(body or b"null"), sort_keys=True, separators=(",", ":")).encode()
-            except (ValueError, UnicodeDecodeError):
-                pass  # malformed JSON: fingerprint the raw bytes; the view answers 400
         digest.update(body)
     return digest.hexdigest()
 

@@ -98,13 +98,13 @@ class OAuth2Validator(oauth2_validators.OAuth2Validator):
 
     def _presented_credentials(self, request) -> list[tuple[str, str]]:
         """(client_id, secret) from HTTP Basic and from the body, as DOT reads them."""
-        found = []
+        found: list[tuple[str, str]] = []
         auth_string = self._extract_basic_auth(request)
         if auth_string:
             try:
                 decoded = base64.b64decode(auth_string).decode("utf-8")
-                client_id, secret = map(unquote_plus, decoded.split(":", 1))
-                found.append((client_id, secret))
+                basic_id, basic_secret = map(unquote_plus, decoded.split(":", 1))
+                found.append((basic_id, basic_secret))
             except (TypeError, ValueError, binascii.Error, UnicodeDecodeError):
                 pass
         client_id = getattr(request, "client_id", None)

@@ -100,18 +100,29 @@ class _RedisCounter:
         return [(int(flat[i]), max(1, int(flat[i + 1]))) for i in range(0, len(flat), 2)]
 
 
-_local = _LocalCounter()
-_redis: _RedisCounter | None = None
+class _Counters:
+    """The process's counters: the in-memory one, and the Redis one for the configured URL
+    (made on first use, again when ``settings.REDIS_URL`` changes)."""
+
+    def __init__(self) -> None:
+        self.local = _LocalCounter()
+        self.redis: _RedisCounter | None = None
+
+    def current(self) -> _LocalCounter | _RedisCounter:
+        url = settings.REDIS_URL
+        if not url:
+            return self.local
+        if self.redis is None or self.redis.url != url:
+            self.redis = _RedisCounter(url)
+        return self.redis
 
 
-def _counter():
-    global _redis
-    url = settings.REDIS_URL
-    if not url:
-        return _local
-    if _redis is None or _redis.url != url:
-        _redis = _RedisCounter(url)
-    return _redis
+_counters = _Counters()
+_local = _counters.local
+
+
+def _counter() -> _LocalCounter | _RedisCounter:
+    return _counters.current()
 
 
 def reset_local_counters() -> None:

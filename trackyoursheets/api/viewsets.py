@@ -19,12 +19,11 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from rest_framework import exceptions, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
-
-from organisations.audit import audit_change
 
 MINIMAL = "return=minimal"
 
@@ -97,59 +96,26 @@ class TenantViewSet(viewsets.GenericViewSet):
         return super().get_serializer_class()
 
     def represent(self, instance) -> dict:
-        return self.serializer_class(instance, context=self.get_serializer_context()).data
+        output_class = self.serializer_class
+        if output_class is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} declares no serializer_class")
+        return output_class(instance, context=self.get_serializer_context()).data
 
     def get_object(self):
-        """The object, scoped; for writes, ``If-Match`` must match its current ETag (else 412),
-        and its representation before the change is noted for the audit trail."""
+        """The object, scoped; for writes, ``If-Match`` must match its current ETag (else 412)."""
         instance = super().get_object()
-        if self.request.method not in SAFE_METHODS:
-            before = self.represent(instance)
-            self._note_audit(instance, before=before)
-            if_match = self.request.headers.get("If-Match")
-            if if_match:
-                tags = _etag_list(if_match)
-                if "*" not in tags and representation_etag(before) not in tags:
-                    raise PreconditionFailed()
+        if_match = self.request.headers.get("If-Match") if self.request.method not in SAFE_METHODS else None
+        if if_match:
+            tags = _etag_list(if_match)
+            if "*" not in tags and representation_etag(self.represent(instance)) not in tags:
+                raise PreconditionFailed()
         return instance
-
-    # TEMP issue-12 merge: payroll — until payroll's and the statement imports' services write
-    # their own audit rows (organisations.audit.audit_change), the base viewset notes before/after
-    # representations here and ``finalize_response`` writes the row when no service did. Remove
-    # ``_note_audit``, its three calls and the block in ``finalize_response`` once they do.
-    def _note_audit(self, instance, **values) -> None:
-        audit = getattr(self.request._request, "audit", None) or {}
-        audit.update(object_type=instance._meta.label, object_id=instance.pk, obj=instance, **values)
-        self.request._request.audit = audit
-
-    def _write_fallback_audit(self, request, response) -> None:
-        """TEMP issue-12 merge: payroll — the row of a write whose service did not audit it (from
-        the noted representations, or from a ``request.audit`` dict payroll's views still fill)."""
-        context = getattr(getattr(request, "_auth", None), "audit", None)
-        if context is None or context.rows or response.status_code >= 400:
-            return
-        info = getattr(request._request, "audit", None) or {}
-        context.status_code = response.status_code
-        if info.get("obj") is not None:
-            audit_change(
-                actor=request.auth, action="", obj=info["obj"], before=info.get("before"), after=info.get("after")
-            )
-        else:
-            audit_change(
-                actor=request.auth,
-                action=info.get("action", ""),
-                object_type=info.get("object_type", ""),
-                object_id=info.get("object_id", ""),
-                changes=info.get("changes"),
-            )
 
     def output(self, instance, *, status_code: int = status.HTTP_200_OK, headers: dict | None = None) -> Response:
         """Render one object with the output serializer and its ETag, honouring ``Prefer: return=minimal``."""
         headers = dict(headers or {})
         data = self.represent(instance)
         headers["ETag"] = representation_etag(data)
-        if self.request.method not in SAFE_METHODS:
-            self._note_audit(instance, after=data)
         if prefers_minimal(self.request):
             headers["Preference-Applied"] = MINIMAL
             return Response({"id": instance.pk}, status=status_code, headers=headers)
@@ -158,8 +124,6 @@ class TenantViewSet(viewsets.GenericViewSet):
     def finalize_response(self, request, response, *args, **kwargs):
         if getattr(self, "_minimal_applied", False):
             response["Preference-Applied"] = MINIMAL
-        if request.method not in SAFE_METHODS:
-            self._write_fallback_audit(request, response)  # TEMP issue-12 merge: payroll
         return super().finalize_response(request, response, *args, **kwargs)
 
 
@@ -210,8 +174,6 @@ class DestroyModelMixin:
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
         self.perform_destroy(instance)
-        remaining = type(instance).objects.filter(pk=instance.pk).first()  # archived rather than deleted?
-        self._note_audit(instance, after=self.represent(remaining) if remaining else None)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -18,7 +18,6 @@ from rest_framework import exceptions as drf_exceptions
 # The page shell needs the organisations app's audit trail and memberships (the layer right
 # above this package; DESIGN §2 lets every app use it). Nothing here imports a domain app.
 from organisations.actors import AuditContext
-from organisations.audit import audit_change, summarise_changes
 from organisations.choices import MembershipStatus
 from organisations.models import AuditEvent
 from trackyoursheets.api.authentication import actor_from_session
@@ -60,14 +59,6 @@ class MemberPageMixin(LoginRequiredMixin):
             response.render()
         return response
 
-    def audit(self, action: str, obj, changes: dict | None = None, *, object_id=None) -> None:
-        """Record a change made by this page in the audit trail (source "page").
-
-        TEMP issue-12 merge: payroll — only payroll's and the statement imports' pages still call
-        this (their services do not audit yet); every other page's services write the row.
-        """
-        audit_change(actor=self.actor, action=action, obj=obj, changes=changes, object_id=object_id)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["actor"] = self.actor
@@ -84,32 +75,16 @@ class MemberPageMixin(LoginRequiredMixin):
 class ConsolePage(MemberPageMixin, TemplateView):
     """A console page (rendered in the organisation's timezone; its services audit as source "page")."""
 
-    def apply(self, form, *args, before: dict | None = None):
-        """Run a service (which audits its change in its own transaction, issue 12).
-
-        ``apply(form, call)``: ``call()`` does the change and returns the object. A service
-        refusal goes onto ``form`` and the result is ``None``.
-
-        TEMP issue-12 merge: payroll — payroll's pages still call ``apply(form, action, call,
-        snapshot, before=...)`` for services that do not audit yet; that form audits here, in
-        the same transaction. Remove it (and ``before``) once they call ``apply(form, call)``.
-        """
-        action, snapshot = None, None
-        if len(args) == 1:
-            (call,) = args
-        else:
-            action, call, snapshot = args
+    def apply(self, form, call):
+        """Run a service (which audits its change in its own transaction, issue 12): ``call()``
+        does the change and returns the object. A service refusal goes onto ``form`` and the
+        result is ``None``."""
         try:
             with transaction.atomic():
-                obj = call()
-                if action is not None:  # TEMP issue-12 merge: payroll
-                    changes = summarise_changes(before or {}, snapshot(obj))
-                    if changes:
-                        self.audit(action, obj, changes)
+                return call()
         except SERVICE_ERRORS as error:
             add_service_errors(form, error)
             return None
-        return obj
 
     def redisplay(self, **context):
         return self.render_to_response(self.get_context_data(**context))

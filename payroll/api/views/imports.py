@@ -62,6 +62,8 @@ class TransactionImportViewSet(base.TenantViewSet):
     parser_classes = [JSONParser, MultiPartParser]
     http_method_names = ["post", "options"]
     list_selector = selectors.import_batch_list
+    #: an upload is accepted (processed after commit): its audit row says 202, as the response
+    audit_status_codes = {"create": status.HTTP_202_ACCEPTED}
 
     def create(self, request, *args, **kwargs):
         data = request.data

@@ -61,7 +61,7 @@ class CategoryViewSet(base.TenantModelViewSet):
         return services.category_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        return services.category_update(actor=self.actor, category=instance, **serializer.validated_data)
+        return services.category_update(actor=self.actor, category=instance, data=serializer.validated_data)
 
 
 @extend_schema_view(
@@ -84,7 +84,7 @@ class CarrierViewSet(base.TenantModelViewSet):
         return services.carrier_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
-        return services.carrier_update(actor=self.actor, carrier=instance, **serializer.validated_data)
+        return services.carrier_update(actor=self.actor, carrier=instance, data=serializer.validated_data)
 
 
 @extend_schema_view(
@@ -107,7 +107,7 @@ class CommissionRuleSetViewSet(base.TenantModelViewSet):
         return selectors.rule_set_get(actor=self.actor, pk=rule_set.pk)
 
     def perform_update(self, instance, serializer):
-        services.rule_set_update(actor=self.actor, rule_set=instance, **serializer.validated_data)
+        services.rule_set_update(actor=self.actor, rule_set=instance, data=serializer.validated_data)
         return selectors.rule_set_get(actor=self.actor, pk=instance.pk)
 
 
@@ -131,7 +131,7 @@ class PolicyViewSet(base.TenantModelViewSet):
         return selectors.policy_get(actor=self.actor, pk=policy.pk)
 
     def perform_update(self, instance, serializer):
-        services.policy_update(actor=self.actor, policy=instance, **serializer.validated_data)
+        services.policy_update(actor=self.actor, policy=instance, data=serializer.validated_data)
         return selectors.policy_get(actor=self.actor, pk=instance.pk)
 
 
@@ -153,13 +153,19 @@ class CommissionTransactionViewSet(base.TenantModelViewSet):
     input_serializer_class = CommissionTransactionInputSerializer
     update_serializer_class = CommissionTransactionUpdateSerializer
     filterset_class = CommissionTransactionFilterSet
+    #: overrides are created (201), as the responses say
+    audit_status_codes = {
+        **base.TenantModelViewSet.audit_status_codes,
+        "overrides": status.HTTP_201_CREATED,
+        "bulk_overrides": status.HTTP_201_CREATED,
+    }
 
     def perform_create(self, serializer):
         txn = services.transaction_create(actor=self.actor, **serializer.validated_data)
         return selectors.transaction_get(actor=self.actor, pk=txn.pk)
 
     def perform_update(self, instance, serializer):
-        services.transaction_update(actor=self.actor, transaction=instance, **serializer.validated_data)
+        services.transaction_update(actor=self.actor, transaction=instance, data=serializer.validated_data)
         return selectors.transaction_get(actor=self.actor, pk=instance.pk)
 
     @extend_schema(
@@ -203,11 +209,6 @@ class CommissionTransactionViewSet(base.TenantModelViewSet):
         ids = [txn.pk for txn in transactions]
         rows = selectors.transaction_list(actor=self.actor).filter(pk__in=ids)
         body = {"results": CommissionTransactionSerializer(rows, many=True, context=self.get_serializer_context()).data}
-        request._request.audit = {
-            "action": "commissiontransaction.bulk_overrides",
-            "object_type": "payroll.CommissionTransaction",
-            "object_id": ",".join(str(pk) for pk in ids)[:64],
-        }
         return Response(body, status=status.HTTP_201_CREATED)
 
 
