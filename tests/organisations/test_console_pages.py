@@ -146,8 +146,7 @@ def test_a_post_without_the_csrf_token_is_refused(organisation, make_member):
 def test_an_owner_saves_timezone_currency_and_feature_toggles(as_role, organisation):
     client, owner = as_role(Role.OWNER)
     features = {
-        f"feature_{name}": "on"
-        for name in ("api", "graphql", "producer_portal", "time_tracking", "hr")
+        f"feature_{name}": "on" for name in ("api", "graphql", "producer_portal", "time_tracking", "hr")
     }  # webhooks left unticked
 
     response = client.post(SETTINGS_URL, {"timezone": "Europe/London", "currency": "eur", **features})
