@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zoneinfo
 from decimal import Decimal
+from typing import Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -187,11 +188,11 @@ class Organisation(models.Model):
 class TenantQuerySet(models.QuerySet):
     """Query vocabulary shared by every tenant-owned model."""
 
-    def for_organisation(self, organisation: Organisation | int) -> TenantQuerySet:
+    def for_organisation(self, organisation: Organisation | int) -> Self:
         organisation_id = organisation if isinstance(organisation, int) else organisation.pk
         return self.filter(organisation_id=organisation_id)
 
-    def visible_to(self, actor) -> TenantQuerySet:
+    def visible_to(self, actor) -> Self:
         """Rows of the actor's organisation that the actor's role may see.
 
         The default lets anyone in the organisation see every row; models with
@@ -199,7 +200,7 @@ class TenantQuerySet(models.QuerySet):
         """
         return self.for_organisation(actor.organisation).restrict_to(actor)
 
-    def restrict_to(self, actor) -> TenantQuerySet:
+    def restrict_to(self, actor) -> Self:
         return self
 
 
