@@ -68,7 +68,8 @@ class Process:
 
     def __init__(self, args: list[str], env: dict[str, str], name: str) -> None:
         self.args, self.env, self.name = args, env, name
-        self.log = tempfile.NamedTemporaryFile(prefix=f"tys-{name}-", suffix=".log", delete=False)
+        # the child writes to it for its whole life, so no context manager (it outlives __init__)
+        self.log = tempfile.NamedTemporaryFile(prefix=f"tys-{name}-", suffix=".log", delete=False)  # noqa: SIM115
         self.popen: subprocess.Popen | None = None
 
     def start(self) -> Process:
