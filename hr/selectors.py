@@ -1,5 +1,5 @@
 """Reads of the hr app, scoped to the actor's organisation and role (DESIGN §3; the rules
-are in hr/models.py): the directory, documents and their acknowledgement coverage, tickets,
+are in hr/models/): the directory, documents and their acknowledgement coverage, tickets,
 the onboarding checklist and the HR dashboard.
 """
 

@@ -6,6 +6,9 @@ assignee), filters through :mod:`hr.filters`, writes through :mod:`hr.services`.
 ``payType``/``payRate`` are null unless the actor is HR, an owner or an admin; a ticket's
 ``reporter`` is null when it is anonymous; its ``notes`` are empty unless the actor handles it.
 Scope ``hr.read`` / ``hr.write``.
+
+By sub-domain: ``employees.py``, ``documents.py``, ``complaints.py``; ``schema.py`` holds
+the Query and Mutation, ``scopes.py`` the scopes.
 """
 
 from .complaints import AssignHRComplaint, AssignHRComplaintInput, HRComplaintNoteType, HRComplaintType, HRPersonType

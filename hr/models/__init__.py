@@ -12,6 +12,9 @@ every agent read salaries):
 - complaints: only the reporter (never for an anonymous ticket: its reporter is not
   stored), HR (except the person the ticket is about) and the assignee; organisation-wide
   integration credentials (OAuth clients granted ``hr.*``) route tickets and see them too.
+
+By sub-domain: ``access.py`` (who sees what), ``employees.py``, ``documents.py``,
+``complaints.py``. Django finds the models through this package, which imports them all.
 """
 
 from ..choices import EmployeeStatus  # re-exported (callers name it with the models)

@@ -11,6 +11,10 @@ for REST, GraphQL, pages and the seed:
 - an acknowledgement is per version and per employee; a new version asks again;
 - an anonymous ticket never stores its reporter, and no event, audit row or payload about
   a ticket carries who filed it; a ticket is never assigned to the person it is about.
+
+By sub-domain: ``employees.py`` (the directory and its sync), ``documents.py`` (documents,
+versions, acknowledgements), ``complaints.py`` (HR tickets); ``_common.py`` what they share.
+Callers say ``from hr import services``.
 """
 
 from .complaints import (

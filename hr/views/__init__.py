@@ -10,6 +10,8 @@
 
 Thin views: reads through selectors, changes through services; everything users typed is
 escaped by the templates (no ``|safe``); no inline scripts (static/js/hr.js).
+
+By sub-domain: ``base.py`` (the page bases), ``directory.py``, ``documents.py``, ``tickets.py``.
 """
 
 from .base import HR_LINKS, HR_PORTAL, PAGE_SIZE, HRPage, MemberHRPage

@@ -20,6 +20,10 @@ Nothing is lost when the broker is down (the outbox row waits for the sweep), an
 nothing is sent twice at once (the claim); a worker that dies mid-request leaves a
 lease that runs out, and the delivery is tried again: at-least-once, so receivers
 dedupe by event id.
+
+By sub-domain: ``delivery.py`` (the outbox fan-out, attempts, the sweep) and
+``subscriptions.py`` (webhook subscriptions); ``_common.py`` the limits and enqueueing.
+Callers say ``from integrations import services``.
 """
 
 from ..outbox import record_event  # re-exported; its home is integrations.outbox

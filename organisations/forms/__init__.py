@@ -1,4 +1,8 @@
-"""Forms of the ``/app/`` pages. Forms parse and validate input; services apply the rules (STYLE §2.5)."""
+"""Forms of the ``/app/`` pages. Forms parse and validate input; services apply the rules (STYLE §2.5).
+
+By sub-domain: ``login.py`` (login and password reset, with their throttles), ``team.py``
+(the team pages), ``console.py`` (the admin console and integrations pages).
+"""
 
 from .console import (
     FEATURE_LABELS,

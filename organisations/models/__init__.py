@@ -3,6 +3,11 @@
 Every tenant-owned row in every app subclasses :class:`TenantModel`, whose
 default manager only hands out rows through ``for_organisation(org)`` and
 ``visible_to(actor)`` (DESIGN §3, STYLE §3).
+
+By sub-domain: ``tenancy.py`` (users, organisations, TenantQuerySet/TenantModel),
+``structure.py`` (offices, memberships, workspaces, producers, invitations), ``platform.py``
+(OAuth clients, tokens, idempotency, the audit trail, the status feed). Django finds the
+models through this package, which imports them all.
 """
 
 from .platform import (

@@ -4,6 +4,8 @@ Pay (``pay_type``, ``pay_rate``) is in an employee's representation only for HR,
 admins and integrations (STYLE §3.8): for everyone else the keys are absent. A ticket's
 ``reporter`` is null when it is anonymous, for everyone; its internal ``notes`` are only
 there for HR and the assignee.
+
+By sub-domain: ``employees.py``, ``documents.py``, ``complaints.py``.
 """
 
 from ...models import sees_hr_portal  # re-exported (the views decide pay visibility with it)
