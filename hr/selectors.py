@@ -1,5 +1,5 @@
 """Reads of the hr app, scoped to the actor's organisation and role (DESIGN §3; the rules
-are in hr/models.py): the directory, documents and their acknowledgement coverage, tickets,
+are in hr/models/): the directory, documents and their acknowledgement coverage, tickets,
 the onboarding checklist and the HR dashboard.
 """
 
@@ -25,6 +25,7 @@ from .models import (
     ComplaintNote,
     Employee,
     EmployeeExternalId,
+    EmployeeQuerySet,
     HRDocument,
     HRDocumentAcknowledgement,
     HRDocumentVersion,
@@ -41,7 +42,7 @@ ONBOARDING_DAYS = 90
 # =============================================================================
 
 
-def employee_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Employee]:
+def employee_list(*, actor: Actor, filters: dict | None = None) -> EmployeeQuerySet:
     """The directory the actor may see (HR, owners, admins: all; managers: their office;
     others: themselves), with office, manager, login and external ids loaded."""
 
@@ -369,7 +370,10 @@ def onboarding_for(*, employees: list[Employee], organisation_id: int) -> list[O
         required = [d for d in documents if _is_for(d, employee)]
         checks = {
             "account_active": bool(
-                membership is not None and membership.status == MembershipStatus.ACTIVE and user.is_active
+                membership is not None
+                and membership.status == MembershipStatus.ACTIVE
+                and user is not None
+                and user.is_active
             ),
             "first_login": bool(user is not None and user.last_login is not None),
             "documents_acknowledged": all((employee.pk, d.current_version_id) in acknowledged for d in required),

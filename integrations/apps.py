@@ -10,7 +10,7 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         # AppConfig.ready() is the one place a module may import inside a function: these
         # modules need the models loaded (Django's app-loading protocol, not a hidden cycle)
-        from . import services, tasks  # noqa: F401  (tasks: registers the Celery tasks with the app)
+        from . import services, tasks  # noqa: F401, PLC0415  (AppConfig.ready(); tasks registers the Celery tasks)
 
         outbox.register_topics(events.TOPICS)
         outbox.register_dispatcher(services.outbox_event_enqueue)

@@ -73,7 +73,7 @@ def _own_login_counters(monkeypatch):
     """Login lockout counters per test, so one test's failed logins never lock out another's."""
     import uuid
 
-    monkeypatch.setattr("organisations.forms.THROTTLE_NAMESPACE", f"test-{uuid.uuid4().hex}")
+    monkeypatch.setattr("organisations.forms.login.THROTTLE_NAMESPACE", f"test-{uuid.uuid4().hex}")
 
 
 @pytest.fixture(autouse=True)

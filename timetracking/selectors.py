@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -229,7 +230,7 @@ def week_grid(*, actor: Actor, employee: Employee, monday: datetime.date) -> Wee
 # =============================================================================
 
 
-def _rate_tables(organisation, groups: list[dict]):
+def _rate_tables(organisation, groups: Sequence[Mapping[str, Any]]):
     project_ids = {g["project_id"] for g in groups}
     task_ids = {g["task_id"] for g in groups if g["task_id"]}
     employee_ids = {g["employee_id"] for g in groups}

@@ -1,7 +1,7 @@
 """REST endpoints of the hr app (issue 8): thin, declarative, services do the work.
 
 Scope ``hr.read`` for reads, ``hr.write`` for every write (acknowledging and filing a
-ticket included). Roles decide the rest (hr/models.py).
+ticket included). Roles decide the rest (hr/models/).
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Writes of the organisations app (STYLE §2.2), one module per area:
 
 - :mod:`.structure`   organisations, members, offices, workspaces, producers;
+- :mod:`.seats`, :mod:`.invitations`, :mod:`.members` team management: the seat limit and
+  permission checks, invitations, role/office/status changes;
 - :mod:`.credentials` OAuth clients, rotation, grants, impersonation, personal tokens.
 - :mod:`.console`     organisation settings and deleting OAuth clients (the admin console pages).
 
@@ -36,22 +38,16 @@ from .credentials import (
     oauth_client_revoke_organisation,
     oauth_client_secret_rotate,
 )
-from .members import (
+from .invitations import invitation_accept, invitation_for_token, invitation_resend, invitation_revoke, member_invite
+from .members import member_deactivate, member_reactivate, member_update
+from .seats import (
     INVITATION_TTL,
     ROLE_RANK,
     InvitationInvalid,
     MemberInvited,
-    invitation_accept,
-    invitation_for_token,
-    invitation_resend,
-    invitation_revoke,
-    member_deactivate,
     member_grantable_roles,
-    member_invite,
-    member_reactivate,
     member_require_manager,
     member_seat_usage,
-    member_update,
 )
 from .structure import (
     OrganisationCreated,

@@ -395,7 +395,7 @@ def api_token_create(
                 % {"names": " ".join(beyond)},
                 errors={"scopes": [_("Not held by this token: %(names)s.") % {"names": " ".join(beyond)}]},
             )
-        parent_expiry = actor.api_token.expires_at
+        parent_expiry = actor.api_token.expires_at if actor.api_token is not None else None
         if parent_expiry is not None:
             if expires_at is None:
                 expires_at = parent_expiry

@@ -43,7 +43,7 @@ def _require_office_access(actor: Actor, office: Office) -> None:
     """Managers act only inside their own office."""
     if actor.sees_whole_organisation:
         return
-    if actor.role == Role.MANAGER and actor.membership.office_id == office.pk:
+    if actor.role == Role.MANAGER and actor.membership is not None and actor.membership.office_id == office.pk:
         return
     raise NotPermitted(_("Your role does not allow changes in this office."))
 
@@ -274,7 +274,12 @@ def workspace_assign_agents(*, actor: Actor, workspace: Workspace, memberships: 
 def _require_producer_access(actor: Actor, workspace: Workspace | None) -> None:
     if actor.sees_whole_organisation:
         return
-    if actor.role == Role.MANAGER and workspace is not None and workspace.office_id == actor.membership.office_id:
+    if (
+        actor.role == Role.MANAGER
+        and workspace is not None
+        and actor.membership is not None
+        and workspace.office_id == actor.membership.office_id
+    ):
         return
     raise NotPermitted(_("Your role does not allow managing producers here."))
 

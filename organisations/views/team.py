@@ -2,7 +2,7 @@
 
 Owners and admins list the members, invite by email, change roles and offices, deactivate and
 re-activate, and resend or revoke invitations. The rules live in
-:mod:`organisations.services.members`, which also write every change to the audit trail
+:mod:`organisations.services` (members, invitations, seats), which also write every change to the audit trail
 (source ``page``) in the change's transaction (issue 12). The invitation link (``/app/invitations/<token>``)
 is public: the invitee sets their name and password there.
 """

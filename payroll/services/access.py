@@ -54,7 +54,9 @@ def workspace_access_checker(actor: Actor):
         if not new or actor.sees_whole_organisation:
             checked.update(new)
             return
-        workspaces = list(Workspace.objects.for_organisation(actor.organisation).filter(pk__in=new - {None}))
+        workspaces = list(
+            Workspace.objects.for_organisation(actor.organisation).filter(pk__in={pk for pk in new if pk is not None})
+        )
         if None in new or len(workspaces) != len(new - {None}):
             require_ledger_access(actor, None)
         require_ledger_access(actor, *workspaces)

@@ -4,6 +4,7 @@ finalises the batch into reconciled ledger lines, or rolls it back."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -193,7 +194,7 @@ def _group(batch: ImportBatch) -> tuple[ImportBatch, list[ImportBatch]]:
     return locked, children or [locked]
 
 
-def _ledger_lines(rows, producers: dict[int, tuple[int | None, Decimal]], *, chargebacks: bool):
+def _ledger_lines(rows, producers: Mapping[int, tuple[int | None, Decimal]], *, chargebacks: bool):
     """Ledger lines (attribute dicts) for matched rows: one per row, or one per writing
     producer when the row's policy has several; chargebacks linked to the line of the same
     policy and producer they take back (the same amount first, else the latest)."""
