@@ -1,8 +1,9 @@
 """``/v1/`` routes of the hr app (mounted by trackyoursheets/api/urls.py)."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .views import ComplaintViewSet, DashboardViewSet, EmployeeViewSet, HRDocumentViewSet, OnboardingViewSet
+from .views import ComplaintViewSet, DashboardViewSet, EmployeeViewSet, HRDocumentViewSet, MeView, OnboardingViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("hr/employees", EmployeeViewSet, basename="hr-employee")
@@ -11,4 +12,4 @@ router.register("hr/documents", HRDocumentViewSet, basename="hr-document")
 router.register("hr/complaints", ComplaintViewSet, basename="hr-complaint")
 router.register("hr/dashboard", DashboardViewSet, basename="hr-dashboard")
 
-urlpatterns = router.urls
+urlpatterns = [path("me", MeView.as_view(), name="me"), *router.urls]

@@ -13,6 +13,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
@@ -46,11 +47,28 @@ from .serializers import (
     OnboardingSerializer,
     TerminateInputSerializer,
 )
+from .serializers.me import MeSerializer
 
 SCOPE_AREA = "hr"
 
 
 READ_ONLY = ["get", "head", "options"]
+
+
+class MeView(APIView):
+    """``GET /v1/me``: who the credential is. Any credential may ask (no scope needed)."""
+
+    @extend_schema(
+        summary="Who am I",
+        description="The credential's kind, its person (user and employee record), organisation, "
+        "role and scopes: what TimeTracker's `/api/v1/me` answers.",
+        responses=MeSerializer,
+        operation_id="me",
+    )
+    def get(self, request):
+        actor = request.auth
+        employee = selectors.employee_for_actor(actor=actor)
+        return Response(MeSerializer(MeSerializer.payload(actor=actor, employee=employee)).data)
 
 
 # =============================================================================

@@ -57,7 +57,8 @@ RESOURCES = [
 ]
 
 #: routes without an object id; each has its cross-tenant test in tests/hr/test_api.py
-NON_OBJECT_ROUTES = {"hr/employees/upsert", "hr/complaints/follow", "hr/dashboard"}
+# ``me`` answers only the caller (tests/hr/test_me.py)
+NON_OBJECT_ROUTES = {"hr/employees/upsert", "hr/complaints/follow", "hr/dashboard", "me"}
 
 
 def make_employee(org, n):

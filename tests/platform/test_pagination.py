@@ -3,6 +3,7 @@
 import pytest
 
 from tests.organisations.factories import OfficeFactory, WorkspaceFactory
+from tests.platform.test_query_counts import LISTS
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,33 @@ def test_prefer_return_minimal_on_create_returns_the_id(api, office):
 
 def test_without_prefer_there_is_no_preference_applied(api, five_workspaces):
     assert "Preference-Applied" not in api.get("/v1/workspaces")
+
+
+def test_per_page_is_an_alias_of_page_size_and_links_keep_it(api, five_workspaces):
+    """TimeTracker's ``per_page`` (issue 13 point 8): same bounds, and ``next``/``previous`` keep
+    the name the client sent."""
+    body = api.get("/v1/workspaces?per_page=2&page=2").json()
+
+    assert [w["name"] for w in body["results"]] == ["WS 2", "WS 3"]
+    assert body["pagination"]["page_size"] == 2
+    assert body["pagination"]["next"] == "http://testserver/v1/workspaces?page=3&per_page=2"
+    assert body["pagination"]["previous"] == "http://testserver/v1/workspaces?per_page=2"
+    assert api.get("/v1/workspaces?per_page=2&page_size=3").json()["pagination"]["page_size"] == 3
+    refused = api.get("/v1/workspaces?per_page=101")
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {"per_page": ["Must be 100 or less."]}
+
+
+@pytest.mark.parametrize(("url", "make"), LISTS, ids=[u for u, _ in LISTS])
+def test_every_list_accepts_per_page(url, make, api, organisation):
+    for n in range(3):
+        make(organisation, n)
+
+    response = api.get(f"{url}?per_page=2")
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert len(body["results"]) == 2
+    assert body["pagination"]["page_size"] == 2
+    assert "per_page=2" in body["pagination"]["next"]
+    assert "page=2" in body["pagination"]["next"]

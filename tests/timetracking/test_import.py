@@ -354,3 +354,64 @@ def test_an_oversized_file_is_a_413_problem(as_manager, csv_people, settings):
     assert response.json()["type"].endswith("/payload-too-large")
     assert response.json()["errors"] == {"file": ["Larger than 100 bytes."]}
     assert TimeEntry.objects.count() == 0
+
+
+def test_timetracker_format_imports(as_employee, csv_people, project, organisation):
+    """TimeTracker's export (issue 13 point 8): ids, ISO 8601 times with or without an offset."""
+    _employee, _colleague, task = csv_people
+    text = (
+        "project_id,start_time,end_time,task_id,notes,tags,billable\n"
+        f'{project.pk},2026-01-12T14:00:00Z,2026-01-12T15:30:00Z,{task.pk},Layout,"a,b",true\n'
+        f"{project.pk},2026-01-12T11:00:00-05:00,2026-01-12T12:00:00-05:00,,Review,,false\n"
+        f"{project.pk},2026-01-13T09:00:00,2026-01-13T10:00:00,,Local,,\n"
+    )
+
+    response = as_employee.post(URL, {"csv": text}, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert [(r[1], r[2], r[4], r[5], r[6], r[7]) for r in rows()] == [
+        (
+            datetime.datetime(2026, 1, 12, 14, 0, tzinfo=datetime.UTC),
+            datetime.datetime(2026, 1, 12, 15, 30, tzinfo=datetime.UTC),
+            "Homepage",
+            "Layout",
+            "a,b",
+            True,
+        ),
+        (
+            datetime.datetime(2026, 1, 12, 16, 0, tzinfo=datetime.UTC),
+            datetime.datetime(2026, 1, 12, 17, 0, tzinfo=datetime.UTC),
+            None,
+            "Review",
+            "",
+            False,
+        ),
+        # naive: the employee's office time (New York, UTC-5 in January)
+        (
+            datetime.datetime(2026, 1, 13, 14, 0, tzinfo=datetime.UTC),
+            datetime.datetime(2026, 1, 13, 15, 0, tzinfo=datetime.UTC),
+            None,
+            "Local",
+            "",
+            project.billable,
+        ),
+    ]
+
+
+def test_timetracker_format_unknown_ids_are_row_errors(as_employee, csv_people, project, organisation):
+    other = ProjectFactory(client__organisation=organisation, name="Other")
+    _employee, _colleague, task = csv_people
+    text = (
+        "project_id,start_time,end_time,task_id\n"
+        "999999,2026-01-12T14:00:00Z,2026-01-12T15:00:00Z,\n"
+        f"{other.pk},2026-01-12T16:00:00Z,2026-01-12T17:00:00Z,{task.pk}\n"
+        f"{project.pk},14:00,2026-01-12T19:00:00Z,\n"
+    )
+
+    response = as_employee.post(URL, {"csv": text}, format="json")
+
+    assert response.status_code == 422
+    reasons = {e["line"]: e["reason"] for e in response.json()["row_errors"]}
+    assert reasons[2] == "project_id: no project 999999."
+    assert reasons[3] == f"task_id: no task {task.pk} in this project."
+    assert "date: use YYYY-MM-DD." in reasons[4]

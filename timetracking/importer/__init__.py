@@ -14,7 +14,13 @@ Columns (header names are matched case-insensitively, spaces and hyphens count a
 ``tags``           comma-separated (quote the cell when the delimiter is ``,``)
 ``billable``       true/false, yes/no, 1/0; empty: the project's default
 ``employee_email`` the employee (alias ``email``); empty: the importing person themselves
+``project_id``     instead of ``project``: the project's id (TimeTracker's export)
+``task_id``        instead of ``task``: the task's id, in that project
 =================  ===========================================================================
+
+TimeTracker's export (``project_id,start_time,end_time,task_id,notes,tags,billable``) imports
+as is: a ``start_time``/``end_time`` that is an ISO 8601 date and time carries its own day (no
+``date`` column needed); with an offset (or ``Z``) it is that instant, without one it is local.
 
 Local times are in the employee's office timezone (else the organisation's). The file is
 UTF-8, with or without a byte-order mark, delimited by ``,`` or ``;`` (whichever the header

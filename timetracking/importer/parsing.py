@@ -25,7 +25,13 @@ from ..models import TAG_MAX_LENGTH, TimeEntry, TimeSettings, normalise_tags
 
 #: canonical column -> accepted header spellings (after normalising): the local day, then the time
 #: entry's columns as declared in timetracking/representation.py
-COLUMNS: dict[str, tuple[str, ...]] = {"date": ("date", "day"), **representation.csv_columns()}
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "date": ("date", "day"),
+    **representation.csv_columns(),
+    # TimeTracker's export (issue 13 point 8): ids instead of names, ISO 8601 start/end times
+    "project_id": ("project_id",),
+    "task_id": ("task_id",),
+}
 ALIASES = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
 TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f"}
@@ -84,7 +90,11 @@ def _reader(text: str) -> tuple[csv.reader, dict[str, int]]:
         column = ALIASES.get(_header_key(name))
         if column is not None and column not in index:
             index[column] = position
-    missing = [c for c in ("date", "start", "project") if c not in index]
+    # TimeTracker's ``start_time`` carries its own date (ISO 8601), so ``date`` is then optional
+    needs_date = _header_key(header[index["start"]]) != "start_time" if "start" in index else True
+    missing = [c for c in ("date", "start") if c not in index and (c != "date" or needs_date)]
+    if "project" not in index and "project_id" not in index:
+        missing.append("project")
     if "end" not in index and "duration" not in index:
         missing.append("end or duration")
     if missing:
@@ -116,7 +126,9 @@ def count_rows(text: str) -> int:
 class _Lookups:
     actor: Actor
     projects: dict[str, object]
+    projects_by_id: dict[str, object]
     tasks: dict[tuple[int, str], object]
+    tasks_by_id: dict[str, object]
     employees: dict[str, object]
     own: object | None
     zones: dict[int, zoneinfo.ZoneInfo]
@@ -124,8 +136,10 @@ class _Lookups:
 
 
 def _lookups(actor: Actor) -> _Lookups:
-    projects = {p.name.lower(): p for p in selectors.project_list(actor=actor)}
-    tasks = {(t.project_id, t.name.lower()): t for t in selectors.task_list(actor=actor).select_related(None)}
+    project_rows = list(selectors.project_list(actor=actor))
+    projects = {p.name.lower(): p for p in project_rows}
+    task_rows = list(selectors.task_list(actor=actor).select_related(None))
+    tasks = {(t.project_id, t.name.lower()): t for t in task_rows}
     employees: dict[str, object] = {}
     for employee in selectors.time_employee_list(actor=actor).select_related("office", "membership__user"):
         for email in (employee.email, employee.membership.user.email if employee.membership_id else ""):
@@ -139,7 +153,9 @@ def _lookups(actor: Actor) -> _Lookups:
     return _Lookups(
         actor=actor,
         projects=projects,
+        projects_by_id={str(p.pk): p for p in project_rows},
         tasks=tasks,
+        tasks_by_id={str(t.pk): t for t in task_rows},
         employees=employees,
         own=selectors.actor_employee(actor=actor),
         zones=zones,
@@ -155,6 +171,16 @@ def _parse_time(text: str) -> datetime.time | None:
     if hour > 23 or minute > 59 or second > 59:
         return None
     return datetime.time(hour, minute, second)
+
+
+def _parse_instant(text: str) -> datetime.datetime | None:
+    """An ISO 8601 date and time (TimeTracker's ``start_time``/``end_time``); naive means local."""
+    if not DATE.match(text[:10]) or len(text) <= 10:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _parse_duration(text: str) -> datetime.timedelta | None:
@@ -194,34 +220,36 @@ def _check_row(lookups: _Lookups, cells: dict[str, str]) -> tuple[_Row | None, l
         employee = lookups.own
         if employee is None:
             errors.append(_("employee_email: required (you have no employee record of your own)."))
-    project = lookups.projects.get(cells["project"].lower()) if cells["project"] else None
-    if not cells["project"]:
-        errors.append(_("project: required."))
-    elif project is None:
-        errors.append(_('project: no project named "%(name)s".') % {"name": cells["project"]})
-    elif project.status == ProjectStatus.ARCHIVED:
-        errors.append(_('project: "%(name)s" is archived and takes no new time.') % {"name": project.name})
+    project, project_errors = _project(lookups, cells)
+    errors.extend(project_errors)
     task = None
-    if cells.get("task") and project is not None:
+    if cells.get("task_id") and project is not None:
+        task = lookups.tasks_by_id.get(cells["task_id"])
+        if task is None or task.project_id != project.pk:
+            task = None
+            errors.append(_("task_id: no task %(id)s in this project.") % {"id": cells["task_id"]})
+    elif cells.get("task") and project is not None:
         task = lookups.tasks.get((project.pk, cells["task"].lower()))
         if task is None:
             errors.append(_('task: no task named "%(name)s" in this project.') % {"name": cells["task"]})
-    day = None
-    match = DATE.match(cells["date"])
-    if match:
+    start_instant = _parse_instant(cells["start"])
+    end_instant = _parse_instant(cells["end"]) if cells.get("end") else None
+    day = start_instant.date() if start_instant is not None else None
+    match = DATE.match(cells.get("date", ""))
+    if match and start_instant is None:
         try:
             day = datetime.date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             day = None
-    if day is None:
+    if day is None and start_instant is None:
         errors.append(_("date: use YYYY-MM-DD."))
-    start_time = _parse_time(cells["start"])
+    start_time = start_instant.time() if start_instant is not None else _parse_time(cells["start"])
     if start_time is None:
         errors.append(_("start: use HH:MM or HH:MM:SS."))
-    end_time = _parse_time(cells["end"]) if cells.get("end") else None
+    end_time = _parse_time(cells["end"]) if cells.get("end") and end_instant is None else None
     duration = None
     if cells.get("end"):
-        if end_time is None:
+        if end_time is None and end_instant is None:
             errors.append(_("end: use HH:MM or HH:MM:SS."))
     elif cells.get("duration"):
         duration = _parse_duration(cells["duration"])
@@ -240,8 +268,11 @@ def _check_row(lookups: _Lookups, cells: dict[str, str]) -> tuple[_Row | None, l
         return None, errors
 
     tz = lookups.zones[employee.pk]
-    start = datetime.datetime.combine(day, start_time, tzinfo=tz).astimezone(datetime.UTC)
-    if end_time is not None:
+    start = _instant(start_instant, tz) if start_instant else None
+    start = start or datetime.datetime.combine(day, start_time, tzinfo=tz).astimezone(datetime.UTC)
+    if end_instant is not None:
+        end = _instant(end_instant, tz)
+    elif end_time is not None:
         end_day = day if end_time > start_time else day + datetime.timedelta(days=1)
         end = datetime.datetime.combine(end_day, end_time, tzinfo=tz).astimezone(datetime.UTC)
     else:
@@ -266,6 +297,28 @@ def _check_row(lookups: _Lookups, cells: dict[str, str]) -> tuple[_Row | None, l
         ),
         [],
     )
+
+
+def _instant(value: datetime.datetime, tz: zoneinfo.ZoneInfo) -> datetime.datetime:
+    """An ISO 8601 value in UTC: with its own offset, else in the employee's local time."""
+    return (value if value.tzinfo else value.replace(tzinfo=tz)).astimezone(datetime.UTC)
+
+
+def _project(lookups: _Lookups, cells: dict[str, str]) -> tuple[object | None, list[str]]:
+    """The row's project, by ``project_id`` (TimeTracker) or by name; archived ones take no time."""
+    if cells.get("project_id"):
+        project = lookups.projects_by_id.get(cells["project_id"])
+        if project is None:
+            return None, [_("project_id: no project %(id)s.") % {"id": cells["project_id"]}]
+    elif not cells.get("project"):
+        return None, [_("project: required.")]
+    else:
+        project = lookups.projects.get(cells["project"].lower())
+        if project is None:
+            return None, [_('project: no project named "%(name)s".') % {"name": cells["project"]}]
+    if project.status == ProjectStatus.ARCHIVED:
+        return None, [_('project: "%(name)s" is archived and takes no new time.') % {"name": project.name}]
+    return project, []
 
 
 FAR = 2**62  # a running timer's end, in epoch seconds

@@ -27,16 +27,29 @@ def _positive_int(raw: str | None, name: str, default: int, maximum: int | None 
 
 
 class EnvelopePagination(BasePagination):
-    """``?page=`` and ``?page_size=`` (1-100); out-of-range values are a 422 problem."""
+    """``?page=`` and ``?page_size=`` (1-100; TimeTracker's ``per_page`` is an alias); out-of-range
+    values are a 422 problem. The ``next``/``previous`` links keep the parameters the client sent."""
 
     page_query_param = "page"
     page_size_query_param = "page_size"
+    #: TimeTracker's name for ``page_size`` (DESIGN §8: clients move over by changing the envelope)
+    page_size_alias = "per_page"
+    #: every query parameter the pagination reads (the generic filters accept these too)
+    query_params = (page_query_param, page_size_query_param, page_size_alias)
+
+    def _page_size_param(self, request) -> str:
+        """The name the client used: ``page_size`` wins when both are sent."""
+        params = request.query_params
+        if params.get(self.page_size_query_param) in (None, "") and self.page_size_alias in params:
+            return self.page_size_alias
+        return self.page_size_query_param
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
+        size_param = self._page_size_param(request)
         self.page_size = _positive_int(
-            request.query_params.get(self.page_size_query_param),
-            self.page_size_query_param,
+            request.query_params.get(size_param),
+            size_param,
             settings.API_PAGE_SIZE_DEFAULT,
             settings.API_PAGE_SIZE_MAX,
         )
@@ -121,6 +134,13 @@ class EnvelopePagination(BasePagination):
                 "required": False,
                 "description": f"Rows per page (default {settings.API_PAGE_SIZE_DEFAULT}, "
                 f"at most {settings.API_PAGE_SIZE_MAX}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": settings.API_PAGE_SIZE_MAX},
+            },
+            {
+                "name": self.page_size_alias,
+                "in": "query",
+                "required": False,
+                "description": "TimeTracker's name for `page_size` (used when `page_size` is absent).",
                 "schema": {"type": "integer", "minimum": 1, "maximum": settings.API_PAGE_SIZE_MAX},
             },
         ]
