@@ -351,7 +351,10 @@ class WorkspaceInput(graphene.InputObjectType):
     """A new workspace (REST: `POST /v1/workspaces`)."""
 
     name = graphene.String(required=True)
-    office_id = graphene.ID(required=True, description="Integer id or global id of one of your offices.")
+    office_id = graphene.ID(
+        description="Integer id or global id of one of your offices; may be left out when the "
+        "organisation has exactly one office."
+    )
     description = graphene.String()
 
 
@@ -402,9 +405,9 @@ class WorkspaceCreate(TenantMutation):
 
     @classmethod
     def perform_mutate(cls, info, actor, input):
-        related = scoped_related(actor, {"officeId": Related(input.office_id, "Office", selectors.office_list)})
+        related = scoped_related(actor, {"officeId": Related(input.get("office_id"), "Office", selectors.office_list)})
         workspace = services.workspace_create(
-            actor=actor, office=related["officeId"], name=input.name, description=input.description or ""
+            actor=actor, office=related.get("officeId"), name=input.name, description=input.description or ""
         )
         return selectors.workspace_get(actor=actor, pk=workspace.pk)
 

@@ -26,6 +26,7 @@ from ..choices import MembershipStatus, WorkspaceStatus
 from ..models import Membership, Office, Organisation, Producer, User, Workspace, WorkspaceAgent
 from ..plans import FEATURES
 from ..selectors import organisation_usage
+from ..services import head_office_ensure
 from .helpers import warn_if_over_plan
 
 # a membership's label reads its user: load it with the choices
@@ -264,6 +265,8 @@ class OrganisationAdmin(AuditedAdminMixin, TimezoneChoiceMixin, admin.ModelAdmin
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if not change:  # saved without an office inline: its head office (issue 13 point 11)
+            head_office_ensure(organisation=form.instance)
         warn_if_over_plan(request, form.instance)
 
 

@@ -113,7 +113,12 @@ class WorkspaceSerializer(serializers.ModelSerializer):
 
 class WorkspaceInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    office_id = ScopedPrimaryKeyRelatedField(selector=selectors.office_list, source="office")
+    office_id = ScopedPrimaryKeyRelatedField(
+        selector=selectors.office_list,
+        source="office",
+        required=False,
+        help_text="Required on create unless the organisation has exactly one office (then that one).",
+    )
     description = serializers.CharField(required=False, allow_blank=True, default="")
     status = serializers.ChoiceField(choices=WorkspaceStatus.choices, required=False)
 

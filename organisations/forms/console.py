@@ -110,6 +110,10 @@ class WorkspaceForm(forms.Form):
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
+        only = list(offices[:2])
+        if len(only) == 1:  # issue 13 point 11: the one office is the default
+            self.fields["office"].required = False
+            self.fields["office"].initial = only[0].pk
 
 
 class WorkspaceFilterForm(ConsoleFilterForm):

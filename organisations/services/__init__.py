@@ -51,6 +51,7 @@ from .seats import (
 )
 from .structure import (
     OrganisationCreated,
+    head_office_ensure,
     membership_add,
     office_create,
     office_update,
@@ -106,6 +107,7 @@ __all__ = [
     "member_require_manager",
     "member_seat_usage",
     "member_update",
+    "head_office_ensure",
     "membership_add",
     "office_create",
     "office_update",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from trackyoursheets.db import model_update
 from trackyoursheets.exceptions import LimitExceeded, NotPermitted
 
 from .. import events
-from ..actors import Actor
+from ..actors import Actor, system_actor
 from ..audit import audit_change, audit_snapshot
 from ..choices import MembershipStatus, Role, WorkspaceStatus
 from ..models import (
@@ -66,6 +67,10 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+#: the office every new organisation starts with
+HEAD_OFFICE_NAME = "Head office"
+
+
 @dataclass(frozen=True)
 class OrganisationCreated:
     organisation: Organisation
@@ -84,8 +89,11 @@ def organisation_create(
     slug: str | None = None,
     timezone: str = "UTC",
     currency: str = "USD",
+    head_office: str = HEAD_OFFICE_NAME,
+    head_office_address: str = "",
 ) -> OrganisationCreated:
-    """A new tenant with its owner. An existing user becomes the owner without a password change."""
+    """A new tenant with its owner and a head office (issue 13 point 11: the first workspace
+    needs an office). An existing user becomes the owner without a password change."""
     organisation = Organisation(
         name=name.strip(),
         slug=slug or _unique_slug(name),
@@ -97,6 +105,7 @@ def organisation_create(
         organisation.api_rate_limit_per_minute = rate_limit_per_minute
     organisation.full_clean()
     organisation.save()
+    head_office_ensure(organisation=organisation, name=head_office, address=head_office_address)
     email = User.objects.normalize_email(owner_email).lower()
     owner = User.objects.filter(email__iexact=email).first()
     if owner is None:
@@ -106,6 +115,15 @@ def organisation_create(
         owner.save()
     membership = membership_add(organisation=organisation, user=owner, role=Role.OWNER)
     return OrganisationCreated(organisation=organisation, owner=owner, membership=membership)
+
+
+@transaction.atomic
+def head_office_ensure(*, organisation: Organisation, name: str = HEAD_OFFICE_NAME, address: str = "") -> Office | None:
+    """An organisation without an office gets its head office, in the organisation's timezone
+    (also called by the admin after a new organisation's inlines are saved); None if it has one."""
+    if Office.objects.for_organisation(organisation).exists():
+        return None
+    return office_create(actor=system_actor(organisation), name=name, timezone=organisation.timezone, address=address)
 
 
 @transaction.atomic
@@ -177,8 +195,10 @@ def _check_workspace_limit(organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def workspace_create(*, actor: Actor, office: Office, name: str, description: str = "") -> Workspace:
-    """A new active workspace in one of the organisation's offices, within the plan's limit."""
+def workspace_create(*, actor: Actor, office: Office | None = None, name: str, description: str = "") -> Workspace:
+    """A new active workspace in one of the organisation's offices, within the plan's limit. An
+    organisation with exactly one office may leave ``office`` out (issue 13 point 11)."""
+    office = office or _only_office(actor.organisation)
     _require_office_access(actor, office)
     _lock_organisation(actor.organisation)
     _check_workspace_limit(actor.organisation)
@@ -188,6 +208,19 @@ def workspace_create(*, actor: Actor, office: Office, name: str, description: st
     audit_change(actor=actor, action="workspace.create", obj=workspace, after=audit_snapshot(workspace))
     record_event(actor.organisation, events.WORKSPACE_CREATED, events.workspace_payload(workspace), actor=actor)
     return workspace
+
+
+def _only_office(organisation: Organisation) -> Office:
+    offices = list(Office.objects.for_organisation(organisation)[:2])
+    if len(offices) != 1:
+        raise ValidationError(
+            {
+                "office": _("Required: the organisation has several offices.")
+                if offices
+                else _("Create an office first.")
+            }
+        )
+    return offices[0]
 
 
 #: what a workspace update may change (issue 12: an explicit field list, not ``**fields``)

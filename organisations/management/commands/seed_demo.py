@@ -115,6 +115,8 @@ def seed_demo() -> DemoSeeded:
             plan=PlanCode.SCALE,
             timezone="America/New_York",
             currency="USD",
+            head_office=OFFICES[0]["name"],
+            head_office_address=OFFICES[0]["address"],
         ).organisation
     owner = User.objects.get(email__iexact=OWNER_EMAIL)
     actor = system_actor(organisation)
