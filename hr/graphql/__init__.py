@@ -12,7 +12,7 @@ the Query and Mutation, ``scopes.py`` the scopes.
 """
 
 from .complaints import AssignHRComplaint, AssignHRComplaintInput, HRComplaintNoteType, HRComplaintType, HRPersonType
-from .documents import AcknowledgeHRDocument, AcknowledgeHRDocumentInput, HRDocumentAcknowledgementType, HRDocumentType
+from .documents import AcknowledgeHRDocument, HRDocumentAckInput, HRDocumentAcknowledgementType, HRDocumentType
 from .employees import (
     EmergencyContactInput,
     EmergencyContactType,
@@ -34,7 +34,7 @@ __all__ = [
     "UpsertEmployee",
     "UpsertEmployeeInput",
     "AcknowledgeHRDocument",
-    "AcknowledgeHRDocumentInput",
+    "HRDocumentAckInput",
     "HRDocumentAcknowledgementType",
     "HRDocumentType",
     "AssignHRComplaint",

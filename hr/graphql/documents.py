@@ -106,7 +106,7 @@ class HRDocumentAcknowledgementType(graphene.ObjectType):
     created = graphene.Boolean(required=True, description="False when this version was already acknowledged.")
 
 
-class AcknowledgeHRDocumentInput(graphene.InputObjectType):
+class HRDocumentAckInput(graphene.InputObjectType):
     document_id = graphene.ID(required=True, description="Integer id or global id of the document.")
 
 
@@ -117,7 +117,7 @@ class AcknowledgeHRDocument(TenantMutation):
     required_scope = WRITE
 
     class Arguments:
-        input = AcknowledgeHRDocumentInput(required=True)
+        input = HRDocumentAckInput(required=True)
 
     Output = graphene.NonNull(HRDocumentAcknowledgementType)
 

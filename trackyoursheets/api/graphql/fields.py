@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import django_filters
 import graphene
+from django.conf import settings
 from django.utils.translation import gettext as _
 from graphene import relay
 from graphene_django.fields import DjangoConnectionField
@@ -22,11 +23,14 @@ from .types import decode_id
 
 
 class PaginationInput(graphene.InputObjectType):
-    """Relay pagination in one argument; the same as `first`/`after`/`last`/`before`."""
+    """Pagination in one argument: the contract's `page`/`pageSize` (as REST's `page`/`page_size`),
+    or Relay's `first`/`after`/`last`/`before`; not both."""
 
     class Meta:
         name = "Pagination"
 
+    page = graphene.Int(description="Page number, from 1 (with pageSize; as REST's page).")
+    page_size = graphene.Int(description="Rows per page (1-100, default 25; as REST's page_size).")
     first = graphene.Int(description="At most this many rows from the start (0-100).")
     after = graphene.String(description="Rows after this cursor.")
     last = graphene.Int(description="At most this many rows from the end (0-100).")
@@ -83,10 +87,29 @@ def filter_data(values: Mapping | None) -> dict:
     return data
 
 
+def _page_args(args: dict, pagination: Mapping, max_limit: int | None) -> dict[str, list[str]]:
+    """``pagination: {page, pageSize}`` as Relay's ``offset``/``first`` (issue 13 point 10)."""
+    page, page_size = pagination.get("page"), pagination.get("page_size")
+    if page is None and page_size is None:
+        return {}
+    if any(args.get(name) is not None or pagination.get(name) is not None for name in (*PAGINATION_ARGS, "offset")):
+        return {"pagination.page": [_("Give page/pageSize or first/after/last/before, not both.")]}
+    errors: dict[str, list[str]] = {}
+    page = 1 if page is None else page
+    page_size = settings.API_PAGE_SIZE_DEFAULT if page_size is None else page_size
+    if page < 1:
+        errors["pagination.page"] = [_("Must be 1 or more.")]
+    if page_size < 1 or (max_limit is not None and page_size > max_limit):
+        errors["pagination.pageSize"] = [_("Must be between 1 and %(max)s.") % {"max": max_limit or page_size}]
+    if not errors:
+        args["first"], args["offset"] = page_size, (page - 1) * page_size
+    return errors
+
+
 def _pagination_args(args: dict, max_limit: int | None) -> dict:
     """Merge ``pagination:`` into the Relay arguments and refuse out-of-range sizes with a 422."""
     pagination = args.pop("pagination", None) or {}
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = _page_args(args, pagination, max_limit)
     for name in PAGINATION_ARGS:
         if pagination.get(name) is None:
             continue
