@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from organisations.actors import Actor
 from organisations.choices import MembershipStatus
@@ -96,6 +98,32 @@ def employee_queryset(*, organisation) -> QuerySet[Employee]:
 def employee_active_list(*, organisation) -> QuerySet[Employee]:
     """The organisation's active employees (not on leave, not terminated), offices loaded."""
     return employee_queryset(organisation=organisation).filter(status=EmployeeStatus.ACTIVE).select_related("office")
+
+
+def employee_accrual_refusal(
+    *, employee: Employee, start: datetime.datetime, end: datetime.datetime | None = None
+) -> str | None:
+    """Why time (later leave, expenses, pay) from ``start`` to ``end`` cannot be booked for
+    ``employee`` (issue 13 point 4), or None: nothing after their termination date (the day
+    counts, in their office's timezone), nothing at all for a terminated employee without a
+    date or for a deactivated member."""
+    name = employee.display_name or _("This employee")
+    membership, office = employee.membership, employee.office
+    if membership is not None and membership.status == MembershipStatus.DEACTIVATED:
+        return _("%(name)s is a deactivated member: time cannot be booked.") % {"name": name}
+    if employee.termination_date is None:
+        if employee.status == EmployeeStatus.TERMINATED:
+            return _("%(name)s has left: time cannot be booked.") % {"name": name}
+        return None
+    zone = zoneinfo.ZoneInfo(office.timezone if office is not None else employee.organisation.timezone)
+    day_after = employee.termination_date + datetime.timedelta(days=1)
+    boundary = datetime.datetime.combine(day_after, datetime.time(), tzinfo=zone)
+    if start >= boundary or (end is not None and end > boundary):
+        return _("%(name)s left on %(date)s: time after that date cannot be booked.") % {
+            "name": name,
+            "date": employee.termination_date.isoformat(),
+        }
+    return None
 
 
 def employee_lock(*, employee: Employee) -> None:

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from hr import selectors as hr_selectors
 from organisations.actors import Actor
 
 from .. import representation, selectors
@@ -281,6 +282,9 @@ def _check_row(lookups: _Lookups, cells: dict[str, str]) -> tuple[_Row | None, l
         return None, [_("end: must be after the start.")]
     if end - start > MAX_DURATION:
         return None, [_("end: an entry lasts at most 24 hours.")]
+    left = hr_selectors.employee_accrual_refusal(employee=employee, start=start, end=end)
+    if left:  # people who left do not accrue (issue 13 point 4), as in the time-entry services
+        return None, [f"employee_email: {left}"]
     billable = project.billable if not billable_text else billable_text in TRUE
     seconds = lookups.settings.round(int((end - start).total_seconds()))
     return (

@@ -55,6 +55,15 @@ def _check_project(project: Project) -> None:
         raise ValidationError({"project_id": _("The project is archived and takes no new time.")})
 
 
+def _check_still_employed(entry: TimeEntry) -> None:
+    """People who left do not accrue (issue 13 point 4): one rule, read from hr, for every write
+    path (REST, GraphQL, pages, timers, bulk and CSV imports go through here or its twin in the
+    importer)."""
+    reason = hr_selectors.employee_accrual_refusal(employee=entry.employee, start=entry.start_time, end=entry.end_time)
+    if reason:
+        raise ValidationError({"employee_id": reason})
+
+
 def _check_overlap(settings: TimeSettings, entry: TimeEntry) -> None:
     """Refuse an entry that overlaps another of the same employee (a running timer reaches into
     the future), unless the organisation allows overlapping entries."""
@@ -144,6 +153,7 @@ def time_entry_create(
     )
     _derive(settings, entry)
     entry.full_clean(validate_constraints=False)
+    _check_still_employed(entry)
     if (
         entry.external_id
         and TimeEntry.objects.filter(
@@ -185,6 +195,8 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict) -> TimeEntr
         setattr(entry, key, normalise_tags(value) if key == "tags" else value)
     _derive(settings, entry)
     entry.full_clean(validate_constraints=False)
+    if fields.keys() & {"employee", "start_time", "end_time"}:
+        _check_still_employed(entry)
     _lock_employee(entry.employee)
     _check_overlap(settings, entry)
     try:
