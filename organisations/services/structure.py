@@ -211,15 +211,11 @@ def workspace_create(*, actor: Actor, office: Office | None = None, name: str, d
 
 
 def _only_office(organisation: Organisation) -> Office:
+    """The organisation's one office; with none or several, ``office_id`` is required."""
     offices = list(Office.objects.for_organisation(organisation)[:2])
     if len(offices) != 1:
-        raise ValidationError(
-            {
-                "office": _("Required: the organisation has several offices.")
-                if offices
-                else _("Create an office first.")
-            }
-        )
+        message = _("This field is required.") if not offices else _("Required: the organisation has several offices.")
+        raise ValidationError({"office_id": message})
     return offices[0]
 
 

@@ -77,7 +77,7 @@ def test_with_several_offices_office_id_is_required(organisation, api):
     response = api.post("/v1/workspaces", {"name": "First"}, format="json")
 
     assert response.status_code == 422
-    assert "office" in str(response.json()["errors"])
+    assert response.json()["errors"] == {"office_id": ["Required: the organisation has several offices."]}
     assert Workspace.objects.count() == 0
 
 

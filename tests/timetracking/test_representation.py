@@ -44,8 +44,10 @@ def test_the_importer_accepts_the_declared_columns():
         "tags",
         "billable",
         "employee_email",
+        "project_id",  # TimeTracker's export (issue 13 point 8)
+        "task_id",
     ]
-    assert set(importer.COLUMNS) - {"date"} == declared
+    assert set(importer.COLUMNS) - {"date", "project_id", "task_id"} == declared
 
 
 def test_the_input_serializer_writes_the_writable_fields():
