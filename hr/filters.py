@@ -24,6 +24,9 @@ class EmployeeFilterSet(BaseFilterSet):
     role = django_filters.ChoiceFilter(field_name="membership__role", choices=Role.choices, label="Role of the login")
     department = django_filters.CharFilter(lookup_expr="iexact")
     manager_id = django_filters.NumberFilter(field_name="manager_id")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The login is an agent of this workspace"
+    )
     employment_type = django_filters.ChoiceFilter(choices=EmploymentType.choices)
     employee_number = django_filters.CharFilter(lookup_expr="iexact")
     q = django_filters.CharFilter(method="filter_search", label="Search names, email, employee number, job title")
@@ -31,6 +34,9 @@ class EmployeeFilterSet(BaseFilterSet):
     class Meta:
         model = Employee
         fields = ["office_id", "status", "department", "manager_id", "employment_type", "employee_number"]
+
+    def filter_workspace(self, queryset, name, value):
+        return queryset.filter(membership__workspace_links__workspace_id=value).distinct()
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

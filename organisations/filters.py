@@ -57,6 +57,8 @@ class ApiTokenFilterSet(BaseFilterSet):
     STATUS_CHOICES = (("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked"))
 
     membership_id = django_filters.NumberFilter(field_name="membership_id")
+    office_id = django_filters.NumberFilter(field_name="membership__office_id", label="The member's office")
+    role = django_filters.ChoiceFilter(choices=Role.choices, field_name="membership__role", label="The member's role")
     name = django_filters.CharFilter(lookup_expr="icontains")
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
 
@@ -102,9 +104,13 @@ class MembershipFilterSet(BaseFilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
     status = django_filters.ChoiceFilter(choices=MembershipStatus.choices)
     office_id = django_filters.NumberFilter(field_name="office_id")
+    workspace_id = django_filters.NumberFilter(method="filter_workspace", label="Agent of this workspace")
     user_id = django_filters.NumberFilter(field_name="user_id")
     email = django_filters.CharFilter(field_name="user__email", lookup_expr="iexact")
 
     class Meta:
         model = Membership
         fields = ["role", "status", "office_id", "user_id", "email"]
+
+    def filter_workspace(self, queryset, name, value):
+        return queryset.filter(workspace_links__workspace_id=value).distinct()
