@@ -1,9 +1,10 @@
 """FilterSets of the hr app, shared by REST, GraphQL and the HR portal pages (STYLE §4.1)."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from organisations.choices import Role
+from organisations.models import WorkspaceAgent
 from trackyoursheets.api.filters import BaseFilterSet
 
 from .choices import (
@@ -36,7 +37,8 @@ class EmployeeFilterSet(BaseFilterSet):
         fields = ["office_id", "status", "department", "manager_id", "employment_type", "employee_number"]
 
     def filter_workspace(self, queryset, name, value):
-        return queryset.filter(membership__workspace_links__workspace_id=value).distinct()
+        links = WorkspaceAgent.objects.filter(membership_id=OuterRef("membership_id"), workspace_id=value)
+        return queryset.filter(Exists(links))
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -56,11 +58,18 @@ class HRDocumentFilterSet(BaseFilterSet):
     category = django_filters.ChoiceFilter(choices=DocumentCategory.choices)
     audience = django_filters.ChoiceFilter(choices=Audience.choices)
     requires_acknowledgement = django_filters.BooleanFilter()
+    office_id = django_filters.NumberFilter(
+        method="filter_office", label="Addressed to this office (an audience of chosen offices)"
+    )
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
 
     class Meta:
         model = HRDocument
         fields = ["category", "audience", "requires_acknowledgement"]
+
+    def filter_office(self, queryset, name, value):
+        links = HRDocument.audience_offices.through.objects.filter(hrdocument_id=OuterRef("pk"), office_id=value)
+        return queryset.filter(Exists(links))
 
 
 class ComplaintFilterSet(BaseFilterSet):

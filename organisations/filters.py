@@ -1,13 +1,13 @@
 """FilterSets of the organisations app, shared by REST, GraphQL and pages."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from trackyoursheets.api.filters import BaseFilterSet
 
 from .choices import MembershipStatus, ProducerStatus, Role, WorkspaceStatus
-from .models import ApiToken, AuditEvent, Membership, Office, Producer, Workspace
+from .models import ApiToken, AuditEvent, Membership, Office, Producer, Workspace, WorkspaceAgent
 
 
 class OfficeFilterSet(BaseFilterSet):
@@ -113,4 +113,5 @@ class MembershipFilterSet(BaseFilterSet):
         fields = ["role", "status", "office_id", "user_id", "email"]
 
     def filter_workspace(self, queryset, name, value):
-        return queryset.filter(workspace_links__workspace_id=value).distinct()
+        links = WorkspaceAgent.objects.filter(membership_id=OuterRef("pk"), workspace_id=value)
+        return queryset.filter(Exists(links))

@@ -8,13 +8,13 @@ from collections import defaultdict
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from organisations.choices import Role
-from organisations.models import Office
+from organisations.models import Office, WorkspaceAgent
 from trackyoursheets.api.filters import BaseFilterSet
 from trackyoursheets.limits import date_out_of_range
 
@@ -67,6 +67,9 @@ class ContractFilterSet(BaseFilterSet):
     employee_id = django_filters.NumberFilter(field_name="employee_id")
     project_id = django_filters.NumberFilter(field_name="project_id")
     office_id = django_filters.NumberFilter(field_name="employee__office_id", label="The employee's office")
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, field_name="employee__membership__role", label="Role of the employee's login"
+    )
 
     class Meta:
         model = Contract
@@ -121,6 +124,9 @@ class TimeEntryFilterSet(BaseFilterSet):
     employee_id = django_filters.NumberFilter(field_name="employee_id")
     user_id = django_filters.NumberFilter(field_name="employee__membership__user_id", label="The employee's login")
     office_id = django_filters.NumberFilter(field_name="employee__office_id", label="The employee's office")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The employee's login is an agent of this workspace"
+    )
     role = django_filters.ChoiceFilter(
         choices=Role.choices, field_name="employee__membership__role", label="Role of the employee's login"
     )
@@ -160,6 +166,10 @@ class TimeEntryFilterSet(BaseFilterSet):
             form_class = super().get_form_class()
             cls._form_class = form_class
         return form_class
+
+    def filter_workspace(self, queryset, name, value):
+        links = WorkspaceAgent.objects.filter(membership_id=OuterRef("employee__membership_id"), workspace_id=value)
+        return queryset.filter(Exists(links))
 
     def filter_nothing(self, queryset, name, value):
         return queryset
