@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
-from trackyoursheets.api.filters import apply_filterset
+from trackyoursheets.api.filters import apply_filterset, reject_unknown_parameters, supported_parameters
 from trackyoursheets.exceptions import NotPermitted
 
 from .. import selectors, services
@@ -236,6 +236,7 @@ class HRDocumentViewSet(base.TenantModelViewSet):
     def acknowledgements(self, request, pk=None):
         document = self.get_object()
         rows = selectors.acknowledgement_status_list(actor=self.actor, document=document)
+        reject_unknown_parameters(request.query_params, supported_parameters(AcknowledgementStateFilterSet))
         rows = apply_filterset(AcknowledgementStateFilterSet, request.query_params, rows, request)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(AcknowledgementStatusSerializer(page, many=True).data)

@@ -16,6 +16,7 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 
 from trackyoursheets.exceptions import DomainError
+from trackyoursheets.limits import capped
 
 from .request_id import current_request_id
 
@@ -66,7 +67,11 @@ def problem_body(
         "request_id": current_request_id(),
     }
     if errors is not None:
-        body["errors"] = errors
+        # error lists are capped (issue 13): the first MAX_ERRORS, and how many there were
+        shown, total = capped(list(errors.items()) if isinstance(errors, dict) else list(errors))
+        body["errors"] = dict(shown) if isinstance(errors, dict) else shown
+        if total > len(shown):
+            body["error_count"] = total
     body.update(extra)
     return body
 
