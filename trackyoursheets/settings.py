@@ -179,9 +179,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "webhook-delivery-sweep": {"task": "integrations.tasks.webhook_delivery_sweep_task", "schedule": 60.0},
     # issue 12: fail (or re-queue, where safe) background jobs whose worker stopped sending heartbeats
     "jobs-stale-sweep": {"task": "trackyoursheets.jobs.jobs_stale_sweep_task", "schedule": 300.0},
+    # issue 13: delete Idempotency-Keys past their 24 hours
+    "idempotency-keys-purge": {
+        "task": "trackyoursheets.api.idempotency.idempotency_keys_purge_task",
+        "schedule": 3600.0,
+    },
 }
 # the project package's tasks (apps' tasks.py are autodiscovered)
-CELERY_IMPORTS = ["trackyoursheets.jobs"]
+CELERY_IMPORTS = ["trackyoursheets.jobs", "trackyoursheets.api.idempotency"]
 # A job left "running" with no heartbeat for this long has lost its worker (trackyoursheets/jobs.py).
 JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=15 * 60)
 # How many times the sweep re-queues a stale job that may safely run again before failing it.

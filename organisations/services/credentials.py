@@ -145,9 +145,9 @@ def oauth_client_secret_rotate(*, application: OAuthApplication, actor: Actor | 
     """Give a client a new secret; the one it replaces keeps working for 24 hours.
 
     django-oauth-toolkit hashes the new secret on save; the replaced hash moves to
-    ``OAuthClientSecret``. Of the secrets already in their grace, only the newest keeps
-    its own (unchanged) expiry and any older one is revoked now, so at most two previous
-    secrets are ever valid and none for longer than 24 hours after it was replaced.
+    ``OAuthClientSecret``. Every secret already in its grace is revoked now (issue 13: a
+    second rotation ends the grace of all but the secret it replaces), so at most one
+    previous secret is ever valid, for 24 hours after it was replaced.
     Callers authenticate the rotation (the current secret, or an owner/admin page).
     """
     application = OAuthApplication.objects.select_for_update().get(pk=application.pk)
@@ -157,7 +157,7 @@ def oauth_client_secret_rotate(*, application: OAuthApplication, actor: Actor | 
         .filter(application=application, revoked_at__isnull=True, expires_at__gt=now)
         .order_by("-expires_at", "-id")
     )
-    for older in in_grace[1:]:
+    for older in in_grace:
         older.revoked_at = now
         older.save(update_fields=["revoked_at"])
     previous = OAuthClientSecret.objects.create(
