@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "trackyoursheets.api.middleware.RequestIdMiddleware",
+    # issue 13: audits every impersonation request once its answer is final (problems included)
+    "trackyoursheets.api.impersonation.ImpersonationAuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

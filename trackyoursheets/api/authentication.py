@@ -34,6 +34,7 @@ from organisations.choices import MembershipStatus, ProducerStatus
 from organisations.models import AuditEvent, Membership, Organisation
 
 from .errors import OrganisationNotGranted, ValidationFailed
+from .impersonation import ACTOR_ATTRIBUTE
 from .oauth import OAuth2Validator
 from .scopes import SCOPES
 
@@ -265,7 +266,10 @@ class ApiAuthentication(BaseAuthentication):
             return None
         user, actor = result
         # where this actor's changes come from, for the audit rows services write (issue 12)
-        return user, actor.with_audit(AuditContext.from_request(request._request, source=AuditEvent.Source.API))
+        actor = actor.with_audit(AuditContext.from_request(request._request, source=AuditEvent.Source.API))
+        # for the middleware that audits every impersonation request (issue 13 point 12)
+        setattr(request._request, ACTOR_ATTRIBUTE, actor)
+        return user, actor
 
     def _authenticate(self, request):
         auth = get_authorization_header(request).split()
