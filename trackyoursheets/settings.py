@@ -263,6 +263,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # =============================================================================
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+#: How many reverse proxies (each appending to X-Forwarded-For) stand in front of the app. 0: the
+#: client address is REMOTE_ADDR; N: the N-th X-Forwarded-For entry from the right (personal
+#: tokens' IP allowlists, trackyoursheets/api/client_address.py; issue 13).
+API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^v1/health$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)

@@ -4,6 +4,7 @@
 - :mod:`.seats`, :mod:`.invitations`, :mod:`.members` team management: the seat limit and
   permission checks, invitations, role/office/status changes;
 - :mod:`.credentials` OAuth clients, rotation, grants, impersonation, personal tokens.
+- :mod:`.grants`      owners and admins grant integration clients their organisation (issue 13);
 - :mod:`.console`     organisation settings and deleting OAuth clients (the admin console pages).
 
 Callers import from ``organisations.services``; the modules are an internal split.
@@ -38,6 +39,7 @@ from .credentials import (
     oauth_client_revoke_organisation,
     oauth_client_secret_rotate,
 )
+from .grants import oauth_grant_create, oauth_grant_require_manager, oauth_grant_withdraw
 from .invitations import invitation_accept, invitation_for_token, invitation_resend, invitation_revoke, member_invite
 from .members import member_deactivate, member_reactivate, member_update
 from .seats import (
@@ -67,6 +69,9 @@ from .structure import (
 )
 
 __all__ = [
+    "oauth_grant_create",
+    "oauth_grant_require_manager",
+    "oauth_grant_withdraw",
     "API_TOKEN_DISPLAY_LENGTH",
     "API_TOKEN_PREFIX",
     "API_TOKEN_RANDOM_LENGTH",

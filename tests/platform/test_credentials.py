@@ -615,6 +615,7 @@ LISTED_FIELDS = {
     "revoked_at",
     "created_at",
     "membership_id",
+    "allowed_ips",  # issue 13 point 7
 }
 
 

@@ -17,6 +17,7 @@ problem, one it was not granted a 403 problem (issue 3 point 2).
 
 from __future__ import annotations
 
+import logging
 from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
@@ -30,9 +31,11 @@ from rest_framework.request import Request
 
 from organisations import selectors, services
 from organisations.actors import Actor, AuditContext
+from organisations.audit import audit_record
 from organisations.choices import MembershipStatus, ProducerStatus
 from organisations.models import AuditEvent, Membership, Organisation
 
+from .client_address import client_address
 from .errors import OrganisationNotGranted, ValidationFailed
 from .impersonation import ACTOR_ATTRIBUTE
 from .oauth import OAuth2Validator
@@ -44,6 +47,7 @@ API_KEY_HEADER = "HTTP_X_API_KEY"
 SESSION_ORGANISATION_KEY = "organisation_id"
 PERSONAL_TOKEN_PREFIX = services.API_TOKEN_PREFIX
 IMPERSONATION_TOKEN_PREFIX = services.IMPERSONATION_TOKEN_PREFIX
+logger = logging.getLogger("trackyoursheets.api")
 #: where the OAuth access token behind a request is kept (POST /v1/impersonations needs its parent)
 ACCESS_TOKEN_ATTRIBUTE = "tys_oauth_access_token"
 
@@ -147,6 +151,9 @@ def actor_from_api_token(request, raw_token: str) -> Actor:
     if membership.status != MembershipStatus.ACTIVE or not membership.user.is_active or not organisation.is_active:
         raise exceptions.AuthenticationFailed("The API token's member is no longer active in this organisation.")
     _require_header_matches(request, organisation, "This API token")
+    address = client_address(_django_request(request))
+    if not api_token.allows_address(address):
+        _refuse_address(request, api_token, address)
     services.api_token_mark_used(api_token=api_token)
     return Actor(
         organisation=organisation,
@@ -156,6 +163,36 @@ def actor_from_api_token(request, raw_token: str) -> Actor:
         kind="token",
         api_token=api_token,
     )
+
+
+def _refuse_address(request, api_token, address: str):
+    """A token used from outside its IP allowlist: a 401, a warning in the log and a row on
+    the organisation's audit trail (issue 13 point 7). Raises ``AuthenticationFailed``."""
+    django_request = _django_request(request)
+    logger.warning(
+        "API token %s (id %s) refused: %s is not in its IP allowlist", api_token.prefix, api_token.pk, address
+    )
+    membership = api_token.membership
+    actor = Actor(
+        organisation=api_token.organisation,
+        user=membership.user,
+        membership=membership,
+        kind="token",
+        api_token=api_token,
+    )
+    audit_record(
+        actor=actor,
+        source=AuditEvent.Source.API,
+        method=django_request.method or "",
+        path=django_request.path,
+        action="api_token.address_refused",
+        object_type=api_token._meta.label,
+        object_id=api_token.pk,
+        changes={"address": [None, address[:64]]},
+        status_code=401,
+        request_id=getattr(django_request, "request_id", None),
+    )
+    raise exceptions.AuthenticationFailed("The API token may not be used from this address.")
 
 
 def actor_from_impersonation(request, raw_token: str) -> Actor:
