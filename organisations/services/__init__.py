@@ -4,6 +4,7 @@
 - :mod:`.seats`, :mod:`.invitations`, :mod:`.members` team management: the seat limit and
   permission checks, invitations, role/office/status changes;
 - :mod:`.credentials` OAuth clients, rotation, grants, impersonation, personal tokens.
+- :mod:`.authorisations` apps a member authorised (authorization code with PKCE, issue 13);
 - :mod:`.grants`      owners and admins grant integration clients their organisation (issue 13);
 - :mod:`.console`     organisation settings and deleting OAuth clients (the admin console pages).
 
@@ -11,6 +12,12 @@ Callers import from ``organisations.services``; the modules are an internal spli
 """
 
 from ..actors import Actor
+from .authorisations import (
+    AuthorisedApp,
+    member_allowed_scopes,
+    oauth_authorisation_list,
+    oauth_authorisation_revoke,
+)
 from .console import api_client_delete, organisation_update_settings
 from .credentials import (
     API_TOKEN_DISPLAY_LENGTH,
@@ -69,6 +76,10 @@ from .structure import (
 )
 
 __all__ = [
+    "AuthorisedApp",
+    "member_allowed_scopes",
+    "oauth_authorisation_list",
+    "oauth_authorisation_revoke",
     "oauth_grant_create",
     "oauth_grant_require_manager",
     "oauth_grant_withdraw",

@@ -1,4 +1,5 @@
-"""Pages: integrations (issue 3 points 2 and 4) — the organisation's OAuth clients and personal API tokens.
+"""Pages: integrations (issue 3 points 2 and 4) — the organisation's OAuth clients and personal API tokens,
+the clients of other organisations granted this one, and the apps a member authorised (issue 13).
 
 A new client secret or personal token is shown exactly once: it is rendered straight into
 the response to the POST that made it (``Cache-Control: no-store``) and kept nowhere — not
@@ -13,7 +14,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -323,6 +324,37 @@ class ApiTokenRevokeView(ConsolePage):
         return HttpResponseRedirect(reverse("app:api-tokens"))
 
 
+# =============================================================================
+# Apps a member authorised (authorization code with PKCE, issue 13 point 7)
+# =============================================================================
+
+
+class AuthorisedAppListView(ConsolePage):
+    """The third-party apps acting for the signed-in member, with what they may do; revoke one."""
+
+    template_name = "app/integrations/authorised_apps.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["apps"] = services.oauth_authorisation_list(user=self.actor.user)
+        return context
+
+
+class AuthorisedAppRevokeView(ConsolePage):
+    """POST: the app's tokens for this member stop working at once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        apps = {app.application.pk: app.application for app in services.oauth_authorisation_list(user=self.actor.user)}
+        application = apps.get(self.kwargs["pk"])
+        if application is None:
+            raise Http404
+        services.oauth_authorisation_revoke(actor=self.actor, application=application)
+        messages.success(request, _("“%(name)s” can no longer act for you.") % {"name": application.name})
+        return HttpResponseRedirect(reverse("app:authorised-apps"))
+
+
 urlpatterns = [
     path("integrations", OAuthClientListView.as_view(), name="integrations"),
     path("integrations/clients/new", OAuthClientCreateView.as_view(), name="oauth-client-create"),
@@ -333,4 +365,6 @@ urlpatterns = [
     path("integrations/grants/<int:pk>/withdraw", OAuthGrantWithdrawView.as_view(), name="oauth-grant-withdraw"),
     path("settings/api-tokens", ApiTokenListView.as_view(), name="api-tokens"),
     path("settings/api-tokens/<int:pk>/revoke", ApiTokenRevokeView.as_view(), name="api-token-revoke"),
+    path("settings/authorised-apps", AuthorisedAppListView.as_view(), name="authorised-apps"),
+    path("settings/authorised-apps/<int:pk>/revoke", AuthorisedAppRevokeView.as_view(), name="authorised-app-revoke"),
 ]

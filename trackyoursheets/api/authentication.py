@@ -5,7 +5,8 @@
 - ``tys_imp_...`` an impersonation token (acts as one producer, issue 3 point 3);
 - ``tys_...``     a personal API token (acts as its member, issue 3 point 4), also
   accepted as ``X-API-Key: tys_...``;
-- anything else   an OAuth access token (client credentials).
+- anything else   an OAuth access token: client credentials, or (issue 13 point 7) an
+  authorization-code token acting for the member who authorised the app.
 
 Otherwise a logged-in browser session (CSRF enforced). Either way the result is an
 :class:`organisations.actors.Actor`, which DRF exposes as ``request.auth``.
@@ -103,14 +104,17 @@ def actor_from_bearer(request, raw_token: str) -> Actor:
     application = access_token.application
     if application is None:
         raise exceptions.AuthenticationFailed("The access token is invalid or has expired.")
-    organisation = _client_organisation(request, application)
     # a token never carries more than its client is granted now
     scopes = frozenset(access_token.scope.split()) & application.scope_set & frozenset(SCOPES)
     membership = None
     if access_token.user_id is not None:
-        membership = _active_membership(access_token.user, organisation)
-        if membership is None:
-            raise exceptions.AuthenticationFailed("The token's user is not an active member of this organisation.")
+        # authorization code (issue 13 point 7): the app acts for a member, in the member's
+        # organisation, with the member's role and never a scope that role could not use
+        membership = _member_organisation(request, access_token.user)
+        organisation = membership.organisation
+        scopes &= services.member_allowed_scopes(membership.role)
+    else:
+        organisation = _client_organisation(request, application)
     setattr(_django_request(request), ACCESS_TOKEN_ATTRIBUTE, access_token)
     return Actor(
         organisation=organisation,
@@ -122,13 +126,30 @@ def actor_from_bearer(request, raw_token: str) -> Actor:
     )
 
 
-def _active_membership(user, organisation) -> Membership | None:
-    return (
-        Membership.objects.for_organisation(organisation)
+def _member_organisation(request, user) -> Membership:
+    """The membership a member-bound token acts through: the user's only active organisation,
+    or the one ``x-trackyoursheets-organisation`` names (required when they have several)."""
+    if not user.is_active:
+        raise exceptions.AuthenticationFailed("The token's user is no longer active.")
+    memberships = list(
+        Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE, organisation__is_active=True)
         .select_related("organisation", "office")
-        .filter(user=user, status=MembershipStatus.ACTIVE)
-        .first()
+        .order_by("organisation__name", "id")
     )
+    if not memberships:
+        raise exceptions.AuthenticationFailed("The token's user is not an active member of any organisation.")
+    selector = request.META.get(ORGANISATION_HEADER)
+    if selector:
+        chosen = next((m for m in memberships if _organisation_matches(m.organisation, selector)), None)
+        if chosen is None:
+            raise OrganisationNotGranted(f"The token's user is not a member of the organisation {selector!r}.")
+        return chosen
+    if len(memberships) > 1:
+        message = f"{ORGANISATION_HEADER_NAME} is required: the token's user is a member of several organisations"
+        raise ValidationFailed(
+            {ORGANISATION_HEADER_NAME: [f"One of: {', '.join(m.organisation.slug for m in memberships)}."]}, message
+        )
+    return memberships[0]
 
 
 # =============================================================================
