@@ -227,3 +227,21 @@ def test_a_deactivated_member_s_app_stops_working(browser, app, member):
     member.save(update_fields=["status"])
 
     assert bearer(token).get("/v1/workspaces").status_code == 401
+
+
+def test_two_members_of_one_app_never_share_idempotency_keys(browser, app, member, organisation, office):
+    other = MembershipFactory(organisation=organisation, role=Role.OWNER)
+    tokens = []
+    for person in (member, other):
+        browser.force_login(person.user)
+        verifier = secrets.token_urlsafe(48)
+        tokens.append(exchange(APIClient(), app, authorise(browser, app, verifier), verifier).json()["access_token"])
+    body = {"name": "North", "office_id": office.pk}
+
+    first = bearer(tokens[1]).post("/v1/workspaces", body, format="json", HTTP_IDEMPOTENCY_KEY="same-key")
+    second = bearer(tokens[0]).post("/v1/workspaces", body, format="json", HTTP_IDEMPOTENCY_KEY="same-key")
+
+    assert first.status_code == 201, first.content
+    assert "Idempotent-Replayed" not in second  # the employee's own answer, never the owner's
+    actor = bearer(tokens[1]).get("/v1/workspaces").renderer_context["request"].auth
+    assert actor.label == f"{other.user} (app oauth:{app.client_id})"
