@@ -282,3 +282,19 @@ def test_the_tokens_page_sets_an_allowlist(owner, session_client):
     assert made.status_code == 200
     assert ApiToken.objects.get().allowed_ips == ["203.0.113.7", "198.51.100.0/24"]
     assert "198.51.100.0/24" in page.get("/app/settings/api-tokens").content.decode()
+
+
+def test_a_refused_post_with_an_idempotency_key_is_recorded_once(browser, office):
+    token = create_token(browser, allowed_ips=["203.0.113.7"]).json()["token"]
+
+    response = APIClient().post(
+        "/v1/workspaces",
+        {"name": "North", "office_id": office.pk},
+        format="json",
+        REMOTE_ADDR="192.0.2.1",
+        HTTP_X_API_KEY=token,
+        HTTP_IDEMPOTENCY_KEY="k-1",
+    )
+
+    assert response.status_code == 401
+    assert AuditEvent.objects.filter(action="api_token.address_refused").count() == 1

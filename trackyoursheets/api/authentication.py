@@ -190,6 +190,10 @@ def _refuse_address(request, api_token, address: str):
     """A token used from outside its IP allowlist: a 401, a warning in the log and a row on
     the organisation's audit trail (issue 13 point 7). Raises ``AuthenticationFailed``."""
     django_request = _django_request(request)
+    refused = exceptions.AuthenticationFailed("The API token may not be used from this address.")
+    if getattr(django_request, "tys_address_refused", False):
+        raise refused  # authenticated twice in one request (the idempotency middleware first): one row
+    django_request.tys_address_refused = True
     logger.warning(
         "API token %s (id %s) refused: %s is not in its IP allowlist", api_token.prefix, api_token.pk, address
     )
@@ -213,7 +217,7 @@ def _refuse_address(request, api_token, address: str):
         status_code=401,
         request_id=getattr(django_request, "request_id", None),
     )
-    raise exceptions.AuthenticationFailed("The API token may not be used from this address.")
+    raise refused
 
 
 def actor_from_impersonation(request, raw_token: str) -> Actor:
