@@ -186,6 +186,11 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
     scopes = serializers.SerializerMethodField()
     membership_id = serializers.IntegerField(read_only=True)
+    allowed_ips = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="IPv4/IPv6 addresses and CIDR ranges it may be used from; [] is anywhere.",
+    )
 
     class Meta:
         model = ApiToken
@@ -201,9 +206,6 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "membership_id",
             "allowed_ips",
         ]
-        extra_kwargs = {
-            "allowed_ips": {"help_text": "IPv4/IPv6 addresses and CIDR ranges it may be used from; [] is anywhere."}
-        }
 
     def get_scopes(self, obj) -> list[str]:
         return sorted(obj.scope_set)
