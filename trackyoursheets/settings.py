@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "trackyoursheets.api.middleware.RequestIdMiddleware",
+    # issue 13: audits every impersonation request once its answer is final (problems included)
+    "trackyoursheets.api.impersonation.ImpersonationAuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,9 +181,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "webhook-delivery-sweep": {"task": "integrations.tasks.webhook_delivery_sweep_task", "schedule": 60.0},
     # issue 12: fail (or re-queue, where safe) background jobs whose worker stopped sending heartbeats
     "jobs-stale-sweep": {"task": "trackyoursheets.jobs.jobs_stale_sweep_task", "schedule": 300.0},
+    # issue 13: delete Idempotency-Keys past their 24 hours
+    "idempotency-keys-purge": {
+        "task": "trackyoursheets.api.idempotency.idempotency_keys_purge_task",
+        "schedule": 3600.0,
+    },
 }
 # the project package's tasks (apps' tasks.py are autodiscovered)
-CELERY_IMPORTS = ["trackyoursheets.jobs"]
+CELERY_IMPORTS = ["trackyoursheets.jobs", "trackyoursheets.api.idempotency"]
 # A job left "running" with no heartbeat for this long has lost its worker (trackyoursheets/jobs.py).
 JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=15 * 60)
 # How many times the sweep re-queues a stale job that may safely run again before failing it.
@@ -256,6 +263,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # =============================================================================
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+#: How many reverse proxies (each appending to X-Forwarded-For) stand in front of the app. 0: the
+#: client address is REMOTE_ADDR; N: the N-th X-Forwarded-For entry from the right (personal
+#: tokens' IP allowlists, trackyoursheets/api/client_address.py; issue 13).
+API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^v1/health$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
