@@ -6,9 +6,10 @@ import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 
 from .errors import ValidationFailed, summarise_errors
+from .filtersets import BuiltOnceFilterSet
 
 
-class BaseFilterSet(django_filters.FilterSet):
+class BaseFilterSet(BuiltOnceFilterSet):
     """Every tenant-owned model has ``created_at``/``updated_at``: filter both."""
 
     created_after = django_filters.IsoDateTimeFilter(
