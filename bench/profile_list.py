@@ -5,7 +5,7 @@ filters, pagination, rendering), profiled with cProfile after a warm-up.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tys_time_bench .venv/bin/python bench/profile_list.py
 
 Needs the database bench/timetracking.py seeded. Prints the SQL statements of one request, the
-wall time per request, and the functions with the most cumulative and own time.
+CPU time per request, and the functions with the most cumulative and own CPU time.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def main() -> None:
     for _ in range(args.requests):
         get()
     print(f"CPU (this process, application + driver): {(time.process_time() - started) / args.requests * 1000:.2f} ms")
-    profile = cProfile.Profile()
+    profile = cProfile.Profile(time.process_time)  # CPU, not the wait for PostgreSQL
     profile.enable()
     for _ in range(args.requests):
         get()

@@ -16,11 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy
 from oauth2_provider.models import AccessToken
 from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIClient
 from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 
 from organisations import services
+from organisations.choices import Role
 from organisations.models import OAuthApplicationGrant
-from tests.organisations.factories import OrganisationFactory
+from tests.conftest import ALL_SCOPES, issue_token
+from tests.organisations.factories import MembershipFactory, OAuthApplicationFactory, OrganisationFactory
 from timetracking.filters import TimeEntryFilterSet
 from trackyoursheets.api.renderers import ORJSONRenderer
 
@@ -132,3 +135,18 @@ def test_orjson_writes_what_drf_writes():
     assert json.loads(ORJSONRenderer().render(data, "application/json; indent=2")) == json.loads(
         JSONRenderer().render(data)
     )
+
+
+def test_a_token_of_a_user_reads_the_user_in_the_same_query(organisation):
+    application = OAuthApplicationFactory(organisation=organisation, scopes=" ".join(ALL_SCOPES))
+    member = MembershipFactory(organisation=organisation, role=Role.OWNER)
+    stranger = MembershipFactory(role=Role.OWNER)
+    api = APIClient()
+
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token(application, user=member.user)}")
+    as_member = api.get(PATH)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token(application, user=stranger.user)}")
+    as_stranger = api.get(PATH)
+
+    assert as_member.status_code == 200
+    assert as_stranger.status_code == 401

@@ -20,7 +20,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
@@ -32,8 +31,9 @@ from rest_framework.request import Request
 from organisations import selectors, services
 from organisations.actors import Actor, AuditContext
 from organisations.choices import MembershipStatus, ProducerStatus
-from organisations.models import AuditEvent, Membership, OAuthApplicationGrant, Organisation
+from organisations.models import AuditEvent, Membership, Organisation
 
+from . import bearer_tokens
 from .errors import OrganisationNotGranted, ValidationFailed
 from .oauth import OAuth2Validator
 from .scopes import SCOPES
@@ -74,23 +74,13 @@ def access_token_of(request):
 
 
 class _BearerValidator(OAuth2Validator):
-    """DOT's bearer check with the token read in one query: its client, the client's
-    organisation, its user, and whether the client was granted any other (active)
-    organisation, so a client of one organisation needs no second query (issue 13 point 14).
-    Nothing is cached between requests: a revoked or expired token is refused at once."""
+    """DOT's bearer check with the token read in one prepared query (``bearer_tokens``): its
+    client, the client's organisation, its user, and whether the client was granted another
+    active organisation, so a client of one organisation needs no second query (issue 13 point
+    14). Nothing is cached between requests: a revoked or expired token is refused at once."""
 
     def _load_access_token(self, token):
-        other_grants = OAuthApplicationGrant.objects.filter(
-            Q(application_id=OuterRef("application_id"), organisation__is_active=True)
-            & ~Q(organisation_id=OuterRef("application__organisation_id"))
-        )
-        return (
-            get_access_token_model()
-            .objects.select_related("application__organisation", "user")
-            .annotate(tys_other_grants=Exists(other_grants))
-            .filter(token_checksum=selectors.token_hash(token))
-            .first()
-        )
+        return bearer_tokens.load_access_token(selectors.token_hash(token))
 
 
 def _client_organisation(request, application, *, other_grants: bool = True) -> Organisation:
@@ -123,7 +113,7 @@ def actor_from_bearer(request, raw_token: str) -> Actor:
     if application is None:
         raise exceptions.AuthenticationFailed("The access token is invalid or has expired.")
     organisation = _client_organisation(
-        request, application, other_grants=getattr(access_token, "tys_other_grants", True)
+        request, application, other_grants=getattr(access_token, bearer_tokens.OTHER_GRANTS, True)
     )
     # a token never carries more than its client is granted now
     scopes = frozenset(access_token.scope.split()) & application.scope_set & frozenset(SCOPES)
