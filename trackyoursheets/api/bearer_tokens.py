@@ -67,20 +67,23 @@ def _statement(alias: str) -> tuple[str, list[_Table]]:
     def column(meta, name: str) -> str:
         return quote(meta.get_field(name).column)
 
+    def pk(meta) -> str:
+        return quote(meta.pk.column)
+
     other_grants = (
         f"EXISTS (SELECT 1 FROM {quote(grant.db_table)} g"
-        f" INNER JOIN {quote(org.db_table)} go ON go.{quote(org.pk.column)} = g.{column(grant, 'organisation')}"
-        f" WHERE g.{column(grant, 'application')} = a.{quote(app.pk.column)}"
+        f" INNER JOIN {quote(org.db_table)} go ON go.{pk(org)} = g.{column(grant, 'organisation')}"
+        f" WHERE g.{column(grant, 'application')} = a.{pk(app)}"
         f" AND go.{column(org, 'is_active')}"
         f" AND g.{column(grant, 'organisation')} <> a.{column(app, 'organisation')})"
     )
     sql = (
         f"SELECT {', '.join(selected for table in tables for selected in table.select)}, {other_grants}"
         f" FROM {quote(token.db_table)} t"
-        f" INNER JOIN {quote(app.db_table)} a ON a.{quote(app.pk.column)} = t.{column(token, 'application')}"
-        f" INNER JOIN {quote(org.db_table)} o ON o.{quote(org.pk.column)} = a.{column(app, 'organisation')}"
+        f" INNER JOIN {quote(app.db_table)} a ON a.{pk(app)} = t.{column(token, 'application')}"
+        f" INNER JOIN {quote(org.db_table)} o ON o.{pk(org)} = a.{column(app, 'organisation')}"
         f" LEFT OUTER JOIN {quote(user_model._meta.db_table)} u"
-        f" ON u.{quote(user_model._meta.pk.column)} = t.{column(token, 'user')}"
+        f" ON u.{pk(user_model._meta)} = t.{column(token, 'user')}"
         f" WHERE t.{column(token, 'token_checksum')} = %s"
     )
     return sql, tables
