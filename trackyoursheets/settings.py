@@ -140,7 +140,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No health check (a ``SELECT 1`` before the first query of every request, issue 13 point 14).
+    # The trade-off: after PostgreSQL restarts or drops an idle connection, one request per worker
+    # thread fails with a 500 and Django closes the broken connection at the end of it (it closes
+    # any connection whose request raised a database error); the next request reconnects.
+    # DATABASE_CONN_MAX_AGE (60 s) keeps connections younger than any idle timeout we configure.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=False)
 
 # =============================================================================
 # CACHE / REDIS
@@ -289,7 +294,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "trackyoursheets.api.pagination.EnvelopePagination",
     "DEFAULT_THROTTLE_CLASSES": ["trackyoursheets.api.throttling.OrganisationRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["trackyoursheets.api.filters.ProblemFilterBackend"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["trackyoursheets.api.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.FormParser",

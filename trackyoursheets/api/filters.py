@@ -14,6 +14,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from ..limits import date_out_of_range
 from .errors import ValidationFailed, summarise_errors
+from .filtersets import BuiltOnceFilterSet
 
 #: the generic filters of the contract (DESIGN §8)
 GENERIC_FILTERS = ("workspace_id", "office_id", "role", "status", "updated_after", "created_after")
@@ -42,7 +43,7 @@ class BoundedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = BoundedIsoDateTimeField
 
 
-class BaseFilterSet(django_filters.FilterSet):
+class BaseFilterSet(BuiltOnceFilterSet):
     """Every tenant-owned model has ``created_at``/``updated_at``: filter both. Numeric filters
     take whole numbers within bigint, date filters the years of trackyoursheets.limits (else a 422)."""
 
