@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "trackyoursheets.api.middleware.RequestIdMiddleware",
+    "trackyoursheets.api.middleware.BodySizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -249,7 +250,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 PRIVATE_FILES_ROOT = env.path("PRIVATE_FILES_ROOT", default=str(VAR_DIR / "private"))
 #: Largest accepted upload (statement imports, HR documents, CSV time imports), in bytes.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+#: the one limit on any API request body (raw, JSON, multipart): an upload of UPLOAD_MAX_BYTES plus
+#: its multipart envelope fits; more is a 413 problem before anything parses it
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=UPLOAD_MAX_BYTES + 64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
 # =============================================================================
 # SECURITY (production values unless DEBUG; `manage.py check --deploy` is clean)
