@@ -6,15 +6,16 @@ import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 
 from .errors import ValidationFailed, summarise_errors
+from .filter_fields import UtcIsoDateTimeFilter
 
 
 class BaseFilterSet(django_filters.FilterSet):
     """Every tenant-owned model has ``created_at``/``updated_at``: filter both."""
 
-    created_after = django_filters.IsoDateTimeFilter(
+    created_after = UtcIsoDateTimeFilter(
         field_name="created_at", lookup_expr="gte", label="Created at or after (ISO 8601)"
     )
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = UtcIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="Updated at or after (ISO 8601)"
     )
 
