@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "trackyoursheets.api.middleware.RequestIdMiddleware",
+    # one body-size rule (issue 13 point 2): refused before anything reads the body
+    "trackyoursheets.api.middleware.BodySizeMiddleware",
     # issue 13: audits every impersonation request once its answer is final (problems included)
     "trackyoursheets.api.impersonation.ImpersonationAuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -261,7 +263,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 PRIVATE_FILES_ROOT = env.path("PRIVATE_FILES_ROOT", default=str(VAR_DIR / "private"))
 #: Largest accepted upload (statement imports, HR documents, CSV time imports), in bytes.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+#: the one limit on any API request body (raw, JSON, multipart): an upload of UPLOAD_MAX_BYTES plus
+#: its multipart envelope fits; more is a 413 problem before anything parses it
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=UPLOAD_MAX_BYTES + 64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
 # =============================================================================
 # SECURITY (production values unless DEBUG; `manage.py check --deploy` is clean)

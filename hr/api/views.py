@@ -206,7 +206,10 @@ class HRDocumentViewSet(base.TenantModelViewSet):
 
     @extend_schema(
         summary="Download the current version's file (its audience and HR portal roles only)",
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")},
+        responses={
+            (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file, as its type.")
+            for content_type in storage.ALLOWED_TYPES
+        },
     )
     @action(detail=True, methods=["get"], url_path="download")
     def download(self, request, pk=None):
@@ -383,6 +386,7 @@ class DashboardViewSet(base.TenantViewSet):
     serializer_class = DashboardSerializer
     http_method_names = READ_ONLY
     pagination_class = None
+    list_returns_one_object = True  # the schema documents one object, not an array
 
     def get_queryset(self):
         return selectors.Employee.objects.none()

@@ -14,6 +14,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from ..limits import date_out_of_range
 from .errors import ValidationFailed, summarise_errors
+from .filter_fields import UtcIsoDateTimeField
 from .filtersets import BuiltOnceFilterSet
 
 #: the generic filters of the contract (DESIGN §8)
@@ -32,7 +33,9 @@ def _check_date(value):
         raise forms.ValidationError(problem)
 
 
-class BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+class BoundedIsoDateTimeField(UtcIsoDateTimeField):
+    """An ISO 8601 instant, normalised to UTC, within the years of trackyoursheets.limits."""
+
     def clean(self, value):
         value = super().clean(value)
         _check_date(value)
