@@ -9,8 +9,10 @@ PostgreSQL only. Recreates the database, seeds 1,000,000 time entries over 5 org
 as it runs it, the same JSON body and Link header, checked before measuring; orjson, no
 framework), and drives each scenario with 4 concurrent keep-alive clients for ``--seconds``
 (default 20); each list is also timed with one client (the latency of a lone request).
-Prints requests/s with p50/p99 latency per scenario, our list throughput as a
-ratio of the floor's, the import's rows/s and peak memory, and the summary report's latency.
+Prints requests/s with p50/p99 latency per scenario and the CPU time per request of the
+application's workers and of the database's backends (stable on a busy machine, where requests/s
+is not; see bench/_harness.py's CpuMeter), our list throughput as a ratio of the floor's, the
+import's rows/s and peak memory, and the summary report's latency.
 ``--reuse`` keeps an already seeded database; ``--scenarios lists`` (or post, summary, import)
 runs a subset while iterating (all of them for the record).
 """
@@ -34,7 +36,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # the shared harness, importable once the repository root is on the path
-from bench._harness import drive, free_port, recreate_database, report, start_gunicorn, stop  # noqa: E402
+from bench._harness import (  # noqa: E402
+    CpuMeter,
+    drive,
+    free_port,
+    recreate_database,
+    report,
+    start_gunicorn,
+    stop,
+)
 
 ORGS = 5
 EMPLOYEES_PER_ORG = 100
@@ -271,6 +281,7 @@ def run(args) -> None:
     floor = start_gunicorn(
         "bench.timetracking_floor:app", floor_port, {"TYS_FLOOR_SQL": floor_sql, "TYS_FLOOR_DSN": dsn}
     )
+    ours_meter, floor_meter = CpuMeter(ours, dsn), CpuMeter(floor, dsn)
     results = {}
     try:
         for query_string, label in pages.items():
@@ -283,14 +294,16 @@ def run(args) -> None:
             same_page(ours_port, floor_port, f"/v1/time-entries?{query_string}", auth)
             drive(ours_port, get, 2)  # warm up
             drive(floor_port, get, 2)
-            results[f"ours {label}"] = drive(ours_port, get, args.seconds)
-            results[f"floor {label}"] = drive(floor_port, get, args.seconds)
+            results[f"ours {label}"] = drive(ours_port, get, args.seconds, meter=ours_meter)
+            results[f"floor {label}"] = drive(floor_port, get, args.seconds, meter=floor_meter)
             report(f"GET /v1/time-entries?page_size=100 ({label})", results[f"ours {label}"])
             report(f"floor ({label})", results[f"floor {label}"])
             print(f"{'':<52} ours / floor = {results[f'ours {label}']['rps'] / results[f'floor {label}']['rps']:.0%}")
             # with 4 closed-loop clients on 2 cores p50 is about 4 / throughput: the latency of
             # one request on its own is this
-            results[f"ours {label} 1 client"] = drive(ours_port, get, max(5.0, args.seconds / 4), clients=1)
+            results[f"ours {label} 1 client"] = drive(
+                ours_port, get, max(5.0, args.seconds / 4), clients=1, meter=ours_meter
+            )
             report("  the same, 1 client (latency of a lone request)", results[f"ours {label} 1 client"])
 
         employees = first["employees"]
@@ -311,7 +324,7 @@ def run(args) -> None:
             return "POST", "/v1/time-entries", body, {**auth, "Content-Type": "application/json"}
 
         if "post" in args.scenarios:
-            results["post"] = drive(ours_port, post, args.seconds)
+            results["post"] = drive(ours_port, post, args.seconds, meter=ours_meter)
             report("POST /v1/time-entries", results["post"])
         if "summary" in args.scenarios:
             summary(ours_port, auth, args.summary_runs)

@@ -1,9 +1,10 @@
 """FilterSets of the hr app, shared by REST, GraphQL and the HR portal pages (STYLE §4.1)."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from organisations.choices import Role
+from organisations.models import WorkspaceAgent
 from trackyoursheets.api.filters import BaseFilterSet
 
 from .choices import (
@@ -24,6 +25,9 @@ class EmployeeFilterSet(BaseFilterSet):
     role = django_filters.ChoiceFilter(field_name="membership__role", choices=Role.choices, label="Role of the login")
     department = django_filters.CharFilter(lookup_expr="iexact")
     manager_id = django_filters.NumberFilter(field_name="manager_id")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The login is an agent of this workspace"
+    )
     employment_type = django_filters.ChoiceFilter(choices=EmploymentType.choices)
     employee_number = django_filters.CharFilter(lookup_expr="iexact")
     q = django_filters.CharFilter(method="filter_search", label="Search names, email, employee number, job title")
@@ -31,6 +35,10 @@ class EmployeeFilterSet(BaseFilterSet):
     class Meta:
         model = Employee
         fields = ["office_id", "status", "department", "manager_id", "employment_type", "employee_number"]
+
+    def filter_workspace(self, queryset, name, value):
+        links = WorkspaceAgent.objects.filter(membership_id=OuterRef("membership_id"), workspace_id=value)
+        return queryset.filter(Exists(links))
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -50,11 +58,18 @@ class HRDocumentFilterSet(BaseFilterSet):
     category = django_filters.ChoiceFilter(choices=DocumentCategory.choices)
     audience = django_filters.ChoiceFilter(choices=Audience.choices)
     requires_acknowledgement = django_filters.BooleanFilter()
+    office_id = django_filters.NumberFilter(
+        method="filter_office", label="Addressed to this office (an audience of chosen offices)"
+    )
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
 
     class Meta:
         model = HRDocument
         fields = ["category", "audience", "requires_acknowledgement"]
+
+    def filter_office(self, queryset, name, value):
+        links = HRDocument.audience_offices.through.objects.filter(hrdocument_id=OuterRef("pk"), office_id=value)
+        return queryset.filter(Exists(links))
 
 
 class ComplaintFilterSet(BaseFilterSet):

@@ -10,11 +10,17 @@ from .models import WebhookDelivery, WebhookSubscription
 
 class WebhookSubscriptionFilterSet(BaseFilterSet):
     is_active = django_filters.BooleanFilter()
+    status = django_filters.ChoiceFilter(
+        choices=(("active", "Active"), ("inactive", "Inactive")), method="filter_status", label="active or inactive"
+    )
     topic = django_filters.CharFilter(method="filter_topic", label='Receives this topic (directly or through "*")')
 
     class Meta:
         model = WebhookSubscription
         fields = ["is_active"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(is_active=(value == "active"))
 
     def filter_topic(self, queryset, name, value):
         # topics is a JSON list (no portable "contains" on SQLite): match the ids in Python

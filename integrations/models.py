@@ -73,6 +73,8 @@ class WebhookSubscription(TenantModel):
     the new one, until ``previous_secret_expires_at`` (24 hours).
     """
 
+    unbounded_text_fields = ("secret_encrypted", "previous_secret_encrypted")
+
     url = models.URLField(_("URL"), max_length=2000, validators=[URLValidator(schemes=["http", "https"])])
     topics = models.JSONField(_("topics"), default=list, help_text=_('Topic names, or ["*"] for every topic.'))
     description = models.CharField(_("description"), max_length=500, blank=True)
@@ -155,6 +157,8 @@ class WebhookDelivery(TenantModel):
 
 class WebhookAttempt(TenantModel):
     """One HTTP request of a delivery and what came back (the response body is truncated)."""
+
+    unbounded_text_fields = ("response_body",)
 
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
     number = models.PositiveIntegerField(_("attempt"))

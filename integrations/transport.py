@@ -6,7 +6,8 @@ is on (development and tests):
 
 - every address the host resolves to must be public: private, loopback,
   link-local (cloud metadata), CGNAT, multicast, reserved and unspecified
-  addresses are refused, including IPv4 written inside IPv6;
+  addresses are refused, including IPv4 written inside IPv6 and NAT64
+  (``64:ff9b::/96``, issue 13: a NAT64 gateway would reach any IPv4 behind it);
 - the check runs when a subscription is saved *and* before every attempt, and the
   request then goes to the address that was checked (the connection is pinned to
   it; ``Host`` and TLS SNI keep the name), so DNS rebinding cannot swap it;
@@ -32,6 +33,8 @@ from .choices import AttemptOutcome
 from .conf import WebhookSettings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+#: NAT64 prefixes (RFC 6052 well-known, RFC 8215 local use): never a webhook target
+NAT64_NETWORKS = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ class SendResult:
 def is_public_address(address: IPAddress) -> bool:
     """Globally routable unicast only (IPv4 inside IPv6 is judged as the IPv4 it carries)."""
     if isinstance(address, ipaddress.IPv6Address):
+        if any(address in network for network in NAT64_NETWORKS):
+            return False
         embedded = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
         if embedded is not None and not is_public_address(embedded):
             return False

@@ -112,6 +112,8 @@ class Actor:
         if self.kind == "token" and self.api_token is not None:
             return f"pat:{self.api_token.pk}"
         if self.kind == "oauth" and self.application is not None:
+            if self.user is not None:  # an app acting for a member (issue 13): never another member's keys
+                return f"oauth:{self.application.pk}:user:{self.user.pk}:org:{self.organisation.pk}"
             return f"oauth:{self.application.pk}:org:{self.organisation.pk}"
         if self.user is not None:
             return f"user:{self.user.pk}:org:{self.organisation.pk}"
@@ -124,6 +126,8 @@ class Actor:
             return f"oauth:{self.application.client_id} as producer:{self.impersonated_producer_id}"
         if self.api_token is not None:
             return f"{self.user} (token {self.api_token.prefix})"
+        if self.kind == "oauth" and self.application is not None and self.user is not None:
+            return f"{self.user} (app oauth:{self.application.client_id})"
         if self.user is not None:
             return str(self.user)
         if self.application is not None:

@@ -200,6 +200,35 @@ def audit_refusal(*, actor: Actor | None, status_code: int, object_type: str = "
     return event
 
 
+def audit_impersonated_request(*, actor: Actor, status_code: int) -> AuditEvent | None:
+    """Every request made with an impersonation token, reads included (issue 13 point 12).
+
+    Acting as a producer shows what that person sees, so each look is on the trail: one row
+    with the method, path, status and request id, written after the answer (by
+    ``trackyoursheets.api.impersonation.ImpersonationAuditMiddleware``), unless the call's
+    own audit rows (a refused change) already record it.
+    """
+    context = actor.audit
+    if actor.kind != "impersonation" or context is None:
+        return None
+    if context.row_ids and AuditEvent.objects.filter(pk__in=context.row_ids).exists():
+        return None
+    event = audit_record(
+        actor=actor,
+        source=context.source,
+        method=context.method,
+        path=context.path,
+        action="impersonation.read" if context.method not in MUTATING_METHODS else "impersonation.request",
+        object_type=context.mutation[:100],
+        status_code=status_code,
+        request_id=context.request_id,
+    )
+    context.rows += 1
+    context.row_ids.append(event.pk)
+    logger.info("audit %s %s by %s -> %s", context.method, context.path, actor.label, status_code)
+    return event
+
+
 def audit_event_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[AuditEvent]:
     """The organisation's audit trail, newest first (owners and admins only; checked by the caller)."""
     qs = (

@@ -1,13 +1,13 @@
 """FilterSets of the organisations app, shared by REST, GraphQL and pages."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from trackyoursheets.api.filters import BaseFilterSet
 
 from .choices import MembershipStatus, ProducerStatus, Role, WorkspaceStatus
-from .models import ApiToken, AuditEvent, Membership, Office, Producer, Workspace
+from .models import ApiToken, AuditEvent, Membership, Office, Producer, Workspace, WorkspaceAgent
 
 
 class OfficeFilterSet(BaseFilterSet):
@@ -57,6 +57,8 @@ class ApiTokenFilterSet(BaseFilterSet):
     STATUS_CHOICES = (("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked"))
 
     membership_id = django_filters.NumberFilter(field_name="membership_id")
+    office_id = django_filters.NumberFilter(field_name="membership__office_id", label="The member's office")
+    role = django_filters.ChoiceFilter(choices=Role.choices, field_name="membership__role", label="The member's role")
     name = django_filters.CharFilter(lookup_expr="icontains")
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
 
@@ -102,9 +104,14 @@ class MembershipFilterSet(BaseFilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
     status = django_filters.ChoiceFilter(choices=MembershipStatus.choices)
     office_id = django_filters.NumberFilter(field_name="office_id")
+    workspace_id = django_filters.NumberFilter(method="filter_workspace", label="Agent of this workspace")
     user_id = django_filters.NumberFilter(field_name="user_id")
     email = django_filters.CharFilter(field_name="user__email", lookup_expr="iexact")
 
     class Meta:
         model = Membership
         fields = ["role", "status", "office_id", "user_id", "email"]
+
+    def filter_workspace(self, queryset, name, value):
+        links = WorkspaceAgent.objects.filter(membership_id=OuterRef("pk"), workspace_id=value)
+        return queryset.filter(Exists(links))

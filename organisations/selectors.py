@@ -199,3 +199,22 @@ def oauth_client_list(*, actor: Actor) -> QuerySet[OAuthApplication]:
 def oauth_client_get(*, actor: Actor, pk: int) -> OAuthApplication:
     """One of the organisation's clients; another organisation's is ``DoesNotExist`` like a missing one."""
     return oauth_client_list(actor=actor).get(pk=pk)
+
+
+def oauth_grant_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[OAuthApplicationGrant]:
+    """The clients of other organisations granted ``actor.organisation`` (issue 13), oldest first.
+
+    Owners, admins and the organisation's own clients see them; an impersonation or another
+    role sees none."""
+    if actor.impersonated_producer_id or not actor.sees_whole_organisation:
+        return OAuthApplicationGrant.objects.none()
+    return (
+        OAuthApplicationGrant.objects.filter(organisation=actor.organisation)
+        .select_related("application__organisation", "granted_by")
+        .order_by("id")
+    )
+
+
+def oauth_grant_get(*, actor: Actor, pk: int) -> OAuthApplicationGrant:
+    """One grant of the organisation; another organisation's is ``DoesNotExist`` like a missing one."""
+    return oauth_grant_list(actor=actor).get(pk=pk)

@@ -5,6 +5,7 @@ import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef, Q
 
+from organisations.choices import Role
 from trackyoursheets.api.filters import BaseFilterSet
 
 from .choices import (
@@ -51,11 +52,17 @@ class CarrierFilterSet(BaseFilterSet):
 class CommissionRuleSetFilterSet(BaseFilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     active = django_filters.BooleanFilter()
+    status = django_filters.ChoiceFilter(
+        choices=(("active", "Active"), ("inactive", "Inactive")), method="filter_status", label="active or inactive"
+    )
     effective_on = django_filters.DateFilter(method="filter_effective_on", label="In force on this date (YYYY-MM-DD)")
 
     class Meta:
         model = CommissionRuleSet
         fields = ["name", "active"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(active=(value == "active"))
 
     def filter_effective_on(self, queryset, name, value):
         return queryset.filter(effective_from__lte=value).filter(
@@ -66,6 +73,10 @@ class CommissionRuleSetFilterSet(BaseFilterSet):
 class PolicyFilterSet(BaseFilterSet):
     carrier_id = django_filters.NumberFilter(field_name="carrier_id")
     producer_id = django_filters.NumberFilter(method="filter_producer", label="Written by this producer")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="Written by a producer of this workspace"
+    )
+    office_id = django_filters.NumberFilter(method="filter_office", label="Written by a producer of this office")
     line_of_business_id = django_filters.NumberFilter(field_name="line_of_business_id")
     status = django_filters.ChoiceFilter(choices=PolicyStatus.choices)
     number = django_filters.CharFilter(lookup_expr="iexact")
@@ -77,6 +88,14 @@ class PolicyFilterSet(BaseFilterSet):
 
     def filter_producer(self, queryset, name, value):
         return queryset.filter(Exists(PolicyProducer.objects.filter(policy=OuterRef("pk"), producer_id=value)))
+
+    def filter_workspace(self, queryset, name, value):
+        writers = PolicyProducer.objects.filter(policy=OuterRef("pk"), producer__workspace_id=value)
+        return queryset.filter(Exists(writers))
+
+    def filter_office(self, queryset, name, value):
+        writers = PolicyProducer.objects.filter(policy=OuterRef("pk"), producer__workspace__office_id=value)
+        return queryset.filter(Exists(writers))
 
 
 class StatementPeriodFilter(django_filters.CharFilter):
@@ -94,6 +113,9 @@ class CommissionTransactionFilterSet(BaseFilterSet):
     policy_id = django_filters.NumberFilter(field_name="policy_id")
     workspace_id = django_filters.NumberFilter(field_name="workspace_id")
     office_id = django_filters.NumberFilter(field_name="workspace__office_id")
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, field_name="producer__membership__role", label="Role of the producer's login"
+    )
     category_id = django_filters.NumberFilter(field_name="category_id")
     line_of_business_id = django_filters.NumberFilter(field_name="line_of_business_id")
     status = django_filters.ChoiceFilter(choices=TransactionStatus.choices)
@@ -155,6 +177,8 @@ class ImportRowFilterSet(BaseFilterSet):
         method="filter_needs_attention", label="Unmatched or in error (true): the exception queue"
     )
     batch_id = django_filters.NumberFilter(field_name="batch_id")
+    workspace_id = django_filters.NumberFilter(field_name="batch__workspace_id")
+    office_id = django_filters.NumberFilter(field_name="batch__office_id")
     producer_id = django_filters.NumberFilter(field_name="producer_id")
     policy_id = django_filters.NumberFilter(field_name="policy_id")
     type = django_filters.CharFilter(field_name="type")

@@ -8,13 +8,15 @@ from collections import defaultdict
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from organisations.models import Office
+from organisations.choices import Role
+from organisations.models import Office, WorkspaceAgent
 from trackyoursheets.api.filters import BaseFilterSet
+from trackyoursheets.limits import date_out_of_range
 
 from .choices import EntrySource, ProjectStatus, TaskStatus
 from .models import Client, Contract, Project, Task, TimeEntry, local_day_bounds, normalise_tags
@@ -25,10 +27,16 @@ class ClientFilterSet(BaseFilterSet):
     email = django_filters.CharFilter(lookup_expr="iexact")
     company = django_filters.CharFilter(lookup_expr="icontains")
     archived = django_filters.BooleanFilter()
+    status = django_filters.ChoiceFilter(
+        choices=(("active", "Active"), ("archived", "Archived")), method="filter_status", label="active or archived"
+    )
 
     class Meta:
         model = Client
         fields = ["name", "email", "company", "archived"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(archived=(value == "archived"))
 
 
 class ProjectFilterSet(BaseFilterSet):
@@ -58,6 +66,10 @@ class TaskFilterSet(BaseFilterSet):
 class ContractFilterSet(BaseFilterSet):
     employee_id = django_filters.NumberFilter(field_name="employee_id")
     project_id = django_filters.NumberFilter(field_name="project_id")
+    office_id = django_filters.NumberFilter(field_name="employee__office_id", label="The employee's office")
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, field_name="employee__membership__role", label="Role of the employee's login"
+    )
 
     class Meta:
         model = Contract
@@ -76,14 +88,21 @@ class DayOrInstantField(forms.CharField):
             parsed = parse_datetime(text.replace(" ", "T"))
             if parsed is None or parsed.tzinfo is None:
                 raise forms.ValidationError("Use YYYY-MM-DD or an ISO 8601 date-time with an offset (Z).")
-            return parsed
+            return _in_range(parsed)
         try:
             parsed_date = parse_date(text)
         except ValueError:
             parsed_date = None
         if parsed_date is None:
             raise forms.ValidationError("Use YYYY-MM-DD or an ISO 8601 date-time with an offset (Z).")
-        return parsed_date
+        return _in_range(parsed_date)
+
+
+def _in_range(value):
+    problem = date_out_of_range(value)
+    if problem:
+        raise forms.ValidationError(problem)
+    return value
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -104,6 +123,13 @@ class TimeEntryFilterSet(BaseFilterSet):
     client_id = django_filters.NumberFilter(field_name="project__client_id")
     employee_id = django_filters.NumberFilter(field_name="employee_id")
     user_id = django_filters.NumberFilter(field_name="employee__membership__user_id", label="The employee's login")
+    office_id = django_filters.NumberFilter(field_name="employee__office_id", label="The employee's office")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The employee's login is an agent of this workspace"
+    )
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, field_name="employee__membership__role", label="Role of the employee's login"
+    )
     start_date = DayOrInstantFilter(label="Started on or after this day (YYYY-MM-DD) or instant")
     end_date = DayOrInstantFilter(label="Started on or before this day (YYYY-MM-DD) or before this instant")
     billable = django_filters.BooleanFilter()
@@ -140,6 +166,10 @@ class TimeEntryFilterSet(BaseFilterSet):
             form_class = super().get_form_class()
             cls._form_class = form_class
         return form_class
+
+    def filter_workspace(self, queryset, name, value):
+        links = WorkspaceAgent.objects.filter(membership_id=OuterRef("employee__membership_id"), workspace_id=value)
+        return queryset.filter(Exists(links))
 
     def filter_nothing(self, queryset, name, value):
         return queryset

@@ -72,6 +72,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "trackyoursheets.api.middleware.RequestIdMiddleware",
+    # one body-size rule (issue 13 point 2): refused before anything reads the body
+    "trackyoursheets.api.middleware.BodySizeMiddleware",
+    # issue 13: audits every impersonation request once its answer is final (problems included)
+    "trackyoursheets.api.impersonation.ImpersonationAuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,7 +142,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No health check (a ``SELECT 1`` before the first query of every request, issue 13 point 14).
+    # The trade-off: after PostgreSQL restarts or drops an idle connection, one request per worker
+    # thread fails with a 500 and Django closes the broken connection at the end of it (it closes
+    # any connection whose request raised a database error); the next request reconnects.
+    # DATABASE_CONN_MAX_AGE (60 s) keeps connections younger than any idle timeout we configure.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=False)
 
 # =============================================================================
 # CACHE / REDIS
@@ -179,9 +188,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "webhook-delivery-sweep": {"task": "integrations.tasks.webhook_delivery_sweep_task", "schedule": 60.0},
     # issue 12: fail (or re-queue, where safe) background jobs whose worker stopped sending heartbeats
     "jobs-stale-sweep": {"task": "trackyoursheets.jobs.jobs_stale_sweep_task", "schedule": 300.0},
+    # issue 13: delete Idempotency-Keys past their 24 hours
+    "idempotency-keys-purge": {
+        "task": "trackyoursheets.api.idempotency.idempotency_keys_purge_task",
+        "schedule": 3600.0,
+    },
 }
 # the project package's tasks (apps' tasks.py are autodiscovered)
-CELERY_IMPORTS = ["trackyoursheets.jobs"]
+CELERY_IMPORTS = ["trackyoursheets.jobs", "trackyoursheets.api.idempotency"]
 # A job left "running" with no heartbeat for this long has lost its worker (trackyoursheets/jobs.py).
 JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=15 * 60)
 # How many times the sweep re-queues a stale job that may safely run again before failing it.
@@ -249,13 +263,20 @@ WHITENOISE_USE_FINDERS = DEBUG
 PRIVATE_FILES_ROOT = env.path("PRIVATE_FILES_ROOT", default=str(VAR_DIR / "private"))
 #: Largest accepted upload (statement imports, HR documents, CSV time imports), in bytes.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+#: the one limit on any API request body (raw, JSON, multipart): an upload of UPLOAD_MAX_BYTES plus
+#: its multipart envelope fits; more is a 413 problem before anything parses it
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=UPLOAD_MAX_BYTES + 64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
 # =============================================================================
 # SECURITY (production values unless DEBUG; `manage.py check --deploy` is clean)
 # =============================================================================
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+#: How many reverse proxies (each appending to X-Forwarded-For) stand in front of the app. 0: the
+#: client address is REMOTE_ADDR; N: the N-th X-Forwarded-For entry from the right (personal
+#: tokens' IP allowlists, trackyoursheets/api/client_address.py; issue 13).
+API_TRUSTED_PROXY_COUNT = env.int("API_TRUSTED_PROXY_COUNT", default=0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^v1/health$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -278,7 +299,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "trackyoursheets.api.pagination.EnvelopePagination",
     "DEFAULT_THROTTLE_CLASSES": ["trackyoursheets.api.throttling.OrganisationRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["trackyoursheets.api.filters.ProblemFilterBackend"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["trackyoursheets.api.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.FormParser",

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from .api.graphql import GraphQLView
 from .api.oauth import ClientCredentialsTokenView, ClientSecretRotateView, TokenIntrospectView, TokenRevokeView
+from .api.oauth_authorize import MemberAuthorizationView
 from .views import ApiStatusFeed, api_guide, api_status, changelog, favicon, landing, legacy_docs_redirect
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("app/time/", include("timetracking.urls")),  # issue 7: time tracking
     path("app/hr/", include("hr.urls")),  # issue 8: HR portal
     path("app/", include("organisations.urls")),
+    path("oauth/authorize", MemberAuthorizationView.as_view(), name="oauth-authorize"),
     path("oauth/token", ClientCredentialsTokenView.as_view(), name="oauth-token"),
     path("oauth/rotate", ClientSecretRotateView.as_view(), name="oauth-rotate"),
     path("oauth/revoke", TokenRevokeView.as_view(), name="oauth-revoke"),

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
-from trackyoursheets.api.filters import apply_filterset
+from trackyoursheets.api.filters import apply_filterset, reject_unknown_parameters, supported_parameters
 from trackyoursheets.exceptions import NotPermitted
 
 from .. import selectors, services
@@ -224,7 +224,10 @@ class HRDocumentViewSet(base.TenantModelViewSet):
 
     @extend_schema(
         summary="Download the current version's file (its audience and HR portal roles only)",
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")},
+        responses={
+            (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file, as its type.")
+            for content_type in storage.ALLOWED_TYPES
+        },
     )
     @action(detail=True, methods=["get"], url_path="download")
     def download(self, request, pk=None):
@@ -254,6 +257,7 @@ class HRDocumentViewSet(base.TenantModelViewSet):
     def acknowledgements(self, request, pk=None):
         document = self.get_object()
         rows = selectors.acknowledgement_status_list(actor=self.actor, document=document)
+        reject_unknown_parameters(request.query_params, supported_parameters(AcknowledgementStateFilterSet))
         rows = apply_filterset(AcknowledgementStateFilterSet, request.query_params, rows, request)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(AcknowledgementStatusSerializer(page, many=True).data)
@@ -400,6 +404,7 @@ class DashboardViewSet(base.TenantViewSet):
     serializer_class = DashboardSerializer
     http_method_names = READ_ONLY
     pagination_class = None
+    list_returns_one_object = True  # the schema documents one object, not an array
 
     def get_queryset(self):
         return selectors.Employee.objects.none()

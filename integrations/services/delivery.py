@@ -192,7 +192,9 @@ def webhook_delivery_attempt(*, delivery_id: int, organisation_id: int) -> Attem
         secrets_=_signing_secrets(subscription, now),
         timestamp=int(now.timestamp()),
         delivery_id=delivery.pk,
-        attempt=claim.number,
+        # the try within the current round (1 to 1 + the retry schedule), also on a redelivery,
+        # as the guide documents; the log's attempt number keeps counting (issue 13 point 12)
+        attempt=min(delivery.round_attempts, len(conf.retry_schedule) + 1),
     )
     result = transport.send(subscription.url, body, headers, conf)  # outside any transaction
     return _delivery_finish(claim, result, conf)

@@ -12,12 +12,14 @@ from ..models import (
     AuditEvent,
     Invitation,
     Membership,
+    OAuthApplicationGrant,
     Office,
     Organisation,
     Producer,
     Workspace,
     WorkspaceAgent,
 )
+from ..models.platform import IP_ALLOWLIST_MAX
 from ..services import IMPERSONATION_TTL_MAX, IMPERSONATION_TTL_MIN
 
 
@@ -189,6 +191,11 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
     scopes = serializers.SerializerMethodField()
     membership_id = serializers.IntegerField(read_only=True)
+    allowed_ips = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="IPv4/IPv6 addresses and CIDR ranges it may be used from; [] is anywhere.",
+    )
 
     class Meta:
         model = ApiToken
@@ -202,6 +209,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "revoked_at",
             "created_at",
             "membership_id",
+            "allowed_ips",
         ]
 
     def get_scopes(self, obj) -> list[str]:
@@ -227,6 +235,14 @@ class ApiTokenInputSerializer(serializers.Serializer):
     )
     expires_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text="Optional; must be in the future."
+    )
+    allowed_ips = serializers.ListField(
+        child=serializers.CharField(max_length=60),
+        required=False,
+        default=list,
+        max_length=IP_ALLOWLIST_MAX,
+        help_text="Optional: exact IPv4/IPv6 addresses and CIDR ranges (e.g. 203.0.113.7, 198.51.100.0/24, "
+        "2001:db8::/32) the token may be used from; a request from elsewhere is a 401. Empty: anywhere.",
     )
 
 
@@ -349,3 +365,24 @@ class MemberUpdateSerializer(serializers.Serializer):
         required=False,
         help_text="deactivated (never deleted) or active again (within the seat limit).",
     )
+
+
+class IntegrationGrantSerializer(serializers.ModelSerializer):
+    """A client of another organisation allowed to act in this one (issue 13 point 12)."""
+
+    client_id = serializers.CharField(source="application.client_id", read_only=True)
+    client_name = serializers.CharField(source="application.name", read_only=True)
+    client_organisation = serializers.CharField(source="application.organisation.name", read_only=True)
+    client_scopes = serializers.SerializerMethodField()
+    granted_by = serializers.EmailField(source="granted_by.email", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = OAuthApplicationGrant
+        fields = ["id", "client_id", "client_name", "client_organisation", "client_scopes", "granted_by", "created_at"]
+
+    def get_client_scopes(self, obj) -> list[str]:
+        return sorted(obj.application.scope_set)
+
+
+class IntegrationGrantInputSerializer(serializers.Serializer):
+    client_id = serializers.CharField(max_length=100, help_text="The client ID the integration's vendor gave you.")

@@ -5,6 +5,7 @@ from .views import (
     ApiTokenViewSet,
     AuditEventViewSet,
     ImpersonationViewSet,
+    IntegrationGrantViewSet,
     MemberViewSet,
     OfficeViewSet,
     OrganisationCurrentView,
@@ -18,6 +19,7 @@ router.register("workspaces", WorkspaceViewSet, basename="workspace")
 router.register("producers", ProducerViewSet, basename="producer")
 router.register("api-tokens", ApiTokenViewSet, basename="api-token")
 router.register("impersonations", ImpersonationViewSet, basename="impersonation")
+router.register("integration-grants", IntegrationGrantViewSet, basename="integration-grant")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [

@@ -27,6 +27,8 @@ from .serializers import (
     AuditEventSerializer,
     ImpersonationInputSerializer,
     ImpersonationSerializer,
+    IntegrationGrantInputSerializer,
+    IntegrationGrantSerializer,
     MemberInviteSerializer,
     MemberSerializer,
     MemberUpdateSerializer,
@@ -212,6 +214,48 @@ class ApiTokenViewSet(base.TenantModelViewSet):
 
     def perform_destroy(self, instance):
         services.api_token_revoke(actor=self.actor, api_token=instance)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the integration clients granted this organisation",
+        description="Clients of other organisations (multi-tenant integrations) that may act here, selected "
+        "with `x-trackyoursheets-organisation`. Owners and admins (or this organisation's own OAuth clients "
+        "with `integrations.read`).",
+    ),
+    retrieve=extend_schema(summary="Get an integration grant"),
+    create=extend_schema(
+        summary="Grant an integration client this organisation",
+        description="By `client_id` (the vendor gives it to you). Owner and admin people only (a session, or "
+        "their personal token with `integrations.write`); OAuth clients get a 403 problem. Granting twice "
+        "answers the existing grant.",
+        request=IntegrationGrantInputSerializer,
+        responses={201: IntegrationGrantSerializer},
+    ),
+    destroy=extend_schema(
+        summary="Withdraw an integration client's access",
+        description="Its tokens stop working in this organisation at once. Owner and admin people only.",
+    ),
+)
+class IntegrationGrantViewSet(base.TenantModelViewSet):
+    """``/v1/integration-grants`` (issue 13 point 12): owners and admins grant clients their organisation."""
+
+    scope_area = "integrations"
+    list_selector = selectors.oauth_grant_list
+    serializer_class = IntegrationGrantSerializer
+    input_serializer_class = IntegrationGrantInputSerializer
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        services.oauth_grant_require_manager(actor=self.actor)  # a 403 before any validation
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        grant = services.oauth_grant_create(actor=self.actor, **serializer.validated_data)
+        location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{grant.pk}")
+        return self.output(grant, status_code=status.HTTP_201_CREATED, headers={"Location": location})
+
+    def perform_destroy(self, instance):
+        services.oauth_grant_withdraw(actor=self.actor, grant=instance)
 
 
 @extend_schema_view(

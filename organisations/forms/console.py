@@ -8,6 +8,7 @@ organisation (or outside a manager's office) is not a valid choice.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 
 from django import forms
@@ -219,6 +220,27 @@ class ApiTokenForm(OnceForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_lazy("It works through the end of that day; leave empty for no expiry."),
+    )
+    allowed_ips = forms.CharField(
+        label=_lazy("Allowed IP addresses (optional)"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_lazy(
+            "One per line or separated by commas: addresses (203.0.113.7, 2001:db8::1) or CIDR ranges "
+            "(198.51.100.0/24). Requests from anywhere else are refused. Leave empty for any address."
+        ),
+    )
+
+    def clean_allowed_ips(self) -> list[str]:
+        return [entry for entry in re.split(r"[\s,]+", self.cleaned_data.get("allowed_ips") or "") if entry]
+
+
+class IntegrationGrantForm(forms.Form):
+    client_id = forms.CharField(
+        label=_lazy("Client ID"),
+        max_length=100,
+        help_text=_lazy("The client ID the integration's vendor gave you."),
     )
 
 

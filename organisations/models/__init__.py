@@ -21,6 +21,8 @@ from .platform import (
     OAuthApplicationManager,
     OAuthClientSecret,
     StatusIncident,
+    ip_allowlist_allows,
+    ip_allowlist_parse,
 )
 from .structure import (
     Invitation,
@@ -74,4 +76,6 @@ __all__ = [
     "OAuthApplicationManager",
     "OAuthClientSecret",
     "StatusIncident",
+    "ip_allowlist_allows",
+    "ip_allowlist_parse",
 ]

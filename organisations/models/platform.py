@@ -3,6 +3,8 @@ tokens, idempotency keys, the audit trail, the public status feed."""
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -154,6 +156,53 @@ class OAuthApplicationGrant(models.Model):
             raise ValidationError({"organisation": _("A client always acts in its own organisation.")})
 
 
+#: at most this many entries in a personal token's IP allowlist
+IP_ALLOWLIST_MAX = 50
+
+
+def ip_allowlist_parse(entries) -> list[str]:
+    """Normalise an IP allowlist: exact IPv4/IPv6 addresses and CIDR ranges (issue 13 point 7).
+
+    Raises ``ValidationError`` naming every entry that is neither (a range with host bits
+    set, ``10.0.0.5/24``, is refused: write ``10.0.0.0/24``). Duplicates collapse; order is kept.
+    """
+    if entries is None:
+        return []
+    if not isinstance(entries, list | tuple) or not all(isinstance(e, str) for e in entries):
+        raise ValidationError(_("Give a list of IP addresses and CIDR ranges."))
+    if len(entries) > IP_ALLOWLIST_MAX:
+        raise ValidationError(_("At most %(max)s entries.") % {"max": IP_ALLOWLIST_MAX})
+    normalised: list[str] = []
+    invalid: list[str] = []
+    for entry in entries:
+        text = entry.strip()
+        try:
+            value = str(ipaddress.ip_network(text, strict=True)) if "/" in text else str(ipaddress.ip_address(text))
+        except ValueError:
+            invalid.append(text[:60])
+            continue
+        if value not in normalised:
+            normalised.append(value)
+    if invalid:
+        raise ValidationError(
+            _("Not an IP address or CIDR range: %(entries)s.") % {"entries": ", ".join(invalid)}, code="invalid"
+        )
+    return normalised
+
+
+def ip_allowlist_allows(entries: list[str], address: str) -> bool:
+    """Whether ``address`` is in the allowlist (an empty list allows every address)."""
+    if not entries:
+        return True
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in ipaddress.ip_network(entry) for entry in entries)
+
+
 class ApiTokenQuerySet(TenantQuerySet):
     def restrict_to(self, actor) -> ApiTokenQuerySet:
         if actor.impersonated_producer_id:
@@ -183,6 +232,12 @@ class ApiToken(TenantModel):
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, db_index=True)
     rate_limit_per_minute = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    allowed_ips = models.JSONField(
+        _("allowed IP addresses"),
+        default=list,
+        blank=True,
+        help_text=_("Exact IPv4/IPv6 addresses and CIDR ranges the token may be used from; empty: anywhere."),
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -199,6 +254,16 @@ class ApiToken(TenantModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            self.allowed_ips = ip_allowlist_parse(self.allowed_ips)
+        except ValidationError as error:
+            raise ValidationError({"allowed_ips": error.messages}) from error
+
+    def allows_address(self, address: str) -> bool:
+        return ip_allowlist_allows(self.allowed_ips, address)
 
 
 class ImpersonationToken(TenantModel):

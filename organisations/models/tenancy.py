@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trackyoursheets.limits import date_out_of_range, text_too_long
+
 from ..plans import FEATURES, PlanCode, get_plan
 
 
@@ -176,6 +178,31 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+    #: TextFields that hold more than free text (an uploaded CSV, encrypted secrets): no length cap
+    unbounded_text_fields: tuple[str, ...] = ()
+
+    def clean_fields(self, exclude=None) -> None:
+        """Django's field checks, then the documented bounds (issue 13): free text at most
+        5,000 characters, instants in 2000-2100, dates in 1900-2100."""
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if (exclude and field.name in exclude) or field.name in errors:
+                continue
+            value = getattr(self, field.attname)
+            problem = None
+            if isinstance(field, models.TextField) and field.name not in self.unbounded_text_fields:
+                problem = text_too_long(value)
+            elif isinstance(field, models.DateField) and not (field.auto_now or field.auto_now_add):
+                problem = date_out_of_range(value)
+            if problem:
+                errors[field.name] = [problem]
+        if errors:
+            raise ValidationError(errors)
 
     def _check_same_organisation(self, **related) -> dict:
         """Errors for related rows that belong to another organisation."""

@@ -4,12 +4,20 @@
 - :mod:`.seats`, :mod:`.invitations`, :mod:`.members` team management: the seat limit and
   permission checks, invitations, role/office/status changes;
 - :mod:`.credentials` OAuth clients, rotation, grants, impersonation, personal tokens.
+- :mod:`.authorisations` apps a member authorised (authorization code with PKCE, issue 13);
+- :mod:`.grants`      owners and admins grant integration clients their organisation (issue 13);
 - :mod:`.console`     organisation settings and deleting OAuth clients (the admin console pages).
 
 Callers import from ``organisations.services``; the modules are an internal split.
 """
 
 from ..actors import Actor
+from .authorisations import (
+    AuthorisedApp,
+    member_allowed_scopes,
+    oauth_authorisation_list,
+    oauth_authorisation_revoke,
+)
 from .console import api_client_delete, organisation_update_settings
 from .credentials import (
     API_TOKEN_DISPLAY_LENGTH,
@@ -38,6 +46,7 @@ from .credentials import (
     oauth_client_revoke_organisation,
     oauth_client_secret_rotate,
 )
+from .grants import oauth_grant_create, oauth_grant_require_manager, oauth_grant_withdraw
 from .invitations import invitation_accept, invitation_for_token, invitation_resend, invitation_revoke, member_invite
 from .members import member_deactivate, member_reactivate, member_update
 from .seats import (
@@ -68,6 +77,13 @@ from .structure import (
 )
 
 __all__ = [
+    "AuthorisedApp",
+    "member_allowed_scopes",
+    "oauth_authorisation_list",
+    "oauth_authorisation_revoke",
+    "oauth_grant_create",
+    "oauth_grant_require_manager",
+    "oauth_grant_withdraw",
     "API_TOKEN_DISPLAY_LENGTH",
     "API_TOKEN_PREFIX",
     "API_TOKEN_RANDOM_LENGTH",

@@ -145,9 +145,9 @@ def oauth_client_secret_rotate(*, application: OAuthApplication, actor: Actor | 
     """Give a client a new secret; the one it replaces keeps working for 24 hours.
 
     django-oauth-toolkit hashes the new secret on save; the replaced hash moves to
-    ``OAuthClientSecret``. Of the secrets already in their grace, only the newest keeps
-    its own (unchanged) expiry and any older one is revoked now, so at most two previous
-    secrets are ever valid and none for longer than 24 hours after it was replaced.
+    ``OAuthClientSecret``. Every secret already in its grace is revoked now (issue 13: a
+    second rotation ends the grace of all but the secret it replaces), so at most one
+    previous secret is ever valid, for 24 hours after it was replaced.
     Callers authenticate the rotation (the current secret, or an owner/admin page).
     """
     application = OAuthApplication.objects.select_for_update().get(pk=application.pk)
@@ -157,7 +157,7 @@ def oauth_client_secret_rotate(*, application: OAuthApplication, actor: Actor | 
         .filter(application=application, revoked_at__isnull=True, expires_at__gt=now)
         .order_by("-expires_at", "-id")
     )
-    for older in in_grace[1:]:
+    for older in in_grace:
         older.revoked_at = now
         older.save(update_fields=["revoked_at"])
     previous = OAuthClientSecret.objects.create(
@@ -342,6 +342,7 @@ def _token_snapshot(api_token: ApiToken) -> dict:
         "scopes": api_token.scopes,
         "membership_id": api_token.membership_id,
         "expires_at": api_token.expires_at.isoformat() if api_token.expires_at else None,
+        "allowed_ips": list(api_token.allowed_ips),
         "revoked_at": api_token.revoked_at.isoformat() if api_token.revoked_at else None,
     }
 
@@ -360,8 +361,10 @@ def api_token_create(
     scopes: list[str],
     expires_at: datetime | None = None,
     membership: Membership | None = None,
+    allowed_ips: list[str] | None = None,
 ) -> ApiTokenCreated:
-    """A personal token acting as a member, limited by ``scopes`` (issue 3 point 4).
+    """A personal token acting as a member, limited by ``scopes`` (issue 3 point 4) and, when
+    ``allowed_ips`` is given, to those addresses and CIDR ranges (issue 13 point 7).
 
     People create their own: a session may grant any scope, a personal token only
     scopes it holds itself and never beyond its own expiry. OAuth clients and
@@ -411,8 +414,9 @@ def api_token_create(
         token_hash=selectors.token_hash(raw),
         scopes=" ".join(sorted(wanted)),
         expires_at=expires_at,
+        allowed_ips=list(allowed_ips or []),
     )
-    api_token.full_clean()
+    api_token.full_clean()  # validates and normalises allowed_ips
     api_token.save()
     audit_change(actor=actor, action="api_token.create", obj=api_token, after=_token_snapshot(api_token))
     return ApiTokenCreated(api_token=api_token, token=raw)

@@ -1,4 +1,5 @@
-"""Pages: integrations (issue 3 points 2 and 4) — the organisation's OAuth clients and personal API tokens.
+"""Pages: integrations (issue 3 points 2 and 4) — the organisation's OAuth clients and personal API tokens,
+the clients of other organisations granted this one, and the apps a member authorised (issue 13).
 
 A new client secret or personal token is shown exactly once: it is rendered straight into
 the response to the POST that made it (``Cache-Control: no-store``) and kept nowhere — not
@@ -13,7 +14,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from trackyoursheets.web import SERVICE_ERRORS, ConsolePage, Pager, add_service_
 
 from .. import selectors, services
 from ..choices import OWNER_ADMIN
-from ..forms import ApiTokenFilterForm, ApiTokenForm, OAuthClientForm, OnceForm
+from ..forms import ApiTokenFilterForm, ApiTokenForm, IntegrationGrantForm, OAuthClientForm, OnceForm
 from ..selectors import oauth_client_get, oauth_client_list
 
 # =============================================================================
@@ -91,8 +92,48 @@ class OAuthClientListView(OAuthClientPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["clients"] = Pager(self.request, oauth_client_list(actor=self.actor))
+        context["grants"] = Pager(self.request, selectors.oauth_grant_list(actor=self.actor), "grants_page")
+        context.setdefault("grant_form", IntegrationGrantForm())
         context.update(connection_details(self.request))
         return context
+
+
+class OAuthGrantCreateView(OAuthClientListView):
+    """POST: let another organisation's integration client act here (issue 13 point 12)."""
+
+    http_method_names = ["get", "post"]
+
+    def post(self, request, *args, **kwargs):
+        form = IntegrationGrantForm(request.POST)
+        if not form.is_valid():
+            return self.redisplay(grant_form=form)
+        try:
+            grant = services.oauth_grant_create(actor=self.actor, client_id=form.cleaned_data["client_id"])
+        except SERVICE_ERRORS as error:
+            add_service_errors(form, error)
+            return self.redisplay(grant_form=form)
+        messages.success(
+            request,
+            _("“%(name)s” of %(organisation)s can now act in this organisation.")
+            % {"name": grant.application.name, "organisation": grant.application.organisation.name},
+        )
+        return HttpResponseRedirect(reverse("app:integrations"))
+
+
+class OAuthGrantWithdrawView(OAuthClientPage):
+    """POST: the client stops acting here at once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        grant = scoped_or_404(selectors.oauth_grant_get, actor=self.actor, pk=self.kwargs["pk"])
+        try:
+            services.oauth_grant_withdraw(actor=self.actor, grant=grant)
+        except SERVICE_ERRORS as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("“%(name)s” can no longer act here.") % {"name": grant.application.name})
+        return HttpResponseRedirect(reverse("app:integrations"))
 
 
 class OAuthClientCreateView(OAuthClientPage):
@@ -248,6 +289,7 @@ class ApiTokenListView(ConsolePage):
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
                 expires_at=end_of_day(expires_on, self.actor.organisation.timezone) if expires_on else None,
+                allowed_ips=form.cleaned_data["allowed_ips"],
             )
         except SERVICE_ERRORS as error:
             add_service_errors(form, error, {"expires_at": "expires_on"})
@@ -282,12 +324,47 @@ class ApiTokenRevokeView(ConsolePage):
         return HttpResponseRedirect(reverse("app:api-tokens"))
 
 
+# =============================================================================
+# Apps a member authorised (authorization code with PKCE, issue 13 point 7)
+# =============================================================================
+
+
+class AuthorisedAppListView(ConsolePage):
+    """The third-party apps acting for the signed-in member, with what they may do; revoke one."""
+
+    template_name = "app/integrations/authorised_apps.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["apps"] = services.oauth_authorisation_list(user=self.actor.user)
+        return context
+
+
+class AuthorisedAppRevokeView(ConsolePage):
+    """POST: the app's tokens for this member stop working at once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        apps = {app.application.pk: app.application for app in services.oauth_authorisation_list(user=self.actor.user)}
+        application = apps.get(self.kwargs["pk"])
+        if application is None:
+            raise Http404
+        services.oauth_authorisation_revoke(actor=self.actor, application=application)
+        messages.success(request, _("“%(name)s” can no longer act for you.") % {"name": application.name})
+        return HttpResponseRedirect(reverse("app:authorised-apps"))
+
+
 urlpatterns = [
     path("integrations", OAuthClientListView.as_view(), name="integrations"),
     path("integrations/clients/new", OAuthClientCreateView.as_view(), name="oauth-client-create"),
     path("integrations/clients/<int:pk>/rotate", OAuthClientRotateView.as_view(), name="oauth-client-rotate"),
     path("integrations/clients/<int:pk>/end-grace", OAuthClientEndGraceView.as_view(), name="oauth-client-end-grace"),
     path("integrations/clients/<int:pk>/delete", OAuthClientDeleteView.as_view(), name="oauth-client-delete"),
+    path("integrations/grants", OAuthGrantCreateView.as_view(), name="oauth-grant-create"),
+    path("integrations/grants/<int:pk>/withdraw", OAuthGrantWithdrawView.as_view(), name="oauth-grant-withdraw"),
     path("settings/api-tokens", ApiTokenListView.as_view(), name="api-tokens"),
     path("settings/api-tokens/<int:pk>/revoke", ApiTokenRevokeView.as_view(), name="api-token-revoke"),
+    path("settings/authorised-apps", AuthorisedAppListView.as_view(), name="authorised-apps"),
+    path("settings/authorised-apps/<int:pk>/revoke", AuthorisedAppRevokeView.as_view(), name="authorised-app-revoke"),
 ]

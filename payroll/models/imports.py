@@ -71,6 +71,8 @@ class ImportBatch(TenantModel):
     second run is safe) until ``JOB_MAX_ATTEMPTS``, then failed through the service, which
     removes its rows. Per-carrier children are processed with their parent and never alone."""
 
+    unbounded_text_fields = ("failure_reason",)
+
     job_fields = JobFields(
         queued=ImportStatus.QUEUED,
         running=ImportStatus.PROCESSING,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from playwright.sync_api import expect
@@ -99,11 +100,15 @@ def test_week_grid_shows_daily_totals(page, setup):
 
 def test_edit_an_entry_inline(page, setup):
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0, second=0)
+    # "today" is the office's day (New York): an entry that starts before its midnight is yesterday's
+    local = now.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    midnight = local.replace(hour=0, minute=0).astimezone(datetime.UTC)
+    start = max(now - datetime.timedelta(hours=3), midnight)
     entry = TimeEntryFactory(
         employee=setup["employee"],
         project=setup["website"],
-        start_time=now - datetime.timedelta(hours=3),
-        end_time=now - datetime.timedelta(hours=2),
+        start_time=start,
+        end_time=start + max(min(now - start, datetime.timedelta(hours=1)), datetime.timedelta(minutes=1)),
         notes="Draft",
     )
     log_in(page, setup["membership"].user.email, DEFAULT_PASSWORD)

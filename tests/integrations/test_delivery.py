@@ -168,6 +168,9 @@ def test_receiver_down_for_the_whole_schedule_fails_then_redeliver_succeeds(api,
     assert response.json()["attempt_count"] == 5
     [request] = receiver.wait_for(1)
     assert request.event_id == delivery.event_id
+    # the header stays within its documented range (1 to 4); the log counts on (issue 13 point 12)
+    assert request.headers["x-trackyoursheets-attempt"] == "1"
+    assert WebhookDelivery.objects.get().attempts.order_by("-number").first().number == 5
     assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
 
 

@@ -47,6 +47,8 @@ def subscribe(api, url, topics=("*",)):
         "https://[::ffff:10.0.0.1]/hook",
         "https://2130706433/hook",  # 127.0.0.1 written as one number
         "https://224.0.0.1/hook",  # multicast
+        "https://[64:ff9b::5db8:d70e]/hook",  # NAT64 (issue 13 point 12), even around a public IPv4
+        "https://[64:ff9b::a00:1]/hook",  # NAT64 around 10.0.0.1
     ],
 )
 def test_non_public_addresses_are_refused_when_subscribing(api, production_policy, url):
@@ -87,6 +89,8 @@ def test_public_addresses_are_accepted(api, production_policy):
         ("::ffff:169.254.169.254", False),
         ("2002:7f00:1::", False),  # 6to4 around 127.0.0.1
         ("ff02::1", False),
+        ("64:ff9b::5db8:d70e", False),  # NAT64 (issue 13 point 12)
+        ("64:ff9b:1::1", False),
     ],
 )
 def test_address_classification(address, public):

@@ -157,24 +157,25 @@ def test_a_previous_secret_cannot_rotate(client, organisation):
     assert OAuthClientSecret.objects.count() == 1
 
 
-def test_rotating_again_during_the_grace_keeps_only_the_newest_previous_secret(client, organisation):
+def test_rotating_again_ends_the_grace_of_every_secret_but_the_one_just_replaced(client, organisation):
+    """Issue 13 point 12 (was: the two newest previous secrets stayed valid, so after two
+    rotations the original still got tokens)."""
     application, a = new_client(organisation)
     cid = application.client_id
 
     with time_machine.travel(T0, tick=False) as traveller:
         b = post_json(client, "/oauth/rotate", {"client_id": cid, "client_secret": a}).json()["client_secret"]
         traveller.shift(timedelta(hours=1))
-        c = post_json(client, "/oauth/rotate", {"client_id": cid, "client_secret": b}).json()["client_secret"]
+        second = post_json(client, "/oauth/rotate", {"client_id": cid, "client_secret": b}).json()
+        c = second["client_secret"]
+
+        # a's grace ended with the second rotation; b (just replaced) gets its 24 h
+        assert second["previous_secret_expires_at"] == (T0 + timedelta(hours=25)).strftime(ISO_Z)
+        assert [token_request(client, cid, s).status_code for s in (a, b, c)] == [401, 200, 200]
+
         traveller.shift(timedelta(hours=1))
-        third = post_json(client, "/oauth/rotate", {"client_id": cid, "client_secret": c}).json()
-        d = third["client_secret"]
-
-        # a was revoked when a second secret joined the grace; b keeps its own expiry, c gets 24 h
-        assert third["previous_secret_expires_at"] == (T0 + timedelta(hours=26)).strftime(ISO_Z)
-        assert [token_request(client, cid, s).status_code for s in (a, b, c, d)] == [401, 200, 200, 200]
-
-        traveller.move_to(T0 + timedelta(hours=25, seconds=1))
-        assert [token_request(client, cid, s).status_code for s in (b, c, d)] == [401, 200, 200]
+        d = post_json(client, "/oauth/rotate", {"client_id": cid, "client_secret": c}).json()["client_secret"]
+        assert [token_request(client, cid, s).status_code for s in (a, b, c, d)] == [401, 401, 200, 200]
 
         traveller.move_to(T0 + timedelta(hours=26, seconds=1))
         assert [token_request(client, cid, s).status_code for s in (c, d)] == [401, 200]
@@ -614,6 +615,7 @@ LISTED_FIELDS = {
     "revoked_at",
     "created_at",
     "membership_id",
+    "allowed_ips",  # issue 13 point 7
 }
 
 

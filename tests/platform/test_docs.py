@@ -35,7 +35,8 @@ def test_schema_documents_oauth_and_scopes(schema):
     assert scheme["flows"]["clientCredentials"]["tokenUrl"] == "/oauth/token"
     assert "workspaces.write" in scheme["flows"]["clientCredentials"]["scopes"]
     create = schema["paths"]["/v1/workspaces"]["post"]
-    assert create["security"] == [{"oauth2": ["workspaces.write"]}]
+    # issue 13: personal tokens (Bearer tys_... or X-API-Key) are schemes beside OAuth
+    assert create["security"] == [{"oauth2": ["workspaces.write"]}, {"personalToken": []}, {"apiKey": []}]
     assert "Required scope: `workspaces.write`" in create["description"]
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from integrations.models import OutboxEvent
 from organisations.models import IdempotencyRecord, Workspace
+from trackyoursheets.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,21 @@ def test_a_key_expires_after_24_hours(api, office):
     assert response.status_code == 201
     assert "Idempotent-Replayed" not in response
     assert Workspace.objects.count() == 2
+
+
+def test_a_beat_task_deletes_expired_keys(api, office, settings):
+    """Issue 13 point 12: an expired key goes without its key coming back; a live one stays."""
+    create(api, office, "k-expired", name="Old")
+    IdempotencyRecord.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    create(api, office, "k-live", name="New")
+    entry = settings.CELERY_BEAT_SCHEDULE["idempotency-keys-purge"]
+
+    deleted = celery_app.tasks[entry["task"]].apply().get()
+
+    assert deleted == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["k-live"]
+    assert entry["schedule"] <= 3600
+    assert create(api, office, "k-live", name="New")["Idempotent-Replayed"] == "true"
 
 
 def test_a_server_error_releases_the_key(api, settings):

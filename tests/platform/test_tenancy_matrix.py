@@ -14,8 +14,16 @@ from django.urls import get_resolver
 from organisations import services
 from organisations.actors import system_actor
 from organisations.audit import audit_record
+from organisations.models import OAuthApplicationGrant
 from tests.integrations.factories import WebhookSubscriptionFactory
-from tests.organisations.factories import MembershipFactory, OfficeFactory, ProducerFactory, WorkspaceFactory
+from tests.organisations.factories import (
+    MembershipFactory,
+    OAuthApplicationFactory,
+    OfficeFactory,
+    OrganisationFactory,
+    ProducerFactory,
+    WorkspaceFactory,
+)
 from tests.platform.registry import Resource, collect
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +63,16 @@ RESOURCES: list[Resource] = [
                 name="Script",
                 scopes=["workspaces.read"],
             ).api_token
+        ),
+        mutations=(("delete", "", None),),
+    ),
+    Resource(
+        # issue 13: clients of a third organisation granted this one; the OAuth client lists them
+        # (integrations.read), writes are for owner and admin people (tests/platform/test_credentials_access.py)
+        name="integration-grants",
+        list_url="/v1/integration-grants",
+        make=lambda org: OAuthApplicationGrant.objects.create(
+            application=OAuthApplicationFactory(organisation=OrganisationFactory()), organisation=org
         ),
         mutations=(("delete", "", None),),
     ),

@@ -78,6 +78,7 @@ def import_job_run(*, job_id: int, organisation_id: int) -> ImportJob:
             total_rows=error.extra.get("total_rows", 0),
             valid_rows=error.extra.get("valid_rows", 0),
             row_errors=error.extra.get("row_errors", []),
+            error_count=error.extra.get("error_count", 0),
         )
         succeeded, detail = False, error.detail
     except ValidationError as error:
@@ -89,7 +90,7 @@ def import_job_run(*, job_id: int, organisation_id: int) -> ImportJob:
     result = {
         "processed_rows": report.total_rows,
         "created_count": report.created,
-        "error_count": len(report.row_errors),
+        "error_count": max(report.error_count, len(report.row_errors)),
         "row_errors": report.row_errors,
         "source_text": "",
     }

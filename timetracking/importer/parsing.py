@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from hr import selectors as hr_selectors
 from organisations.actors import Actor
+from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH, MAX_YEAR, MIN_YEAR
 
 from .. import representation, selectors
 from ..choices import ProjectStatus
@@ -244,6 +245,9 @@ def _check_row(lookups: _Lookups, cells: dict[str, str]) -> tuple[_Row | None, l
             day = None
     if day is None and start_instant is None:
         errors.append(_("date: use YYYY-MM-DD."))
+    elif day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+        errors.append(_("date: between the years %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR})
+        day = None
     start_time = start_instant.time() if start_instant is not None else _parse_time(cells["start"])
     if start_time is None:
         errors.append(_("start: use HH:MM or HH:MM:SS."))
@@ -265,6 +269,8 @@ def _check_row(lookups: _Lookups, cells: dict[str, str]) -> tuple[_Row | None, l
     tags = normalise_tags(cells.get("tags", ""))
     if any(len(t) > TAG_MAX_LENGTH for t in tags.split(",")):
         errors.append(_("tags: a tag has at most %(max)s characters.") % {"max": TAG_MAX_LENGTH})
+    if len(cells.get("notes", "")) > FREE_TEXT_MAX_LENGTH:
+        errors.append(_("notes: at most %(max)s characters.") % {"max": FREE_TEXT_MAX_LENGTH})
     if errors or employee is None or project is None or day is None or start_time is None:
         return None, errors
 

@@ -22,6 +22,7 @@ from organisations.actors import Actor
 from organisations.audit import audit_change
 from trackyoursheets.bulk import copy_rows
 from trackyoursheets.exceptions import DomainError
+from trackyoursheets.limits import capped
 
 from .. import events
 from ..choices import EntrySource
@@ -43,11 +44,13 @@ class ImportReport:
     total_rows: int = 0
     valid_rows: int = 0
     created: int = 0
+    #: the first MAX_ERRORS bad rows (trackyoursheets.limits.capped); error_count counts them all
     row_errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
 
     @property
     def status(self) -> str:
-        if self.row_errors:
+        if self.error_count or self.row_errors:
             return "failed"
         return "validated" if self.dry_run else "completed"
 
@@ -58,7 +61,7 @@ class ImportReport:
             "total_rows": self.total_rows,
             "valid_rows": self.valid_rows,
             "created": self.created,
-            "error_count": len(self.row_errors),
+            "error_count": max(self.error_count, len(self.row_errors)),
             "row_errors": self.row_errors,
         }
 
@@ -153,7 +156,9 @@ def _process(actor: Actor, text: str, *, write: bool, progress: Callable[[int], 
     if report.total_rows == 0:
         raise ValidationError({"file": _("The file has a header but no rows.")})
     _check_overlaps(lookups, intervals, lambda line, reason: problems[line].append(reason), stored_up_to)
-    report.row_errors = [{"line": line, "reason": "; ".join(problems[line])} for line in sorted(problems)]
+    report.row_errors, report.error_count = capped(
+        [{"line": line, "reason": "; ".join(problems[line])} for line in sorted(problems)]
+    )
     report.valid_rows = report.total_rows - len(problems)
     if write and not problems:
         report.created = sink.count
@@ -166,7 +171,7 @@ def validate(actor: Actor, text: str, *, progress: Callable[[int], None] | None 
 
 
 def _failed(report: ImportReport) -> DomainError:
-    count = len(report.row_errors)
+    count = report.error_count
     return DomainError(
         _("%(bad)s of %(total)s rows have errors; nothing was imported.") % {"bad": count, "total": report.total_rows},
         errors={f"line {e['line']}": [e["reason"]] for e in report.row_errors},

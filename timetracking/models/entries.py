@@ -142,6 +142,8 @@ class ImportJob(TenantModel):
     sweep, never re-queued: the entries commit before the job row is marked done, so a second
     run could import them twice."""
 
+    unbounded_text_fields = ("source_text", "detail")
+
     job_fields = JobFields(
         queued=ImportStatus.PENDING,
         running=ImportStatus.RUNNING,

@@ -107,7 +107,11 @@ def _running_conflict(employee: Employee) -> Conflict:
 
 
 def _insert_entry(entry: TimeEntry) -> None:
-    """Save a new entry; losing the race for the one running timer is a 409, not a 500."""
+    """Save a new entry; losing the race for the one running timer is a 409, not a 500 (a
+    finished entry needs no savepoint: any IntegrityError of its insert ends the request)."""
+    if entry.end_time is not None:
+        entry.save()
+        return
     try:
         with transaction.atomic():
             entry.save()
@@ -115,6 +119,10 @@ def _insert_entry(entry: TimeEntry) -> None:
         if entry.end_time is None:
             raise _running_conflict(entry.employee) from error
         raise
+
+
+#: TimeEntry's foreign keys, which full_clean() would look up again (one query each)
+_RELATIONS = ("organisation", "employee", "project", "task")
 
 
 @transaction.atomic
@@ -152,7 +160,8 @@ def time_entry_create(
         external_id=external_id or "",
     )
     _derive(settings, entry)
-    entry.full_clean(validate_constraints=False)
+    # the related rows are the instances given (scoped by the caller): no query to re-check that they exist
+    entry.full_clean(exclude=_RELATIONS, validate_constraints=False)
     _check_still_employed(entry)
     if (
         entry.external_id

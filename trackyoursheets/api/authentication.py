@@ -5,7 +5,8 @@
 - ``tys_imp_...`` an impersonation token (acts as one producer, issue 3 point 3);
 - ``tys_...``     a personal API token (acts as its member, issue 3 point 4), also
   accepted as ``X-API-Key: tys_...``;
-- anything else   an OAuth access token (client credentials).
+- anything else   an OAuth access token: client credentials, or (issue 13 point 7) an
+  authorization-code token acting for the member who authorised the app.
 
 Otherwise a logged-in browser session (CSRF enforced). Either way the result is an
 :class:`organisations.actors.Actor`, which DRF exposes as ``request.auth``.
@@ -17,6 +18,7 @@ problem, one it was not granted a 403 problem (issue 3 point 2).
 
 from __future__ import annotations
 
+import logging
 from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
@@ -30,10 +32,14 @@ from rest_framework.request import Request
 
 from organisations import selectors, services
 from organisations.actors import Actor, AuditContext
+from organisations.audit import audit_record
 from organisations.choices import MembershipStatus, ProducerStatus
 from organisations.models import AuditEvent, Membership, Organisation
 
+from . import bearer_tokens
+from .client_address import client_address
 from .errors import OrganisationNotGranted, ValidationFailed
+from .impersonation import ACTOR_ATTRIBUTE
 from .oauth import OAuth2Validator
 from .scopes import SCOPES
 
@@ -43,6 +49,7 @@ API_KEY_HEADER = "HTTP_X_API_KEY"
 SESSION_ORGANISATION_KEY = "organisation_id"
 PERSONAL_TOKEN_PREFIX = services.API_TOKEN_PREFIX
 IMPERSONATION_TOKEN_PREFIX = services.IMPERSONATION_TOKEN_PREFIX
+logger = logging.getLogger("trackyoursheets.api")
 #: where the OAuth access token behind a request is kept (POST /v1/impersonations needs its parent)
 ACCESS_TOKEN_ATTRIBUTE = "tys_oauth_access_token"
 
@@ -72,9 +79,22 @@ def access_token_of(request):
 # =============================================================================
 
 
-def _client_organisation(request, application) -> Organisation:
+class _BearerValidator(OAuth2Validator):
+    """DOT's bearer check with the token read in one prepared query (``bearer_tokens``): its
+    client, the client's organisation, its user, and whether the client was granted another
+    active organisation, so a client of one organisation needs no second query (issue 13 point
+    14). Nothing is cached between requests: a revoked or expired token is refused at once."""
+
+    def _load_access_token(self, token):
+        return bearer_tokens.load_access_token(selectors.token_hash(token))
+
+
+def _client_organisation(request, application, *, other_grants: bool = True) -> Organisation:
     """The organisation this request acts in: the header's choice among the client's organisations."""
-    organisations = selectors.oauth_client_organisations(application=application)
+    if other_grants:
+        organisations = selectors.oauth_client_organisations(application=application)
+    else:  # the token's query found no grant: only the client's own organisation
+        organisations = [application.organisation]
     selector = request.META.get(ORGANISATION_HEADER)
     if selector:
         chosen = next((o for o in organisations if _organisation_matches(o, selector)), None)
@@ -92,20 +112,25 @@ def _client_organisation(request, application) -> Organisation:
 def actor_from_bearer(request, raw_token: str) -> Actor:
     """Resolve an OAuth access token to an actor, or raise ``AuthenticationFailed``."""
     probe = SimpleNamespace(uri=None)
-    if not OAuth2Validator().validate_bearer_token(raw_token, [], probe):
+    if not _BearerValidator().validate_bearer_token(raw_token, [], probe):
         raise exceptions.AuthenticationFailed("The access token is invalid or has expired.")
     access_token = probe.access_token
     application = access_token.application
     if application is None:
         raise exceptions.AuthenticationFailed("The access token is invalid or has expired.")
-    organisation = _client_organisation(request, application)
     # a token never carries more than its client is granted now
     scopes = frozenset(access_token.scope.split()) & application.scope_set & frozenset(SCOPES)
     membership = None
     if access_token.user_id is not None:
-        membership = _active_membership(access_token.user, organisation)
-        if membership is None:
-            raise exceptions.AuthenticationFailed("The token's user is not an active member of this organisation.")
+        # authorization code (issue 13 point 7): the app acts for a member, in the member's
+        # organisation, with the member's role and never a scope that role could not use
+        membership = _member_organisation(request, access_token.user)
+        organisation = membership.organisation
+        scopes &= services.member_allowed_scopes(membership.role)
+    else:
+        organisation = _client_organisation(
+            request, application, other_grants=getattr(access_token, bearer_tokens.OTHER_GRANTS, True)
+        )
     setattr(_django_request(request), ACCESS_TOKEN_ATTRIBUTE, access_token)
     return Actor(
         organisation=organisation,
@@ -117,13 +142,30 @@ def actor_from_bearer(request, raw_token: str) -> Actor:
     )
 
 
-def _active_membership(user, organisation) -> Membership | None:
-    return (
-        Membership.objects.for_organisation(organisation)
+def _member_organisation(request, user) -> Membership:
+    """The membership a member-bound token acts through: the user's only active organisation,
+    or the one ``x-trackyoursheets-organisation`` names (required when they have several)."""
+    if not user.is_active:
+        raise exceptions.AuthenticationFailed("The token's user is no longer active.")
+    memberships = list(
+        Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE, organisation__is_active=True)
         .select_related("organisation", "office")
-        .filter(user=user, status=MembershipStatus.ACTIVE)
-        .first()
+        .order_by("organisation__name", "id")
     )
+    if not memberships:
+        raise exceptions.AuthenticationFailed("The token's user is not an active member of any organisation.")
+    selector = request.META.get(ORGANISATION_HEADER)
+    if selector:
+        chosen = next((m for m in memberships if _organisation_matches(m.organisation, selector)), None)
+        if chosen is None:
+            raise OrganisationNotGranted(f"The token's user is not a member of the organisation {selector!r}.")
+        return chosen
+    if len(memberships) > 1:
+        message = f"{ORGANISATION_HEADER_NAME} is required: the token's user is a member of several organisations"
+        raise ValidationFailed(
+            {ORGANISATION_HEADER_NAME: [f"One of: {', '.join(m.organisation.slug for m in memberships)}."]}, message
+        )
+    return memberships[0]
 
 
 # =============================================================================
@@ -146,6 +188,9 @@ def actor_from_api_token(request, raw_token: str) -> Actor:
     if membership.status != MembershipStatus.ACTIVE or not membership.user.is_active or not organisation.is_active:
         raise exceptions.AuthenticationFailed("The API token's member is no longer active in this organisation.")
     _require_header_matches(request, organisation, "This API token")
+    address = client_address(_django_request(request))
+    if not api_token.allows_address(address):
+        _refuse_address(request, api_token, address)
     services.api_token_mark_used(api_token=api_token)
     return Actor(
         organisation=organisation,
@@ -155,6 +200,40 @@ def actor_from_api_token(request, raw_token: str) -> Actor:
         kind="token",
         api_token=api_token,
     )
+
+
+def _refuse_address(request, api_token, address: str):
+    """A token used from outside its IP allowlist: a 401, a warning in the log and a row on
+    the organisation's audit trail (issue 13 point 7). Raises ``AuthenticationFailed``."""
+    django_request = _django_request(request)
+    refused = exceptions.AuthenticationFailed("The API token may not be used from this address.")
+    if getattr(django_request, "tys_address_refused", False):
+        raise refused  # authenticated twice in one request (the idempotency middleware first): one row
+    django_request.tys_address_refused = True
+    logger.warning(
+        "API token %s (id %s) refused: %s is not in its IP allowlist", api_token.prefix, api_token.pk, address
+    )
+    membership = api_token.membership
+    actor = Actor(
+        organisation=api_token.organisation,
+        user=membership.user,
+        membership=membership,
+        kind="token",
+        api_token=api_token,
+    )
+    audit_record(
+        actor=actor,
+        source=AuditEvent.Source.API,
+        method=django_request.method or "",
+        path=django_request.path,
+        action="api_token.address_refused",
+        object_type=api_token._meta.label,
+        object_id=api_token.pk,
+        changes={"address": [None, address[:64]]},
+        status_code=401,
+        request_id=getattr(django_request, "request_id", None),
+    )
+    raise refused
 
 
 def actor_from_impersonation(request, raw_token: str) -> Actor:
@@ -265,7 +344,10 @@ class ApiAuthentication(BaseAuthentication):
             return None
         user, actor = result
         # where this actor's changes come from, for the audit rows services write (issue 12)
-        return user, actor.with_audit(AuditContext.from_request(request._request, source=AuditEvent.Source.API))
+        actor = actor.with_audit(AuditContext.from_request(request._request, source=AuditEvent.Source.API))
+        # for the middleware that audits every impersonation request (issue 13 point 12)
+        setattr(request._request, ACTOR_ATTRIBUTE, actor)
+        return user, actor
 
     def _authenticate(self, request):
         auth = get_authorization_header(request).split()

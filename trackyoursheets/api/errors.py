@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 
 from trackyoursheets.exceptions import DomainError
+from trackyoursheets.limits import capped
 
 from .request_id import current_request_id
 
@@ -66,9 +68,28 @@ def problem_body(
         "request_id": current_request_id(),
     }
     if errors is not None:
-        body["errors"] = errors
+        # error lists are capped (issue 13): the first MAX_ERRORS, and how many there were
+        shown, total = capped(list(errors.items()) if isinstance(errors, dict) else list(errors))
+        body["errors"] = dict(shown) if isinstance(errors, dict) else shown
+        if total > len(shown):
+            body["error_count"] = total
     body.update(extra)
     return body
+
+
+def max_body_bytes() -> int:
+    """The one limit on a request body (``API_MAX_BODY_BYTES``): raw, JSON and multipart alike."""
+    return int(settings.API_MAX_BODY_BYTES)
+
+
+def body_too_large_body(size: int | None = None) -> dict:
+    """The 413 problem for a body over :func:`max_body_bytes` (its size when known)."""
+    limit = max_body_bytes()
+    if size is None:
+        detail = f"The request body is larger than {limit} bytes, the largest accepted."
+    else:
+        detail = f"The request body is {size} bytes; the largest accepted is {limit} bytes."
+    return problem_body(413, detail, code="body_too_large", max_body_bytes=limit)
 
 
 def problem_response(status: int, detail: str | None = None, *, headers: dict | None = None, **kwargs) -> JsonResponse:
@@ -164,6 +185,8 @@ def problem_exception_handler(exc, context) -> Response | None:
     errors = None
     slug = title = None
 
+    if isinstance(exc, RequestDataTooBig):
+        return Response(body_too_large_body(), status=413, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, DjangoValidationError):
         errors = django_validation_errors(exc)
         status, detail = 422, summarise_errors(errors)

@@ -12,7 +12,9 @@ mutations share it:
   replayed with ``Idempotent-Replayed: true``;
 - the same key with a different request is a 422 problem; with the first request
   still running, a 409 problem; a 5xx answer releases the key so the retry can run;
-- a claim whose process died is taken over once its in-flight lock (5 minutes) lapses.
+- a claim whose process died is taken over once its in-flight lock (5 minutes) lapses;
+- expired keys are deleted by a beat task (:func:`idempotency_keys_purge_task`, issue 13),
+  not only when the same key comes back.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import logging
 import re
 from datetime import timedelta
 
+from celery import shared_task
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -46,6 +49,28 @@ REPLAYED_HEADERS = ("Content-Type", "Location", "Preference-Applied", "ETag", "L
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 #: views set ``response.secret_fields = ("token",)`` on answers that show a secret once (issue 3)
 SECRET_FIELDS_ATTRIBUTE = "secret_fields"
+#: rows deleted per statement by the purge (keeps each DELETE short)
+PURGE_BATCH = 5000
+
+
+def idempotency_keys_purge() -> int:
+    """Delete every key past its 24 hours (a key still in flight keeps its row until then)."""
+    now = timezone.now()
+    deleted = 0
+    while True:
+        batch = list(IdempotencyRecord.objects.filter(expires_at__lte=now).values_list("pk", flat=True)[:PURGE_BATCH])
+        if not batch:
+            return deleted
+        deleted += IdempotencyRecord.objects.filter(pk__in=batch, expires_at__lte=now).delete()[0]
+
+
+@shared_task(name="trackyoursheets.api.idempotency.idempotency_keys_purge_task")
+def idempotency_keys_purge_task() -> int:
+    """Beat (``CELERY_BEAT_SCHEDULE["idempotency-keys-purge"]``): expired Idempotency-Keys go."""
+    deleted = idempotency_keys_purge()
+    if deleted:
+        logger.info("Deleted %s expired idempotency keys", deleted)
+    return deleted
 
 
 def request_fingerprint(request) -> str:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 
+from django.core.exceptions import RequestDataTooBig
+from django.core.handlers.wsgi import LimitedStream
+from django.http import JsonResponse
+
 from . import request_id as rid
-from .errors import PROBLEM_CONTENT_TYPE, problem_response
+from .errors import PROBLEM_CONTENT_TYPE, body_too_large_body, max_body_bytes, problem_response
 
 logger = logging.getLogger("trackyoursheets.api")
 
@@ -41,6 +46,48 @@ class RequestIdMiddleware:
             rid.reset_current(token)
 
 
+class BodySizeMiddleware:
+    """One body-size rule for every API path, checked before anything parses the body.
+
+    A declared ``Content-Length`` over ``API_MAX_BODY_BYTES`` is a 413 problem at once; a body
+    without one (chunked, on a server that passes it through) is read up to the limit plus one
+    byte and refused the same way when it goes past it. JSON, multipart and raw bodies alike.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_api_path(request.path):
+            refused = self._refuse_oversized(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def _refuse_oversized(self, request) -> JsonResponse | None:
+        limit = max_body_bytes()
+        declared = request.META.get("CONTENT_LENGTH")
+        if declared:
+            try:
+                size = int(declared)
+            except ValueError:
+                return problem_response(400, "Content-Length is not a number.", slug="malformed-body")
+            return _too_large(size) if size > limit else None
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower() and request.META.get(
+            "wsgi.input_terminated"
+        ):
+            data = request.META["wsgi.input"].read(limit + 1)
+            if len(data) > limit:
+                return _too_large(None)
+            request.META["CONTENT_LENGTH"] = str(len(data))
+            request._stream = LimitedStream(io.BytesIO(data), len(data))
+        return None
+
+
+def _too_large(size: int | None) -> JsonResponse:
+    return JsonResponse(body_too_large_body(size), status=413, content_type=PROBLEM_CONTENT_TYPE)
+
+
 class ProblemDetailsMiddleware:
     """Turn any error response on an API path into ``application/problem+json``.
 
@@ -67,6 +114,8 @@ class ProblemDetailsMiddleware:
     def process_exception(self, request, exception):
         if not is_api_path(request.path):
             return None
+        if isinstance(exception, RequestDataTooBig):
+            return _too_large(None)
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return problem_response(500, "An unexpected error occurred. Quote the request id when contacting support.")
 

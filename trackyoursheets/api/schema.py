@@ -1,10 +1,14 @@
-"""OpenAPI generation: problem responses and scopes on every operation."""
+"""OpenAPI generation: every problem an operation can answer, scopes and credentials."""
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 from .permissions import required_scope_for
 from .scopes import SCOPES
@@ -26,8 +30,49 @@ PROBLEM_SCHEMA = {
             "example": {"workspace_id": ["This field is required."]},
         },
         "required_scope": {"type": "string", "description": "Present on missing-scope 403s."},
+        "code": {"type": "string", "description": "A machine-readable reason, e.g. `body_too_large`."},
+        "conflicting_entry_id": {
+            "type": "integer",
+            "description": "On a time-entry 409: the entry this one overlaps.",
+        },
+        "running_entry_id": {
+            "type": "integer",
+            "description": "On a timer 409: the timer already running.",
+        },
+        "total_errors": {"type": "integer", "description": "How many errors there were when `errors` is capped."},
+        "total_rows": {"type": "integer", "description": "On an import's validation problem: the rows read."},
+        "valid_rows": {"type": "integer", "description": "On an import's validation problem: the rows that passed."},
+        "limit": {"type": "integer", "description": "On a `plan-limit` problem: the plan's limit."},
+        "used": {"type": "integer", "description": "On a `plan-limit` problem: how many are in use."},
+        "max_body_bytes": {"type": "integer", "description": "On a 413: the largest body accepted."},
+        "error": {"type": "string", "description": "On OAuth endpoints: the RFC 6749 error code."},
+        "error_description": {"type": "string", "description": "On OAuth endpoints: the RFC 6749 description."},
     },
+    "additionalProperties": True,
 }
+PROBLEM_RESPONSE = {
+    "description": "Problem details",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+#: what every authenticated operation can answer; writes add WRITE_CODES, writes on one object 412
+COMMON_CODES = ("401", "403", "404", "406", "422", "429", "500")
+WRITE_CODES = ("400", "409", "413", "415")
+#: the platform mixins' docstrings, which are no operation's description
+PLATFORM_DOCS = ("List with the envelope", "Validate with the input serializer")
+ACTION_DESCRIPTIONS = {
+    "list": 'List with the envelope; `Prefer: return=minimal` returns `[{"id": ...}]` only.',
+    "create": (
+        "Create one; answers 201 with the object, its `ETag` and `Location`. "
+        '`Idempotency-Key` makes a retry safe; `Prefer: return=minimal` returns `{"id": ...}` only.'
+    ),
+    "retrieve": "One object with its `ETag`; `If-None-Match` with the current one answers 304.",
+    "partial_update": (
+        "Update the fields sent (a partial body). `If-Match` with the object's `ETag` makes the write "
+        "conditional: a stale one is a 412."
+    ),
+    "destroy": "Delete it. `If-Match` with the object's `ETag` makes the delete conditional: a stale one is a 412.",
+}
+ACTION_DESCRIPTIONS["update"] = ACTION_DESCRIPTIONS["partial_update"]
 
 
 class ProblemAutoSchema(AutoSchema):
@@ -35,35 +80,85 @@ class ProblemAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        if self.view.__class__.__name__ in ("InfoView", "HealthView"):
-            codes = ("500", "503") if self.view.__class__.__name__ == "HealthView" else ("500",)
-        else:
-            codes = ("401", "403", "404", "422", "429", "500")
-            if self.method in ("POST", "PUT", "PATCH"):
-                codes = ("400", "415", *codes)
-        for code in codes:
-            responses.setdefault(
-                code,
-                {
-                    "description": "Problem details",
-                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-                },
-            )
+        for code in self.problem_codes():
+            responses.setdefault(code, PROBLEM_RESPONSE)
+        for code, response in responses.items():
+            # an error a view documents by its description alone is a problem too
+            if str(code).startswith(("4", "5")) and isinstance(response, dict) and not response.get("content"):
+                response["content"] = PROBLEM_RESPONSE["content"]
         return responses
+
+    def _is_list_view(self, serializer=None):
+        if getattr(self.view, "list_returns_one_object", False):
+            return False
+        return super()._is_list_view(serializer)
+
+    def get_response_serializers(self):
+        """A write answers with the output representation, not the input serializer it validated with."""
+        view = self.view
+        writes_with_input = getattr(view, "input_serializer_class", None) or getattr(
+            view, "update_serializer_class", None
+        )
+        if getattr(view, "action", None) in ("create", "update", "partial_update") and writes_with_input:
+            output = getattr(view, "serializer_class", None)
+            if output is not None:
+                return output
+        return super().get_response_serializers()
+
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        # an optional email address may be "": documented as a string, not `format: email`
+        optional_email = isinstance(field, serializers.EmailField) and (field.allow_blank or field.read_only)
+        if optional_email and schema.get("format") == "email":
+            del schema["format"]
+
+    def problem_codes(self) -> tuple[str, ...]:
+        """Every problem status this operation can answer (the platform's, not each view's)."""
+        name = self.view.__class__.__name__
+        if name == "HealthView":
+            return ("429", "500", "503")
+        if name == "InfoView":
+            return ("406", "429", "500")
+        codes: tuple[str, ...] = COMMON_CODES
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            codes = (*WRITE_CODES, *codes)
+            if "{" in self.path:  # a write on one object: If-Match makes it conditional
+                codes = ("412", *codes)
+        return tuple(sorted(codes))
 
     def get_auth(self):
         auth = super().get_auth()
+        if not auth:
+            return auth
         scope = required_scope_for(self.view, _FakeRequest(self.method))
-        if scope and auth:
-            return [{"oauth2": [scope]}]
-        return auth
+        return [{"oauth2": [scope] if scope else []}, {"personalToken": []}, {"apiKey": []}]
 
     def get_description(self):
-        description = super().get_description() or ""
+        action = getattr(self.view, "action", None) or self.method.lower()
+        action_doc = get_doc(getattr(self.view, action, None))
+        view_doc = get_doc(self.view.__class__)
+        if view_doc.startswith(PLATFORM_DOCS):
+            view_doc = ""
+        if action_doc:
+            description = action_doc
+        elif action == "list":
+            description = view_doc or ACTION_DESCRIPTIONS["list"]
+        elif action in ACTION_DESCRIPTIONS:
+            description = ACTION_DESCRIPTIONS[action]
+        elif getattr(self.view, "action", None):  # a viewset's own action: its name, never the list's text
+            description = f"{action.replace('_', ' ').capitalize()}."
+        else:  # a plain view: its docstring describes each of its methods, else its name does
+            description = view_doc or _name_of(self.view)
         scope = required_scope_for(self.view, _FakeRequest(self.method))
         if scope:
             description = f"{description}\n\nRequired scope: `{scope}`.".strip()
         return description
+
+
+def _name_of(view) -> str:
+    """``TimerStartView`` -> ``Timer start.``"""
+    name = re.sub(r"(ViewSet|View|API)$", "", type(view).__name__)
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", name).capitalize() + "."
 
 
 class ApiAuthenticationScheme(OpenApiAuthenticationExtension):
@@ -87,12 +182,33 @@ class _FakeRequest:
         self.method = method
 
 
+PERSONAL_TOKEN_SCHEMES = {
+    "personalToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "tys_...",
+        "description": (
+            "A member's personal API token (`tys_...`), created in the member's settings; it acts as that "
+            "member. Send `Authorization: Bearer tys_...`."
+        ),
+    },
+    "apiKey": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "The same personal API token, sent as `X-API-Key: tys_...`.",
+    },
+}
+
+
 def add_scopes_to_security_scheme(result, generator, request, public):
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-    scheme = components.get("securitySchemes", {}).get("oauth2")
+    schemes = components.setdefault("securitySchemes", {})
+    scheme = schemes.get("oauth2")
     if scheme:
         scheme["flows"]["clientCredentials"]["scopes"] = dict(SCOPES)
+    schemes.update(PERSONAL_TOKEN_SCHEMES)
     return result
 
 

@@ -1,14 +1,14 @@
 """Everything under ``/v1/``."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
+from .schema_view import CachedSchemaView
 from .views import HealthView, InfoView
 
 urlpatterns = [
     path("info", InfoView.as_view(), name="api-info"),
     path("health", HealthView.as_view(), name="api-health"),
-    path("schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema", CachedSchemaView.as_view(), name="api-schema"),
     path("", include("organisations.api.urls")),
     path("", include("integrations.api.urls")),
     path("", include("payroll.api.urls")),

@@ -47,6 +47,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Integrations"), "app:integrations"),
     NavItem(_("Webhooks"), "webhooks:list"),
     NavItem(_("API tokens"), "app:api-tokens"),
+    NavItem(_("Authorised apps"), "app:authorised-apps"),
 )
 
 

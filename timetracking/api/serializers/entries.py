@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField, actor_of
+from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH
 
 from ... import representation, selectors
 from ...choices import BulkAction
@@ -143,7 +144,7 @@ class TimeEntryInputSerializer(EmployeeInputMixin):
     end_time = serializers.DateTimeField(
         required=False, allow_null=True, help_text="Omit (or null) to start a running timer."
     )
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     tags = TagsField(required=False)
     billable = serializers.BooleanField(required=False, help_text="Default: the project's billable flag.")
     paid = serializers.BooleanField(required=False)
@@ -158,7 +159,7 @@ class TimeEntryUpdateSerializer(TimeEntryInputSerializer):
 class TimerStartSerializer(EmployeeInputMixin):
     project_id = ScopedPrimaryKeyRelatedField(selector=selectors.project_list, source="project")
     task_id = ScopedPrimaryKeyRelatedField(selector=selectors.task_list, source="task", required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     tags = TagsField(required=False)
     billable = serializers.BooleanField(required=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField
+from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH
 
 from ... import selectors
 from ...choices import ProjectStatus, RoundingMode, RoundingStep, TaskPriority, TaskStatus
@@ -83,7 +84,7 @@ class ProjectSerializer(RateMaskMixin, CurrencyMixin, serializers.ModelSerialize
 
 class ProjectInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     client_id = ScopedPrimaryKeyRelatedField(
         selector=selectors.client_list, source="client", required=False, allow_null=True
     )
@@ -126,7 +127,7 @@ class TaskSerializer(RateMaskMixin, serializers.ModelSerializer):
 class TaskInputSerializer(serializers.Serializer):
     project_id = ScopedPrimaryKeyRelatedField(selector=selectors.project_list, source="project")
     name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=FREE_TEXT_MAX_LENGTH)
     status = ChoiceField(TaskStatus, required=False)
     priority = ChoiceField(TaskPriority, required=False, help_text="1 (lowest) to 5 (urgent).")
     assignee_id = ScopedPrimaryKeyRelatedField(
@@ -160,7 +161,7 @@ class ContractInputSerializer(serializers.Serializer):
         help_text="Empty: the employee's rate for every project.",
     )
     hourly_rate = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=FREE_TEXT_MAX_LENGTH)
 
 
 class ContractUpdateSerializer(ContractInputSerializer):
