@@ -202,6 +202,10 @@ class CommissionTransactionType(TenantObjectType):
     line_of_business_id = graphene.Int()
     category_id = graphene.Int()
     commission_rule_id = graphene.Int(description="The rule that computed the gross commission, if one did.")
+    reverses_id = graphene.Int(
+        description="A chargeback: the line whose commission it takes back; an adjustment: the line it corrects; "
+        "null otherwise."
+    )
     statement_period = graphene.String(required=True, description="YYYY-MM.")
     type = graphene.String(required=True, description="new, renewal, chargeback or adjustment.")
     status = graphene.String(required=True, description="pending, reconciled, approved, paid or disputed.")
@@ -238,6 +242,7 @@ class CommissionTransactionType(TenantObjectType):
             "source",
             "external_id",
             "commission_rule_id",
+            "reverses_id",
             "notes",
             "overrides",
             "created_at",
@@ -251,6 +256,10 @@ class CommissionTransactionType(TenantObjectType):
     @staticmethod
     def resolve_producer_id(txn, info):
         return txn.producer_id
+
+    @staticmethod
+    def resolve_reverses_id(txn, info):
+        return txn.reverses_id
 
     @staticmethod
     def resolve_line_of_business_id(txn, info):

@@ -356,7 +356,7 @@ class CommissionTransaction(TenantModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     # issue 6 point 3 (statement imports): the statement row a line came from, and the line a
-    # chargeback takes back. PROTECT: a batch whose lines exist cannot be deleted, and a line
+    # chargeback takes back (issue 13 point 5: or the paid line an adjustment corrects). PROTECT: a batch whose lines exist cannot be deleted, and a line
     # that a later chargeback reverses cannot be rolled back from under it.
     import_row = models.ForeignKey(
         "payroll.ImportRow",
@@ -375,7 +375,9 @@ class CommissionTransaction(TenantModel):
         related_name="chargebacks",
         editable=False,
         db_index=False,  # the partial index below: most lines reverse nothing
-        help_text=_("For a chargeback: the line whose commission it takes back."),
+        help_text=_(
+            "For a chargeback: the line whose commission it takes back; for an adjustment: the line it corrects."
+        ),
     )
 
     objects = CommissionTransactionQuerySet.as_manager()

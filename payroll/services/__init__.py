@@ -7,14 +7,18 @@ matching by hand, finalise and roll back).
 Callers say ``from payroll import services`` and use the public functions re-exported here.
 Each rule has one home: the chargeback sign (:func:`chargeback_signed`), the producer's
 amount (:func:`producer_share`, :func:`producer_amount`), the carrier of a ledger line
-(:func:`transaction_carrier`) and a statement's date format (:func:`statement_date_format_for`).
+(:func:`transaction_carrier`), a shared policy's row divided among its writers
+(:func:`allocate_shares`, :func:`writer_shares`) and a statement's date format (:func:`statement_date_format_for`).
 """
 
 from .import_review import import_batch_finalise, import_batch_rollback, import_row_match
 from .import_state import CHUNK_SIZE, on_batch_queued
 from .imports import batch_file, import_batch_create, import_batch_fail, import_batch_process
 from .ledger import (
+    SHARED_LINE_SPLIT,
     TRANSACTION_FIELDS,
+    WriterShare,
+    allocate_shares,
     override_bulk_create,
     override_create,
     producer_amount,
@@ -24,6 +28,7 @@ from .ledger import (
     transaction_create,
     transaction_transition,
     transaction_update,
+    writer_shares,
 )
 from .ledger_bulk import (
     transaction_bulk_delete_for_import,
@@ -60,6 +65,10 @@ __all__ = [
     "rule_set_update",
     # the ledger
     "TRANSACTION_FIELDS",
+    "SHARED_LINE_SPLIT",
+    "WriterShare",
+    "allocate_shares",
+    "writer_shares",
     "producer_share",
     "producer_split",
     "producer_amount",

@@ -36,7 +36,7 @@ from ..models import (
     PolicyProducer,
 )
 from .import_state import CHUNK_SIZE, ZERO, _emit, _refresh_counts, _require_import_access, logger
-from .ledger import producer_split
+from .ledger import SHARED_LINE_SPLIT, producer_split, writer_shares
 from .ledger_bulk import (
     transaction_bulk_delete_for_import,
     transaction_bulk_import,
@@ -196,8 +196,10 @@ def _group(batch: ImportBatch) -> tuple[ImportBatch, list[ImportBatch]]:
 
 def _ledger_lines(rows, producers: Mapping[int, tuple[int | None, Decimal]], *, chargebacks: bool):
     """Ledger lines (attribute dicts) for matched rows: one per row, or one per writing
-    producer when the row's policy has several; chargebacks linked to the line of the same
-    policy and producer they take back (the same amount first, else the latest)."""
+    producer when the row's policy has several, each carrying that writer's share of the row's
+    premium and gross commission (:func:`~payroll.services.ledger.writer_shares`: the lines of
+    a row add up to the row to the cent); chargebacks linked to the line of the same policy and
+    producer they take back (the same amount first, else the latest)."""
     columns = (
         "id",
         "batch__carrier_id",
@@ -227,8 +229,11 @@ def _lines_for(chunk: list[tuple], producers, *, chargebacks: bool):
     writers: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     shared = {values[2] for values in chunk if values[3] is None and values[2] is not None}
     if shared:
-        for policy_id, producer_id, split in PolicyProducer.objects.filter(policy_id__in=shared).values_list(
-            "policy_id", "producer_id", "split_percent"
+        # the writers in the order they were added to the policy: the stable order of the shares
+        for policy_id, producer_id, split in (
+            PolicyProducer.objects.filter(policy_id__in=shared)
+            .order_by("id")
+            .values_list("policy_id", "producer_id", "split_percent")
         ):
             writers[policy_id].append((producer_id, split))
     originals: dict[tuple[int, int], list[tuple[int, Decimal]]] = defaultdict(list)
@@ -256,13 +261,20 @@ def _lines_for(chunk: list[tuple], producers, *, chargebacks: bool):
         lob_id,
         rule_id,
     ) in chunk:
-        shares = [(producer_id, split)] if producer_id is not None else writers.get(policy_id, [])
-        for index, (share_producer, share_split) in enumerate(shares):
+        premium = premium if premium is not None else ZERO
+        if producer_id is not None:
+            shares = [(producer_id, premium, gross, split)]
+        else:  # the policy's writers, each with their part of the row
+            shares = [
+                (share.producer_id, share.premium, share.gross_commission, SHARED_LINE_SPLIT)
+                for share in writer_shares(premium=premium, gross_commission=gross, writers=writers.get(policy_id, []))
+            ]
+        for index, (share_producer, share_premium, share_gross, share_split) in enumerate(shares):
             workspace_id, default_split = producers[share_producer]
             reverses = None
             if chargebacks and policy_id is not None:
                 candidates = originals.get((policy_id, share_producer), [])
-                same = [pk for pk, amount in candidates if amount == -gross]
+                same = [pk for pk, amount in candidates if amount == -share_gross]
                 reverses = same[0] if same else (candidates[0][0] if candidates else None)
             yield {
                 "import_row_id": row_id,
@@ -273,8 +285,8 @@ def _lines_for(chunk: list[tuple], producers, *, chargebacks: bool):
                 "line_of_business_id": lob_id,
                 "statement_period": period,
                 "transaction_date": txn_date,
-                "premium": premium if premium is not None else ZERO,
-                "gross_commission": gross,
+                "premium": share_premium,
+                "gross_commission": share_gross,
                 "split_percent": share_split if share_split is not None else default_split,
                 "type": txn_type,
                 "external_id": external_id if index == 0 else "",
@@ -327,7 +339,8 @@ def import_batch_finalise(*, actor: Actor, batch: ImportBatch, skip_unresolved: 
     created = 0
     if connection.vendor == "postgresql":
         # the bulk of a statement (one producer per row, no chargeback) goes row -> line inside
-        # the database: one INSERT ... SELECT instead of reading and writing 100,000 rows
+        # the database: one INSERT ... SELECT instead of reading and writing 100,000 rows; a
+        # row of a shared policy (no producer) is divided among its writers by writer_shares below
         created += transaction_bulk_import_from_rows(actor=actor, rows=sales.filter(producer__isnull=False))
         sales = sales.filter(producer__isnull=True)
     created += transaction_bulk_import(actor=actor, lines=_ledger_lines(sales, producers, chargebacks=False))

@@ -11,8 +11,10 @@ original product, reference §4.3).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
@@ -35,6 +37,7 @@ from ..choices import (
     TransactionType,
 )
 from ..models import (
+    CENT,
     HUNDRED,
     Carrier,
     Category,
@@ -88,6 +91,63 @@ def producer_share_sql(gross_commission: str, split_percent: str) -> str:
     """:func:`producer_share` as an SQL expression over two numeric column expressions (for an
     ``INSERT ... SELECT``): ``ROUND`` on numeric rounds ties away from zero, as ``money()`` does."""
     return f"ROUND({gross_commission} * {split_percent} / 100, 2)"
+
+
+def allocate_shares(total: Decimal, splits: Sequence[Decimal]) -> list[Decimal]:
+    """``total`` (rounded half up to cents, once) divided in proportion to ``splits``, in cents
+    that add up to exactly ``total`` (issue 13 point 5). The one place this is decided.
+
+    Largest remainder: every share first gets the whole cents of its exact part, then the cents
+    left over go one each to the largest fractions, ties to the earlier split (the callers give
+    the writers in a stable order: the order they were added to the policy). So each share is
+    within a cent of its exact part and is its half-up rounding whenever those already add up;
+    a negative total is the positive one negated (a chargeback takes back exactly what the
+    sale gave); no share of a positive total is negative. Splits weigh relative to their sum
+    (the splits of a policy total 100); when they are all zero, the shares are equal."""
+    if not splits:
+        return []
+    cents = int(money(total) / CENT)
+    sign, cents = (-1 if cents < 0 else 1), abs(cents)
+    weights = [max(Fraction(Decimal(split)), Fraction(0)) for split in splits]
+    whole = sum(weights, Fraction(0))
+    if whole == 0:
+        weights, whole = [Fraction(1)] * len(splits), Fraction(len(splits))
+    exact = [cents * weight / whole for weight in weights]
+    shares = [part.numerator // part.denominator for part in exact]
+    left = cents - sum(shares)
+    for index in sorted(range(len(exact)), key=lambda i: (-(exact[i] - shares[i]), i))[:left]:
+        shares[index] += 1
+    return [(Decimal(sign * share) * CENT).quantize(CENT) for share in shares]
+
+
+@dataclass(frozen=True)
+class WriterShare:
+    """One writing producer's part of a statement row on a shared policy."""
+
+    producer_id: int
+    premium: Decimal
+    gross_commission: Decimal
+
+
+def writer_shares(
+    *, premium: Decimal, gross_commission: Decimal, writers: Sequence[tuple[int, Decimal]]
+) -> list[WriterShare]:
+    """A statement row of a policy with several writing producers (``(producer_id, split)``
+    pairs, in a stable order) divided among them: each writer's premium and gross commission
+    are their split of the row's (:func:`allocate_shares`), so the writers' lines add up to the
+    row to the cent. Their lines then carry ``split_percent`` 100: the line is already the
+    writer's part, and their amount is all of it (:data:`SHARED_LINE_SPLIT`)."""
+    splits = [split for _producer, split in writers]
+    premiums = allocate_shares(premium, splits)
+    grosses = allocate_shares(gross_commission, splits)
+    return [
+        WriterShare(producer_id=producer_id, premium=p, gross_commission=g)
+        for (producer_id, _split), p, g in zip(writers, premiums, grosses, strict=True)
+    ]
+
+
+#: the split of a writer's line of a shared policy: its gross is already the writer's part
+SHARED_LINE_SPLIT = HUNDRED
 
 
 def producer_amount(transaction: CommissionTransaction, override: CommissionOverride | None = None) -> Decimal:

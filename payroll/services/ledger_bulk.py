@@ -75,8 +75,12 @@ def transaction_bulk_import_from_rows(*, actor: Actor, rows) -> int:
     ``rows`` is a queryset of matched ``integrations.ImportRow`` with a producer each; every
     row becomes one ``reconciled`` line (source ``import``) of its producer's workspace, split
     the row's split (else the producer's default), amount gross x split rounded half up
-    (:func:`producer_share_sql`, the same rounding as ``money()``). Fields this does
-    not set take their model default, so a field added to the ledger later still gets one."""
+    (:func:`producer_share_sql`, the same rounding as ``money()``). Only rows with a producer
+    (the join drops the others): the whole row is that producer's line, which is what
+    :func:`~payroll.services.ledger.allocate_shares` gives a single writer; rows of a shared
+    policy are divided among its writers in Python (``import_review._lines_for``), never here.
+    Fields this does not set take their model default, so a field added to the ledger later
+    still gets one."""
     check = workspace_access_checker(actor)
     check(set(Producer.objects.filter(pk__in=rows.values("producer_id")).values_list("workspace_id", flat=True)))
     quote = connection.ops.quote_name

@@ -291,6 +291,12 @@ class CommissionTransactionSerializer(CurrencyMixin, serializers.ModelSerializer
     line_of_business_id = serializers.IntegerField(read_only=True, allow_null=True)
     category_id = serializers.IntegerField(read_only=True, allow_null=True)
     commission_rule_id = serializers.IntegerField(read_only=True, allow_null=True)
+    reverses_id = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="A chargeback: the line whose commission it takes back; an adjustment: the line it corrects; "
+        "null otherwise.",
+    )
     statement_period = StatementPeriodField(read_only=True)
     type = ChoiceField(TransactionType, read_only=True)
     status = ChoiceField(TransactionStatus, read_only=True)
@@ -326,6 +332,7 @@ class CommissionTransactionSerializer(CurrencyMixin, serializers.ModelSerializer
             "source",
             "external_id",
             "commission_rule_id",
+            "reverses_id",
             "notes",
             "latest_override",
             "overrides",

@@ -317,9 +317,10 @@ def test_a_policy_with_two_writers_becomes_one_line_each(api, upload, carrier, a
 
     api.post(f"/v1/imports/{batch['id']}/finalise", {}, format="json")
 
-    assert [(t.producer_id, t.split_percent, t.producer_amount) for t in ledger()] == [
-        (alice.pk, D("70.0000"), D("140.00")),
-        (bob.pk, D("30.0000"), D("60.00")),
+    # each writer's line is their part of the row (issue 13 point 5), all of it theirs
+    assert [(t.producer_id, t.gross_commission, t.split_percent, t.producer_amount) for t in ledger()] == [
+        (alice.pk, D("140.00"), D("100.0000"), D("140.00")),
+        (bob.pk, D("60.00"), D("100.0000"), D("60.00")),
     ]
 
 
