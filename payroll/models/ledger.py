@@ -356,8 +356,9 @@ class CommissionTransaction(TenantModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     # issue 6 point 3 (statement imports): the statement row a line came from, and the line a
-    # chargeback takes back (issue 13 point 5: or the paid line an adjustment corrects). PROTECT: a batch whose lines exist cannot be deleted, and a line
-    # that a later chargeback reverses cannot be rolled back from under it.
+    # chargeback takes back (issue 13 point 5: or the paid line an adjustment corrects).
+    # PROTECT: a batch whose lines exist cannot be deleted, and a line that a later
+    # chargeback reverses cannot be rolled back from under it.
     import_row = models.ForeignKey(
         "payroll.ImportRow",
         on_delete=models.PROTECT,

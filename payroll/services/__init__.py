@@ -11,7 +11,7 @@ amount (:func:`producer_share`, :func:`producer_amount`), the carrier of a ledge
 (:func:`allocate_shares`, :func:`writer_shares`) and a statement's date format (:func:`statement_date_format_for`).
 """
 
-from .import_review import import_batch_finalise, import_batch_rollback, import_row_match
+from .import_review import import_batch_finalise, import_batch_rollback, import_row_match, import_row_match_check
 from .import_state import CHUNK_SIZE, on_batch_queued
 from .imports import batch_file, import_batch_create, import_batch_fail, import_batch_process
 from .ledger import (
@@ -89,6 +89,7 @@ __all__ = [
     "import_batch_process",
     "import_batch_fail",
     "import_row_match",
+    "import_row_match_check",
     "import_batch_finalise",
     "import_batch_rollback",
 ]

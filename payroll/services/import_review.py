@@ -83,6 +83,38 @@ def _learn(actor: Actor, *, kind: str, text: str, carrier=None, **target) -> Non
     alias.save()
 
 
+def import_row_match_check(
+    *, batch: ImportBatch, policy: Policy | None, producer: Producer | None
+) -> list[tuple[int, Decimal]]:
+    """Whether a row of ``batch`` may be matched by hand to this policy and/or producer: the one
+    check of a manual match, whatever asks (REST, GraphQL, the review page). A 422
+    (``ValidationError`` naming ``producer_id`` / ``policy_id``) when neither is given, the
+    policy is another carrier's, the producer is outside the import's office, or a policy
+    alone has no writing producer; else the policy's writers, ``(producer_id, split)`` in the
+    order they were added."""
+    errors: dict[str, list[str]] = {}
+    if policy is None and producer is None:
+        errors["producer_id"] = [_("Pick a producer, a policy, or both (or skip the row).")]
+    if policy is not None and policy.carrier_id != batch.carrier_id:
+        errors["policy_id"] = [_("This policy belongs to another carrier than the statement.")]
+    if (
+        producer is not None
+        and batch.office_id
+        and (producer.workspace is None or producer.workspace.office_id != batch.office_id)
+    ):
+        errors["producer_id"] = [_("Pick a producer of this import's office.")]
+    writers = (
+        list(policy.producer_links.order_by("id").values_list("producer_id", "split_percent"))
+        if policy is not None
+        else []
+    )
+    if producer is None and policy is not None and not writers:
+        errors["producer_id"] = [_("This policy has no writing producer; pick the producer too.")]
+    if errors:
+        raise ValidationError(errors)
+    return writers
+
+
 @transaction.atomic
 def import_row_match(
     *,
@@ -120,22 +152,7 @@ def import_row_match(
             _("A %(status)s row cannot be matched; skip it instead.") % {"status": row.get_status_display().lower()},
             current_status=row.status,
         )
-    errors = {}
-    if policy is None and producer is None:
-        errors["producer_id"] = [_("Pick a producer, a policy, or both.")]
-    if policy is not None and policy.carrier_id != batch.carrier_id:
-        errors["policy_id"] = [_("This policy belongs to another carrier than the statement.")]
-    if (
-        producer is not None
-        and batch.office_id
-        and (producer.workspace is None or producer.workspace.office_id != batch.office_id)
-    ):
-        errors["producer_id"] = [_("Pick a producer of this import's office.")]
-    writers = list(policy.producer_links.values_list("producer_id", "split_percent")) if policy is not None else []
-    if producer is None and policy is not None and not writers:
-        errors["producer_id"] = [_("This policy has no writing producer; pick the producer too.")]
-    if errors:
-        raise ValidationError(errors)
+    writers = import_row_match_check(batch=batch, policy=policy, producer=producer)
     if policy is not None:
         row.policy = policy
         row.line_of_business_id = policy.line_of_business_id or row.line_of_business_id
@@ -261,13 +278,15 @@ def _lines_for(chunk: list[tuple], producers, *, chargebacks: bool):
         lob_id,
         rule_id,
     ) in chunk:
-        premium = premium if premium is not None else ZERO
+        row_premium = premium if premium is not None else ZERO
         if producer_id is not None:
-            shares = [(producer_id, premium, gross, split)]
+            shares = [(producer_id, row_premium, gross, split)]
         else:  # the policy's writers, each with their part of the row
             shares = [
                 (share.producer_id, share.premium, share.gross_commission, SHARED_LINE_SPLIT)
-                for share in writer_shares(premium=premium, gross_commission=gross, writers=writers.get(policy_id, []))
+                for share in writer_shares(
+                    premium=row_premium, gross_commission=gross, writers=writers.get(policy_id, [])
+                )
             ]
         for index, (share_producer, share_premium, share_gross, share_split) in enumerate(shares):
             workspace_id, default_split = producers[share_producer]

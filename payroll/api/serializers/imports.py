@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -227,10 +226,7 @@ class ImportRowMatchSerializer(serializers.Serializer):
         required=False, default=True, help_text="Remember the row's producer text and policy number (aliases)."
     )
 
-    def validate(self, attrs):
-        if not attrs.get("skip") and attrs.get("policy") is None and attrs.get("producer") is None:
-            raise serializers.ValidationError({"producer_id": [_("Pick a producer, a policy, or both (or skip).")]})
-        return attrs
+    # what may be matched is checked once, by services.import_row_match_check (REST and GraphQL alike)
 
 
 class ImportFinaliseSerializer(serializers.Serializer):
