@@ -66,7 +66,9 @@ def total(lines, field) -> Decimal:
     return sum((D(line[field]) for line in lines), D("0"))
 
 
-def test_each_writer_line_carries_its_share_and_the_ledger_equals_the_statement(api, finalised, shared, alice, bob, carol):
+def test_each_writer_line_carries_its_share_and_the_ledger_equals_the_statement(
+    api, finalised, shared, alice, bob, carol
+):
     lines = ledger_lines(api)
 
     assert (total(lines, "premium"), total(lines, "gross_commission")) == (STATEMENT_PREMIUM, STATEMENT_GROSS)
@@ -74,7 +76,13 @@ def test_each_writer_line_carries_its_share_and_the_ledger_equals_the_statement(
     by_policy = {}
     for line in lines:
         by_policy.setdefault((line["policy_number"], line["type"]), []).append(
-            (line["producer_id"], line["premium"], line["gross_commission"], line["split_percent"], line["producer_amount"])
+            (
+                line["producer_id"],
+                line["premium"],
+                line["gross_commission"],
+                line["split_percent"],
+                line["producer_amount"],
+            )
         )
     assert by_policy[("HALF-1", "new")] == [
         (alice.pk, "500.01", "150.01", "100.0000", "150.01"),  # the odd cent to the first writer
@@ -121,7 +129,7 @@ def test_the_commission_report_equals_the_statement(api, gql, finalised, alice, 
     assert groups[carol.pk]["gross_commission"] == "0.00"  # 33.35 written, 33.35 taken back
     assert groups[bob.pk]["gross_commission"] == "150.00"
     assert groups[alice.pk]["gross_commission"] == "270.01"  # 150.01 + 120.00
-    body = gql(api, "{ commissionReport(groupBy: \"carrier\") { totals { premium grossCommission count } } }").json()
+    body = gql(api, '{ commissionReport(groupBy: "carrier") { totals { premium grossCommission count } } }').json()
     assert body["data"]["commissionReport"]["totals"] == {
         "premium": str(STATEMENT_PREMIUM),
         "grossCommission": str(STATEMENT_GROSS),
@@ -131,7 +139,9 @@ def test_the_commission_report_equals_the_statement(api, gql, finalised, alice, 
 
 def test_a_chargeback_names_the_line_it_reverses_in_rest_and_graphql(api, gql, finalised, alice, carol):
     lines = ledger_lines(api)
-    sales = {line["producer_id"]: line for line in lines if line["policy_number"] == "THIRDS-1" and line["type"] == "new"}
+    sales = {
+        line["producer_id"]: line for line in lines if line["policy_number"] == "THIRDS-1" and line["type"] == "new"
+    }
     chargebacks = [line for line in lines if line["type"] == "chargeback"]
 
     assert [(c["producer_id"], c["reverses_id"]) for c in chargebacks] == [
@@ -147,7 +157,7 @@ def test_a_chargeback_names_the_line_it_reverses_in_rest_and_graphql(api, gql, f
         "databaseId": carols["id"], "type": "chargeback", "reversesId": sales[carol.pk]["id"]
     }  # fmt: skip
     assert gql(api, query, {"id": str(sales[alice.pk]["id"])}).json()["data"]["transaction"]["reversesId"] is None
-    listed = gql(api, "{ transactions(filter: {type: \"chargeback\"}) { edges { node { reversesId } } } }").json()
+    listed = gql(api, '{ transactions(filter: {type: "chargeback"}) { edges { node { reversesId } } } }').json()
     assert sorted(edge["node"]["reversesId"] for edge in listed["data"]["transactions"]["edges"]) == sorted(
         sales[pk]["id"] for pk in sales
     )
@@ -197,7 +207,9 @@ def test_a_match_to_another_carriers_policy_is_refused_alike(api, gql, queued_ro
 
     rest = api.post(f"/v1/imports/{queued_row['batch_id']}/rows/{queued_row['id']}/match", body, format="json")
     graph = gql(
-        api, MATCH, {"input": {"rowId": str(queued_row["id"]), "policyId": str(foreign.pk), "producerId": str(alice.pk)}}
+        api,
+        MATCH,
+        {"input": {"rowId": str(queued_row["id"]), "policyId": str(foreign.pk), "producerId": str(alice.pk)}},
     ).json()
 
     message = "This policy belongs to another carrier than the statement."
