@@ -59,6 +59,7 @@ def test_shared_policy_lines_are_corrected_and_paid_ones_adjusted(real_migration
     Batch = old.get_model("payroll", "ImportBatch")
     Row = old.get_model("payroll", "ImportRow")
     Line = old.get_model("payroll", "CommissionTransaction")
+    Override = old.get_model("payroll", "CommissionOverride")
 
     workspace = WorkspaceFactory(office__organisation=organisation)
     alice, bob, carol = (ProducerFactory(workspace=workspace) for _ in range(3))
@@ -67,6 +68,7 @@ def test_shared_policy_lines_are_corrected_and_paid_ones_adjusted(real_migration
     thirds = PolicyFactory(organisation=organisation, carrier=carrier, number="THIRDS-1")
     edited = PolicyFactory(organisation=organisation, carrier=carrier, number="EDITED-1")
     own = PolicyFactory(organisation=organisation, carrier=carrier, number="OWN-1")
+    overridden = PolicyFactory(organisation=organisation, carrier=carrier, number="OVR-1")
     batch = Batch.objects.create(
         organisation_id=organisation.pk, carrier_id=carrier.pk, source="csv", status="finalised",
         total_rows=4, matched_rows=4, transaction_count=8,
@@ -104,6 +106,14 @@ def test_shared_policy_lines_are_corrected_and_paid_ones_adjusted(real_migration
     edited_b = line(edited_row, bob, D("50"), "pending")
     own_row = row(5, own, D("1200.00"), D("120.00"), producer=alice)
     own_line = line(own_row, alice, D("60"), "reconciled")
+    overridden_row = row(6, overridden, D("100.00"), D("10.01"))
+    overridden_a = line(overridden_row, alice, D("50"), "reconciled")
+    overridden_b = line(overridden_row, bob, D("50"), "reconciled")
+    flat = Override.objects.create(
+        organisation_id=organisation.pk, transaction=overridden_a, kind="flat", value=D("7.00"), reason="Agreed",
+        previous_amount=D("5.01"), resulting_amount=D("7.00"),
+    )  # fmt: skip
+    Line.objects.filter(pk=overridden_a.pk).update(latest_override=flat, producer_amount=D("7.00"))
 
     executor = _executor()
     executor.migrate(AFTER)
@@ -141,6 +151,10 @@ def test_shared_policy_lines_are_corrected_and_paid_ones_adjusted(real_migration
         lines = CommissionTransaction.objects.filter(import_row_id=source_row.pk)
         assert sum(x.gross_commission for x in lines) == source_row.gross_commission
         assert sum(x.premium for x in lines) == source_row.premium
+    # an overridden line takes its share, and keeps the amount its override gave it
+    assert [(get(x).gross_commission, get(x).producer_amount) for x in (overridden_a, overridden_b)] == [
+        (D("5.01"), D("7.00")), (D("5.00"), D("5.00"))
+    ]  # fmt: skip
     # an edited row and a one-producer row are left as they were
     assert [(get(x).gross_commission, get(x).split_percent) for x in (edited_a, edited_b, own_line)] == [
         (D("60.00"), D("50")), (D("100.00"), D("50")), (D("120.00"), D("60"))
