@@ -29,18 +29,6 @@ def _executor() -> MigrationExecutor:
     return MigrationExecutor(connection)
 
 
-@pytest.fixture
-def real_migrations(settings):
-    """The project's migrations (the suite disables them), the database recorded as migrated,
-    and the latest migration again afterwards, whatever the test did."""
-    settings.MIGRATION_MODULES = {}
-    executor = _executor()
-    latest = executor.loader.graph.leaf_nodes()
-    executor.migrate(latest, fake=True)  # the tables were built from the models: they are the latest state
-    yield latest
-    _executor().migrate(latest)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_imported_statements_upgrade_intact(real_migrations):
     executor = _executor()

@@ -32,17 +32,6 @@ def _executor() -> MigrationExecutor:
     return MigrationExecutor(connection)
 
 
-@pytest.fixture
-def real_migrations(settings):
-    """The project's migrations, the database recorded as migrated, the latest again afterwards."""
-    settings.MIGRATION_MODULES = {}
-    executor = _executor()
-    latest = executor.loader.graph.leaf_nodes()
-    executor.migrate(latest, fake=True)
-    yield latest
-    _executor().migrate(latest)
-
-
 def _snapshot():
     return list(
         CommissionTransaction.objects.order_by("pk").values_list(
