@@ -247,6 +247,19 @@ def test_transaction_page_override_form(as_role, txn):
     assert CommissionOverride.objects.get(transaction=txn).reason == "Deal"
 
 
+def test_a_chargeback_page_links_the_line_it_takes_back(as_role, txn, paula, carrier):
+    chargeback = CommissionTransactionFactory(
+        producer=paula, carrier=carrier, type="chargeback", gross_commission=D("-200.00"), reverses=txn
+    )
+    client = as_role(Role.ADMIN)
+
+    page = text(client.get(f"{BASE}/transactions/{chargeback.pk}"))
+    original = text(client.get(f"{BASE}/transactions/{txn.pk}"))
+
+    assert f'<dt>Takes back</dt><dd><a href="{BASE}/transactions/{txn.pk}">Line #{txn.pk}</a></dd>' in page
+    assert "Takes back" not in original
+
+
 def test_bulk_override_all_or_nothing(as_role, txn, paula, carrier):
     second = CommissionTransactionFactory(producer=paula, carrier=carrier, gross_commission=D("50.00"))
     approved = CommissionTransactionFactory(producer=paula, carrier=carrier, status="approved")
