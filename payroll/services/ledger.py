@@ -14,7 +14,6 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
@@ -106,18 +105,21 @@ def allocate_shares(total: Decimal, splits: Sequence[Decimal]) -> list[Decimal]:
     (the splits of a policy total 100); when they are all zero, the shares are equal."""
     if not splits:
         return []
-    cents = int(money(total) / CENT)
+    cents = int(money(total).scaleb(2))
     sign, cents = (-1 if cents < 0 else 1), abs(cents)
-    weights = [max(Fraction(Decimal(split)), Fraction(0)) for split in splits]
-    whole = sum(weights, Fraction(0))
+    # exact integer arithmetic: the splits scaled by a common power of ten (never floats)
+    values = [max(Decimal(split), Decimal(0)) for split in splits]
+    places = max(0, *(-int(value.as_tuple().exponent) for value in values))
+    weights = [int(value.scaleb(places)) for value in values]
+    whole = sum(weights)
     if whole == 0:
-        weights, whole = [Fraction(1)] * len(splits), Fraction(len(splits))
-    exact = [cents * weight / whole for weight in weights]
-    shares = [part.numerator // part.denominator for part in exact]
+        weights, whole = [1] * len(splits), len(splits)
+    shares, remainders = zip(*(divmod(cents * weight, whole) for weight in weights), strict=True)
+    shares = list(shares)
     left = cents - sum(shares)
-    for index in sorted(range(len(exact)), key=lambda i: (-(exact[i] - shares[i]), i))[:left]:
+    for index in sorted(range(len(shares)), key=lambda i: (-remainders[i], i))[:left]:
         shares[index] += 1
-    return [(Decimal(sign * share) * CENT).quantize(CENT) for share in shares]
+    return [Decimal(sign * share).scaleb(-2).quantize(CENT) for share in shares]
 
 
 @dataclass(frozen=True)
