@@ -114,8 +114,9 @@ def allocate_shares(total: Decimal, splits: Sequence[Decimal]) -> list[Decimal]:
     whole = sum(weights)
     if whole == 0:
         weights, whole = [1] * len(splits), len(splits)
-    shares, remainders = zip(*(divmod(cents * weight, whole) for weight in weights), strict=True)
-    shares = list(shares)
+    parts = [divmod(cents * weight, whole) for weight in weights]
+    shares = [share for share, _remainder in parts]
+    remainders = [remainder for _share, remainder in parts]
     left = cents - sum(shares)
     for index in sorted(range(len(shares)), key=lambda i: (-remainders[i], i))[:left]:
         shares[index] += 1
