@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from ..limits import FREE_TEXT_MAX_LENGTH
 from .permissions import required_scope_for
 from .scopes import SCOPES
 
@@ -105,6 +108,15 @@ class ProblemAutoSchema(AutoSchema):
                 return output
         return super().get_response_serializers()
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.CharField) and not field.read_only and schema.get("type") == "string":
+            if "maxLength" not in schema and not {"enum", "format", "$ref"} & set(schema):
+                bound = model_text_bound(field, self.view)
+                if bound is not None:
+                    schema["maxLength"] = bound
+        return schema
+
     def _insert_field_validators(self, field, schema):
         super()._insert_field_validators(field, schema)
         # an optional email address may be "": documented as a string, not `format: email`
@@ -153,6 +165,34 @@ class ProblemAutoSchema(AutoSchema):
         if scope:
             description = f"{description}\n\nRequired scope: `{scope}`.".strip()
         return description
+
+
+def model_text_bound(field, view) -> int | None:
+    """The most characters the model behind a serializer field stores (issue 13 point 3): a
+    ``CharField``'s ``max_length``, a ``TextField``'s :data:`~trackyoursheets.limits.FREE_TEXT_MAX_LENGTH`
+    (enforced by ``TenantModel.clean_fields``); None when the field stores no model text field.
+    The model is the serializer's, else the one the view lists."""
+    candidates = [getattr(getattr(field.parent, "Meta", None), "model", None)]
+    output = getattr(view, "serializer_class", None)
+    candidates.append(getattr(getattr(output, "Meta", None), "model", None))
+    queryset = getattr(view, "queryset", None)
+    candidates.append(getattr(queryset, "model", None))
+    name = (field.source or field.field_name or "").split(".")[0]
+    for model in candidates:
+        if model is None or not name:
+            continue
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(model_field, models.TextField):
+            if name in getattr(model, "unbounded_text_fields", ()) or not hasattr(model, "unbounded_text_fields"):
+                return None
+            return FREE_TEXT_MAX_LENGTH
+        if isinstance(model_field, models.CharField) and model_field.max_length:
+            return model_field.max_length
+        return None
+    return None
 
 
 def _name_of(view) -> str:

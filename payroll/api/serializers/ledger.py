@@ -7,12 +7,12 @@ import datetime
 import re
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations import selectors as organisation_selectors
 from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField
+from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH
 
 from ... import selectors, services
 from ...choices import (
@@ -67,7 +67,7 @@ class CurrencyMixin(serializers.Serializer):
         return actor.organisation.currency if actor is not None else obj.organisation.currency
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-01"})
 class StatementPeriodField(serializers.Field):
     """A statement month as ``YYYY-MM`` (stored as the month's first day)."""
 
@@ -397,7 +397,9 @@ class OverrideInputSerializer(serializers.Serializer):
         decimal_places=4,
         help_text="flat: the producer's amount; percent_of_premium and split: a percentage (0-100).",
     )
-    reason = serializers.CharField(help_text="Why the amount is overridden (kept in the history).")
+    reason = serializers.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH, help_text="Why the amount is overridden (kept in the history)."
+    )
 
 
 class BulkOverrideInputSerializer(OverrideInputSerializer):
