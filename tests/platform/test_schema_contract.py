@@ -185,8 +185,8 @@ def test_every_choice_field_is_an_enum_of_its_choices():
 
     checked, wrong = 0, []
     for schema, name, serializer, properties in _serializer_components():
-        for field_name, field in serializer.fields.items():
-            prop = properties.get(field_name)
+        for field_name, declared in serializer.fields.items():
+            field, prop = declared, properties.get(field_name)
             if prop is None:
                 continue
             if isinstance(field, serializers.ListField) and isinstance(field.child, serializers.ChoiceField):
@@ -194,7 +194,7 @@ def test_every_choice_field_is_an_enum_of_its_choices():
             if not isinstance(field, serializers.ChoiceField):
                 continue
             checked += 1
-            expected = {value for value in field.choices} - {"", None}
+            expected = set(field.choices) - {"", None}
             if _enum_of(schema, prop) != expected:
                 wrong.append(f"{name}.{field_name}: {_enum_of(schema, prop)} != {expected}")
     assert not wrong, wrong
@@ -235,10 +235,10 @@ def test_every_writable_string_states_its_maximum_length():
     for name, component in schema["components"]["schemas"].items():
         if not name.endswith("Request"):  # the input components (COMPONENT_SPLIT_REQUEST)
             continue
-        for prop_name, prop in component.get("properties", {}).items():
-            if prop.get("readOnly") or (name, prop_name) in UNBOUNDED_INPUTS:
+        for prop_name, declared in component.get("properties", {}).items():
+            if declared.get("readOnly") or (name, prop_name) in UNBOUNDED_INPUTS:
                 continue
-            prop = prop.get("items", prop) if prop.get("type") == "array" else prop
+            prop = declared.get("items", declared) if declared.get("type") == "array" else declared
             parts = _resolve(schema, prop)
             if prop.get("type") != "string" or any({"enum", "format", "pattern"} & set(part) for part in parts):
                 continue

@@ -110,11 +110,16 @@ class ProblemAutoSchema(AutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        if isinstance(field, serializers.CharField) and not field.read_only and schema.get("type") == "string":
-            if "maxLength" not in schema and not {"enum", "format", "$ref"} & set(schema):
-                bound = model_text_bound(field, self.view)
-                if bound is not None:
-                    schema["maxLength"] = bound
+        unbounded_text = (
+            isinstance(field, serializers.CharField)
+            and not field.read_only
+            and schema.get("type") == "string"
+            and not {"maxLength", "enum", "format", "$ref"} & set(schema)
+        )
+        if unbounded_text:
+            bound = model_text_bound(field, self.view)
+            if bound is not None:
+                schema["maxLength"] = bound
         return schema
 
     def _insert_field_validators(self, field, schema):
