@@ -89,6 +89,29 @@ def test_only_lists_are_described_as_lists(schema):
     assert schema["paths"]["/v1/workspaces/{id}"]["patch"]["description"].startswith("Update")
 
 
+def test_every_operation_has_a_description_of_its_own(schema):
+    """No operation inherits another's text or is described by its name alone (issue 13 point 9)."""
+    seen: dict[str, str] = {}
+    poor, shared = [], []
+    for path, method, operation in _operations(schema):
+        text = operation.get("description", "").split("\n\nRequired scope")[0]
+        where = f"{method.upper()} {path}"
+        if len(text.split()) < 4 or text.startswith("``") or ":class:" in text:
+            poor.append(f"{where}: {text!r}")
+        if text in seen:
+            shared.append(f"{where} and {seen[text]}")
+        seen.setdefault(text, where)
+    assert not poor, poor
+    assert not shared, shared
+    assert schema["paths"]["/v1/time-entries"]["post"]["description"].startswith("Create a time entry")
+    assert "Archive a project" in schema["paths"]["/v1/projects/{id}"]["delete"]["description"]
+
+
+def test_a_read_documents_its_304(schema):
+    assert "304" in schema["paths"]["/v1/workspaces/{id}"]["get"]["responses"]
+    assert "304" in schema["paths"]["/v1/time-entries/{id}"]["get"]["responses"]
+
+
 def test_an_optional_email_is_not_format_email(schema):
     assert "format" not in schema["components"]["schemas"]["Employee"]["properties"]["email"]
 

@@ -54,10 +54,10 @@ SCOPE_AREA = "time"
 CRUD_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
 
 
-def _crud_schema(noun: str, *, request=None, update_request=None, delete: str | None = None):
+def _crud_schema(noun: str, *, request=None, update_request=None, delete: str | None = None, plural: str = ""):
     update_request = update_request or request
     views = {
-        "list": extend_schema(summary=f"List {noun}s"),
+        "list": extend_schema(summary=f"List {plural or noun + 's'}"),
         "create": extend_schema(summary=f"Create a {noun}", request=request),
         "retrieve": extend_schema(summary=f"Get a {noun}"),
         "partial_update": extend_schema(summary=f"Update a {noun}", request=update_request),
@@ -158,6 +158,7 @@ class ContractViewSet(base.TenantModelViewSet):
 
 @_crud_schema(
     "time entry",
+    plural="time entries",
     request=TimeEntryInputSerializer,
     update_request=TimeEntryUpdateSerializer,
     delete="Delete a time entry",
@@ -180,8 +181,8 @@ class TimeEntryViewSet(base.TenantModelViewSet):
         return queryset
 
     def list(self, request, *args, **kwargs):
-        """The envelope of ListModelMixin, with the page read and rendered by
-        :class:`TimeEntryListPage` (same JSON as TimeEntrySerializer, a fraction of the cost)."""
+        # the envelope of ListModelMixin, with the page read and rendered by TimeEntryListPage
+        # (same JSON as TimeEntrySerializer, a fraction of the cost)
         if base.prefers_minimal(request):
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())

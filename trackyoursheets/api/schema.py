@@ -15,6 +15,7 @@ from rest_framework import serializers
 from ..limits import FREE_TEXT_MAX_LENGTH
 from .permissions import required_scope_for
 from .scopes import SCOPES
+from .viewsets import RetrieveModelMixin
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -57,25 +58,33 @@ PROBLEM_RESPONSE = {
     "description": "Problem details",
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
+NOT_MODIFIED_RESPONSE = {"description": "Not modified: `If-None-Match` named the current `ETag` (no body)."}
 #: what every authenticated operation can answer; writes add WRITE_CODES, writes on one object 412
 COMMON_CODES = ("401", "403", "404", "406", "422", "429", "500")
 WRITE_CODES = ("400", "409", "413", "415")
 #: the platform mixins' docstrings, which are no operation's description
 PLATFORM_DOCS = ("List with the envelope", "Validate with the input serializer")
+CONDITIONAL_DELETE = "`If-Match` with its `ETag` makes the delete conditional: a stale one is a 412."
+#: the platform's CRUD operations, each described with its resource's name (``{one}``: "a time
+#: entry", ``{the}``: "the time entry", ``{many}``: "time entries")
 ACTION_DESCRIPTIONS = {
-    "list": 'List with the envelope; `Prefer: return=minimal` returns `[{"id": ...}]` only.',
+    "list": 'List {many} with the envelope; `Prefer: return=minimal` returns `[{{"id": ...}}]` only.',
     "create": (
-        "Create one; answers 201 with the object, its `ETag` and `Location`. "
-        '`Idempotency-Key` makes a retry safe; `Prefer: return=minimal` returns `{"id": ...}` only.'
+        "Create {one}; answers 201 with it, its `ETag` and `Location`. "
+        '`Idempotency-Key` makes a retry safe; `Prefer: return=minimal` returns `{{"id": ...}}` only.'
     ),
-    "retrieve": "One object with its `ETag`; `If-None-Match` with the current one answers 304.",
+    "retrieve": "Read {the} with its `ETag`; `If-None-Match` with the current one answers 304.",
     "partial_update": (
-        "Update the fields sent (a partial body). `If-Match` with the object's `ETag` makes the write "
-        "conditional: a stale one is a 412."
+        "Update the fields of {the} that are sent (a partial body). `If-Match` with its `ETag` makes the "
+        "write conditional: a stale one is a 412."
     ),
-    "destroy": "Delete it. `If-Match` with the object's `ETag` makes the delete conditional: a stale one is a 412.",
+    "destroy": "Delete {the}. " + CONDITIONAL_DELETE,
 }
-ACTION_DESCRIPTIONS["update"] = ACTION_DESCRIPTIONS["partial_update"]
+ACTION_DESCRIPTIONS["update"] = (
+    "PUT behaves as PATCH: "
+    + ACTION_DESCRIPTIONS["partial_update"][0].lower()
+    + (ACTION_DESCRIPTIONS["partial_update"][1:])
+)
 
 
 class ProblemAutoSchema(AutoSchema):
@@ -85,6 +94,8 @@ class ProblemAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         for code in self.problem_codes():
             responses.setdefault(code, PROBLEM_RESPONSE)
+        if getattr(self.view, "action", None) == "retrieve" and isinstance(self.view, RetrieveModelMixin):
+            responses.setdefault("304", NOT_MODIFIED_RESPONSE)
         for code, response in responses.items():
             # an error a view documents by its description alone is a problem too
             if str(code).startswith(("4", "5")) and isinstance(response, dict) and not response.get("content"):
@@ -154,14 +165,19 @@ class ProblemAutoSchema(AutoSchema):
         action = getattr(self.view, "action", None) or self.method.lower()
         action_doc = get_doc(getattr(self.view, action, None))
         view_doc = get_doc(self.view.__class__)
-        if view_doc.startswith(PLATFORM_DOCS):
+        if view_doc.startswith(PLATFORM_DOCS) or view_doc.startswith("``/"):  # a mixin's, or a route's label
             view_doc = ""
+        summary = self.get_summary()
         if action_doc:
             description = action_doc
-        elif action == "list":
-            description = view_doc or ACTION_DESCRIPTIONS["list"]
+        elif summary and action not in ACTION_DESCRIPTIONS:  # an action's extend_schema summary says what it does
+            description = summary if summary.endswith(".") else f"{summary}."
+        elif action == "list" and view_doc:
+            description = view_doc
+        elif action == "destroy" and summary:  # DELETE that archives, revokes, ...: its summary says which
+            description = f"{summary.rstrip('.')}. {CONDITIONAL_DELETE}"
         elif action in ACTION_DESCRIPTIONS:
-            description = ACTION_DESCRIPTIONS[action]
+            description = ACTION_DESCRIPTIONS[action].format(**_nouns(self.view))
         elif getattr(self.view, "action", None):  # a viewset's own action: its name, never the list's text
             description = f"{action.replace('_', ' ').capitalize()}."
         else:  # a plain view: its docstring describes each of its methods, else its name does
@@ -198,6 +214,18 @@ def model_text_bound(field, view) -> int | None:
             return model_field.max_length
         return None
     return None
+
+
+def _nouns(view) -> dict[str, str]:
+    """How the descriptions name a view's resource: its model's verbose names."""
+    output = getattr(view, "serializer_class", None)
+    model = getattr(getattr(output, "Meta", None), "model", None) or getattr(
+        getattr(view, "queryset", None), "model", None
+    )
+    one = str(model._meta.verbose_name) if model is not None else "object"
+    many = str(model._meta.verbose_name_plural) if model is not None else "objects"
+    article = "an" if one[:1].lower() in "aeiou" else "a"
+    return {"one": f"{article} {one}", "the": f"the {one}", "many": many}
 
 
 def _name_of(view) -> str:
