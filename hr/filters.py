@@ -77,6 +77,9 @@ class ComplaintFilterSet(BaseFilterSet):
     priority = django_filters.ChoiceFilter(choices=ComplaintPriority.choices)
     category = django_filters.ChoiceFilter(choices=ComplaintCategory.choices)
     assignee_id = django_filters.NumberFilter(field_name="assignee_id", label="Assigned to this member")
+    office_id = django_filters.NumberFilter(
+        field_name="about_employee__office_id", label="About an employee of this office"
+    )
     q = django_filters.CharFilter(method="filter_search", label="Search subject and description")
 
     class Meta:

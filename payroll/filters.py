@@ -31,18 +31,37 @@ from .models import (
 )
 
 
-class CategoryFilterSet(BaseFilterSet):
+class _UsedInLedgerFilterSet(BaseFilterSet):
+    """Reference data (carriers, categories) a workspace or office uses: those its ledger lines name
+    (the path from an organisation-wide row to the generic ``workspace_id`` and ``office_id``)."""
+
+    workspace_id = django_filters.NumberFilter(method="filter_used", label="Named by a ledger line of this workspace")
+    office_id = django_filters.NumberFilter(method="filter_used", label="Named by a ledger line of this office")
+    #: the transaction fields that point at this model
+    ledger_fields: tuple[str, ...] = ()
+
+    def filter_used(self, queryset, name, value):
+        where = {"workspace_id": value} if name == "workspace_id" else {"workspace__office_id": value}
+        named = Q()
+        for field in self.ledger_fields:
+            named |= Q(**{field: OuterRef("pk")})
+        return queryset.filter(Exists(CommissionTransaction.objects.filter(named, **where)))
+
+
+class CategoryFilterSet(_UsedInLedgerFilterSet):
     kind = django_filters.ChoiceFilter(choices=CategoryKind.choices)
     name = django_filters.CharFilter(lookup_expr="icontains")
+    ledger_fields = ("category", "line_of_business")
 
     class Meta:
         model = Category
         fields = ["kind", "name"]
 
 
-class CarrierFilterSet(BaseFilterSet):
+class CarrierFilterSet(_UsedInLedgerFilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     code = django_filters.CharFilter(lookup_expr="iexact")
+    ledger_fields = ("carrier",)
 
     class Meta:
         model = Carrier
