@@ -61,11 +61,17 @@ class HRDocumentFilterSet(BaseFilterSet):
     office_id = django_filters.NumberFilter(
         method="filter_office", label="Addressed to this office (an audience of chosen offices)"
     )
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, method="filter_role", label="Addressed to this role (an audience of chosen roles)"
+    )
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
 
     class Meta:
         model = HRDocument
         fields = ["category", "audience", "requires_acknowledgement"]
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(audience=Audience.ROLES, audience_roles__contains=f",{value},")
 
     def filter_office(self, queryset, name, value):
         links = HRDocument.audience_offices.through.objects.filter(hrdocument_id=OuterRef("pk"), office_id=value)

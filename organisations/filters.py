@@ -75,7 +75,9 @@ class ApiTokenFilterSet(BaseFilterSet):
 
     membership_id = django_filters.NumberFilter(field_name="membership_id")
     office_id = django_filters.NumberFilter(field_name="membership__office_id", label="The member's office")
-    workspace_id = django_filters.NumberFilter(method="filter_workspace", label="The member is an agent of this workspace")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The member is an agent of this workspace"
+    )
     role = django_filters.ChoiceFilter(choices=Role.choices, field_name="membership__role", label="The member's role")
     name = django_filters.CharFilter(lookup_expr="icontains")
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")

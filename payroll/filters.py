@@ -96,6 +96,9 @@ class PolicyFilterSet(BaseFilterSet):
         method="filter_workspace", label="Written by a producer of this workspace"
     )
     office_id = django_filters.NumberFilter(method="filter_office", label="Written by a producer of this office")
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, method="filter_role", label="Written by a producer whose login has this role"
+    )
     line_of_business_id = django_filters.NumberFilter(field_name="line_of_business_id")
     status = django_filters.ChoiceFilter(choices=PolicyStatus.choices)
     number = django_filters.CharFilter(lookup_expr="iexact")
@@ -114,6 +117,10 @@ class PolicyFilterSet(BaseFilterSet):
 
     def filter_office(self, queryset, name, value):
         writers = PolicyProducer.objects.filter(policy=OuterRef("pk"), producer__workspace__office_id=value)
+        return queryset.filter(Exists(writers))
+
+    def filter_role(self, queryset, name, value):
+        writers = PolicyProducer.objects.filter(policy=OuterRef("pk"), producer__membership__role=value)
         return queryset.filter(Exists(writers))
 
 

@@ -8,7 +8,7 @@ import pytest
 from organisations import services
 from organisations.actors import system_actor
 from organisations.choices import Role
-from tests.hr.factories import ComplaintFactory, EmployeeFactory
+from tests.hr.factories import ComplaintFactory, EmployeeFactory, HRDocumentFactory
 from tests.organisations.factories import (
     MembershipFactory,
     OfficeFactory,
@@ -16,7 +16,7 @@ from tests.organisations.factories import (
     WorkspaceAgentFactory,
     WorkspaceFactory,
 )
-from tests.payroll.factories import CategoryFactory, CommissionTransactionFactory
+from tests.payroll.factories import CategoryFactory, CommissionTransactionFactory, PolicyProducerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,10 @@ def test_offices_filter_by_their_id_their_workspaces_and_their_members_roles(api
 
 
 def test_workspaces_filter_by_their_id(api, organisation):
-    one, other = WorkspaceFactory(office__organisation=organisation), WorkspaceFactory(office__organisation=organisation)
+    one, other = (
+        WorkspaceFactory(office__organisation=organisation),
+        WorkspaceFactory(office__organisation=organisation),
+    )
     assert _ids(api.get(f"/v1/workspaces?workspace_id={one.pk}")) == {one.pk}
     assert other.pk in _ids(api.get("/v1/workspaces"))
 
@@ -83,3 +86,23 @@ def test_integration_grants_filter_by_grant_date_and_refuse_updated_after(api):
     refused = api.get("/v1/integration-grants?updated_after=2000-01-01T00:00:00Z")
     assert refused.status_code == 422
     assert "updated_after" in refused.json()["errors"]
+
+
+def test_hr_documents_filter_by_the_role_they_are_addressed_to(api, organisation):
+    managers = HRDocumentFactory(organisation=organisation, audience="roles", audience_roles=",manager,hr,")
+    HRDocumentFactory(organisation=organisation, audience="roles", audience_roles=",employee,")
+    HRDocumentFactory(organisation=organisation)  # everyone
+
+    assert _ids(api.get("/v1/hr/documents?role=manager")) == {managers.pk}
+    assert _ids(api.get("/v1/hr/documents?role=owner")) == set()
+
+
+def test_policies_filter_by_the_role_of_their_writers(api, organisation):
+    manager = MembershipFactory(organisation=organisation, role=Role.MANAGER)
+    written = PolicyProducerFactory(
+        policy__carrier__organisation=organisation,
+        producer=ProducerFactory(workspace__office__organisation=organisation, membership=manager),
+    ).policy
+    PolicyProducerFactory(policy__carrier__organisation=organisation)  # a producer without a login
+
+    assert _ids(api.get("/v1/policies?role=manager")) == {written.pk}
