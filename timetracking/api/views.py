@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.errors import ValidationFailed
+from trackyoursheets.limits import MAX_WHOLE_NUMBER
 
 from .. import importer, selectors, services
 from ..filters import ClientFilterSet, ContractFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
@@ -323,9 +324,11 @@ class ImportJobView(TimeAPIView):
 # Timers
 # =============================================================================
 
+#: an id in a query: a whole number within bigint (else a 422)
+WHOLE_ID = {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE_NUMBER}
 EMPLOYEE_PARAMS = [
-    OpenApiParameter("employee_id", OpenApiTypes.INT, description="Whose timer (default: your own).", required=False),
-    OpenApiParameter("user_id", OpenApiTypes.INT, description="Whose timer, by login.", required=False),
+    OpenApiParameter("employee_id", WHOLE_ID, description="Whose timer (default: your own).", required=False),
+    OpenApiParameter("user_id", WHOLE_ID, description="Whose timer, by login.", required=False),
 ]
 
 
@@ -388,7 +391,12 @@ class SearchView(TimeAPIView):
             OpenApiParameter(
                 "types", OpenApiTypes.STR, description="Comma-separated: project, task, client, entry.", required=False
             ),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="Per type, 1-50 (default 10).", required=False),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 50},
+                description="Per type, 1-50 (default 10).",
+                required=False,
+            ),
         ],
         responses=TimeSearchResponseSerializer,
     )

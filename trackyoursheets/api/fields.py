@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_choice_field
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..limits import MAX_WHOLE_NUMBER
 from .schema_enums import name_enum
 
 __all__ = ["ChoiceField", "ScopedPrimaryKeyRelatedField", "actor_of"]
@@ -54,11 +54,12 @@ class ChoiceFieldExtension(OpenApiSerializerFieldExtension):
         return schema
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_WHOLE_NUMBER})
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """An ``<thing>_id`` input validated against a selector's scoped queryset (STYLE §3.5).
 
-    Another organisation's id gets the same message as a missing one.
+    Another organisation's id gets the same message as a missing one, and so does an id no
+    table can hold (past bigint: a 422, never a database error).
     """
 
     def __init__(self, selector, **kwargs):
@@ -69,6 +70,13 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.selector(actor=actor_of(self.context))
+
+    def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool) and not 1 <= data <= MAX_WHOLE_NUMBER:
+            self.fail("does_not_exist", pk_value=data)
+        if isinstance(data, str) and data.strip().isdigit() and int(data) > MAX_WHOLE_NUMBER:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
 
     def to_representation(self, value):
         return value.pk if hasattr(value, "pk") else value

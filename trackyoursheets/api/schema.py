@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import django_filters
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import get_doc
@@ -13,6 +15,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from ..limits import FREE_TEXT_MAX_LENGTH
+from .filters import MAX_FILTER_NUMBER, BaseFilterSet
 from .permissions import required_scope_for
 from .scopes import SCOPES
 from .viewsets import RetrieveModelMixin
@@ -248,6 +251,26 @@ class ApiAuthenticationScheme(OpenApiAuthenticationExtension):
             ),
             "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}},
         }
+
+
+class BoundedFilterExtension(DjangoFilterExtension):
+    """django-filter parameters as the server takes them: a numeric filter of a
+    :class:`~trackyoursheets.api.filters.BaseFilterSet` is a whole number within bigint (else a 422)."""
+
+    target_class = "trackyoursheets.api.filters.ProblemFilterBackend"
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        if isinstance(filter_field, django_filters.NumberFilter) and issubclass(filterset_class, BaseFilterSet):
+            for parameter in parameters:
+                parameter["schema"] = {
+                    **{k: v for k, v in parameter["schema"].items() if k != "format"},
+                    "type": "integer",
+                    "minimum": filter_field.extra.get("min_value", -MAX_FILTER_NUMBER),
+                    "maximum": filter_field.extra.get("max_value", MAX_FILTER_NUMBER),
+                }
+        return parameters
 
 
 class _FakeRequest:

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.errors import ValidationFailed
+from trackyoursheets.api.filters import MAX_FILTER_NUMBER
 
 from ... import reports, selectors, services
 from ...filters import (
@@ -221,8 +222,8 @@ def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
     """The FilterSet's query parameters, documented as on the list endpoint."""
     parameters = []
     for name, flt in filterset_class.base_filters.items():
-        if isinstance(flt, django_filters.NumberFilter):
-            kind = OpenApiTypes.INT
+        if isinstance(flt, django_filters.NumberFilter):  # a whole number within bigint, as on the list
+            kind = {"type": "integer", "minimum": -MAX_FILTER_NUMBER, "maximum": MAX_FILTER_NUMBER}
         elif isinstance(flt, django_filters.IsoDateTimeFilter):
             kind = OpenApiTypes.DATETIME
         elif isinstance(flt, django_filters.DateFilter):
