@@ -99,9 +99,17 @@ class ComplaintFilterSet(BaseFilterSet):
         return queryset.filter(Q(subject__icontains=value) | Q(description__icontains=value))
 
 
-class AcknowledgementStateFilterSet(django_filters.FilterSet):
-    """``state`` of ``GET /v1/hr/documents/{id}/acknowledgements``."""
+class AcknowledgementStateFilterSet(BaseFilterSet):
+    """``GET /v1/hr/documents/{id}/acknowledgements``: the audience's employees by ``state`` and
+    by the generic filters an employee answers (its office, status, login role and workspaces)."""
 
+    office_id = django_filters.NumberFilter(field_name="office_id")
+    status = django_filters.ChoiceFilter(choices=EmployeeStatus.choices)
+    role = django_filters.ChoiceFilter(field_name="membership__role", choices=Role.choices, label="Role of the login")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The login is an agent of this workspace"
+    )
+    filter_workspace = EmployeeFilterSet.filter_workspace
     state = django_filters.ChoiceFilter(
         choices=[("acknowledged", "acknowledged"), ("pending", "pending")],
         method="filter_state",

@@ -11,7 +11,8 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import get_doc
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from ..limits import FREE_TEXT_MAX_LENGTH
@@ -271,6 +272,33 @@ class BoundedFilterExtension(DjangoFilterExtension):
                     "maximum": filter_field.extra.get("max_value", MAX_FILTER_NUMBER),
                 }
         return parameters
+
+
+def filter_parameters(filterset_class) -> list[OpenApiParameter]:
+    """A FilterSet's query parameters as a list documents them, for a view that filters other
+    than through ``filterset_class`` (a report, a nested list of another model)."""
+    parameters = []
+    for name, flt in filterset_class.base_filters.items():
+        if isinstance(flt, django_filters.NumberFilter):  # a whole number within bigint, as on the list
+            kind: dict | OpenApiTypes = {"type": "integer", "minimum": -MAX_FILTER_NUMBER, "maximum": MAX_FILTER_NUMBER}
+        elif isinstance(flt, django_filters.IsoDateTimeFilter):
+            kind = OpenApiTypes.DATETIME
+        elif isinstance(flt, django_filters.DateFilter):
+            kind = OpenApiTypes.DATE
+        elif isinstance(flt, django_filters.BooleanFilter):
+            kind = OpenApiTypes.BOOL
+        else:
+            kind = OpenApiTypes.STR
+        choices = flt.extra.get("choices")
+        parameters.append(
+            OpenApiParameter(
+                name,
+                kind,
+                description=str(flt.label or name.replace("_", " ").capitalize()),
+                enum=[value for value, _label in choices] if choices else None,
+            )
+        )
+    return parameters
 
 
 class _FakeRequest:
