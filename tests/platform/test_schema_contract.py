@@ -278,6 +278,33 @@ def test_every_writable_string_states_its_maximum_length():
     assert not too_long, too_long
 
 
+def test_every_writable_integer_states_its_range():
+    """Every integer an operation accepts (ids included) has a ``maximum``: past it is a 422, never a 500."""
+    _generator, schema = _generated()
+    unbounded = []
+    for name, component in schema["components"]["schemas"].items():
+        if not name.endswith("Request"):
+            continue
+        for prop_name, declared in component.get("properties", {}).items():
+            prop = declared.get("items", declared) if declared.get("type") == "array" else declared
+            if prop.get("type") == "integer" and "maximum" not in prop and "enum" not in prop:
+                unbounded.append(f"{name}.{prop_name}")
+    assert not unbounded, unbounded
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/v1/time-entries/bulk", {"entry_ids": [2**64], "action": "delete"}),
+        ("/v1/transactions/overrides/bulk", {"transaction_ids": [2**64], "kind": "flat", "value": "1", "reason": "r"}),
+        ("/v1/workspaces", {"name": "W", "office_id": 2**64}),
+    ],
+)
+def test_an_id_past_bigint_is_a_422(api, organisation, url, body):
+    response = api.post(url, body, format="json")
+    assert response.status_code == 422, response.content[:300]
+
+
 def test_bounded_text_is_refused_past_its_published_maximum(api, organisation):
     """The published bound is the server's: one character more is a 422 naming the field."""
     _generator, schema = _generated()

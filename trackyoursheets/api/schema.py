@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
-from ..limits import FREE_TEXT_MAX_LENGTH
+from ..limits import FREE_TEXT_MAX_LENGTH, MAX_WHOLE_NUMBER
 from .filters import MAX_FILTER_NUMBER, BaseFilterSet
 from .permissions import required_scope_for
 from .scopes import SCOPES
@@ -135,6 +135,10 @@ class ProblemAutoSchema(AutoSchema):
             bound = model_text_bound(field, self.view)
             if bound is not None:
                 schema["maxLength"] = bound
+        # an id refers to a row: a whole number within bigint (past it, "Invalid pk": a 422)
+        if isinstance(field, serializers.PrimaryKeyRelatedField) and schema.get("type") == "integer":
+            schema.setdefault("minimum", 1)
+            schema.setdefault("maximum", MAX_WHOLE_NUMBER)
         return schema
 
     def _insert_field_validators(self, field, schema):

@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from organisations import selectors as organisation_selectors
 from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField
-from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH
+from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH, MAX_STORED_INTEGER, MAX_WHOLE_NUMBER
 
 from ... import selectors, services
 from ...choices import (
@@ -184,12 +184,14 @@ class CommissionRuleInputSerializer(serializers.Serializer):
     basis = ChoiceField(CommissionBasis)
     rate = Percent(required=False, allow_null=True, help_text="Percent, for percent_of_premium/percent_of_gross.")
     amount = Money(required=False, allow_null=True, help_text="For flat rules.")
-    priority = serializers.IntegerField(min_value=0, required=False, help_text="Lower is evaluated first.")
+    priority = serializers.IntegerField(
+        min_value=0, max_value=MAX_STORED_INTEGER, required=False, help_text="Lower is evaluated first."
+    )
 
 
 class CommissionRuleSetInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_STORED_INTEGER, required=False)
     effective_from = serializers.DateField()
     effective_to = serializers.DateField(required=False, allow_null=True)
     active = serializers.BooleanField(required=False)
@@ -404,7 +406,7 @@ class OverrideInputSerializer(serializers.Serializer):
 
 class BulkOverrideInputSerializer(OverrideInputSerializer):
     transaction_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_WHOLE_NUMBER),
         allow_empty=False,
         max_length=MAX_BULK,
         help_text=f"Up to {MAX_BULK} transactions of your organisation; all are overridden or none.",

@@ -181,7 +181,7 @@ class TimerStatusSerializer(serializers.Serializer):
 
 class TimeEntryBulkInputSerializer(serializers.Serializer):
     entry_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=MAX_BULK
+        child=serializers.IntegerField(min_value=1, max_value=MAX_WHOLE_NUMBER), allow_empty=False, max_length=MAX_BULK
     )
     action = ChoiceField(BulkAction)
     value = serializers.JSONField(
