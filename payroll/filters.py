@@ -207,7 +207,7 @@ class ImportRowFilterSet(BaseFilterSet):
     office_id = django_filters.NumberFilter(field_name="batch__office_id")
     producer_id = django_filters.NumberFilter(field_name="producer_id")
     policy_id = django_filters.NumberFilter(field_name="policy_id")
-    type = django_filters.CharFilter(field_name="type")
+    type = django_filters.ChoiceFilter(choices=TransactionType.choices)
     line = django_filters.NumberFilter(field_name="line")
 
     class Meta:
