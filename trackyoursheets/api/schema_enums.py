@@ -19,7 +19,10 @@ _NAMES: dict[str, str] = {}
 #: component name -> the hash it was given to (a second class of the same name gets its app's prefix)
 _TAKEN: dict[str, str] = {}
 
-_BLANK_NULL = {"": ("BlankEnum", {"enum": [""]}), None: ("NullEnum", {"enum": [None]})}
+_BLANK_NULL: dict[str | None, tuple[str, dict]] = {
+    "": ("BlankEnum", {"enum": [""]}),
+    None: ("NullEnum", {"enum": [None]}),
+}
 
 
 def name_enum(schema: dict, choices_class) -> None:
