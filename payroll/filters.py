@@ -206,6 +206,9 @@ class ImportRowFilterSet(BaseFilterSet):
     workspace_id = django_filters.NumberFilter(field_name="batch__workspace_id")
     office_id = django_filters.NumberFilter(field_name="batch__office_id")
     producer_id = django_filters.NumberFilter(field_name="producer_id")
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, field_name="producer__membership__role", label="Role of the matched producer's login"
+    )
     policy_id = django_filters.NumberFilter(field_name="policy_id")
     type = django_filters.ChoiceFilter(choices=TransactionType.choices)
     line = django_filters.NumberFilter(field_name="line")

@@ -70,10 +70,17 @@ class ContractFilterSet(BaseFilterSet):
     role = django_filters.ChoiceFilter(
         choices=Role.choices, field_name="employee__membership__role", label="Role of the employee's login"
     )
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The employee's login is an agent of this workspace"
+    )
 
     class Meta:
         model = Contract
         fields = ["employee_id", "project_id"]
+
+    def filter_workspace(self, queryset, name, value):
+        links = WorkspaceAgent.objects.filter(membership_id=OuterRef("employee__membership_id"), workspace_id=value)
+        return queryset.filter(Exists(links))
 
 
 class DayOrInstantField(forms.CharField):

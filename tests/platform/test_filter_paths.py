@@ -16,7 +16,13 @@ from tests.organisations.factories import (
     WorkspaceAgentFactory,
     WorkspaceFactory,
 )
-from tests.payroll.factories import CategoryFactory, CommissionTransactionFactory, PolicyProducerFactory
+from tests.payroll.factories import (
+    CarrierFactory,
+    CategoryFactory,
+    CommissionTransactionFactory,
+    PolicyProducerFactory,
+)
+from tests.timetracking.factories import ContractFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +112,28 @@ def test_policies_filter_by_the_role_of_their_writers(api, organisation):
     PolicyProducerFactory(policy__carrier__organisation=organisation)  # a producer without a login
 
     assert _ids(api.get("/v1/policies?role=manager")) == {written.pk}
+
+
+def test_contracts_filter_by_the_workspaces_of_their_employees_login(api, organisation):
+    agent = WorkspaceAgentFactory(workspace__office__organisation=organisation)
+    theirs = ContractFactory(employee=EmployeeFactory(office=agent.workspace.office, membership=agent.membership))
+    ContractFactory(employee=EmployeeFactory(office=agent.workspace.office))
+
+    assert _ids(api.get(f"/v1/contracts?workspace_id={agent.workspace_id}")) == {theirs.pk}
+
+
+def test_import_rows_filter_by_the_role_of_their_producers_login(api, organisation):
+    from payroll.models import ImportBatch, ImportRow
+
+    batch = ImportBatch.objects.create(
+        organisation=organisation, carrier=CarrierFactory(organisation=organisation), source="csv", status="review"
+    )
+    manager = ProducerFactory(
+        workspace__office__organisation=organisation,
+        membership=MembershipFactory(organisation=organisation, role=Role.MANAGER),
+    )
+    rows = [
+        ImportRow.objects.create(organisation=organisation, batch=batch, line=line, status="matched", producer=producer)
+        for line, producer in ((2, manager), (3, ProducerFactory(workspace__office__organisation=organisation)))
+    ]
+    assert _ids(api.get(f"/v1/imports/{batch.pk}/rows?role=manager")) == {rows[0].pk}
