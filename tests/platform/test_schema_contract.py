@@ -104,6 +104,8 @@ def test_every_operation_has_a_description_of_its_own(schema):
     assert not poor, poor
     assert not shared, shared
     assert schema["paths"]["/v1/time-entries"]["post"]["description"].startswith("Create a time entry")
+    assert schema["paths"]["/v1/hr/complaints"]["post"]["description"].startswith("Create an HR ticket")
+    assert "envelope" not in schema["paths"]["/v1/hr/dashboard"]["get"]["description"]  # one object, not a list
     assert "Archive a project" in schema["paths"]["/v1/projects/{id}"]["delete"]["description"]
 
 

@@ -84,11 +84,7 @@ ACTION_DESCRIPTIONS = {
     ),
     "destroy": "Delete {the}. " + CONDITIONAL_DELETE,
 }
-ACTION_DESCRIPTIONS["update"] = (
-    "PUT behaves as PATCH: "
-    + ACTION_DESCRIPTIONS["partial_update"][0].lower()
-    + (ACTION_DESCRIPTIONS["partial_update"][1:])
-)
+ACTION_DESCRIPTIONS["update"] = "PUT behaves as PATCH. " + ACTION_DESCRIPTIONS["partial_update"]
 
 
 class ProblemAutoSchema(AutoSchema):
@@ -178,7 +174,8 @@ class ProblemAutoSchema(AutoSchema):
         summary = self.get_summary()
         if action_doc:
             description = action_doc
-        elif summary and action not in ACTION_DESCRIPTIONS:  # an action's extend_schema summary says what it does
+        elif summary and (action not in ACTION_DESCRIPTIONS or getattr(self.view, "list_returns_one_object", False)):
+            # an action's (or a one-object "list"'s) extend_schema summary says what it does
             description = summary if summary.endswith(".") else f"{summary}."
         elif action == "list" and view_doc:
             description = view_doc
@@ -232,7 +229,9 @@ def _nouns(view) -> dict[str, str]:
     )
     one = str(model._meta.verbose_name) if model is not None else "object"
     many = str(model._meta.verbose_name_plural) if model is not None else "objects"
-    article = "an" if one[:1].lower() in "aeiou" else "a"
+    first = one.split(" ")[0]
+    vowel_sound = first[:1] in "AEFHILMNORSX" if first.isupper() else first[:1].lower() in "aeiou"  # an HR ticket
+    article = "an" if vowel_sound else "a"
     return {"one": f"{article} {one}", "the": f"the {one}", "many": many}
 
 
