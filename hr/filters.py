@@ -61,11 +61,17 @@ class HRDocumentFilterSet(BaseFilterSet):
     office_id = django_filters.NumberFilter(
         method="filter_office", label="Addressed to this office (an audience of chosen offices)"
     )
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, method="filter_role", label="Addressed to this role (an audience of chosen roles)"
+    )
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Title contains")
 
     class Meta:
         model = HRDocument
         fields = ["category", "audience", "requires_acknowledgement"]
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(audience=Audience.ROLES, audience_roles__contains=f",{value},")
 
     def filter_office(self, queryset, name, value):
         links = HRDocument.audience_offices.through.objects.filter(hrdocument_id=OuterRef("pk"), office_id=value)
@@ -77,6 +83,9 @@ class ComplaintFilterSet(BaseFilterSet):
     priority = django_filters.ChoiceFilter(choices=ComplaintPriority.choices)
     category = django_filters.ChoiceFilter(choices=ComplaintCategory.choices)
     assignee_id = django_filters.NumberFilter(field_name="assignee_id", label="Assigned to this member")
+    office_id = django_filters.NumberFilter(
+        field_name="about_employee__office_id", label="About an employee of this office"
+    )
     q = django_filters.CharFilter(method="filter_search", label="Search subject and description")
 
     class Meta:
@@ -90,9 +99,17 @@ class ComplaintFilterSet(BaseFilterSet):
         return queryset.filter(Q(subject__icontains=value) | Q(description__icontains=value))
 
 
-class AcknowledgementStateFilterSet(django_filters.FilterSet):
-    """``state`` of ``GET /v1/hr/documents/{id}/acknowledgements``."""
+class AcknowledgementStateFilterSet(BaseFilterSet):
+    """``GET /v1/hr/documents/{id}/acknowledgements``: the audience's employees by ``state`` and
+    by the generic filters an employee answers (its office, status, login role and workspaces)."""
 
+    office_id = django_filters.NumberFilter(field_name="office_id")
+    status = django_filters.ChoiceFilter(choices=EmployeeStatus.choices)
+    role = django_filters.ChoiceFilter(field_name="membership__role", choices=Role.choices, label="Role of the login")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The login is an agent of this workspace"
+    )
+    filter_workspace = EmployeeFilterSet.filter_workspace
     state = django_filters.ChoiceFilter(
         choices=[("acknowledged", "acknowledged"), ("pending", "pending")],
         method="filter_state",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import Role
 from organisations.models import Office
+from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH
 
 from .choices import (
     Audience,
@@ -107,7 +108,9 @@ class ReportForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=ComplaintCategory.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=ComplaintPriority.choices, initial="normal")
-    description = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    description = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 8}), max_length=FREE_TEXT_MAX_LENGTH
+    )
     about_employee = forms.ModelChoiceField(
         label=_("Who is it about (optional)"), queryset=Employee.objects.none(), required=False
     )
@@ -152,4 +155,6 @@ class TransitionForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    body = forms.CharField(
+        label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=FREE_TEXT_MAX_LENGTH
+    )

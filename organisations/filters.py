@@ -7,18 +7,35 @@ from django.utils import timezone
 from trackyoursheets.api.filters import BaseFilterSet
 
 from .choices import MembershipStatus, ProducerStatus, Role, WorkspaceStatus
-from .models import ApiToken, AuditEvent, Membership, Office, Producer, Workspace, WorkspaceAgent
+from .models import (
+    ApiToken,
+    AuditEvent,
+    Membership,
+    OAuthApplicationGrant,
+    Office,
+    Producer,
+    Workspace,
+    WorkspaceAgent,
+)
 
 
 class OfficeFilterSet(BaseFilterSet):
+    office_id = django_filters.NumberFilter(field_name="id", label="This office")
+    workspace_id = django_filters.NumberFilter(field_name="workspaces__id", label="The office of this workspace")
+    role = django_filters.ChoiceFilter(choices=Role.choices, method="filter_role", label="Has a member with this role")
     name = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
         model = Office
         fields = ["name"]
 
+    def filter_role(self, queryset, name, value):
+        members = Membership.objects.filter(office_id=OuterRef("pk"), role=value)
+        return queryset.filter(Exists(members))
+
 
 class WorkspaceFilterSet(BaseFilterSet):
+    workspace_id = django_filters.NumberFilter(field_name="id", label="This workspace")
     office_id = django_filters.NumberFilter(field_name="office_id")
     status = django_filters.ChoiceFilter(choices=WorkspaceStatus.choices)
     name = django_filters.CharFilter(lookup_expr="icontains")
@@ -58,6 +75,9 @@ class ApiTokenFilterSet(BaseFilterSet):
 
     membership_id = django_filters.NumberFilter(field_name="membership_id")
     office_id = django_filters.NumberFilter(field_name="membership__office_id", label="The member's office")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The member is an agent of this workspace"
+    )
     role = django_filters.ChoiceFilter(choices=Role.choices, field_name="membership__role", label="The member's role")
     name = django_filters.CharFilter(lookup_expr="icontains")
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status")
@@ -65,6 +85,10 @@ class ApiTokenFilterSet(BaseFilterSet):
     class Meta:
         model = ApiToken
         fields = ["membership_id", "name", "status"]
+
+    def filter_workspace(self, queryset, name, value):
+        links = WorkspaceAgent.objects.filter(membership_id=OuterRef("membership_id"), workspace_id=value)
+        return queryset.filter(Exists(links))
 
     def filter_status(self, queryset, name, value):
         now = timezone.now()
@@ -115,3 +139,14 @@ class MembershipFilterSet(BaseFilterSet):
     def filter_workspace(self, queryset, name, value):
         links = WorkspaceAgent.objects.filter(membership_id=OuterRef("pk"), workspace_id=value)
         return queryset.filter(Exists(links))
+
+
+class IntegrationGrantFilterSet(BaseFilterSet):
+    """``GET /v1/integration-grants``: by client and grant date (a grant is never updated: no ``updated_after``)."""
+
+    updated_after = None
+    client_id = django_filters.CharFilter(field_name="application__client_id", label="The client's ID")
+
+    class Meta:
+        model = OAuthApplicationGrant
+        fields = ["client_id"]

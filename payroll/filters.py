@@ -31,18 +31,37 @@ from .models import (
 )
 
 
-class CategoryFilterSet(BaseFilterSet):
+class _UsedInLedgerFilterSet(BaseFilterSet):
+    """Reference data (carriers, categories) a workspace or office uses: those its ledger lines name
+    (the path from an organisation-wide row to the generic ``workspace_id`` and ``office_id``)."""
+
+    workspace_id = django_filters.NumberFilter(method="filter_used", label="Named by a ledger line of this workspace")
+    office_id = django_filters.NumberFilter(method="filter_used", label="Named by a ledger line of this office")
+    #: the transaction fields that point at this model
+    ledger_fields: tuple[str, ...] = ()
+
+    def filter_used(self, queryset, name, value):
+        where = {"workspace_id": value} if name == "workspace_id" else {"workspace__office_id": value}
+        named = Q()
+        for field in self.ledger_fields:
+            named |= Q(**{field: OuterRef("pk")})
+        return queryset.filter(Exists(CommissionTransaction.objects.filter(named, **where)))
+
+
+class CategoryFilterSet(_UsedInLedgerFilterSet):
     kind = django_filters.ChoiceFilter(choices=CategoryKind.choices)
     name = django_filters.CharFilter(lookup_expr="icontains")
+    ledger_fields = ("category", "line_of_business")
 
     class Meta:
         model = Category
         fields = ["kind", "name"]
 
 
-class CarrierFilterSet(BaseFilterSet):
+class CarrierFilterSet(_UsedInLedgerFilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     code = django_filters.CharFilter(lookup_expr="iexact")
+    ledger_fields = ("carrier",)
 
     class Meta:
         model = Carrier
@@ -77,6 +96,9 @@ class PolicyFilterSet(BaseFilterSet):
         method="filter_workspace", label="Written by a producer of this workspace"
     )
     office_id = django_filters.NumberFilter(method="filter_office", label="Written by a producer of this office")
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, method="filter_role", label="Written by a producer whose login has this role"
+    )
     line_of_business_id = django_filters.NumberFilter(field_name="line_of_business_id")
     status = django_filters.ChoiceFilter(choices=PolicyStatus.choices)
     number = django_filters.CharFilter(lookup_expr="iexact")
@@ -95,6 +117,10 @@ class PolicyFilterSet(BaseFilterSet):
 
     def filter_office(self, queryset, name, value):
         writers = PolicyProducer.objects.filter(policy=OuterRef("pk"), producer__workspace__office_id=value)
+        return queryset.filter(Exists(writers))
+
+    def filter_role(self, queryset, name, value):
+        writers = PolicyProducer.objects.filter(policy=OuterRef("pk"), producer__membership__role=value)
         return queryset.filter(Exists(writers))
 
 
@@ -180,8 +206,11 @@ class ImportRowFilterSet(BaseFilterSet):
     workspace_id = django_filters.NumberFilter(field_name="batch__workspace_id")
     office_id = django_filters.NumberFilter(field_name="batch__office_id")
     producer_id = django_filters.NumberFilter(field_name="producer_id")
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, field_name="producer__membership__role", label="Role of the matched producer's login"
+    )
     policy_id = django_filters.NumberFilter(field_name="policy_id")
-    type = django_filters.CharFilter(field_name="type")
+    type = django_filters.ChoiceFilter(choices=TransactionType.choices)
     line = django_filters.NumberFilter(field_name="line")
 
     class Meta:

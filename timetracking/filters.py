@@ -18,7 +18,7 @@ from organisations.models import Office, WorkspaceAgent
 from trackyoursheets.api.filters import BaseFilterSet
 from trackyoursheets.limits import date_out_of_range
 
-from .choices import EntrySource, ProjectStatus, TaskStatus
+from .choices import EntrySource, ProjectStatus, TaskPriority, TaskStatus
 from .models import Client, Contract, Project, Task, TimeEntry, local_day_bounds, normalise_tags
 
 
@@ -54,7 +54,7 @@ class TaskFilterSet(BaseFilterSet):
     project_id = django_filters.NumberFilter(field_name="project_id")
     client_id = django_filters.NumberFilter(field_name="project__client_id")
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices)
-    priority = django_filters.NumberFilter()
+    priority = django_filters.TypedChoiceFilter(choices=TaskPriority.choices, coerce=int)
     assignee_id = django_filters.NumberFilter(field_name="assignee_id")
     name = django_filters.CharFilter(lookup_expr="icontains")
 
@@ -70,10 +70,17 @@ class ContractFilterSet(BaseFilterSet):
     role = django_filters.ChoiceFilter(
         choices=Role.choices, field_name="employee__membership__role", label="Role of the employee's login"
     )
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The employee's login is an agent of this workspace"
+    )
 
     class Meta:
         model = Contract
         fields = ["employee_id", "project_id"]
+
+    def filter_workspace(self, queryset, name, value):
+        links = WorkspaceAgent.objects.filter(membership_id=OuterRef("employee__membership_id"), workspace_id=value)
+        return queryset.filter(Exists(links))
 
 
 class DayOrInstantField(forms.CharField):

@@ -15,6 +15,10 @@ FREE_TEXT_MAX_LENGTH = 5_000
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MIN_DATE_YEAR = 1900
 MAX_ERRORS = 1_000
+#: the largest id or whole number an input or filter takes (PostgreSQL bigint); beyond it is a 422
+MAX_WHOLE_NUMBER = 2**63 - 1
+#: the largest value a ``PositiveIntegerField`` stores (versions, priorities)
+MAX_STORED_INTEGER = 2**31 - 1
 
 
 def date_out_of_range(value) -> str | None:

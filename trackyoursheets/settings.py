@@ -361,6 +361,7 @@ SPECTACULAR_SETTINGS = {
     },
     "AUTHENTICATION_WHITELIST": ["trackyoursheets.api.authentication.ApiAuthentication"],
     "POSTPROCESSING_HOOKS": [
+        "trackyoursheets.api.schema_enums.postprocess_named_enums",
         "drf_spectacular.hooks.postprocess_schema_enums",
         "trackyoursheets.api.schema.add_scopes_to_security_scheme",
     ],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.filters import apply_filterset, reject_unknown_parameters, supported_parameters
+from trackyoursheets.api.schema import filter_parameters
 from trackyoursheets.exceptions import NotPermitted
 
 from .. import selectors, services
@@ -198,6 +199,8 @@ class HRDocumentViewSet(base.TenantModelViewSet):
     input_serializer_class = HRDocumentInputSerializer
     update_serializer_class = HRDocumentUpdateSerializer
     filterset_class = HRDocumentFilterSet
+    #: the FilterSet of an action that lists other rows than documents (set per action)
+    list_filterset_class = None
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def perform_create(self, serializer):
@@ -250,10 +253,18 @@ class HRDocumentViewSet(base.TenantModelViewSet):
 
     @extend_schema(
         summary="Who has and has not acknowledged the current version (HR, owners, admins)",
-        parameters=[OpenApiParameter("state", str, enum=["acknowledged", "pending"], description="Keep one half.")],
+        parameters=filter_parameters(AcknowledgementStateFilterSet),
         responses=AcknowledgementStatusSerializer(many=True),
     )
-    @action(detail=True, methods=["get"], url_path="acknowledgements", filterset_class=None)
+    # the rows are employees, not documents: filtered here (``list_filterset_class`` names the
+    # FilterSet for tests/platform/test_list_filters.py), not by the viewset's backend
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="acknowledgements",
+        filterset_class=None,
+        list_filterset_class=AcknowledgementStateFilterSet,
+    )
     def acknowledgements(self, request, pk=None):
         document = self.get_object()
         rows = selectors.acknowledgement_status_list(actor=self.actor, document=document)

@@ -14,6 +14,7 @@ from ..audit import audit_event_list
 from ..filters import (
     ApiTokenFilterSet,
     AuditEventFilterSet,
+    IntegrationGrantFilterSet,
     MembershipFilterSet,
     OfficeFilterSet,
     ProducerFilterSet,
@@ -243,6 +244,7 @@ class IntegrationGrantViewSet(base.TenantModelViewSet):
     scope_area = "integrations"
     list_selector = selectors.oauth_grant_list
     serializer_class = IntegrationGrantSerializer
+    filterset_class = IntegrationGrantFilterSet
     input_serializer_class = IntegrationGrantInputSerializer
     http_method_names = ["get", "post", "delete", "head", "options"]
 

@@ -226,12 +226,15 @@ def oauth_client_revoke_organisation(*, actor: Actor, application: OAuthApplicat
     require_role(actor)
     if actor.organisation.pk not in (organisation.pk, application.organisation_id):
         raise NotPermitted(_("This grant belongs to other organisations."))
-    deleted, _rows = OAuthApplicationGrant.objects.filter(application=application, organisation=organisation).delete()
+    grants = OAuthApplicationGrant.objects.filter(application=application, organisation=organisation)
+    grant_id = grants.values_list("pk", flat=True).first()
+    deleted, _rows = grants.delete()
     if deleted:
         audit_change(
             actor=actor,
             action="oauth_client.revoke_organisation",
             object_type=OAuthApplicationGrant._meta.label,
+            object_id=grant_id,  # the deleted grant (issue 13 point 6)
             changes={"application_id": [application.pk, None], "organisation_id": [organisation.pk, None]},
         )
     return deleted

@@ -75,3 +75,28 @@ def test_a_409_records_its_status_and_no_changes(api, organisation):
     assert response.status_code == 409, response.content
     refused = AuditEvent.objects.get(status_code=409)
     assert refused.changes == {}
+
+
+def _deletes():
+    from tests.platform.test_tenancy_matrix import RESOURCES
+
+    return [
+        (resource, path)
+        for resource in RESOURCES
+        for method, path, _body in resource.mutations
+        if method == "delete" and resource.detail
+    ]
+
+
+@pytest.mark.parametrize(("resource", "path"), _deletes(), ids=lambda value: getattr(value, "name", value))
+def test_every_rest_delete_records_the_deleted_objects_id(resource, path, api, organisation, owner, session_client):
+    """Over every DELETE of the cross-tenant matrix: the audit row of a delete (or an archive)
+    names its object. An OAuth client deletes, else (where only people may) the owner does."""
+    obj = resource.make(organisation)
+    url = f"{resource.list_url}/{obj.pk}{path}"
+    response = api.delete(url)
+    if response.status_code == 403:
+        response = session_client(owner).delete(url)
+    assert response.status_code in (200, 204), (url, response.status_code, response.content[:300])
+    row = AuditEvent.objects.filter(method="DELETE", path=url).latest("id")
+    assert row.object_id == str(obj.pk), (url, row.action, row.object_id)

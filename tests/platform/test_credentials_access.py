@@ -122,6 +122,8 @@ def test_an_owner_grants_a_vendor_client_through_the_api(owner, session_client, 
 
     assert withdrawn.status_code == 204
     assert vendor_client.get("/v1/workspaces", HTTP_X_TRACKYOURSHEETS_ORGANISATION=organisation.slug).status_code == 403
+    # the delete's audit row names the grant it deleted (issue 13 point 6)
+    assert AuditEvent.objects.get(path=f"/v1/integration-grants/{body['id']}").object_id == str(body["id"])
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.EMPLOYEE, Role.HR])

@@ -10,11 +10,13 @@ from organisations import services
 from organisations.actors import Actor, system_actor
 from organisations.audit import audit_record
 from organisations.choices import Role
+from organisations.models import OAuthApplicationGrant
 from tests.integrations.factories import WebhookAttemptFactory, WebhookSubscriptionFactory
 from tests.organisations.factories import (
     MembershipFactory,
     OAuthApplicationFactory,
     OfficeFactory,
+    OrganisationFactory,
     ProducerFactory,
     WorkspaceAgentFactory,
     WorkspaceFactory,
@@ -60,6 +62,14 @@ def make_member(org, n):
     return MembershipFactory(organisation=org, office=OfficeFactory(organisation=org, name=f"Office {n:03d}"))
 
 
+def make_integration_grant(org, n):
+    """A client of another organisation granted ``org`` (issue 13 point 12)."""
+    vendor = OrganisationFactory(name=f"Vendor {n:03d}")
+    return OAuthApplicationGrant.objects.create(
+        application=OAuthApplicationFactory(organisation=vendor), organisation=org
+    )
+
+
 def make_webhook_subscription(org, n):
     return WebhookSubscriptionFactory(organisation=org, url=f"https://hooks{n:03d}.example.com/in")
 
@@ -94,6 +104,7 @@ LISTS = [
             ).api_token
         ),
     ),
+    ("/v1/integration-grants", make_integration_grant),
     ("/v1/webhooks", make_webhook_subscription),
     (f"/v1/webhooks/{WEBHOOK_LOG_ID}/deliveries", make_webhook_delivery),
 ]

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from integrations.models import OutboxEvent
+from organisations.models import AuditEvent
 from timetracking.models import TimeEntry
 
 from .factories import ClientFactory, ContractFactory, ProjectFactory, TaskFactory, TimeEntryFactory
@@ -105,6 +106,28 @@ def test_bulk_by_an_admin_covers_everyone(as_admin, employee, colleague, project
         "time.entry.updated",
         "time.entry.updated",
     ]
+
+
+def test_bulk_actions_audit_one_row_per_entry_with_its_own_changes(as_admin, employee, colleague, project):
+    a = entry(employee, project, "2026-01-12T14:00:00Z", 60)
+    b = entry(colleague, project, "2026-01-12T14:00:00Z", 60, paid=True)
+    c = entry(colleague, project, "2026-01-13T14:00:00Z", 60)
+
+    paid = as_admin.post(
+        "/v1/time-entries/bulk", {"entry_ids": [a.pk, b.pk, c.pk], "action": "set_paid", "value": True}, format="json"
+    )
+    assert paid.json()["changed"] == [a.pk, c.pk]
+    rows = AuditEvent.objects.filter(action__contains="set_paid").order_by("id")
+    assert [(r.object_type, r.object_id, r.changes) for r in rows] == [
+        ("timetracking.TimeEntry", str(a.pk), {"paid": [False, True]}),
+        ("timetracking.TimeEntry", str(c.pk), {"paid": [False, True]}),
+    ]
+    assert {r.request_id for r in rows} == {paid["X-TrackYourSheets-Request-Id"]}
+
+    as_admin.post("/v1/time-entries/bulk", {"entry_ids": [a.pk, b.pk], "action": "delete"}, format="json")
+    deleted = AuditEvent.objects.filter(action__contains="delete").order_by("id")
+    assert [r.object_id for r in deleted] == [str(a.pk), str(b.pk)]
+    assert all(r.changes["paid"] == [True, None] for r in deleted)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.errors import ValidationFailed
+from trackyoursheets.limits import MAX_WHOLE_NUMBER
 
 from .. import importer, selectors, services
 from ..filters import ClientFilterSet, ContractFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
@@ -54,10 +55,10 @@ SCOPE_AREA = "time"
 CRUD_METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]
 
 
-def _crud_schema(noun: str, *, request=None, update_request=None, delete: str | None = None):
+def _crud_schema(noun: str, *, request=None, update_request=None, delete: str | None = None, plural: str = ""):
     update_request = update_request or request
     views = {
-        "list": extend_schema(summary=f"List {noun}s"),
+        "list": extend_schema(summary=f"List {plural or noun + 's'}"),
         "create": extend_schema(summary=f"Create a {noun}", request=request),
         "retrieve": extend_schema(summary=f"Get a {noun}"),
         "partial_update": extend_schema(summary=f"Update a {noun}", request=update_request),
@@ -158,6 +159,7 @@ class ContractViewSet(base.TenantModelViewSet):
 
 @_crud_schema(
     "time entry",
+    plural="time entries",
     request=TimeEntryInputSerializer,
     update_request=TimeEntryUpdateSerializer,
     delete="Delete a time entry",
@@ -180,8 +182,8 @@ class TimeEntryViewSet(base.TenantModelViewSet):
         return queryset
 
     def list(self, request, *args, **kwargs):
-        """The envelope of ListModelMixin, with the page read and rendered by
-        :class:`TimeEntryListPage` (same JSON as TimeEntrySerializer, a fraction of the cost)."""
+        # the envelope of ListModelMixin, with the page read and rendered by TimeEntryListPage
+        # (same JSON as TimeEntrySerializer, a fraction of the cost)
         if base.prefers_minimal(request):
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
@@ -322,9 +324,11 @@ class ImportJobView(TimeAPIView):
 # Timers
 # =============================================================================
 
+#: an id in a query: a whole number within bigint (else a 422)
+WHOLE_ID = {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE_NUMBER}
 EMPLOYEE_PARAMS = [
-    OpenApiParameter("employee_id", OpenApiTypes.INT, description="Whose timer (default: your own).", required=False),
-    OpenApiParameter("user_id", OpenApiTypes.INT, description="Whose timer, by login.", required=False),
+    OpenApiParameter("employee_id", WHOLE_ID, description="Whose timer (default: your own).", required=False),
+    OpenApiParameter("user_id", WHOLE_ID, description="Whose timer, by login.", required=False),
 ]
 
 
@@ -387,7 +391,12 @@ class SearchView(TimeAPIView):
             OpenApiParameter(
                 "types", OpenApiTypes.STR, description="Comma-separated: project, task, client, entry.", required=False
             ),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="Per type, 1-50 (default 10).", required=False),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 50},
+                description="Per type, 1-50 (default 10).",
+                required=False,
+            ),
         ],
         responses=TimeSearchResponseSerializer,
     )

@@ -10,17 +10,18 @@ from django.utils.translation import gettext as _
 
 from integrations.outbox import record_event
 from organisations.actors import Actor
-from organisations.audit import audit_change
+from organisations.audit import audit_change, audit_snapshot
 
 from .. import events, selectors
 from ..choices import BulkAction
 from ..models import (
-    TimeEntry,
     normalise_tags,
     tag_list,
 )
 
 MAX_BULK = 500
+#: the fields a bulk action other than delete may change
+BULK_FIELDS = ("billable", "paid", "tags")
 
 
 # =============================================================================
@@ -40,7 +41,8 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
     """One action on many entries: ``delete``, ``set_billable``/``set_paid`` (a boolean value),
     ``add_tag``/``remove_tag`` (a tag). Running entries are skipped; people other than owners,
     admins and organisation-wide clients may change only their own entries; ids the actor cannot
-    see are skipped as not found. Each change records its event."""
+    see are skipped as not found. Each change records its event and its own audit row (the
+    entry's id, its changed fields), as the same change made one entry at a time would."""
     if action not in BulkAction.values:
         raise ValidationError({"action": _("One of: %(values)s.") % {"values": ", ".join(BulkAction.values)}})
     if action in (BulkAction.SET_BILLABLE, BulkAction.SET_PAID) and not isinstance(value, bool):
@@ -70,12 +72,15 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
         if entry.end_time is None:
             result.skipped.append({"id": pk, "reason": "running"})
             continue
+        audit_action = f"timeentry.bulk_{action}"
         if action == BulkAction.DELETE:
-            payload = events.entry_payload(entry)
+            payload, before = events.entry_payload(entry), audit_snapshot(entry)
             entry.delete()
+            audit_change(actor=actor, action=audit_action, obj=entry, object_id=pk, before=before)
             record_event(actor.organisation, events.ENTRY_DELETED, payload, actor=actor)
             result.changed.append(pk)
             continue
+        before = audit_snapshot(entry, only=BULK_FIELDS)
         if action == BulkAction.SET_BILLABLE:
             unchanged = entry.billable == value
             entry.billable = value
@@ -95,15 +100,10 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
             result.skipped.append({"id": pk, "reason": "unchanged"})
             continue
         entry.full_clean(validate_constraints=False)
-        entry.save(update_fields=["billable", "paid", "tags", "updated_at"])
+        entry.save(update_fields=[*BULK_FIELDS, "updated_at"])
+        audit_change(
+            actor=actor, action=audit_action, obj=entry, before=before, after=audit_snapshot(entry, only=BULK_FIELDS)
+        )
         record_event(actor.organisation, events.ENTRY_UPDATED, events.entry_payload(entry), actor=actor)
         result.changed.append(pk)
-    if result.changed:  # one row for the whole action, naming every entry it changed
-        audit_change(
-            actor=actor,
-            action=f"timeentry.bulk_{action}",
-            object_type=TimeEntry._meta.label,
-            object_id=",".join(map(str, result.changed))[:64],
-            changes={"entry_ids": [None, result.changed]},
-        )
     return result

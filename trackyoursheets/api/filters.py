@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 
-from ..limits import date_out_of_range
+from ..limits import MAX_WHOLE_NUMBER, date_out_of_range
 from .errors import ValidationFailed, summarise_errors
 from .filter_fields import UtcIsoDateTimeField
 from .filtersets import BuiltOnceFilterSet
@@ -24,7 +24,7 @@ GENERIC_FILTERS = ("workspace_id", "office_id", "role", "status", "updated_after
 LIST_PARAMETERS = frozenset({"page", "page_size", "per_page"})
 
 #: the largest id or number a numeric filter accepts (PostgreSQL bigint); beyond it is a 422
-MAX_FILTER_NUMBER = 2**63 - 1
+MAX_FILTER_NUMBER = MAX_WHOLE_NUMBER
 
 
 def _check_date(value):

@@ -9,6 +9,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from ..limits import MAX_WHOLE_NUMBER as MAX_FILTER_NUMBER
 from .errors import ValidationFailed
 
 
@@ -125,8 +126,8 @@ class EnvelopePagination(BasePagination):
                 "name": self.page_query_param,
                 "in": "query",
                 "required": False,
-                "description": "Page number, from 1.",
-                "schema": {"type": "integer", "minimum": 1},
+                "description": "Page number, from 1 to the last page (past it: a 422).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_FILTER_NUMBER},
             },
             {
                 "name": self.page_size_query_param,

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import re
 
+import django_filters
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import get_doc
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from ..limits import FREE_TEXT_MAX_LENGTH, MAX_WHOLE_NUMBER
+from .filters import MAX_FILTER_NUMBER, BaseFilterSet
 from .permissions import required_scope_for
 from .scopes import SCOPES
+from .viewsets import RetrieveModelMixin
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -54,25 +62,29 @@ PROBLEM_RESPONSE = {
     "description": "Problem details",
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
+NOT_MODIFIED_RESPONSE = {"description": "Not modified: `If-None-Match` named the current `ETag` (no body)."}
 #: what every authenticated operation can answer; writes add WRITE_CODES, writes on one object 412
 COMMON_CODES = ("401", "403", "404", "406", "422", "429", "500")
 WRITE_CODES = ("400", "409", "413", "415")
 #: the platform mixins' docstrings, which are no operation's description
 PLATFORM_DOCS = ("List with the envelope", "Validate with the input serializer")
+CONDITIONAL_DELETE = "`If-Match` with its `ETag` makes the delete conditional: a stale one is a 412."
+#: the platform's CRUD operations, each described with its resource's name (``{one}``: "a time
+#: entry", ``{the}``: "the time entry", ``{many}``: "time entries")
 ACTION_DESCRIPTIONS = {
-    "list": 'List with the envelope; `Prefer: return=minimal` returns `[{"id": ...}]` only.',
+    "list": 'List {many} with the envelope; `Prefer: return=minimal` returns `[{{"id": ...}}]` only.',
     "create": (
-        "Create one; answers 201 with the object, its `ETag` and `Location`. "
-        '`Idempotency-Key` makes a retry safe; `Prefer: return=minimal` returns `{"id": ...}` only.'
+        "Create {one}; answers 201 with it, its `ETag` and `Location`. "
+        '`Idempotency-Key` makes a retry safe; `Prefer: return=minimal` returns `{{"id": ...}}` only.'
     ),
-    "retrieve": "One object with its `ETag`; `If-None-Match` with the current one answers 304.",
+    "retrieve": "Read {the} with its `ETag`; `If-None-Match` with the current one answers 304.",
     "partial_update": (
-        "Update the fields sent (a partial body). `If-Match` with the object's `ETag` makes the write "
-        "conditional: a stale one is a 412."
+        "Update the fields of {the} that are sent (a partial body). `If-Match` with its `ETag` makes the "
+        "write conditional: a stale one is a 412."
     ),
-    "destroy": "Delete it. `If-Match` with the object's `ETag` makes the delete conditional: a stale one is a 412.",
+    "destroy": "Delete {the}. " + CONDITIONAL_DELETE,
 }
-ACTION_DESCRIPTIONS["update"] = ACTION_DESCRIPTIONS["partial_update"]
+ACTION_DESCRIPTIONS["update"] = "PUT behaves as PATCH. " + ACTION_DESCRIPTIONS["partial_update"]
 
 
 class ProblemAutoSchema(AutoSchema):
@@ -82,6 +94,8 @@ class ProblemAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         for code in self.problem_codes():
             responses.setdefault(code, PROBLEM_RESPONSE)
+        if getattr(self.view, "action", None) == "retrieve" and isinstance(self.view, RetrieveModelMixin):
+            responses.setdefault("304", NOT_MODIFIED_RESPONSE)
         for code, response in responses.items():
             # an error a view documents by its description alone is a problem too
             if str(code).startswith(("4", "5")) and isinstance(response, dict) and not response.get("content"):
@@ -104,6 +118,24 @@ class ProblemAutoSchema(AutoSchema):
             if output is not None:
                 return output
         return super().get_response_serializers()
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        unbounded_text = (
+            isinstance(field, serializers.CharField)
+            and not field.read_only
+            and schema.get("type") == "string"
+            and not {"maxLength", "enum", "format", "$ref"} & set(schema)
+        )
+        if unbounded_text:
+            bound = model_text_bound(field, self.view)
+            if bound is not None:
+                schema["maxLength"] = bound
+        # an id refers to a row: a whole number within bigint (past it, "Invalid pk": a 422)
+        if isinstance(field, serializers.PrimaryKeyRelatedField) and schema.get("type") == "integer":
+            schema.setdefault("minimum", 1)
+            schema.setdefault("maximum", MAX_WHOLE_NUMBER)
+        return schema
 
     def _insert_field_validators(self, field, schema):
         super()._insert_field_validators(field, schema)
@@ -137,14 +169,20 @@ class ProblemAutoSchema(AutoSchema):
         action = getattr(self.view, "action", None) or self.method.lower()
         action_doc = get_doc(getattr(self.view, action, None))
         view_doc = get_doc(self.view.__class__)
-        if view_doc.startswith(PLATFORM_DOCS):
+        if view_doc.startswith(PLATFORM_DOCS) or view_doc.startswith("``/"):  # a mixin's, or a route's label
             view_doc = ""
+        summary = self.get_summary()
         if action_doc:
             description = action_doc
-        elif action == "list":
-            description = view_doc or ACTION_DESCRIPTIONS["list"]
+        elif summary and (action not in ACTION_DESCRIPTIONS or getattr(self.view, "list_returns_one_object", False)):
+            # an action's (or a one-object "list"'s) extend_schema summary says what it does
+            description = summary if summary.endswith(".") else f"{summary}."
+        elif action == "list" and view_doc:
+            description = view_doc
+        elif action == "destroy" and summary:  # DELETE that archives, revokes, ...: its summary says which
+            description = f"{summary.rstrip('.')}. {CONDITIONAL_DELETE}"
         elif action in ACTION_DESCRIPTIONS:
-            description = ACTION_DESCRIPTIONS[action]
+            description = ACTION_DESCRIPTIONS[action].format(**_nouns(self.view))
         elif getattr(self.view, "action", None):  # a viewset's own action: its name, never the list's text
             description = f"{action.replace('_', ' ').capitalize()}."
         else:  # a plain view: its docstring describes each of its methods, else its name does
@@ -153,6 +191,48 @@ class ProblemAutoSchema(AutoSchema):
         if scope:
             description = f"{description}\n\nRequired scope: `{scope}`.".strip()
         return description
+
+
+def model_text_bound(field, view) -> int | None:
+    """The most characters the model behind a serializer field stores (issue 13 point 3): a
+    ``CharField``'s ``max_length``, a ``TextField``'s :data:`~trackyoursheets.limits.FREE_TEXT_MAX_LENGTH`
+    (enforced by ``TenantModel.clean_fields``); None when the field stores no model text field.
+    The model is the serializer's, else the one the view lists."""
+    candidates = [getattr(getattr(field.parent, "Meta", None), "model", None)]
+    output = getattr(view, "serializer_class", None)
+    candidates.append(getattr(getattr(output, "Meta", None), "model", None))
+    queryset = getattr(view, "queryset", None)
+    candidates.append(getattr(queryset, "model", None))
+    name = (field.source or field.field_name or "").split(".")[0]
+    for model in candidates:
+        if model is None or not name:
+            continue
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(model_field, models.TextField):
+            if name in getattr(model, "unbounded_text_fields", ()) or not hasattr(model, "unbounded_text_fields"):
+                return None
+            return FREE_TEXT_MAX_LENGTH
+        if isinstance(model_field, models.CharField) and model_field.max_length:
+            return model_field.max_length
+        return None
+    return None
+
+
+def _nouns(view) -> dict[str, str]:
+    """How the descriptions name a view's resource: its model's verbose names."""
+    output = getattr(view, "serializer_class", None)
+    model = getattr(getattr(output, "Meta", None), "model", None) or getattr(
+        getattr(view, "queryset", None), "model", None
+    )
+    one = str(model._meta.verbose_name) if model is not None else "object"
+    many = str(model._meta.verbose_name_plural) if model is not None else "objects"
+    first = one.split(" ")[0]
+    vowel_sound = first[:1] in "AEFHILMNORSX" if first.isupper() else first[:1].lower() in "aeiou"  # an HR ticket
+    article = "an" if vowel_sound else "a"
+    return {"one": f"{article} {one}", "the": f"the {one}", "many": many}
 
 
 def _name_of(view) -> str:
@@ -175,6 +255,53 @@ class ApiAuthenticationScheme(OpenApiAuthenticationExtension):
             ),
             "flows": {"clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {}}},
         }
+
+
+class BoundedFilterExtension(DjangoFilterExtension):
+    """django-filter parameters as the server takes them: a numeric filter of a
+    :class:`~trackyoursheets.api.filters.BaseFilterSet` is a whole number within bigint (else a 422)."""
+
+    target_class = "trackyoursheets.api.filters.ProblemFilterBackend"
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        if isinstance(filter_field, django_filters.NumberFilter) and issubclass(filterset_class, BaseFilterSet):
+            for parameter in parameters:
+                parameter["schema"] = {
+                    **{k: v for k, v in parameter["schema"].items() if k != "format"},
+                    "type": "integer",
+                    "minimum": filter_field.extra.get("min_value", -MAX_FILTER_NUMBER),
+                    "maximum": filter_field.extra.get("max_value", MAX_FILTER_NUMBER),
+                }
+        return parameters
+
+
+def filter_parameters(filterset_class) -> list[OpenApiParameter]:
+    """A FilterSet's query parameters as a list documents them, for a view that filters other
+    than through ``filterset_class`` (a report, a nested list of another model)."""
+    parameters = []
+    for name, flt in filterset_class.base_filters.items():
+        if isinstance(flt, django_filters.NumberFilter):  # a whole number within bigint, as on the list
+            kind: dict | OpenApiTypes = {"type": "integer", "minimum": -MAX_FILTER_NUMBER, "maximum": MAX_FILTER_NUMBER}
+        elif isinstance(flt, django_filters.IsoDateTimeFilter):
+            kind = OpenApiTypes.DATETIME
+        elif isinstance(flt, django_filters.DateFilter):
+            kind = OpenApiTypes.DATE
+        elif isinstance(flt, django_filters.BooleanFilter):
+            kind = OpenApiTypes.BOOL
+        else:
+            kind = OpenApiTypes.STR
+        choices = flt.extra.get("choices")
+        parameters.append(
+            OpenApiParameter(
+                name,
+                kind,
+                description=str(flt.label or name.replace("_", " ").capitalize()),
+                enum=[value for value, _label in choices] if choices else None,
+            )
+        )
+    return parameters
 
 
 class _FakeRequest:

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from organisations import selectors as organisation_selectors
 from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField, actor_of
+from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH
 
 from ... import selectors
 from ...choices import (
@@ -109,7 +110,7 @@ class ComplaintCreatedSerializer(ComplaintSerializer):
 
 class ComplaintInputSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=20000)
+    description = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH)
     category = ChoiceField(ComplaintCategory, required=False, default=ComplaintCategory.OTHER)
     priority = ChoiceField(ComplaintPriority, required=False, default=ComplaintPriority.NORMAL)
     anonymous = serializers.BooleanField(
@@ -156,11 +157,11 @@ class ComplaintAssignSerializer(serializers.Serializer):
 
 class ComplaintTransitionSerializer(serializers.Serializer):
     status = ChoiceField(ComplaintStatus)
-    resolution = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    resolution = serializers.CharField(required=False, allow_blank=True, max_length=FREE_TEXT_MAX_LENGTH)
 
 
 class ComplaintNoteInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=20000)
+    body = serializers.CharField(max_length=FREE_TEXT_MAX_LENGTH)
 
 
 class ComplaintFollowSerializer(serializers.Serializer):

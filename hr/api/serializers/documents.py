@@ -7,6 +7,7 @@ from rest_framework import serializers
 from organisations import selectors as organisation_selectors
 from organisations.choices import Role
 from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField
+from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH
 
 from ...choices import (
     Audience,
@@ -110,7 +111,9 @@ class HRDocumentUpdateSerializer(HRDocumentInputSerializer):
 class HRDocumentVersionInputSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, DOCX, PNG, JPEG or TXT; checked by content; size-limited.")
     version = serializers.CharField(max_length=50, required=False, default="", help_text="Defaults to the number.")
-    notes = serializers.CharField(allow_blank=True, required=False, default="", help_text="What changed.")
+    notes = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=FREE_TEXT_MAX_LENGTH, help_text="What changed."
+    )
 
 
 class AcknowledgementSerializer(serializers.Serializer):

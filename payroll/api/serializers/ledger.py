@@ -7,12 +7,12 @@ import datetime
 import re
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations import selectors as organisation_selectors
 from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField
+from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH, MAX_STORED_INTEGER, MAX_WHOLE_NUMBER
 
 from ... import selectors, services
 from ...choices import (
@@ -67,7 +67,7 @@ class CurrencyMixin(serializers.Serializer):
         return actor.organisation.currency if actor is not None else obj.organisation.currency
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-01"})
 class StatementPeriodField(serializers.Field):
     """A statement month as ``YYYY-MM`` (stored as the month's first day)."""
 
@@ -184,12 +184,14 @@ class CommissionRuleInputSerializer(serializers.Serializer):
     basis = ChoiceField(CommissionBasis)
     rate = Percent(required=False, allow_null=True, help_text="Percent, for percent_of_premium/percent_of_gross.")
     amount = Money(required=False, allow_null=True, help_text="For flat rules.")
-    priority = serializers.IntegerField(min_value=0, required=False, help_text="Lower is evaluated first.")
+    priority = serializers.IntegerField(
+        min_value=0, max_value=MAX_STORED_INTEGER, required=False, help_text="Lower is evaluated first."
+    )
 
 
 class CommissionRuleSetInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_STORED_INTEGER, required=False)
     effective_from = serializers.DateField()
     effective_to = serializers.DateField(required=False, allow_null=True)
     active = serializers.BooleanField(required=False)
@@ -404,12 +406,14 @@ class OverrideInputSerializer(serializers.Serializer):
         decimal_places=4,
         help_text="flat: the producer's amount; percent_of_premium and split: a percentage (0-100).",
     )
-    reason = serializers.CharField(help_text="Why the amount is overridden (kept in the history).")
+    reason = serializers.CharField(
+        max_length=FREE_TEXT_MAX_LENGTH, help_text="Why the amount is overridden (kept in the history)."
+    )
 
 
 class BulkOverrideInputSerializer(OverrideInputSerializer):
     transaction_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_WHOLE_NUMBER),
         allow_empty=False,
         max_length=MAX_BULK,
         help_text=f"Up to {MAX_BULK} transactions of your organisation; all are overridden or none.",

@@ -4,7 +4,6 @@ Scope ``transactions.read`` / ``transactions.write`` for every endpoint (carrier
 categories, policies and rule sets included).
 """
 
-import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -15,6 +14,7 @@ from rest_framework.views import APIView
 
 from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.errors import ValidationFailed
+from trackyoursheets.api.schema import filter_parameters
 
 from ... import reports, selectors, services
 from ...filters import (
@@ -217,30 +217,6 @@ class CommissionTransactionViewSet(base.TenantModelViewSet):
 # =============================================================================
 
 
-def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
-    """The FilterSet's query parameters, documented as on the list endpoint."""
-    parameters = []
-    for name, flt in filterset_class.base_filters.items():
-        if isinstance(flt, django_filters.NumberFilter):
-            kind = OpenApiTypes.INT
-        elif isinstance(flt, django_filters.IsoDateTimeFilter):
-            kind = OpenApiTypes.DATETIME
-        elif isinstance(flt, django_filters.DateFilter):
-            kind = OpenApiTypes.DATE
-        else:
-            kind = OpenApiTypes.STR
-        choices = flt.extra.get("choices")
-        parameters.append(
-            OpenApiParameter(
-                name,
-                kind,
-                description=str(flt.label or name.replace("_", " ").capitalize()),
-                enum=[value for value, _label in choices] if choices else None,
-            )
-        )
-    return parameters
-
-
 class CommissionReportView(APIView):
     """``GET /v1/reports/commissions``: period totals and grouped totals of the ledger lines
     the caller may see (scope ``transactions.read``)."""
@@ -265,7 +241,7 @@ class CommissionReportView(APIView):
             OpenApiParameter(
                 "sort", OpenApiTypes.STR, enum=list(reports.SORT_KEYS), description="Rank groups by (default premium)."
             ),
-            *_filter_parameters(CommissionTransactionFilterSet),
+            *filter_parameters(CommissionTransactionFilterSet),
         ],
         responses=CommissionReportSerializer,
     )

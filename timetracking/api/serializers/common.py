@@ -4,16 +4,17 @@ and the organisation's currency."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from trackyoursheets.api.fields import actor_of
 
-from ...models import normalise_tags
+from ...models import TimeEntry, normalise_tags
 from ...policies import can_see_rates
 
 MAX_BULK = 500
+#: the stored tags hold at most this many characters
+TAGS_MAX_LENGTH = TimeEntry._meta.get_field("tags").max_length
 
 
 def Rate(**kwargs):  # noqa: N802
@@ -24,7 +25,7 @@ def Hours(**kwargs):  # noqa: N802
     return serializers.DecimalField(max_digits=9, decimal_places=2, min_value=0, allow_null=True, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "maxLength": TAGS_MAX_LENGTH})
 class TagsField(serializers.Field):
     """Tags as one comma-separated string (``"development,frontend"``), or a list of strings on input;
     stored lower case, trimmed, without duplicates."""

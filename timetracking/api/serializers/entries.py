@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField, actor_of
-from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH
+from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH, MAX_WHOLE_NUMBER
 
 from ... import representation, selectors
 from ...choices import BulkAction
@@ -112,7 +112,13 @@ class EmployeeInputMixin(serializers.Serializer):
         required=False,
         help_text="Default: the employee record of the signed-in person.",
     )
-    user_id = serializers.IntegerField(required=False, write_only=True, help_text="The employee's login (user id).")
+    user_id = serializers.IntegerField(
+        required=False,
+        write_only=True,
+        min_value=1,
+        max_value=MAX_WHOLE_NUMBER,
+        help_text="The employee's login (user id).",
+    )
 
     require_employee = True
 
@@ -175,7 +181,7 @@ class TimerStatusSerializer(serializers.Serializer):
 
 class TimeEntryBulkInputSerializer(serializers.Serializer):
     entry_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=MAX_BULK
+        child=serializers.IntegerField(min_value=1, max_value=MAX_WHOLE_NUMBER), allow_empty=False, max_length=MAX_BULK
     )
     action = ChoiceField(BulkAction)
     value = serializers.JSONField(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from trackyoursheets.api.filters import MAX_FILTER_NUMBER
+
 from ...models import ImportJob
 
 # =============================================================================
@@ -126,9 +128,9 @@ class TimeSummaryResponseSerializer(serializers.Serializer):
 class TimeSummaryQuerySerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False)
     end_date = serializers.DateField(required=False)
-    project_id = serializers.IntegerField(required=False, min_value=1)
-    employee_id = serializers.IntegerField(required=False, min_value=1)
-    user_id = serializers.IntegerField(required=False, min_value=1)
+    project_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_FILTER_NUMBER)
+    employee_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_FILTER_NUMBER)
+    user_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_FILTER_NUMBER)
 
     def validate(self, attrs):
         if attrs.get("start_date") and attrs.get("end_date") and attrs["end_date"] < attrs["start_date"]:
