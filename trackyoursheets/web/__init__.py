@@ -2,12 +2,21 @@
 
 - :class:`MemberPageMixin`, :class:`ConsolePage`, :func:`forbidden` (:mod:`.pages`);
 - :class:`Pager`, :func:`scoped_or_404` (:mod:`.lists`);
-- :func:`add_service_errors`, :func:`error_text`, :func:`form_error_text`, ``SERVICE_ERRORS``
-  (:mod:`.forms`);
+- :class:`PageForm` (ISO date inputs), :func:`add_service_errors`, :func:`error_text`,
+  :func:`form_error_text`, ``SERVICE_ERRORS`` (:mod:`.forms`);
 - :data:`NAVIGATION`, :class:`NavItem`, :func:`nav_items`, :func:`visible_links` (:mod:`.navigation`).
 """
 
-from .forms import SERVICE_ERRORS, add_service_errors, error_text, form_error_text
+from .forms import (
+    SERVICE_ERRORS,
+    IsoDateInput,
+    IsoDateTimeInput,
+    PageForm,
+    PageFormMixin,
+    add_service_errors,
+    error_text,
+    form_error_text,
+)
 from .lists import PAGE_SIZE, Pager, scoped_or_404
 from .navigation import NAVIGATION, NavItem, nav_items, page_allowed_roles, visible_links
 from .pages import ConsolePage, MemberPageMixin, forbidden
@@ -17,8 +26,12 @@ __all__ = [
     "PAGE_SIZE",
     "SERVICE_ERRORS",
     "ConsolePage",
+    "IsoDateInput",
+    "IsoDateTimeInput",
     "MemberPageMixin",
     "NavItem",
+    "PageForm",
+    "PageFormMixin",
     "Pager",
     "add_service_errors",
     "error_text",
