@@ -19,7 +19,7 @@ from .forms import (
 )
 from .lists import PAGE_SIZE, Pager, scoped_or_404
 from .navigation import NAVIGATION, NavItem, nav_items, page_allowed_roles, visible_links
-from .pages import ConsolePage, MemberPageMixin, forbidden
+from .pages import ConsolePage, MemberPageMixin, forbidden, reader_zone
 
 __all__ = [
     "NAVIGATION",
@@ -39,6 +39,7 @@ __all__ = [
     "form_error_text",
     "nav_items",
     "page_allowed_roles",
+    "reader_zone",
     "scoped_or_404",
     "visible_links",
 ]

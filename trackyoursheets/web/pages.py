@@ -1,11 +1,14 @@
 """Page base classes (issue 12 point 3): every ``/app/`` page finds its actor, checks its role
-and renders in the organisation's timezone here, once.
+and runs and renders in the reader's timezone here, once (issue 14 point 3: the member's own
+zone, by default their office's, else the organisation's).
 
 ``allowed_roles`` is declared once per page class; the navigation reads the same attribute
 (:mod:`trackyoursheets.web.navigation`), so a link shows exactly to the roles that may open it.
 """
 
 from __future__ import annotations
+
+import zoneinfo
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -25,7 +28,17 @@ from trackyoursheets.api.authentication import actor_from_session
 from .forms import SERVICE_ERRORS, add_service_errors
 from .navigation import nav_items
 
-__all__ = ["ConsolePage", "MemberPageMixin", "forbidden"]
+__all__ = ["ConsolePage", "MemberPageMixin", "forbidden", "reader_zone"]
+
+
+def reader_zone(actor) -> zoneinfo.ZoneInfo:
+    """The timezone a member reads and types times in (issue 14 point 3)."""
+    membership = getattr(actor, "membership", None)
+    name = membership.zone_name if membership is not None else actor.organisation.timezone
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 def forbidden(request, message: str) -> TemplateResponse:
@@ -50,18 +63,22 @@ class MemberPageMixin(LoginRequiredMixin):
         # services audit this page's changes as source "page" (issue 12)
         self.actor = self.actor.with_audit(AuditContext.from_request(request, source=AuditEvent.Source.PAGE))
         request.actor = self.actor
-        return super().dispatch(request, *args, **kwargs)
+        # the page reads and parses times in the reader's zone: forms, views and the template
+        self.zone = reader_zone(self.actor)
+        with timezone.override(self.zone):
+            return super().dispatch(request, *args, **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
-        """Pages show times in the organisation's timezone."""
+        """Pages show times in the reader's timezone (rendered now, inside the zone)."""
         response = super().render_to_response(context, **response_kwargs)
-        with timezone.override(self.actor.organisation.timezone):
+        with timezone.override(self.zone):
             response.render()
         return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["actor"] = self.actor
+        context["reader_zone"] = str(self.zone)
         context["nav_items"] = nav_items(self.actor, self.request.path)
         context["switchable_organisations"] = [
             m.organisation
