@@ -24,6 +24,13 @@ def local(day: str, clock: str, tz=NY) -> datetime.datetime:
     return datetime.datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=tz).astimezone(datetime.UTC)
 
 
+def listed(html: str) -> tuple[int, str, int]:
+    """(entries in the filtered list, their total duration, rows on this page) of the entries table."""
+    count = re.search(r'class="muted table-count">(\d+) entries', html)
+    total = re.search(r'data-label="Total duration" class="num">([^<]*)<', html)
+    return int(count[1]), total[1] if total else "", html.count('/edit">')
+
+
 def office_today(tz=NY) -> datetime.date:
     return datetime.datetime.now(tz).date()
 
@@ -134,13 +141,19 @@ def test_all_entries_lists_filters_pages_and_totals(session_client, employee, or
     second = browser.get("/app/time/entries?page=2").content.decode()
     filtered = browser.get(f"/app/time/entries?project_id={other.pk}").content.decode()
     dated = browser.get("/app/time/entries?start_date=2025-11-03&end_date=2025-11-05").content.decode()
+    csv = b"".join(browser.get(f"/app/time/entries?project_id={other.pk}&export=csv").streaming_content).decode()
 
-    assert "<strong>31</strong> entries, <strong>31:00</strong> in total (25:00 on this page)" in first
-    assert first.count("data-entry-id=") == 25 and second.count("data-entry-id=") == 6
-    assert "Page 2 of 2" in second and "Row 0" in second and "Row 29" in first
-    assert "<strong>1</strong> entries, <strong>1:00</strong> in total" in filtered
+    # the totals row sums the whole filtered list, not only the page shown
+    assert listed(first) == (31, "31:00", 25) and listed(second) == (31, "31:00", 6)
+    assert "page 2 of 2" in second and "Row 0" in second and "Row 29" in first and "Total (all 31)" in first
+    assert listed(filtered) == (1, "1:00", 1)
     assert 'value="2025-11-03"' in dated  # the filter's date round-trips as ISO
-    assert "<strong>3</strong> entries, <strong>3:00</strong> in total" in dated
+    assert listed(dated) == (3, "3:00", 3)
+    # the export is the current filter, times in the reader's zone
+    assert csv.splitlines() == [
+        "Date,From,To,Duration,Project,Task,Notes,Tags,Billable",
+        "2025-10-01,09:00,10:00,1.00,Other work,,Worked,,Yes",
+    ]
 
 
 def test_last_months_entry_is_edited_and_deleted_from_the_list(session_client, employee, project, task):
@@ -200,8 +213,8 @@ def test_a_manager_sees_their_offices_entries_with_the_person(session_client, ma
 
     html = browser.get(f"/app/time/entries?employee_id={employee.pk}").content.decode()
 
-    assert "<strong>1</strong> entries" in html
-    assert '<th scope="col">Person</th>' in html and str(employee) in html
+    assert listed(html) == (1, "1:00", 1)
+    assert 'data-label="Person"><div class="cell">' + str(employee) in html
 
 
 # =============================================================================
@@ -304,8 +317,8 @@ def test_a_member_sets_their_timezone_and_the_time_pages_follow_it(session_clien
     )
 
     assert "Your office&#x27;s: America/New_York" in default or "Your office's: America/New_York" in default
-    assert "Times in America/New_York" in before and "<td>09:00</td>" in before
-    assert "Times in Europe/London" in after and "<td>14:00</td>" in after
+    assert "Times in America/New_York" in before and 'data-label="From"><div class="cell">09:00<' in before
+    assert "Times in Europe/London" in after and 'data-label="From"><div class="cell">14:00<' in after
     employee.membership.refresh_from_db()
     assert employee.membership.timezone == "Europe/London"
     typed = TimeEntry.objects.get(start_time__date=datetime.date(2026, 1, 13))

@@ -8,17 +8,17 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Sum
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trackyoursheets.exceptions import DomainError
-from trackyoursheets.web import SERVICE_ERRORS, PageForm, Pager, error_text, scoped_or_404
+from trackyoursheets.web import SERVICE_ERRORS, PageForm, TablePageMixin, error_text, scoped_or_404
 
 from .. import selectors, services
 from ..models import local_day_bounds
+from ..tables import EntryTable, TeamEntryTable
 from .base import MANAGERS, TimePage, entry_rows, format_seconds
 
 
@@ -212,37 +212,35 @@ class EntryFilterForm(PageForm):
         return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in self.cleaned_data.items() if v}
 
 
-class EntryListView(TimePage):
-    """Every finished entry the reader may see, newest first: filters, 25 a page, totals of the
-    whole filtered list, and an inline edit and delete on every row (of any month)."""
+class EntryListView(TablePageMixin, TimePage):
+    """Every finished entry the reader may see, newest first: filters, the shared table (sort,
+    page size and jump, totals of the whole filtered list, CSV of the filter), and an inline edit
+    and delete on every row, of any month."""
 
     template_name = "timetracking/entries.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.pickers())
-        seen = selectors.time_entry_list(actor=self.actor)
         projects = selectors.project_list(actor=self.actor).order_by("name", "id")
         employees = []
         if self.actor.role in MANAGERS:
             employees = list(selectors.time_employee_list(actor=self.actor).order_by("first_name", "last_name", "id"))
-        form = EntryFilterForm(self.request.GET or None, projects=projects, employees=employees)
+        query = self.request.GET.copy()
+        for name in ("sort", "page", "per_page", "export"):
+            query.pop(name, None)
+        form = EntryFilterForm(query or None, projects=projects, employees=employees)
         try:
             entries = selectors.time_entry_list(actor=self.actor, filters=form.filters())
         except SERVICE_ERRORS as error:
             form.add_error(None, _entry_message(error))
-            entries = seen
+            entries = selectors.time_entry_list(actor=self.actor)
         entries = entries.filter(end_time__isnull=False)
-        totals = entries.aggregate(count=Count("id"), seconds=Sum("duration_seconds"))
-        pager = Pager(self.request, entries)
+        table_class = TeamEntryTable if employees else EntryTable
         context.update(
             form=form,
-            pager=pager,
-            rows=entry_rows(pager.rows, self.tz),
-            total_count=totals["count"],
-            total_duration=format_seconds(totals["seconds"]),
-            page_duration=format_seconds(sum(e.duration_seconds or 0 for e in pager.rows)),
-            show_person=bool(employees),
+            table=table_class(self.request, entries),
+            table_id="all",
             next_path=self.request.get_full_path(),
         )
         return context
