@@ -4,4 +4,10 @@ from .views import account, console, integrations, shell, team
 
 app_name = "app"
 
-urlpatterns = [*shell.urlpatterns, *account.urlpatterns, *team.urlpatterns, *console.urlpatterns, *integrations.urlpatterns]
+urlpatterns = [
+    *shell.urlpatterns,
+    *account.urlpatterns,
+    *team.urlpatterns,
+    *console.urlpatterns,
+    *integrations.urlpatterns,
+]

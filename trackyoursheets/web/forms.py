@@ -88,6 +88,7 @@ class PageFormMixin:
 class PageForm(PageFormMixin, forms.Form):
     """The base of every page form."""
 
+
 #: what a service may raise that a page shows to the person instead of failing
 SERVICE_ERRORS = (ValidationError, DomainError)
 
