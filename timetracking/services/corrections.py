@@ -154,7 +154,7 @@ def week_grid_save(*, actor: Actor, employee: Employee, tz: zoneinfo.ZoneInfo, c
                 )
                 counts["changed"] += 1
             else:
-                latest = max((e.end_time for e in day_entries), default=None)
+                latest = max((e.end_time for e in day_entries if e.end_time is not None), default=None)
                 begin = latest or datetime.datetime.combine(cell.day, DAY_START, tzinfo=tz).astimezone(datetime.UTC)
                 time_entry_create(
                     actor=actor,
