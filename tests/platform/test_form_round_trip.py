@@ -226,3 +226,15 @@ def test_a_date_renders_iso_whatever_the_language(settings):
 
     assert 'type="date"' in html and 'value="2026-06-05"' in html
     assert 'type="datetime-local"' in html and 'value="2026-06-05T09:30"' in html
+
+
+def test_the_manual_sale_form_shows_its_date(client):
+    """Issue 14: the manual sale form showed an empty date (``03/12/2026`` is no date input value)."""
+    seed_demo()
+    client.login(username=OWNER_EMAIL, password=DEMO_PASSWORD)
+
+    html = client.get("/app/commissions/sales/new").content.decode()
+
+    sale_date = re.search(r'<input type="date" name="transaction_date" value="([^"]*)"', html)
+    assert sale_date is not None, html
+    assert datetime.date.fromisoformat(sale_date[1])  # an ISO day the browser shows, not an empty field
