@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.choices import Role
 from organisations.models import Office
 from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH
+from trackyoursheets.web.forms import PageForm
 
 from .choices import (
     Audience,
@@ -28,7 +29,7 @@ BLANK = [("", "—")]
 SERVICE_FIELDS = {"office_ids": "offices", "audience_roles": "roles", "assignee_id": "assignee"}
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(PageForm):
     q = forms.CharField(label=_("Search"), required=False)
     office_id = forms.ChoiceField(label=_("Office"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=BLANK + EmployeeStatus.choices)
@@ -45,7 +46,7 @@ class DirectoryFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 
-class EmployeeForm(forms.Form):
+class EmployeeForm(PageForm):
     employee_number = forms.CharField(label=_("Employee number"), max_length=50, required=False)
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
@@ -57,7 +58,7 @@ class EmployeeForm(forms.Form):
     office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.none(), required=False)
     manager = forms.ModelChoiceField(label=_("Manager"), queryset=Employee.objects.none(), required=False)
     employment_type = forms.ChoiceField(label=_("Employment type"), choices=EmploymentType.choices)
-    hire_date = forms.DateField(label=_("Hire date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    hire_date = forms.DateField(label=_("Hire date"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=EmployeeStatus.choices, initial=EmployeeStatus.ACTIVE)
     pay_type = forms.ChoiceField(label=_("Pay type"), choices=BLANK + PayType.choices, required=False)
     pay_rate = forms.DecimalField(label=_("Pay rate"), max_digits=14, decimal_places=2, min_value=0, required=False)
@@ -81,7 +82,7 @@ def employee_initial(employee: Employee) -> dict:
     return initial
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(PageForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(label=_("File (PDF, DOCX, PNG, JPEG or TXT)"))
     version = forms.CharField(label=_("Version"), max_length=50, initial="1")
@@ -98,13 +99,13 @@ class DocumentForm(forms.Form):
         self.fields["offices"].queryset = offices if offices is not None else Office.objects.none()
 
 
-class VersionForm(forms.Form):
+class VersionForm(PageForm):
     file = forms.FileField(label=_("New file"))
     version = forms.CharField(label=_("Version"), max_length=50, required=False)
     notes = forms.CharField(label=_("What changed"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReportForm(forms.Form):
+class ReportForm(PageForm):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=ComplaintCategory.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=ComplaintPriority.choices, initial="normal")
@@ -125,11 +126,11 @@ class ReportForm(forms.Form):
             self.fields["about_employee"].label_from_instance = lambda e: e.display_name
 
 
-class FollowForm(forms.Form):
+class FollowForm(PageForm):
     token = forms.CharField(label=_("Your private follow code"), max_length=200)
 
 
-class TicketFilterForm(forms.Form):
+class TicketFilterForm(PageForm):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=BLANK + ComplaintStatus.choices)
     priority = forms.ChoiceField(label=_("Priority"), required=False, choices=BLANK + ComplaintPriority.choices)
@@ -140,7 +141,7 @@ class TicketFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 
-class AssignForm(forms.Form):
+class AssignForm(PageForm):
     assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
 
     def __init__(self, *args, members=None, **kwargs):
@@ -149,12 +150,12 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda m: m.user.get_full_name()
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PageForm):
     status = forms.ChoiceField(label=_("Move to"), choices=ComplaintStatus.choices)
     resolution = forms.CharField(label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NoteForm(forms.Form):
+class NoteForm(PageForm):
     body = forms.CharField(
         label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=FREE_TEXT_MAX_LENGTH
     )

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from trackyoursheets.web.forms import add_service_errors  # noqa: F401 - compat: payroll until the issue-12 merge (import_views)
+from trackyoursheets.web.forms import (
+    PageForm,
+    add_service_errors,  # noqa: F401 - compat: payroll until the issue-12 merge (import_views)
+)
 
 from . import events
 from .choices import DeliveryStatus
@@ -18,7 +21,7 @@ def topic_choices() -> list[tuple[str, str]]:
     ]
 
 
-class WebhookSubscriptionForm(forms.Form):
+class WebhookSubscriptionForm(PageForm):
     url = forms.URLField(
         label=_("Endpoint URL"),
         max_length=2000,
@@ -32,7 +35,7 @@ class WebhookSubscriptionForm(forms.Form):
     )
 
 
-class DeliveryFilterForm(forms.Form):
+class DeliveryFilterForm(PageForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any"))] + list(DeliveryStatus.choices), required=False
     )

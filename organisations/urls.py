@@ -1,7 +1,13 @@
 """Page URLs under ``/app/`` (namespace ``app``); each area module lists its own."""
 
-from .views import console, integrations, shell, team
+from .views import account, console, integrations, shell, team
 
 app_name = "app"
 
-urlpatterns = [*shell.urlpatterns, *team.urlpatterns, *console.urlpatterns, *integrations.urlpatterns]
+urlpatterns = [
+    *shell.urlpatterns,
+    *account.urlpatterns,
+    *team.urlpatterns,
+    *console.urlpatterns,
+    *integrations.urlpatterns,
+]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from organisations import selectors as organisation_selectors
 from organisations.forms import ConsoleFilterForm
 from organisations.models import Producer
+from trackyoursheets.web.forms import PageForm
 
 from . import reports, selectors
 from .choices import CategoryKind, DateFormat, OverrideKind, RowStatus, TransactionStatus, TransactionType
@@ -52,8 +53,8 @@ class LedgerFilterForm(ConsoleFilterForm):
         widget=forms.TextInput(attrs={"placeholder": "YYYY-MM"}),
         error_messages={"invalid": _lazy("Use YYYY-MM.")},
     )
-    date_from = forms.DateField(label=_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_lazy("From"), required=False)
+    date_to = forms.DateField(label=_lazy("To"), required=False)
 
     def __init__(self, *args, actor, producer_filter: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,14 +108,14 @@ class AnalyticsForm(LedgerFilterForm):
         }
 
 
-class LeaderboardForm(forms.Form):
+class LeaderboardForm(PageForm):
     period = forms.ChoiceField(
         label=_lazy("Period"), required=False, choices=[(p, reports.PERIOD_LABELS[p]) for p in reports.PERIODS]
     )
     sort = AnalyticsForm.base_fields["sort"]
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(PageForm):
     kind = forms.ChoiceField(label=_lazy("Override"), choices=OverrideKind.choices)
     value = forms.DecimalField(
         label=_lazy("Value"),
@@ -138,7 +139,7 @@ class BulkOverrideForm(OverrideForm):
         return list(self.transactions.filter(pk__in=self.cleaned_data["transaction_ids"]))
 
 
-class ManualSaleForm(forms.Form):
+class ManualSaleForm(PageForm):
     """A sale typed in by a person (issue 6 point 4); an empty gross is computed by the rules,
     an empty split is the producer's (on the policy, else their default)."""
 
@@ -149,7 +150,7 @@ class ManualSaleForm(forms.Form):
     carrier = forms.ModelChoiceField(
         label=_lazy("Carrier"), queryset=None, required=False, help_text=_lazy("Required without a policy.")
     )
-    transaction_date = forms.DateField(label=_lazy("Sale date"), widget=forms.DateInput(attrs={"type": "date"}))
+    transaction_date = forms.DateField(label=_lazy("Sale date"))
     type = forms.ChoiceField(
         label=_lazy("Business"),
         choices=[
@@ -201,7 +202,7 @@ class ManualSaleForm(forms.Form):
 # =============================================================================
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(PageForm):
     file = forms.FileField(
         label=_lazy("Statement file"),
         help_text=_lazy("A CSV (.csv) or Excel (.xlsx) file; the first row holds the headers."),
@@ -265,7 +266,7 @@ class ImportUploadForm(forms.Form):
         return mapping
 
 
-class RowMatchForm(forms.Form):
+class RowMatchForm(PageForm):
     producer = forms.ModelChoiceField(label=_lazy("Producer"), queryset=None, required=False, empty_label=_lazy("—"))
     policy_number = forms.CharField(label=_lazy("Policy number"), required=False, max_length=100)
     skip = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -275,11 +276,11 @@ class RowMatchForm(forms.Form):
         self.fields["producer"].queryset = organisation_selectors.producer_list(actor=actor)
 
 
-class FinaliseForm(forms.Form):
+class FinaliseForm(PageForm):
     skip_unresolved = forms.BooleanField(label=_lazy("Skip the rows still unmatched or in error"), required=False)
 
 
-class RowFilterForm(forms.Form):
+class RowFilterForm(PageForm):
     status = forms.ChoiceField(
         label=_lazy("Rows"), required=False, choices=[("", _lazy("All"))] + list(RowStatus.choices)
     )

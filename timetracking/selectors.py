@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -202,10 +203,13 @@ class WeekGrid:
         return sum(self.daily_totals)
 
 
-def week_grid(*, actor: Actor, employee: Employee, monday: datetime.date) -> WeekGrid:
-    """An employee's finished entries of one week (Monday..Sunday in their timezone) as
-    project/task rows by day, with daily totals; a DST day is simply 23 or 25 hours long."""
-    tz = employee_timezone(employee, actor.organisation)
+def week_grid(
+    *, actor: Actor, employee: Employee, monday: datetime.date, tz: zoneinfo.ZoneInfo | None = None
+) -> WeekGrid:
+    """An employee's finished entries of one week (Monday..Sunday in ``tz``, by default their
+    timezone; pages pass the reader's) as project/task rows by day, with daily totals; a DST day
+    is simply 23 or 25 hours long."""
+    tz = tz or employee_timezone(employee, actor.organisation)
     days = [monday + datetime.timedelta(days=n) for n in range(7)]
     start, end = local_day_bounds(days[0], days[-1], tz)
     entries = (

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.TimerView.as_view(), name="timer"),
     path("timer/start", views.TimerStartPage.as_view(), name="timer-start"),
     path("timer/stop", views.TimerStopPage.as_view(), name="timer-stop"),
+    path("entries", views.EntryListView.as_view(), name="entries"),
     path("entries/add", views.EntryAddPage.as_view(), name="entry-add"),
     path("entries/<int:pk>/edit", views.EntryEditPage.as_view(), name="entry-edit"),
     path("entries/<int:pk>/delete", views.EntryDeletePage.as_view(), name="entry-delete"),

@@ -103,6 +103,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # the money/duration/hours filters of every page (issue 14 point 5)
+            "builtins": ["trackyoursheets.web.templatetags"],
         },
     },
 ]

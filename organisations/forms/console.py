@@ -15,6 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _lazy
 
 from trackyoursheets.api.scopes import SCOPES
+from trackyoursheets.web.forms import PageForm
 
 from ..choices import ProducerStatus, WorkspaceStatus
 
@@ -40,7 +41,7 @@ def scope_choices() -> list[tuple[str, str]]:
     return [(scope, f"{scope} — {description}") for scope, description in SCOPES.items()]
 
 
-class ConsoleFilterForm(forms.Form):
+class ConsoleFilterForm(PageForm):
     """A GET form whose valid, non-empty values are a FilterSet's parameters."""
 
     def filters(self) -> dict:
@@ -54,7 +55,7 @@ class ConsoleFilterForm(forms.Form):
         }
 
 
-class OnceForm(forms.Form):
+class OnceForm(PageForm):
     """Carries the one-time code that stops a re-sent POST from repeating its action."""
 
     once = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -71,7 +72,7 @@ class ConsoleMembersChoiceField(forms.ModelMultipleChoiceField):
         return ConsoleMemberChoiceField.label_from_instance(self, obj)
 
 
-class OrganisationSettingsForm(forms.Form):
+class OrganisationSettingsForm(PageForm):
     timezone = forms.ChoiceField(label=_lazy("Timezone"), choices=timezone_choices)
     currency = forms.CharField(
         label=_lazy("Currency"),
@@ -93,7 +94,7 @@ class OrganisationSettingsForm(forms.Form):
         return {name: bool(self.cleaned_data.get(f"feature_{name}")) for name in self.feature_names}
 
 
-class OfficeForm(forms.Form):
+class OfficeForm(PageForm):
     name = forms.CharField(label=_lazy("Name"), max_length=200)
     timezone = forms.ChoiceField(
         label=_lazy("Timezone"),
@@ -103,7 +104,7 @@ class OfficeForm(forms.Form):
     address = forms.CharField(label=_lazy("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class WorkspaceForm(forms.Form):
+class WorkspaceForm(PageForm):
     office = forms.ModelChoiceField(label=_lazy("Office"), queryset=None)
     name = forms.CharField(label=_lazy("Name"), max_length=200)
     description = forms.CharField(label=_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -131,7 +132,7 @@ class WorkspaceFilterForm(ConsoleFilterForm):
         self.fields["office_id"].choices = [("", _lazy("All offices"))] + [(o.pk, o.name) for o in offices]
 
 
-class WorkspaceAgentsForm(forms.Form):
+class WorkspaceAgentsForm(PageForm):
     memberships = ConsoleMembersChoiceField(
         label=_lazy("Active members"),
         queryset=None,
@@ -144,7 +145,7 @@ class WorkspaceAgentsForm(forms.Form):
         self.fields["memberships"].queryset = memberships
 
 
-class ProducerForm(forms.Form):
+class ProducerForm(PageForm):
     display_name = forms.CharField(label=_lazy("Display name"), max_length=200)
     email = forms.EmailField(label=_lazy("Email"), required=False)
     producer_code = forms.CharField(
@@ -218,7 +219,6 @@ class ApiTokenForm(OnceForm):
     expires_on = forms.DateField(
         label=_lazy("Expires on (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_lazy("It works through the end of that day; leave empty for no expiry."),
     )
     allowed_ips = forms.CharField(
@@ -236,7 +236,7 @@ class ApiTokenForm(OnceForm):
         return [entry for entry in re.split(r"[\s,]+", self.cleaned_data.get("allowed_ips") or "") if entry]
 
 
-class IntegrationGrantForm(forms.Form):
+class IntegrationGrantForm(PageForm):
     client_id = forms.CharField(
         label=_lazy("Client ID"),
         max_length=100,

@@ -22,6 +22,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from trackyoursheets.web.forms import PageFormMixin
+
 from ..choices import MembershipStatus
 
 logger = logging.getLogger(__name__)
@@ -89,7 +91,7 @@ def login_failures_clear(email: str) -> None:
         logger.exception("Login throttle: the cache is unreachable")
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(PageFormMixin, AuthenticationForm):
     """Email and password; refused for locked-out emails/IPs and for people with no active membership.
 
     Every refusal before the password is known to be right has the same wording, whether the
@@ -139,7 +141,7 @@ class LoginForm(AuthenticationForm):
             raise ValidationError(self.error_messages["no_membership"], code="no_membership")
 
 
-class ThrottledPasswordResetForm(PasswordResetForm):
+class ThrottledPasswordResetForm(PageFormMixin, PasswordResetForm):
     """Django's reset form (it only mails active users with a password, and always answers the same);
     beyond 5 requests per email or 20 per IP in 15 minutes it silently sends nothing (no mail bombing,
     no enumeration)."""

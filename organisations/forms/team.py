@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from trackyoursheets.web.forms import PageForm, PageFormMixin
+
 from .. import selectors, services
 from ..choices import MembershipStatus, Role
 
@@ -28,7 +30,7 @@ class _MemberFieldsMixin:
         return cleaned
 
 
-class InviteMemberForm(_MemberFieldsMixin, forms.Form):
+class InviteMemberForm(_MemberFieldsMixin, PageForm):
     email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(label=_("Role"), initial=Role.EMPLOYEE)
     office = forms.ModelChoiceField(
@@ -44,7 +46,7 @@ class InviteMemberForm(_MemberFieldsMixin, forms.Form):
         self._setup(actor)
 
 
-class MemberForm(_MemberFieldsMixin, forms.Form):
+class MemberForm(_MemberFieldsMixin, PageForm):
     role = forms.ChoiceField(label=_("Role"))
     office = forms.ModelChoiceField(
         label=_("Office"),
@@ -63,7 +65,7 @@ class MemberForm(_MemberFieldsMixin, forms.Form):
             self.fields["role"].choices = [(membership.role, membership.get_role_display())]
 
 
-class MemberFilterForm(forms.Form):
+class MemberFilterForm(PageForm):
     """The team list's filters (the same names as ``GET /v1/members``)."""
 
     status = forms.ChoiceField(
@@ -72,7 +74,7 @@ class MemberFilterForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Any role")), *Role.choices])
 
 
-class AcceptInvitationForm(SetPasswordForm):
+class AcceptInvitationForm(PageFormMixin, SetPasswordForm):
     """A new member's name and password (Django's password validators apply, see settings)."""
 
     full_name = forms.CharField(

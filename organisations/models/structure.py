@@ -52,6 +52,14 @@ class Membership(TenantModel):
     status = models.CharField(
         _("status"), max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE, db_index=True
     )
+    timezone = models.CharField(
+        _("timezone"),
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_timezone],
+        help_text=_("The zone pages show this member's times in; empty: their office's (else the organisation's)."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -63,6 +71,16 @@ class Membership(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def zone_name(self) -> str:
+        """The member's timezone (issue 14 point 3): their own choice, else their office's, else
+        the organisation's."""
+        if self.timezone:
+            return self.timezone
+        if self.office_id is not None and self.office is not None:
+            return self.office.timezone
+        return self.organisation.timezone or "UTC"
 
     def clean(self) -> None:
         super().clean()

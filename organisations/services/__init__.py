@@ -48,7 +48,7 @@ from .credentials import (
 )
 from .grants import oauth_grant_create, oauth_grant_require_manager, oauth_grant_withdraw
 from .invitations import invitation_accept, invitation_for_token, invitation_resend, invitation_revoke, member_invite
-from .members import member_deactivate, member_reactivate, member_update
+from .members import member_deactivate, member_reactivate, member_timezone_set, member_update
 from .seats import (
     INVITATION_TTL,
     ROLE_RANK,
@@ -125,6 +125,7 @@ __all__ = [
     "member_update",
     "head_office_ensure",
     "membership_add",
+    "member_timezone_set",
     "office_create",
     "office_update",
     "oauth_client_grant_organisation",

@@ -68,6 +68,27 @@ def member_update(
 
 
 @transaction.atomic
+def member_timezone_set(*, actor: Actor, membership: Membership, zone: str) -> Membership:
+    """Set the timezone a member reads and types times in (issue 14 point 3). A member sets their
+    own; owners and admins anyone's. Empty means their office's (else the organisation's)."""
+    if actor.membership is None or actor.membership.pk != membership.pk:
+        member_require_manager(actor=actor)
+    before = {"timezone": membership.timezone}
+    membership.timezone = (zone or "").strip()
+    membership.full_clean(exclude=["user", "office", "organisation"], validate_constraints=False)
+    if membership.timezone != before["timezone"]:
+        membership.save(update_fields=["timezone", "updated_at"])
+        audit_change(
+            actor=actor,
+            action="membership.timezone",
+            obj=membership,
+            before=before,
+            after={"timezone": membership.timezone},
+        )
+    return membership
+
+
+@transaction.atomic
 def _member_update(
     *,
     actor: Actor,

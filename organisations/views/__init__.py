@@ -3,7 +3,8 @@
 - :mod:`.shell`        login/logout, password reset, dashboard, organisation switcher;
 - :mod:`.team`         members and invitations;
 - :mod:`.console`      organisation settings, offices and workspaces, producers;
-- :mod:`.integrations` OAuth clients and personal API tokens.
+- :mod:`.integrations` OAuth clients and personal API tokens;
+- :mod:`.account`      the member's own settings (their timezone).
 
 Every page view builds on :class:`trackyoursheets.web.MemberPageMixin` (issue 12): the one
 place where a page finds its actor (the session user in their chosen organisation) and checks

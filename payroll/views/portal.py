@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from organisations import selectors as organisation_selectors
 from organisations.choices import Role
-from trackyoursheets.web import ConsolePage, Pager, forbidden
+from trackyoursheets.web import ConsolePage, Pager, TablePageMixin, forbidden
 
 from .. import reports, selectors
 from ..forms import MONTH, LedgerFilterForm
+from ..tables import MyLinesTable, StatementTable
 from .common import chart_data
 
 # =============================================================================
@@ -75,7 +76,7 @@ class PortalView(PortalPage):
         return context
 
 
-class PortalTransactionsView(PortalPage):
+class PortalTransactionsView(TablePageMixin, PortalPage):
     template_name = "payroll/portal/transactions.html"
 
     def get_context_data(self, **kwargs):
@@ -83,7 +84,8 @@ class PortalTransactionsView(PortalPage):
         filter_form = LedgerFilterForm(self.request.GET or None, actor=self.actor, producer_filter=False)
         del filter_form.fields["workspace_id"]
         rows = selectors.transaction_list(actor=self.actor, filters=filter_form.filters())
-        context.update(filter_form=filter_form, transactions=Pager(self.request, rows))
+        table = MyLinesTable(self.request, rows, currency=self.actor.organisation.currency)
+        context.update(filter_form=filter_form, table=table)
         return context
 
 
@@ -108,7 +110,7 @@ class PortalStatementsView(PortalPage):
         return context
 
 
-class PortalStatementView(PortalPage):
+class PortalStatementView(TablePageMixin, PortalPage):
     """One statement month: its totals and every line of it."""
 
     template_name = "payroll/portal/statement.html"
@@ -125,7 +127,7 @@ class PortalStatementView(PortalPage):
         report = reports.commission_report(actor=self.actor, group_by="period", filters=filters)
         context.update(
             month=datetime.date(int(month[:4]), int(month[5:]), 1),
-            lines=lines,
+            table=StatementTable(self.request, lines, currency=self.actor.organisation.currency),
             totals=report.totals,
         )
         return context

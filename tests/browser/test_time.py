@@ -90,8 +90,10 @@ def test_week_grid_shows_daily_totals(page, setup):
     assert_basic_accessibility(page)
     totals = page.locator("tr.week-totals td")
     expect(totals).to_have_text(["1:30", "0:00", "1:45", "0:00", "0:00", "0:00", "0:30", "3:45"])
-    expect(page.locator("table.week-grid tbody tr")).to_have_count(2)
-    expect(page.locator("table.week-grid tbody tr", has_text="Audit").locator("td").last).to_have_text("1:15")
+    expect(page.locator("table.week-grid tbody tr:not(.week-new-row)")).to_have_count(2)
+    expect(
+        page.locator("table.week-grid tbody tr:not(.week-new-row)", has_text="Audit").locator("td").last
+    ).to_have_text("1:15")
 
     page.get_by_role("link", name="Next week").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Week of 2026-03-09")

@@ -387,8 +387,12 @@ def test_overlapping_entries_are_refused_unless_the_organisation_allows_them(
     assert refused.status_code == 409
     problem = refused.json()
     assert (problem["code"], problem["conflicting_entry_id"]) == ("overlap", first.pk)
-    assert problem["errors"] == {"start_time": [f"Overlaps entry {first.pk}."]}
-    assert f"overlaps entry {first.pk}" in problem["detail"]
+    # words for people (project, day, times, zone), the id for machines (issue 14 point 2)
+    assert problem["errors"] == {"start_time": [f"Overlaps {project.name}, 09:00 to 11:00 on Thu 15 Jan 2026."]}
+    assert problem["detail"] == (
+        f"This entry overlaps another entry of the same person: {project.name} on Thu 15 Jan 2026 from 09:00 to "
+        "11:00 (UTC). The organisation does not allow overlapping entries."
+    )
     assert adjacent.status_code == 201
     assert allowed.status_code == 201
 

@@ -182,11 +182,23 @@ def test_overlaps_within_the_file_and_with_stored_entries(as_employee, employee,
     ]
 
 
-def test_an_end_before_the_start_is_the_next_day(as_employee, csv_people):
-    text = "date,start,end,project\n2026-01-12,22:00,02:00,Website\n"
+def test_an_end_before_the_start_is_the_next_day_only_when_overnight(as_employee, csv_people):
+    """Issue 14 point 2: as on the pages, ``10:00 -> 09:00`` is never silently 23 hours."""
+    backwards = "date,start,end,project\n2026-01-12,10:00,09:00,Website\n"
+    text = "date,start,end,project,overnight\n2026-01-12,22:00,02:00,Website,true\n"
 
+    refused = as_employee.post(URL, {"csv": backwards}, format="json")
     response = as_employee.post(URL, {"csv": text}, format="json")
 
+    assert refused.status_code == 422
+    assert refused.json()["row_errors"] == [
+        {
+            "line": 2,
+            "reason": (
+                "end: 09:00 is not after the start (10:00); set overnight to true if the entry ends the next day."
+            ),
+        }
+    ]
     assert response.status_code == 201
     assert rows()[0][3] == 4 * 3600
 

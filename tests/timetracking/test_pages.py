@@ -82,7 +82,13 @@ def test_a_manual_entry_and_its_overlap_message(session_client, employee, projec
         datetime.datetime(2026, 1, 12, 14, 0, tzinfo=datetime.UTC),
         5400,
     )
-    assert "overlaps entry" in again.content.decode()
+    html = again.content.decode()
+    # in the reader's words and zone: the project and local times, no internal id, no UTC (issue 14)
+    assert (
+        f"This entry overlaps another entry of the same person: {project.name} on Mon 12 Jan 2026 from 09:00 to "
+        "10:30 (America/New_York)."
+    ) in html
+    assert f"entry {entry.pk}" not in html and "Z" not in html.split("overlaps another entry")[1][:120]
 
 
 def test_someone_elses_entry_is_404_on_the_pages(session_client, employee, colleague, project):

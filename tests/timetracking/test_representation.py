@@ -46,8 +46,9 @@ def test_the_importer_accepts_the_declared_columns():
         "employee_email",
         "project_id",  # TimeTracker's export (issue 13 point 8)
         "task_id",
+        "overnight",  # an end before the start is the next day only when the row says so (issue 14)
     ]
-    assert set(importer.COLUMNS) - {"date", "project_id", "task_id"} == declared
+    assert set(importer.COLUMNS) - {"date", "project_id", "task_id", "overnight"} == declared
 
 
 def test_the_input_serializer_writes_the_writable_fields():

@@ -6,7 +6,7 @@ Columns (header names are matched case-insensitively, spaces and hyphens count a
 =================  ===========================================================================
 ``date``           the local day, ``YYYY-MM-DD`` (required)
 ``start``          local start time ``HH:MM`` or ``HH:MM:SS`` (required)
-``end``            local end time; earlier than ``start`` means the next day
+``end``            local end time, after ``start`` (or earlier, with ``overnight`` true)
 ``duration``       instead of ``end``: hours (``1.5``), ``H:MM`` or ``H:MM:SS``
 ``project``        a project's name (required; not archived)
 ``task``           a task's name in that project
@@ -16,6 +16,7 @@ Columns (header names are matched case-insensitively, spaces and hyphens count a
 ``employee_email`` the employee (alias ``email``); empty: the importing person themselves
 ``project_id``     instead of ``project``: the project's id (TimeTracker's export)
 ``task_id``        instead of ``task``: the task's id, in that project
+``overnight``      true: the entry ends the next day (its ``end`` is earlier than ``start``)
 =================  ===========================================================================
 
 TimeTracker's export (``project_id,start_time,end_time,task_id,notes,tags,billable``) imports

@@ -33,6 +33,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     # TimeTracker's export (issue 13 point 8): ids instead of names, ISO 8601 start/end times
     "project_id": ("project_id",),
     "task_id": ("task_id",),
+    # an end at or before the start is the next day only when the row says so (issue 14 point 2)
+    "overnight": ("overnight",),
 }
 ALIASES = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
 TRUE = {"true", "yes", "y", "1", "t"}
@@ -252,6 +254,24 @@ def _check_row(lookups: _Lookups, cells: dict[str, str]) -> tuple[_Row | None, l
     if start_time is None:
         errors.append(_("start: use HH:MM or HH:MM:SS."))
     end_time = _parse_time(cells["end"]) if cells.get("end") and end_instant is None else None
+    overnight_text = cells.get("overnight", "").lower()
+    if overnight_text and overnight_text not in TRUE | FALSE:
+        errors.append(_("overnight: use true or false."))
+    overnight = overnight_text in TRUE
+    if end_time is not None and start_time is not None:
+        clock = {"start": start_time.strftime("%H:%M"), "end": end_time.strftime("%H:%M")}
+        if not overnight and end_time <= start_time:
+            errors.append(
+                _(
+                    "end: %(end)s is not after the start (%(start)s); set overnight to true if the entry ends "
+                    "the next day."
+                )
+                % clock
+            )
+        elif overnight and end_time >= start_time:
+            errors.append(
+                _("end: an overnight entry ends the next day, so its end (%(end)s) is earlier than its start.") % clock
+            )
     duration = None
     if cells.get("end"):
         if end_time is None and end_instant is None:
@@ -280,7 +300,7 @@ def _check_row(lookups: _Lookups, cells: dict[str, str]) -> tuple[_Row | None, l
     if end_instant is not None:
         end = _instant(end_instant, tz)
     elif end_time is not None:
-        end_day = day if end_time > start_time else day + datetime.timedelta(days=1)
+        end_day = day + datetime.timedelta(days=1) if overnight else day
         end = datetime.datetime.combine(end_day, end_time, tzinfo=tz).astimezone(datetime.UTC)
     else:
         end = start + duration

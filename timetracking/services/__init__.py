@@ -10,6 +10,8 @@ Rules enforced here:
   manager's contracts only for their office's employees); time is recorded by the employee
   themselves, a manager for their office, or the whole organisation (owners, admins, OAuth);
 - an archived project takes no new time; a task must belong to the entry's project;
+- an entry typed as local clock times ends after it starts unless it is explicitly overnight
+  (:func:`time_entry_span`; API clients send instants, whose end must follow their start);
 - one employee's entries may not overlap unless the organisation allows it (409);
 - at most one running timer per employee (a partial unique constraint: a concurrent second
   start loses with a 409, never two running timers);
@@ -18,6 +20,7 @@ Rules enforced here:
 """
 
 from .bulk import BulkResult, time_entry_bulk
+from .corrections import WeekCell, parse_duration, time_entry_span, week_grid_save
 from .entries import (
     time_entry_create,
     time_entry_delete,
@@ -61,5 +64,9 @@ __all__ = [
     "timer_start",
     "timer_stop",
     "time_entry_bulk",
+    "time_entry_span",
+    "week_grid_save",
+    "WeekCell",
+    "parse_duration",
     "BulkResult",
 ]

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hr import selectors as hr_selectors
@@ -73,18 +74,30 @@ def _check_overlap(settings: TimeSettings, entry: TimeEntry) -> None:
     others = others.filter(Q(end_time__isnull=True) | Q(end_time__gt=entry.start_time))
     if entry.end_time is not None:
         others = others.filter(start_time__lt=entry.end_time)
-    clash = others.order_by("start_time", "id").first()
+    clash = others.select_related("project").order_by("start_time", "id").first()
     if clash is not None and clash.end_time is None and entry.end_time is None:
         raise _running_conflict(entry.employee)  # a second timer (a start that lost a race lands here too)
     if clash is not None:
-        until = clash.end_time.strftime("%Y-%m-%dT%H:%M:%SZ") if clash.end_time else _("now (a running timer)")
+        # in the reader's words and zone (issue 14 point 2): the project and local times, no
+        # internal id (machines get ``conflicting_entry_id``) and no UTC on a page
+        zone = timezone.get_current_timezone()
+        start = timezone.localtime(clash.start_time, zone)
+        words = {
+            "project": clash.project.name,
+            "day": date_format(start, "D j M Y"),
+            "start": start.strftime("%H:%M"),
+            "end": timezone.localtime(clash.end_time, zone).strftime("%H:%M")
+            if clash.end_time
+            else _("now (a running timer)"),
+            "zone": str(zone),
+        }
         raise Conflict(
             _(
-                "This entry overlaps entry %(id)s (%(start)s to %(end)s) of the same employee; the organisation "
-                "does not allow overlapping entries."
+                "This entry overlaps another entry of the same person: %(project)s on %(day)s from %(start)s to "
+                "%(end)s (%(zone)s). The organisation does not allow overlapping entries."
             )
-            % {"id": clash.pk, "start": clash.start_time.strftime("%Y-%m-%dT%H:%M:%SZ"), "end": until},
-            errors={"start_time": [_("Overlaps entry %(id)s.") % {"id": clash.pk}]},
+            % words,
+            errors={"start_time": [_("Overlaps %(project)s, %(start)s to %(end)s on %(day)s.") % words]},
             code="overlap",
             conflicting_entry_id=clash.pk,
         )

@@ -1,11 +1,14 @@
 """Page base classes (issue 12 point 3): every ``/app/`` page finds its actor, checks its role
-and renders in the organisation's timezone here, once.
+and runs and renders in the reader's timezone here, once (issue 14 point 3: the member's own
+zone, by default their office's, else the organisation's).
 
 ``allowed_roles`` is declared once per page class; the navigation reads the same attribute
 (:mod:`trackyoursheets.web.navigation`), so a link shows exactly to the roles that may open it.
 """
 
 from __future__ import annotations
+
+import zoneinfo
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -18,14 +21,35 @@ from rest_framework import exceptions as drf_exceptions
 # The page shell needs the organisations app's audit trail and memberships (the layer right
 # above this package; DESIGN §2 lets every app use it). Nothing here imports a domain app.
 from organisations.actors import AuditContext
-from organisations.choices import MembershipStatus
+from organisations.choices import MembershipStatus, Role
 from organisations.models import AuditEvent
 from trackyoursheets.api.authentication import actor_from_session
 
 from .forms import SERVICE_ERRORS, add_service_errors
 from .navigation import nav_items
 
-__all__ = ["ConsolePage", "MemberPageMixin", "forbidden"]
+__all__ = ["ConsolePage", "MemberPageMixin", "forbidden", "reader_zone", "shows_developer_links"]
+
+#: roles that always see the developer links (API reference, health, status feed): issue 14 point 6
+DEVELOPER_ROLES = (Role.OWNER, Role.ADMIN)
+
+
+def shows_developer_links(actor) -> bool:
+    """Owners, admins and API users (a member holding an unrevoked personal API token)."""
+    if actor.role in DEVELOPER_ROLES:
+        return True
+    membership = getattr(actor, "membership", None)
+    return membership is not None and membership.api_tokens.filter(revoked_at__isnull=True).exists()
+
+
+def reader_zone(actor) -> zoneinfo.ZoneInfo:
+    """The timezone a member reads and types times in (issue 14 point 3)."""
+    membership = getattr(actor, "membership", None)
+    name = membership.zone_name if membership is not None else actor.organisation.timezone
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 def forbidden(request, message: str) -> TemplateResponse:
@@ -50,19 +74,24 @@ class MemberPageMixin(LoginRequiredMixin):
         # services audit this page's changes as source "page" (issue 12)
         self.actor = self.actor.with_audit(AuditContext.from_request(request, source=AuditEvent.Source.PAGE))
         request.actor = self.actor
-        return super().dispatch(request, *args, **kwargs)
+        # the page reads and parses times in the reader's zone: forms, views and the template
+        self.zone = reader_zone(self.actor)
+        with timezone.override(self.zone):
+            return super().dispatch(request, *args, **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
-        """Pages show times in the organisation's timezone."""
+        """Pages show times in the reader's timezone (rendered now, inside the zone)."""
         response = super().render_to_response(context, **response_kwargs)
-        with timezone.override(self.actor.organisation.timezone):
+        with timezone.override(self.zone):
             response.render()
         return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["actor"] = self.actor
+        context["reader_zone"] = str(self.zone)
         context["nav_items"] = nav_items(self.actor, self.request.path)
+        context["developer_links"] = shows_developer_links(self.actor)
         context["switchable_organisations"] = [
             m.organisation
             for m in self.request.user.memberships.filter(status=MembershipStatus.ACTIVE, organisation__is_active=True)

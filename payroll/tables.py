@@ -1,0 +1,82 @@
+"""The commission pages' tables (issue 14 point 5): declared once on the shared
+:class:`~trackyoursheets.web.tables.Table`; the views give them a scoped selector queryset."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from trackyoursheets.web.tables import BADGE, CHOICE, DATE, MONEY, PERCENT, Column, Table
+
+
+def _statement(txn) -> str:
+    return txn.statement_period.strftime("%Y-%m") if txn.statement_period else ""
+
+
+def _overridden(txn) -> str:
+    return str(_("overridden")) if txn.latest_override_id else ""
+
+
+LINE_COLUMNS = (
+    Column(
+        "date",
+        _("Date"),
+        accessor="transaction_date",
+        kind=DATE,
+        sort="transaction_date",
+        link=lambda txn: reverse("commissions:transaction", args=[txn.pk]),
+    ),
+    Column(
+        "producer",
+        _("Producer"),
+        accessor="producer.display_name",
+        sort=("producer__last_name", "producer__first_name"),
+        link=lambda txn: reverse("commissions:producer", args=[txn.producer_id]),
+    ),
+    Column("carrier", _("Carrier"), accessor="carrier.name", sort="carrier__name"),
+    Column("policy", _("Policy"), accessor="policy.number", sort="policy__number"),
+    Column("statement", _("Statement"), accessor=_statement, sort="statement_period"),
+    Column("type", _("Type"), kind=CHOICE, sort="type"),
+    Column("status", _("Status"), kind=BADGE, sort="status"),
+    Column("premium", _("Premium"), kind=MONEY, sort="premium", total=True),
+    Column("gross", _("Gross"), accessor="gross_commission", kind=MONEY, sort="gross_commission", total=True),
+    Column("split", _("Split %"), accessor="split_percent", kind=PERCENT, sort="split_percent"),
+    Column(
+        "amount",
+        _("Producer amount"),
+        accessor="producer_amount",
+        kind=MONEY,
+        sort="producer_amount",
+        total=True,
+        detail=_overridden,
+    ),
+    Column("source", _("Source"), kind=CHOICE, export_only=True),
+    Column("notes", _("Notes"), export_only=True),
+)
+
+
+class LedgerTable(Table):
+    """Every line the actor may see (the ledger page)."""
+
+    name = "commission-ledger"
+    noun = _("lines")
+    empty_text = _("No lines match.")
+    css = "ledger"
+    columns = LINE_COLUMNS
+
+
+class MyLinesTable(Table):
+    """A producer's own lines (the portal): no producer column, no link to the staff page."""
+
+    name = "my-sales"
+    noun = _("lines")
+    empty_text = _("No lines match.")
+    css = "ledger"
+    columns = tuple(replace(c, link=None) for c in LINE_COLUMNS if c.key != "producer")
+
+
+class StatementTable(MyLinesTable):
+    name = "statement"
+    per_page_default = 100

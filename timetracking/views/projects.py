@@ -1,0 +1,121 @@
+"""CSV import and the managers' project pages (issue 7 point 10)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from trackyoursheets import storage
+from trackyoursheets.exceptions import DomainError
+from trackyoursheets.web import error_text
+
+from .. import importer, selectors
+from ..choices import ProjectStatus
+from .base import MANAGERS, TimePage
+
+
+class ImportPage(TimePage):
+    template_name = "timetracking/import.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = importer.COLUMNS
+        return context
+
+    def post(self, request, *args, **kwargs):
+        upload = request.FILES.get("file")
+        text = request.POST.get("csv_text", "")
+        try:
+            if upload is not None:
+                text = importer.decode_csv(storage.read_upload(upload))
+            if not text.strip():
+                raise ValidationError({"file": _("Choose a CSV file.")})
+            commit = request.POST.get("commit") == "1"
+            rows = importer.count_rows(text)
+            if commit and rows > importer.async_threshold():
+                job = importer.import_job_create(actor=self.actor, text=text, total_rows=rows, dry_run=False)
+                messages.success(
+                    request, _("The import of %(n)s rows is running as job %(id)s.") % {"n": rows, "id": job.pk}
+                )
+                return self.back("time:import")
+            if commit:
+                report = importer.import_csv(actor=self.actor, text=text)
+                messages.success(request, _("Imported %(n)s entries.") % {"n": report.created})
+                return self.back()
+            report = importer.validate(self.actor, text)
+        except storage.UploadTooLarge as error:
+            messages.error(request, error_text(error))
+            return self.back("time:import")
+        except DomainError as error:
+            report = importer.ImportReport(
+                dry_run=True,
+                total_rows=error.extra.get("total_rows", 0),
+                valid_rows=error.extra.get("valid_rows", 0),
+                row_errors=error.extra.get("row_errors", []),
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            return self.back("time:import")
+        return self.render_to_response(self.get_context_data(report=report, csv_text=text))
+
+
+class ProjectListView(TimePage):
+    template_name = "timetracking/projects.html"
+    allowed_roles = MANAGERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        projects = selectors.project_list(actor=self.actor).exclude(status=ProjectStatus.ARCHIVED)
+        tracked = dict(
+            selectors.time_entry_list(actor=self.actor)
+            .filter(end_time__isnull=False)
+            .order_by()
+            .values("project_id")
+            .annotate(seconds=Sum("duration_seconds"))
+            .values_list("project_id", "seconds")
+        )
+        context["rows"] = [{"project": p, "hours": selectors.hours(tracked.get(p.pk) or 0)} for p in projects]
+        return context
+
+
+class ProjectDetailView(TimePage):
+    template_name = "timetracking/project.html"
+    allowed_roles = MANAGERS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            project = selectors.project_get(actor=self.actor, pk=self.kwargs["pk"])
+        except ObjectDoesNotExist as error:
+            raise Http404(_("Not found.")) from error
+        entries = selectors.time_entry_list(actor=self.actor).filter(project=project, end_time__isnull=False)
+        total = entries.aggregate(seconds=Sum("duration_seconds"))["seconds"] or 0
+        by_task = {
+            row["task_id"]: row["seconds"]
+            for row in entries.order_by().values("task_id").annotate(seconds=Sum("duration_seconds"))
+        }
+        tasks = list(selectors.task_list(actor=self.actor).filter(project=project))
+        task_rows = [
+            {"task": t, "hours": selectors.hours(by_task.get(t.pk) or 0), "estimate": t.estimated_hours} for t in tasks
+        ]
+        summary = selectors.summary_report(actor=self.actor, project_id=project.pk)
+        chart = {
+            "labels": [str(t.name) for t in tasks] + [_("Whole project")],
+            "hours": [float(r["hours"]) for r in task_rows] + [float(selectors.hours(total))],
+            "estimates": [float(t.estimated_hours) if t.estimated_hours is not None else None for t in tasks]
+            + [float(project.estimated_hours) if project.estimated_hours is not None else None],
+            "hours_label": _("Hours tracked"),
+            "estimate_label": _("Estimate"),
+        }
+        context.update(
+            project=project,
+            total_hours=selectors.hours(total),
+            task_rows=task_rows,
+            by_employee=summary["by_employee"],
+            chart_data=chart,
+            percent=(int(selectors.hours(total) * 100 / project.estimated_hours) if project.estimated_hours else None),
+        )
+        return context
