@@ -62,6 +62,20 @@ class _FieldsOfOneForm(dict):
         return {name: _field_for_one_form(field) for name, field in self.items()}
 
 
+class _NothingGiven:
+    """The form of a filter set whose data gives none of its filters, where the form is only
+    validated (``apply_filterset``): valid, with each field's value for nothing, as a real form
+    cleaned it once for the FilterSet class."""
+
+    errors: dict = {}
+
+    def __init__(self, cleaned: dict) -> None:
+        self.cleaned_data = copy.deepcopy(cleaned)
+
+    def is_valid(self) -> bool:
+        return True
+
+
 class BuiltOnceFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         # FilterSet.__init__ without its deepcopy of base_filters
@@ -83,6 +97,29 @@ class BuiltOnceFilterSet(django_filters.FilterSet):
             filter_.model = model
             filter_.parent = self
             self.filters[name] = filter_
+
+    def use_form_of_nothing_given(self) -> bool:
+        """For a caller that only validates the form and reads ``qs`` (``apply_filterset``, never a
+        page that shows the form): when the data gives none of the filters (each field's widget
+        says its value was omitted: a list called with only ``page``/``page_size``), use the
+        cleaned data of an empty form, cleaned once per FilterSet class, instead of building and
+        cleaning a form per request (issue 13 point 14). Not when the form class depends on the
+        request or the form has a prefix. Returns whether it did."""
+        cls = type(self)
+        form_class = self.get_form_class()
+        if not self.is_bound or self.form_prefix or cls.__dict__.get("_tys_form_class") is not form_class:
+            return False
+        fields = form_class.base_fields.items()
+        if not all(field.widget.value_omitted_from_data(self.data, {}, name) for name, field in fields):
+            return False
+        cleaned = cls.__dict__.get("_tys_nothing_given")
+        if cleaned is None:
+            form = form_class(QueryDict())
+            if not form.is_valid():
+                return False
+            cleaned = cls._tys_nothing_given = dict(form.cleaned_data)
+        self._form = _NothingGiven(cleaned)
+        return True
 
     def get_form_class(self):
         cls = type(self)
