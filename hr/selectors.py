@@ -128,14 +128,11 @@ def employee_accrual_refusal(
 
 def employee_lock(*, employee: Employee, read: dict | None = None) -> dict | None:
     """Serialise writes about one employee: a PostgreSQL row lock held to the end of the caller's
-    transaction (a no-op on SQLite, which has one writer anyway). ``read`` (name -> expression,
-    e.g. a ``Subquery``) is read in the same statement and returned, so a caller that needs the
-    lock and a value saves a statement (issue 13 point 14)."""
+    transaction (a no-op on SQLite, which has one writer anyway). ``read`` (name -> expression)
+    is read in the same statement and returned: a statement saved (issue 13 point 14)."""
     locked = Employee.objects.select_for_update().filter(pk=employee.pk)
-    if read:
-        return locked.values(**read).first()
-    locked.values_list("pk").first()
-    return None
+    row = locked.values(**read).first() if read else locked.values("pk").first()
+    return dict(row) if read and row is not None else None
 
 
 # =============================================================================

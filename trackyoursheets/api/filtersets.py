@@ -20,6 +20,7 @@ field per filter) for each request. Neither varies by request here, so:
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import django_filters
 from django import forms
@@ -49,7 +50,7 @@ def _field_for_one_form(field: forms.Field) -> forms.Field:
     if isinstance(widget, ChoiceWidget):
         clone.widget.choices = copy.copy(widget.choices)
     if isinstance(field, forms.ChoiceField):
-        clone._choices = copy.copy(field._choices)
+        clone.__dict__["_choices"] = copy.copy(field.__dict__["_choices"])
     clone.error_messages = dict(field.error_messages)
     clone.validators = list(field.validators)
     return clone
@@ -106,8 +107,9 @@ class BuiltOnceFilterSet(django_filters.FilterSet):
         cleaning a form per request (issue 13 point 14). Not when the form class depends on the
         request or the form has a prefix. Returns whether it did."""
         cls = type(self)
-        form_class = self.get_form_class()
-        if not self.is_bound or self.form_prefix or cls.__dict__.get("_tys_form_class") is not form_class:
+        form_class: Any = self.get_form_class()
+        built_once = cls.__dict__.get("_tys_form_class") is form_class
+        if not self.is_bound or self.form_prefix or not built_once:
             return False
         fields = form_class.base_fields.items()
         if not all(field.widget.value_omitted_from_data(self.data, {}, name) for name, field in fields):
