@@ -56,17 +56,20 @@ def _env(database_url: str) -> dict:
     return env
 
 
-def create_postgres_database(url: str):
-    """A fresh database next to ``url``'s; returns its URL and a function that drops it."""
+def create_postgres_database(url: str, *, in_place: bool = False):
+    """A fresh database next to ``url``'s (or, ``in_place``, ``url``'s own, dropped first);
+    returns its URL and a function that drops it."""
     import environ
     import psycopg
 
     config = environ.Env.db_url_config(url)
-    name = f"tys_bench_{uuid.uuid4().hex[:8]}"
+    name = config["NAME"] if in_place else f"tys_bench_{uuid.uuid4().hex[:8]}"
     admin = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"], "dbname": "postgres"}
     if config.get("PASSWORD"):
         admin["password"] = config["PASSWORD"]
     with psycopg.connect(**admin, autocommit=True) as conn:
+        if in_place:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
 
     def drop() -> None:
@@ -104,7 +107,7 @@ def write_statement(path: Path, rows: int, policies: list[str], codes: list[str]
             )
 
 
-def child(size: int, producers: int, policies: int, trace: bool) -> dict:
+def child(size: int, producers: int, policies: int, trace: bool, profile_path: str = "") -> dict:
     """One measurement in this (fresh) process; returns the figures as a dict."""
     import django
 
@@ -172,6 +175,12 @@ def child(size: int, producers: int, policies: int, trace: bool) -> dict:
         import tracemalloc
 
         tracemalloc.start()
+    profile = None
+    if profile_path:
+        import cProfile
+
+        profile = cProfile.Profile(time.process_time)  # CPU, not the waits for PostgreSQL
+        profile.enable()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
@@ -186,6 +195,9 @@ def child(size: int, producers: int, policies: int, trace: bool) -> dict:
     finished = time.perf_counter()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(f"{profile_path}.{size}")
     traced = None
     if trace:
         traced = tracemalloc.get_traced_memory()[1] / 1e6
@@ -217,6 +229,12 @@ def main() -> None:
     parser.add_argument("--producers", type=int, default=500)
     parser.add_argument("--policies", type=int, default=20_000)
     parser.add_argument("--tracemalloc", action="store_true", help="also measure Python allocations (slower)")
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="measure in DATABASE_URL's own database (dropped, recreated and dropped again) instead of a new one",
+    )
+    parser.add_argument("--profile", default="", help="write a cProfile (CPU time) of each child's import here")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
         "--no-analytics",
@@ -226,13 +244,13 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.child:
-        print(json.dumps(child(args.child, args.producers, args.policies, args.tracemalloc)))
+        print(json.dumps(child(args.child, args.producers, args.policies, args.tracemalloc, args.profile)))
         return
 
     url = os.environ.get("DATABASE_URL", "")
     drop = None
     if url.startswith("postgres"):
-        url, drop = create_postgres_database(url)
+        url, drop = create_postgres_database(url, in_place=args.in_place)
     else:
         url = f"sqlite:///{tempfile.mkdtemp(prefix='tys-bench-')}/bench.sqlite3"
         print("No PostgreSQL DATABASE_URL: measuring on SQLite (the target is for PostgreSQL).")
@@ -253,6 +271,8 @@ def main() -> None:
                        "--policies", str(args.policies)]  # fmt: skip
             if args.tracemalloc:
                 command.append("--tracemalloc")
+            if args.profile:
+                command += ["--profile", args.profile]
             out = subprocess.run(command, env=env, check=True, capture_output=True, text=True, cwd=ROOT).stdout
             r = json.loads(out.strip().splitlines()[-1])
             line = (

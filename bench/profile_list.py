@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--callers", default="", help="also print the callers of functions matching this")
+    parser.add_argument("--save", default="", help="also write the profile to this file (for pstats)")
     args = parser.parse_args()
     env_setup(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tys_time_bench"))
 
@@ -73,6 +74,8 @@ def main() -> None:
     for _ in range(args.requests):
         get()
     profile.disable()
+    if args.save:
+        profile.dump_stats(args.save)
     stats = pstats.Stats(profile).sort_stats(args.sort)
     stats.print_stats(args.top)
     if args.callers:

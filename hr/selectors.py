@@ -126,10 +126,13 @@ def employee_accrual_refusal(
     return None
 
 
-def employee_lock(*, employee: Employee) -> None:
+def employee_lock(*, employee: Employee, read: dict | None = None) -> dict | None:
     """Serialise writes about one employee: a PostgreSQL row lock held to the end of the caller's
-    transaction (a no-op on SQLite, which has one writer anyway)."""
-    Employee.objects.select_for_update().filter(pk=employee.pk).values_list("pk").first()
+    transaction (a no-op on SQLite, which has one writer anyway). ``read`` (name -> expression)
+    is read in the same statement and returned: a statement saved (issue 13 point 14)."""
+    locked = Employee.objects.select_for_update().filter(pk=employee.pk)
+    row = locked.values(**read).first() if read else locked.values("pk").first()
+    return dict(row) if read and row is not None else None
 
 
 # =============================================================================

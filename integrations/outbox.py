@@ -149,7 +149,9 @@ def record_event(organisation, topic: str, payload: dict, *, actor=None):
         raise ValueError(f"Unknown event topic {topic!r}: register it with integrations.outbox.register_topic().")
     body = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
     outbox_event = apps.get_model("integrations", "OutboxEvent")
-    with transaction.atomic():
+    # no savepoint of its own inside the caller's transaction (one INSERT has nothing to undo
+    # on its own; issue 13 point 14); alone, still its own transaction
+    with transaction.atomic(savepoint=False):
         event = outbox_event.objects.create(
             organisation=organisation,
             topic=topic,

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Subquery, Sum
 
 from hr import selectors as hr_selectors
 from organisations.actors import Actor
+from organisations.choices import Role
 from trackyoursheets.api.filters import apply_filterset
 
 from .choices import ProjectStatus
@@ -66,10 +67,23 @@ def money(value: Decimal) -> Decimal:
 # =============================================================================
 
 
-def time_settings_get(*, organisation) -> TimeSettings:
-    """The organisation's time settings; the defaults (unsaved) when it has none."""
-    found = TimeSettings.objects.for_organisation(organisation).first()
-    return found or TimeSettings(organisation=organisation)
+#: what a write reads of the time settings (time_settings_get with ``locking_employee``)
+_SETTINGS_READ = ("id", "allow_overlapping", "rounding_mode", "rounding_minutes")
+
+
+def time_settings_get(*, organisation, locking_employee: Employee | None = None) -> TimeSettings:
+    """The organisation's time settings; the defaults (unsaved) when it has none. With
+    ``locking_employee`` they are read in the statement that takes that employee's row lock
+    (``hr.selectors.employee_lock``) until the end of the caller's transaction: a write that needs
+    both runs one statement instead of two (issue 13 point 14)."""
+    stored = TimeSettings.objects.for_organisation(organisation)
+    if locking_employee is None:
+        return stored.first() or TimeSettings(organisation=organisation)
+    read = {f"settings_{name}": Subquery(stored.values(name)[:1]) for name in _SETTINGS_READ}
+    row = hr_selectors.employee_lock(employee=locking_employee, read=read)
+    if row is None or row["settings_id"] is None:
+        return TimeSettings(organisation=organisation)
+    return TimeSettings(organisation=organisation, **{name: row[f"settings_{name}"] for name in _SETTINGS_READ})
 
 
 def actor_employee(*, actor: Actor) -> Employee | None:
@@ -90,6 +104,23 @@ def time_employee_list(*, actor: Actor, filters: dict | None = None) -> QuerySet
     qs = hr_selectors.employee_queryset(organisation=actor.organisation).select_related("office", "membership")
     seen = own_or_office(actor, prefix="")
     return qs if seen is None else qs.filter(seen)
+
+
+def time_employee_seen(*, actor: Actor, employee: Employee) -> bool:
+    """True when ``employee`` (an instance at hand) is one :func:`time_employee_list` gives the
+    actor, decided from its columns without a query: the actor's organisation and, for a role
+    that sees less, the actor's own record or a manager's office. False means "not decided
+    here": ask :func:`time_employee_list`."""
+    if employee.organisation_id != actor.organisation.pk:
+        return False
+    if actor.sees_whole_organisation:
+        return True
+    membership = actor.membership
+    if membership is None:
+        return False
+    if employee.membership_id == membership.pk:
+        return True
+    return bool(actor.role == Role.MANAGER and membership.office_id and employee.office_id == membership.office_id)
 
 
 # =============================================================================

@@ -20,13 +20,27 @@ that does not wait for the WAL).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 
+import orjson
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
 
 __all__ = ["copy_rows", "bulk_insert", "reserve_ids", "values_in", "relaxed_commit"]
+
+
+_DJANGO_JSON = DjangoJSONEncoder()
+#: datetimes, dates and times go to DjangoJSONEncoder (its ISO text, milliseconds, ``Z``), as do
+#: decimals; orjson writes strings, numbers, lists, dicts (int keys as text, as json does) and UUIDs
+_JSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+
+
+def _json_text(value) -> str:
+    """``DjangoJSONEncoder().encode(value)`` as the database stores it (jsonb keeps values, not
+    spacing or escapes), by orjson: a 100,000-row import dumps 300,000 of them (issue 13 point 14)."""
+    return orjson.dumps(value, default=_DJANGO_JSON.default, option=_JSON_OPTIONS).decode()
 
 
 def _is_postgresql() -> bool:
@@ -53,7 +67,7 @@ def copy_rows(target: type[models.Model] | str, columns: Sequence[str], rows: It
         table = target._meta.db_table
         db_columns = [field.column for field in fields]
         json_positions = [i for i, field in enumerate(fields) if isinstance(field, models.JSONField)]
-    dumps = DjangoJSONEncoder().encode
+    dumps = _json_text
     quote = connection.ops.quote_name
     sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in db_columns)}) FROM STDIN"
     count = 0
@@ -109,7 +123,9 @@ def bulk_insert(model: type[models.Model], rows: list[dict], *, returning_ids: b
         objects = [model(**{name: row.get(name, defaults[name]) for name in attnames}) for row in rows]
         model.objects.bulk_create(objects)
         return [obj.pk for obj in objects] if returning_ids else None
-    values = ([row.get(name, defaults[name]) for name in attnames] for row in rows)
+    # each row over the defaults, its values picked in the columns' order in C (issue 13 point 14)
+    pick = operator.itemgetter(*attnames) if len(attnames) > 1 else (lambda merged: (merged[attnames[0]],))
+    values = (pick({**defaults, **row}) for row in rows)
     if not returning_ids:
         copy_rows(model, attnames, values)
         return None

@@ -8,6 +8,9 @@ from .api.oauth_authorize import MemberAuthorizationView
 from .views import ApiStatusFeed, api_guide, api_status, changelog, favicon, landing, legacy_docs_redirect
 
 urlpatterns = [
+    # first: Django tries the patterns in order on every request, and the API is what is called
+    # most (issue 13 point 14); no pattern below starts with v1/
+    path("v1/", include("trackyoursheets.api.urls")),
     # public pages (issue 4): landing, hosted docs, status feed; old docs addresses 301 to the guide
     path("", landing, name="landing"),
     path("api-guide", api_guide, name="api-guide"),
@@ -29,7 +32,6 @@ urlpatterns = [
     path("oauth/rotate", ClientSecretRotateView.as_view(), name="oauth-rotate"),
     path("oauth/revoke", TokenRevokeView.as_view(), name="oauth-revoke"),
     path("oauth/introspect", TokenIntrospectView.as_view(), name="oauth-introspect"),
-    path("v1/", include("trackyoursheets.api.urls")),
     path("graphql", GraphQLView.as_view(), name="graphql"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

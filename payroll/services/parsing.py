@@ -211,6 +211,10 @@ def _decimal_text(value, what: str) -> Decimal | None:
             return Decimal(text)
         except InvalidOperation:
             pass
+    body = text[1:] if text[0] == "$" else text
+    if body and body[-1].isdigit() and _MONEY.match(body):
+        # the next most common, "$1,234.56" or "1,234.56": what the clean-up below arrives at
+        return Decimal(body.replace(",", ""))
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1].strip()

@@ -101,3 +101,22 @@ def test_an_entry_renders_as_before(employee, project, task):
     assert list(serializers.TimeEntrySerializer(entry).data) == list(expected)
     page = serializers.TimeEntryListPage(type(entry).objects.filter(pk=entry.pk))
     assert page[0:1] == [expected]
+
+
+def test_the_hand_written_row_renderer_is_the_declarations():
+    """The list renders rows with a function written out by hand (issue 13 point 14); it must say
+    what the declaration says, field for field and in order, for datetimes and for text instants."""
+    rows = representation.ROWS
+    assert rows._by_hand  # TIME_ENTRY changed: update _HAND_WRITTEN_PLAN and _entry_from_text_row
+    at = datetime.datetime(2026, 3, 2, 9, 0, 0, 999_999, tzinfo=UTC)
+    samples = [
+        (1, 2, 3, 4, 5, 6, at, at + datetime.timedelta(seconds=s), s, "n", "a,b", True, False, "manual", at, at)
+        for s in (0, 17, 18, 54, 1799, 359_999, 400_000)
+    ] + [(7, 2, None, 4, None, None, at, None, None, "", None, False, True, "timer", at, at)]
+    texts = [tuple(representation.instant(v) if isinstance(v, datetime.datetime) else v for v in r) for r in samples]
+
+    for given, as_text in ((samples, False), (texts, True)):
+        fast = rows.render(given, instants_as_text=as_text)
+        generic = rows.render_generic(given, instants_as_text=as_text)
+        assert fast == generic
+        assert [list(entry) for entry in fast] == [NAMES] * len(given)

@@ -190,8 +190,9 @@ class TimeEntryViewSet(base.TenantModelViewSet):
         return self.get_paginated_response(self.paginate_queryset(TimeEntryListPage(queryset)))
 
     def perform_create(self, serializer):
-        entry = services.time_entry_create(actor=self.actor, **serializer.validated_data)
-        return selectors.time_entry_get(actor=self.actor, pk=entry.pk)
+        # answered from the instance the service saved, with the employee (and login) and project
+        # the serializer loaded: no query to read it back (issue 13 point 14)
+        return services.time_entry_create(actor=self.actor, **serializer.validated_data)
 
     def perform_update(self, instance, serializer):
         services.time_entry_update(actor=self.actor, entry=instance, data=serializer.validated_data)

@@ -34,6 +34,8 @@ def _require_manager(actor: Actor) -> None:
 
 def _require_tracks_for(actor: Actor, employee: Employee) -> None:
     """Time of ``employee`` may be recorded by the actor (themselves, their manager, the organisation)."""
+    if selectors.time_employee_seen(actor=actor, employee=employee):
+        return
     if not selectors.time_employee_list(actor=actor).filter(pk=employee.pk).exists():
         raise NotPermitted(_("You may only record time for yourself or, as a manager, your office."))
 

@@ -157,7 +157,9 @@ def time_entry_create(
     """A time entry; without ``end_time`` it is a running timer (``time.timer.started``)."""
     _require_tracks_for(actor, employee)
     _check_project(project)
-    settings = selectors.time_settings_get(organisation=actor.organisation)
+    # a finished entry locks its employee for the overlap check below: in the settings' statement
+    locking = employee if end_time is not None else None
+    settings = selectors.time_settings_get(organisation=actor.organisation, locking_employee=locking)
     entry = TimeEntry(
         organisation=actor.organisation,
         employee=employee,
@@ -183,9 +185,7 @@ def time_entry_create(
         ).exists()
     ):
         raise ValidationError({"external_id": _("An entry with this external id already exists.")})
-    if end_time is not None:
-        _lock_employee(employee)
-    elif TimeEntry.objects.filter(employee=employee, end_time__isnull=True).exists():
+    if end_time is None and TimeEntry.objects.filter(employee=employee, end_time__isnull=True).exists():
         raise _running_conflict(employee)
     _check_overlap(settings, entry)
     _insert_entry(entry)

@@ -104,6 +104,8 @@ def apply_filterset(filterset_class, data, queryset, request=None):
     if filterset_class is None:
         return queryset
     filterset = filterset_class(data=data, queryset=queryset, request=request)
+    if isinstance(filterset, BuiltOnceFilterSet):
+        filterset.use_form_of_nothing_given()  # the form is validated here, never shown
     if not filterset.is_valid():
         errors = {field: [str(m) for m in messages] for field, messages in filterset.errors.items()}
         raise ValidationFailed(errors, summarise_errors(errors))

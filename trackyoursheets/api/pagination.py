@@ -47,6 +47,7 @@ class EnvelopePagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
+        self._page_urls: dict[int | None, str] = {}
         size_param = self._page_size_param(request)
         self.page_size = _positive_int(
             request.query_params.get(size_param),
@@ -65,12 +66,18 @@ class EnvelopePagination(BasePagination):
         return list(queryset[offset : offset + self.page_size])
 
     def _page_url(self, number: int | None) -> str | None:
+        """The request's URL on page ``number``: built once per number and response (the body's
+        next/previous and the Link header name the same pages; issue 13 point 14)."""
         if number is None:
             return None
-        url = self.request.build_absolute_uri()
-        if number == 1:
-            return remove_query_param(url, self.page_query_param)
-        return replace_query_param(url, self.page_query_param, number)
+        urls = self.__dict__.setdefault("_page_urls", {})
+        if number not in urls:
+            url = urls.get(None) or urls.setdefault(None, self.request.build_absolute_uri())
+            if number == 1:
+                urls[number] = remove_query_param(url, self.page_query_param)
+            else:
+                urls[number] = replace_query_param(url, self.page_query_param, number)
+        return urls[number]
 
     def get_paginated_response(self, data) -> Response:
         next_number = self.page_number + 1 if self.page_number < self.total_pages else None
