@@ -8,7 +8,7 @@ from dataclasses import replace
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trackyoursheets.web.tables import BADGE, CHOICE, DATE, MONEY, PERCENT, Column, Table
+from trackyoursheets.web.tables import BADGE, CHOICE, DATE, DATETIME, MONEY, NUMBER, PERCENT, Column, Table
 
 
 def _statement(txn) -> str:
@@ -80,3 +80,38 @@ class MyLinesTable(Table):
 class StatementTable(MyLinesTable):
     name = "statement"
     per_page_default = 100
+
+
+def _batch_name(batch) -> str:
+    return f"#{batch.pk} {batch.original_filename or batch.get_source_display()}"
+
+
+def _batch_parts(batch) -> str:
+    children = len(batch.children.all())
+    return str(_("%(n)s carrier batches") % {"n": children}) if children else ""
+
+
+class ImportTable(Table):
+    """Statement imports (top-level batches) with their progress and totals."""
+
+    name = "statement-imports"
+    noun = _("imports")
+    empty_text = _("No statements imported yet.")
+    columns = (
+        Column(
+            "import",
+            _("Import"),
+            accessor=_batch_name,
+            sort="id",
+            link=lambda batch: reverse("imports:detail", args=[batch.pk]),
+            detail=_batch_parts,
+        ),
+        Column("carrier", _("Carrier"), accessor="carrier.name", sort="carrier__name"),
+        Column("status", _("Status"), kind=BADGE, sort="status", template="imports/_status_cell.html"),
+        Column("total_rows", _("Rows"), kind=NUMBER, sort="total_rows"),
+        Column("unmatched_rows", _("Unmatched"), kind=NUMBER, sort="unmatched_rows"),
+        Column("error_rows", _("Errors"), kind=NUMBER, sort="error_rows"),
+        Column("gross_total", _("Gross commission"), kind=MONEY, sort="gross_total", total=True),
+        Column("created_at", _("Uploaded"), kind=DATETIME, sort="created_at", detail=lambda b: b.created_by_label),
+        Column("status_label", _("Status"), accessor="status", kind=CHOICE, export_only=True),
+    )
