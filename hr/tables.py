@@ -20,6 +20,14 @@ def _assignee(ticket) -> str:
     return ticket.assignee.user.get_full_name() if ticket.assignee_id else ""
 
 
+def _pay_type(employee) -> str:
+    return employee.get_pay_type_display() if employee.pay_type else ""
+
+
+def _version(row) -> str:
+    return row[0].current_version.label if row[0].current_version else ""
+
+
 class DirectoryTable(Table):
     name = "directory"
     noun = _("employees")
