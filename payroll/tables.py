@@ -115,3 +115,44 @@ class ImportTable(Table):
         Column("created_at", _("Uploaded"), kind=DATETIME, sort="created_at", detail=lambda b: b.created_by_label),
         Column("status_label", _("Status"), accessor="status", kind=CHOICE, export_only=True),
     )
+
+
+class MyPolicyTable(Table):
+    """A producer's policies; their split comes from the page's ``producer`` (a cell template)."""
+
+    name = "my-policies"
+    noun = _("policies")
+    empty_text = _("No policies are written by you yet.")
+    columns = (
+        Column("number", _("Policy"), sort="number"),
+        Column("carrier", _("Carrier"), accessor="carrier.name", sort="carrier__name"),
+        Column("customer", _("Customer"), accessor="customer_name", sort="customer_name"),
+        Column("line_of_business", _("Line of business"), accessor="line_of_business.name"),
+        Column("status", _("Status"), kind=CHOICE, sort="status"),
+        Column("effective_date", _("Effective"), kind=DATE, sort="effective_date"),
+        Column("expiry_date", _("Expires"), kind=DATE, sort="expiry_date"),
+        Column("premium", _("Premium"), kind=MONEY, sort="premium", total=True),
+        Column("split", _("My split"), kind=PERCENT, template="payroll/cells/my_split.html", css="num"),
+    )
+
+
+class StatementListTable(Table):
+    """One row per statement month (the report's groups)."""
+
+    name = "my-statements"
+    noun = _("statements")
+    empty_text = _("No statements yet.")
+    default_sort = "-month"
+    columns = (
+        Column(
+            "month",
+            _("Statement month"),
+            accessor="key",
+            sort=True,
+            link=lambda group: reverse("commissions:portal-statement", args=[group.key]),
+        ),
+        Column("count", _("Lines"), kind=NUMBER, sort=True, total=True),
+        Column("premium", _("Premium"), kind=MONEY, sort=True, total=True),
+        Column("gross_commission", _("Gross commission"), kind=MONEY, sort=True, total=True),
+        Column("producer_amount", _("My commission"), kind=MONEY, sort=True, total=True),
+    )
