@@ -49,7 +49,7 @@ class ProducerTable(Table):
             link=lambda p: reverse("app:producer-detail", args=[p.pk]),
         ),
         Column("code", _("Code"), accessor="producer_code", sort="producer_code"),
-        Column("email", _("Email"), sort="email"),
+        Column("email", _("Email"), sort="email", export_only=True),
         Column("split", _("Split %"), accessor="default_split_percent", kind=PERCENT, sort="default_split_percent"),
         Column("portal_access", _("Portal"), sort="portal_access"),
         Column("status", _("Status"), kind=BADGE, sort="status"),
