@@ -20,7 +20,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from trackyoursheets.web import TablePageMixin, error_text, form_error_text
+from trackyoursheets.web import TablePageMixin, error_text, form_error_text, format_money
 
 from .. import reports, selectors, services
 from ..choices import OverrideKind, TransactionSource
@@ -265,11 +265,10 @@ class SaleCreateView(CommissionsPage):
             return self.redisplay(form=form)
         messages.success(
             request,
-            _("Sale saved: gross commission %(gross)s, producer amount %(amount)s (%(currency)s).")
+            _("Sale saved: gross commission %(gross)s, producer amount %(amount)s.")
             % {
-                "gross": txn.gross_commission,
-                "amount": txn.producer_amount,
-                "currency": self.actor.organisation.currency,
+                "gross": format_money(txn.gross_commission, self.actor.organisation.currency),
+                "amount": format_money(txn.producer_amount, self.actor.organisation.currency),
             },
         )
         return HttpResponseRedirect(reverse("commissions:transaction", args=[txn.pk]))
