@@ -56,3 +56,44 @@ class ProducerTable(Table):
         Column("workspace", _("Workspace"), accessor="workspace.name", sort="workspace__name"),
         Column("member", _("Linked member"), accessor="membership.user.email", sort="membership__user__email"),
     )
+
+
+def _token_status(token) -> str:
+    if token.revoked_at:
+        return str(_("Revoked"))
+    return str(_("Active") if token.is_active else _("Expired"))
+
+
+def _allowed_from(token) -> str:
+    return " ".join(token.allowed_ips) or str(_("anywhere"))
+
+
+class ApiTokenTable(Table):
+    """Personal API tokens, masked (only the prefix); a revoke button per active token."""
+
+    name = "api-tokens"
+    noun = _("tokens")
+    empty_text = _("No tokens.")
+    exportable = False
+    columns = (
+        Column("name", _("Name"), sort="name"),
+        Column("prefix", _("Token"), template="app/integrations/_prefix_cell.html"),
+        Column("scopes", _("Scopes"), sort="scopes"),
+        Column("allowed_ips", _("Allowed from"), accessor=_allowed_from),
+        Column("created_at", _("Created"), kind=DATETIME, sort="created_at"),
+        Column("last_used_at", _("Last used"), kind=DATETIME, sort="last_used_at"),
+        Column("expires_at", _("Expires"), kind=DATETIME, sort="expires_at"),
+        Column("status", _("Status"), accessor=_token_status),
+        Column("actions", _("Actions"), template="app/integrations/_revoke_cell.html"),
+    )
+
+
+class OtherApiTokenTable(ApiTokenTable):
+    """The other members' tokens (owners and admins)."""
+
+    name = "member-api-tokens"
+    columns = (
+        ApiTokenTable.columns[0],
+        Column("member", _("Member"), accessor="membership.user.email", sort="membership__user__email"),
+        *ApiTokenTable.columns[1:],
+    )
