@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from trackyoursheets.web.tables import BADGE, CHOICE, DATETIME, PERCENT, Column, Table
+from trackyoursheets.web.tables import BADGE, CHOICE, DATETIME, NUMBER, PERCENT, Column, Table
 
 
 def _member_status_note(member) -> str:
@@ -96,4 +97,37 @@ class OtherApiTokenTable(ApiTokenTable):
         ApiTokenTable.columns[0],
         Column("member", _("Member"), accessor="membership.user.email", sort="membership__user__email"),
         *ApiTokenTable.columns[1:],
+    )
+
+
+class OfficeTable(Table):
+    name = "offices"
+    noun = _("offices")
+    empty_text = _("No offices yet.")
+    columns = (
+        Column("name", _("Name"), sort="name"),
+        Column("timezone", _("Timezone"), sort="timezone"),
+        Column("address", _("Address"), css="pre-line"),
+    )
+
+
+class EditableOfficeTable(OfficeTable):
+    """For owners and admins: an edit link per office."""
+
+    columns = (
+        Column("name", _("Name"), sort="name", link=lambda o: reverse("app:office-edit", args=[o.pk])),
+        *OfficeTable.columns[1:],
+    )
+
+
+class WorkspaceTable(Table):
+    name = "workspaces"
+    noun = _("workspaces")
+    empty_text = _("No workspaces match.")
+    columns = (
+        Column("name", _("Name"), sort="name", link=lambda w: reverse("app:workspace-edit", args=[w.pk])),
+        Column("office", _("Office"), accessor="office.name", sort="office__name"),
+        Column("status", _("Status"), kind=CHOICE, sort="status"),
+        Column("agents", _("Agents"), accessor=lambda w: len(w.agent_links.all()), kind=NUMBER),
+        Column("description", _("Description"), accessor=lambda w: Truncator(w.description).chars(80)),
     )
