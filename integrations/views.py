@@ -25,7 +25,6 @@ from .models import WebhookSubscription
 from .tables import DeliveryTable, WebhookTable
 
 
-
 class WebhookPage(MemberPageMixin, TemplateView):
     """A webhook page for owners and admins (timezone and audit come from MemberPageMixin)."""
 
