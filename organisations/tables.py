@@ -131,3 +131,43 @@ class WorkspaceTable(Table):
         Column("agents", _("Agents"), accessor=lambda w: len(w.agent_links.all()), kind=NUMBER),
         Column("description", _("Description"), accessor=lambda w: Truncator(w.description).chars(80)),
     )
+
+
+class OAuthClientTable(Table):
+    """The organisation's OAuth clients (no secrets); rotate, delete and the grace period as cells."""
+
+    name = "oauth-clients"
+    noun = _("clients")
+    empty_text = _("No OAuth clients yet.")
+    exportable = False
+    columns = (
+        Column("name", _("Name"), sort="name"),
+        Column("client_id", _("Client ID"), template="app/integrations/cells/client_id.html"),
+        Column("scopes", _("Scopes"), template="app/integrations/cells/scopes.html"),
+        Column("created", _("Created"), kind=DATETIME, sort="created"),
+        Column("grace", _("Previous secret"), template="app/integrations/cells/grace.html"),
+        Column("actions", _("Actions"), template="app/integrations/cells/client_actions.html"),
+    )
+
+
+class OAuthGrantTable(Table):
+    """Other organisations' integrations granted here; a withdraw button per grant."""
+
+    name = "oauth-grants"
+    noun = _("grants")
+    empty_text = _("No integrations of other organisations.")
+    exportable = False
+    columns = (
+        Column("client", _("Client"), accessor="application.name"),
+        Column("client_id", _("Client ID"), template="app/integrations/cells/grant_client_id.html"),
+        Column("of", _("Of"), accessor="application.organisation.name"),
+        Column("scopes", _("Scopes"), template="app/integrations/cells/grant_scopes.html"),
+        Column(
+            "created_at",
+            _("Granted"),
+            kind=DATETIME,
+            sort="created_at",
+            detail=lambda g: g.granted_by.email if g.granted_by_id else "",
+        ),
+        Column("actions", _("Actions"), template="app/integrations/cells/grant_actions.html"),
+    )

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from trackyoursheets.web import (
     SERVICE_ERRORS,
     ConsolePage,
-    Pager,
     TablePageMixin,
     add_service_errors,
     error_text,
@@ -33,7 +32,7 @@ from .. import selectors, services
 from ..choices import OWNER_ADMIN
 from ..forms import ApiTokenFilterForm, ApiTokenForm, IntegrationGrantForm, OAuthClientForm, OnceForm
 from ..selectors import oauth_client_get, oauth_client_list
-from ..tables import ApiTokenTable, OtherApiTokenTable
+from ..tables import ApiTokenTable, OAuthClientTable, OAuthGrantTable, OtherApiTokenTable
 
 # =============================================================================
 # One-time form codes
@@ -100,8 +99,9 @@ class OAuthClientListView(OAuthClientPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["clients"] = Pager(self.request, oauth_client_list(actor=self.actor))
-        context["grants"] = Pager(self.request, selectors.oauth_grant_list(actor=self.actor), "grants_page")
+        context["clients"] = OAuthClientTable(self.request, oauth_client_list(actor=self.actor))
+        grants = selectors.oauth_grant_list(actor=self.actor)
+        context["grants"] = OAuthGrantTable(self.request, grants, prefix="grants_")
         context.setdefault("grant_form", IntegrationGrantForm())
         context.update(connection_details(self.request))
         return context

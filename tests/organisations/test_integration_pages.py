@@ -209,7 +209,7 @@ def test_the_list_shows_clients_with_scopes_and_the_grace_of_a_previous_secret(
 
     response = client.get(INTEGRATIONS_URL)
 
-    rows = response.context["clients"].rows
+    rows = response.context["clients"].pager.rows
     assert [c.name for c in rows] == ["Plain", "Rotated"]
     assert [[s.expires_at for s in c.secrets_in_grace] for c in rows] == [[], [grace]]
     body = response.content.decode()
