@@ -8,7 +8,6 @@ write the audit row, source "page", in the change's transaction: issue 12).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,14 +16,13 @@ from django.views.generic import TemplateView
 
 from organisations.choices import OWNER_ADMIN
 from trackyoursheets.exceptions import DomainError
-from trackyoursheets.web import SERVICE_ERRORS, MemberPageMixin, add_service_errors, scoped_or_404
+from trackyoursheets.web import SERVICE_ERRORS, MemberPageMixin, TablePageMixin, add_service_errors, scoped_or_404
 
 from . import selectors, services
 from .conf import webhook_settings
 from .forms import DeliveryFilterForm, WebhookSubscriptionForm
 from .models import WebhookSubscription
-
-PAGE_SIZE = 25
+from .tables import DeliveryTable, WebhookTable
 
 
 class WebhookPage(MemberPageMixin, TemplateView):
@@ -41,12 +39,12 @@ class WebhookPage(MemberPageMixin, TemplateView):
         return self.render_to_response(self.get_context_data(**context))
 
 
-class WebhookListView(WebhookPage):
+class WebhookListView(TablePageMixin, WebhookPage):
     template_name = "integrations/webhooks/list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["subscriptions"] = selectors.webhook_subscription_list(actor=self.actor)
+        context["table"] = WebhookTable(self.request, selectors.webhook_subscription_list(actor=self.actor))
         context["conf"] = webhook_settings()
         return context
 
@@ -75,7 +73,7 @@ class WebhookCreateView(WebhookPage):
         return response
 
 
-class WebhookDetailView(WebhookPage):
+class WebhookDetailView(TablePageMixin, WebhookPage):
     """Edit form, actions and the delivery log (filter by status, 25 a page)."""
 
     template_name = "integrations/webhooks/detail.html"
@@ -100,10 +98,8 @@ class WebhookDetailView(WebhookPage):
         deliveries = selectors.webhook_delivery_list(
             actor=self.actor, subscription=subscription, filters={"status": status} if status else None
         )
-        page = Paginator(deliveries, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filters=filters, deliveries=page, filter_query=query.urlencode(), now=timezone.now())
+        table = DeliveryTable(self.request, deliveries)
+        context.update(filters=filters, table=table, now=timezone.now())
         return context
 
     def post(self, request, *args, **kwargs):

@@ -8,7 +8,7 @@ from dataclasses import replace
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trackyoursheets.web.tables import BADGE, CHOICE, DATE, MONEY, PERCENT, Column, Table
+from trackyoursheets.web.tables import BADGE, CHOICE, DATE, DATETIME, MONEY, NUMBER, PERCENT, Column, Table
 
 
 def _statement(txn) -> str:
@@ -80,3 +80,94 @@ class MyLinesTable(Table):
 class StatementTable(MyLinesTable):
     name = "statement"
     per_page_default = 100
+
+
+def _batch_name(batch) -> str:
+    return f"#{batch.pk} {batch.original_filename or batch.get_source_display()}"
+
+
+def _batch_parts(batch) -> str:
+    children = len(batch.children.all())
+    return str(_("%(n)s carrier batches") % {"n": children}) if children else ""
+
+
+class ImportTable(Table):
+    """Statement imports (top-level batches) with their progress and totals."""
+
+    name = "statement-imports"
+    noun = _("imports")
+    empty_text = _("No statements imported yet.")
+    columns = (
+        Column(
+            "import",
+            _("Import"),
+            accessor=_batch_name,
+            sort="id",
+            link=lambda batch: reverse("imports:detail", args=[batch.pk]),
+            detail=_batch_parts,
+        ),
+        Column("carrier", _("Carrier"), accessor="carrier.name", sort="carrier__name"),
+        Column("status", _("Status"), kind=BADGE, sort="status", template="imports/_status_cell.html"),
+        Column("total_rows", _("Rows"), kind=NUMBER, sort="total_rows"),
+        Column("unmatched_rows", _("Unmatched"), kind=NUMBER, sort="unmatched_rows"),
+        Column("error_rows", _("Errors"), kind=NUMBER, sort="error_rows"),
+        Column("gross_total", _("Gross commission"), kind=MONEY, sort="gross_total", total=True),
+        Column("created_at", _("Uploaded"), kind=DATETIME, sort="created_at", detail=lambda b: b.created_by_label),
+        Column("status_label", _("Status"), accessor="status", kind=CHOICE, export_only=True),
+    )
+
+
+class MyPolicyTable(Table):
+    """A producer's policies; their split comes from the page's ``producer`` (a cell template)."""
+
+    name = "my-policies"
+    noun = _("policies")
+    empty_text = _("No policies are written by you yet.")
+    columns = (
+        Column("number", _("Policy"), sort="number"),
+        Column("carrier", _("Carrier"), accessor="carrier.name", sort="carrier__name"),
+        Column("customer", _("Customer"), accessor="customer_name", sort="customer_name"),
+        Column("line_of_business", _("Line of business"), accessor="line_of_business.name"),
+        Column("status", _("Status"), kind=CHOICE, sort="status"),
+        Column("effective_date", _("Effective"), kind=DATE, sort="effective_date"),
+        Column("expiry_date", _("Expires"), kind=DATE, sort="expiry_date"),
+        Column("premium", _("Premium"), kind=MONEY, sort="premium", total=True),
+        Column("split", _("My split"), kind=PERCENT, template="payroll/cells/my_split.html", css="num"),
+    )
+
+
+class StatementListTable(Table):
+    """One row per statement month (the report's groups)."""
+
+    name = "my-statements"
+    noun = _("statements")
+    empty_text = _("No statements yet.")
+    default_sort = "-month"
+    columns = (
+        Column(
+            "month",
+            _("Statement month"),
+            accessor="key",
+            sort=True,
+            link=lambda group: reverse("commissions:portal-statement", args=[group.key]),
+        ),
+        Column("count", _("Lines"), kind=NUMBER, sort=True, total=True),
+        Column("premium", _("Premium"), kind=MONEY, sort=True, total=True),
+        Column("gross_commission", _("Gross commission"), kind=MONEY, sort=True, total=True),
+        Column("producer_amount", _("My commission"), kind=MONEY, sort=True, total=True),
+    )
+
+
+class ProducerLinesTable(Table):
+    """A producer's lines on their sales page: a checkbox for the bulk override and a per-row
+    override form (cell templates), no producer column."""
+
+    name = "producer-sales"
+    noun = _("lines")
+    empty_text = _("No lines match.")
+    css = "ledger"
+    columns = (
+        Column("select", _("Select"), template="payroll/cells/select_line.html", export=False),
+        *(c for c in LINE_COLUMNS if c.key not in ("producer", "type")),
+        Column("override", _("Override this line"), template="payroll/cells/override_line.html", export=False),
+    )

@@ -3,10 +3,11 @@ size and jump, a totals row over the whole filtered list and the CSV export of t
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trackyoursheets.web.tables import DATE, DURATION, Column, Table
+from trackyoursheets.web.tables import CHOICE, DATE, DURATION, HOURS, Column, Table
 
 
 def _clock(value) -> str:
@@ -57,4 +58,26 @@ class TeamEntryTable(EntryTable):
             sort=("employee__first_name", "employee__last_name"),
         ),
         *ENTRY_COLUMNS,
+    )
+
+
+class ProjectTable(Table):
+    """Projects with the hours tracked on them; rows are ``{"project", "hours"}``."""
+
+    name = "projects"
+    noun = _("projects")
+    empty_text = _("No projects yet.")
+    default_sort = "project"
+    columns = (
+        Column(
+            "project",
+            _("Project"),
+            accessor="project.name",
+            sort=True,
+            link=lambda row: reverse("time:project", args=[row["project"].pk]),
+        ),
+        Column("client", _("Client"), accessor="project.client.name", sort=True),
+        Column("status", _("Status"), accessor="project.status", kind=CHOICE, sort=True),
+        Column("hours", _("Hours tracked"), kind=HOURS, sort=True, total=True),
+        Column("estimate", _("Estimate"), accessor="project.estimated_hours", kind=HOURS, sort=True, total=True),
     )

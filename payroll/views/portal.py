@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from organisations import selectors as organisation_selectors
 from organisations.choices import Role
-from trackyoursheets.web import ConsolePage, Pager, TablePageMixin, forbidden
+from trackyoursheets.web import ConsolePage, TablePageMixin, forbidden
 
 from .. import reports, selectors
 from ..forms import MONTH, LedgerFilterForm
-from ..tables import MyLinesTable, StatementTable
+from ..tables import MyLinesTable, MyPolicyTable, StatementListTable, StatementTable
 from .common import chart_data
 
 # =============================================================================
@@ -89,16 +89,17 @@ class PortalTransactionsView(TablePageMixin, PortalPage):
         return context
 
 
-class PortalPoliciesView(PortalPage):
+class PortalPoliciesView(TablePageMixin, PortalPage):
     template_name = "payroll/portal/policies.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["policies"] = Pager(self.request, selectors.policy_list(actor=self.actor))
+        policies = selectors.policy_list(actor=self.actor)
+        context["table"] = MyPolicyTable(self.request, policies, currency=self.actor.organisation.currency)
         return context
 
 
-class PortalStatementsView(PortalPage):
+class PortalStatementsView(TablePageMixin, PortalPage):
     """A statement per statement month: the month's totals, newest first."""
 
     template_name = "payroll/portal/statements.html"
@@ -106,7 +107,8 @@ class PortalStatementsView(PortalPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report = reports.commission_report(actor=self.actor, group_by="period")
-        context.update(statements=list(reversed(report.groups)), report=report)
+        table = StatementListTable(self.request, report.groups, currency=report.currency)
+        context.update(table=table, report=report)
         return context
 
 

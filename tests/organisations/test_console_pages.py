@@ -393,10 +393,10 @@ def test_workspaces_are_searched_filtered_and_paginated(as_role, organisation, o
     client, _owner = as_role(Role.OWNER)
 
     def names(query: str) -> list[str]:
-        return [w.name for w in client.get(STRUCTURE_URL + query).context["workspaces"].rows]
+        return [w.name for w in client.get(STRUCTURE_URL + query).context["workspaces"].pager.rows]
 
-    first_page = client.get(STRUCTURE_URL).context["workspaces"]
-    second_page = client.get(STRUCTURE_URL + "?page=2").context["workspaces"]
+    first_page = client.get(STRUCTURE_URL).context["workspaces"].pager
+    second_page = client.get(STRUCTURE_URL + "?page=2").context["workspaces"].pager
 
     assert names("?name=pod") == ["North Pod", "South Pod"]
     assert names("?status=archived") == [south.name]
@@ -404,7 +404,7 @@ def test_workspaces_are_searched_filtered_and_paginated(as_role, organisation, o
     assert names(f"?office_id={office.pk}&name=north") == [north.name]
     assert (len(first_page.rows), len(second_page.rows)) == (25, 5)
     assert first_page.next_url == "?page=2"
-    assert client.get(STRUCTURE_URL + "?status=archived&page=1").context["workspaces"].page.paginator.count == 1
+    assert client.get(STRUCTURE_URL + "?status=archived&page=1").context["workspaces"].pager.page.paginator.count == 1
 
 
 def test_agents_are_chosen_among_active_members(as_role, organisation, office, make_member):
@@ -503,8 +503,8 @@ def test_a_manager_sees_and_changes_only_their_office(as_role, organisation, off
     edit_mine = client.post(f"/app/structure/workspaces/{mine.pk}", {"office": office.pk, "name": "Mine renamed"})
     move_mine = client.post(f"/app/structure/workspaces/{mine.pk}", {"office": branch.pk, "name": "Mine renamed"})
 
-    assert [o.name for o in listing.context["offices"].rows] == ["Head Office"]
-    assert [w.name for w in listing.context["workspaces"].rows] == ["Mine"]
+    assert [o.name for o in listing.context["offices"].pager.rows] == ["Head Office"]
+    assert [w.name for w in listing.context["workspaces"].pager.rows] == ["Mine"]
     assert "Add an office" not in listing.content.decode()
     assert list(listing.context["filter_form"].fields["office_id"].choices) == [
         ("", "All offices"),
@@ -664,7 +664,7 @@ def test_producers_are_searched_and_filtered(as_role, organisation, office):
     client, _owner = as_role(Role.OWNER)
 
     def names(query: str) -> list[str]:
-        return [p.display_name for p in client.get(PRODUCERS_URL + query).context["producers"].rows]
+        return [p.display_name for p in client.get(PRODUCERS_URL + query).context["table"].pager.rows]
 
     assert names("") == ["Alex Jones", "Pat Smith"]
     assert names("?search=smith") == ["Pat Smith"]
@@ -679,8 +679,8 @@ def test_producers_are_paginated_by_25(as_role, office):
     ProducerFactory.create_batch(26, workspace=workspace)
     client, _owner = as_role(Role.OWNER)
 
-    first = client.get(PRODUCERS_URL).context["producers"]
-    second = client.get(PRODUCERS_URL + "?page=2").context["producers"]
+    first = client.get(PRODUCERS_URL).context["table"].pager
+    second = client.get(PRODUCERS_URL + "?page=2").context["table"].pager
 
     assert (len(first.rows), len(second.rows), first.page.paginator.count) == (25, 1, 26)
 
@@ -695,7 +695,7 @@ def test_hr_reads_producers_but_cannot_change_them(as_role, office):
     edit = client.post(f"/app/producers/{producer.pk}/edit", producer_data(display_name="Changed"))
     create = client.post("/app/producers/new", producer_data())
 
-    assert [p.display_name for p in listing.context["producers"].rows] == ["Pat"]
+    assert [p.display_name for p in listing.context["table"].pager.rows] == ["Pat"]
     assert "New producer" not in listing.content.decode()
     assert detail.status_code == 200
     assert f"/app/producers/{producer.pk}/edit" not in detail.content.decode()
@@ -744,6 +744,6 @@ def test_a_manager_manages_producers_only_in_their_office(as_role, organisation,
         "workspace": ["Select a valid choice. That choice is not one of the available choices."]
     }
     assert non_field_errors(nowhere) == ["Your role does not allow managing producers here."]
-    assert [p.display_name for p in listing.context["producers"].rows] == ["Pat Smith"]
+    assert [p.display_name for p in listing.context["table"].pager.rows] == ["Pat Smith"]
     assert edit_other.status_code == 404
     assert sorted(Producer.objects.values_list("display_name", flat=True)) == ["Not mine", "Pat Smith"]

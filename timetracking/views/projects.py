@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from trackyoursheets import storage
 from trackyoursheets.exceptions import DomainError
-from trackyoursheets.web import error_text
+from trackyoursheets.web import TablePageMixin, error_text
 
 from .. import importer, selectors
 from ..choices import ProjectStatus
+from ..tables import ProjectTable
 from .base import MANAGERS, TimePage
 
 
@@ -62,7 +63,7 @@ class ImportPage(TimePage):
         return self.render_to_response(self.get_context_data(report=report, csv_text=text))
 
 
-class ProjectListView(TimePage):
+class ProjectListView(TablePageMixin, TimePage):
     template_name = "timetracking/projects.html"
     allowed_roles = MANAGERS
 
@@ -77,7 +78,8 @@ class ProjectListView(TimePage):
             .annotate(seconds=Sum("duration_seconds"))
             .values_list("project_id", "seconds")
         )
-        context["rows"] = [{"project": p, "hours": selectors.hours(tracked.get(p.pk) or 0)} for p in projects]
+        rows = [{"project": p, "hours": selectors.hours(tracked.get(p.pk) or 0)} for p in projects]
+        context["table"] = ProjectTable(self.request, rows)
         return context
 
 
