@@ -9,6 +9,7 @@ from organisations.choices import Role
 from organisations.models import Office
 
 from .choices import (
+    COMPLAINT_TRANSITIONS,
     Audience,
     ComplaintCategory,
     ComplaintPriority,
@@ -18,7 +19,7 @@ from .choices import (
     EmploymentType,
     PayType,
 )
-from .models import Employee
+from .models import REPLY_MAX_LENGTH, Employee
 
 BLANK = [("", "—")]
 
@@ -147,8 +148,23 @@ class AssignForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    """The status menu offers only the moves the ticket's status allows (issue 14 point 9); the
+    service still refuses any other (a forged POST)."""
+
     status = forms.ChoiceField(label=_("Move to"), choices=ComplaintStatus.choices)
     resolution = forms.CharField(label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, current: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None:
+            allowed = COMPLAINT_TRANSITIONS.get(current, frozenset())
+            self.fields["status"].choices = [(v, label) for v, label in ComplaintStatus.choices if v in allowed]
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REPLY_MAX_LENGTH
+    )
 
 
 class NoteForm(forms.Form):

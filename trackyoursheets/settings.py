@@ -103,6 +103,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # issue 14 point 9: ``{{ code|label }}`` on every page without a {% load %}
+            "builtins": ["trackyoursheets.web.labels"],
         },
     },
 ]
