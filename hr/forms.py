@@ -162,9 +162,7 @@ class TransitionForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REPLY_MAX_LENGTH
-    )
+    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REPLY_MAX_LENGTH)
 
 
 class NoteForm(forms.Form):

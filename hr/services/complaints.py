@@ -143,7 +143,9 @@ def complaint_transition(
         raise ValidationError({"status": [_("Unknown status.")]})
     if status not in COMPLAINT_TRANSITIONS[complaint.status]:
         raise Conflict(
-            _("A ticket cannot go from %(old)s to %(new)s.") % {"old": complaint.status, "new": status},
+            # labels, never codes (issue 14 point 9): "In progress", not "in_progress"
+            _("A ticket cannot go from %(old)s to %(new)s.")
+            % {"old": ComplaintStatus(complaint.status).label, "new": ComplaintStatus(status).label},
             allowed=sorted(COMPLAINT_TRANSITIONS[complaint.status]),
         )
     if resolution is not None:

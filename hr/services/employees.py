@@ -154,9 +154,7 @@ def employee_for_new_member(*, membership) -> Employee:
     member is the actor). A record already linked to the membership is kept; an unlinked record of
     the same email (HR added the person before inviting them) is linked; otherwise one is created
     with the member's name, email and office, hired today."""
-    actor = Actor(
-        organisation=membership.organisation, user=membership.user, membership=membership, kind="session"
-    )
+    actor = Actor(organisation=membership.organisation, user=membership.user, membership=membership, kind="session")
     linked = Employee.objects.for_organisation(actor.organisation).filter(membership=membership).first()
     if linked is not None:
         return linked
@@ -171,9 +169,7 @@ def employee_for_new_member(*, membership) -> Employee:
     if unlinked is not None:
         unlinked.membership = membership
         _save(unlinked)
-        audit_change(
-            actor=actor, action="employee.update", obj=unlinked, changes={"membership": [None, membership.pk]}
-        )
+        audit_change(actor=actor, action="employee.update", obj=unlinked, changes={"membership": [None, membership.pk]})
         record_event(actor.organisation, events.EMPLOYEE_UPDATED, events.employee_payload(unlinked), actor=actor)
         return unlinked
     first, _sep, last = (user.full_name or "").strip().partition(" ")

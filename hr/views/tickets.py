@@ -215,7 +215,6 @@ class TicketDetailView(MemberHRPage):
                 return HttpResponseRedirect(reverse("hr:ticket", args=[complaint.pk]))
         return self.show(self.template_name, complaint=self.complaint(complaint.pk), status=422, **{name: form})
 
-
     def reply(self, request, complaint):
         form = ReplyForm(request.POST)
         if form.is_valid():

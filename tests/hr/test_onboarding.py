@@ -36,9 +36,7 @@ def accept(client, link, name="Nia Person"):
     return client.post(link, {"full_name": name, "new_password1": PASSWORD, "new_password2": PASSWORD})
 
 
-def test_accepting_signs_in_and_creates_the_employee_record(
-    client, owner, office, django_capture_on_commit_callbacks
-):
+def test_accepting_signs_in_and_creates_the_employee_record(client, owner, office, django_capture_on_commit_callbacks):
     link = invite(owner, django_capture_on_commit_callbacks, office=office)
 
     response = accept(client, link)
