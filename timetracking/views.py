@@ -97,6 +97,7 @@ TIME_LINKS = (
     NavItem(gettext_lazy("Week"), "time:week"),
     NavItem(gettext_lazy("Import CSV"), "time:import"),
     NavItem(gettext_lazy("Projects"), "time:projects"),
+    NavItem(gettext_lazy("Clients"), "time:clients"),
 )
 
 
@@ -355,7 +356,10 @@ class ProjectListView(TimePage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        projects = selectors.project_list(actor=self.actor).exclude(status=ProjectStatus.ARCHIVED)
+        projects = selectors.project_list(actor=self.actor)
+        context["show_archived"] = self.request.GET.get("archived") == "1"
+        if not context["show_archived"]:
+            projects = projects.exclude(status=ProjectStatus.ARCHIVED)
         tracked = dict(
             selectors.time_entry_list(actor=self.actor)
             .filter(end_time__isnull=False)

@@ -27,7 +27,6 @@ from tests.organisations.factories import (
 from .factories import (
     CarrierFactory,
     CategoryFactory,
-    CommissionRuleFactory,
     CommissionRuleSetFactory,
     CommissionTransactionFactory,
     PolicyFactory,
@@ -150,7 +149,9 @@ def test_create_and_edit_a_carrier(as_role, organisation):
         "%d/%m/%Y",
         rule_set,
     )
-    assert list(AuditEvent.objects.filter(action__startswith="carrier.").order_by("pk").values_list("action", "source")) == [
+    assert list(
+        AuditEvent.objects.filter(action__startswith="carrier.").order_by("pk").values_list("action", "source")
+    ) == [
         ("carrier.create", "page"),
         ("carrier.update", "page"),
     ]
@@ -271,9 +272,7 @@ def test_create_and_edit_a_policy_with_its_producers(as_role, carrier, paula, wo
 
     created = owner.post(BASE + "/policies/new", policy_post(carrier, [(paula, "60"), (other, "40")]))
     policy = Policy.objects.get()
-    edited = owner.post(
-        f"{BASE}/policies/{policy.pk}", policy_post(carrier, [(paula, "100")], line_of_business=lob.pk)
-    )
+    edited = owner.post(f"{BASE}/policies/{policy.pk}", policy_post(carrier, [(paula, "100")], line_of_business=lob.pk))
 
     assert created.status_code == edited.status_code == 302
     policy.refresh_from_db()
