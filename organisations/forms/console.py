@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from trackyoursheets.api.scopes import SCOPES
 
 from ..choices import ProducerStatus, WorkspaceStatus
+from ..currencies import currency_choices
 
 FEATURE_LABELS = {
     "api": _lazy("REST API"),
@@ -73,12 +74,8 @@ class ConsoleMembersChoiceField(forms.ModelMultipleChoiceField):
 
 class OrganisationSettingsForm(forms.Form):
     timezone = forms.ChoiceField(label=_lazy("Timezone"), choices=timezone_choices)
-    currency = forms.CharField(
-        label=_lazy("Currency"),
-        min_length=3,
-        max_length=3,
-        help_text=_lazy("Three-letter ISO 4217 code, e.g. USD, EUR, GBP."),
-    )
+    # issue 14 point 10: a choice of ISO 4217 codes, never free text (the service checks it too)
+    currency = forms.ChoiceField(label=_lazy("Currency"), choices=currency_choices)
 
     def __init__(self, *args, features=(), **kwargs):
         super().__init__(*args, **kwargs)
