@@ -345,7 +345,8 @@ class ImportPage(TimePage):
                 row_errors=error.extra.get("row_errors", []),
             )
         except ValidationError as error:
-            messages.error(request, error_text(error))
+            # the messages alone: the API's parameter names ("file: ...") mean nothing here (issue 14 point 10)
+            messages.error(request, " ".join(error.messages))
             return self.back("time:import")
         return self.render_to_response(self.get_context_data(report=report, csv_text=text))
 

@@ -157,3 +157,11 @@ def test_an_employee_cannot_post_to_the_catalogue(employee, project, task):
     assert client.post(f"/app/time/tasks/{task.pk}/delete").status_code == 403
     assert not TimeClient.objects.filter(name="Sneaky").exists()
     assert Task.objects.filter(pk=task.pk).exists()
+
+
+def test_time_import_messages_never_name_api_parameters(employee):
+    """Issue 14 point 10: "Choose a CSV file.", not "file: Choose a CSV file."."""
+    response = browser(employee).post("/app/time/import", {"csv_text": ""}, follow=True)
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == ["Choose a CSV file."]
