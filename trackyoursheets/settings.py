@@ -400,3 +400,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Issue 14 point 10: with tasks run in-process (the embedded default of `make run`), Celery
+    # logs one "Task ... succeeded" line per webhook dispatch and kombu warns about the broker it
+    # never uses: hundreds of lines that buried the demo facts. Failures still show (WARNING+).
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}

@@ -102,10 +102,10 @@ def example_path(scopes) -> str:
     """A path the new credential's scopes allow (issue 14 point 10: the example used to call
     ``workspaces`` whatever the scopes, so a ``time.read`` token's first try was a 403)."""
     granted = set(scopes.split() if isinstance(scopes, str) else scopes or ())
-    for path in EXAMPLE_PATHS:
-        needed = _scope_for_get(path)
+    for candidate in EXAMPLE_PATHS:
+        needed = _scope_for_get(candidate)
         if needed is None or needed in granted:
-            return path
+            return candidate
     return "me"
 
 

@@ -159,7 +159,8 @@ class _Processor:
         if txn_date is None and not errors:
             errors.append(
                 _(
-                    "No transaction date and no statement period: add a date column or give the statement period (YYYY-MM)."
+                    "No transaction date and no statement period: add a date column or give the statement "
+                    "period (YYYY-MM)."
                 )
             )
 
