@@ -162,6 +162,12 @@ class TransitionForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    """A reply of the thread; its own ids, as the ticket page also holds the internal-note form."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "reply_%s")
+        super().__init__(*args, **kwargs)
+
     body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REPLY_MAX_LENGTH)
 
 

@@ -262,5 +262,7 @@ class FollowTicketView(MemberHRPage):
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        # the private link never leaves the site in a Referer; "same-origin" (not "no-referrer") so the
+        # reply form's POST carries its Origin and passes Django's CSRF check (issue 14 point 9)
+        response["Referrer-Policy"] = "same-origin"
         return response

@@ -114,3 +114,12 @@ def test_dashboard_counts_show_labels_not_codes(cast):
 
     assert "In progress" in page
     assert ">in_progress<" not in page
+
+
+def test_the_follow_page_keeps_its_link_on_the_site_yet_lets_its_form_post(cast):
+    _ticket, link = report_anonymously(browser(cast.employee))
+
+    response = browser(cast.employee).get(link)
+
+    assert response["Cache-Control"] == "no-store"
+    assert response["Referrer-Policy"] == "same-origin"  # "no-referrer" made the browser send Origin: null

@@ -1,4 +1,4 @@
-"""The dev run and its documentation (issue 14 point 10). ``make run`` prints the demo facts, not hundreds of task log lines (issue 14 point 10): with the
+"""The dev run and its documentation (issue 14 point 10). ``make run`` prints the demo facts,
 embedded default (no broker, tasks run in-process) Celery's per-task success lines and kombu's
 broker warning are quiet; a failing task still logs."""
 
