@@ -17,12 +17,13 @@ from django.views.generic import TemplateView
 
 from organisations.choices import OWNER_ADMIN
 from trackyoursheets.exceptions import DomainError
-from trackyoursheets.web import SERVICE_ERRORS, MemberPageMixin, add_service_errors, scoped_or_404
+from trackyoursheets.web import SERVICE_ERRORS, MemberPageMixin, TablePageMixin, add_service_errors, scoped_or_404
 
 from . import selectors, services
 from .conf import webhook_settings
 from .forms import DeliveryFilterForm, WebhookSubscriptionForm
 from .models import WebhookSubscription
+from .tables import WebhookTable
 
 PAGE_SIZE = 25
 
@@ -41,12 +42,12 @@ class WebhookPage(MemberPageMixin, TemplateView):
         return self.render_to_response(self.get_context_data(**context))
 
 
-class WebhookListView(WebhookPage):
+class WebhookListView(TablePageMixin, WebhookPage):
     template_name = "integrations/webhooks/list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["subscriptions"] = selectors.webhook_subscription_list(actor=self.actor)
+        context["table"] = WebhookTable(self.request, selectors.webhook_subscription_list(actor=self.actor))
         context["conf"] = webhook_settings()
         return context
 

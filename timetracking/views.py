@@ -28,11 +28,20 @@ from django.views.generic import TemplateView
 from organisations.choices import OWNER_ADMIN, Role
 from trackyoursheets import storage
 from trackyoursheets.exceptions import DomainError
-from trackyoursheets.web import SERVICE_ERRORS, MemberPageMixin, NavItem, error_text, scoped_or_404, visible_links
+from trackyoursheets.web import (
+    SERVICE_ERRORS,
+    MemberPageMixin,
+    NavItem,
+    TablePageMixin,
+    error_text,
+    scoped_or_404,
+    visible_links,
+)
 
 from . import importer, selectors, services
 from .choices import ProjectStatus
 from .models import employee_timezone, local_day_bounds
+from .tables import ProjectTable
 
 MANAGERS = (*OWNER_ADMIN, Role.MANAGER)
 
@@ -351,7 +360,7 @@ class ImportPage(TimePage):
         return self.render_to_response(self.get_context_data(report=report, csv_text=text))
 
 
-class ProjectListView(TimePage):
+class ProjectListView(TablePageMixin, TimePage):
     template_name = "timetracking/projects.html"
     allowed_roles = MANAGERS
 
@@ -369,7 +378,8 @@ class ProjectListView(TimePage):
             .annotate(seconds=Sum("duration_seconds"))
             .values_list("project_id", "seconds")
         )
-        context["rows"] = [{"project": p, "hours": selectors.hours(tracked.get(p.pk) or 0)} for p in projects]
+        rows = [{"project": p, "hours": selectors.hours(tracked.get(p.pk) or 0)} for p in projects]
+        context["table"] = ProjectTable(self.request, rows)
         return context
 
 

@@ -103,8 +103,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # issue 14 point 9: ``{{ code|label }}`` on every page without a {% load %}
-            "builtins": ["trackyoursheets.web.labels"],
+            # every page's builtins, no {% load %}: the money/duration/hours filters (issue 14 point 5)
+            # and ``{{ code|label }}``, labels instead of codes (issue 14 point 9)
+            "builtins": ["trackyoursheets.web.templatetags", "trackyoursheets.web.labels"],
         },
     },
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from organisations import selectors as organisation_selectors
 from trackyoursheets.exceptions import DomainError
 from trackyoursheets.web import (
     SERVICE_ERRORS,
+    TablePageMixin,
     add_service_errors,
 )
 
@@ -25,7 +25,8 @@ from ..forms import (
     employee_initial,
 )
 from ..policies import can_see_pay
-from .base import PAGE_SIZE, HRPage, _csv_cell
+from ..tables import DirectoryPayTable, DirectoryTable
+from .base import HRPage, _csv_cell
 
 
 class DashboardView(HRPage):
@@ -38,7 +39,7 @@ class DashboardView(HRPage):
         return context
 
 
-class DirectoryView(HRPage):
+class DirectoryView(TablePageMixin, HRPage):
     template_name = "hr/directory.html"
 
     def get_context_data(self, **kwargs):
@@ -46,10 +47,9 @@ class DirectoryView(HRPage):
         offices = organisation_selectors.office_list(actor=self.actor)
         form = DirectoryFilterForm(self.request.GET or None, offices=offices)
         employees = selectors.employee_list(actor=self.actor, filters=form.filters() or None)
-        page = Paginator(employees, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(form=form, employees=page, query=query.urlencode(), show_pay=can_see_pay(self.actor))
+        table_class = DirectoryPayTable if can_see_pay(self.actor) else DirectoryTable
+        table = table_class(self.request, employees, currency=self.actor.organisation.currency)
+        context.update(form=form, table=table)
         return context
 
 

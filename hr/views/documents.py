@@ -12,6 +12,7 @@ from organisations import selectors as organisation_selectors
 from trackyoursheets.exceptions import DomainError
 from trackyoursheets.web import (
     SERVICE_ERRORS,
+    TablePageMixin,
     add_service_errors,
 )
 
@@ -22,16 +23,18 @@ from ..forms import (
     DocumentForm,
     VersionForm,
 )
+from ..tables import DocumentTable
 from .base import HRPage, MemberHRPage
 
 
-class DocumentListView(HRPage):
+class DocumentListView(TablePageMixin, HRPage):
     template_name = "hr/documents.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         documents = list(selectors.document_list(actor=self.actor))
-        context["rows"] = [(doc, selectors.document_coverage(document=doc)) for doc in documents]
+        rows = [(doc, selectors.document_coverage(document=doc)) for doc in documents]
+        context["table"] = DocumentTable(self.request, rows)
         return context
 
 

@@ -7,7 +7,6 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from organisations.choices import MembershipStatus, Role
 from organisations.models import Membership
 from trackyoursheets.web import (
     SERVICE_ERRORS,
+    TablePageMixin,
     add_service_errors,
 )
 
@@ -31,10 +31,11 @@ from ..forms import (
     TicketFilterForm,
     TransitionForm,
 )
-from .base import PAGE_SIZE, HRPage, MemberHRPage, _csv_cell
+from ..tables import MyTicketTable, TicketTable
+from .base import HRPage, MemberHRPage, _csv_cell
 
 
-class TicketQueueView(HRPage):
+class TicketQueueView(TablePageMixin, HRPage):
     """The HR queue: tickets HR may see (never those about the viewer)."""
 
     allowed_roles = (Role.HR,)
@@ -47,10 +48,7 @@ class TicketQueueView(HRPage):
         tickets = selectors.complaint_list(actor=self.actor, filters=filters or None)
         if not filters:
             tickets = tickets.filter(status__in=OPEN_COMPLAINT_STATUSES)
-        page = Paginator(tickets, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(form=form, tickets=page, query=query.urlencode())
+        context.update(form=form, table=TicketTable(self.request, tickets))
         return context
 
 
@@ -120,12 +118,13 @@ class ReportConcernView(MemberHRPage):
         return HttpResponseRedirect(reverse("hr:ticket", args=[complaint.pk]))
 
 
-class MyTicketsView(MemberHRPage):
+class MyTicketsView(TablePageMixin, MemberHRPage):
     template_name = "hr/my_tickets.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["tickets"] = selectors.complaint_list(actor=self.actor).filter(reporter=self.actor.membership)
+        mine = selectors.complaint_list(actor=self.actor).filter(reporter=self.actor.membership)
+        context["table"] = MyTicketTable(self.request, mine)
         context.setdefault("follow_form", FollowForm())
         return context
 

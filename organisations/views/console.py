@@ -12,7 +12,15 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from trackyoursheets.web import SERVICE_ERRORS, ConsolePage, Pager, add_service_errors, error_text, scoped_or_404
+from trackyoursheets.web import (
+    SERVICE_ERRORS,
+    ConsolePage,
+    Pager,
+    TablePageMixin,
+    add_service_errors,
+    error_text,
+    scoped_or_404,
+)
 
 from .. import selectors, services
 from ..choices import OWNER_ADMIN, Role, WorkspaceStatus
@@ -29,6 +37,7 @@ from ..forms import (
 from ..models import Office, Producer, Workspace
 from ..plans import FEATURES
 from ..selectors import console_office_list
+from ..tables import ProducerTable
 
 # compat: payroll until the issue-12 merge — payroll/views.py imports ConsolePage, Pager and
 # scoped_or_404 from this module (imported above from their home, trackyoursheets.web).
@@ -357,7 +366,7 @@ class ProducerFormMixin:
         )
 
 
-class ProducerListView(ConsolePage):
+class ProducerListView(TablePageMixin, ConsolePage):
     """Producers with search and filters (``ProducerFilterSet``); HR reads only."""
 
     allowed_roles = PRODUCER_READERS
@@ -370,7 +379,7 @@ class ProducerListView(ConsolePage):
         producers = selectors.producer_list(actor=self.actor, filters=filter_form.filters())
         context.update(
             filter_form=filter_form,
-            producers=Pager(self.request, producers),
+            table=ProducerTable(self.request, producers),
             can_edit=self.actor.role in PRODUCER_EDITORS,
         )
         return context

@@ -26,6 +26,7 @@ from django.views.generic import TemplateView
 
 from trackyoursheets.api.authentication import SESSION_ORGANISATION_KEY
 from trackyoursheets.web import MemberPageMixin
+from trackyoursheets.web.dashboard import cards_for
 
 from .. import selectors, services
 from ..choices import MembershipStatus, Role
@@ -174,8 +175,10 @@ def _url_or_none(url_name: str) -> str | None:
 
 
 class DashboardView(MemberPageMixin, TemplateView):
-    """Plan, seats and workspaces for everyone; then what the role needs: counts and quick links for
-    owners/admins, the office for managers, the producer record for producers, the profile for others."""
+    """The person's own work first: the cards each app registers for their role (issue 14 point 6:
+    the week and timer, documents to read, requests, commission, what waits for approval, the
+    organisation's figures); then plan and seats with counts and quick links for owners/admins,
+    the office for managers, the producer record for producers, the profile for others."""
 
     template_name = "app/dashboard.html"
 
@@ -187,6 +190,7 @@ class DashboardView(MemberPageMixin, TemplateView):
         context["usage"] = selectors.organisation_usage(organisation=organisation)
         context["seats"] = services.member_seat_usage(organisation=organisation)
         context["membership"] = actor.membership
+        context["cards"] = cards_for(actor)
         context["is_admin"] = actor.role in (Role.OWNER, Role.ADMIN)
         if context["is_admin"] or actor.role in (Role.MANAGER, Role.HR):
             by_status = dict(

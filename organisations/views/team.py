@@ -25,7 +25,7 @@ from trackyoursheets.api.authentication import SESSION_ORGANISATION_KEY
 from trackyoursheets.api.errors import ValidationFailed
 from trackyoursheets.api.filters import apply_filterset
 from trackyoursheets.exceptions import DomainError
-from trackyoursheets.web import MemberPageMixin, add_service_errors, error_text
+from trackyoursheets.web import MemberPageMixin, TablePageMixin, add_service_errors, error_text
 
 from .. import selectors, services
 from ..actors import Actor, AuditContext
@@ -33,6 +33,7 @@ from ..choices import OWNER_ADMIN, MembershipStatus
 from ..filters import MembershipFilterSet
 from ..forms import AcceptInvitationForm, InviteMemberForm, MemberFilterForm, MemberForm
 from ..models import AuditEvent, Membership
+from ..tables import MemberTable
 
 MEMBERSHIP_LABEL = Membership._meta.label
 
@@ -61,7 +62,7 @@ def _get_member(actor: Actor, pk: int) -> Membership:
 # =============================================================================
 
 
-class TeamView(MemberPageMixin, TemplateView):
+class TeamView(TablePageMixin, MemberPageMixin, TemplateView):
     allowed_roles = OWNER_ADMIN
     template_name = "app/team.html"
 
@@ -76,7 +77,7 @@ class TeamView(MemberPageMixin, TemplateView):
         context.update(
             filter_form=filter_form,
             filtered=bool(filters),
-            members=members,
+            table=MemberTable(self.request, members),
             seats=services.member_seat_usage(organisation=self.actor.organisation),
             plan=self.actor.organisation.plan_details,
         )

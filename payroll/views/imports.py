@@ -18,13 +18,14 @@ from django.views.generic import TemplateView
 
 from organisations.choices import OWNER_ADMIN, Role
 from trackyoursheets.exceptions import DomainError
-from trackyoursheets.web import MemberPageMixin, add_service_errors
+from trackyoursheets.web import MemberPageMixin, TablePageMixin, add_service_errors
 
 from .. import selectors, services
 from ..choices import ImportStatus, RowStatus
 from ..forms import FinaliseForm, ImportUploadForm, RowFilterForm, RowMatchForm
 from ..models import ImportBatch
 from ..services.parsing import FIELDS, policy_key
+from ..tables import ImportTable
 
 SERVICE_ERRORS = (ValidationError, DomainError)
 PAGE_SIZE = 25
@@ -51,13 +52,19 @@ class ImportPage(MemberPageMixin, TemplateView):
         return HttpResponseRedirect(reverse("imports:detail", args=[batch.pk]))
 
 
-class ImportListView(ImportPage):
+class ImportListView(TablePageMixin, ImportPage):
     template_name = "imports/list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        batches = selectors.import_batch_list(actor=self.actor, filters={"top_level": True})
-        context["batches"] = Paginator(batches, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        filters = {"top_level": True}
+        status = self.request.GET.get("status", "")
+        if status in ImportStatus.values:  # the dashboard's "imports to review" link
+            filters["status"] = status
+        batches = selectors.import_batch_list(actor=self.actor, filters=filters)
+        context["table"] = ImportTable(self.request, batches, currency=self.actor.organisation.currency)
+        context["statuses"] = ImportStatus.choices
+        context["status"] = status
         return context
 
 

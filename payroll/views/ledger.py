@@ -20,12 +20,13 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from trackyoursheets.web import Pager, error_text, form_error_text
+from trackyoursheets.web import Pager, TablePageMixin, error_text, form_error_text
 
 from .. import reports, selectors, services
 from ..choices import OverrideKind, TransactionSource
 from ..forms import AnalyticsForm, BulkOverrideForm, LeaderboardForm, LedgerFilterForm, ManualSaleForm, OverrideForm
 from ..models import CommissionTransaction
+from ..tables import LedgerTable
 from .common import (
     HISTORY_ROWS,
     SERVICE_ERRORS,
@@ -77,14 +78,15 @@ class LeaderboardView(CommissionsPage):
         return context
 
 
-class LedgerView(CommissionsPage):
+class LedgerView(TablePageMixin, CommissionsPage):
     template_name = "payroll/ledger.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filter_form = LedgerFilterForm(self.request.GET or None, actor=self.actor)
         rows = selectors.transaction_list(actor=self.actor, filters=filter_form.filters())
-        context.update(filter_form=filter_form, transactions=Pager(self.request, rows))
+        table = LedgerTable(self.request, rows, currency=self.actor.organisation.currency)
+        context.update(filter_form=filter_form, table=table)
         return context
 
 

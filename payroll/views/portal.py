@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from organisations import selectors as organisation_selectors
 from organisations.choices import Role
-from trackyoursheets.web import ConsolePage, Pager, forbidden
+from trackyoursheets.web import ConsolePage, TablePageMixin, forbidden
 
 from .. import reports, selectors
 from ..forms import MONTH, LedgerFilterForm
+from ..tables import MyLinesTable, MyPolicyTable, StatementListTable, StatementTable
 from .common import chart_data
 
 # =============================================================================
@@ -76,7 +77,7 @@ class PortalView(PortalPage):
         return context
 
 
-class PortalTransactionsView(PortalPage):
+class PortalTransactionsView(TablePageMixin, PortalPage):
     template_name = "payroll/portal/transactions.html"
 
     def get_context_data(self, **kwargs):
@@ -84,20 +85,22 @@ class PortalTransactionsView(PortalPage):
         filter_form = LedgerFilterForm(self.request.GET or None, actor=self.actor, producer_filter=False)
         del filter_form.fields["workspace_id"]
         rows = selectors.transaction_list(actor=self.actor, filters=filter_form.filters())
-        context.update(filter_form=filter_form, transactions=Pager(self.request, rows))
+        table = MyLinesTable(self.request, rows, currency=self.actor.organisation.currency)
+        context.update(filter_form=filter_form, table=table)
         return context
 
 
-class PortalPoliciesView(PortalPage):
+class PortalPoliciesView(TablePageMixin, PortalPage):
     template_name = "payroll/portal/policies.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["policies"] = Pager(self.request, selectors.policy_list(actor=self.actor))
+        policies = selectors.policy_list(actor=self.actor)
+        context["table"] = MyPolicyTable(self.request, policies, currency=self.actor.organisation.currency)
         return context
 
 
-class PortalStatementsView(PortalPage):
+class PortalStatementsView(TablePageMixin, PortalPage):
     """A statement per statement month: the month's totals, newest first."""
 
     template_name = "payroll/portal/statements.html"
@@ -105,11 +108,12 @@ class PortalStatementsView(PortalPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report = reports.commission_report(actor=self.actor, group_by="period")
-        context.update(statements=list(reversed(report.groups)), report=report)
+        table = StatementListTable(self.request, report.groups, currency=report.currency)
+        context.update(table=table, report=report)
         return context
 
 
-class PortalStatementView(PortalPage):
+class PortalStatementView(TablePageMixin, PortalPage):
     """One statement month: its totals and every line of it."""
 
     template_name = "payroll/portal/statement.html"
@@ -126,7 +130,7 @@ class PortalStatementView(PortalPage):
         report = reports.commission_report(actor=self.actor, group_by="period", filters=filters)
         context.update(
             month=datetime.date(int(month[:4]), int(month[5:]), 1),
-            lines=lines,
+            table=StatementTable(self.request, lines, currency=self.actor.organisation.currency),
             totals=report.totals,
         )
         return context
@@ -172,7 +176,8 @@ class PortalStatementCsvView(PortalStatementView):
                 _("My commission"),
             ]
         )
-        for txn in context["lines"]:
+        lines = selectors.transaction_list(actor=self.actor, filters={"statement_period": f"{month:%Y-%m}"})
+        for txn in lines:
             writer.writerow(
                 [
                     txn.transaction_date.isoformat(),

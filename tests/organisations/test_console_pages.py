@@ -666,7 +666,7 @@ def test_producers_are_searched_and_filtered(as_role, organisation, office):
     client, _owner = as_role(Role.OWNER)
 
     def names(query: str) -> list[str]:
-        return [p.display_name for p in client.get(PRODUCERS_URL + query).context["producers"].rows]
+        return [p.display_name for p in client.get(PRODUCERS_URL + query).context["table"].pager.rows]
 
     assert names("") == ["Alex Jones", "Pat Smith"]
     assert names("?search=smith") == ["Pat Smith"]
@@ -681,8 +681,8 @@ def test_producers_are_paginated_by_25(as_role, office):
     ProducerFactory.create_batch(26, workspace=workspace)
     client, _owner = as_role(Role.OWNER)
 
-    first = client.get(PRODUCERS_URL).context["producers"]
-    second = client.get(PRODUCERS_URL + "?page=2").context["producers"]
+    first = client.get(PRODUCERS_URL).context["table"].pager
+    second = client.get(PRODUCERS_URL + "?page=2").context["table"].pager
 
     assert (len(first.rows), len(second.rows), first.page.paginator.count) == (25, 1, 26)
 
@@ -697,7 +697,7 @@ def test_hr_reads_producers_but_cannot_change_them(as_role, office):
     edit = client.post(f"/app/producers/{producer.pk}/edit", producer_data(display_name="Changed"))
     create = client.post("/app/producers/new", producer_data())
 
-    assert [p.display_name for p in listing.context["producers"].rows] == ["Pat"]
+    assert [p.display_name for p in listing.context["table"].pager.rows] == ["Pat"]
     assert "New producer" not in listing.content.decode()
     assert detail.status_code == 200
     assert f"/app/producers/{producer.pk}/edit" not in detail.content.decode()
@@ -746,6 +746,6 @@ def test_a_manager_manages_producers_only_in_their_office(as_role, organisation,
         "workspace": ["Select a valid choice. That choice is not one of the available choices."]
     }
     assert non_field_errors(nowhere) == ["Your role does not allow managing producers here."]
-    assert [p.display_name for p in listing.context["producers"].rows] == ["Pat Smith"]
+    assert [p.display_name for p in listing.context["table"].pager.rows] == ["Pat Smith"]
     assert edit_other.status_code == 404
     assert sorted(Producer.objects.values_list("display_name", flat=True)) == ["Not mine", "Pat Smith"]

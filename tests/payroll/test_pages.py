@@ -413,9 +413,9 @@ def test_ledger_filters_and_pages(as_role, paula, carrier, txn):
     first = client.get(f"{BASE}/ledger")
     approved = client.get(f"{BASE}/ledger?status=approved")
 
-    assert len(first.context["transactions"].rows) == 25
-    assert first.context["transactions"].page.paginator.count == 31
-    assert approved.context["transactions"].page.paginator.count == 15
+    assert len(first.context["table"].rows) == 25
+    assert first.context["table"].pager.page.paginator.count == 31
+    assert approved.context["table"].pager.page.paginator.count == 15
     assert f'href="{BASE}/producers/{paula.pk}"' in text(first)
 
 
@@ -474,7 +474,7 @@ def test_portal_shows_only_the_producers_own_lines_policies_and_statements(paula
     assert "MINE-1" in policies and "RICKS-1" not in policies
     assert f'href="{BASE}/portal/statements/2026-06"' in statements
     assert statement.context["totals"].producer_amount == D("160.00")
-    assert [line.pk for line in statement.context["lines"]] == [txn.pk]
+    assert [line.pk for line in statement.context["table"].data] == [txn.pk]
     assert client.get(f"{BASE}/portal/statements/2026-01").status_code == 404  # none of hers that month
     assert client.get(f"{BASE}/portal/statements/not-a-month").status_code == 404
 

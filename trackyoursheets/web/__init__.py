@@ -4,25 +4,38 @@
 - :class:`Pager`, :func:`scoped_or_404` (:mod:`.lists`);
 - :func:`add_service_errors`, :func:`error_text`, :func:`form_error_text`, ``SERVICE_ERRORS``
   (:mod:`.forms`);
-- :data:`NAVIGATION`, :class:`NavItem`, :func:`nav_items`, :func:`visible_links` (:mod:`.navigation`).
+- :data:`NAVIGATION`, :class:`NavItem`, :func:`nav_items`, :func:`visible_links` (:mod:`.navigation`);
+- :class:`Table`, :class:`Column`, :class:`TablePageMixin` -- the one list table (:mod:`.tables`);
+- :func:`format_money` and the other formats of every page (:mod:`.formats`);
+- the dashboard card registry (:mod:`.dashboard`).
 """
 
+from .formats import format_date, format_datetime, format_duration, format_hours, format_money
 from .forms import SERVICE_ERRORS, add_service_errors, error_text, form_error_text
 from .lists import PAGE_SIZE, Pager, scoped_or_404
 from .navigation import NAVIGATION, NavItem, nav_items, page_allowed_roles, visible_links
 from .pages import ConsolePage, MemberPageMixin, forbidden
+from .tables import Column, Table, TablePageMixin
 
 __all__ = [
     "NAVIGATION",
     "PAGE_SIZE",
     "SERVICE_ERRORS",
+    "Column",
     "ConsolePage",
     "MemberPageMixin",
     "NavItem",
     "Pager",
+    "Table",
+    "TablePageMixin",
     "add_service_errors",
     "error_text",
     "forbidden",
+    "format_date",
+    "format_datetime",
+    "format_duration",
+    "format_hours",
+    "format_money",
     "form_error_text",
     "nav_items",
     "page_allowed_roles",

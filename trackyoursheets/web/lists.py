@@ -13,7 +13,10 @@ PAGE_SIZE = 25
 
 
 class Pager:
-    """One page of a list (25 rows) and the links to its neighbours, keeping the filters."""
+    """One page of a list (25 rows unless told) and the links to its neighbours, keeping the filters.
+
+    A page number past the end shows the last page, anything unreadable the first (the shared
+    table's page jump relies on it)."""
 
     def __init__(self, request, queryset, param: str = "page", per_page: int = PAGE_SIZE):
         self.page = Paginator(queryset, per_page).get_page(request.GET.get(param))

@@ -18,14 +18,25 @@ from rest_framework import exceptions as drf_exceptions
 # The page shell needs the organisations app's audit trail and memberships (the layer right
 # above this package; DESIGN §2 lets every app use it). Nothing here imports a domain app.
 from organisations.actors import AuditContext
-from organisations.choices import MembershipStatus
+from organisations.choices import MembershipStatus, Role
 from organisations.models import AuditEvent
 from trackyoursheets.api.authentication import actor_from_session
 
 from .forms import SERVICE_ERRORS, add_service_errors
 from .navigation import nav_items
 
-__all__ = ["ConsolePage", "MemberPageMixin", "forbidden"]
+__all__ = ["ConsolePage", "MemberPageMixin", "forbidden", "shows_developer_links"]
+
+#: roles that always see the developer links (API reference, health, status feed): issue 14 point 6
+DEVELOPER_ROLES = (Role.OWNER, Role.ADMIN)
+
+
+def shows_developer_links(actor) -> bool:
+    """Owners, admins and API users (a member holding an unrevoked personal API token)."""
+    if actor.role in DEVELOPER_ROLES:
+        return True
+    membership = getattr(actor, "membership", None)
+    return membership is not None and membership.api_tokens.filter(revoked_at__isnull=True).exists()
 
 
 def forbidden(request, message: str, *, no_membership: bool = False) -> TemplateResponse:
@@ -66,6 +77,7 @@ class MemberPageMixin(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)
         context["actor"] = self.actor
         context["nav_items"] = nav_items(self.actor, self.request.path)
+        context["developer_links"] = shows_developer_links(self.actor)
         context["switchable_organisations"] = [
             m.organisation
             for m in self.request.user.memberships.filter(status=MembershipStatus.ACTIVE, organisation__is_active=True)

@@ -1,0 +1,158 @@
+"""The commission pages' tables (issue 14 point 5): declared once on the shared
+:class:`~trackyoursheets.web.tables.Table`; the views give them a scoped selector queryset."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from trackyoursheets.web.tables import BADGE, CHOICE, DATE, DATETIME, MONEY, NUMBER, PERCENT, Column, Table
+
+
+def _statement(txn) -> str:
+    return txn.statement_period.strftime("%Y-%m") if txn.statement_period else ""
+
+
+def _overridden(txn) -> str:
+    return str(_("overridden")) if txn.latest_override_id else ""
+
+
+LINE_COLUMNS = (
+    Column(
+        "date",
+        _("Date"),
+        accessor="transaction_date",
+        kind=DATE,
+        sort="transaction_date",
+        link=lambda txn: reverse("commissions:transaction", args=[txn.pk]),
+    ),
+    Column(
+        "producer",
+        _("Producer"),
+        accessor="producer.display_name",
+        sort=("producer__last_name", "producer__first_name"),
+        link=lambda txn: reverse("commissions:producer", args=[txn.producer_id]),
+    ),
+    Column("carrier", _("Carrier"), accessor="carrier.name", sort="carrier__name"),
+    Column("policy", _("Policy"), accessor="policy.number", sort="policy__number"),
+    Column("statement", _("Statement"), accessor=_statement, sort="statement_period"),
+    Column("type", _("Type"), kind=CHOICE, sort="type"),
+    Column("status", _("Status"), kind=BADGE, sort="status"),
+    Column("premium", _("Premium"), kind=MONEY, sort="premium", total=True),
+    Column("gross", _("Gross"), accessor="gross_commission", kind=MONEY, sort="gross_commission", total=True),
+    Column("split", _("Split %"), accessor="split_percent", kind=PERCENT, sort="split_percent"),
+    Column(
+        "amount",
+        _("Producer amount"),
+        accessor="producer_amount",
+        kind=MONEY,
+        sort="producer_amount",
+        total=True,
+        detail=_overridden,
+    ),
+    Column("source", _("Source"), kind=CHOICE, export_only=True),
+    Column("notes", _("Notes"), export_only=True),
+)
+
+
+class LedgerTable(Table):
+    """Every line the actor may see (the ledger page)."""
+
+    name = "commission-ledger"
+    noun = _("lines")
+    empty_text = _("No lines match.")
+    css = "ledger"
+    columns = LINE_COLUMNS
+
+
+class MyLinesTable(Table):
+    """A producer's own lines (the portal): no producer column, no link to the staff page."""
+
+    name = "my-sales"
+    noun = _("lines")
+    empty_text = _("No lines match.")
+    css = "ledger"
+    columns = tuple(replace(c, link=None) for c in LINE_COLUMNS if c.key != "producer")
+
+
+class StatementTable(MyLinesTable):
+    name = "statement"
+    per_page_default = 100
+
+
+def _batch_name(batch) -> str:
+    return f"#{batch.pk} {batch.original_filename or batch.get_source_display()}"
+
+
+def _batch_parts(batch) -> str:
+    children = len(batch.children.all())
+    return str(_("%(n)s carrier batches") % {"n": children}) if children else ""
+
+
+class ImportTable(Table):
+    """Statement imports (top-level batches) with their progress and totals."""
+
+    name = "statement-imports"
+    noun = _("imports")
+    empty_text = _("No statements imported yet.")
+    columns = (
+        Column(
+            "import",
+            _("Import"),
+            accessor=_batch_name,
+            sort="id",
+            link=lambda batch: reverse("imports:detail", args=[batch.pk]),
+            detail=_batch_parts,
+        ),
+        Column("carrier", _("Carrier"), accessor="carrier.name", sort="carrier__name"),
+        Column("status", _("Status"), kind=BADGE, sort="status", template="imports/_status_cell.html"),
+        Column("total_rows", _("Rows"), kind=NUMBER, sort="total_rows"),
+        Column("unmatched_rows", _("Unmatched"), kind=NUMBER, sort="unmatched_rows"),
+        Column("error_rows", _("Errors"), kind=NUMBER, sort="error_rows"),
+        Column("gross_total", _("Gross commission"), kind=MONEY, sort="gross_total", total=True),
+        Column("created_at", _("Uploaded"), kind=DATETIME, sort="created_at", detail=lambda b: b.created_by_label),
+        Column("status_label", _("Status"), accessor="status", kind=CHOICE, export_only=True),
+    )
+
+
+class MyPolicyTable(Table):
+    """A producer's policies; their split comes from the page's ``producer`` (a cell template)."""
+
+    name = "my-policies"
+    noun = _("policies")
+    empty_text = _("No policies are written by you yet.")
+    columns = (
+        Column("number", _("Policy"), sort="number"),
+        Column("carrier", _("Carrier"), accessor="carrier.name", sort="carrier__name"),
+        Column("customer", _("Customer"), accessor="customer_name", sort="customer_name"),
+        Column("line_of_business", _("Line of business"), accessor="line_of_business.name"),
+        Column("status", _("Status"), kind=CHOICE, sort="status"),
+        Column("effective_date", _("Effective"), kind=DATE, sort="effective_date"),
+        Column("expiry_date", _("Expires"), kind=DATE, sort="expiry_date"),
+        Column("premium", _("Premium"), kind=MONEY, sort="premium", total=True),
+        Column("split", _("My split"), kind=PERCENT, template="payroll/cells/my_split.html", css="num"),
+    )
+
+
+class StatementListTable(Table):
+    """One row per statement month (the report's groups)."""
+
+    name = "my-statements"
+    noun = _("statements")
+    empty_text = _("No statements yet.")
+    default_sort = "-month"
+    columns = (
+        Column(
+            "month",
+            _("Statement month"),
+            accessor="key",
+            sort=True,
+            link=lambda group: reverse("commissions:portal-statement", args=[group.key]),
+        ),
+        Column("count", _("Lines"), kind=NUMBER, sort=True, total=True),
+        Column("premium", _("Premium"), kind=MONEY, sort=True, total=True),
+        Column("gross_commission", _("Gross commission"), kind=MONEY, sort=True, total=True),
+        Column("producer_amount", _("My commission"), kind=MONEY, sort=True, total=True),
+    )

@@ -1,0 +1,101 @@
+"""The time cards of the dashboard (issue 14 point 6), registered from ``TimetrackingConfig.ready()``
+into :mod:`trackyoursheets.web.dashboard`: the person's week against 40 hours and their running
+timer; the hours of the team a manager sees (an owner or admin: the organisation)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.choices import OWNER_ADMIN, Role
+from trackyoursheets.web.dashboard import DashboardCard, register_card
+
+from . import selectors
+from .models import employee_timezone, local_day_bounds
+
+#: the week's target until work schedules exist (the leave issue adds them)
+WEEK_TARGET_HOURS = 40
+TEAM_ROWS = 8
+
+
+def _this_week(tz) -> tuple[datetime.date, datetime.datetime, datetime.datetime]:
+    today = timezone.now().astimezone(tz).date()
+    monday = today - datetime.timedelta(days=today.weekday())
+    start, end = local_day_bounds(monday, monday + datetime.timedelta(days=6), tz)
+    return monday, start, end
+
+
+def my_week(actor) -> dict | None:
+    """Hours this week (finished entries) against the target, and the running timer."""
+    employee = selectors.actor_employee(actor=actor)
+    if employee is None:
+        return None
+    tz = employee_timezone(employee, actor.organisation)
+    monday, start, end = _this_week(tz)
+    seconds = (
+        selectors.time_entry_list(actor=actor)
+        .filter(employee=employee, start_time__gte=start, start_time__lt=end, end_time__isnull=False)
+        .aggregate(total=Sum("duration_seconds"))["total"]
+        or 0
+    )
+    hours = selectors.hours(seconds)
+    running = selectors.running_timer(actor=actor, employee=employee)
+    return {
+        "seconds": seconds,
+        "hours": hours,
+        "target": WEEK_TARGET_HOURS,
+        "percent": min(100, int(hours * 100 / WEEK_TARGET_HOURS)),
+        "monday": monday,
+        "running": running,
+        "running_since": running.start_time.astimezone(tz) if running else None,
+        "timezone": str(tz),
+        "timer_url": reverse("time:timer"),
+        "week_url": reverse("time:week"),
+    }
+
+
+def team_hours(actor) -> dict:
+    """This week's hours of everyone whose time the actor sees, most first."""
+    tz = employee_timezone(None, actor.organisation)
+    monday, start, end = _this_week(tz)
+    people = list(
+        selectors.time_entry_list(actor=actor)
+        .filter(start_time__gte=start, start_time__lt=end, end_time__isnull=False)
+        .order_by()
+        .values("employee_id", "employee__first_name", "employee__last_name")
+        .annotate(seconds=Sum("duration_seconds"))
+        .order_by("-seconds", "employee__last_name")
+    )
+    total = sum(row["seconds"] or 0 for row in people)
+    return {
+        "total_seconds": total,
+        "people": [
+            {"name": f"{row['employee__first_name']} {row['employee__last_name']}".strip(), "seconds": row["seconds"]}
+            for row in people[:TEAM_ROWS]
+        ],
+        "more": max(0, len(people) - TEAM_ROWS),
+        "monday": monday,
+        "whole_organisation": actor.role in OWNER_ADMIN,
+    }
+
+
+CARDS = (
+    DashboardCard("time.my-week", _("My week"), "timetracking/cards/my_week.html", my_week, order=10),
+    DashboardCard(
+        "time.team-hours",
+        _("Hours this week"),
+        "timetracking/cards/team_hours.html",
+        team_hours,
+        roles=(*OWNER_ADMIN, Role.MANAGER),
+        order=150,
+    ),
+)
+
+
+def register() -> None:
+    for card in CARDS:
+        register_card(card)
