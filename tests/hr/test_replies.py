@@ -4,6 +4,7 @@ point 9): through the ticket page and the anonymous reporter's private follow li
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from hr.models import Complaint, ComplaintReply
@@ -123,3 +124,18 @@ def test_the_follow_page_keeps_its_link_on_the_site_yet_lets_its_form_post(cast)
 
     assert response["Cache-Control"] == "no-store"
     assert response["Referrer-Policy"] == "same-origin"  # "no-referrer" made the browser send Origin: null
+
+
+def test_the_admin_lists_replies_only_to_hr_of_their_organisation(client, cast):
+    ticket = ComplaintFactory(organisation=cast.office.organisation, reporter=cast.employee)
+    ComplaintReply.objects.create(organisation=ticket.organisation, complaint=ticket, from_hr=True, body="Secret")
+    root = get_user_model().objects.create_superuser("root@example.test", "pw-123456789")
+    client.force_login(root)
+
+    outsider = client.get("/admin/hr/complaintreply/")
+    MembershipFactory(organisation=cast.office.organisation, user=root, role="hr")
+    insider = client.get("/admin/hr/complaintreply/")
+
+    assert outsider.status_code == insider.status_code == 200
+    assert f"Reply on HR-{ticket.pk}" not in outsider.content.decode()
+    assert f"Reply on HR-{ticket.pk}" in insider.content.decode()
