@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trackyoursheets.web.tables import DATETIME, NUMBER, Column, Table
+from trackyoursheets.web.formats import format_datetime
+from trackyoursheets.web.tables import CHOICE, DATETIME, NUMBER, Column, Table
 
 
 def _status(subscription) -> str:
@@ -34,4 +35,33 @@ class WebhookTable(Table):
         ),
         Column("consecutive_failures", _("Failed in a row"), kind=NUMBER, sort="consecutive_failures"),
         Column("created_at", _("Created"), kind=DATETIME, sort="created_at"),
+    )
+
+
+class DeliveryTable(Table):
+    """A subscription's deliveries: attempts and the redeliver button as cell templates."""
+
+    name = "webhook-deliveries"
+    noun = _("deliveries")
+    empty_text = _("Nothing sent yet.")
+    columns = (
+        Column(
+            "event",
+            _("Event"),
+            accessor="event_id",
+            sort="event__created_at",
+            detail=lambda d: format_datetime(d.event.created_at),
+        ),
+        Column("topic", _("Topic"), accessor="event.topic", sort="event__topic"),
+        Column("status", _("Status"), kind=CHOICE, sort="status"),
+        Column(
+            "attempts",
+            _("Attempts"),
+            accessor="attempt_count",
+            sort="attempt_count",
+            template="integrations/webhooks/_attempts_cell.html",
+        ),
+        Column("last_status_code", _("Last answer"), detail=lambda d: d.last_error),
+        Column("next_attempt_at", _("Next attempt"), kind=DATETIME, sort="next_attempt_at"),
+        Column("actions", _("Actions"), template="integrations/webhooks/_redeliver_cell.html"),
     )

@@ -8,7 +8,6 @@ write the audit row, source "page", in the change's transaction: issue 12).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,9 +22,7 @@ from . import selectors, services
 from .conf import webhook_settings
 from .forms import DeliveryFilterForm, WebhookSubscriptionForm
 from .models import WebhookSubscription
-from .tables import WebhookTable
-
-PAGE_SIZE = 25
+from .tables import DeliveryTable, WebhookTable
 
 
 class WebhookPage(MemberPageMixin, TemplateView):
@@ -76,7 +73,7 @@ class WebhookCreateView(WebhookPage):
         return response
 
 
-class WebhookDetailView(WebhookPage):
+class WebhookDetailView(TablePageMixin, WebhookPage):
     """Edit form, actions and the delivery log (filter by status, 25 a page)."""
 
     template_name = "integrations/webhooks/detail.html"
@@ -101,10 +98,8 @@ class WebhookDetailView(WebhookPage):
         deliveries = selectors.webhook_delivery_list(
             actor=self.actor, subscription=subscription, filters={"status": status} if status else None
         )
-        page = Paginator(deliveries, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filters=filters, deliveries=page, filter_query=query.urlencode(), now=timezone.now())
+        table = DeliveryTable(self.request, deliveries)
+        context.update(filters=filters, table=table, now=timezone.now())
         return context
 
     def post(self, request, *args, **kwargs):

@@ -156,3 +156,18 @@ class StatementListTable(Table):
         Column("gross_commission", _("Gross commission"), kind=MONEY, sort=True, total=True),
         Column("producer_amount", _("My commission"), kind=MONEY, sort=True, total=True),
     )
+
+
+class ProducerLinesTable(Table):
+    """A producer's lines on their sales page: a checkbox for the bulk override and a per-row
+    override form (cell templates), no producer column."""
+
+    name = "producer-sales"
+    noun = _("lines")
+    empty_text = _("No lines match.")
+    css = "ledger"
+    columns = (
+        Column("select", _("Select"), template="payroll/cells/select_line.html", export=False),
+        *(c for c in LINE_COLUMNS if c.key not in ("producer", "type")),
+        Column("override", _("Override this line"), template="payroll/cells/override_line.html", export=False),
+    )

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from trackyoursheets.web import (
     SERVICE_ERRORS,
     ConsolePage,
-    Pager,
     TablePageMixin,
     add_service_errors,
     error_text,
@@ -37,7 +36,7 @@ from ..forms import (
 from ..models import Office, Producer, Workspace
 from ..plans import FEATURES
 from ..selectors import console_office_list
-from ..tables import ProducerTable
+from ..tables import EditableOfficeTable, OfficeTable, ProducerTable, WorkspaceTable
 
 # compat: payroll until the issue-12 merge — payroll/views.py imports ConsolePage, Pager and
 # scoped_or_404 from this module (imported above from their home, trackyoursheets.web).
@@ -140,7 +139,7 @@ def workspace_snapshot(workspace: Workspace) -> dict:
     }
 
 
-class StructureView(ConsolePage):
+class StructureView(TablePageMixin, ConsolePage):
     """Offices and workspaces; a manager sees only their office and its workspaces."""
 
     allowed_roles = STRUCTURE_ROLES
@@ -151,9 +150,10 @@ class StructureView(ConsolePage):
         offices = console_office_list(actor=self.actor)
         filter_form = WorkspaceFilterForm(self.request.GET or None, offices=offices)
         workspaces = selectors.workspace_list(actor=self.actor, filters=filter_form.filters())
+        office_table = EditableOfficeTable if self.actor.role in OWNER_ADMIN else OfficeTable
         context.update(
-            offices=Pager(self.request, offices, "offices_page"),
-            workspaces=Pager(self.request, workspaces),
+            offices=office_table(self.request, offices, prefix="offices_"),
+            workspaces=WorkspaceTable(self.request, workspaces),
             filter_form=filter_form,
             can_edit_offices=self.actor.role in OWNER_ADMIN,
             **usage_messages(self.actor.organisation),

@@ -19,12 +19,20 @@ from django.urls import path, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from trackyoursheets.web import SERVICE_ERRORS, ConsolePage, Pager, add_service_errors, error_text, scoped_or_404
+from trackyoursheets.web import (
+    SERVICE_ERRORS,
+    ConsolePage,
+    TablePageMixin,
+    add_service_errors,
+    error_text,
+    scoped_or_404,
+)
 
 from .. import selectors, services
 from ..choices import OWNER_ADMIN
 from ..forms import ApiTokenFilterForm, ApiTokenForm, IntegrationGrantForm, OAuthClientForm, OnceForm
 from ..selectors import oauth_client_get, oauth_client_list
+from ..tables import ApiTokenTable, OAuthClientTable, OAuthGrantTable, OtherApiTokenTable
 
 # =============================================================================
 # One-time form codes
@@ -130,8 +138,9 @@ class OAuthClientListView(OAuthClientPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["clients"] = Pager(self.request, oauth_client_list(actor=self.actor))
-        context["grants"] = Pager(self.request, selectors.oauth_grant_list(actor=self.actor), "grants_page")
+        context["clients"] = OAuthClientTable(self.request, oauth_client_list(actor=self.actor))
+        grants = selectors.oauth_grant_list(actor=self.actor)
+        context["grants"] = OAuthGrantTable(self.request, grants, prefix="grants_")
         context.setdefault("grant_form", IntegrationGrantForm())
         context.update(connection_details(self.request))
         return context
@@ -293,7 +302,7 @@ def end_of_day(day, tz_name: str) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(tz_name))
 
 
-class ApiTokenListView(ConsolePage):
+class ApiTokenListView(TablePageMixin, ConsolePage):
     """Create a personal token (shown once); list tokens masked; revoke. Owners and admins also
     see, and may revoke, the other members' tokens."""
 
@@ -305,14 +314,14 @@ class ApiTokenListView(ConsolePage):
         filter_form = ApiTokenFilterForm(self.request.GET or None)
         filters = filter_form.filters()
         own = selectors.api_token_list(actor=self.actor, filters={**filters, "membership_id": self.actor.membership.pk})
-        context.update(filter_form=filter_form, tokens=Pager(self.request, own))
+        context.update(filter_form=filter_form, tokens=ApiTokenTable(self.request, own))
         if self.actor.sees_whole_organisation:
             others = (
                 selectors.api_token_list(actor=self.actor, filters=filters)
                 .exclude(membership=self.actor.membership)
                 .select_related("membership__user")
             )
-            context["other_tokens"] = Pager(self.request, others, "others_page")
+            context["other_tokens"] = OtherApiTokenTable(self.request, others, prefix="others_")
         return context
 
     def post(self, request, *args, **kwargs):

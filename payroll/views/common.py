@@ -12,6 +12,7 @@ from organisations.choices import OWNER_ADMIN, Role
 from organisations.models import Producer
 from trackyoursheets.exceptions import DomainError
 from trackyoursheets.web import ConsolePage, NavItem, scoped_or_404, visible_links
+from trackyoursheets.web.formats import currency_affixes
 
 from .. import reports, selectors
 from ..models import CommissionTransaction
@@ -49,6 +50,7 @@ class CommissionsPage(ConsolePage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["currency"] = self.actor.organisation.currency
+        context["money_prefix"], context["money_suffix"] = currency_affixes(self.actor.organisation.currency)
         # each link shows to the roles its page lets in (issue 12 point 5)
         context["commission_links"] = [
             (link["url"], link["label"]) for link in visible_links(self.actor, COMMISSION_LINKS)
@@ -65,8 +67,11 @@ class CommissionsPage(ConsolePage):
 def chart_data(report: reports.CommissionReport, *, by: str) -> dict:
     """What commissions.js draws: labels and decimal strings (never floats in Python)."""
     rows = report.periods if by == "periods" else report.groups
+    prefix, suffix = currency_affixes(report.currency)
     return {
         "currency": report.currency,
+        "money_prefix": prefix,
+        "money_suffix": suffix,
         "labels": [row.label for row in rows],
         "premium": [str(row.premium) for row in rows],
         "producer_amount": [str(row.producer_amount) for row in rows],

@@ -20,13 +20,13 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from trackyoursheets.web import Pager, TablePageMixin, error_text, form_error_text
+from trackyoursheets.web import TablePageMixin, error_text, form_error_text, format_money
 
 from .. import reports, selectors, services
 from ..choices import OverrideKind, TransactionSource
 from ..forms import AnalyticsForm, BulkOverrideForm, LeaderboardForm, LedgerFilterForm, ManualSaleForm, OverrideForm
 from ..models import CommissionTransaction
-from ..tables import LedgerTable
+from ..tables import LedgerTable, ProducerLinesTable
 from .common import (
     HISTORY_ROWS,
     SERVICE_ERRORS,
@@ -125,7 +125,7 @@ class TransactionDetailView(CommissionsPage):
         return override is not None
 
 
-class ProducerSalesView(CommissionsPage):
+class ProducerSalesView(TablePageMixin, CommissionsPage):
     """A producer's lines with per-row and bulk overrides, their totals and override history."""
 
     template_name = "payroll/producer_sales.html"
@@ -140,7 +140,7 @@ class ProducerSalesView(CommissionsPage):
         context.update(
             producer=producer,
             filter_form=filter_form,
-            transactions=Pager(self.request, rows),
+            table=ProducerLinesTable(self.request, rows, currency=self.actor.organisation.currency),
             report=report,
             override_form=OverrideForm(),
             history=selectors.override_history(actor=self.actor, transactions=rows)[:HISTORY_ROWS],
@@ -267,11 +267,10 @@ class SaleCreateView(CommissionsPage):
             return self.redisplay(form=form)
         messages.success(
             request,
-            _("Sale saved: gross commission %(gross)s, producer amount %(amount)s (%(currency)s).")
+            _("Sale saved: gross commission %(gross)s, producer amount %(amount)s.")
             % {
-                "gross": txn.gross_commission,
-                "amount": txn.producer_amount,
-                "currency": self.actor.organisation.currency,
+                "gross": format_money(txn.gross_commission, self.actor.organisation.currency),
+                "amount": format_money(txn.producer_amount, self.actor.organisation.currency),
             },
         )
         return HttpResponseRedirect(reverse("commissions:transaction", args=[txn.pk]))

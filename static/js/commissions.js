@@ -29,14 +29,27 @@
     return (negative ? "-" : "") + whole + "." + cents;
   }
 
+  /* the server's one money format (trackyoursheets/web/formats.py): prefix, digits, suffix */
+  var affixes = { prefix: null, suffix: "" };
   function money(currency, text) {
-    return currency + " " + formatAmount(text);
+    var amount = formatAmount(text);
+    var negative = amount.charAt(0) === "-";
+    if (negative) amount = amount.slice(1);
+    var prefix = affixes.prefix === null ? currency + "\u00a0" : affixes.prefix;
+    return (negative ? "-" : "") + prefix + amount + affixes.suffix;
+  }
+  function learnAffixes(source) {
+    if (source && source.money_prefix !== undefined) {
+      affixes.prefix = source.money_prefix;
+      affixes.suffix = source.money_suffix || "";
+    }
   }
 
   function draw(canvas, data) {
     if (!window.Chart || !data) return;
     if (charts[canvas.id]) charts[canvas.id].destroy();
     var currency = data.currency;
+    learnAffixes(data);
     charts[canvas.id] = new window.Chart(canvas, {
       type: canvas.dataset.chartType || "bar",
       data: {
@@ -50,7 +63,7 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return currency + " " + v.toLocaleString("en-GB"); } } } },
+        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return money(currency, String(v)); } } } },
         plugins: {
           tooltip: {
             callbacks: {
@@ -84,6 +97,7 @@
 
   function renderTable(table, report) {
     var currency = report.currency;
+    learnAffixes({ money_prefix: table.dataset.moneyPrefix, money_suffix: table.dataset.moneySuffix });
     var producerUrl = table.dataset.producerUrl || "";
     var body = table.querySelector("tbody");
     var rows = document.createDocumentFragment();

@@ -77,7 +77,7 @@ def test_dashboard_draws_the_premium_by_period_chart(page, owner, book):
     assert drawn["premium"][-1] == 4000.5
     box = canvas.bounding_box()
     assert box["width"] > 100 and box["height"] > 100
-    expect(page.locator(".period-cards")).to_contain_text("EUR 4,000.50")
+    expect(page.locator(".period-cards")).to_contain_text("€4,000.50")
     expect(page.get_by_role("link", name="Bob <script>alert(1)</script>", exact=True)).to_be_visible()
     assert_basic_accessibility(page)
 
@@ -88,7 +88,7 @@ def test_analytics_group_by_change_redraws_the_table(page, owner, book):
     rows = page.locator("#analytics-table tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("Alpha Mutual")
-    expect(rows.nth(0)).to_contain_text("EUR 3,700.50")
+    expect(rows.nth(0)).to_contain_text("€3,700.50")
     assert_basic_accessibility(page)
 
     with page.expect_response(lambda r: "/v1/reports/commissions" in r.url and "group_by=producer" in r.url) as info:
@@ -96,11 +96,11 @@ def test_analytics_group_by_change_redraws_the_table(page, owner, book):
     assert info.value.status == 200
 
     expect(rows.nth(0)).to_contain_text("Bob <script>alert(1)</script>")  # shown as text, never run
-    expect(rows.nth(0)).to_contain_text("EUR 2,500.50")
+    expect(rows.nth(0)).to_contain_text("€2,500.50")
     expect(rows.nth(1)).to_contain_text("Ann Archer")
-    expect(rows.nth(1)).to_contain_text("EUR 1,500.00")
+    expect(rows.nth(1)).to_contain_text("€1,500.00")
     expect(page.locator("#analytics-table thead th").first).to_have_text("Producer")
-    expect(page.locator("#analytics-table tfoot")).to_contain_text("EUR 4,000.50")
+    expect(page.locator("#analytics-table tfoot")).to_contain_text("€4,000.50")
     assert "group_by=producer" in page.url  # a reload shows the same grouping
     labels = page.evaluate("() => Chart.getChart(document.getElementById('group-chart')).data.labels")
     assert labels == ["Bob <script>alert(1)</script>", "Ann Archer"]

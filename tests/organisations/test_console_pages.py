@@ -395,10 +395,10 @@ def test_workspaces_are_searched_filtered_and_paginated(as_role, organisation, o
     client, _owner = as_role(Role.OWNER)
 
     def names(query: str) -> list[str]:
-        return [w.name for w in client.get(STRUCTURE_URL + query).context["workspaces"].rows]
+        return [w.name for w in client.get(STRUCTURE_URL + query).context["workspaces"].pager.rows]
 
-    first_page = client.get(STRUCTURE_URL).context["workspaces"]
-    second_page = client.get(STRUCTURE_URL + "?page=2").context["workspaces"]
+    first_page = client.get(STRUCTURE_URL).context["workspaces"].pager
+    second_page = client.get(STRUCTURE_URL + "?page=2").context["workspaces"].pager
 
     assert names("?name=pod") == ["North Pod", "South Pod"]
     assert names("?status=archived") == [south.name]
@@ -406,7 +406,7 @@ def test_workspaces_are_searched_filtered_and_paginated(as_role, organisation, o
     assert names(f"?office_id={office.pk}&name=north") == [north.name]
     assert (len(first_page.rows), len(second_page.rows)) == (25, 5)
     assert first_page.next_url == "?page=2"
-    assert client.get(STRUCTURE_URL + "?status=archived&page=1").context["workspaces"].page.paginator.count == 1
+    assert client.get(STRUCTURE_URL + "?status=archived&page=1").context["workspaces"].pager.page.paginator.count == 1
 
 
 def test_agents_are_chosen_among_active_members(as_role, organisation, office, make_member):
@@ -505,8 +505,8 @@ def test_a_manager_sees_and_changes_only_their_office(as_role, organisation, off
     edit_mine = client.post(f"/app/structure/workspaces/{mine.pk}", {"office": office.pk, "name": "Mine renamed"})
     move_mine = client.post(f"/app/structure/workspaces/{mine.pk}", {"office": branch.pk, "name": "Mine renamed"})
 
-    assert [o.name for o in listing.context["offices"].rows] == ["Head Office"]
-    assert [w.name for w in listing.context["workspaces"].rows] == ["Mine"]
+    assert [o.name for o in listing.context["offices"].pager.rows] == ["Head Office"]
+    assert [w.name for w in listing.context["workspaces"].pager.rows] == ["Mine"]
     assert "Add an office" not in listing.content.decode()
     assert list(listing.context["filter_form"].fields["office_id"].choices) == [
         ("", "All offices"),

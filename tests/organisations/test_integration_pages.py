@@ -209,7 +209,7 @@ def test_the_list_shows_clients_with_scopes_and_the_grace_of_a_previous_secret(
 
     response = client.get(INTEGRATIONS_URL)
 
-    rows = response.context["clients"].rows
+    rows = response.context["clients"].pager.rows
     assert [c.name for c in rows] == ["Plain", "Rotated"]
     assert [[s.expires_at for s in c.secrets_in_grace] for c in rows] == [[], [grace]]
     body = response.content.decode()
@@ -411,8 +411,8 @@ def test_an_admin_sees_and_revokes_another_members_token(as_role, organisation, 
     page = client.get(TOKENS_URL)
     revoked = client.post(f"{TOKENS_URL}/{created.api_token.pk}/revoke")
 
-    assert [t.name for t in page.context["tokens"].rows] == []
-    assert [t.name for t in page.context["other_tokens"].rows] == ["Employee script"]
+    assert [t.name for t in page.context["tokens"].pager.rows] == []
+    assert [t.name for t in page.context["other_tokens"].pager.rows] == ["Employee script"]
     assert employee.user.email in page.content.decode()
     assert revoked.status_code == 302
     created.api_token.refresh_from_db()
@@ -460,9 +460,9 @@ def test_tokens_are_filtered_by_status_and_paginated(as_role, make_member):
     revoked = services.api_token_create(actor=actor, name="Old", scopes=["time.read"]).api_token
     services.api_token_revoke(actor=actor, api_token=revoked)
 
-    first = client.get(TOKENS_URL).context["tokens"]
-    second = client.get(TOKENS_URL + "?page=2").context["tokens"]
-    only_revoked = client.get(TOKENS_URL + "?status=revoked").context["tokens"]
+    first = client.get(TOKENS_URL).context["tokens"].pager
+    second = client.get(TOKENS_URL + "?page=2").context["tokens"].pager
+    only_revoked = client.get(TOKENS_URL + "?status=revoked").context["tokens"].pager
 
     assert (len(first.rows), len(second.rows), first.page.paginator.count) == (25, 2, 27)
     assert [t.name for t in only_revoked.rows] == ["Old"]

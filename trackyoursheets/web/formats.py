@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 
 __all__ = [
     "as_decimal",
+    "currency_affixes",
     "format_date",
     "format_datetime",
     "format_duration",
@@ -76,15 +77,23 @@ def format_money(value, currency: str | None = None) -> str:
     amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     digits = formats.number_format(abs(amount), places, use_l10n=True, force_grouping=True)
     sign = "-" if amount < 0 else ""
+    prefix, suffix = currency_affixes(code)
+    return f"{sign}{prefix}{digits}{suffix}"
+
+
+def currency_affixes(currency: str | None) -> tuple[str, str]:
+    """What goes before and after the digits for ``currency`` in the reader's language
+    (``("$", "")``, ``("", " €")``, ``("CHF ", "")``); scripts that redraw amounts use the same."""
+    code = (currency or "").upper()
     if not code:
-        return f"{sign}{digits}"
+        return "", ""
     symbol = SYMBOLS.get(code)
     language = (get_language() or "en").split("-")[0]
     if language in SYMBOL_AFTER:
-        return f"{sign}{digits}\u00a0{symbol or code}"
+        return "", f"\u00a0{symbol or code}"
     if symbol:
-        return f"{sign}{symbol}{digits}"
-    return f"{sign}{code}\u00a0{digits}"
+        return symbol, ""
+    return f"{code}\u00a0", ""
 
 
 def format_duration(seconds) -> str:
