@@ -21,6 +21,7 @@ from .choices import EmploymentType
 from .models import (
     Complaint,
     ComplaintNote,
+    ComplaintReply,
     Employee,
     EmployeeExternalId,
     HRDocument,
@@ -195,6 +196,20 @@ class ComplaintNoteAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_display = ("__str__", "organisation", "author_label", "created_at")
     list_select_related = ("organisation",)
     list_filter = ("organisation",)
+    search_fields = ("=complaint__id",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(organisation_id__in=hr_organisation_ids(request))
+
+
+@admin.register(ComplaintReply)
+class ComplaintReplyAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """The reply thread (issue 14 point 9) is confidential text too: only HR of their organisation
+    list it, read-only; an anonymous reporter's reply names nobody here either."""
+
+    list_display = ("__str__", "organisation", "from_hr", "created_at")
+    list_select_related = ("organisation",)
+    list_filter = ("organisation", "from_hr")
     search_fields = ("=complaint__id",)
 
     def get_queryset(self, request):

@@ -16,8 +16,10 @@ class HrConfig(AppConfig):
     def ready(self) -> None:
         # AppConfig.ready() is the one place a module may import inside a function: these
         # modules need the models loaded (Django's app-loading protocol, not a hidden cycle)
-        from . import cards, demo  # noqa: PLC0415  (AppConfig.ready(): needs the models loaded)
+        from . import cards, demo, services  # noqa: PLC0415  (AppConfig.ready(): needs the models loaded)
 
         outbox.register_topics(events.TOPICS)
         hooks.register_demo_seed(demo.seed, order=DEMO_SEED_ORDER)
         cards.register()  # the dashboard's cards of this app (issue 14 point 6)
+        # issue 14 point 8: an accepted invitation creates (or links) the member's directory record
+        hooks.register_member_joined(services.employee_on_member_joined)

@@ -11,6 +11,7 @@ from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH
 from trackyoursheets.web.forms import PageForm
 
 from .choices import (
+    COMPLAINT_TRANSITIONS,
     Audience,
     ComplaintCategory,
     ComplaintPriority,
@@ -20,7 +21,7 @@ from .choices import (
     EmploymentType,
     PayType,
 )
-from .models import Employee
+from .models import REPLY_MAX_LENGTH, Employee
 
 BLANK = [("", "—")]
 
@@ -151,8 +152,27 @@ class AssignForm(PageForm):
 
 
 class TransitionForm(PageForm):
+    """The status menu offers only the moves the ticket's status allows (issue 14 point 9); the
+    service still refuses any other (a forged POST)."""
+
     status = forms.ChoiceField(label=_("Move to"), choices=ComplaintStatus.choices)
     resolution = forms.CharField(label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, current: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None:
+            allowed = COMPLAINT_TRANSITIONS.get(current, frozenset())
+            self.fields["status"].choices = [(v, label) for v, label in ComplaintStatus.choices if v in allowed]
+
+
+class ReplyForm(PageForm):
+    """A reply of the thread; its own ids, as the ticket page also holds the internal-note form."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "reply_%s")
+        super().__init__(*args, **kwargs)
+
+    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REPLY_MAX_LENGTH)
 
 
 class NoteForm(PageForm):

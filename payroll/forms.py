@@ -18,7 +18,17 @@ from organisations.models import Producer
 from trackyoursheets.web.forms import PageForm
 
 from . import reports, selectors
-from .choices import CategoryKind, DateFormat, OverrideKind, RowStatus, TransactionStatus, TransactionType
+from .choices import (
+    BusinessType,
+    CategoryKind,
+    CommissionBasis,
+    DateFormat,
+    OverrideKind,
+    PolicyStatus,
+    RowStatus,
+    TransactionStatus,
+    TransactionType,
+)
 from .models import CommissionTransaction
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -284,3 +294,102 @@ class RowFilterForm(PageForm):
     status = forms.ChoiceField(
         label=_lazy("Rows"), required=False, choices=[("", _lazy("All"))] + list(RowStatus.choices)
     )
+
+
+# =============================================================================
+# Reference data: carriers, policies, commission rule sets (issue 14 point 9)
+# =============================================================================
+
+ISO_DATE = {"type": "date"}
+
+
+def _date_input():
+    """Date inputs always get ISO ``YYYY-MM-DD`` (DESIGN §9: dates round-trip whatever the locale)."""
+    return forms.DateInput(attrs=ISO_DATE, format="%Y-%m-%d")
+
+
+class CarrierForm(PageForm):
+    name = forms.CharField(label=_lazy("Name"), max_length=200)
+    code = forms.CharField(label=_lazy("Code"), max_length=50, help_text=_lazy("Unique in your organisation."))
+    statement_date_format = forms.ChoiceField(label=_lazy("Statement date format"), choices=DateFormat.choices)
+    default_rule_set = forms.ModelChoiceField(
+        label=_lazy("Default commission rule set"), queryset=None, required=False, empty_label=_lazy("None")
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["default_rule_set"].queryset = selectors.rule_set_list(actor=actor)
+
+
+class PolicyForm(PageForm):
+    carrier = forms.ModelChoiceField(label=_lazy("Carrier"), queryset=None)
+    number = forms.CharField(label=_lazy("Policy number"), max_length=100)
+    customer_name = forms.CharField(label=_lazy("Customer name"), max_length=200, required=False)
+    line_of_business = forms.ModelChoiceField(label=_lazy("Line of business"), queryset=None, required=False)
+    premium = forms.DecimalField(label=_lazy("Premium"), max_digits=14, decimal_places=2, min_value=0)
+    effective_date = forms.DateField(label=_lazy("Effective date"), widget=_date_input())
+    expiry_date = forms.DateField(label=_lazy("Expiry date"), required=False, widget=_date_input())
+    status = forms.ChoiceField(label=_lazy("Status"), choices=PolicyStatus.choices)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carrier"].queryset = selectors.carrier_list(actor=actor)
+        self.fields["line_of_business"].queryset = selectors.category_list(actor=actor).filter(
+            kind=CategoryKind.LINE_OF_BUSINESS
+        )
+
+
+class PolicyProducerForm(PageForm):
+    producer = forms.ModelChoiceField(label=_lazy("Producer"), queryset=None, required=False)
+    split_percent = forms.DecimalField(
+        label=_lazy("Split %"), max_digits=7, decimal_places=4, min_value=0, max_value=100, required=False
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["producer"].queryset = organisation_selectors.producer_list(actor=actor)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("producer") is not None and data.get("split_percent") is None:
+            self.add_error("split_percent", _("Give this producer's split."))
+        return data
+
+
+class RuleSetForm(PageForm):
+    name = forms.CharField(label=_lazy("Name"), max_length=200)
+    version = forms.IntegerField(label=_lazy("Version"), min_value=1, initial=1)
+    effective_from = forms.DateField(label=_lazy("Effective from"), widget=_date_input())
+    effective_to = forms.DateField(label=_lazy("Effective to"), required=False, widget=_date_input())
+    active = forms.BooleanField(label=_lazy("Active"), required=False, initial=True)
+
+
+class RuleForm(PageForm):
+    """One rule of a set; a row left without a basis is ignored (an empty extra row)."""
+
+    basis = forms.ChoiceField(label=_lazy("Basis"), required=False, choices=[("", "—"), *CommissionBasis.choices])
+    rate = forms.DecimalField(label=_lazy("Rate %"), max_digits=7, decimal_places=4, required=False)
+    amount = forms.DecimalField(label=_lazy("Flat amount"), max_digits=14, decimal_places=2, required=False)
+    carrier = forms.ModelChoiceField(label=_lazy("Carrier"), queryset=None, required=False, empty_label=_lazy("Any"))
+    line_of_business = forms.ModelChoiceField(
+        label=_lazy("Line of business"), queryset=None, required=False, empty_label=_lazy("Any")
+    )
+    business_type = forms.ChoiceField(label=_lazy("New or renewal"), choices=BusinessType.choices)
+    priority = forms.IntegerField(label=_lazy("Priority"), min_value=0, initial=100)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carrier"].queryset = selectors.carrier_list(actor=actor)
+        self.fields["line_of_business"].queryset = selectors.category_list(actor=actor).filter(
+            kind=CategoryKind.LINE_OF_BUSINESS
+        )
+
+
+def policy_producer_formset(*, actor, data=None, initial=None):
+    formset = forms.formset_factory(PolicyProducerForm, extra=2 if initial else 3)
+    return formset(data, initial=initial, prefix="producers", form_kwargs={"actor": actor})
+
+
+def rule_formset(*, actor, data=None, initial=None):
+    formset = forms.formset_factory(RuleForm, extra=1 if initial else 3)
+    return formset(data, initial=initial, prefix="rules", form_kwargs={"actor": actor})

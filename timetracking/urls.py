@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import catalogue_views, views
 
 app_name = "time"
 
@@ -18,4 +18,19 @@ urlpatterns = [
     path("import", views.ImportPage.as_view(), name="import"),
     path("projects", views.ProjectListView.as_view(), name="projects"),
     path("projects/<int:pk>", views.ProjectDetailView.as_view(), name="project"),
+    # issue 14 point 9: clients, projects and tasks from the pages (create, edit, archive)
+    path("clients", catalogue_views.ClientListView.as_view(), name="clients"),
+    path("clients/new", catalogue_views.ClientFormView.as_view(), name="client-create"),
+    path("clients/<int:pk>", catalogue_views.ClientFormView.as_view(), name="client"),
+    path("clients/<int:pk>/archive", catalogue_views.ClientArchiveView.as_view(), name="client-archive"),
+    path("projects/new", catalogue_views.ProjectFormView.as_view(), name="project-create"),
+    path("projects/<int:pk>/edit", catalogue_views.ProjectFormView.as_view(), name="project-edit"),
+    path("projects/<int:pk>/archive", catalogue_views.ProjectArchiveView.as_view(), name="project-archive"),
+    path(
+        "projects/<int:pk>/tasks/new",
+        catalogue_views.TaskFormView.as_view(creating=True),
+        name="task-create",
+    ),
+    path("tasks/<int:pk>", catalogue_views.TaskFormView.as_view(), name="task"),
+    path("tasks/<int:pk>/delete", catalogue_views.TaskDeleteView.as_view(), name="task-delete"),
 ]

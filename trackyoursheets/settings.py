@@ -103,8 +103,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # the money/duration/hours filters of every page (issue 14 point 5)
-            "builtins": ["trackyoursheets.web.templatetags"],
+            # every page's builtins, no {% load %}: the money/duration/hours filters (issue 14 point 5)
+            # and ``{{ code|label }}``, labels instead of codes (issue 14 point 9)
+            "builtins": ["trackyoursheets.web.templatetags", "trackyoursheets.web.labels"],
         },
     },
 ]
@@ -401,3 +402,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Issue 14 point 10: with tasks run in-process (the embedded default of `make run`), Celery
+    # logs one "Task ... succeeded" line per webhook dispatch and kombu warns about the broker it
+    # never uses: hundreds of lines that buried the demo facts. Failures still show (WARNING+).
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}

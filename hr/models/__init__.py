@@ -19,7 +19,7 @@ By sub-domain: ``access.py`` (who sees what), ``employees.py``, ``documents.py``
 
 from ..choices import EmployeeStatus  # re-exported (callers name it with the models)
 from .access import handles_complaints, is_integration, sees_hr_portal
-from .complaints import Complaint, ComplaintNote, ComplaintQuerySet
+from .complaints import REPLY_MAX_LENGTH, Complaint, ComplaintNote, ComplaintQuerySet, ComplaintReply
 from .documents import HRDocument, HRDocumentAcknowledgement, HRDocumentQuerySet, HRDocumentVersion
 from .employees import MAX_HIERARCHY_DEPTH, Employee, EmployeeExternalId, EmployeeQuerySet, manager_chain_problem
 
@@ -38,6 +38,8 @@ __all__ = [
     "HRDocumentQuerySet",
     "HRDocumentVersion",
     "Complaint",
+    "ComplaintReply",
+    "REPLY_MAX_LENGTH",
     "ComplaintNote",
     "ComplaintQuerySet",
 ]

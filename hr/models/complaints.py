@@ -140,3 +140,37 @@ class ComplaintNote(TenantModel):
         errors = self._check_same_organisation(complaint=getattr(self, "complaint", None), author=self.author)
         if errors:
             raise ValidationError(errors)
+
+
+#: the longest reply of the reply thread (issue 14 point 9)
+REPLY_MAX_LENGTH = 5000
+
+
+class ComplaintReply(TenantModel):
+    """A message of the reply thread between HR and the person who reported a concern (issue 14
+    point 9): unlike internal notes, both sides read it. A reply HR writes names its author; a
+    reporter's reply on an anonymous ticket stores nobody (it is written through the private
+    follow link), so anonymity holds for the whole conversation."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="replies")
+    from_hr = models.BooleanField(_("from HR"), default=False)
+    author = models.ForeignKey(
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("reply"), max_length=REPLY_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("HR ticket reply")
+        verbose_name_plural = _("HR ticket replies")
+
+    def __str__(self) -> str:
+        return f"Reply on HR-{self.complaint_id}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = self._check_same_organisation(complaint=getattr(self, "complaint", None), author=self.author)
+        if len(self.body or "") > REPLY_MAX_LENGTH:
+            errors["body"] = _("Keep a reply under %(n)s characters.") % {"n": REPLY_MAX_LENGTH}
+        if errors:
+            raise ValidationError(errors)

@@ -23,9 +23,10 @@ from ..choices import COMPLAINT_TRANSITIONS, ComplaintStatus
 from ..models import (
     Complaint,
     ComplaintNote,
+    ComplaintReply,
     Employee,
 )
-from ..selectors import complaint_can_handle, follow_token_hash
+from ..selectors import complaint_can_handle, complaint_for_token, follow_token_hash
 from ._common import _save
 
 #: bytes of randomness in an anonymous ticket's follow token
@@ -142,7 +143,9 @@ def complaint_transition(
         raise ValidationError({"status": [_("Unknown status.")]})
     if status not in COMPLAINT_TRANSITIONS[complaint.status]:
         raise Conflict(
-            _("A ticket cannot go from %(old)s to %(new)s.") % {"old": complaint.status, "new": status},
+            # labels, never codes (issue 14 point 9): "In progress", not "in_progress"
+            _("A ticket cannot go from %(old)s to %(new)s.")
+            % {"old": ComplaintStatus(complaint.status).label, "new": ComplaintStatus(status).label},
             allowed=sorted(COMPLAINT_TRANSITIONS[complaint.status]),
         )
     if resolution is not None:
@@ -180,3 +183,44 @@ def complaint_note_add(*, actor: Actor, complaint: Complaint, body: str) -> Comp
     Complaint.objects.filter(pk=complaint.pk).update(updated_at=timezone.now())
     audit_change(actor=actor, action="complaint.note", obj=complaint, changes={"note_id": [None, note.pk]})
     return note
+
+
+# =============================================================================
+# The reply thread between HR and the reporter (issue 14 point 9)
+# =============================================================================
+
+
+def _reply_save(actor: Actor, complaint: Complaint, *, from_hr: bool, author, body: str) -> ComplaintReply:
+    if complaint.status == ComplaintStatus.CLOSED:
+        raise Conflict(_("This ticket is closed; it takes no more replies."))
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": [_("Write a reply.")]})
+    reply = ComplaintReply(
+        organisation=complaint.organisation, complaint=complaint, from_hr=from_hr, author=author, body=body
+    )
+    _save(reply)
+    Complaint.objects.filter(pk=complaint.pk).update(updated_at=timezone.now())
+    # the reply's text is for the two sides only: the audit row keeps its id, never its body
+    audit_change(actor=actor, action="complaint.reply", obj=complaint, changes={"reply_id": [None, reply.pk]})
+    return reply
+
+
+@transaction.atomic
+def complaint_reply_add(*, actor: Actor, complaint: Complaint, body: str) -> ComplaintReply:
+    """A reply both sides read: HR (or the assignee) answers, or the named reporter writes back.
+    Anonymous reporters reply through :func:`complaint_reply_add_by_token`; a closed ticket is a 409."""
+    if complaint_can_handle(actor=actor, complaint=complaint):
+        return _reply_save(actor, complaint, from_hr=True, author=actor.membership, body=body)
+    if actor.membership is not None and complaint.reporter_id == actor.membership.pk and not complaint.is_anonymous:
+        return _reply_save(actor, complaint, from_hr=False, author=actor.membership, body=body)
+    raise NotPermitted(_("Only HR, the assignee and the reporter can reply on a ticket."))
+
+
+@transaction.atomic
+def complaint_reply_add_by_token(*, actor: Actor, token: str, body: str) -> ComplaintReply:
+    """The anonymous reporter replies through their private follow link: the reply, its audit row
+    and everything else about it name nobody (a wrong or foreign token is ``DoesNotExist``)."""
+    complaint = complaint_for_token(actor=actor, token=token)
+    nobody = Actor(organisation=actor.organisation, kind="system", audit=actor.audit)
+    return _reply_save(nobody, complaint, from_hr=False, author=None, body=body)

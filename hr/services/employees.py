@@ -146,6 +146,55 @@ def employee_create(
 
 
 @transaction.atomic
+def employee_for_new_member(*, membership) -> Employee:
+    """An accepted invitation gives the new member their directory record at once (issue 14 point 8),
+    so they can track time and acknowledge documents without waiting for HR.
+
+    Called through ``organisations.hooks.member_joined`` inside the acceptance's transaction (the
+    member is the actor). A record already linked to the membership is kept; an unlinked record of
+    the same email (HR added the person before inviting them) is linked; otherwise one is created
+    with the member's name, email and office, hired today."""
+    actor = Actor(organisation=membership.organisation, user=membership.user, membership=membership, kind="session")
+    linked = Employee.objects.for_organisation(actor.organisation).filter(membership=membership).first()
+    if linked is not None:
+        return linked
+    user = membership.user
+    unlinked = (
+        Employee.objects.for_organisation(actor.organisation)
+        .filter(membership__isnull=True, email__iexact=user.email)
+        .exclude(status=EmployeeStatus.TERMINATED)
+        .order_by("pk")
+        .first()
+    )
+    if unlinked is not None:
+        unlinked.membership = membership
+        _save(unlinked)
+        audit_change(actor=actor, action="employee.update", obj=unlinked, changes={"membership": [None, membership.pk]})
+        record_event(actor.organisation, events.EMPLOYEE_UPDATED, events.employee_payload(unlinked), actor=actor)
+        return unlinked
+    first, _sep, last = (user.full_name or "").strip().partition(" ")
+    employee = Employee(
+        organisation=actor.organisation,
+        first_name=(first or user.email.split("@")[0])[:100],
+        last_name=last.strip()[:100],
+        email=user.email,
+        office=membership.office,
+        membership=membership,
+        hire_date=timezone.localdate(),
+        status=EmployeeStatus.ACTIVE,
+    )
+    _save(employee)
+    audit_change(actor=actor, action="employee.create", obj=employee, changes=_employee_created_changes(employee))
+    record_event(actor.organisation, events.EMPLOYEE_CREATED, events.employee_payload(employee), actor=actor)
+    return employee
+
+
+def employee_on_member_joined(membership) -> None:
+    """The ``organisations.hooks.member_joined`` hook (registered from ``HrConfig.ready``)."""
+    employee_for_new_member(membership=membership)
+
+
+@transaction.atomic
 def employee_update(*, actor: Actor, employee: Employee, data: dict) -> Employee:
     """Change a directory record (HR, owners, admins): the fields in ``EMPLOYEE_FIELDS`` that
     ``data`` carries, plus ``external_ids`` and ``role``. Terminating has its own service; a

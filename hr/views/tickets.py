@@ -26,6 +26,7 @@ from ..forms import (
     AssignForm,
     FollowForm,
     NoteForm,
+    ReplyForm,
     ReportForm,
     TicketFilterForm,
     TransitionForm,
@@ -160,24 +161,37 @@ class TicketDetailView(MemberHRPage):
         context = super().get_context_data(**kwargs)
         complaint = kwargs.get("complaint") or self.complaint(self.kwargs["pk"])
         can_handle = selectors.complaint_can_handle(actor=self.actor, complaint=complaint)
-        context.update(complaint=complaint, can_handle=can_handle)
+        can_reply = can_handle or (
+            not complaint.is_anonymous
+            and complaint.reporter_id is not None
+            and complaint.reporter_id == getattr(self.actor.membership, "pk", None)
+        )
+        context.update(complaint=complaint, can_handle=can_handle, can_reply=can_reply)
+        context["replies"] = complaint.replies.select_related("author__user")
+        if can_reply:
+            context.setdefault("reply_form", ReplyForm())
         if can_handle:
             context.setdefault(
                 "assign_form",
                 AssignForm(initial={"assignee": complaint.assignee_id}, members=self.hr_members(complaint)),
             )
-            context.setdefault("transition_form", TransitionForm(initial={"resolution": complaint.resolution}))
+            context.setdefault(
+                "transition_form",
+                TransitionForm(initial={"resolution": complaint.resolution}, current=complaint.status),
+            )
             context.setdefault("note_form", NoteForm())
         return context
 
     def post(self, request, *args, **kwargs):
         complaint = self.complaint(self.kwargs["pk"])
+        action = request.POST.get("action")
+        if action == "reply":  # HR or the named reporter: the service decides (issue 14 point 9)
+            return self.reply(request, complaint)
         if not selectors.complaint_can_handle(actor=self.actor, complaint=complaint):
             raise Http404(_("Not found."))
-        action = request.POST.get("action")
         forms = {
             "assign": ("assign_form", AssignForm(request.POST, members=self.hr_members(complaint))),
-            "transition": ("transition_form", TransitionForm(request.POST)),
+            "transition": ("transition_form", TransitionForm(request.POST, current=complaint.status)),
             "note": ("note_form", NoteForm(request.POST)),
         }
         if action not in forms:
@@ -200,6 +214,18 @@ class TicketDetailView(MemberHRPage):
                 return HttpResponseRedirect(reverse("hr:ticket", args=[complaint.pk]))
         return self.show(self.template_name, complaint=self.complaint(complaint.pk), status=422, **{name: form})
 
+    def reply(self, request, complaint):
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.complaint_reply_add(actor=self.actor, complaint=complaint, **form.cleaned_data)
+            except SERVICE_ERRORS as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Reply sent."))
+                return HttpResponseRedirect(reverse("hr:ticket", args=[complaint.pk]) + "#replies")
+        return self.show(self.template_name, complaint=self.complaint(complaint.pk), status=422, reply_form=form)
+
 
 class FollowTicketView(MemberHRPage):
     """The private page of an anonymous report: status and resolution, never notes or names."""
@@ -209,13 +235,33 @@ class FollowTicketView(MemberHRPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         try:
-            context["complaint"] = selectors.complaint_for_token(actor=self.actor, token=self.kwargs["token"])
+            complaint = selectors.complaint_for_token(actor=self.actor, token=self.kwargs["token"])
         except ObjectDoesNotExist as error:
             raise Http404(_("Not found.")) from error
+        context["complaint"] = complaint
+        context["replies"] = complaint.replies.all()
+        context.setdefault("reply_form", ReplyForm())
         return context
+
+    def post(self, request, *args, **kwargs):
+        """The anonymous reporter's reply (issue 14 point 9): stored without any author."""
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.complaint_reply_add_by_token(actor=self.actor, token=self.kwargs["token"], **form.cleaned_data)
+            except ObjectDoesNotExist as error:
+                raise Http404(_("Not found.")) from error
+            except SERVICE_ERRORS as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Reply sent to HR."))
+                return HttpResponseRedirect(request.path + "#replies")
+        return self.show(self.template_name, status=422, reply_form=form)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        # the private link never leaves the site in a Referer; "same-origin" (not "no-referrer") so the
+        # reply form's POST carries its Origin and passes Django's CSRF check (issue 14 point 9)
+        response["Referrer-Policy"] = "same-origin"
         return response

@@ -18,6 +18,7 @@ from trackyoursheets.api.scopes import SCOPES
 from trackyoursheets.web.forms import PageForm
 
 from ..choices import ProducerStatus, WorkspaceStatus
+from ..currencies import currency_choices
 
 FEATURE_LABELS = {
     "api": _lazy("REST API"),
@@ -74,12 +75,8 @@ class ConsoleMembersChoiceField(forms.ModelMultipleChoiceField):
 
 class OrganisationSettingsForm(PageForm):
     timezone = forms.ChoiceField(label=_lazy("Timezone"), choices=timezone_choices)
-    currency = forms.CharField(
-        label=_lazy("Currency"),
-        min_length=3,
-        max_length=3,
-        help_text=_lazy("Three-letter ISO 4217 code, e.g. USD, EUR, GBP."),
-    )
+    # issue 14 point 10: a choice of ISO 4217 codes, never free text (the service checks it too)
+    currency = forms.ChoiceField(label=_lazy("Currency"), choices=currency_choices)
 
     def __init__(self, *args, features=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ from ..actors import Actor
 from ..audit import audit_change, summarise_changes
 from ..models import OAuthApplication, Organisation
 from ..plans import FEATURES
-from .structure import require_role
+from .structure import currency_clean, require_role
 
 __all__ = ["api_client_delete", "organisation_update_settings"]
 
@@ -50,7 +50,7 @@ def organisation_update_settings(
     if timezone is not None:
         organisation.timezone = timezone.strip()
     if currency is not None:
-        organisation.currency = currency.strip().upper()
+        organisation.currency = currency_clean(currency)
     if feature_toggles is not None:
         included = organisation.plan_details.features
         outside = sorted(

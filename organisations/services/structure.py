@@ -18,6 +18,7 @@ from .. import events
 from ..actors import Actor, system_actor
 from ..audit import audit_change, audit_snapshot
 from ..choices import MembershipStatus, Role, WorkspaceStatus
+from ..currencies import NOT_A_CURRENCY, is_currency
 from ..models import (
     Membership,
     Office,
@@ -32,6 +33,15 @@ from ..plans import PlanCode
 # =============================================================================
 # Role checks
 # =============================================================================
+
+
+def currency_clean(currency: str) -> str:
+    """An ISO 4217 code (issue 14 point 10): ``" eur "`` becomes ``EUR``; ``dollars`` is refused
+    (it used to be saved as ``DOL``)."""
+    code = (currency or "").strip().upper()
+    if not is_currency(code):
+        raise ValidationError({"currency": [NOT_A_CURRENCY]})
+    return code
 
 
 def require_role(actor: Actor, *roles: str) -> None:
@@ -99,7 +109,7 @@ def organisation_create(
         slug=slug or _unique_slug(name),
         plan=plan,
         timezone=timezone,
-        currency=currency,
+        currency=currency_clean(currency),
     )
     if rate_limit_per_minute is not None:
         organisation.api_rate_limit_per_minute = rate_limit_per_minute

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import path, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -79,11 +79,50 @@ def shown_once(response):
 # =============================================================================
 
 
-def connection_details(request) -> dict:
+#: GET paths the "try it" example may call, the most telling first; ``me`` needs no scope
+EXAMPLE_PATHS = (
+    "workspaces",
+    "producers",
+    "transactions",
+    "time-entries",
+    "hr/employees",
+    "webhooks",
+    "organisations/current",
+    "me",
+)
+
+
+def _scope_for_get(path: str) -> str | None:
+    """The scope ``GET /v1/<path>`` needs, read from the view as the API's permission does."""
+    match = resolve(f"/v1/{path}")
+    view = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+    action = (getattr(match.func, "actions", None) or {}).get("get")
+    action_scopes = getattr(view, "action_scopes", None) or {}
+    if action in action_scopes:
+        return action_scopes[action]
+    if getattr(view, "required_scope", None):
+        return view.required_scope
+    area = getattr(view, "scope_area", None)
+    return f"{area}.read" if area else None
+
+
+def example_path(scopes) -> str:
+    """A path the new credential's scopes allow (issue 14 point 10: the example used to call
+    ``workspaces`` whatever the scopes, so a ``time.read`` token's first try was a 403)."""
+    granted = set(scopes.split() if isinstance(scopes, str) else scopes or ())
+    for candidate in EXAMPLE_PATHS:
+        needed = _scope_for_get(candidate)
+        if needed is None or needed in granted:
+            return candidate
+    return "me"
+
+
+def connection_details(request, scopes=()) -> dict:
     return {
         "base_url": request.build_absolute_uri("/"),
         "token_url": request.build_absolute_uri(reverse("oauth-token")),
         "api_url": request.build_absolute_uri("/v1/"),
+        "example_path": example_path(scopes),
     }
 
 
@@ -178,7 +217,7 @@ class OAuthClientCreateView(OAuthClientPage):
                 client=application,
                 client_secret=created.client_secret,
                 created=True,
-                **connection_details(request),
+                **connection_details(request, application.scopes),
             )
         )
 
@@ -209,7 +248,7 @@ class OAuthClientRotateView(OAuthClientPage):
                 client_secret=rotated.client_secret,
                 previous_secret_expires_at=rotated.previous_secret_expires_at,
                 created=False,
-                **connection_details(request),
+                **connection_details(request, rotated.application.scopes),
             )
         )
 
@@ -309,7 +348,7 @@ class ApiTokenListView(TablePageMixin, ConsolePage):
                 "app/integrations/api_token_created.html",
                 api_token=created.api_token,
                 token=created.token,
-                **connection_details(request),
+                **connection_details(request, created.api_token.scopes),
             )
         )
 

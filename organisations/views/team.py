@@ -10,7 +10,7 @@ is public: the invitee sets their name and password there.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -311,12 +311,15 @@ class InvitationAcceptView(View):
             return self._render(request, invitation, form)
         if request.user.is_authenticated:  # someone else was logged in in this browser
             logout(request)
+        # issue 14 point 8: the new member is signed in and lands in their organisation at once
+        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[SESSION_ORGANISATION_KEY] = membership.organisation_id
         messages.success(
             request,
-            _("Welcome to %(organisation)s! Your account is ready: log in with %(email)s and your new password.")
+            _("Welcome to %(organisation)s! Your account is ready; next time, log in with %(email)s.")
             % {"organisation": membership.organisation.name, "email": membership.user.email},
         )
-        return HttpResponseRedirect(reverse("app:login"))
+        return HttpResponseRedirect(reverse("app:dashboard"))
 
     def _accept_existing(self, request, token, invitation):
         if not (request.user.is_authenticated and request.user.pk == invitation.membership.user_id):

@@ -328,7 +328,7 @@ def import_batch_finalise(*, actor: Actor, batch: ImportBatch, skip_unresolved: 
     if not_ready:
         raise Conflict(
             _("Import #%(id)s is %(status)s; only an import ready for review can be finalised.")
-            % {"id": not_ready[0].pk, "status": not_ready[0].status},
+            % {"id": not_ready[0].pk, "status": ImportStatus(not_ready[0].status).label.lower()},
             current_status=not_ready[0].status,
         )
     ids = sorted({b.pk for b in group} | {parent.pk})
@@ -339,7 +339,7 @@ def import_batch_finalise(*, actor: Actor, batch: ImportBatch, skip_unresolved: 
             raise Conflict(
                 _(
                     "%(count)s rows are unmatched or in error: match or skip them first "
-                    "(or finalise with skip_unresolved)."
+                    "(or finalise skipping the unresolved rows)."
                 )
                 % {"count": attention.count()},
                 rows=rows,

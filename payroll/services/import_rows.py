@@ -157,7 +157,12 @@ class _Processor:
         if txn_date is None and period is not None:
             txn_date = period
         if txn_date is None and not errors:
-            errors.append(_("No transaction date and no statement period: add a date column or give statement_period."))
+            errors.append(
+                _(
+                    "No transaction date and no statement period: add a date column or give the statement "
+                    "period (YYYY-MM)."
+                )
+            )
 
         # --- policy, line of business -----------------------------------------------------
         policy_id = lob_id = None

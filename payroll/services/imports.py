@@ -144,7 +144,7 @@ def _inspect(source: str, path: Path | None, payouts: list | None, carrier, mapp
         )
     if carrier is None and "carrier" not in fields:
         raise ValidationError(
-            {"carrier_id": [_("Name the carrier (carrier_id), or send a file with a carrier column to split it.")]}
+            {"carrier_id": [_("Choose the carrier, or send a file with a carrier column to split it.")]}
         )
     return resolved, expected
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organisations import selectors as organisation_selectors
 from organisations.choices import OWNER_ADMIN, Role
 from organisations.models import Producer
 from trackyoursheets.exceptions import DomainError
-from trackyoursheets.web import ConsolePage, scoped_or_404
+from trackyoursheets.web import ConsolePage, NavItem, scoped_or_404, visible_links
 from trackyoursheets.web.formats import currency_affixes
 
 from .. import reports, selectors
@@ -24,6 +23,18 @@ LEDGER_ROLES = (*OWNER_ADMIN, Role.MANAGER)
 TOP_PRODUCERS = 5
 HISTORY_ROWS = 20
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+#: the commissions area's sub-navigation (carriers, policies and rule sets: issue 14 point 9)
+COMMISSION_LINKS = (
+    NavItem(gettext_lazy("Dashboard"), "commissions:dashboard"),
+    NavItem(gettext_lazy("Leaderboard"), "commissions:leaderboard"),
+    NavItem(gettext_lazy("Ledger"), "commissions:ledger"),
+    NavItem(gettext_lazy("Analytics"), "commissions:analytics"),
+    NavItem(gettext_lazy("New sale"), "commissions:sale-create"),
+    NavItem(gettext_lazy("Policies"), "commissions:policies"),
+    NavItem(gettext_lazy("Carriers"), "commissions:carriers"),
+    NavItem(gettext_lazy("Rule sets"), "commissions:rule-sets"),
+)
 
 
 # =============================================================================
@@ -40,15 +51,9 @@ class CommissionsPage(ConsolePage):
         context = super().get_context_data(**kwargs)
         context["currency"] = self.actor.organisation.currency
         context["money_prefix"], context["money_suffix"] = currency_affixes(self.actor.organisation.currency)
+        # each link shows to the roles its page lets in (issue 12 point 5)
         context["commission_links"] = [
-            (reverse(f"commissions:{name}"), label)
-            for name, label in (
-                ("dashboard", _("Dashboard")),
-                ("leaderboard", _("Leaderboard")),
-                ("ledger", _("Ledger")),
-                ("analytics", _("Analytics")),
-                ("sale-create", _("New sale")),
-            )
+            (link["url"], link["label"]) for link in visible_links(self.actor, COMMISSION_LINKS)
         ]
         return context
 

@@ -34,6 +34,7 @@ from .common import (
     CommissionsPage,
     chart_data,
 )
+from .setup import transition_buttons
 
 # =============================================================================
 # Dashboard, leaderboard, ledger
@@ -105,6 +106,7 @@ class TransactionDetailView(CommissionsPage):
             context["txn"] = self.transaction()
         txn = context["txn"]
         context["base_amount"] = services.producer_share(txn.gross_commission, txn.split_percent)
+        context["transitions"] = transition_buttons(txn.status)  # issue 14 point 9: only legal moves
         context.setdefault("form", OverrideForm())
         return context
 

@@ -107,10 +107,8 @@ def test_invite_a_member_who_accepts_in_a_second_browser(page, new_page, owner, 
     invitee.get_by_label("Choose a password").fill(NEW_PASSWORD)
     invitee.get_by_label("Repeat the password").fill(NEW_PASSWORD)
     invitee.get_by_role("button", name="Create my account").click()
-    invitee.wait_for_url("**/app/login")
+    invitee.wait_for_url("**/app/")  # issue 14 point 8: signed in at once, in the new organisation
     expect(invitee.locator(".messages")).to_contain_text("Your account is ready")
-
-    log_in(invitee, "nia.new@example.test", NEW_PASSWORD)
     expect(invitee.locator(".org-name")).to_have_text("Acme Insurance")
     expect(invitee.locator(".app-user")).to_contain_text("HR")
 

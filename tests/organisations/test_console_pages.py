@@ -149,7 +149,7 @@ def test_an_owner_saves_timezone_currency_and_feature_toggles(as_role, organisat
         f"feature_{name}": "on" for name in ("api", "graphql", "producer_portal", "time_tracking", "hr")
     }  # webhooks left unticked
 
-    response = client.post(SETTINGS_URL, {"timezone": "Europe/London", "currency": "eur", **features})
+    response = client.post(SETTINGS_URL, {"timezone": "Europe/London", "currency": "EUR", **features})
 
     assert response.status_code == 302
     assert response["Location"] == SETTINGS_URL
@@ -210,10 +210,12 @@ def test_settings_offer_only_the_plans_features_and_show_its_limits_and_usage(
 def test_an_invalid_currency_is_a_form_error_and_changes_nothing(as_role, organisation):
     client, _owner = as_role(Role.OWNER)
 
-    response = client.post(SETTINGS_URL, {"timezone": "Europe/Paris", "currency": "E1R"})
+    response = client.post(SETTINGS_URL, {"timezone": "Europe/Paris", "currency": "DOL"})
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"currency": ["Use a three-letter ISO 4217 code, e.g. USD."]}
+    assert response.context["form"].errors == {
+        "currency": ["Select a valid choice. DOL is not one of the available choices."]
+    }
     organisation.refresh_from_db()
     assert (organisation.timezone, organisation.currency) == ("UTC", "USD")
     assert AuditEvent.objects.count() == 0

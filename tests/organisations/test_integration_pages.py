@@ -466,3 +466,39 @@ def test_tokens_are_filtered_by_status_and_paginated(as_role, make_member):
 
     assert (len(first.rows), len(second.rows), first.page.paginator.count) == (25, 2, 27)
     assert [t.name for t in only_revoked.rows] == ["Old"]
+
+
+# =============================================================================
+# The "try it" example calls a path the new credential may call (issue 14 point 10)
+# =============================================================================
+
+
+@pytest.mark.parametrize(
+    ("scopes", "path"),
+    [
+        (["workspaces.read"], "workspaces"),
+        (["time.read", "time.write"], "time-entries"),
+        (["hr.read"], "hr/employees"),
+        (["organisation.read"], "organisations/current"),
+        (["time.write"], "me"),
+    ],
+)
+def test_the_try_it_example_calls_a_path_the_token_allows(as_role, scopes, path):
+    client, _member = as_role(Role.ADMIN)
+
+    created = create_token(client, scopes=scopes)
+
+    example = re.search(r"curl http://testserver/v1/(\S+) -H", created.content.decode()).group(1)
+    assert example == path
+    response = Client().get(f"/v1/{example}", HTTP_X_API_KEY=shown(created, "api-token"))
+    assert response.status_code == 200, response.content
+
+
+def test_a_new_oauth_client_is_shown_a_path_its_scopes_allow(as_role):
+    client, _owner = as_role(Role.OWNER)
+    data = {"name": "Time sync", "scopes": ["time.read"], "once": once_code(client.get(NEW_CLIENT_URL))}
+
+    created = client.post(NEW_CLIENT_URL, data)
+
+    assert "http://testserver/v1/time-entries" in created.content.decode()
+    assert "http://testserver/v1/workspaces" not in created.content.decode()

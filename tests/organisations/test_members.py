@@ -108,12 +108,14 @@ def test_invitee_sets_name_and_password_then_logs_in(client, owner, django_captu
     )
 
     assert response.status_code == 302
-    assert response["Location"] == "/app/login"
+    assert response["Location"] == "/app/"  # issue 14 point 8: signed in at once
     membership = Membership.objects.get(user__email="new.person@example.test")
     assert membership.status == MembershipStatus.ACTIVE
     assert membership.user.full_name == "Nia Person"
     assert Invitation.objects.get(membership=membership).accepted_at is not None
     assert AuditEvent.objects.get(action="membership.invitation_accept").actor_user == membership.user
+    assert client.get("/app/").status_code == 200
+    client.post("/app/logout")
     login = client.post("/app/login", {"username": "new.person@example.test", "password": NEW_PASSWORD})
     assert login["Location"] == "/app/"
 

@@ -82,6 +82,7 @@ TIME_LINKS = (
     NavItem(gettext_lazy("Week"), "time:week"),
     NavItem(gettext_lazy("Import CSV"), "time:import"),
     NavItem(gettext_lazy("Projects"), "time:projects"),
+    NavItem(gettext_lazy("Clients"), "time:clients"),
 )
 
 

@@ -58,7 +58,8 @@ class ImportPage(TimePage):
                 row_errors=error.extra.get("row_errors", []),
             )
         except ValidationError as error:
-            messages.error(request, error_text(error))
+            # the messages alone: the API's parameter names ("file: ...") mean nothing here (issue 14 point 10)
+            messages.error(request, " ".join(error.messages))
             return self.back("time:import")
         return self.render_to_response(self.get_context_data(report=report, csv_text=text))
 
@@ -69,7 +70,10 @@ class ProjectListView(TablePageMixin, TimePage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        projects = selectors.project_list(actor=self.actor).exclude(status=ProjectStatus.ARCHIVED)
+        projects = selectors.project_list(actor=self.actor)
+        context["show_archived"] = self.request.GET.get("archived") == "1"
+        if not context["show_archived"]:
+            projects = projects.exclude(status=ProjectStatus.ARCHIVED)
         tracked = dict(
             selectors.time_entry_list(actor=self.actor)
             .filter(end_time__isnull=False)

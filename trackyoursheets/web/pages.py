@@ -52,8 +52,11 @@ def reader_zone(actor) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def forbidden(request, message: str) -> TemplateResponse:
-    return TemplateResponse(request, "app/forbidden.html", {"message": message}, status=403)
+def forbidden(request, message: str, *, no_membership: bool = False) -> TemplateResponse:
+    """The 403 page; without a membership (e.g. a platform superuser) it offers the admin and log out."""
+    return TemplateResponse(
+        request, "app/forbidden.html", {"message": message, "no_membership": no_membership}, status=403
+    )
 
 
 class MemberPageMixin(LoginRequiredMixin):
@@ -68,7 +71,7 @@ class MemberPageMixin(LoginRequiredMixin):
         try:
             self.actor = actor_from_session(request, request.user)
         except (drf_exceptions.PermissionDenied, PermissionDenied):
-            return forbidden(request, "You are not an active member of any organisation.")
+            return forbidden(request, "You are not an active member of any organisation.", no_membership=True)
         if self.allowed_roles is not None and self.actor.role not in self.allowed_roles:
             return forbidden(request, "Your role does not give you access to this page.")
         # services audit this page's changes as source "page" (issue 12)

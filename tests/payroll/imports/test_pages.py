@@ -3,6 +3,8 @@ review -> match -> finalise, roll back, and who may open them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from organisations.choices import Role
@@ -125,3 +127,25 @@ def test_a_manager_sees_their_office_only(session_client, make_member, organisat
 
     assert f"#{mine.pk}" in listing
     assert other_client.get(f"/app/imports/{mine.pk}").status_code == 404
+
+
+def test_import_messages_never_name_api_parameters(owner_client, committed, book, carrier):
+    """Issue 14 point 10: the page speaks of the carrier and the statement period, not of
+    ``carrier_id`` or ``statement_period``."""
+    no_carrier = upload_page(owner_client, committed, "Policy,Commission\nPOL-1001,10.00\n")
+    no_date = upload_page(owner_client, committed, "Policy,Commission\nPOL-1001,10.00\n", carrier=carrier.pk)
+    batch = ImportBatch.objects.get()
+    detail = owner_client.get(f"/app/imports/{batch.pk}").content.decode()
+    refused = owner_client.post(f"/app/imports/{batch.pk}/finalise", follow=True).content.decode()
+
+    assert "Choose the carrier, or send a file with a carrier column" in no_carrier.content.decode()
+    assert no_date.status_code == 302
+    queue = detail.split('class="import-queue"', 1)[1].split("</table>", 1)[0]
+    assert "give the statement period (YYYY-MM)" in queue and "statement_period" not in queue
+    assert "or finalise skipping the unresolved rows" in refused
+    for page in (no_carrier.content.decode(), detail, refused):
+        # what the page says back: flash messages, form errors and row errors
+        said = " ".join(re.findall(r'class="[^"]*(?:message|errorlist|row-error)[^"]*"[^>]*>(.*?)</', page, re.S))
+        visible = re.sub(r"<[^>]+>", " ", said)
+        for name in ("carrier_id", "statement_period", "skip_unresolved", "policy_id", "producer_id"):
+            assert name not in visible, name
