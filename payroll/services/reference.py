@@ -157,6 +157,11 @@ def _set_policy_producers(actor: Actor, policy: Policy, producers: list[tuple[Pr
                 {f"producers[{index}].{field}": messages for field, messages in exc.message_dict.items()}
             ) from exc
         links.append(link)
+    current = list(
+        PolicyProducer.objects.filter(policy=policy).order_by("pk").values_list("producer_id", "split_percent")
+    )
+    if current == [(link.producer_id, link.split_percent) for link in links]:
+        return  # unchanged: keep the rows (and their order, which breaks ties when cents are shared)
     PolicyProducer.objects.filter(policy=policy).delete()
     PolicyProducer.objects.bulk_create(links)
 

@@ -51,6 +51,14 @@ def _replace_rules(actor: Actor, rule_set: CommissionRuleSet, rules: list[dict])
         built.append(rule)
     if errors:
         raise ValidationError(errors)
+    compared = [
+        f.attname
+        for f in CommissionRule._meta.concrete_fields
+        if f.name not in ("id", "organisation", "rule_set", "created_at", "updated_at")
+    ]
+    current = list(CommissionRule.objects.filter(rule_set=rule_set).order_by("pk").values_list(*compared))
+    if current == [tuple(getattr(rule, name) for name in compared) for rule in built]:
+        return  # unchanged: keep the rules the ledger lines computed by them point at
     CommissionRule.objects.filter(rule_set=rule_set).delete()
     CommissionRule.objects.bulk_create(built)
 

@@ -42,6 +42,9 @@ ACTIONS = {
     "hr:document",  # uploads a new version (a file: never "unchanged")
     "hr:follow-ticket",
     "time:entry-delete",
+    "time:client-archive",
+    "time:project-archive",
+    "time:task-delete",
     "webhooks:rotate",
     "webhooks:test",
     "webhooks:delete",
