@@ -57,3 +57,20 @@ class BulkAction(models.TextChoices):
     SET_PAID = "set_paid", _("Set paid")
     ADD_TAG = "add_tag", _("Add a tag")
     REMOVE_TAG = "remove_tag", _("Remove a tag")
+
+
+class TimesheetPeriod(models.TextChoices):
+    """How an organisation's time is cut into timesheet periods (issue 15 point 1)."""
+
+    WEEKLY_MONDAY = "weekly_monday", _("Weekly, starting Monday")
+    WEEKLY_SUNDAY = "weekly_sunday", _("Weekly, starting Sunday")
+    BIWEEKLY = "biweekly", _("Every two weeks, from the anchor date")
+    SEMI_MONTHLY = "semi_monthly", _("Twice a month (1st-15th, 16th-end)")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class TimesheetStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

@@ -20,9 +20,14 @@ __all__ = [
     "PROJECT_UPDATED",
     "PROJECT_ARCHIVED",
     "IMPORT_BATCH_COMPLETED",
+    "TIMESHEET_SUBMITTED",
+    "TIMESHEET_APPROVED",
+    "TIMESHEET_REJECTED",
+    "TIMESHEET_REOPENED",
     "entry_payload",
     "project_payload",
     "import_payload",
+    "timesheet_payload",
 ]
 
 ENTRY_CREATED = "time.entry.created"
@@ -33,6 +38,10 @@ TIMER_STOPPED = "time.timer.stopped"
 PROJECT_CREATED = "time.project.created"
 PROJECT_UPDATED = "time.project.updated"
 PROJECT_ARCHIVED = "time.project.archived"
+TIMESHEET_SUBMITTED = "time.timesheet.submitted"
+TIMESHEET_APPROVED = "time.timesheet.approved"
+TIMESHEET_REJECTED = "time.timesheet.rejected"
+TIMESHEET_REOPENED = "time.timesheet.reopened"
 
 TOPICS: dict[str, str] = {
     ENTRY_CREATED: "A time entry was created (with an end time).",
@@ -43,6 +52,10 @@ TOPICS: dict[str, str] = {
     PROJECT_CREATED: "A time-tracking project was created.",
     PROJECT_UPDATED: "A project changed (name, client, rate, estimate, budget, status or billable).",
     PROJECT_ARCHIVED: "A project was archived; it takes no new time.",
+    TIMESHEET_SUBMITTED: "An employee's timesheet was submitted for approval.",
+    TIMESHEET_APPROVED: "A timesheet was approved; its period's time is locked (and payable).",
+    TIMESHEET_REJECTED: "A submitted timesheet was rejected (the reason is on the timesheet, not in the event).",
+    TIMESHEET_REOPENED: "An approved timesheet was reopened by an owner or admin; its time is editable again.",
     # the CSV import's one event; payroll's statement imports record it too (the lead moves
     # this registration to payroll with the imports, issue 12 point 1)
     IMPORT_BATCH_COMPLETED: SHARED_TOPICS[IMPORT_BATCH_COMPLETED],
@@ -82,3 +95,14 @@ def project_payload(project) -> dict:
 
 def import_payload(*, kind: str, created: int, total_rows: int, job_id: int | None = None) -> dict:
     return {"kind": kind, "job_id": job_id, "created": created, "total_rows": total_rows}
+
+
+def timesheet_payload(timesheet) -> dict:
+    """Ids, dates and the status only: no names, no reasons (free text may be personal)."""
+    return {
+        "id": timesheet.pk,
+        "employee_id": timesheet.employee_id,
+        "period_start": timesheet.period_start.isoformat(),
+        "period_end": timesheet.period_end.isoformat(),
+        "status": timesheet.status,
+    }

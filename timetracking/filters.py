@@ -18,8 +18,8 @@ from organisations.models import Office, WorkspaceAgent
 from trackyoursheets.api.filters import BaseFilterSet
 from trackyoursheets.limits import date_out_of_range
 
-from .choices import EntrySource, ProjectStatus, TaskStatus
-from .models import Client, Contract, Project, Task, TimeEntry, local_day_bounds, normalise_tags
+from .choices import EntrySource, ProjectStatus, TaskStatus, TimesheetStatus
+from .models import Client, Contract, Project, Task, TimeEntry, Timesheet, local_day_bounds, normalise_tags
 
 
 class ClientFilterSet(BaseFilterSet):
@@ -236,3 +236,34 @@ def day_range_q(organisation, first: datetime.date | None, last: datetime.date |
     if last is not None:
         hull &= Q(start_time__lt=max(local_day_bounds(last, last, tz)[1] for tz in zones))
     return hull & (condition)
+
+
+class TimesheetFilterSet(BaseFilterSet):
+    """Timesheets (issue 15): the generic filters (``workspace_id`` through the employee's login),
+    ``employee_id``, ``user_id``, ``period_start`` (the period's first day) and a day range."""
+
+    employee_id = django_filters.NumberFilter(field_name="employee_id")
+    user_id = django_filters.NumberFilter(field_name="employee__membership__user_id", label="The employee's login")
+    office_id = django_filters.NumberFilter(field_name="employee__office_id", label="The employee's office")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The employee's login is an agent of this workspace"
+    )
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, field_name="employee__membership__role", label="Role of the employee's login"
+    )
+    status = django_filters.ChoiceFilter(choices=TimesheetStatus.choices)
+    period_start = django_filters.DateFilter(field_name="period_start", label="The period's first day (YYYY-MM-DD)")
+    period_after = django_filters.DateFilter(
+        field_name="period_end", lookup_expr="gte", label="Periods ending on or after this day"
+    )
+    period_before = django_filters.DateFilter(
+        field_name="period_start", lookup_expr="lte", label="Periods starting on or before this day"
+    )
+
+    class Meta:
+        model = Timesheet
+        fields = ["employee_id", "user_id", "office_id", "status", "period_start"]
+
+    def filter_workspace(self, queryset, name, value):
+        agents = WorkspaceAgent.objects.filter(workspace_id=value, membership_id=OuterRef("employee__membership_id"))
+        return queryset.filter(Exists(agents))

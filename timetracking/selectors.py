@@ -29,6 +29,7 @@ from .filters import (
     ProjectFilterSet,
     TaskFilterSet,
     TimeEntryFilterSet,
+    TimesheetFilterSet,
     day_range_q,
 )
 from .models import (
@@ -39,6 +40,8 @@ from .models import (
     Task,
     TimeEntry,
     TimeSettings,
+    Timesheet,
+    TimesheetSettings,
     employee_timezone,
     local_day_bounds,
     own_or_office,
@@ -437,3 +440,43 @@ def search(*, actor: Actor, q: str, types: tuple[str, ...] = SEARCH_TYPES, limit
                 }
             )
     return results
+
+
+# =============================================================================
+# Timesheets (issue 15): settings, lists; the detail's totals are in timetracking/sheet_totals.py
+# =============================================================================
+
+
+def timesheet_settings_get(*, organisation) -> TimesheetSettings:
+    """The organisation's timesheet settings; the defaults (unsaved: weekly from Monday, no
+    automatic lock) when it has none."""
+    found = TimesheetSettings.objects.for_organisation(organisation).first()
+    return found or TimesheetSettings(organisation=organisation)
+
+
+def timesheet_employee_list(*, actor: Actor) -> QuerySet[Employee]:
+    """Employees whose timesheets the actor may open: those whose time they may record, plus
+    their direct reports (``Employee.manager``) wherever those work."""
+    qs = time_employee_list(actor=actor)
+    if actor.sees_whole_organisation or actor.membership is None:
+        return qs
+    return (
+        hr_selectors.employee_queryset(organisation=actor.organisation)
+        .select_related("office", "membership")
+        .filter(Q(pk__in=qs.values("pk")) | Q(manager__membership=actor.membership))
+    )
+
+
+def timesheet_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Timesheet]:
+    """Timesheets the actor may see (own; a manager their office's and direct reports'; the whole
+    organisation for owners, admins and OAuth clients), newest period first."""
+    qs = (
+        Timesheet.objects.visible_to(actor)
+        .select_related("employee__office", "employee__membership", "decided_by__user", "submitted_by__user")
+        .order_by("-period_start", "employee_id", "id")
+    )
+    return apply_filterset(TimesheetFilterSet, filters, qs) if filters else qs
+
+
+def timesheet_get(*, actor: Actor, pk: int) -> Timesheet:
+    return timesheet_list(actor=actor).get(pk=pk)

@@ -21,6 +21,7 @@ from .common import (
     tag_list,
 )
 from .entries import ImportJob, ImportJobQuerySet, TimeEntry, TimeEntryQuerySet
+from .timesheets import REASON_MAX_LENGTH, Timesheet, TimesheetQuerySet, TimesheetSettings
 
 __all__ = [
     "RATE",
@@ -42,4 +43,8 @@ __all__ = [
     "TimeEntryQuerySet",
     "ImportJob",
     "ImportJobQuerySet",
+    "Timesheet",
+    "TimesheetQuerySet",
+    "TimesheetSettings",
+    "REASON_MAX_LENGTH",
 ]

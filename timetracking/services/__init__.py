@@ -25,6 +25,7 @@ from .entries import (
     timer_start,
     timer_stop,
 )
+from .locks import PeriodLocks, ensure_time_unlocked
 from .reference import (
     client_create,
     client_delete,
@@ -39,6 +40,19 @@ from .reference import (
     task_delete,
     task_update,
     time_settings_update,
+)
+from .timesheets import (
+    BulkApproveResult,
+    can_approve,
+    register_reopen_guard,
+    timesheet_approve,
+    timesheet_bulk_approve,
+    timesheet_open,
+    timesheet_reject,
+    timesheet_reopen,
+    timesheet_settings_update,
+    timesheet_submit,
+    timesheet_unsubmit,
 )
 
 __all__ = [
@@ -62,4 +76,17 @@ __all__ = [
     "timer_stop",
     "time_entry_bulk",
     "BulkResult",
+    "PeriodLocks",
+    "ensure_time_unlocked",
+    "BulkApproveResult",
+    "can_approve",
+    "register_reopen_guard",
+    "timesheet_open",
+    "timesheet_submit",
+    "timesheet_unsubmit",
+    "timesheet_approve",
+    "timesheet_reject",
+    "timesheet_reopen",
+    "timesheet_bulk_approve",
+    "timesheet_settings_update",
 ]

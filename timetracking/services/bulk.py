@@ -19,6 +19,7 @@ from ..models import (
     normalise_tags,
     tag_list,
 )
+from .locks import PeriodLocks
 
 MAX_BULK = 500
 
@@ -56,9 +57,14 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
     result = BulkResult(action=action)
     wanted = list(dict.fromkeys(entry_ids))
     found = {
-        e.pk: e for e in selectors.time_entry_list(actor=actor).select_for_update(of=("self",)).filter(pk__in=wanted)
+        e.pk: e
+        for e in selectors.time_entry_list(actor=actor)
+        .select_related("employee__office")
+        .select_for_update(of=("self",))
+        .filter(pk__in=wanted)
     }
     own = selectors.actor_employee(actor=actor)
+    locks = PeriodLocks(actor.organisation)
     for pk in wanted:
         entry = found.get(pk)
         if entry is None:
@@ -70,6 +76,8 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
         if entry.end_time is None:
             result.skipped.append({"id": pk, "reason": "running"})
             continue
+        # an entry in a locked period refuses the whole action (409, nothing changes: issue 15 point 2)
+        locks.check(entry.employee, [entry.start_time])
         if action == BulkAction.DELETE:
             payload = events.entry_payload(entry)
             entry.delete()

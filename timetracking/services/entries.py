@@ -28,6 +28,7 @@ from ..models import (
     normalise_tags,
 )
 from .common import _require_tracks_for
+from .locks import PeriodLocks, ensure_time_unlocked
 
 if TYPE_CHECKING:  # annotations only: other apps read employees through hr.selectors
     from hr.models import Employee
@@ -144,6 +145,7 @@ def time_entry_create(
     """A time entry; without ``end_time`` it is a running timer (``time.timer.started``)."""
     _require_tracks_for(actor, employee)
     _check_project(project)
+    ensure_time_unlocked(organisation=actor.organisation, employee=employee, instants=[start_time])
     settings = selectors.time_settings_get(organisation=actor.organisation)
     entry = TimeEntry(
         organisation=actor.organisation,
@@ -193,6 +195,11 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict) -> TimeEntr
     unknown = set(fields) - ENTRY_FIELDS
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    # the period it leaves and the period it lands in must both be unlocked (issue 15 point 2)
+    locks = PeriodLocks(actor.organisation)
+    locks.check(entry.employee, [entry.start_time])
+    new_employee = fields.get("employee", entry.employee)
+    locks.check(new_employee, [fields.get("start_time", entry.start_time)])
     if "employee" in fields and fields["employee"].pk != entry.employee_id:
         _require_tracks_for(actor, fields["employee"])
     if "project" in fields and fields["project"].pk != entry.project_id:
@@ -220,6 +227,7 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict) -> TimeEntr
 
 @transaction.atomic
 def time_entry_delete(*, actor: Actor, entry: TimeEntry) -> None:
+    ensure_time_unlocked(organisation=actor.organisation, employee=entry.employee, instants=[entry.start_time])
     payload = events.entry_payload(entry)
     pk, before = entry.pk, audit_snapshot(entry)
     entry.delete()
@@ -270,6 +278,7 @@ def timer_stop(*, actor: Actor, employee: Employee, end_time: datetime.datetime 
     )
     if entry is None:
         raise Conflict(_("No timer is running for this employee."), code="no_timer")
+    ensure_time_unlocked(organisation=actor.organisation, employee=employee, instants=[entry.start_time])
     end = end_time or _now()
     if end <= entry.start_time:
         end = entry.start_time + datetime.timedelta(seconds=1)

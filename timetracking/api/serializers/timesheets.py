@@ -1,0 +1,212 @@
+"""REST shapes of timesheets (issue 15): the list row, the detail (days, projects, tasks,
+billable totals and the entries), the actions' inputs and the settings."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from trackyoursheets.api.fields import ChoiceField
+
+from ... import selectors, sheet_totals
+from ...choices import TimesheetPeriod, TimesheetStatus
+from ...models import REASON_MAX_LENGTH, Timesheet, TimesheetSettings, employee_timezone
+from ...services.timesheets import MAX_BULK_APPROVE
+from .entries import EmployeeInputMixin, TimeEntrySerializer
+
+
+class TimesheetSerializer(serializers.ModelSerializer):
+    # one employee's timesheet of one period (no docstring: it would become the OpenAPI description)
+
+    employee_id = serializers.IntegerField(read_only=True)
+    user_id = serializers.SerializerMethodField(help_text="The employee's login, if any.")
+    employee_name = serializers.SerializerMethodField()
+    office_id = serializers.SerializerMethodField()
+    status = ChoiceField(choices=TimesheetStatus.choices, read_only=True)
+    decided_by = serializers.CharField(
+        source="decided_by_label", read_only=True, help_text="Who approved or rejected it last."
+    )
+
+    class Meta:
+        model = Timesheet
+        fields = [
+            "id",
+            "employee_id",
+            "user_id",
+            "employee_name",
+            "office_id",
+            "period_start",
+            "period_end",
+            "status",
+            "submitted_at",
+            "decided_at",
+            "decided_by",
+            "rejection_reason",
+            "reopened_at",
+            "reopen_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_user_id(self, timesheet) -> int | None:
+        membership = timesheet.employee.membership
+        return membership.user_id if membership is not None else None
+
+    def get_employee_name(self, timesheet) -> str:
+        return str(timesheet.employee)
+
+    def get_office_id(self, timesheet) -> int | None:
+        return timesheet.employee.office_id
+
+
+class TimesheetTotalsSerializer(serializers.Serializer):
+    hours = serializers.DecimalField(max_digits=12, decimal_places=2)
+    billable_hours = serializers.DecimalField(max_digits=12, decimal_places=2)
+    non_billable_hours = serializers.DecimalField(max_digits=12, decimal_places=2)
+    entries = serializers.IntegerField()
+
+
+class TimesheetDaySerializer(TimesheetTotalsSerializer):
+    date = serializers.DateField(help_text="A local date in the employee's office timezone.")
+
+
+class TimesheetProjectSerializer(TimesheetTotalsSerializer):
+    project_id = serializers.IntegerField()
+    project_name = serializers.CharField()
+
+
+class TimesheetTaskSerializer(TimesheetTotalsSerializer):
+    task_id = serializers.IntegerField()
+    task_name = serializers.CharField()
+    project_id = serializers.IntegerField()
+
+
+def _figures(bucket: sheet_totals.Bucket) -> dict:
+    return {
+        "hours": selectors.hours(bucket.seconds),
+        "billable_hours": selectors.hours(bucket.billable_seconds),
+        "non_billable_hours": selectors.hours(bucket.seconds - bucket.billable_seconds),
+        "entries": bucket.entries,
+    }
+
+
+class TimesheetDetailSerializer(TimesheetSerializer):
+    timezone = serializers.SerializerMethodField(help_text="The timezone of the days (the employee's office's).")
+    totals = serializers.SerializerMethodField()
+    days = serializers.SerializerMethodField()
+    projects = serializers.SerializerMethodField()
+    tasks = serializers.SerializerMethodField()
+    running_entry_id = serializers.SerializerMethodField(help_text="A timer running in the period (submit refuses).")
+    entries = serializers.SerializerMethodField()
+
+    class Meta(TimesheetSerializer.Meta):
+        fields = [
+            *TimesheetSerializer.Meta.fields,
+            "timezone",
+            "totals",
+            "days",
+            "projects",
+            "tasks",
+            "running_entry_id",
+            "entries",
+        ]
+        read_only_fields = fields
+
+    def _content(self, timesheet) -> sheet_totals.TimesheetContent:
+        cached = getattr(timesheet, "_content", None)
+        if cached is None:
+            cached = timesheet._content = sheet_totals.timesheet_content(timesheet=timesheet)
+        return cached
+
+    def get_timezone(self, timesheet) -> str:
+        return str(employee_timezone(timesheet.employee, timesheet.organisation))
+
+    @extend_schema_field(TimesheetTotalsSerializer)
+    def get_totals(self, timesheet) -> dict:
+        return _figures(self._content(timesheet).total)
+
+    @extend_schema_field(TimesheetDaySerializer(many=True))
+    def get_days(self, timesheet) -> list[dict]:
+        return [{"date": day.isoformat(), **_figures(bucket)} for day, bucket in self._content(timesheet).days]
+
+    @extend_schema_field(TimesheetProjectSerializer(many=True))
+    def get_projects(self, timesheet) -> list[dict]:
+        return [
+            {"project_id": project.pk, "project_name": project.name, **_figures(bucket)}
+            for project, bucket in self._content(timesheet).projects
+        ]
+
+    @extend_schema_field(TimesheetTaskSerializer(many=True))
+    def get_tasks(self, timesheet) -> list[dict]:
+        return [
+            {"task_id": task.pk, "task_name": task.name, "project_id": task.project_id, **_figures(bucket)}
+            for task, bucket in self._content(timesheet).tasks
+        ]
+
+    def get_running_entry_id(self, timesheet) -> int | None:
+        return self._content(timesheet).running_entry_id
+
+    @extend_schema_field(TimeEntrySerializer(many=True))
+    def get_entries(self, timesheet) -> list[dict]:
+        return TimeEntrySerializer(self._content(timesheet).entries, many=True, context=self.context).data
+
+
+# =============================================================================
+# Inputs
+# =============================================================================
+
+
+class TimesheetOpenSerializer(EmployeeInputMixin):
+    """Whose timesheet (default: your own) and which period: ``period_start`` (the first day of a
+    period) or ``date`` (any day in it); neither: the period holding today."""
+
+    period_start = serializers.DateField(required=False)
+    date = serializers.DateField(required=False, help_text="Any day of the period.")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("period_start") and attrs.get("date"):
+            raise serializers.ValidationError({"date": ["Give period_start or date, not both."]})
+        return attrs
+
+
+class TimesheetReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, help_text="Shown to the employee.")
+
+
+class TimesheetBulkApproveSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=MAX_BULK_APPROVE)
+
+
+class TimesheetBulkSkippedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.ChoiceField(choices=["not_found", "not_permitted", "not_submitted", "timer_running"])
+
+
+class TimesheetBulkApproveResultSerializer(serializers.Serializer):
+    approved = serializers.ListField(child=serializers.IntegerField())
+    approved_count = serializers.IntegerField()
+    skipped = TimesheetBulkSkippedSerializer(many=True)
+    skipped_count = serializers.IntegerField()
+
+
+class TimesheetSettingsSerializer(serializers.ModelSerializer):
+    period = ChoiceField(choices=TimesheetPeriod.choices, required=False)
+
+    class Meta:
+        model = TimesheetSettings
+        fields = ["period", "anchor", "auto_lock_days", "updated_at"]
+        read_only_fields = ["updated_at"]
+        extra_kwargs = {"auto_lock_days": {"min_value": 0, "max_value": 366}}
+
+
+__all__ = [
+    "TimesheetSerializer",
+    "TimesheetDetailSerializer",
+    "TimesheetOpenSerializer",
+    "TimesheetReasonSerializer",
+    "TimesheetBulkApproveSerializer",
+    "TimesheetBulkApproveResultSerializer",
+    "TimesheetSettingsSerializer",
+]
