@@ -9,7 +9,17 @@ from factory.django import DjangoModelFactory
 
 from tests.hr.factories import EmployeeFactory
 from tests.organisations.factories import OrganisationFactory
-from timetracking.models import Client, Contract, ImportJob, Project, Task, TimeEntry, TimeSettings
+from timetracking.models import (
+    Client,
+    Contract,
+    ImportJob,
+    Project,
+    Task,
+    TimeEntry,
+    Timesheet,
+    TimesheetSettings,
+    TimeSettings,
+)
 
 START = datetime.datetime(2026, 3, 3, 14, 0, tzinfo=datetime.UTC)
 
@@ -86,3 +96,23 @@ class ImportJobFactory(DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     status = "completed"
+
+
+class TimesheetFactory(DjangoModelFactory):
+    """An open timesheet of the week (Monday to Sunday) holding ``START``."""
+
+    class Meta:
+        model = Timesheet
+
+    employee = factory.SubFactory(EmployeeFactory)
+    organisation = factory.SelfAttribute("employee.organisation")
+    period_start = datetime.date(2026, 3, 2)
+    period_end = factory.LazyAttribute(lambda o: o.period_start + datetime.timedelta(days=6))
+    status = "open"
+
+
+class TimesheetSettingsFactory(DjangoModelFactory):
+    class Meta:
+        model = TimesheetSettings
+
+    organisation = factory.SubFactory(OrganisationFactory)

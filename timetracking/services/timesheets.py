@@ -177,7 +177,7 @@ def _require_status(timesheet: Timesheet, *allowed: str, verb: str) -> None:
         raise Conflict(
             _("A %(status)s timesheet cannot be %(verb)s.") % {"status": timesheet.status, "verb": verb},
             code="timesheet_status",
-            status=timesheet.status,
+            timesheet_status=timesheet.status,
         )
 
 

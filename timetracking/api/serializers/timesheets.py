@@ -84,9 +84,9 @@ class TimesheetTaskSerializer(TimesheetTotalsSerializer):
 
 def _figures(bucket: sheet_totals.Bucket) -> dict:
     return {
-        "hours": selectors.hours(bucket.seconds),
-        "billable_hours": selectors.hours(bucket.billable_seconds),
-        "non_billable_hours": selectors.hours(bucket.seconds - bucket.billable_seconds),
+        "hours": str(selectors.hours(bucket.seconds)),
+        "billable_hours": str(selectors.hours(bucket.billable_seconds)),
+        "non_billable_hours": str(selectors.hours(bucket.seconds - bucket.billable_seconds)),
         "entries": bucket.entries,
     }
 
@@ -162,11 +162,11 @@ class TimesheetOpenSerializer(EmployeeInputMixin):
     period) or ``date`` (any day in it); neither: the period holding today."""
 
     period_start = serializers.DateField(required=False)
-    date = serializers.DateField(required=False, help_text="Any day of the period.")
+    date = serializers.DateField(required=False, source="day", help_text="Any day of the period.")
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        if attrs.get("period_start") and attrs.get("date"):
+        if attrs.get("period_start") and attrs.get("day"):
             raise serializers.ValidationError({"date": ["Give period_start or date, not both."]})
         return attrs
 
