@@ -4,13 +4,44 @@ Clients, projects, tasks, contracts and the time settings are edited here. Time 
 recorded through the timer, the pages, the API and imports (which derive durations and refuse
 overlaps); staff may correct an entry's notes, tags, billable and paid flags only. Import jobs
 are records of what ran: view only.
+
+Period locks (issue 15 point 2) hold here too: an entry in a locked period (an approved timesheet,
+or the organisation's automatic lock) cannot be changed nor deleted — the form answers with the
+locked period, the delete page refuses. Timesheets are changed through their workflow (REST,
+GraphQL, pages), so their admin is view only; the timesheet settings keep the period type once
+timesheets exist.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from trackyoursheets.admin import ReadOnlyAdminMixin, TenantAdmin, TenantInline
+from trackyoursheets.exceptions import Conflict
 
-from .models import Client, Contract, ImportJob, Project, Task, TimeEntry, TimeSettings, normalise_tags
+from .models import (
+    Client,
+    Contract,
+    ImportJob,
+    Project,
+    Task,
+    TimeEntry,
+    TimeSettings,
+    Timesheet,
+    TimesheetSettings,
+    normalise_tags,
+)
+from .services.locks import PeriodLocks
+
+
+def _lock_refusal(entry: TimeEntry) -> str | None:
+    """The locked period's message when ``entry`` sits in one (the services' own check)."""
+    try:
+        PeriodLocks(entry.organisation).check(entry.employee, [entry.start_time])
+    except Conflict as refusal:
+        return refusal.detail
+    return None
 
 
 @admin.register(TimeSettings)
@@ -97,9 +128,35 @@ class TimeEntryAdmin(TenantAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class LockedPeriodForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                refusal = _lock_refusal(self.instance) if self.instance.pk else None
+                if refusal:
+                    raise ValidationError(refusal)
+                return cleaned
+
+        return LockedPeriodForm
+
     def save_model(self, request, obj, form, change):
         obj.tags = normalise_tags(obj.tags)  # stored the way the services store them
         super().save_model(request, obj, form, change)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, through the lock check below
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        entry = self.get_object(request, object_id)
+        refusal = _lock_refusal(entry) if entry is not None else None
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(reverse("admin:timetracking_timeentry_change", args=[entry.pk]))
+        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(ImportJob)
@@ -118,3 +175,26 @@ class ImportJobAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_filter = ("status", "dry_run", "organisation")
     search_fields = ("filename", "actor_label", "organisation__name")
     exclude = ("source_text",)
+
+
+@admin.register(TimesheetSettings)
+class TimesheetSettingsAdmin(TenantAdmin):
+    list_display = ("organisation", "period", "anchor", "auto_lock_days", "updated_at")
+    list_select_related = ("organisation",)
+    list_filter = ("period", "organisation")
+    search_fields = ("organisation__name",)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and Timesheet.objects.for_organisation(obj.organisation).exists():
+            fields = (*fields, "period", "anchor")  # timesheets exist: their periods must keep matching
+        return fields
+
+
+@admin.register(Timesheet)
+class TimesheetAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("id", "employee", "period_start", "period_end", "status", "organisation", "decided_at")
+    list_select_related = ("organisation", "employee")
+    list_filter = ("status", "organisation")
+    search_fields = ("employee__first_name", "employee__last_name", "employee__email")
+    date_hierarchy = "period_start"

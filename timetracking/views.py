@@ -268,8 +268,12 @@ class EntryEditPage(EntryPage):
 class EntryDeletePage(EntryPage):
     def post(self, request, *args, **kwargs):
         entry = self.entry()
-        services.time_entry_delete(actor=self.actor, entry=entry)
-        messages.success(request, _("Entry deleted."))
+        try:
+            services.time_entry_delete(actor=self.actor, entry=entry)
+        except SERVICE_ERRORS as error:  # a locked period (issue 15 point 2)
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("Entry deleted."))
         return self.back()
 
 

@@ -148,8 +148,11 @@ def test_submit_approve_records_events_and_audit_rows(as_employee, as_manager, s
 
 def test_submitting_refuses_a_period_with_a_running_timer(as_employee, employee, project, sheet):
     running = TimeEntryFactory(
-        employee=employee, project=project, start_time=datetime.datetime(2026, 3, 4, 14, tzinfo=datetime.UTC),
-        end_time=None, duration_seconds=None,
+        employee=employee,
+        project=project,
+        start_time=datetime.datetime(2026, 3, 4, 14, tzinfo=datetime.UTC),
+        end_time=None,
+        duration_seconds=None,
     )
 
     response = as_employee.post(f"/v1/timesheets/{sheet.pk}/submit")

@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 
 #: inside the test's transaction (the outbox dispatch on commit does not run), SQLite, a personal
 #: token; was 20: the foreign keys are no longer looked up again by full_clean() (3) and a
-#: finished entry is inserted without a savepoint of its own (2) (issue 13)
-CREATE_STATEMENTS = 15
+#: finished entry is inserted without a savepoint of its own (2) (issue 13); 15 + 2 for the period
+#: lock (issue 15 point 2: the organisation's timesheet settings and the employee's approved or
+#: reopened timesheets; time in a locked period is money already approved)
+CREATE_STATEMENTS = 17
 
 
 def post_entry(api, employee, project, day: int):
