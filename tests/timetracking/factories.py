@@ -16,9 +16,9 @@ from timetracking.models import (
     Project,
     Task,
     TimeEntry,
+    TimeSettings,
     Timesheet,
     TimesheetSettings,
-    TimeSettings,
 )
 
 START = datetime.datetime(2026, 3, 3, 14, 0, tzinfo=datetime.UTC)
