@@ -472,7 +472,7 @@ def timesheet_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Tim
     organisation for owners, admins and OAuth clients), newest period first."""
     qs = (
         Timesheet.objects.visible_to(actor)
-        .select_related("employee__office", "employee__membership", "decided_by__user", "submitted_by__user")
+        .select_related("employee__office", "employee__membership", "organisation")
         .order_by("-period_start", "employee_id", "id")
     )
     return apply_filterset(TimesheetFilterSet, filters, qs) if filters else qs

@@ -10,11 +10,16 @@ from tests.timetracking.factories import (
     ProjectFactory,
     TaskFactory,
     TimeEntryFactory,
+    TimesheetFactory,
 )
 
 
 def make_entry(org):
     return TimeEntryFactory(employee__office__organisation=org)
+
+
+def make_timesheet(org):
+    return TimesheetFactory(employee__office__organisation=org, status="submitted")
 
 
 RESOURCES = [
@@ -52,11 +57,34 @@ RESOURCES = [
         # tests/timetracking/test_tenancy.py
         covers=("time-entries/bulk", "time-entries/import-csv", "time-entries/imports/{id}"),
     ),
+    Resource(
+        name="timesheets",
+        list_url="/v1/timesheets",
+        make=make_timesheet,
+        mutations=(
+            ("post", "/submit", None),
+            ("post", "/unsubmit", None),
+            ("post", "/approve", None),
+            ("post", "/reject", {"reason": "Taken over"}),
+            ("post", "/reopen", {"reason": "Taken over"}),
+        ),
+        # another tenant's ids are skipped as not found by bulk-approve, and `current` and POST open
+        # only the caller's own organisation's employees: tests/timetracking/test_timesheets.py
+        covers=("timesheets/bulk-approve", "timesheets/current"),
+    ),
 ]
 
 #: the actor's own timer, search, the summary report and the organisation's settings: each has an
 #: explicit cross-tenant test in tests/timetracking/test_tenancy.py
-NON_OBJECT_ROUTES = ["timer/status", "timer/start", "timer/stop", "search", "reports/summary", "time-settings"]
+NON_OBJECT_ROUTES = [
+    "timer/status",
+    "timer/start",
+    "timer/stop",
+    "search",
+    "reports/summary",
+    "time-settings",
+    "timesheet-settings",
+]
 
 
 def make_task(org, n):
@@ -71,6 +99,14 @@ def make_list_entry(org, n):
     return TimeEntryFactory(employee=employee, project=task.project, task=task, tags="a,b")
 
 
+def make_list_timesheet(org, n):
+    """Each in its own office, with its own login and manager (the list renders all three)."""
+    membership = MembershipFactory(organisation=org, role=Role.EMPLOYEE)
+    manager = EmployeeFactory(office__organisation=org)
+    employee = EmployeeFactory(office__organisation=org, membership=membership, manager=manager)
+    return TimesheetFactory(employee=employee, status="approved", decided_by_label="Ada")
+
+
 LISTS = [
     ("/v1/clients", lambda org, n: ClientFactory(organisation=org, name=f"Client {n:03d}")),
     ("/v1/projects", lambda org, n: ProjectFactory(client__organisation=org, name=f"Project {n:03d}")),
@@ -82,6 +118,7 @@ LISTS = [
         ),
     ),
     ("/v1/time-entries", make_list_entry),
+    ("/v1/timesheets", make_list_timesheet),
 ]
 
 GRAPHQL_NODES = [
@@ -89,4 +126,5 @@ GRAPHQL_NODES = [
     Node("Project", lambda org: ProjectFactory(client__organisation=org), "projects", "project"),
     Node("Task", lambda org: TaskFactory(project__client__organisation=org), "tasks", "task"),
     Node("TimeEntry", make_entry, "timeEntries", "timeEntry"),
+    Node("Timesheet", make_timesheet, "timesheets", "timesheet"),
 ]

@@ -8,6 +8,7 @@ import datetime
 import pytest
 
 from integrations.models import OutboxEvent
+from integrations.outbox import is_registered
 from organisations.choices import Role
 from organisations.models import AuditEvent
 from tests.organisations.factories import OfficeFactory
@@ -321,3 +322,84 @@ def test_an_employee_lists_only_their_own(as_employee, employee, colleague):
     rows = as_employee.get("/v1/timesheets").json()["results"]
 
     assert [row["employee_id"] for row in rows] == [employee.pk]
+
+
+# ----------------------------------------------------------------------------- GraphQL
+
+TIMESHEETS = """
+query($filter: TimesheetFilter) {
+  timesheets(first: 10, filter: $filter) {
+    totalCount
+    edges { node { databaseId employeeId periodStart periodEnd status } }
+  }
+}
+"""
+
+DETAIL = """
+query($id: ID!) { timesheet(id: $id) { databaseId status totals { hours billableHours entries } days { date hours } } }
+"""
+
+
+def test_graphql_lists_timesheets_with_the_rest_filters(as_admin, gql, employee, colleague):
+    mine = TimesheetFactory(employee=employee)
+    TimesheetFactory(employee=colleague)
+
+    body = gql(as_admin, TIMESHEETS, {"filter": {"employeeId": str(employee.pk), "periodStart": WEEK}}).json()
+
+    assert "errors" not in body, body
+    assert body["data"]["timesheets"]["totalCount"] == 1
+    assert body["data"]["timesheets"]["edges"][0]["node"] == {
+        "databaseId": mine.pk,
+        "employeeId": employee.pk,
+        "periodStart": "2026-03-02",
+        "periodEnd": "2026-03-08",
+        "status": "open",
+    }
+
+
+def test_graphql_detail_totals(as_employee, gql, employee, project):
+    entry(employee, project, "2026-03-03T14:00:00+00:00", 2)
+    sheet = TimesheetFactory(employee=employee)
+
+    body = gql(as_employee, DETAIL, {"id": str(sheet.pk)}).json()
+
+    assert "errors" not in body, body
+    assert body["data"]["timesheet"]["totals"] == {"hours": "2.00", "billableHours": "2.00", "entries": 1}
+    assert [d["hours"] for d in body["data"]["timesheet"]["days"]] == ["0.00", "2.00", *["0.00"] * 5]
+
+
+def test_graphql_submit_approve_reject_use_the_same_rules(as_employee, as_manager, gql, employee):
+    sheet = TimesheetFactory(employee=employee)
+    other = TimesheetFactory(employee=employee, period_start=datetime.date(2026, 3, 9), status="submitted")
+
+    submitted = gql(as_employee, "mutation($id: ID!) { submitTimesheet(id: $id) { status } }", {"id": str(sheet.pk)})
+    own = gql(as_employee, "mutation($id: ID!) { approveTimesheet(id: $id) { status } }", {"id": str(sheet.pk)})
+    approved = gql(as_manager, "mutation($id: ID!) { approveTimesheet(id: $id) { status } }", {"id": str(sheet.pk)})
+    rejected = gql(
+        as_manager,
+        'mutation($id: ID!) { rejectTimesheet(id: $id, reason: "Missing Friday") { status rejectionReason } }',
+        {"id": str(other.pk)},
+    )
+
+    assert submitted.json()["data"]["submitTimesheet"]["status"] == "submitted"
+    assert own.json()["errors"][0]["extensions"]["status"] == 403
+    assert approved.json()["data"]["approveTimesheet"]["status"] == "approved"
+    assert rejected.json()["data"]["rejectTimesheet"] == {"status": "rejected", "rejectionReason": "Missing Friday"}
+    assert OutboxEvent.objects.filter(topic__startswith="time.timesheet.").count() == 3
+
+
+def test_graphql_another_tenants_timesheet_is_a_404(other_organisation, gql, submitted):
+    stranger = person(other_organisation, OfficeFactory(organisation=other_organisation), Role.ADMIN, name="Sam")
+
+    body = gql(
+        token_client(stranger), "mutation($id: ID!) { approveTimesheet(id: $id) { status } }", {"id": str(submitted.pk)}
+    ).json()
+
+    assert body["errors"][0]["extensions"]["status"] == 404
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+
+
+def test_the_timesheet_topics_are_in_the_webhook_catalogue():
+    for verb in ("submitted", "approved", "rejected", "reopened"):
+        assert is_registered(f"time.timesheet.{verb}")
