@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hr import selectors as hr_selectors
 from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.audit import audit_change
@@ -56,6 +57,16 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
 
     result = BulkResult(action=action)
     wanted = list(dict.fromkeys(entry_ids))
+    # the employees' locks first (the order of every time write, see time_entry_create), then the rows
+    visible = selectors.time_entry_list(actor=actor).filter(pk__in=wanted)
+    employee_ids = sorted(set(visible.order_by().values_list("employee_id", flat=True)))
+    list(
+        hr_selectors.employee_queryset(organisation=actor.organisation)
+        .select_for_update()
+        .filter(pk__in=employee_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     found = {
         e.pk: e
         for e in selectors.time_entry_list(actor=actor)

@@ -145,6 +145,9 @@ def time_entry_create(
     """A time entry; without ``end_time`` it is a running timer (``time.timer.started``)."""
     _require_tracks_for(actor, employee)
     _check_project(project)
+    # the employee's writes queue behind each other and behind an approval of their timesheet, so
+    # the period-lock check below sees an approval that committed first (issue 15 point 2)
+    _lock_employee(employee)
     ensure_time_unlocked(organisation=actor.organisation, employee=employee, instants=[start_time])
     settings = selectors.time_settings_get(organisation=actor.organisation)
     entry = TimeEntry(
@@ -172,9 +175,7 @@ def time_entry_create(
         ).exists()
     ):
         raise ValidationError({"external_id": _("An entry with this external id already exists.")})
-    if end_time is not None:
-        _lock_employee(employee)
-    elif TimeEntry.objects.filter(employee=employee, end_time__isnull=True).exists():
+    if end_time is None and TimeEntry.objects.filter(employee=employee, end_time__isnull=True).exists():
         raise _running_conflict(employee)
     _check_overlap(settings, entry)
     _insert_entry(entry)
@@ -195,10 +196,13 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict) -> TimeEntr
     unknown = set(fields) - ENTRY_FIELDS
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
-    # the period it leaves and the period it lands in must both be unlocked (issue 15 point 2)
+    # the period it leaves and the period it lands in must both be unlocked (issue 15 point 2),
+    # checked under the employees' locks (see time_entry_create)
+    new_employee = fields.get("employee", entry.employee)
+    for person in sorted({entry.employee, new_employee}, key=lambda e: e.pk):
+        _lock_employee(person)
     locks = PeriodLocks(actor.organisation)
     locks.check(entry.employee, [entry.start_time])
-    new_employee = fields.get("employee", entry.employee)
     locks.check(new_employee, [fields.get("start_time", entry.start_time)])
     if "employee" in fields and fields["employee"].pk != entry.employee_id:
         _require_tracks_for(actor, fields["employee"])
@@ -213,7 +217,6 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict) -> TimeEntr
     entry.full_clean(validate_constraints=False)
     if fields.keys() & {"employee", "start_time", "end_time"}:
         _check_still_employed(entry)
-    _lock_employee(entry.employee)
     _check_overlap(settings, entry)
     try:
         with transaction.atomic():
@@ -227,6 +230,7 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict) -> TimeEntr
 
 @transaction.atomic
 def time_entry_delete(*, actor: Actor, entry: TimeEntry) -> None:
+    _lock_employee(entry.employee)
     ensure_time_unlocked(organisation=actor.organisation, employee=entry.employee, instants=[entry.start_time])
     payload = events.entry_payload(entry)
     pk, before = entry.pk, audit_snapshot(entry)
@@ -271,6 +275,7 @@ def timer_stop(*, actor: Actor, employee: Employee, end_time: datetime.datetime 
     """Stop the employee's running timer (409 when none runs); its duration is rounded by the
     organisation's rule."""
     _require_tracks_for(actor, employee)
+    _lock_employee(employee)
     entry = (
         TimeEntry.objects.select_for_update()
         .filter(organisation=actor.organisation, employee=employee, end_time__isnull=True)

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hr import selectors as hr_selectors
 from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.audit import audit_change, audit_snapshot
@@ -165,7 +166,10 @@ def timesheet_open(
 
 def _locked(timesheet: Timesheet) -> Timesheet:
     """The timesheet re-read under a row lock (PostgreSQL), so concurrent transitions serialise and
-    each sees the status the other left."""
+    each sees the status the other left. The employee's row is locked first, as every write of their
+    time does (timetracking.services.entries), so an entry written while the timesheet is approved
+    either commits before the approval or sees it and is refused."""
+    hr_selectors.employee_lock(employee=timesheet.employee)
     fresh = Timesheet.objects.select_for_update().get(pk=timesheet.pk)
     for name in ("status", "submitted_at", "decided_at", "rejection_reason", "reopened_at", "reopen_reason"):
         setattr(timesheet, name, getattr(fresh, name))
@@ -313,6 +317,15 @@ def timesheet_bulk_approve(*, actor: Actor, timesheet_ids: list[int]) -> BulkApp
     if len(timesheet_ids) > MAX_BULK_APPROVE:
         raise ValidationError({"ids": _("At most %(max)s ids at once.") % {"max": MAX_BULK_APPROVE}})
     wanted = list(dict.fromkeys(timesheet_ids))
+    visible = selectors.timesheet_list(actor=actor).filter(pk__in=wanted)
+    employee_ids = sorted(set(visible.order_by().values_list("employee_id", flat=True)))
+    list(  # the employees' locks first, in one order (see _locked)
+        hr_selectors.employee_queryset(organisation=actor.organisation)
+        .select_for_update()
+        .filter(pk__in=employee_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     found = {
         t.pk: t
         for t in selectors.timesheet_list(actor=actor)
@@ -368,7 +381,9 @@ def _may_approve_in_bulk(actor: Actor, own, employee) -> bool:
         return False
     if actor.sees_whole_organisation:
         return True
-    if actor.role == Role.MANAGER and actor.membership.office_id and employee.office_id == actor.membership.office_id:
+    membership = actor.membership
+    office_id = membership.office_id if membership is not None and actor.role == Role.MANAGER else None
+    if office_id and employee.office_id == office_id:
         return True
     return own is not None and employee.manager_id == own.pk
 
