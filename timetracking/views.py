@@ -95,6 +95,8 @@ class TimePage(MemberPageMixin, TemplateView):
 TIME_LINKS = (
     NavItem(gettext_lazy("Timer and entries"), "time:timer"),
     NavItem(gettext_lazy("Week"), "time:week"),
+    NavItem(gettext_lazy("My timesheet"), "time:timesheet"),
+    NavItem(gettext_lazy("Approvals"), "time:approvals"),
     NavItem(gettext_lazy("Import CSV"), "time:import"),
     NavItem(gettext_lazy("Projects"), "time:projects"),
 )
