@@ -403,3 +403,16 @@ def test_graphql_another_tenants_timesheet_is_a_404(other_organisation, gql, sub
 def test_the_timesheet_topics_are_in_the_webhook_catalogue():
     for verb in ("submitted", "approved", "rejected", "reopened"):
         assert is_registered(f"time.timesheet.{verb}")
+
+
+def test_the_list_carries_each_timesheets_totals(as_admin, employee, colleague, project):
+    entry(employee, project, "2026-03-03T14:00:00+00:00", 2)
+    entry(employee, project, "2026-03-10T14:00:00+00:00", 1)  # the next week
+    entry(colleague, project, "2026-03-04T14:00:00+00:00", 0.5, billable=False)
+    mine = TimesheetFactory(employee=employee)
+    theirs = TimesheetFactory(employee=colleague)
+
+    rows = {row["id"]: row["totals"] for row in as_admin.get("/v1/timesheets").json()["results"]}
+
+    assert rows[mine.pk] == {"hours": "2.00", "billable_hours": "2.00", "non_billable_hours": "0.00", "entries": 1}
+    assert rows[theirs.pk] == {"hours": "0.50", "billable_hours": "0.00", "non_billable_hours": "0.50", "entries": 1}

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from trackyoursheets.api import viewsets as base
 
-from .. import selectors, services
+from .. import selectors, services, sheet_totals
 from ..filters import TimesheetFilterSet
 from .serializers.timesheets import (
     TimesheetBulkApproveResultSerializer,
@@ -56,6 +56,14 @@ class TimesheetViewSet(base.TenantModelViewSet):
         if self.action == "list":
             return TimesheetSerializer
         return super().get_serializer_class()
+
+    def list(self, request, *args, **kwargs):
+        """The envelope of ListModelMixin; the page's totals are read in one query for all its rows."""
+        if base.prefers_minimal(request):
+            return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {**self.get_serializer_context(), "list_totals": sheet_totals.page_totals(page)}
+        return self.get_paginated_response(TimesheetSerializer(page, many=True, context=context).data)
 
     def _open(self, data):
         serializer = TimesheetOpenSerializer(data=data, context=self.get_serializer_context())

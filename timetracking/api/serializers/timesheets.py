@@ -15,6 +15,22 @@ from ...services.timesheets import MAX_BULK_APPROVE
 from .entries import EmployeeInputMixin, TimeEntrySerializer
 
 
+class TimesheetTotalsSerializer(serializers.Serializer):
+    hours = serializers.DecimalField(max_digits=12, decimal_places=2)
+    billable_hours = serializers.DecimalField(max_digits=12, decimal_places=2)
+    non_billable_hours = serializers.DecimalField(max_digits=12, decimal_places=2)
+    entries = serializers.IntegerField()
+
+
+def _figures(bucket: sheet_totals.Bucket) -> dict:
+    return {
+        "hours": str(selectors.hours(bucket.seconds)),
+        "billable_hours": str(selectors.hours(bucket.billable_seconds)),
+        "non_billable_hours": str(selectors.hours(bucket.seconds - bucket.billable_seconds)),
+        "entries": bucket.entries,
+    }
+
+
 class TimesheetSerializer(serializers.ModelSerializer):
     # one employee's timesheet of one period (no docstring: it would become the OpenAPI description)
 
@@ -26,6 +42,7 @@ class TimesheetSerializer(serializers.ModelSerializer):
     decided_by = serializers.CharField(
         source="decided_by_label", read_only=True, help_text="Who approved or rejected it last."
     )
+    totals = serializers.SerializerMethodField(help_text="Hours of the finished entries of the period.")
 
     class Meta:
         model = Timesheet
@@ -44,10 +61,19 @@ class TimesheetSerializer(serializers.ModelSerializer):
             "rejection_reason",
             "reopened_at",
             "reopen_reason",
+            "totals",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(TimesheetTotalsSerializer)
+    def get_totals(self, timesheet) -> dict:
+        """A list page's totals are read for the whole page at once (``list_totals`` in the context)."""
+        page = self.context.get("list_totals")
+        if page is not None and timesheet.pk in page:
+            return _figures(page[timesheet.pk])
+        return _figures(sheet_totals.timesheet_content(timesheet=timesheet).total)
 
     def get_user_id(self, timesheet) -> int | None:
         membership = timesheet.employee.membership
@@ -58,13 +84,6 @@ class TimesheetSerializer(serializers.ModelSerializer):
 
     def get_office_id(self, timesheet) -> int | None:
         return timesheet.employee.office_id
-
-
-class TimesheetTotalsSerializer(serializers.Serializer):
-    hours = serializers.DecimalField(max_digits=12, decimal_places=2)
-    billable_hours = serializers.DecimalField(max_digits=12, decimal_places=2)
-    non_billable_hours = serializers.DecimalField(max_digits=12, decimal_places=2)
-    entries = serializers.IntegerField()
 
 
 class TimesheetDaySerializer(TimesheetTotalsSerializer):
@@ -82,18 +101,8 @@ class TimesheetTaskSerializer(TimesheetTotalsSerializer):
     project_id = serializers.IntegerField()
 
 
-def _figures(bucket: sheet_totals.Bucket) -> dict:
-    return {
-        "hours": str(selectors.hours(bucket.seconds)),
-        "billable_hours": str(selectors.hours(bucket.billable_seconds)),
-        "non_billable_hours": str(selectors.hours(bucket.seconds - bucket.billable_seconds)),
-        "entries": bucket.entries,
-    }
-
-
 class TimesheetDetailSerializer(TimesheetSerializer):
     timezone = serializers.SerializerMethodField(help_text="The timezone of the days (the employee's office's).")
-    totals = serializers.SerializerMethodField()
     days = serializers.SerializerMethodField()
     projects = serializers.SerializerMethodField()
     tasks = serializers.SerializerMethodField()
@@ -104,7 +113,6 @@ class TimesheetDetailSerializer(TimesheetSerializer):
         fields = [
             *TimesheetSerializer.Meta.fields,
             "timezone",
-            "totals",
             "days",
             "projects",
             "tasks",
