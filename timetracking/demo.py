@@ -2,7 +2,8 @@
 
 ``seed(organisation)`` is idempotent: clients, projects and tasks are looked up by name, and each
 employee's week of entries by its external id (``demo-<employee>-<n>``), so running it again adds
-nothing. Entries go through the services, like any other time.
+nothing. Entries go through the services, like any other time. Each employee's timesheet of that
+week is submitted, so managers find it in their approval inbox (issue 15).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from hr import selectors as hr_selectors
 from organisations.actors import system_actor
 
 from . import services
-from .choices import ProjectStatus, TaskStatus
+from .choices import ProjectStatus, TaskStatus, TimesheetStatus
 from .models import Client, Project, Task, TimeEntry
 
 CLIENTS = (
@@ -94,3 +95,9 @@ def seed(organisation) -> None:
                 billable=billable,
                 external_id=external_id,
             )
+        timesheet, _created = services.timesheet_open(actor=actor, employee=employee, day=monday)
+        if (
+            timesheet.status == TimesheetStatus.OPEN
+            and not TimeEntry.objects.filter(employee=employee, end_time__isnull=True).exists()
+        ):
+            services.timesheet_submit(actor=actor, timesheet=timesheet)

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+from organisations.management.commands.seed_demo import seed_demo
 from tests.hr.factories import EmployeeFactory
 from timetracking.models import Timesheet
 
@@ -89,3 +90,15 @@ def test_another_tenants_timesheet_page_is_a_404(session_client, other_organisat
 
     assert browser.get(f"/app/time/timesheets/{foreign.pk}").status_code == 404
     assert browser.post(f"/app/time/timesheets/{foreign.pk}/submit").status_code == 404
+
+
+def test_the_demo_submits_each_employees_last_week_once():
+    organisation = seed_demo().organisation
+    sheets = Timesheet.objects.for_organisation(organisation)
+    first = sorted(sheets.values_list("employee_id", "period_start", "status"))
+
+    seed_demo()
+
+    assert first
+    assert {status for _employee, _start, status in first} == {"submitted"}
+    assert sorted(sheets.values_list("employee_id", "period_start", "status")) == first
