@@ -102,9 +102,19 @@ TIME_LINKS = (
 )
 
 
-def _entry_rows(entries, tz) -> list[dict]:
+def _entry_rows(entries, tz, locks: services.PeriodLocks | None = None) -> list[dict]:
+    """Rows of the entries table; an entry in a locked period (issue 15) says so instead of
+    offering edit and delete."""
     rows = []
     for entry in entries:
+        locked = ""
+        if locks is not None:
+            found = locks.locked_period(entry.employee_id, entry.start_time.astimezone(tz).date(), tz)
+            if found is not None:
+                locked = _("Locked: the period %(start)s to %(end)s is approved or closed.") % {
+                    "start": found[0].start.isoformat(),
+                    "end": found[0].end.isoformat(),
+                }
         start = entry.start_time.astimezone(tz)
         end = entry.end_time.astimezone(tz) if entry.end_time else None
         rows.append(
@@ -115,6 +125,7 @@ def _entry_rows(entries, tz) -> list[dict]:
                 "start": start.strftime("%H:%M"),
                 "end": end.strftime("%H:%M") if end else "",
                 "duration": format_seconds(entry.duration_seconds),
+                "locked": locked,
             }
         )
     return rows
@@ -138,10 +149,11 @@ class TimerView(TimePage):
             )
             today_start, today_end = local_day_bounds(today, today, self.tz)
             context["running"] = selectors.running_timer(actor=self.actor, employee=self.employee)
+            locks = services.PeriodLocks(self.actor.organisation)
             context["today_rows"] = _entry_rows(
-                [e for e in entries if today_start <= e.start_time < today_end], self.tz
+                [e for e in entries if today_start <= e.start_time < today_end], self.tz, locks
             )
-            context["week_rows"] = _entry_rows(entries, self.tz)
+            context["week_rows"] = _entry_rows(entries, self.tz, locks)
             context["today_total"] = format_seconds(
                 sum(r["entry"].duration_seconds or 0 for r in context["today_rows"])
             )

@@ -4,8 +4,10 @@ manager's approval inbox (bulk approve, reject with a reason), tenancy and roles
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from organisations.management.commands.seed_demo import seed_demo
 from tests.hr.factories import EmployeeFactory
@@ -102,3 +104,22 @@ def test_the_demo_submits_each_employees_last_week_once():
     assert first
     assert {status for _employee, _start, status in first} == {"submitted"}
     assert sorted(sheets.values_list("employee_id", "period_start", "status")) == first
+
+
+def test_the_timer_page_shows_this_weeks_approved_entries_as_locked(session_client, employee, project):
+    now = timezone.now().replace(microsecond=0)
+    start = now - datetime.timedelta(minutes=2)  # this week (unless run in the first 2 minutes of one)
+    entry = TimeEntryFactory(
+        employee=employee, project=project, start_time=start, end_time=start + datetime.timedelta(minutes=1)
+    )
+    local_day = start.astimezone(ZoneInfo("America/New_York")).date()
+    TimesheetFactory(
+        employee=employee,
+        status="approved",
+        period_start=local_day - datetime.timedelta(days=local_day.weekday()),
+    )
+
+    html = session_client(employee.membership).get("/app/time/").content.decode()
+
+    assert "Locked: the period" in html
+    assert f'action="/app/time/entries/{entry.pk}/delete"' not in html
