@@ -416,3 +416,13 @@ def test_the_list_carries_each_timesheets_totals(as_admin, employee, colleague, 
 
     assert rows[mine.pk] == {"hours": "2.00", "billable_hours": "2.00", "non_billable_hours": "0.00", "entries": 1}
     assert rows[theirs.pk] == {"hours": "0.50", "billable_hours": "0.00", "non_billable_hours": "0.50", "entries": 1}
+
+
+def test_a_manager_opens_a_direct_reports_timesheet_in_another_office(other_office_manager, employee):
+    employee.manager = other_office_manager
+    employee.save()
+
+    response = open_sheet(token_client(other_office_manager), employee_id=employee.pk)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["employee_id"] == employee.pk

@@ -6,7 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from trackyoursheets.api.fields import ChoiceField
+from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField
 
 from ... import selectors, sheet_totals
 from ...choices import TimesheetPeriod, TimesheetStatus
@@ -169,6 +169,12 @@ class TimesheetOpenSerializer(EmployeeInputMixin):
     """Whose timesheet (default: your own) and which period: ``period_start`` (the first day of a
     period) or ``date`` (any day in it); neither: the period holding today."""
 
+    employee_id = ScopedPrimaryKeyRelatedField(
+        selector=selectors.timesheet_employee_list,
+        source="employee",
+        required=False,
+        help_text="Default: your own. A manager may name their office's people and their direct reports.",
+    )
     period_start = serializers.DateField(required=False)
     date = serializers.DateField(required=False, source="day", help_text="Any day of the period.")
 
