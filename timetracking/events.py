@@ -24,6 +24,10 @@ __all__ = [
     "TIMESHEET_APPROVED",
     "TIMESHEET_REJECTED",
     "TIMESHEET_REOPENED",
+    "TIME_REQUEST_CREATED",
+    "TIME_REQUEST_APPROVED",
+    "TIME_REQUEST_REJECTED",
+    "time_request_payload",
     "entry_payload",
     "project_payload",
     "import_payload",
@@ -42,6 +46,9 @@ TIMESHEET_SUBMITTED = "time.timesheet.submitted"
 TIMESHEET_APPROVED = "time.timesheet.approved"
 TIMESHEET_REJECTED = "time.timesheet.rejected"
 TIMESHEET_REOPENED = "time.timesheet.reopened"
+TIME_REQUEST_CREATED = "time.request.created"
+TIME_REQUEST_APPROVED = "time.request.approved"
+TIME_REQUEST_REJECTED = "time.request.rejected"
 
 TOPICS: dict[str, str] = {
     ENTRY_CREATED: "A time entry was created (with an end time).",
@@ -56,6 +63,9 @@ TOPICS: dict[str, str] = {
     TIMESHEET_APPROVED: "A timesheet was approved; its period's time is locked (and payable).",
     TIMESHEET_REJECTED: "A submitted timesheet was rejected (the reason is on the timesheet, not in the event).",
     TIMESHEET_REOPENED: "An approved timesheet was reopened by an owner or admin; its time is editable again.",
+    TIME_REQUEST_CREATED: "An employee asked to add time for a past interval (a manual time request).",
+    TIME_REQUEST_APPROVED: "A time request was approved; its time entry (source request) was created.",
+    TIME_REQUEST_REJECTED: "A time request was rejected (the reason is on the request, not in the event).",
     # the CSV import's one event; payroll's statement imports record it too (the lead moves
     # this registration to payroll with the imports, issue 12 point 1)
     IMPORT_BATCH_COMPLETED: SHARED_TOPICS[IMPORT_BATCH_COMPLETED],
@@ -105,4 +115,18 @@ def timesheet_payload(timesheet) -> dict:
         "period_start": timesheet.period_start.isoformat(),
         "period_end": timesheet.period_end.isoformat(),
         "status": timesheet.status,
+    }
+
+
+def time_request_payload(request) -> dict:
+    """Ids, instants and the status only: no reasons or notes (free text may be personal)."""
+    return {
+        "id": request.pk,
+        "employee_id": request.employee_id,
+        "project_id": request.project_id,
+        "task_id": request.task_id,
+        "start_time": _instant(request.start_time),
+        "end_time": _instant(request.end_time),
+        "status": request.status,
+        "time_entry_id": request.time_entry_id,
     }

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 #: token; was 20: the foreign keys are no longer looked up again by full_clean() (3) and a
 #: finished entry is inserted without a savepoint of its own (2) (issue 13); 15 + 2 for the period
 #: lock (issue 15 point 2: the organisation's timesheet settings and the employee's approved or
-#: reopened timesheets; time in a locked period is money already approved)
-CREATE_STATEMENTS = 17
+#: reopened timesheets; time in a locked period is money already approved); + 1 for the contract
+#: hours limits (issue 15 point 5: the employee's contracts with a limit; none here, so no sums)
+CREATE_STATEMENTS = 18
 
 
 def post_entry(api, employee, project, day: int):

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .requests import RateChangeViewSet, TimeRequestViewSet
 from .timesheets import TimesheetSettingsView, TimesheetViewSet
 from .views import (
     ClientViewSet,
@@ -28,6 +29,8 @@ router.register("tasks", TaskViewSet, basename="time-task")
 router.register("contracts", ContractViewSet, basename="time-contract")
 router.register("time-entries", TimeEntryViewSet, basename="time-entry")
 router.register("timesheets", TimesheetViewSet, basename="timesheet")
+router.register("time-requests", TimeRequestViewSet, basename="time-request")
+router.register("rates", RateChangeViewSet, basename="time-rate")
 
 urlpatterns = [
     path("time-entries/bulk", TimeEntryBulkView.as_view(), name="time-entry-bulk"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import TenantModel, TenantQuerySet
 
-from ..choices import TimesheetPeriod, TimesheetStatus
+from ..choices import OverLimitPolicy, TimesheetPeriod, TimesheetStatus
 from .common import own_or_office
 
 #: the longest free text of a rejection or reopening reason
@@ -44,6 +44,13 @@ class TimesheetSettings(TenantModel):
         blank=True,
         validators=[MaxValueValidator(366)],
         help_text=_("Empty: periods lock only when their timesheet is approved."),
+    )
+    over_limit = models.CharField(
+        _("time beyond a contract's hours limit"),
+        max_length=10,
+        choices=OverLimitPolicy.choices,
+        default=OverLimitPolicy.REFUSE,
+        help_text=_("Refused with a 422, or accepted and flagged on the timesheet."),
     )
 
     class Meta:

@@ -25,7 +25,9 @@ from .entries import (
     timer_start,
     timer_stop,
 )
+from .limits import HoursLimitExceeded, check_hours_limits, over_limit_spans
 from .locks import PeriodLocks, ensure_time_unlocked
+from .rates import rate_change_create, rate_change_delete
 from .reference import (
     client_create,
     client_delete,
@@ -41,9 +43,11 @@ from .reference import (
     task_update,
     time_settings_update,
 )
+from .requests import time_request_approve, time_request_cancel, time_request_create, time_request_reject
 from .timesheets import (
     BulkApproveResult,
     can_approve,
+    can_reopen,
     register_reopen_guard,
     timesheet_approve,
     timesheet_bulk_approve,
@@ -89,4 +93,14 @@ __all__ = [
     "timesheet_reopen",
     "timesheet_bulk_approve",
     "timesheet_settings_update",
+    "can_reopen",
+    "HoursLimitExceeded",
+    "check_hours_limits",
+    "over_limit_spans",
+    "time_request_create",
+    "time_request_approve",
+    "time_request_reject",
+    "time_request_cancel",
+    "rate_change_create",
+    "rate_change_delete",
 ]

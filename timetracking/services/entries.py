@@ -28,6 +28,7 @@ from ..models import (
     normalise_tags,
 )
 from .common import _require_tracks_for
+from .limits import check_hours_limits
 from .locks import PeriodLocks, ensure_time_unlocked
 
 if TYPE_CHECKING:  # annotations only: other apps read employees through hr.selectors
@@ -126,6 +127,20 @@ def _insert_entry(entry: TimeEntry) -> None:
 _RELATIONS = ("organisation", "employee", "project", "task")
 
 
+def validate_entry(*, organisation, entry: TimeEntry, settings: TimeSettings, sheet_settings) -> list:
+    """The rules a new time entry passes, shared with time requests (a request is validated as the
+    entry it would become, issue 15 point 3): the project takes time, the duration is derived
+    (rounded), the field bounds, the task's project, leavers, the overlap rule and the contract
+    hours limits (refused, or returned to be flagged). The related rows are the instances given
+    (scoped by the caller): no query to re-check that they exist."""
+    _check_project(entry.project)
+    _derive(settings, entry)
+    entry.full_clean(exclude=_RELATIONS, validate_constraints=False)
+    _check_still_employed(entry)
+    _check_overlap(settings, entry)
+    return check_hours_limits(organisation=organisation, entry=entry, settings=sheet_settings)
+
+
 @transaction.atomic
 def time_entry_create(
     *,
@@ -141,14 +156,23 @@ def time_entry_create(
     paid: bool = False,
     source: str = EntrySource.MANUAL,
     external_id: str = "",
+    allow_locked: bool = False,
+    approver_checked: bool = False,
 ) -> TimeEntry:
-    """A time entry; without ``end_time`` it is a running timer (``time.timer.started``)."""
-    _require_tracks_for(actor, employee)
+    """A time entry; without ``end_time`` it is a running timer (``time.timer.started``).
+
+    Only the approval of a time request (:mod:`timetracking.services.requests`) passes the last
+    two: ``approver_checked`` (the approver's right was checked instead of the right to record the
+    employee's time) and ``allow_locked`` (an owner or admin approves into a locked period)."""
+    if not approver_checked:
+        _require_tracks_for(actor, employee)
     _check_project(project)
     # the employee's writes queue behind each other and behind an approval of their timesheet, so
     # the period-lock check below sees an approval that committed first (issue 15 point 2)
     _lock_employee(employee)
-    ensure_time_unlocked(organisation=actor.organisation, employee=employee, instants=[start_time])
+    locks = PeriodLocks(actor.organisation)
+    if not allow_locked:
+        locks.check(employee, [start_time])
     settings = selectors.time_settings_get(organisation=actor.organisation)
     entry = TimeEntry(
         organisation=actor.organisation,
@@ -164,20 +188,14 @@ def time_entry_create(
         source=source,
         external_id=external_id or "",
     )
-    _derive(settings, entry)
-    # the related rows are the instances given (scoped by the caller): no query to re-check that they exist
-    entry.full_clean(exclude=_RELATIONS, validate_constraints=False)
-    _check_still_employed(entry)
     if (
-        entry.external_id
-        and TimeEntry.objects.filter(
-            organisation=actor.organisation, source=source, external_id=entry.external_id
-        ).exists()
+        external_id
+        and TimeEntry.objects.filter(organisation=actor.organisation, source=source, external_id=external_id).exists()
     ):
         raise ValidationError({"external_id": _("An entry with this external id already exists.")})
     if end_time is None and TimeEntry.objects.filter(employee=employee, end_time__isnull=True).exists():
         raise _running_conflict(employee)
-    _check_overlap(settings, entry)
+    validate_entry(organisation=actor.organisation, entry=entry, settings=settings, sheet_settings=locks.settings)
     _insert_entry(entry)
     action = "timeentry.timer_start" if end_time is None else "timeentry.create"
     audit_change(actor=actor, action=action, obj=entry, after=audit_snapshot(entry))
@@ -218,6 +236,8 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict) -> TimeEntr
     if fields.keys() & {"employee", "start_time", "end_time"}:
         _check_still_employed(entry)
     _check_overlap(settings, entry)
+    if fields.keys() & {"employee", "project", "start_time", "end_time"}:
+        check_hours_limits(organisation=actor.organisation, entry=entry, settings=locks.settings)
     try:
         with transaction.atomic():
             entry.save()

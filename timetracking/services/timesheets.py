@@ -54,6 +54,7 @@ __all__ = [
     "timesheet_bulk_approve",
     "timesheet_settings_update",
     "can_approve",
+    "can_reopen",
 ]
 
 MAX_BULK_APPROVE = 500
@@ -97,6 +98,12 @@ def can_approve(actor: Actor, employee) -> bool:
     if actor.membership.office_id and employee.office_id == actor.membership.office_id:
         return True
     return _manages(actor, employee)
+
+
+def can_reopen(actor: Actor) -> bool:
+    """Who may lift a period lock: owners and admins (reopen a timesheet, approve a time request
+    into a locked period)."""
+    return actor.role in (Role.OWNER, Role.ADMIN)
 
 
 def _manages(actor: Actor, employee) -> bool:
@@ -286,7 +293,7 @@ def timesheet_reopen(*, actor: Actor, timesheet: Timesheet, reason: str) -> Time
     """``approved`` → ``open`` by an owner or admin, with a reason (audited,
     ``time.timesheet.reopened``): the period's time is editable again (also when the organisation
     locks periods automatically) until the timesheet is approved again."""
-    if actor.role not in (Role.OWNER, Role.ADMIN):
+    if not can_reopen(actor):
         raise NotPermitted(_("Only owners and admins may reopen an approved timesheet."))
     text = _reason(reason)
     _locked(timesheet)
@@ -392,7 +399,7 @@ def _may_approve_in_bulk(actor: Actor, own, employee) -> bool:
 # Settings
 # =============================================================================
 
-SETTINGS_FIELDS = ("period", "anchor", "auto_lock_days")
+SETTINGS_FIELDS = ("period", "anchor", "auto_lock_days", "over_limit")
 
 
 @transaction.atomic
@@ -419,6 +426,8 @@ def timesheet_settings_update(*, actor: Actor, data: dict) -> TimesheetSettings:
     settings.anchor = anchor
     if "auto_lock_days" in data:
         settings.auto_lock_days = data["auto_lock_days"]
+    if "over_limit" in data:
+        settings.over_limit = data["over_limit"]
     settings.full_clean(exclude=("organisation",), validate_constraints=False)
     settings.save()
     audit_change(

@@ -9,8 +9,9 @@ from rest_framework import serializers
 from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField
 
 from ... import selectors, sheet_totals
-from ...choices import TimesheetPeriod, TimesheetStatus
+from ...choices import OverLimitPolicy, TimesheetPeriod, TimesheetStatus
 from ...models import REASON_MAX_LENGTH, Timesheet, TimesheetSettings, employee_timezone
+from ...services.limits import over_limit_spans
 from ...services.timesheets import MAX_BULK_APPROVE
 from .entries import EmployeeInputMixin, TimeEntrySerializer
 
@@ -101,12 +102,28 @@ class TimesheetTaskSerializer(TimesheetTotalsSerializer):
     project_id = serializers.IntegerField()
 
 
+class OverLimitSerializer(serializers.Serializer):
+    contract_id = serializers.IntegerField()
+    limit = serializers.ChoiceField(choices=["weekly", "daily"])
+    # "from" is a keyword: declared below
+    to = serializers.DateField(help_text="The span's last day.")
+    hours = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Hours the contract covers in it.")
+    limit_hours = serializers.DecimalField(max_digits=9, decimal_places=2)
+
+
+OverLimitSerializer._declared_fields["from"] = serializers.DateField(help_text="The span's first day.")
+
+
 class TimesheetDetailSerializer(TimesheetSerializer):
     timezone = serializers.SerializerMethodField(help_text="The timezone of the days (the employee's office's).")
     days = serializers.SerializerMethodField()
     projects = serializers.SerializerMethodField()
     tasks = serializers.SerializerMethodField()
     running_entry_id = serializers.SerializerMethodField(help_text="A timer running in the period (submit refuses).")
+    flagged = serializers.SerializerMethodField(help_text="Some time of the period is beyond a contract's limit.")
+    over_limit = serializers.SerializerMethodField(
+        help_text="Each day or week of the period over a contract's hours limit (time the organisation flags)."
+    )
     entries = serializers.SerializerMethodField()
 
     class Meta(TimesheetSerializer.Meta):
@@ -117,6 +134,8 @@ class TimesheetDetailSerializer(TimesheetSerializer):
             "projects",
             "tasks",
             "running_entry_id",
+            "flagged",
+            "over_limit",
             "entries",
         ]
         read_only_fields = fields
@@ -154,6 +173,25 @@ class TimesheetDetailSerializer(TimesheetSerializer):
 
     def get_running_entry_id(self, timesheet) -> int | None:
         return self._content(timesheet).running_entry_id
+
+    def _over_limit(self, timesheet) -> list:
+        cached = getattr(timesheet, "_over_limit", None)
+        if cached is None:
+            cached = timesheet._over_limit = over_limit_spans(
+                organisation=timesheet.organisation,
+                employee=timesheet.employee,
+                first=timesheet.period_start,
+                last=timesheet.period_end,
+                settings=selectors.timesheet_settings_get(organisation=timesheet.organisation),
+            )
+        return cached
+
+    def get_flagged(self, timesheet) -> bool:
+        return bool(self._over_limit(timesheet))
+
+    @extend_schema_field(OverLimitSerializer(many=True))
+    def get_over_limit(self, timesheet) -> list[dict]:
+        return [breach.as_dict() for breach in self._over_limit(timesheet)]
 
     @extend_schema_field(TimeEntrySerializer(many=True))
     def get_entries(self, timesheet) -> list[dict]:
@@ -207,10 +245,15 @@ class TimesheetBulkApproveResultSerializer(serializers.Serializer):
 
 class TimesheetSettingsSerializer(serializers.ModelSerializer):
     period = ChoiceField(choices=TimesheetPeriod.choices, required=False)
+    over_limit = ChoiceField(
+        choices=OverLimitPolicy.choices,
+        required=False,
+        help_text="Time beyond a contract's hours limit: refuse (422) or flag (accepted, flagged on the timesheet).",
+    )
 
     class Meta:
         model = TimesheetSettings
-        fields = ["period", "anchor", "auto_lock_days", "updated_at"]
+        fields = ["period", "anchor", "auto_lock_days", "over_limit", "updated_at"]
         read_only_fields = ["updated_at"]
         extra_kwargs = {"auto_lock_days": {"min_value": 0, "max_value": 366}}
 
