@@ -25,8 +25,10 @@ from .models import (
     Contract,
     ImportJob,
     Project,
+    RateChange,
     Task,
     TimeEntry,
+    TimeRequest,
     TimeSettings,
     Timesheet,
     TimesheetSettings,
@@ -85,7 +87,16 @@ class TaskAdmin(TenantAdmin):
 
 @admin.register(Contract)
 class ContractAdmin(TenantAdmin):
-    list_display = ("employee", "project", "hourly_rate", "organisation", "updated_at")
+    list_display = (
+        "employee",
+        "project",
+        "hourly_rate",
+        "pay_rate",
+        "weekly_hours_limit",
+        "daily_hours_limit",
+        "organisation",
+        "updated_at",
+    )
     list_select_related = ("organisation", "employee", "project")
     list_filter = ("organisation",)
     search_fields = ("employee__first_name", "employee__last_name", "employee__email", "project__name")
@@ -198,3 +209,25 @@ class TimesheetAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_filter = ("status", "organisation")
     search_fields = ("employee__first_name", "employee__last_name", "employee__email")
     date_hierarchy = "period_start"
+
+
+@admin.register(TimeRequest)
+class TimeRequestAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """View only: a request is decided through its workflow (REST, GraphQL), which creates the
+    entry, checks the period lock and records the event."""
+
+    list_display = ("id", "employee", "project", "start_time", "end_time", "status", "organisation", "decided_at")
+    list_select_related = ("organisation", "employee", "project")
+    list_filter = ("status", "organisation")
+    search_fields = ("employee__first_name", "employee__last_name", "employee__email", "reason")
+    date_hierarchy = "start_time"
+
+
+@admin.register(RateChange)
+class RateChangeAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """View only: rate history is added through /v1/rates (audited); it is never edited."""
+
+    list_display = ("id", "kind", "task", "contract", "project", "client", "hourly_rate", "effective_from")
+    list_select_related = ("task", "contract__employee", "project", "client")
+    list_filter = ("kind", "organisation")
+    date_hierarchy = "effective_from"

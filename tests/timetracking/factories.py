@@ -14,8 +14,10 @@ from timetracking.models import (
     Contract,
     ImportJob,
     Project,
+    RateChange,
     Task,
     TimeEntry,
+    TimeRequest,
     TimeSettings,
     Timesheet,
     TimesheetSettings,
@@ -116,3 +118,34 @@ class TimesheetSettingsFactory(DjangoModelFactory):
         model = TimesheetSettings
 
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class TimeRequestFactory(DjangoModelFactory):
+    """A pending request for one hour on ``START``'s day."""
+
+    class Meta:
+        model = TimeRequest
+
+    employee = factory.SubFactory(EmployeeFactory)
+    organisation = factory.SelfAttribute("employee.organisation")
+    project = factory.SubFactory(
+        ProjectFactory,
+        client=factory.SubFactory(ClientFactory, organisation=factory.SelfAttribute("...organisation")),
+    )
+    start_time = factory.Sequence(lambda n: START + datetime.timedelta(hours=2 * n))
+    end_time = factory.LazyAttribute(lambda o: o.start_time + datetime.timedelta(hours=1))
+    reason = "Forgot the timer"
+    status = "pending"
+
+
+class RateChangeFactory(DjangoModelFactory):
+    """A bill rate of a project from 2026-03-01."""
+
+    class Meta:
+        model = RateChange
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.SelfAttribute("project.organisation")
+    kind = "bill"
+    hourly_rate = Decimal("120.00")
+    effective_from = datetime.date(2026, 3, 1)
