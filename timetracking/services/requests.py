@@ -148,14 +148,14 @@ def time_request_approve(*, actor: Actor, request: TimeRequest) -> TimeRequest:
     before = audit_snapshot(request)
     _require_pending(request, _("approved"))
     locks = PeriodLocks(actor.organisation)
-    locked = False
+    locked: dict | None = None
     try:
         locks.check(request.employee, [request.start_time])
     except Conflict as refusal:
         if not can_reopen(actor):
             refusal.detail = f"{refusal.detail} {_('Only owners and admins may approve a time request into it.')}"
             raise
-        locked = True
+        locked = refusal.extra["locked_period"]
     entry = time_entry_create(
         actor=actor,
         employee=request.employee,
@@ -167,17 +167,18 @@ def time_request_approve(*, actor: Actor, request: TimeRequest) -> TimeRequest:
         tags=request.tags,
         billable=request.billable,
         source=EntrySource.REQUEST,
-        allow_locked=locked,
+        allow_locked=locked is not None,
         approver_checked=True,
     )
     request.time_entry = entry
     _decide(actor, request, TimeRequestStatus.APPROVED)
-    if locked:
+    if locked is not None:  # the lock was overridden: said in its own audit row
+        period = f"{locked['period_start']} to {locked['period_end']}"
         audit_change(
             actor=actor,
             action="timerequest.approve_into_locked_period",
             obj=request,
-            changes={"time_entry_id": [None, entry.pk]},
+            changes={"locked_period_overridden": [None, period], "time_entry_id": [None, entry.pk]},
         )
     return _save(actor, request, before, "timerequest.approve", events.TIME_REQUEST_APPROVED)
 
