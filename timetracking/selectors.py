@@ -22,6 +22,7 @@ from hr import selectors as hr_selectors
 from organisations.actors import Actor
 from trackyoursheets.api.filters import apply_filterset
 
+from . import rates
 from .choices import ProjectStatus
 from .filters import (
     ClientFilterSet,
@@ -303,6 +304,8 @@ def summary_report(
         .annotate(seconds=Sum("duration_seconds"), entries=Count("id"))
     )
     projects, task_rates, contracts, employees = _rate_tables(actor.organisation, groups)
+    # with dated bill rates (issue 15 point 5) each entry is priced on its own local date
+    dated = rates.dated_bill_amounts(qs, organisation=actor.organisation)
 
     def bucket():
         return {"seconds": 0, "billable_seconds": 0, "entries": 0, "amount": Decimal("0")}
@@ -321,6 +324,9 @@ def summary_report(
             contracts=contracts,
         )
         amount = Decimal(billable_seconds) * rate / SECONDS_PER_HOUR
+        if dated is not None:  # a group's billable amount, counted once (on its billable row)
+            key = (group["project_id"], group["employee_id"], group["task_id"])
+            amount = dated.pop(key, Decimal("0")) if group["billable"] else Decimal("0")
         for target in (total, by_project[group["project_id"]], by_employee[group["employee_id"]]):
             target["seconds"] += seconds
             target["billable_seconds"] += billable_seconds

@@ -145,7 +145,12 @@ class RateChangeFactory(DjangoModelFactory):
         model = RateChange
 
     project = factory.SubFactory(ProjectFactory)
-    organisation = factory.SelfAttribute("project.organisation")
+    organisation = factory.LazyAttribute(
+        lambda o: next(t for t in (o.project, o.task, o.contract, o.client) if t is not None).organisation
+    )
+    task = None
+    contract = None
+    client = None
     kind = "bill"
     hourly_rate = Decimal("120.00")
     effective_from = datetime.date(2026, 3, 1)
