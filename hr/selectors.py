@@ -127,8 +127,7 @@ def employee_accrual_refusal(
 
 
 def employee_hourly_pay_rate(*, employee: Employee):
-    """The HR record's pay rate when it is an hourly one (a salary is no hourly rate): the fallback
-    of the time-tracking pay rate (issue 15 point 5)."""
+    """The HR record's hourly pay rate (None for a salary): timetracking's pay-rate fallback."""
     return employee.pay_rate if employee.pay_type == PayType.HOURLY else None
 
 

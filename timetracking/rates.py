@@ -114,10 +114,7 @@ def dated_bill_amounts(entries_qs, *, organisation) -> dict[tuple[int, int, int 
     :func:`bill_rates_for`'s rule."""
     if not RateChange.objects.for_organisation(organisation).filter(kind=RateKind.BILL).exists():
         return None
-    entries = list(
-        entries_qs.filter(billable=True)
-        .select_related("project__client", "task", "employee__office")
-    )
+    entries = list(entries_qs.filter(billable=True).select_related("project__client", "task", "employee__office"))
     rates = bill_rates_for(entries, organisation=organisation)
     amounts: dict[tuple[int, int, int | None], Decimal] = defaultdict(Decimal)
     for entry in entries:

@@ -143,7 +143,9 @@ def make_list_request(org, n):
 
 def make_list_rate(org, n):
     contract = ContractFactory(employee__office__organisation=org)
-    return RateChangeFactory(project=None, contract=contract, organisation=org, effective_from=datetime.date(2026, 1, 1))
+    return RateChangeFactory(
+        project=None, contract=contract, organisation=org, effective_from=datetime.date(2026, 1, 1)
+    )
 
 
 LISTS = [

@@ -9,13 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from organisations.choices import Role
 from tests.organisations.factories import OfficeFactory
 from timetracking import rates
 from timetracking.models import RateChange, TimeEntry
 
 from .conftest import person, token_client
-from .factories import ContractFactory, RateChangeFactory, TimeEntryFactory, TimesheetFactory, TimesheetSettingsFactory
+from .factories import ContractFactory, RateChangeFactory, TimeEntryFactory, TimesheetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +130,9 @@ def test_a_time_request_beyond_a_limit_is_refused_too(as_employee, employee, pro
 def test_flagging_accepts_the_time_and_the_timesheet_shows_it(
     organisation, as_employee, as_admin, employee, project, weekly_40
 ):
-    assert as_admin.patch("/v1/timesheet-settings", {"over_limit": "flag"}, format="json").json()["over_limit"] == "flag"
+    assert (
+        as_admin.patch("/v1/timesheet-settings", {"over_limit": "flag"}, format="json").json()["over_limit"] == "flag"
+    )
     worked(employee, project, "2026-03-03T13:00:00+00:00", 8)
 
     response = post_entry(as_employee, employee, project, "2026-03-03T21:00:00+00:00", 4)  # 12 h that day
@@ -184,12 +185,16 @@ def test_bill_rate_precedence_task_then_contract_then_project_then_client_each_d
     entry = worked(employee, project, "2026-03-10T13:00:00+00:00", 1, task=task)
     assert rates.bill_rate_for(entry) == Decimal("100.00")  # the project's (no task or contract rate)
 
-    RateChangeFactory(project=None, client=client_row, hourly_rate=Decimal("90"), effective_from=datetime.date(2026, 1, 1))
+    RateChangeFactory(
+        project=None, client=client_row, hourly_rate=Decimal("90"), effective_from=datetime.date(2026, 1, 1)
+    )
     assert rates.bill_rate_for(entry) == Decimal("100.00")  # the project still comes first
 
     contract = ContractFactory(employee=employee, hourly_rate=Decimal("70"))
     assert rates.bill_rate_for(entry) == Decimal("70")
-    RateChangeFactory(project=None, contract=contract, hourly_rate=Decimal("75"), effective_from=datetime.date(2026, 3, 10))
+    RateChangeFactory(
+        project=None, contract=contract, hourly_rate=Decimal("75"), effective_from=datetime.date(2026, 3, 10)
+    )
     assert rates.bill_rate_for(entry) == Decimal("75")
 
     RateChangeFactory(project=None, task=task, hourly_rate=Decimal("150"), effective_from=datetime.date(2026, 3, 11))

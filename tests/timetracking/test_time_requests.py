@@ -255,7 +255,9 @@ def test_a_request_may_be_made_for_a_locked_period(as_employee, employee, projec
 def test_reject_needs_a_reason_and_records_it_and_an_event(as_manager, pending):
     assert as_manager.post(f"/v1/time-requests/{pending.pk}/reject", {}, format="json").status_code == 422
 
-    response = as_manager.post(f"/v1/time-requests/{pending.pk}/reject", {"reason": "Not a billable day"}, format="json")
+    response = as_manager.post(
+        f"/v1/time-requests/{pending.pk}/reject", {"reason": "Not a billable day"}, format="json"
+    )
 
     assert response.status_code == 200, response.json()
     assert (response.json()["status"], response.json()["rejection_reason"]) == ("rejected", "Not a billable day")

@@ -275,9 +275,7 @@ class RateChange(TenantModel):
 
     kind = models.CharField(_("kind"), max_length=10, choices=RateKind.choices)
     task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, blank=True, related_name="rate_changes")
-    contract = models.ForeignKey(
-        Contract, on_delete=models.CASCADE, null=True, blank=True, related_name="rate_changes"
-    )
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, null=True, blank=True, related_name="rate_changes")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, null=True, blank=True, related_name="rate_changes")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, null=True, blank=True, related_name="rate_changes")
     hourly_rate = models.DecimalField(_("hourly rate"), validators=[MinValueValidator(Decimal("0"))], **RATE)

@@ -110,7 +110,12 @@ def check_hours_limits(*, organisation, entry: TimeEntry, settings: TimesheetSet
         if contract.weekly_hours_limit is not None and week > contract.weekly_hours_limit * SECONDS_PER_HOUR:
             breaches.append(
                 LimitBreach(
-                    contract.pk, "weekly", monday, monday + datetime.timedelta(days=6), week, contract.weekly_hours_limit
+                    contract.pk,
+                    "weekly",
+                    monday,
+                    monday + datetime.timedelta(days=6),
+                    week,
+                    contract.weekly_hours_limit,
                 )
             )
         if contract.daily_hours_limit is not None and today > contract.daily_hours_limit * SECONDS_PER_HOUR:
