@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('hr', '0002_directory_documents_complaints'),
         ('organisations', '0006_api_token_allowed_ips'),
-        ('timetracking', '0004_timesheets'),
+        ('timetracking', '0005_timesheet_rejection_snapshot_and_reminder'),
     ]
 
     operations = [
