@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hr import selectors as hr_selectors
 from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.audit import audit_change, audit_snapshot
@@ -147,6 +148,9 @@ def time_request_approve(*, actor: Actor, request: TimeRequest) -> TimeRequest:
     _locked(request)
     before = audit_snapshot(request)
     _require_pending(request, _("approved"))
+    # under the employee's row lock, as every write of their time: a timesheet approval racing this
+    # one either committed first (and is seen here) or waits
+    hr_selectors.employee_lock(employee=request.employee)
     locks = PeriodLocks(actor.organisation)
     locked: dict | None = None
     try:
