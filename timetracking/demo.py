@@ -20,7 +20,7 @@ from organisations.actors import system_actor
 
 from . import services
 from .choices import ProjectStatus, TaskStatus, TimesheetStatus
-from .models import Client, Project, Task, TimeEntry
+from .models import Client, Project, Task, TimeEntry, TimeRequest
 
 CLIENTS = (
     ("Harbor Logistics", "ops@harbor.example", "Harbor Logistics LLC", Decimal("95.00")),
@@ -101,3 +101,22 @@ def seed(organisation) -> None:
             and not TimeEntry.objects.filter(employee=employee, end_time__isnull=True).exists()
         ):
             services.timesheet_submit(actor=actor, timesheet=timesheet)
+    _seed_time_request(actor, employees.first(), projects[0][0], monday)
+
+
+def _seed_time_request(actor, employee, project, monday: datetime.date) -> None:
+    """One pending manual time request (issue 15 point 3): last Friday's forgotten hour."""
+    if employee is None:
+        return
+    tz = zoneinfo.ZoneInfo(employee.office.timezone if employee.office_id else actor.organisation.timezone)
+    start = datetime.datetime.combine(monday + datetime.timedelta(days=4), datetime.time(15), tzinfo=tz)
+    if TimeRequest.objects.filter(employee=employee, start_time=start).exists():
+        return
+    services.time_request_create(
+        actor=actor,
+        employee=employee,
+        project=project,
+        start_time=start,
+        end_time=start + datetime.timedelta(hours=1),
+        reason="Client call; the timer was not running",
+    )

@@ -349,3 +349,15 @@ def test_graphql_creates_lists_approves_and_rejects_with_the_same_rules(as_emplo
         as_manager, f'mutation {{ rejectTimeRequest(id: "{second}", reason: "No") {{ status rejectionReason }} }}'
     )
     assert rejected["data"]["rejectTimeRequest"] == {"status": "rejected", "rejectionReason": "No"}
+
+
+# ----------------------------------------------------------------------------- demo
+
+
+def test_the_demo_seeds_one_pending_time_request_once():
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+
+    assert list(TimeRequest.objects.values_list("status", flat=True)) == ["pending"]
