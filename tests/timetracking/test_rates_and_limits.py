@@ -303,3 +303,22 @@ def test_contracts_carry_limits_and_the_pay_rate(as_admin, employee):
     patched = as_admin.patch(f"/v1/contracts/{body['id']}", {"weekly_hours_limit": None}, format="json")
     assert patched.status_code == 200 and patched.json()["weekly_hours_limit"] is None
     assert TimeEntry.objects.count() == 0
+
+
+def test_graphql_refuses_time_beyond_a_limit_with_the_same_problem(as_employee, employee, project, weekly_40):
+    worked(employee, project, "2026-03-03T13:00:00+00:00", 8)
+    mutation = "mutation($input: TimeEntryInput!) { createTimeEntry(input: $input) { databaseId } }"
+    variables = {
+        "input": {
+            "projectId": str(project.pk),
+            "startTime": "2026-03-03T21:00:00Z",
+            "endTime": "2026-03-04T00:00:00Z",
+        }
+    }
+
+    body = as_employee.post("/graphql", {"query": mutation, "variables": variables}, format="json").json()
+
+    extensions = body["errors"][0]["extensions"]
+    assert extensions["status"] == 422
+    assert "daily limit of 10.00 hours" in body["errors"][0]["message"]
+    assert TimeEntry.objects.count() == 1
