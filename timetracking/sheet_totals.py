@@ -106,11 +106,14 @@ def page_totals(timesheets: list[Timesheet]) -> dict[int, Bucket]:
         start_time__gte=low,
         start_time__lt=high,
         end_time__isnull=False,
-    ).only("employee_id", "start_time", "duration_seconds", "billable")
-    for entry in entries:
-        for start, end, pk in spans[entry.employee_id]:
-            if start <= entry.start_time < end:
-                totals[pk].add(entry)
+    ).values_list("employee_id", "start_time", "duration_seconds", "billable")
+    for employee_id, start_time, duration, billable in entries:  # tuples: no model per entry
+        for start, end, pk in spans[employee_id]:
+            if start <= start_time < end:
+                bucket = totals[pk]
+                bucket.seconds += duration or 0
+                bucket.billable_seconds += (duration or 0) if billable else 0
+                bucket.entries += 1
                 break
     return totals
 

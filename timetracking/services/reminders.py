@@ -11,6 +11,7 @@ rolls the record back and the next run tries again.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -51,7 +52,7 @@ def timesheet_reminders_send(*, organisation, now: datetime.datetime | None = No
     now = now or timezone.now()
     settings = selectors.timesheet_settings_get(organisation=organisation)
     employees = list(hr_selectors.employee_active_list(organisation=organisation).select_related("membership__user"))
-    due: dict[int, tuple[object, Period]] = {}
+    due: dict[int, tuple[Any, Period]] = {}  # hr.Employee
     for employee in employees:
         today = now.astimezone(employee_timezone(employee, organisation)).date()
         period = due_period(today, settings.period, settings.anchor)

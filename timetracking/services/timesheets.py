@@ -350,6 +350,7 @@ def timesheet_bulk_approve(*, actor: Actor, timesheet_ids: list[int]) -> BulkApp
     }
     running = _running_starts({t.employee_id for t in found.values()})
     own = selectors.actor_employee(actor=actor) if not actor.sees_whole_organisation else None
+    now = timezone.now()
     result = BulkApproveResult()
     for pk in wanted:
         timesheet = found.get(pk)
@@ -369,12 +370,19 @@ def timesheet_bulk_approve(*, actor: Actor, timesheet_ids: list[int]) -> BulkApp
             continue
         before = _snapshot(timesheet)
         _decide(actor, timesheet, TimesheetStatus.APPROVED)
-        timesheet.save(
-            update_fields=["status", "decided_at", "decided_by", "decided_by_label", "rejection_reason", "updated_at"]
-        )
+        timesheet.decided_at = timesheet.updated_at = now
         audit_change(actor=actor, action="timesheet.approve", obj=timesheet, before=before, after=_snapshot(timesheet))
         record_event(actor.organisation, events.TIMESHEET_APPROVED, events.timesheet_payload(timesheet), actor=actor)
         result.approved.append(pk)
+    if result.approved:  # one statement for the lot (the rows are locked above)
+        Timesheet.objects.filter(pk__in=result.approved).update(
+            status=TimesheetStatus.APPROVED,
+            decided_at=now,
+            decided_by=actor.membership,
+            decided_by_label=actor.label[:300],
+            rejection_reason="",
+            updated_at=now,
+        )
     return result
 
 

@@ -114,6 +114,14 @@ class OverLimitSerializer(serializers.Serializer):
 OverLimitSerializer._declared_fields["from"] = serializers.DateField(help_text="The span's first day.")
 
 
+class TimesheetEntryChangeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["added", "changed", "removed"])
+    entry_id = serializers.IntegerField()
+    fields = serializers.ListField(child=serializers.CharField(), help_text="The fields that changed.")
+    before = serializers.DictField(allow_null=True, help_text="The entry when the timesheet was rejected.")
+    now = serializers.DictField(allow_null=True, help_text="The entry now (local times).")
+
+
 class TimesheetDetailSerializer(TimesheetSerializer):
     timezone = serializers.SerializerMethodField(help_text="The timezone of the days (the employee's office's).")
     days = serializers.SerializerMethodField()
@@ -125,6 +133,9 @@ class TimesheetDetailSerializer(TimesheetSerializer):
         help_text="Each day or week of the period over a contract's hours limit (time the organisation flags)."
     )
     entries = serializers.SerializerMethodField()
+    changes_since_rejection = serializers.SerializerMethodField(
+        help_text="A timesheet rejected before: the entries added, changed and removed since (null otherwise)."
+    )
 
     class Meta(TimesheetSerializer.Meta):
         fields = [
@@ -137,6 +148,7 @@ class TimesheetDetailSerializer(TimesheetSerializer):
             "flagged",
             "over_limit",
             "entries",
+            "changes_since_rejection",
         ]
         read_only_fields = fields
 
@@ -196,6 +208,16 @@ class TimesheetDetailSerializer(TimesheetSerializer):
     @extend_schema_field(TimeEntrySerializer(many=True))
     def get_entries(self, timesheet) -> list[dict]:
         return TimeEntrySerializer(self._content(timesheet).entries, many=True, context=self.context).data
+
+    @extend_schema_field(TimesheetEntryChangeSerializer(many=True, allow_null=True))
+    def get_changes_since_rejection(self, timesheet) -> list[dict] | None:
+        changes = sheet_totals.changes_since_rejection(timesheet=timesheet, entries=self._content(timesheet).entries)
+        if changes is None:
+            return None
+        return [
+            {"kind": c.kind, "entry_id": c.entry_id, "fields": c.fields, "before": c.before, "now": c.now}
+            for c in changes
+        ]
 
 
 # =============================================================================
