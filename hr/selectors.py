@@ -20,7 +20,7 @@ from organisations.models import WorkspaceAgent
 from trackyoursheets.api.filters import apply_filterset
 from trackyoursheets.exceptions import NotPermitted
 
-from .choices import OPEN_COMPLAINT_STATUSES, Audience, ComplaintPriority, ComplaintStatus, EmployeeStatus
+from .choices import OPEN_COMPLAINT_STATUSES, Audience, ComplaintPriority, ComplaintStatus, EmployeeStatus, PayType
 from .filters import ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
 from .models import (
     Complaint,
@@ -124,6 +124,11 @@ def employee_accrual_refusal(
             "date": employee.termination_date.isoformat(),
         }
     return None
+
+
+def employee_hourly_pay_rate(*, employee: Employee):
+    """The HR record's hourly pay rate (None for a salary): timetracking's pay-rate fallback."""
+    return employee.pay_rate if employee.pay_type == PayType.HOURLY else None
 
 
 def employee_lock(*, employee: Employee, read: dict | None = None) -> dict | None:

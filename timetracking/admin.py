@@ -4,13 +4,46 @@ Clients, projects, tasks, contracts and the time settings are edited here. Time 
 recorded through the timer, the pages, the API and imports (which derive durations and refuse
 overlaps); staff may correct an entry's notes, tags, billable and paid flags only. Import jobs
 are records of what ran: view only.
+
+Period locks (issue 15 point 2) hold here too: an entry in a locked period (an approved timesheet,
+or the organisation's automatic lock) cannot be changed nor deleted — the form answers with the
+locked period, the delete page refuses. Timesheets are changed through their workflow (REST,
+GraphQL, pages), so their admin is view only; the timesheet settings keep the period type once
+timesheets exist.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from trackyoursheets.admin import ReadOnlyAdminMixin, TenantAdmin, TenantInline
+from trackyoursheets.exceptions import Conflict
 
-from .models import Client, Contract, ImportJob, Project, Task, TimeEntry, TimeSettings, normalise_tags
+from .models import (
+    Client,
+    Contract,
+    ImportJob,
+    Project,
+    RateChange,
+    Task,
+    TimeEntry,
+    TimeRequest,
+    TimeSettings,
+    Timesheet,
+    TimesheetSettings,
+    normalise_tags,
+)
+from .services.locks import PeriodLocks
+
+
+def _lock_refusal(entry: TimeEntry) -> str | None:
+    """The locked period's message when ``entry`` sits in one (the services' own check)."""
+    try:
+        PeriodLocks(entry.organisation).check(entry.employee, [entry.start_time])
+    except Conflict as refusal:
+        return refusal.detail
+    return None
 
 
 @admin.register(TimeSettings)
@@ -54,7 +87,16 @@ class TaskAdmin(TenantAdmin):
 
 @admin.register(Contract)
 class ContractAdmin(TenantAdmin):
-    list_display = ("employee", "project", "hourly_rate", "organisation", "updated_at")
+    list_display = (
+        "employee",
+        "project",
+        "hourly_rate",
+        "pay_rate",
+        "weekly_hours_limit",
+        "daily_hours_limit",
+        "organisation",
+        "updated_at",
+    )
     list_select_related = ("organisation", "employee", "project")
     list_filter = ("organisation",)
     search_fields = ("employee__first_name", "employee__last_name", "employee__email", "project__name")
@@ -97,9 +139,35 @@ class TimeEntryAdmin(TenantAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class LockedPeriodForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                refusal = _lock_refusal(self.instance) if self.instance.pk else None
+                if refusal:
+                    raise ValidationError(refusal)
+                return cleaned
+
+        return LockedPeriodForm
+
     def save_model(self, request, obj, form, change):
         obj.tags = normalise_tags(obj.tags)  # stored the way the services store them
         super().save_model(request, obj, form, change)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, through the lock check below
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        entry = self.get_object(request, object_id)
+        refusal = _lock_refusal(entry) if entry is not None else None
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(reverse("admin:timetracking_timeentry_change", args=[entry.pk]))
+        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(ImportJob)
@@ -118,3 +186,48 @@ class ImportJobAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_filter = ("status", "dry_run", "organisation")
     search_fields = ("filename", "actor_label", "organisation__name")
     exclude = ("source_text",)
+
+
+@admin.register(TimesheetSettings)
+class TimesheetSettingsAdmin(TenantAdmin):
+    list_display = ("organisation", "period", "anchor", "auto_lock_days", "updated_at")
+    list_select_related = ("organisation",)
+    list_filter = ("period", "organisation")
+    search_fields = ("organisation__name",)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and Timesheet.objects.for_organisation(obj.organisation).exists():
+            fields = (*fields, "period", "anchor")  # timesheets exist: their periods must keep matching
+        return fields
+
+
+@admin.register(Timesheet)
+class TimesheetAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("id", "employee", "period_start", "period_end", "status", "organisation", "decided_at")
+    list_select_related = ("organisation", "employee")
+    list_filter = ("status", "organisation")
+    search_fields = ("employee__first_name", "employee__last_name", "employee__email")
+    date_hierarchy = "period_start"
+
+
+@admin.register(TimeRequest)
+class TimeRequestAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """View only: a request is decided through its workflow (REST, GraphQL), which creates the
+    entry, checks the period lock and records the event."""
+
+    list_display = ("id", "employee", "project", "start_time", "end_time", "status", "organisation", "decided_at")
+    list_select_related = ("organisation", "employee", "project")
+    list_filter = ("status", "organisation")
+    search_fields = ("employee__first_name", "employee__last_name", "employee__email", "reason")
+    date_hierarchy = "start_time"
+
+
+@admin.register(RateChange)
+class RateChangeAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """View only: rate history is added through /v1/rates (audited); it is never edited."""
+
+    list_display = ("id", "kind", "task", "contract", "project", "client", "hourly_rate", "effective_from")
+    list_select_related = ("task", "contract__employee", "project", "client")
+    list_filter = ("kind", "organisation")
+    date_hierarchy = "effective_from"

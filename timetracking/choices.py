@@ -29,6 +29,7 @@ class EntrySource(models.TextChoices):
     TIMER = "timer", _("Timer")
     IMPORT = "import", _("Import")
     TRACKTIK = "tracktik", _("TrackTik")
+    REQUEST = "request", _("Approved time request")
 
 
 class RoundingMode(models.TextChoices):
@@ -57,3 +58,44 @@ class BulkAction(models.TextChoices):
     SET_PAID = "set_paid", _("Set paid")
     ADD_TAG = "add_tag", _("Add a tag")
     REMOVE_TAG = "remove_tag", _("Remove a tag")
+
+
+class TimesheetPeriod(models.TextChoices):
+    """How an organisation's time is cut into timesheet periods (issue 15 point 1)."""
+
+    WEEKLY_MONDAY = "weekly_monday", _("Weekly, starting Monday")
+    WEEKLY_SUNDAY = "weekly_sunday", _("Weekly, starting Sunday")
+    BIWEEKLY = "biweekly", _("Every two weeks, from the anchor date")
+    SEMI_MONTHLY = "semi_monthly", _("Twice a month (1st-15th, 16th-end)")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class TimesheetStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class TimeRequestStatus(models.TextChoices):
+    """A manual time request (issue 15 point 3): ``pending → approved | rejected | cancelled``."""
+
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class OverLimitPolicy(models.TextChoices):
+    """What happens to time beyond a contract's hours limit (issue 15 point 5)."""
+
+    REFUSE = "refuse", _("Refuse the time (422)")
+    FLAG = "flag", _("Accept it and flag it on the timesheet")
+
+
+class RateKind(models.TextChoices):
+    """Two kinds of hourly rate, never confused (issue 15 point 5): what the client is charged and
+    what the employee earns."""
+
+    BILL = "bill", _("Bill rate (charged to the client)")
+    PAY = "pay", _("Pay rate (earned by the employee)")

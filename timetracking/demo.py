@@ -2,7 +2,8 @@
 
 ``seed(organisation)`` is idempotent: clients, projects and tasks are looked up by name, and each
 employee's week of entries by its external id (``demo-<employee>-<n>``), so running it again adds
-nothing. Entries go through the services, like any other time.
+nothing. Entries go through the services, like any other time. Each employee's timesheet of that
+week is submitted, so managers find it in their approval inbox (issue 15).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from hr import selectors as hr_selectors
 from organisations.actors import system_actor
 
 from . import services
-from .choices import ProjectStatus, TaskStatus
-from .models import Client, Project, Task, TimeEntry
+from .choices import ProjectStatus, TaskStatus, TimesheetStatus
+from .models import Client, Project, Task, TimeEntry, TimeRequest
 
 CLIENTS = (
     ("Harbor Logistics", "ops@harbor.example", "Harbor Logistics LLC", Decimal("95.00")),
@@ -94,3 +95,28 @@ def seed(organisation) -> None:
                 billable=billable,
                 external_id=external_id,
             )
+        timesheet, _created = services.timesheet_open(actor=actor, employee=employee, day=monday)
+        if (
+            timesheet.status == TimesheetStatus.OPEN
+            and not TimeEntry.objects.filter(employee=employee, end_time__isnull=True).exists()
+        ):
+            services.timesheet_submit(actor=actor, timesheet=timesheet)
+    _seed_time_request(actor, employees.first(), projects[0][0], monday)
+
+
+def _seed_time_request(actor, employee, project, monday: datetime.date) -> None:
+    """One pending manual time request (issue 15 point 3): last Friday's forgotten hour."""
+    if employee is None:
+        return
+    tz = zoneinfo.ZoneInfo(employee.office.timezone if employee.office_id else actor.organisation.timezone)
+    start = datetime.datetime.combine(monday + datetime.timedelta(days=4), datetime.time(15), tzinfo=tz)
+    if TimeRequest.objects.filter(employee=employee, start_time=start).exists():
+        return
+    services.time_request_create(
+        actor=actor,
+        employee=employee,
+        project=project,
+        start_time=start,
+        end_time=start + datetime.timedelta(hours=1),
+        reason="Client call; the timer was not running",
+    )

@@ -20,9 +20,18 @@ __all__ = [
     "PROJECT_UPDATED",
     "PROJECT_ARCHIVED",
     "IMPORT_BATCH_COMPLETED",
+    "TIMESHEET_SUBMITTED",
+    "TIMESHEET_APPROVED",
+    "TIMESHEET_REJECTED",
+    "TIMESHEET_REOPENED",
+    "TIME_REQUEST_CREATED",
+    "TIME_REQUEST_APPROVED",
+    "TIME_REQUEST_REJECTED",
+    "time_request_payload",
     "entry_payload",
     "project_payload",
     "import_payload",
+    "timesheet_payload",
 ]
 
 ENTRY_CREATED = "time.entry.created"
@@ -33,6 +42,13 @@ TIMER_STOPPED = "time.timer.stopped"
 PROJECT_CREATED = "time.project.created"
 PROJECT_UPDATED = "time.project.updated"
 PROJECT_ARCHIVED = "time.project.archived"
+TIMESHEET_SUBMITTED = "time.timesheet.submitted"
+TIMESHEET_APPROVED = "time.timesheet.approved"
+TIMESHEET_REJECTED = "time.timesheet.rejected"
+TIMESHEET_REOPENED = "time.timesheet.reopened"
+TIME_REQUEST_CREATED = "time.request.created"
+TIME_REQUEST_APPROVED = "time.request.approved"
+TIME_REQUEST_REJECTED = "time.request.rejected"
 
 TOPICS: dict[str, str] = {
     ENTRY_CREATED: "A time entry was created (with an end time).",
@@ -43,6 +59,13 @@ TOPICS: dict[str, str] = {
     PROJECT_CREATED: "A time-tracking project was created.",
     PROJECT_UPDATED: "A project changed (name, client, rate, estimate, budget, status or billable).",
     PROJECT_ARCHIVED: "A project was archived; it takes no new time.",
+    TIMESHEET_SUBMITTED: "An employee's timesheet was submitted for approval.",
+    TIMESHEET_APPROVED: "A timesheet was approved; its period's time is locked (and payable).",
+    TIMESHEET_REJECTED: "A submitted timesheet was rejected (the reason is on the timesheet, not in the event).",
+    TIMESHEET_REOPENED: "An approved timesheet was reopened by an owner or admin; its time is editable again.",
+    TIME_REQUEST_CREATED: "An employee asked to add time for a past interval (a manual time request).",
+    TIME_REQUEST_APPROVED: "A time request was approved; its time entry (source request) was created.",
+    TIME_REQUEST_REJECTED: "A time request was rejected (the reason is on the request, not in the event).",
     # the CSV import's one event; payroll's statement imports record it too (the lead moves
     # this registration to payroll with the imports, issue 12 point 1)
     IMPORT_BATCH_COMPLETED: SHARED_TOPICS[IMPORT_BATCH_COMPLETED],
@@ -82,3 +105,28 @@ def project_payload(project) -> dict:
 
 def import_payload(*, kind: str, created: int, total_rows: int, job_id: int | None = None) -> dict:
     return {"kind": kind, "job_id": job_id, "created": created, "total_rows": total_rows}
+
+
+def timesheet_payload(timesheet) -> dict:
+    """Ids, dates and the status only: no names, no reasons (free text may be personal)."""
+    return {
+        "id": timesheet.pk,
+        "employee_id": timesheet.employee_id,
+        "period_start": timesheet.period_start.isoformat(),
+        "period_end": timesheet.period_end.isoformat(),
+        "status": timesheet.status,
+    }
+
+
+def time_request_payload(request) -> dict:
+    """Ids, instants and the status only: no reasons or notes (free text may be personal)."""
+    return {
+        "id": request.pk,
+        "employee_id": request.employee_id,
+        "project_id": request.project_id,
+        "task_id": request.task_id,
+        "start_time": _instant(request.start_time),
+        "end_time": _instant(request.end_time),
+        "status": request.status,
+        "time_entry_id": request.time_entry_id,
+    }

@@ -18,8 +18,19 @@ from organisations.models import Office, WorkspaceAgent
 from trackyoursheets.api.filters import BaseFilterSet
 from trackyoursheets.limits import date_out_of_range
 
-from .choices import EntrySource, ProjectStatus, TaskPriority, TaskStatus
-from .models import Client, Contract, Project, Task, TimeEntry, local_day_bounds, normalise_tags
+from .choices import EntrySource, ProjectStatus, RateKind, TaskPriority, TaskStatus, TimeRequestStatus, TimesheetStatus
+from .models import (
+    Client,
+    Contract,
+    Project,
+    RateChange,
+    Task,
+    TimeEntry,
+    TimeRequest,
+    Timesheet,
+    local_day_bounds,
+    normalise_tags,
+)
 
 
 class ClientFilterSet(BaseFilterSet):
@@ -243,3 +254,90 @@ def day_range_q(organisation, first: datetime.date | None, last: datetime.date |
     if last is not None:
         hull &= Q(start_time__lt=max(local_day_bounds(last, last, tz)[1] for tz in zones))
     return hull & (condition)
+
+
+class TimesheetFilterSet(BaseFilterSet):
+    """Timesheets (issue 15): the generic filters (``workspace_id`` through the employee's login),
+    ``employee_id``, ``user_id``, ``period_start`` (the period's first day) and a day range."""
+
+    employee_id = django_filters.NumberFilter(field_name="employee_id")
+    user_id = django_filters.NumberFilter(field_name="employee__membership__user_id", label="The employee's login")
+    office_id = django_filters.NumberFilter(field_name="employee__office_id", label="The employee's office")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The employee's login is an agent of this workspace"
+    )
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, field_name="employee__membership__role", label="Role of the employee's login"
+    )
+    status = django_filters.ChoiceFilter(choices=TimesheetStatus.choices)
+    period_start = django_filters.DateFilter(field_name="period_start", label="The period's first day (YYYY-MM-DD)")
+    period_after = django_filters.DateFilter(
+        field_name="period_end", lookup_expr="gte", label="Periods ending on or after this day"
+    )
+    period_before = django_filters.DateFilter(
+        field_name="period_start", lookup_expr="lte", label="Periods starting on or before this day"
+    )
+
+    class Meta:
+        model = Timesheet
+        fields = ["employee_id", "user_id", "office_id", "status", "period_start"]
+
+    def filter_workspace(self, queryset, name, value):
+        agents = WorkspaceAgent.objects.filter(workspace_id=value, membership_id=OuterRef("employee__membership_id"))
+        return queryset.filter(Exists(agents))
+
+
+class TimeRequestFilterSet(BaseFilterSet):
+    """Time requests (issue 15 point 3): the generic filters through the employee, ``employee_id``,
+    ``user_id``, ``project_id``, ``status`` and the requested span's days."""
+
+    employee_id = django_filters.NumberFilter(field_name="employee_id")
+    user_id = django_filters.NumberFilter(field_name="employee__membership__user_id", label="The employee's login")
+    project_id = django_filters.NumberFilter(field_name="project_id")
+    office_id = django_filters.NumberFilter(field_name="employee__office_id", label="The employee's office")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The employee's login is an agent of this workspace"
+    )
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, field_name="employee__membership__role", label="Role of the employee's login"
+    )
+    status = django_filters.ChoiceFilter(choices=TimeRequestStatus.choices)
+    start_after = django_filters.IsoDateTimeFilter(
+        field_name="end_time", lookup_expr="gt", label="Requested time ending after this instant"
+    )
+    start_before = django_filters.IsoDateTimeFilter(
+        field_name="start_time", lookup_expr="lt", label="Requested time starting before this instant"
+    )
+
+    class Meta:
+        model = TimeRequest
+        fields = ["employee_id", "user_id", "project_id", "office_id", "status"]
+
+    def filter_workspace(self, queryset, name, value):
+        agents = WorkspaceAgent.objects.filter(workspace_id=value, membership_id=OuterRef("employee__membership_id"))
+        return queryset.filter(Exists(agents))
+
+
+class RateChangeFilterSet(BaseFilterSet):
+    """Rate history (issue 15 point 5): by kind and target; ``employee_id``, ``office_id`` and
+    ``role`` follow a contract's employee."""
+
+    kind = django_filters.ChoiceFilter(choices=RateKind.choices)
+    task_id = django_filters.NumberFilter(field_name="task_id")
+    contract_id = django_filters.NumberFilter(field_name="contract_id")
+    project_id = django_filters.NumberFilter(field_name="project_id")
+    client_id = django_filters.NumberFilter(field_name="client_id")
+    employee_id = django_filters.NumberFilter(field_name="contract__employee_id", label="The contract's employee")
+    office_id = django_filters.NumberFilter(
+        field_name="contract__employee__office_id", label="The office of the contract's employee"
+    )
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, field_name="contract__employee__membership__role", label="Role of the employee's login"
+    )
+    effective_on = django_filters.DateFilter(
+        field_name="effective_from", lookup_expr="lte", label="Changes in force on or before this day"
+    )
+
+    class Meta:
+        model = RateChange
+        fields = ["kind", "task_id", "contract_id", "project_id", "client_id"]

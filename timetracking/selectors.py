@@ -24,6 +24,7 @@ from organisations.actors import Actor
 from organisations.choices import Role
 from trackyoursheets.api.filters import apply_filterset
 
+from . import rates
 from .choices import ProjectStatus
 from .filters import (
     ClientFilterSet,
@@ -31,6 +32,7 @@ from .filters import (
     ProjectFilterSet,
     TaskFilterSet,
     TimeEntryFilterSet,
+    TimesheetFilterSet,
     day_range_q,
 )
 from .models import (
@@ -41,6 +43,8 @@ from .models import (
     Task,
     TimeEntry,
     TimeSettings,
+    Timesheet,
+    TimesheetSettings,
     employee_timezone,
     local_day_bounds,
     own_or_office,
@@ -335,6 +339,8 @@ def summary_report(
         .annotate(seconds=Sum("duration_seconds"), entries=Count("id"))
     )
     projects, task_rates, contracts, employees = _rate_tables(actor.organisation, groups)
+    # with dated bill rates (issue 15 point 5) each entry is priced on its own local date
+    dated = rates.dated_bill_amounts(qs, organisation=actor.organisation)
 
     def bucket():
         return {"seconds": 0, "billable_seconds": 0, "entries": 0, "amount": Decimal("0")}
@@ -353,6 +359,9 @@ def summary_report(
             contracts=contracts,
         )
         amount = Decimal(billable_seconds) * rate / SECONDS_PER_HOUR
+        if dated is not None:  # a group's billable amount, counted once (on its billable row)
+            key = (group["project_id"], group["employee_id"], group["task_id"])
+            amount = dated.pop(key, Decimal("0")) if group["billable"] else Decimal("0")
         for target in (total, by_project[group["project_id"]], by_employee[group["employee_id"]]):
             target["seconds"] += seconds
             target["billable_seconds"] += billable_seconds
@@ -472,3 +481,43 @@ def search(*, actor: Actor, q: str, types: tuple[str, ...] = SEARCH_TYPES, limit
                 }
             )
     return results
+
+
+# =============================================================================
+# Timesheets (issue 15): settings, lists; the detail's totals are in timetracking/sheet_totals.py
+# =============================================================================
+
+
+def timesheet_settings_get(*, organisation) -> TimesheetSettings:
+    """The organisation's timesheet settings; the defaults (unsaved: weekly from Monday, no
+    automatic lock) when it has none."""
+    found = TimesheetSettings.objects.for_organisation(organisation).first()
+    return found or TimesheetSettings(organisation=organisation)
+
+
+def timesheet_employee_list(*, actor: Actor) -> QuerySet[Employee]:
+    """Employees whose timesheets the actor may open: those whose time they may record, plus
+    their direct reports (``Employee.manager``) wherever those work."""
+    qs = time_employee_list(actor=actor)
+    if actor.sees_whole_organisation or actor.membership is None:
+        return qs
+    return (
+        hr_selectors.employee_queryset(organisation=actor.organisation)
+        .select_related("office", "membership")
+        .filter(Q(pk__in=qs.values("pk")) | Q(manager__membership=actor.membership))
+    )
+
+
+def timesheet_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Timesheet]:
+    """Timesheets the actor may see (own; a manager their office's and direct reports'; the whole
+    organisation for owners, admins and OAuth clients), newest period first."""
+    qs = (
+        Timesheet.objects.visible_to(actor)
+        .select_related("employee__office", "employee__membership", "organisation")
+        .order_by("-period_start", "employee_id", "id")
+    )
+    return apply_filterset(TimesheetFilterSet, filters, qs) if filters else qs
+
+
+def timesheet_get(*, actor: Actor, pk: int) -> Timesheet:
+    return timesheet_list(actor=actor).get(pk=pk)

@@ -10,16 +10,36 @@ from payroll.graphql import Mutation as PayrollMutation
 from payroll.graphql import Query as PayrollQuery
 from timetracking.graphql import Mutation as TimetrackingMutation
 from timetracking.graphql import Query as TimetrackingQuery
+from timetracking.graphql_requests import Mutation as TimeRequestMutation
+from timetracking.graphql_requests import Query as TimeRequestQuery
+from timetracking.graphql_timesheets import Mutation as TimesheetMutation
+from timetracking.graphql_timesheets import Query as TimesheetQuery
 from trackyoursheets.api.graphql import node_field
 
 
-class Query(OrganisationsQuery, PayrollQuery, TimetrackingQuery, HrQuery, graphene.ObjectType):
+class Query(
+    OrganisationsQuery,
+    PayrollQuery,
+    TimetrackingQuery,
+    TimesheetQuery,
+    TimeRequestQuery,
+    HrQuery,
+    graphene.ObjectType,
+):
     """Every read of the API; the same scopes, tenancy and role visibility as REST."""
 
     node = node_field()
 
 
-class Mutation(OrganisationsMutation, PayrollMutation, TimetrackingMutation, HrMutation, graphene.ObjectType):
+class Mutation(
+    OrganisationsMutation,
+    PayrollMutation,
+    TimetrackingMutation,
+    TimesheetMutation,
+    TimeRequestMutation,
+    HrMutation,
+    graphene.ObjectType,
+):
     """Every write of the API; each calls the same service as its REST endpoint."""
 
 

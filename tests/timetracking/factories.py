@@ -9,7 +9,19 @@ from factory.django import DjangoModelFactory
 
 from tests.hr.factories import EmployeeFactory
 from tests.organisations.factories import OrganisationFactory
-from timetracking.models import Client, Contract, ImportJob, Project, Task, TimeEntry, TimeSettings
+from timetracking.models import (
+    Client,
+    Contract,
+    ImportJob,
+    Project,
+    RateChange,
+    Task,
+    TimeEntry,
+    TimeRequest,
+    TimeSettings,
+    Timesheet,
+    TimesheetSettings,
+)
 
 START = datetime.datetime(2026, 3, 3, 14, 0, tzinfo=datetime.UTC)
 
@@ -86,3 +98,59 @@ class ImportJobFactory(DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     status = "completed"
+
+
+class TimesheetFactory(DjangoModelFactory):
+    """An open timesheet of the week (Monday to Sunday) holding ``START``."""
+
+    class Meta:
+        model = Timesheet
+
+    employee = factory.SubFactory(EmployeeFactory)
+    organisation = factory.SelfAttribute("employee.organisation")
+    period_start = datetime.date(2026, 3, 2)
+    period_end = factory.LazyAttribute(lambda o: o.period_start + datetime.timedelta(days=6))
+    status = "open"
+
+
+class TimesheetSettingsFactory(DjangoModelFactory):
+    class Meta:
+        model = TimesheetSettings
+
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class TimeRequestFactory(DjangoModelFactory):
+    """A pending request for one hour on ``START``'s day."""
+
+    class Meta:
+        model = TimeRequest
+
+    employee = factory.SubFactory(EmployeeFactory)
+    organisation = factory.SelfAttribute("employee.organisation")
+    project = factory.SubFactory(
+        ProjectFactory,
+        client=factory.SubFactory(ClientFactory, organisation=factory.SelfAttribute("...organisation")),
+    )
+    start_time = factory.Sequence(lambda n: START + datetime.timedelta(hours=2 * n))
+    end_time = factory.LazyAttribute(lambda o: o.start_time + datetime.timedelta(hours=1))
+    reason = "Forgot the timer"
+    status = "pending"
+
+
+class RateChangeFactory(DjangoModelFactory):
+    """A bill rate of a project from 2026-03-01."""
+
+    class Meta:
+        model = RateChange
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.LazyAttribute(
+        lambda o: next(t for t in (o.project, o.task, o.contract, o.client) if t is not None).organisation
+    )
+    task = None
+    contract = None
+    client = None
+    kind = "bill"
+    hourly_rate = Decimal("120.00")
+    effective_from = datetime.date(2026, 3, 1)

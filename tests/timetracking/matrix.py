@@ -1,5 +1,7 @@
 """Time tracking's rows in the shared tenancy and query-count harnesses (tests/platform/registry.py)."""
 
+import datetime
+
 from organisations.choices import Role
 from tests.hr.factories import EmployeeFactory
 from tests.organisations.factories import MembershipFactory
@@ -8,13 +10,32 @@ from tests.timetracking.factories import (
     ClientFactory,
     ContractFactory,
     ProjectFactory,
+    RateChangeFactory,
     TaskFactory,
     TimeEntryFactory,
+    TimeRequestFactory,
+    TimesheetFactory,
 )
 
 
 def make_entry(org):
     return TimeEntryFactory(employee__office__organisation=org)
+
+
+def make_request(org):
+    return TimeRequestFactory(employee__office__organisation=org)
+
+
+def make_rate(org):
+    """A pay rate of a future day: the one kind of row DELETE would remove."""
+    contract = ContractFactory(employee__office__organisation=org)
+    return RateChangeFactory(
+        project=None, contract=contract, organisation=org, kind="pay", effective_from=datetime.date(2099, 1, 1)
+    )
+
+
+def make_timesheet(org):
+    return TimesheetFactory(employee__office__organisation=org, status="submitted")
 
 
 RESOURCES = [
@@ -52,11 +73,45 @@ RESOURCES = [
         # tests/timetracking/test_tenancy.py
         covers=("time-entries/bulk", "time-entries/import-csv", "time-entries/imports/{id}"),
     ),
+    Resource(
+        name="timesheets",
+        list_url="/v1/timesheets",
+        make=make_timesheet,
+        mutations=(
+            ("post", "/submit", None),
+            ("post", "/unsubmit", None),
+            ("post", "/approve", None),
+            ("post", "/reject", {"reason": "Taken over"}),
+            ("post", "/reopen", {"reason": "Taken over"}),
+        ),
+        # another tenant's ids are skipped as not found by bulk-approve, and `current` and POST open
+        # only the caller's own organisation's employees: tests/timetracking/test_timesheets.py
+        covers=("timesheets/bulk-approve", "timesheets/current"),
+    ),
+    Resource(
+        name="time-requests",
+        list_url="/v1/time-requests",
+        make=make_request,
+        mutations=(
+            ("post", "/approve", None),
+            ("post", "/reject", {"reason": "Taken over"}),
+            ("post", "/cancel", None),
+        ),
+    ),
+    Resource(name="rates", list_url="/v1/rates", make=make_rate, mutations=(("delete", "", None),)),
 ]
 
 #: the actor's own timer, search, the summary report and the organisation's settings: each has an
 #: explicit cross-tenant test in tests/timetracking/test_tenancy.py
-NON_OBJECT_ROUTES = ["timer/status", "timer/start", "timer/stop", "search", "reports/summary", "time-settings"]
+NON_OBJECT_ROUTES = [
+    "timer/status",
+    "timer/start",
+    "timer/stop",
+    "search",
+    "reports/summary",
+    "time-settings",
+    "timesheet-settings",
+]
 
 
 def make_task(org, n):
@@ -71,6 +126,28 @@ def make_list_entry(org, n):
     return TimeEntryFactory(employee=employee, project=task.project, task=task, tags="a,b")
 
 
+def make_list_timesheet(org, n):
+    """Each in its own office, with its own login and manager (the list renders all three)."""
+    membership = MembershipFactory(organisation=org, role=Role.EMPLOYEE)
+    manager = EmployeeFactory(office__organisation=org)
+    employee = EmployeeFactory(office__organisation=org, membership=membership, manager=manager)
+    return TimesheetFactory(employee=employee, status="approved", decided_by_label="Ada")
+
+
+def make_list_request(org, n):
+    """Each with its own login, office and project (the list renders the login and the name)."""
+    membership = MembershipFactory(organisation=org, role=Role.EMPLOYEE)
+    employee = EmployeeFactory(office__organisation=org, membership=membership)
+    return TimeRequestFactory(employee=employee, project=ProjectFactory(client__organisation=org))
+
+
+def make_list_rate(org, n):
+    contract = ContractFactory(employee__office__organisation=org)
+    return RateChangeFactory(
+        project=None, contract=contract, organisation=org, effective_from=datetime.date(2026, 1, 1)
+    )
+
+
 LISTS = [
     ("/v1/clients", lambda org, n: ClientFactory(organisation=org, name=f"Client {n:03d}")),
     ("/v1/projects", lambda org, n: ProjectFactory(client__organisation=org, name=f"Project {n:03d}")),
@@ -82,6 +159,9 @@ LISTS = [
         ),
     ),
     ("/v1/time-entries", make_list_entry),
+    ("/v1/timesheets", make_list_timesheet),
+    ("/v1/time-requests", make_list_request),
+    ("/v1/rates", make_list_rate),
 ]
 
 GRAPHQL_NODES = [
@@ -89,4 +169,6 @@ GRAPHQL_NODES = [
     Node("Project", lambda org: ProjectFactory(client__organisation=org), "projects", "project"),
     Node("Task", lambda org: TaskFactory(project__client__organisation=org), "tasks", "task"),
     Node("TimeEntry", make_entry, "timeEntries", "timeEntry"),
+    Node("Timesheet", make_timesheet, "timesheets", "timesheet"),
+    Node("TimeRequest", make_request, "timeRequests", "timeRequest"),
 ]

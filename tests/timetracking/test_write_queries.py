@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 #: (2), whether the actor may record time for the employee is decided from the employee at hand
 #: (1), the lock reads the settings (1), the answer is rendered from the saved entry, not read back
 #: (1) (issue 13 point 14)
-CREATE_STATEMENTS = 10
+#: + 2 for the period lock (issue 15 point 2: the organisation's timesheet settings and the
+#: employee's approved or reopened timesheets) + 1 for the contract hours limits (issue 15 point 5)
+CREATE_STATEMENTS = 13
 
 
 def post_entry(api, employee, project, day: int):

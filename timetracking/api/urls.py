@@ -3,6 +3,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .requests import RateChangeViewSet, TimeRequestViewSet
+from .timesheets import TimesheetSettingsView, TimesheetViewSet
 from .views import (
     ClientViewSet,
     ContractViewSet,
@@ -26,6 +28,9 @@ router.register("projects", ProjectViewSet, basename="time-project")
 router.register("tasks", TaskViewSet, basename="time-task")
 router.register("contracts", ContractViewSet, basename="time-contract")
 router.register("time-entries", TimeEntryViewSet, basename="time-entry")
+router.register("timesheets", TimesheetViewSet, basename="timesheet")
+router.register("time-requests", TimeRequestViewSet, basename="time-request")
+router.register("rates", RateChangeViewSet, basename="time-rate")
 
 urlpatterns = [
     path("time-entries/bulk", TimeEntryBulkView.as_view(), name="time-entry-bulk"),
@@ -37,5 +42,6 @@ urlpatterns = [
     path("search", SearchView.as_view(), name="time-search"),
     path("reports/summary", SummaryReportView.as_view(), name="time-summary"),
     path("time-settings", TimeSettingsView.as_view(), name="time-settings"),
+    path("timesheet-settings", TimesheetSettingsView.as_view(), name="timesheet-settings"),
     *router.urls,
 ]

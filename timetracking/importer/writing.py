@@ -27,9 +27,13 @@ from trackyoursheets.limits import capped
 from .. import events
 from ..choices import EntrySource
 from ..models import TimeEntry
+from ..periods import local_date
+from ..services.locks import PeriodLocks, period_locked_error
 from .parsing import _check_overlaps, _check_row, _lookups, _Row, _rows
 
 BATCH = 5000
+#: rows in a locked period kept for the refusal (all are counted)
+LOCKED_KEPT = 100
 PROGRESS_EVERY = 5000
 
 
@@ -47,6 +51,9 @@ class ImportReport:
     #: the first MAX_ERRORS bad rows (trackyoursheets.limits.capped); error_count counts them all
     row_errors: list[dict] = field(default_factory=list)
     error_count: int = 0
+    #: rows in a locked period (issue 15 point 2): (line, the 409 of its period)
+    locked: list[tuple[int, DomainError]] = field(default_factory=list)
+    locked_count: int = 0
 
     @property
     def status(self) -> str:
@@ -140,9 +147,19 @@ def _process(actor: Actor, text: str, *, write: bool, progress: Callable[[int], 
     written_at = timezone.now()
     stored_up_to = TimeEntry.objects.aggregate(last=Max("pk"))["last"] or 0
     sink = _Sink(actor.organisation.pk, written_at) if write else None
+    locks = PeriodLocks(actor.organisation)
     for line, cells in _rows(text):
         report.total_rows += 1
         row, errors = _check_row(lookups, cells)
+        if not errors:
+            tz = lookups.zones[row.employee_id]
+            found = locks.locked_period(row.employee_id, local_date(row.start, tz), tz)
+            if found is not None:
+                refusal = period_locked_error(row.employee_id, *found)
+                report.locked_count += 1
+                if len(report.locked) < LOCKED_KEPT:
+                    report.locked.append((line, refusal))
+                errors = [refusal.detail]
         if errors:
             problems[line].extend(errors)
         else:
@@ -171,6 +188,18 @@ def validate(actor: Actor, text: str, *, progress: Callable[[int], None] | None 
 
 
 def _failed(report: ImportReport) -> DomainError:
+    if report.locked:  # a row in a locked period refuses the whole file with the period's 409
+        line, refusal = report.locked[0]
+        lines, _count = capped([{"line": n, "reason": r.detail} for n, r in report.locked])
+        return type(refusal)(
+            _("Line %(line)s: %(detail)s Nothing was imported.") % {"line": line, "detail": refusal.detail},
+            errors={f"line {e['line']}": [e["reason"]] for e in lines},
+            code="period_locked",
+            locked_period=refusal.extra["locked_period"],
+            locked_rows=report.locked_count,
+            # the shape of a failed import too (the import page previews the bad rows from it)
+            **{k: v for k, v in report.as_dict().items() if k not in ("status", "dry_run")},
+        )
     count = report.error_count
     return DomainError(
         _("%(bad)s of %(total)s rows have errors; nothing was imported.") % {"bad": count, "total": report.total_rows},

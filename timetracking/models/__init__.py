@@ -8,7 +8,7 @@ organisation's when the employee has no office, so a day across a DST change has
 hours (:func:`local_day_bounds`). Time belongs to an :class:`hr.models.Employee`.
 """
 
-from .catalogue import Client, Contract, ContractQuerySet, Project, Task, TimeSettings
+from .catalogue import Client, Contract, ContractQuerySet, Project, RateChange, RateChangeQuerySet, Task, TimeSettings
 from .common import (
     HOURS,
     RATE,
@@ -21,6 +21,8 @@ from .common import (
     tag_list,
 )
 from .entries import ImportJob, ImportJobQuerySet, TimeEntry, TimeEntryQuerySet
+from .requests import TimeRequest, TimeRequestQuerySet
+from .timesheets import REASON_MAX_LENGTH, Timesheet, TimesheetQuerySet, TimesheetSettings
 
 __all__ = [
     "RATE",
@@ -42,4 +44,12 @@ __all__ = [
     "TimeEntryQuerySet",
     "ImportJob",
     "ImportJobQuerySet",
+    "Timesheet",
+    "TimesheetQuerySet",
+    "TimesheetSettings",
+    "REASON_MAX_LENGTH",
+    "RateChange",
+    "RateChangeQuerySet",
+    "TimeRequest",
+    "TimeRequestQuerySet",
 ]

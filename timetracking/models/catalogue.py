@@ -11,10 +11,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from organisations.choices import Role
 from organisations.models import TenantModel, TenantQuerySet
 
 from ..choices import (
     ProjectStatus,
+    RateKind,
     RoundingMode,
     RoundingStep,
     TaskPriority,
@@ -184,8 +186,15 @@ class ContractQuerySet(TenantQuerySet):
 
 
 class Contract(TenantModel):
-    """An employee's hourly rate: for one project, or (without a project) for all their work.
-    At most one of each per employee."""
+    """An employee's contract: for one project, or (without a project) for all their work. At
+    most one of each per employee.
+
+    ``hourly_rate`` is a **bill** rate (what the client is charged for this employee's time, after
+    a task's rate and before the project's and client's); ``pay_rate`` is what the employee earns
+    (payroll; else the HR record's hourly pay rate). Both are the rates before any dated change in
+    :class:`RateChange`. ``weekly_hours_limit`` / ``daily_hours_limit`` cap the hours the contract
+    covers (the organisation refuses or flags time beyond them, ``TimesheetSettings.over_limit``).
+    """
 
     employee = models.ForeignKey("hr.Employee", on_delete=models.CASCADE, related_name="time_contracts")
     project = models.ForeignKey(
@@ -197,6 +206,20 @@ class Contract(TenantModel):
         help_text=_("Empty: the employee's rate for every project."),
     )
     hourly_rate = models.DecimalField(_("hourly rate"), validators=[MinValueValidator(Decimal("0"))], **RATE)
+    pay_rate = models.DecimalField(
+        _("hourly pay rate"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Empty: the HR record's hourly pay rate."),
+        **RATE,
+    )
+    weekly_hours_limit = models.DecimalField(
+        _("hours limit per week"), null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], **HOURS
+    )
+    daily_hours_limit = models.DecimalField(
+        _("hours limit per day"), null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], **HOURS
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     objects = ContractQuerySet.as_manager()
@@ -224,6 +247,88 @@ class Contract(TenantModel):
     def clean(self) -> None:
         super().clean()
         errors = self._check_same_organisation(employee=getattr(self, "employee", None), project=self.project)
+        if errors:
+            raise ValidationError(errors)
+
+
+# =============================================================================
+# Effective-dated rates
+# =============================================================================
+
+
+class RateChangeQuerySet(TenantQuerySet):
+    def restrict_to(self, actor) -> RateChangeQuerySet:
+        """Rates are for owners, admins, managers and organisation-wide credentials; a manager sees
+        contract rates of their office's employees only; nobody else sees any."""
+        if actor.sees_whole_organisation:
+            return self
+        if actor.role != Role.MANAGER or actor.membership is None:
+            return self.none()
+        mine = own_or_office(actor, prefix="contract__employee__")
+        return self.filter(Q(contract__isnull=True) | mine)
+
+
+class RateChange(TenantModel):
+    """An hourly rate in force from ``effective_from`` (a local date) until the next change of the
+    same kind and target. Bill rates belong to a task, a contract, a project or a client; pay
+    rates to a contract only. Before a target's first change, its own rate field applies."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=RateKind.choices)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, blank=True, related_name="rate_changes")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, null=True, blank=True, related_name="rate_changes")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, null=True, blank=True, related_name="rate_changes")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, null=True, blank=True, related_name="rate_changes")
+    hourly_rate = models.DecimalField(_("hourly rate"), validators=[MinValueValidator(Decimal("0"))], **RATE)
+    effective_from = models.DateField(_("effective from"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = RateChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "effective_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(task__isnull=False, contract__isnull=True, project__isnull=True, client__isnull=True)
+                    | Q(task__isnull=True, contract__isnull=False, project__isnull=True, client__isnull=True)
+                    | Q(task__isnull=True, contract__isnull=True, project__isnull=False, client__isnull=True)
+                    | Q(task__isnull=True, contract__isnull=True, project__isnull=True, client__isnull=False)
+                ),
+                name="timetracking_ratechange_one_target",
+                violation_error_message=_("A rate belongs to exactly one task, contract, project or client."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=RateKind.PAY) | Q(contract__isnull=False),
+                name="timetracking_ratechange_pay_on_contract",
+                violation_error_message=_("A pay rate belongs to a contract."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "task", "contract", "project", "client", "effective_from"],
+                name="timetracking_ratechange_unique_day",
+                nulls_distinct=False,
+                violation_error_message=_("This rate already changes on that day."),
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "kind", "effective_from"], name="timetracking_rate_org")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.hourly_rate} from {self.effective_from}"
+
+    @property
+    def target(self) -> tuple[str, int]:
+        for name in ("task", "contract", "project", "client"):
+            pk = getattr(self, f"{name}_id")
+            if pk is not None:
+                return name, pk
+        raise ValueError("a rate change without a target")
+
+    def clean(self) -> None:
+        super().clean()
+        errors = self._check_same_organisation(
+            task=self.task, contract=self.contract, project=self.project, client=self.client
+        )
+        if self.kind == RateKind.PAY and self.contract_id is None:
+            errors["kind"] = _("A pay rate belongs to a contract.")
         if errors:
             raise ValidationError(errors)
 

@@ -28,6 +28,9 @@ from .entries import (
     timer_start,
     timer_stop,
 )
+from .limits import HoursLimitExceeded, check_hours_limits, over_limit_spans
+from .locks import PeriodLocks, ensure_time_unlocked
+from .rates import rate_change_create, rate_change_delete
 from .reference import (
     client_create,
     client_delete,
@@ -42,6 +45,21 @@ from .reference import (
     task_delete,
     task_update,
     time_settings_update,
+)
+from .requests import time_request_approve, time_request_cancel, time_request_create, time_request_reject
+from .timesheets import (
+    BulkApproveResult,
+    can_approve,
+    can_reopen,
+    register_reopen_guard,
+    timesheet_approve,
+    timesheet_bulk_approve,
+    timesheet_open,
+    timesheet_reject,
+    timesheet_reopen,
+    timesheet_settings_update,
+    timesheet_submit,
+    timesheet_unsubmit,
 )
 
 __all__ = [
@@ -69,4 +87,27 @@ __all__ = [
     "WeekCell",
     "parse_duration",
     "BulkResult",
+    "PeriodLocks",
+    "ensure_time_unlocked",
+    "BulkApproveResult",
+    "can_approve",
+    "register_reopen_guard",
+    "timesheet_open",
+    "timesheet_submit",
+    "timesheet_unsubmit",
+    "timesheet_approve",
+    "timesheet_reject",
+    "timesheet_reopen",
+    "timesheet_bulk_approve",
+    "timesheet_settings_update",
+    "can_reopen",
+    "HoursLimitExceeded",
+    "check_hours_limits",
+    "over_limit_spans",
+    "time_request_create",
+    "time_request_approve",
+    "time_request_reject",
+    "time_request_cancel",
+    "rate_change_create",
+    "rate_change_delete",
 ]

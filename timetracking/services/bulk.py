@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hr import selectors as hr_selectors
 from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.audit import audit_change, audit_snapshot
@@ -18,6 +19,7 @@ from ..models import (
     normalise_tags,
     tag_list,
 )
+from .locks import PeriodLocks
 
 MAX_BULK = 500
 #: the fields a bulk action other than delete may change
@@ -57,10 +59,25 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
 
     result = BulkResult(action=action)
     wanted = list(dict.fromkeys(entry_ids))
+    # the employees' locks first (the order of every time write, see time_entry_create), then the rows
+    visible = selectors.time_entry_list(actor=actor).filter(pk__in=wanted)
+    employee_ids = sorted(set(visible.order_by().values_list("employee_id", flat=True)))
+    list(
+        hr_selectors.employee_queryset(organisation=actor.organisation)
+        .select_for_update()
+        .filter(pk__in=employee_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     found = {
-        e.pk: e for e in selectors.time_entry_list(actor=actor).select_for_update(of=("self",)).filter(pk__in=wanted)
+        e.pk: e
+        for e in selectors.time_entry_list(actor=actor)
+        .select_related("employee__office")
+        .select_for_update(of=("self",))
+        .filter(pk__in=wanted)
     }
     own = selectors.actor_employee(actor=actor)
+    locks = PeriodLocks(actor.organisation)
     for pk in wanted:
         entry = found.get(pk)
         if entry is None:
@@ -72,6 +89,8 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
         if entry.end_time is None:
             result.skipped.append({"id": pk, "reason": "running"})
             continue
+        # an entry in a locked period refuses the whole action (409, nothing changes: issue 15 point 2)
+        locks.check(entry.employee, [entry.start_time])
         audit_action = f"timeentry.bulk_{action}"
         if action == BulkAction.DELETE:
             payload, before = events.entry_payload(entry), audit_snapshot(entry)

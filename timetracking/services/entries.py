@@ -29,6 +29,8 @@ from ..models import (
     normalise_tags,
 )
 from .common import _require_tracks_for
+from .limits import check_hours_limits
+from .locks import PeriodLocks, ensure_time_unlocked
 
 if TYPE_CHECKING:  # annotations only: other apps read employees through hr.selectors
     from hr.models import Employee
@@ -138,6 +140,20 @@ def _insert_entry(entry: TimeEntry) -> None:
 _RELATIONS = ("organisation", "employee", "project", "task")
 
 
+def validate_entry(*, organisation, entry: TimeEntry, settings: TimeSettings, sheet_settings) -> list:
+    """The rules a new time entry passes, shared with time requests (a request is validated as the
+    entry it would become, issue 15 point 3): the project takes time, the duration is derived
+    (rounded), the field bounds, the task's project, leavers, the overlap rule and the contract
+    hours limits (refused, or returned to be flagged). The related rows are the instances given
+    (scoped by the caller): no query to re-check that they exist."""
+    _check_project(entry.project)
+    _derive(settings, entry)
+    entry.full_clean(exclude=_RELATIONS, validate_constraints=False)
+    _check_still_employed(entry)
+    _check_overlap(settings, entry)
+    return check_hours_limits(organisation=organisation, entry=entry, settings=sheet_settings)
+
+
 @transaction.atomic
 def time_entry_create(
     *,
@@ -153,13 +169,24 @@ def time_entry_create(
     paid: bool = False,
     source: str = EntrySource.MANUAL,
     external_id: str = "",
+    allow_locked: bool = False,
+    approver_checked: bool = False,
 ) -> TimeEntry:
-    """A time entry; without ``end_time`` it is a running timer (``time.timer.started``)."""
-    _require_tracks_for(actor, employee)
+    """A time entry; without ``end_time`` it is a running timer (``time.timer.started``).
+
+    Only the approval of a time request (:mod:`timetracking.services.requests`) passes the last
+    two: ``approver_checked`` (the approver's right was checked instead of the right to record the
+    employee's time) and ``allow_locked`` (an owner or admin approves into a locked period)."""
+    if not approver_checked:
+        _require_tracks_for(actor, employee)
     _check_project(project)
-    # a finished entry locks its employee for the overlap check below: in the settings' statement
-    locking = employee if end_time is not None else None
-    settings = selectors.time_settings_get(organisation=actor.organisation, locking_employee=locking)
+    # the employee's writes queue behind each other and behind an approval of their timesheet, so
+    # the period-lock check below sees an approval that committed first (issue 15 point 2); the row
+    # lock is taken in the statement that reads the time settings (issue 13 point 14)
+    settings = selectors.time_settings_get(organisation=actor.organisation, locking_employee=employee)
+    locks = PeriodLocks(actor.organisation)
+    if not allow_locked:
+        locks.check(employee, [start_time])
     entry = TimeEntry(
         organisation=actor.organisation,
         employee=employee,
@@ -174,20 +201,14 @@ def time_entry_create(
         source=source,
         external_id=external_id or "",
     )
-    _derive(settings, entry)
-    # the related rows are the instances given (scoped by the caller): no query to re-check that they exist
-    entry.full_clean(exclude=_RELATIONS, validate_constraints=False)
-    _check_still_employed(entry)
     if (
-        entry.external_id
-        and TimeEntry.objects.filter(
-            organisation=actor.organisation, source=source, external_id=entry.external_id
-        ).exists()
+        external_id
+        and TimeEntry.objects.filter(organisation=actor.organisation, source=source, external_id=external_id).exists()
     ):
         raise ValidationError({"external_id": _("An entry with this external id already exists.")})
     if end_time is None and TimeEntry.objects.filter(employee=employee, end_time__isnull=True).exists():
         raise _running_conflict(employee)
-    _check_overlap(settings, entry)
+    validate_entry(organisation=actor.organisation, entry=entry, settings=settings, sheet_settings=locks.settings)
     _insert_entry(entry)
     action = "timeentry.timer_start" if end_time is None else "timeentry.create"
     audit_change(actor=actor, action=action, obj=entry, after=audit_snapshot(entry))
@@ -206,6 +227,14 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict) -> TimeEntr
     unknown = set(fields) - ENTRY_FIELDS
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    # the period it leaves and the period it lands in must both be unlocked (issue 15 point 2),
+    # checked under the employees' locks (see time_entry_create)
+    new_employee = fields.get("employee", entry.employee)
+    for person in sorted({entry.employee, new_employee}, key=lambda e: e.pk):
+        _lock_employee(person)
+    locks = PeriodLocks(actor.organisation)
+    locks.check(entry.employee, [entry.start_time])
+    locks.check(new_employee, [fields.get("start_time", entry.start_time)])
     if "employee" in fields and fields["employee"].pk != entry.employee_id:
         _require_tracks_for(actor, fields["employee"])
     if "project" in fields and fields["project"].pk != entry.project_id:
@@ -219,8 +248,9 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict) -> TimeEntr
     entry.full_clean(validate_constraints=False)
     if fields.keys() & {"employee", "start_time", "end_time"}:
         _check_still_employed(entry)
-    _lock_employee(entry.employee)
     _check_overlap(settings, entry)
+    if fields.keys() & {"employee", "project", "start_time", "end_time"}:
+        check_hours_limits(organisation=actor.organisation, entry=entry, settings=locks.settings)
     try:
         with transaction.atomic():
             entry.save()
@@ -233,6 +263,8 @@ def time_entry_update(*, actor: Actor, entry: TimeEntry, data: dict) -> TimeEntr
 
 @transaction.atomic
 def time_entry_delete(*, actor: Actor, entry: TimeEntry) -> None:
+    _lock_employee(entry.employee)
+    ensure_time_unlocked(organisation=actor.organisation, employee=entry.employee, instants=[entry.start_time])
     payload = events.entry_payload(entry)
     pk, before = entry.pk, audit_snapshot(entry)
     entry.delete()
@@ -276,6 +308,7 @@ def timer_stop(*, actor: Actor, employee: Employee, end_time: datetime.datetime 
     """Stop the employee's running timer (409 when none runs); its duration is rounded by the
     organisation's rule."""
     _require_tracks_for(actor, employee)
+    _lock_employee(employee)
     entry = (
         TimeEntry.objects.select_for_update()
         .filter(organisation=actor.organisation, employee=employee, end_time__isnull=True)
@@ -283,6 +316,7 @@ def timer_stop(*, actor: Actor, employee: Employee, end_time: datetime.datetime 
     )
     if entry is None:
         raise Conflict(_("No timer is running for this employee."), code="no_timer")
+    ensure_time_unlocked(organisation=actor.organisation, employee=employee, instants=[entry.start_time])
     end = end_time or _now()
     if end <= entry.start_time:
         end = entry.start_time + datetime.timedelta(seconds=1)

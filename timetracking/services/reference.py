@@ -58,7 +58,15 @@ TASK_UPDATE_FIELDS = [
     "estimated_hours",
     "hourly_rate",
 ]
-CONTRACT_UPDATE_FIELDS = ["employee", "project", "hourly_rate", "notes"]
+CONTRACT_UPDATE_FIELDS = [
+    "employee",
+    "project",
+    "hourly_rate",
+    "pay_rate",
+    "weekly_hours_limit",
+    "daily_hours_limit",
+    "notes",
+]
 
 
 def _stripped_name(data: dict) -> dict:
@@ -212,11 +220,28 @@ def _require_contract_manager(actor: Actor, employee: Employee) -> None:
 
 @transaction.atomic
 def contract_create(
-    *, actor: Actor, employee: Employee, hourly_rate, project: Project | None = None, notes: str = ""
+    *,
+    actor: Actor,
+    employee: Employee,
+    hourly_rate,
+    project: Project | None = None,
+    notes: str = "",
+    pay_rate=None,
+    weekly_hours_limit=None,
+    daily_hours_limit=None,
 ) -> Contract:
+    """A contract: the bill rate of the employee's time (``hourly_rate``), their pay rate and
+    optional hours limits per week and per day (issue 15 point 5)."""
     _require_contract_manager(actor, employee)
     contract = Contract(
-        organisation=actor.organisation, employee=employee, project=project, hourly_rate=hourly_rate, notes=notes
+        organisation=actor.organisation,
+        employee=employee,
+        project=project,
+        hourly_rate=hourly_rate,
+        notes=notes,
+        pay_rate=pay_rate,
+        weekly_hours_limit=weekly_hours_limit,
+        daily_hours_limit=daily_hours_limit,
     )
     _save(contract)
     audit_change(actor=actor, action="contract.create", obj=contract, after=audit_snapshot(contract))

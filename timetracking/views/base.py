@@ -80,16 +80,29 @@ TIME_LINKS = (
     NavItem(gettext_lazy("Timer and entries"), "time:timer"),
     NavItem(gettext_lazy("All entries"), "time:entries"),
     NavItem(gettext_lazy("Week"), "time:week"),
+    NavItem(gettext_lazy("My timesheet"), "time:timesheet"),
+    NavItem(gettext_lazy("Approvals"), "time:approvals"),
     NavItem(gettext_lazy("Import CSV"), "time:import"),
     NavItem(gettext_lazy("Projects"), "time:projects"),
     NavItem(gettext_lazy("Clients"), "time:clients"),
 )
 
 
-def entry_rows(entries, tz) -> list[dict]:
-    """Entries as table rows in ``tz``: day, clock times, duration and whether it ends a later day."""
+def entry_rows(entries, tz, locks: services.PeriodLocks | None = None, lock_zone=None) -> list[dict]:
+    """Entries as table rows in ``tz``: day, clock times, duration and whether it ends a later day;
+    with ``locks``, an entry in a locked period (issue 15) says so instead of offering edit and delete
+    (``lock_zone``: the employee's office zone, in which periods are days)."""
     rows = []
     for entry in entries:
+        locked = ""
+        if locks is not None:
+            zone = lock_zone or tz
+            found = locks.locked_period(entry.employee_id, entry.start_time.astimezone(zone).date(), zone)
+            if found is not None:
+                locked = _("Locked: the period %(start)s to %(end)s is approved or closed.") % {
+                    "start": found[0].start.isoformat(),
+                    "end": found[0].end.isoformat(),
+                }
         start = entry.start_time.astimezone(tz)
         end = entry.end_time.astimezone(tz) if entry.end_time else None
         rows.append(
@@ -101,6 +114,7 @@ def entry_rows(entries, tz) -> list[dict]:
                 "end": end.strftime("%H:%M") if end else "",
                 "overnight": end is not None and end.date() > start.date(),
                 "duration": format_seconds(entry.duration_seconds),
+                "locked": locked,
             }
         )
     return rows

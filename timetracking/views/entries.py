@@ -17,7 +17,7 @@ from trackyoursheets.exceptions import DomainError
 from trackyoursheets.web import SERVICE_ERRORS, PageForm, TablePageMixin, error_text, scoped_or_404
 
 from .. import selectors, services
-from ..models import local_day_bounds
+from ..models import employee_timezone, local_day_bounds
 from ..tables import EntryTable, TeamEntryTable
 from .base import MANAGERS, TimePage, entry_rows, format_seconds
 
@@ -40,8 +40,12 @@ class TimerView(TimePage):
             )
             today_start, today_end = local_day_bounds(today, today, self.tz)
             context["running"] = selectors.running_timer(actor=self.actor, employee=self.employee)
-            context["today_rows"] = entry_rows([e for e in entries if today_start <= e.start_time < today_end], self.tz)
-            context["week_rows"] = entry_rows(entries, self.tz)
+            locks = services.PeriodLocks(self.actor.organisation)
+            zone = employee_timezone(self.employee, self.actor.organisation)
+            context["today_rows"] = entry_rows(
+                [e for e in entries if today_start <= e.start_time < today_end], self.tz, locks, zone
+            )
+            context["week_rows"] = entry_rows(entries, self.tz, locks, zone)
             context["today_total"] = format_seconds(
                 sum(r["entry"].duration_seconds or 0 for r in context["today_rows"])
             )
@@ -181,8 +185,12 @@ class EntryEditPage(EntryPage):
 class EntryDeletePage(EntryPage):
     def post(self, request, *args, **kwargs):
         entry = self.entry()
-        services.time_entry_delete(actor=self.actor, entry=entry)
-        messages.success(request, _("Entry deleted."))
+        try:
+            services.time_entry_delete(actor=self.actor, entry=entry)
+        except SERVICE_ERRORS as error:  # a locked period (issue 15 point 2)
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("Entry deleted."))
         return HttpResponseRedirect(self.next_url())
 
 

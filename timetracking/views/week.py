@@ -16,6 +16,7 @@ from trackyoursheets.exceptions import DomainError
 from trackyoursheets.web import SERVICE_ERRORS
 
 from .. import selectors, services
+from ..models import employee_timezone
 from .base import TimePage, format_seconds
 
 CELL = re.compile(r"^cell-(\d+)-(\d+)-([0-6])$")
@@ -42,7 +43,15 @@ class WeekView(TimePage):
         if self.employee is not None:
             context.update(self.pickers())
             grid = selectors.week_grid(actor=self.actor, employee=self.employee, monday=monday, tz=self.tz)
-            context["days"] = [{"date": day, "index": n} for n, day in enumerate(grid.days)]
+            # issue 15: days of a locked period (approved, or closed automatically) say so
+            zone = employee_timezone(self.employee, self.actor.organisation)
+            locks = services.PeriodLocks(self.actor.organisation)
+            found = [locks.locked_period(self.employee.pk, day, zone) for day in grid.days]
+            context["days"] = [
+                {"date": day, "index": n, "locked": lock is not None}
+                for n, (day, lock) in enumerate(zip(grid.days, found, strict=True))
+            ]
+            context["locked_periods"] = sorted({lock[0] for lock in found if lock is not None}, key=lambda p: p.start)
             context["rows"] = [
                 {
                     "project": row.project,

@@ -148,7 +148,23 @@ class ContractSerializer(CurrencyMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Contract
-        fields = ["id", "employee_id", "project_id", "hourly_rate", "currency", "notes", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "employee_id",
+            "project_id",
+            "hourly_rate",
+            "pay_rate",
+            "weekly_hours_limit",
+            "daily_hours_limit",
+            "currency",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {
+            "hourly_rate": {"help_text": "Bill rate (charged to the client) before any dated change in /v1/rates."},
+            "pay_rate": {"help_text": "Hourly pay rate before any dated change; empty: the HR record's."},
+        }
 
 
 class ContractInputSerializer(serializers.Serializer):
@@ -160,7 +176,12 @@ class ContractInputSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Empty: the employee's rate for every project.",
     )
-    hourly_rate = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    hourly_rate = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, help_text="The bill rate (charged to the client)."
+    )
+    pay_rate = Rate(required=False, help_text="The hourly pay rate (earned); empty: the HR record's.")
+    weekly_hours_limit = Hours(required=False, help_text="Hours per week the contract covers at most.")
+    daily_hours_limit = Hours(required=False, help_text="Hours per day the contract covers at most.")
     notes = serializers.CharField(required=False, allow_blank=True, max_length=FREE_TEXT_MAX_LENGTH)
 
 
