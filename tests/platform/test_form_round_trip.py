@@ -45,6 +45,7 @@ ACTIONS = {
     "time:client-archive",
     "time:project-archive",
     "time:task-delete",
+    "time:timesheet-action",  # submit, unsubmit, approve, reject, reopen: one button each
     "webhooks:rotate",
     "webhooks:test",
     "webhooks:delete",
