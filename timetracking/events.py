@@ -24,10 +24,14 @@ __all__ = [
     "TIMESHEET_APPROVED",
     "TIMESHEET_REJECTED",
     "TIMESHEET_REOPENED",
+    "TASK_CREATED",
+    "TASK_UPDATED",
+    "TASK_COMPLETED",
     "entry_payload",
     "project_payload",
     "import_payload",
     "timesheet_payload",
+    "task_payload",
 ]
 
 ENTRY_CREATED = "time.entry.created"
@@ -42,6 +46,9 @@ TIMESHEET_SUBMITTED = "time.timesheet.submitted"
 TIMESHEET_APPROVED = "time.timesheet.approved"
 TIMESHEET_REJECTED = "time.timesheet.rejected"
 TIMESHEET_REOPENED = "time.timesheet.reopened"
+TASK_CREATED = "time.task.created"
+TASK_UPDATED = "time.task.updated"
+TASK_COMPLETED = "time.task.completed"
 
 TOPICS: dict[str, str] = {
     ENTRY_CREATED: "A time entry was created (with an end time).",
@@ -56,6 +63,9 @@ TOPICS: dict[str, str] = {
     TIMESHEET_APPROVED: "A timesheet was approved; its period's time is locked (and payable).",
     TIMESHEET_REJECTED: "A submitted timesheet was rejected (the reason is on the timesheet, not in the event).",
     TIMESHEET_REOPENED: "An approved timesheet was reopened by an owner or admin; its time is editable again.",
+    TASK_CREATED: "A task was created in a project.",
+    TASK_UPDATED: "A task changed (name, description, status, priority, assignee, estimate or rate).",
+    TASK_COMPLETED: "A task moved to status done (recorded instead of time.task.updated for that change).",
     # the CSV import's one event; payroll's statement imports record it too (the lead moves
     # this registration to payroll with the imports, issue 12 point 1)
     IMPORT_BATCH_COMPLETED: SHARED_TOPICS[IMPORT_BATCH_COMPLETED],
@@ -105,4 +115,17 @@ def timesheet_payload(timesheet) -> dict:
         "period_start": timesheet.period_start.isoformat(),
         "period_end": timesheet.period_end.isoformat(),
         "status": timesheet.status,
+    }
+
+
+def task_payload(task) -> dict:
+    """Ids, name, status and estimate; no rate (a webhook receiver is not a rate reader)."""
+    return {
+        "id": task.pk,
+        "project_id": task.project_id,
+        "name": task.name,
+        "status": task.status,
+        "priority": int(task.priority),
+        "assignee_id": task.assignee_id,
+        "estimated_hours": str(task.estimated_hours) if task.estimated_hours is not None else None,
     }
