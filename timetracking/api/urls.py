@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .reports import TaskReportView, TimelineReportView, TrackedHoursReportView
 from .timesheets import TimesheetSettingsView, TimesheetViewSet
 from .views import (
     ClientViewSet,
@@ -38,6 +39,9 @@ urlpatterns = [
     path("timer/stop", TimerStopView.as_view(), name="timer-stop"),
     path("search", SearchView.as_view(), name="time-search"),
     path("reports/summary", SummaryReportView.as_view(), name="time-summary"),
+    path("reports/tracked-hours", TrackedHoursReportView.as_view(), name="time-report-tracked-hours"),
+    path("reports/timeline", TimelineReportView.as_view(), name="time-report-timeline"),
+    path("reports/tasks", TaskReportView.as_view(), name="time-report-tasks"),
     path("time-settings", TimeSettingsView.as_view(), name="time-settings"),
     path("timesheet-settings", TimesheetSettingsView.as_view(), name="timesheet-settings"),
     *router.urls,
