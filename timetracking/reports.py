@@ -24,7 +24,7 @@ from organisations.actors import Actor
 from organisations.models import Office
 
 from . import selectors
-from .models import employee_timezone, local_day_bounds
+from .models import ProjectViewer, employee_timezone, local_day_bounds
 from .policies import can_see_rates
 from .selectors import SECONDS_PER_HOUR, _rate_tables, effective_rate, hours, money
 
@@ -61,6 +61,16 @@ def local_day_expression(organisation):
         for tz_name, ids in sorted(by_tz.items())
     ]
     return Case(*branches, default=default, output_field=DateField())
+
+
+def viewer_amount_project_ids(*, actor: Actor) -> frozenset[int]:
+    """The projects whose amounts a project viewer may see (``can_see_amounts``); none for anyone else."""
+    if not actor.is_viewer:
+        return frozenset()
+    grants = ProjectViewer.objects.for_organisation(actor.organisation).filter(
+        membership_id=actor.membership.pk, can_see_amounts=True
+    )
+    return frozenset(grants.values_list("project_id", flat=True))
 
 
 def _week_start(day: datetime.date) -> datetime.date:
@@ -130,26 +140,28 @@ def _sort_key(group_by: str):
 def tracked_hours_report(*, actor: Actor, group_by: str, filters: dict | None = None) -> dict:
     """Hours, billable hours, entries and (for rate readers) amounts of the finished entries the
     actor may see, filtered like ``GET /v1/time-entries``, one row per ``group_by`` value."""
-    amounts = can_see_rates(actor)
+    viewer_amounts = viewer_amount_project_ids(actor=actor)
+    priced = can_see_rates(actor) or bool(viewer_amounts)
     qs = selectors.time_entry_list(actor=actor, filters=filters or {}).filter(end_time__isnull=False).order_by()
     columns = list(GROUP_BY[group_by])
     if group_by in ("day", "week"):
         qs = qs.annotate(local_day=local_day_expression(actor.organisation))
-    if amounts:  # the effective rate varies by task, employee and project: sum at that grain
+    if priced:  # the effective rate varies by task, employee and project: sum at that grain
         columns += [c for c in ("project_id", "employee_id", "task_id") if c not in columns]
     groups = list(qs.values(*columns, "billable").annotate(seconds=Sum("duration_seconds"), entries=Count("id")))
-    if amounts:
+    rates_visible = can_see_rates(actor)
+    if priced:
         projects, task_rates, contracts, _employees = _rate_tables(actor.organisation, groups)
-    total = _bucket()
+    total = {**_bucket(), "priced": rates_visible or bool(viewer_amounts)}
     rows: dict[tuple, dict] = {}
     for group in groups:
         key = _row_key(group_by, group)
         if key not in rows:
-            rows[key] = {"labels": _row_labels(group_by, group), **_bucket()}
+            rows[key] = {"labels": _row_labels(group_by, group), **_bucket(), "priced": priced}
         seconds = group["seconds"] or 0
         billable_seconds = seconds if group["billable"] else 0
         amount = Decimal("0")
-        if amounts and billable_seconds:
+        if priced and billable_seconds:
             rate = effective_rate(
                 task_id=group["task_id"],
                 employee_id=group["employee_id"],
@@ -158,22 +170,23 @@ def tracked_hours_report(*, actor: Actor, group_by: str, filters: dict | None = 
                 contracts=contracts,
             )
             amount = Decimal(billable_seconds) * rate / SECONDS_PER_HOUR
+        # a project viewer sees an amount only where every project in it lets them (no partial sums)
+        shown = rates_visible or group["project_id"] in viewer_amounts
         for target in (total, rows[key]):
             target["seconds"] += seconds
             target["billable_seconds"] += billable_seconds
             target["entries"] += group["entries"]
             target["amount"] += amount
-    out = [{**row["labels"], **_figures(row, amounts=amounts)} for row in rows.values()]
+            target["priced"] = target["priced"] and shown
+    out = [{**row["labels"], **_figures(row, amounts=row["priced"])} for row in rows.values()]
     out.sort(key=_sort_key(group_by))
     return {
         "group_by": group_by,
-        "currency": actor.organisation.currency if amounts else None,
-        **{
-            "total_hours": hours(total["seconds"]),
-            "billable_hours": hours(total["billable_seconds"]),
-            "total_entries": total["entries"],
-            "amount": money(total["amount"]) if amounts else None,
-        },
+        "currency": actor.organisation.currency if total["priced"] else None,
+        "total_hours": hours(total["seconds"]),
+        "billable_hours": hours(total["billable_seconds"]),
+        "total_entries": total["entries"],
+        "amount": money(total["amount"]) if total["priced"] else None,
         "rows": out,
     }
 

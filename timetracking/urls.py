@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import timesheet_views, views
+from . import timesheet_views, viewer_views, views
 
 app_name = "time"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     path("import", views.ImportPage.as_view(), name="import"),
     path("projects", views.ProjectListView.as_view(), name="projects"),
     path("projects/<int:pk>", views.ProjectDetailView.as_view(), name="project"),
+    path("portal", viewer_views.ViewerPortalPage.as_view(), name="viewer-portal"),
 ]

@@ -12,10 +12,19 @@ from timetracking.graphql import Mutation as TimetrackingMutation
 from timetracking.graphql import Query as TimetrackingQuery
 from timetracking.graphql_timesheets import Mutation as TimesheetMutation
 from timetracking.graphql_timesheets import Query as TimesheetQuery
+from timetracking.graphql_viewers import Query as ProjectViewerQuery
 from trackyoursheets.api.graphql import node_field
 
 
-class Query(OrganisationsQuery, PayrollQuery, TimetrackingQuery, TimesheetQuery, HrQuery, graphene.ObjectType):
+class Query(
+    OrganisationsQuery,
+    PayrollQuery,
+    TimetrackingQuery,
+    TimesheetQuery,
+    ProjectViewerQuery,
+    HrQuery,
+    graphene.ObjectType,
+):
     """Every read of the API; the same scopes, tenancy and role visibility as REST."""
 
     node = node_field()

@@ -8,12 +8,14 @@ import factory
 from factory.django import DjangoModelFactory
 
 from tests.hr.factories import EmployeeFactory
-from tests.organisations.factories import OrganisationFactory
+from organisations.choices import Role
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from timetracking.models import (
     Client,
     Contract,
     ImportJob,
     Project,
+    ProjectViewer,
     Task,
     TimeEntry,
     TimeSettings,
@@ -116,3 +118,17 @@ class TimesheetSettingsFactory(DjangoModelFactory):
         model = TimesheetSettings
 
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ProjectViewerFactory(DjangoModelFactory):
+    """A project given to a client contact (an active ``viewer`` membership)."""
+
+    class Meta:
+        model = ProjectViewer
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.SelfAttribute("project.organisation")
+    membership = factory.SubFactory(
+        MembershipFactory, organisation=factory.SelfAttribute("..organisation"), role=Role.VIEWER
+    )
+    can_see_amounts = False

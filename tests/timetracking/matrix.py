@@ -8,6 +8,7 @@ from tests.timetracking.factories import (
     ClientFactory,
     ContractFactory,
     ProjectFactory,
+    ProjectViewerFactory,
     TaskFactory,
     TimeEntryFactory,
     TimesheetFactory,
@@ -72,6 +73,12 @@ RESOURCES = [
         # only the caller's own organisation's employees: tests/timetracking/test_timesheets.py
         covers=("timesheets/bulk-approve", "timesheets/current"),
     ),
+    Resource(
+        name="project-viewers",
+        list_url="/v1/project-viewers",
+        make=lambda org: ProjectViewerFactory(project__client__organisation=org),
+        mutations=(("patch", "", {"can_see_amounts": True}), ("delete", "", None)),
+    ),
 ]
 
 #: the actor's own timer, search, the summary report and the organisation's settings: each has an
@@ -82,6 +89,9 @@ NON_OBJECT_ROUTES = [
     "timer/stop",
     "search",
     "reports/summary",
+    "reports/tracked-hours",
+    "reports/timeline",
+    "reports/tasks",
     "time-settings",
     "timesheet-settings",
 ]
@@ -107,6 +117,11 @@ def make_list_timesheet(org, n):
     return TimesheetFactory(employee=employee, status="approved", decided_by_label="Ada")
 
 
+def make_list_project_viewer(org, n):
+    """Each viewer on their own project, under a client (the list renders project, login and email)."""
+    return ProjectViewerFactory(project=ProjectFactory(client__organisation=org, name=f"Project {n:03d}"))
+
+
 LISTS = [
     ("/v1/clients", lambda org, n: ClientFactory(organisation=org, name=f"Client {n:03d}")),
     ("/v1/projects", lambda org, n: ProjectFactory(client__organisation=org, name=f"Project {n:03d}")),
@@ -119,6 +134,7 @@ LISTS = [
     ),
     ("/v1/time-entries", make_list_entry),
     ("/v1/timesheets", make_list_timesheet),
+    ("/v1/project-viewers", make_list_project_viewer),
 ]
 
 GRAPHQL_NODES = [
@@ -127,4 +143,10 @@ GRAPHQL_NODES = [
     Node("Task", lambda org: TaskFactory(project__client__organisation=org), "tasks", "task"),
     Node("TimeEntry", make_entry, "timeEntries", "timeEntry"),
     Node("Timesheet", make_timesheet, "timesheets", "timesheet"),
+    Node(
+        "ProjectViewer",
+        lambda org: ProjectViewerFactory(project__client__organisation=org),
+        "projectViewers",
+        "projectViewer",
+    ),
 ]

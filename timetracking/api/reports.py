@@ -46,7 +46,14 @@ def _subset(query_params, names) -> dict:
     return {key: query_params.get(key) for key in query_params if key in names}
 
 
+#: what a project viewer may narrow their report by (nothing that names an employee)
+VIEWER_ENTRY_FILTERS = frozenset({"start_date", "end_date", "project_id", "task_id", "client_id", "billable"})
+#: ``group_by`` values open to project viewers (hours of their projects, not of named people)
+VIEWER_GROUP_BY = ("project", "task", "client", "day", "week")
+
+
 class TrackedHoursReportView(TimeAPIView):
+    viewer_access = True
     @extend_schema(
         summary="Tracked hours grouped by employee, project, task, client, day or week",
         parameters=[
@@ -62,13 +69,16 @@ class TrackedHoursReportView(TimeAPIView):
         responses=TrackedHoursSerializer,
     )
     def get(self, request):
-        reject_unknown_parameters(request.query_params, ENTRY_FILTERS | {"group_by"})
+        viewer = self.actor.is_viewer
+        entry_filters = VIEWER_ENTRY_FILTERS if viewer else ENTRY_FILTERS
+        reject_unknown_parameters(request.query_params, entry_filters | {"group_by"})
         group_by = request.query_params.get("group_by")
-        if group_by not in reports.GROUP_BY:
-            choices = ", ".join(reports.GROUP_BY)
+        choices_open = VIEWER_GROUP_BY if viewer else tuple(reports.GROUP_BY)
+        if group_by not in choices_open:
+            choices = ", ".join(choices_open)
             raise ValidationFailed({"group_by": [_("Choose one of: %(choices)s.") % {"choices": choices}]})
         data = reports.tracked_hours_report(
-            actor=self.actor, group_by=group_by, filters=_subset(request.query_params, ENTRY_FILTERS)
+            actor=self.actor, group_by=group_by, filters=_subset(request.query_params, entry_filters)
         )
         return Response(TrackedHoursSerializer(data).data)
 
@@ -101,16 +111,19 @@ class TimelineReportView(TimeAPIView):
 
 
 class TaskReportView(TimeAPIView):
+    viewer_access = True
     @extend_schema(
         summary="Hours per task against its estimate",
         parameters=_entry_parameters(TASK_FILTERS | TASK_ENTRY_FILTERS),
         responses=TaskReportSerializer,
     )
     def get(self, request):
-        reject_unknown_parameters(request.query_params, TASK_FILTERS | TASK_ENTRY_FILTERS)
+        entry_filters = TASK_ENTRY_FILTERS & VIEWER_ENTRY_FILTERS if self.actor.is_viewer else TASK_ENTRY_FILTERS
+        task_filters = TASK_FILTERS - {"assignee_id"} if self.actor.is_viewer else TASK_FILTERS
+        reject_unknown_parameters(request.query_params, task_filters | entry_filters)
         rows = reports.task_report(
             actor=self.actor,
-            task_filters=_subset(request.query_params, TASK_FILTERS),
-            entry_filters=_subset(request.query_params, TASK_ENTRY_FILTERS),
+            task_filters=_subset(request.query_params, task_filters),
+            entry_filters=_subset(request.query_params, entry_filters),
         )
         return Response(TaskReportSerializer({"rows": rows}).data)

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .reports import TaskReportView, TimelineReportView, TrackedHoursReportView
+from .viewers import ProjectViewerViewSet
 from .timesheets import TimesheetSettingsView, TimesheetViewSet
 from .views import (
     ClientViewSet,
@@ -29,6 +30,7 @@ router.register("tasks", TaskViewSet, basename="time-task")
 router.register("contracts", ContractViewSet, basename="time-contract")
 router.register("time-entries", TimeEntryViewSet, basename="time-entry")
 router.register("timesheets", TimesheetViewSet, basename="timesheet")
+router.register("project-viewers", ProjectViewerViewSet, basename="project-viewer")
 
 urlpatterns = [
     path("time-entries/bulk", TimeEntryBulkView.as_view(), name="time-entry-bulk"),

@@ -21,6 +21,7 @@ from .common import (
     tag_list,
 )
 from .entries import ImportJob, ImportJobQuerySet, TimeEntry, TimeEntryQuerySet
+from .viewers import ProjectViewer, ProjectViewerQuerySet
 from .timesheets import REASON_MAX_LENGTH, Timesheet, TimesheetQuerySet, TimesheetSettings
 
 __all__ = [
@@ -47,4 +48,6 @@ __all__ = [
     "TimesheetQuerySet",
     "TimesheetSettings",
     "REASON_MAX_LENGTH",
+    "ProjectViewer",
+    "ProjectViewerQuerySet",
 ]

@@ -41,6 +41,7 @@ from .reference import (
     task_update,
     time_settings_update,
 )
+from .viewers import project_viewer_create, project_viewer_delete, project_viewer_update
 from .timesheets import (
     BulkApproveResult,
     can_approve,
@@ -56,6 +57,9 @@ from .timesheets import (
 )
 
 __all__ = [
+    "project_viewer_create",
+    "project_viewer_update",
+    "project_viewer_delete",
     "time_settings_update",
     "client_create",
     "client_update",

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -18,7 +20,7 @@ from rest_framework import exceptions as drf_exceptions
 # The page shell needs the organisations app's audit trail and memberships (the layer right
 # above this package; DESIGN §2 lets every app use it). Nothing here imports a domain app.
 from organisations.actors import AuditContext
-from organisations.choices import MembershipStatus
+from organisations.choices import MembershipStatus, Role
 from organisations.models import AuditEvent
 from trackyoursheets.api.authentication import actor_from_session
 
@@ -33,9 +35,13 @@ def forbidden(request, message: str) -> TemplateResponse:
 
 
 class MemberPageMixin(LoginRequiredMixin):
-    """A page for signed-in members. ``allowed_roles = None`` lets every member in."""
+    """A page for signed-in members. ``allowed_roles = None`` lets every member in, except
+    project viewers (issue 15 point 4): they open only pages that name ``Role.VIEWER`` in
+    ``allowed_roles`` (their portal); any other page is a 404 for them, or a redirect to
+    ``viewer_redirect`` (a URL name) where the page declares one (the dashboard)."""
 
     allowed_roles: tuple[str, ...] | None = None
+    viewer_redirect: str | None = None
     login_url = "/app/login"
 
     def dispatch(self, request, *args, **kwargs):
@@ -45,6 +51,10 @@ class MemberPageMixin(LoginRequiredMixin):
             self.actor = actor_from_session(request, request.user)
         except (drf_exceptions.PermissionDenied, PermissionDenied):
             return forbidden(request, "You are not an active member of any organisation.")
+        if self.actor.is_viewer and Role.VIEWER not in (self.allowed_roles or ()):
+            if self.viewer_redirect:
+                return redirect(self.viewer_redirect)
+            raise Http404
         if self.allowed_roles is not None and self.actor.role not in self.allowed_roles:
             return forbidden(request, "Your role does not give you access to this page.")
         # services audit this page's changes as source "page" (issue 12)
