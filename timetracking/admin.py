@@ -23,6 +23,7 @@ from trackyoursheets.exceptions import Conflict
 from .models import (
     Client,
     Contract,
+    ProjectViewer,
     ImportJob,
     Project,
     Task,
@@ -89,6 +90,14 @@ class ContractAdmin(TenantAdmin):
     list_select_related = ("organisation", "employee", "project")
     list_filter = ("organisation",)
     search_fields = ("employee__first_name", "employee__last_name", "employee__email", "project__name")
+
+
+@admin.register(ProjectViewer)
+class ProjectViewerAdmin(TenantAdmin):
+    list_display = ("membership", "project", "can_see_amounts", "organisation", "updated_at")
+    list_select_related = ("organisation", "membership__user", "project")
+    list_filter = ("organisation", "can_see_amounts")
+    search_fields = ("membership__user__email", "project__name")
 
 
 @admin.register(TimeEntry)
