@@ -23,9 +23,9 @@ from trackyoursheets.exceptions import Conflict
 from .models import (
     Client,
     Contract,
-    ProjectViewer,
     ImportJob,
     Project,
+    ProjectViewer,
     Task,
     TimeEntry,
     TimeSettings,

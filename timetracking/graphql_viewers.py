@@ -61,4 +61,6 @@ class Query(graphene.ObjectType):
     project_viewers = TenantConnectionField(
         ProjectViewerType, filterset_class=ProjectViewerFilterSet, description="Project viewers, by project."
     )
-    project_viewer = TenantObjectField(ProjectViewerType, description="One project viewer's grant; null when not found.")
+    project_viewer = TenantObjectField(
+        ProjectViewerType, description="One project viewer's grant; null when not found."
+    )

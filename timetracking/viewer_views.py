@@ -15,7 +15,6 @@ from trackyoursheets.web import MemberPageMixin
 from . import reports, selectors
 
 
-
 class ViewerPortalPage(MemberPageMixin, TemplateView):
     template_name = "timetracking/portal.html"
     allowed_roles = (Role.VIEWER,)
@@ -23,7 +22,9 @@ class ViewerPortalPage(MemberPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         projects = list(selectors.project_list(actor=self.actor))
-        by_project = {row["project_id"]: row for row in reports.tracked_hours_report(actor=self.actor, group_by="project")["rows"]}
+        by_project = {
+            row["project_id"]: row for row in reports.tracked_hours_report(actor=self.actor, group_by="project")["rows"]
+        }
         tasks = defaultdict(list)
         for row in reports.task_report(actor=self.actor):
             tasks[row["project_id"]].append(row)

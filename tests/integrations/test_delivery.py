@@ -574,7 +574,9 @@ def test_task_events_are_delivered_to_a_subscription_wanting_them(api, receiver,
     subscribe(api, receiver, topics=["time.task.created", "time.task.completed"], path="/tasks")
 
     with committed():
-        created = api.post("/v1/tasks", {"project_id": project.pk, "name": "Login", "estimated_hours": "6"}, format="json")
+        created = api.post(
+            "/v1/tasks", {"project_id": project.pk, "name": "Login", "estimated_hours": "6"}, format="json"
+        )
     with committed():
         api.patch(f"/v1/tasks/{created.json()['id']}", {"name": "Log in"}, format="json")  # updated: not wanted
     with committed():

@@ -7,8 +7,8 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from tests.hr.factories import EmployeeFactory
 from organisations.choices import Role
+from tests.hr.factories import EmployeeFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from timetracking.models import (
     Client,

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from organisations.choices import MembershipStatus, Role
 from organisations.models import Membership
 from tests.conftest import graphql
-from tests.organisations.factories import MembershipFactory, UserFactory
+from tests.organisations.factories import UserFactory
 from tests.platform.test_graphql_tenancy import GRAPHQL_NODES
 from tests.platform.test_tenancy_matrix import _v1_routes
 from timetracking.models import ProjectViewer
@@ -45,7 +45,9 @@ def entry(employee, project, start: str, minutes: int, **kwargs):
 
 @pytest.fixture
 def secret(organisation):
-    return ProjectFactory(client=ClientFactory(organisation=organisation, name="Globex"), name="Secret", hourly_rate="500.00")
+    return ProjectFactory(
+        client=ClientFactory(organisation=organisation, name="Globex"), name="Secret", hourly_rate="500.00"
+    )
 
 
 @pytest.fixture
@@ -98,7 +100,10 @@ def test_an_admin_invites_a_client_contact_by_link_and_gives_them_projects(
     assert second.status_code == 201, second.json()
     membership = Membership.objects.get(user__email="cora@client.test")
     assert (membership.role, membership.status, membership.office_id) == (Role.VIEWER, MembershipStatus.INVITED, None)
-    assert {k: first.json()[k] for k in ("project_id", "project_name", "membership_id", "email", "status", "can_see_amounts")} == {
+    assert {
+        k: first.json()[k]
+        for k in ("project_id", "project_name", "membership_id", "email", "status", "can_see_amounts")
+    } == {
         "project_id": project.pk,
         "project_name": "Website",
         "membership_id": membership.pk,
@@ -114,9 +119,12 @@ def test_an_admin_invites_a_client_contact_by_link_and_gives_them_projects(
     assert [r["project_id"] for r in as_admin.get("/v1/project-viewers").json()["results"]] == [project.pk, secret.pk]
     assert as_employee.get("/v1/project-viewers").json()["results"] == []
     pk = second.json()["id"]
-    assert as_manager.patch(f"/v1/project-viewers/{pk}", {"can_see_amounts": False}, format="json").json()[
-        "can_see_amounts"
-    ] is False
+    assert (
+        as_manager.patch(f"/v1/project-viewers/{pk}", {"can_see_amounts": False}, format="json").json()[
+            "can_see_amounts"
+        ]
+        is False
+    )
     assert as_admin.delete(f"/v1/project-viewers/{pk}").status_code == 204
     assert list(ProjectViewer.objects.values_list("project_id", flat=True)) == [project.pk]
     assert as_admin.get(f"/v1/project-viewers?email=cora@client.test&project_id={secret.pk}").json()["results"] == []
@@ -155,7 +163,9 @@ def test_every_other_v1_route_is_a_404_for_a_viewer(as_viewer, project, task, se
     assert as_viewer.delete(f"/v1/tasks/{task.pk}").status_code == 404
 
 
-def test_a_viewers_reports_count_only_their_projects_and_show_amounts_only_when_allowed(as_viewer, grant, project, task):
+def test_a_viewers_reports_count_only_their_projects_and_show_amounts_only_when_allowed(
+    as_viewer, grant, project, task
+):
     from tests.timetracking.conftest import person
 
     worker = person(project.organisation, None, name="Wes")
@@ -176,7 +186,10 @@ def test_a_viewers_reports_count_only_their_projects_and_show_amounts_only_when_
         ("Website", "2.00", None),
     ]
     assert (by_project["total_hours"], by_project["amount"], by_project["currency"]) == ("3.00", None, None)
-    assert [(r["task_name"], r["hours"], r["amount"]) for r in by_task["rows"]] == [("", "0.50", None), ("Homepage", "1.50", None)]
+    assert [(r["task_name"], r["hours"], r["amount"]) for r in by_task["rows"]] == [
+        ("", "0.50", None),
+        ("Homepage", "1.50", None),
+    ]
     assert [(r["task_name"], r["tracked_hours"]) for r in tasks] == [("Homepage", "1.50")]
     assert as_viewer.get("/v1/reports/tracked-hours?group_by=employee").status_code == 422
     assert as_viewer.get(f"/v1/reports/tracked-hours?group_by=day&employee_id={worker.pk}").status_code == 422
@@ -187,7 +200,9 @@ def test_a_viewers_reports_count_only_their_projects_and_show_amounts_only_when_
     assert (allowed["amount"], allowed["rows"][0]["amount"]) == ("300.00", "300.00")
 
 
-def test_graphql_gives_a_viewer_their_projects_and_nothing_else(client, viewer, project, task, secret, tracked, organisation):
+def test_graphql_gives_a_viewer_their_projects_and_nothing_else(
+    client, viewer, project, task, secret, tracked, organisation
+):
     for node in GRAPHQL_NODES:  # a row of every type (some factories share a unique code: one is enough)
         try:
             with transaction.atomic():
@@ -204,9 +219,15 @@ def test_graphql_gives_a_viewer_their_projects_and_nothing_else(client, viewer, 
             return "refused"
         return body["data"][list_field]["totalCount"]
 
-    listed = graphql(client, "{ projects { edges { node { databaseId } } } tasks { edges { node { databaseId } } } }").json()
+    listed = graphql(
+        client, "{ projects { edges { node { databaseId } } } tasks { edges { node { databaseId } } } }"
+    ).json()
     own = graphql(client, "{ organisation { name } }").json()
-    mutation = graphql(client, 'mutation { createTimeEntry(input: {projectId: "%s", startTime: "2026-03-01T10:00:00Z"}) { timeEntry { id } } }' % project.pk).json()
+    mutation = graphql(
+        client,
+        "mutation ($i: TimeEntryInput!) { createTimeEntry(input: $i) { id } }",
+        {"i": {"projectId": str(project.pk), "startTime": "2026-03-01T10:00:00Z"}},
+    ).json()
 
     counts = {n.list_field: seen(n.list_field) for n in GRAPHQL_NODES}
     assert {field: count for field, count in counts.items() if count != "refused"} == {
@@ -220,7 +241,8 @@ def test_graphql_gives_a_viewer_their_projects_and_nothing_else(client, viewer, 
     assert [e["node"]["databaseId"] for e in listed["data"]["projects"]["edges"]] == [project.pk]
     assert [e["node"]["databaseId"] for e in listed["data"]["tasks"]["edges"]] == [task.pk]
     assert own["data"] is None or own["data"].get("organisation") is None
-    assert own["errors"] and mutation["errors"]
+    assert own["errors"][0]["extensions"]["status"] == 403
+    assert mutation["errors"][0]["extensions"]["status"] == 403  # time.write is never a viewer's
 
 
 # =============================================================================
@@ -239,7 +261,15 @@ def test_the_portal_is_the_only_page_a_viewer_opens(client, viewer, grant, proje
     assert portal.status_code == 200
     assert "Website" in page and "Homepage" in page and "1.50" in page and "2.00" in page
     assert "Secret" not in page and "Hidden" not in page and "data-amount" not in page
-    for url in ("/app/time/", "/app/time/week", "/app/time/projects", f"/app/time/projects/{project.pk}", "/app/team", "/app/time/approvals", "/app/hr/"):
+    for url in (
+        "/app/time/",
+        "/app/time/week",
+        "/app/time/projects",
+        f"/app/time/projects/{project.pk}",
+        "/app/team",
+        "/app/time/approvals",
+        "/app/hr/",
+    ):
         assert client.get(url).status_code == 404, url
     grant.can_see_amounts = True
     grant.save()

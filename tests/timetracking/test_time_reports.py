@@ -11,7 +11,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from .conftest import token_client
 from .factories import ClientFactory, ContractFactory, ProjectFactory, TaskFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -225,7 +224,14 @@ def test_hours_per_task_against_the_estimate(api, as_employee, employee, colleag
 
     def shape(rows):
         return [
-            (r["task_id"], r["estimated_hours"], r["tracked_hours"], r["remaining_hours"], r["percent_of_estimate"], r["over_estimate"])
+            (
+                r["task_id"],
+                r["estimated_hours"],
+                r["tracked_hours"],
+                r["remaining_hours"],
+                r["percent_of_estimate"],
+                r["over_estimate"],
+            )
             for r in rows
         ]
 

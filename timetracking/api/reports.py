@@ -54,6 +54,7 @@ VIEWER_GROUP_BY = ("project", "task", "client", "day", "week")
 
 class TrackedHoursReportView(TimeAPIView):
     viewer_access = True
+
     @extend_schema(
         summary="Tracked hours grouped by employee, project, task, client, day or week",
         parameters=[
@@ -101,9 +102,10 @@ class TimelineReportView(TimeAPIView):
             employee = employees.filter(pk=employee.pk).first() if employee is not None else None
         if employee is None:
             raise Http404
-        day = query.validated_data.get("date") or datetime.datetime.now(
-            employee_timezone(employee, self.actor.organisation)
-        ).date()
+        day = (
+            query.validated_data.get("date")
+            or datetime.datetime.now(employee_timezone(employee, self.actor.organisation)).date()
+        )
         data = reports.timeline_report(
             actor=self.actor, employee=employee, day=day, period=query.validated_data["period"]
         )
@@ -112,6 +114,7 @@ class TimelineReportView(TimeAPIView):
 
 class TaskReportView(TimeAPIView):
     viewer_access = True
+
     @extend_schema(
         summary="Hours per task against its estimate",
         parameters=_entry_parameters(TASK_FILTERS | TASK_ENTRY_FILTERS),

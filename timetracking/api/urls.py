@@ -4,8 +4,8 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .reports import TaskReportView, TimelineReportView, TrackedHoursReportView
-from .viewers import ProjectViewerViewSet
 from .timesheets import TimesheetSettingsView, TimesheetViewSet
+from .viewers import ProjectViewerViewSet
 from .views import (
     ClientViewSet,
     ContractViewSet,

@@ -19,7 +19,9 @@ from .views import SCOPE_AREA
         summary="Give a project to a client contact (invited by email when new)", request=ProjectViewerInputSerializer
     ),
     retrieve=extend_schema(summary="Get a project viewer's grant"),
-    partial_update=extend_schema(summary="Change whether the viewer sees amounts", request=ProjectViewerUpdateSerializer),
+    partial_update=extend_schema(
+        summary="Change whether the viewer sees amounts", request=ProjectViewerUpdateSerializer
+    ),
     destroy=extend_schema(summary="Take the project away from the viewer (the membership stays)"),
 )
 class ProjectViewerViewSet(base.TenantModelViewSet):

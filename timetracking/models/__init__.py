@@ -21,8 +21,8 @@ from .common import (
     tag_list,
 )
 from .entries import ImportJob, ImportJobQuerySet, TimeEntry, TimeEntryQuerySet
-from .viewers import ProjectViewer, ProjectViewerQuerySet
 from .timesheets import REASON_MAX_LENGTH, Timesheet, TimesheetQuerySet, TimesheetSettings
+from .viewers import ProjectViewer, ProjectViewerQuerySet
 
 __all__ = [
     "RATE",

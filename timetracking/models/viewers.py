@@ -27,9 +27,7 @@ class ProjectViewer(TenantModel):
     """One project given to one project viewer (a ``viewer`` membership). At most one per
     viewer and project; ``can_see_amounts`` lets the viewer see the project's bill amounts."""
 
-    membership = models.ForeignKey(
-        "organisations.Membership", on_delete=models.CASCADE, related_name="project_grants"
-    )
+    membership = models.ForeignKey("organisations.Membership", on_delete=models.CASCADE, related_name="project_grants")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="viewer_grants")
     can_see_amounts = models.BooleanField(_("can see amounts"), default=False)
 

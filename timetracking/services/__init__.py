@@ -41,7 +41,6 @@ from .reference import (
     task_update,
     time_settings_update,
 )
-from .viewers import project_viewer_create, project_viewer_delete, project_viewer_update
 from .timesheets import (
     BulkApproveResult,
     can_approve,
@@ -55,6 +54,7 @@ from .timesheets import (
     timesheet_submit,
     timesheet_unsubmit,
 )
+from .viewers import project_viewer_create, project_viewer_delete, project_viewer_update
 
 __all__ = [
     "project_viewer_create",

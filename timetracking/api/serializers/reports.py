@@ -180,7 +180,10 @@ class TrackedHoursSerializer(serializers.Serializer):
     billable_hours = serializers.DecimalField(**_HOURS)
     total_entries = serializers.IntegerField()
     amount = serializers.DecimalField(
-        max_digits=16, decimal_places=2, allow_null=True, help_text="Billable hours x the effective bill rate, summed; null unless you may see rates."
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Billable hours x the effective bill rate, summed; null unless you may see rates.",
     )
     rows = TrackedHoursRowSerializer(many=True)
 
@@ -188,7 +191,9 @@ class TrackedHoursSerializer(serializers.Serializer):
 class TimelineQuerySerializer(serializers.Serializer):
     employee_id = serializers.IntegerField(required=False, min_value=1, help_text="Default: your own.")
     date = serializers.DateField(required=False, help_text="A local day (default: today in the employee's timezone).")
-    period = serializers.ChoiceField(choices=["day", "week"], default="day", help_text="day, or the Monday-Sunday week holding date.")
+    period = serializers.ChoiceField(
+        choices=["day", "week"], default="day", help_text="day, or the Monday-Sunday week holding date."
+    )
 
 
 class TimelineGapSerializer(serializers.Serializer):
