@@ -106,10 +106,74 @@ def page_totals(timesheets: list[Timesheet]) -> dict[int, Bucket]:
         start_time__gte=low,
         start_time__lt=high,
         end_time__isnull=False,
-    ).only("employee_id", "start_time", "duration_seconds", "billable")
-    for entry in entries:
-        for start, end, pk in spans[entry.employee_id]:
-            if start <= entry.start_time < end:
-                totals[pk].add(entry)
+    ).values_list("employee_id", "start_time", "duration_seconds", "billable")
+    for employee_id, start_time, duration, billable in entries:  # tuples: no model per entry
+        for start, end, pk in spans[employee_id]:
+            if start <= start_time < end:
+                bucket = totals[pk]
+                bucket.seconds += duration or 0
+                bucket.billable_seconds += (duration or 0) if billable else 0
+                bucket.entries += 1
                 break
     return totals
+
+
+# =============================================================================
+# What changed since a rejection (issue 15 point 9: the approver's view of a resubmission)
+# =============================================================================
+
+#: the fields of an entry the approver compares, in display order
+SNAPSHOT_FIELDS = ("start", "end", "duration_seconds", "project", "task", "billable", "notes", "tags")
+
+
+def entry_snapshot(entry: TimeEntry, tz) -> dict:
+    """What the approver judged of one entry: local start and end, duration, project and task
+    (names), billable, notes and tags."""
+    return {
+        "start": entry.start_time.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        "end": entry.end_time.astimezone(tz).strftime("%Y-%m-%d %H:%M") if entry.end_time else "",
+        "duration_seconds": entry.duration_seconds or 0,
+        "project": entry.project.name,
+        "task": entry.task.name if entry.task_id else "",
+        "billable": entry.billable,
+        "notes": entry.notes,
+        "tags": entry.tags,
+    }
+
+
+def rejection_snapshot(*, timesheet: Timesheet) -> dict:
+    """The period's entries as the rejecting approver saw them (stored on the timesheet)."""
+    tz = employee_timezone(timesheet.employee, timesheet.organisation)
+    return {"entries": {str(e.pk): entry_snapshot(e, tz) for e in timesheet_entries(timesheet=timesheet)}}
+
+
+@dataclass
+class EntryChange:
+    kind: str  # "added", "changed" or "removed"
+    entry_id: int
+    now: dict | None
+    before: dict | None
+    fields: list[str]
+
+
+def changes_since_rejection(*, timesheet: Timesheet, entries: list[TimeEntry]) -> list[EntryChange] | None:
+    """The entries added, changed and removed since the timesheet was last rejected (``entries``:
+    its current entries), in time order; None when it was never rejected."""
+    snapshot = (timesheet.rejected_entries or {}).get("entries")
+    if snapshot is None:
+        return None
+    tz = employee_timezone(timesheet.employee, timesheet.organisation)
+    changes: list[EntryChange] = []
+    current = {str(e.pk): entry_snapshot(e, tz) for e in entries}
+    for key, now in current.items():
+        before = snapshot.get(key)
+        if before is None:
+            changes.append(EntryChange("added", int(key), now, None, []))
+        else:
+            differ = [name for name in SNAPSHOT_FIELDS if before.get(name) != now[name]]
+            if differ:
+                changes.append(EntryChange("changed", int(key), now, before, differ))
+    for key, before in snapshot.items():
+        if key not in current:
+            changes.append(EntryChange("removed", int(key), None, before, []))
+    return sorted(changes, key=lambda c: ((c.now or c.before or {}).get("start", ""), c.entry_id))

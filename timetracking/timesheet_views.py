@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from organisations import selectors as organisation_selectors
+from trackyoursheets.api.errors import ValidationFailed
 from trackyoursheets.web import SERVICE_ERRORS, Pager, error_text, scoped_or_404
 
 from . import selectors, services, sheet_totals
@@ -36,6 +38,42 @@ ACTIONS = {
 }
 
 
+CHANGE_FIELD_LABELS = {
+    "start": gettext_lazy("start"),
+    "end": gettext_lazy("end"),
+    "duration_seconds": gettext_lazy("duration"),
+    "project": gettext_lazy("project"),
+    "task": gettext_lazy("task"),
+    "billable": gettext_lazy("billable"),
+    "notes": gettext_lazy("notes"),
+    "tags": gettext_lazy("tags"),
+}
+
+
+def _shown(name: str, value) -> str:
+    if name == "duration_seconds":
+        return format_seconds(value)
+    if name == "billable":
+        return _("yes") if value else _("no")
+    return str(value) if value not in ("", None) else _("(empty)")
+
+
+def _change_row(change: sheet_totals.EntryChange) -> dict:
+    """One line of "what changed since the rejection": the entry, and for a change each field's
+    value before and now."""
+    entry = change.now or change.before or {}
+    label = f"{entry['start']} to {entry['end'] or _('running')} · {entry['project']}"
+    if entry.get("task"):
+        label += f" · {entry['task']}"
+    details = "; ".join(
+        f"{CHANGE_FIELD_LABELS[name]}: {_shown(name, change.before[name])} → {_shown(name, change.now[name])}"
+        for name in change.fields
+        if change.before is not None and change.now is not None
+    )
+    kinds = {"added": _("Added"), "changed": _("Changed"), "removed": _("Removed")}
+    return {"kind": change.kind, "kind_label": kinds[change.kind], "entry": label, "details": details}
+
+
 class TimesheetPageMixin(TimePage):
     template_name = "timetracking/timesheet.html"
 
@@ -43,7 +81,15 @@ class TimesheetPageMixin(TimePage):
         content = sheet_totals.timesheet_content(timesheet=timesheet)
         tz = employee_timezone(timesheet.employee, self.actor.organisation)
         own = timesheet.employee.membership_id == getattr(self.actor.membership, "pk", None)
+        lock = services.PeriodLocks(self.actor.organisation).locked_period(
+            timesheet.employee_id, timesheet.period_start, tz
+        )
+        changes = None
+        if timesheet.status == TimesheetStatus.SUBMITTED:
+            found = sheet_totals.changes_since_rejection(timesheet=timesheet, entries=content.entries)
+            changes = None if found is None else [_change_row(change) for change in found]
         return {
+            "changes": changes,
             "timesheet": timesheet,
             "own": own,
             "days": [(day, format_seconds(bucket.seconds)) for day, bucket in content.days],
@@ -65,7 +111,8 @@ class TimesheetPageMixin(TimePage):
             "can_decide": timesheet.status == TimesheetStatus.SUBMITTED
             and services.can_approve(self.actor, timesheet.employee),
             "can_reopen": timesheet.status == TimesheetStatus.APPROVED and self.actor.role in ("owner", "admin"),
-            "locked": timesheet.status == TimesheetStatus.APPROVED,
+            "locked": lock is not None,
+            "locked_automatically": lock is not None and lock[1] == "auto",
             "previous_date": (timesheet.period_start - datetime.timedelta(days=1)).isoformat(),
             "next_date": (timesheet.period_end + datetime.timedelta(days=1)).isoformat(),
         }
@@ -121,21 +168,37 @@ class TimesheetActionPage(TimePage):
         return HttpResponseRedirect(back)
 
 
+#: the inbox's filters besides ``status`` (the timesheet FilterSet's names)
+INBOX_FILTERS = ("employee_id", "office_id", "period_start")
+
+
 class ApprovalInboxPage(TimePage):
     template_name = "timetracking/approvals.html"
     allowed_roles = MANAGERS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        status = self.request.GET.get("status", TimesheetStatus.SUBMITTED)
+        query = self.request.GET
+        status = query.get("status", TimesheetStatus.SUBMITTED)
         filters = {"status": status} if status in TimesheetStatus.values else {}
-        rows = selectors.timesheet_list(actor=self.actor, filters=filters or None)
+        chosen = {name: query.get(name, "").strip() for name in INBOX_FILTERS}
+        filters.update({name: value for name, value in chosen.items() if value})
+        rows = selectors.timesheet_list(actor=self.actor)
+        try:
+            rows = selectors.timesheet_list(actor=self.actor, filters=filters or None)
+        except ValidationFailed:
+            messages.error(self.request, _("A filter is not valid (the period start is a date, YYYY-MM-DD)."))
         if self.actor.membership is not None:
             rows = rows.exclude(employee__membership=self.actor.membership)
+        pager = Pager(self.request, rows)
         context.update(
-            pager=Pager(self.request, rows),
+            pager=pager,
             status=status,
             statuses=TimesheetStatus.choices,
+            chosen=chosen,
+            employees=selectors.timesheet_employee_list(actor=self.actor).order_by("last_name", "first_name", "pk"),
+            offices=organisation_selectors.office_list(actor=self.actor).order_by("name", "pk"),
+            here=self.request.get_full_path(),
         )
         return context
 

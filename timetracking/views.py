@@ -308,6 +308,12 @@ class WeekView(TimePage):
         if self.employee is not None:
             grid = selectors.week_grid(actor=self.actor, employee=self.employee, monday=monday)
             context["days"] = grid.days
+            # issue 15: days of a locked period (approved, or closed automatically) say so
+            tz = employee_timezone(self.employee, self.actor.organisation)
+            locks = services.PeriodLocks(self.actor.organisation)
+            found = [locks.locked_period(self.employee.pk, day, tz) for day in grid.days]
+            context["day_heads"] = [(day, lock is not None) for day, lock in zip(grid.days, found, strict=True)]
+            context["locked_periods"] = sorted({lock[0] for lock in found if lock is not None}, key=lambda p: p.start)
             context["rows"] = [
                 {
                     "project": row.project,

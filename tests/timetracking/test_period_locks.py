@@ -267,3 +267,14 @@ def test_the_automatic_lock_counts_days_after_the_periods_last_day(as_employee, 
 
     assert before.locked_period(employee.pk, datetime.date(2026, 3, 8), ny) is None
     assert after.locked_period(employee.pk, datetime.date(2026, 3, 8), ny)[1] == "auto"
+
+
+def test_the_import_page_lists_the_rows_in_a_locked_period(session_client, employee, project, approved):
+    body = "Date,Start,End,Project\n2026-03-04,09:00,10:00,Website\n"
+    browser = session_client(employee.membership)
+
+    page = browser.post("/app/time/import", {"csv_text": body, "commit": "1"})
+
+    assert page.status_code == 200
+    assert "2026-03-02 to 2026-03-08" in page.content.decode()
+    assert TimeEntry.objects.count() == 0

@@ -123,3 +123,136 @@ def test_the_timer_page_shows_this_weeks_approved_entries_as_locked(session_clie
 
     assert "Locked: the period" in html
     assert f'action="/app/time/entries/{entry.pk}/delete"' not in html
+
+
+# ----------------------------------------------------------------------------- changes since a rejection
+
+
+def _at(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text)
+
+
+def test_the_approver_sees_what_changed_since_the_rejection_and_its_reason(
+    session_client, manager, employee, project, as_employee
+):
+    TimeEntryFactory(  # kept as it was
+        employee=employee, project=project, start_time=_at("2026-03-03T14:00Z"), end_time=_at("2026-03-03T15:00Z")
+    )
+    edited = TimeEntryFactory(
+        employee=employee, project=project, start_time=_at("2026-03-04T14:00Z"), end_time=_at("2026-03-04T15:00Z")
+    )
+    dropped = TimeEntryFactory(
+        employee=employee, project=project, start_time=_at("2026-03-05T14:00Z"), end_time=_at("2026-03-05T15:00Z")
+    )
+    sheet = TimesheetFactory(employee=employee, status="submitted")
+    browser = session_client(manager.membership)
+    browser.post(f"/app/time/timesheets/{sheet.pk}/reject", {"reason": "Thursday is not ours"})
+    before = browser.get(f"/app/time/timesheets/{sheet.pk}").content.decode()
+
+    # the employee corrects the period through the API and submits again
+    assert (
+        as_employee.patch(f"/v1/time-entries/{edited.pk}", {"notes": "Client call"}, format="json").status_code == 200
+    )
+    assert as_employee.delete(f"/v1/time-entries/{dropped.pk}").status_code == 204
+    body = {"project_id": project.pk, "start_time": "2026-03-06T14:00:00Z", "end_time": "2026-03-06T16:30:00Z"}
+    assert as_employee.post("/v1/time-entries", body, format="json").status_code == 201
+    assert as_employee.post(f"/v1/timesheets/{sheet.pk}/submit").status_code == 200
+
+    inbox = browser.get("/app/time/approvals").content.decode()
+    detail = browser.get(f"/app/time/timesheets/{sheet.pk}").content.decode()
+
+    assert "Changes since the rejection" not in before  # rejected: nothing resubmitted yet
+    assert "Resubmitted after a rejection" in inbox and "Thursday is not ours" in inbox
+    section = detail[detail.index('id="changes"') : detail.index("</section>")]
+    assert "Thursday is not ours" in section
+    rows = {kind: section.count(f'class="change-{kind}"') for kind in ("added", "changed", "removed")}
+    assert rows == {"added": 1, "changed": 1, "removed": 1}
+    assert "notes: Worked → Client call" in section
+    assert "2026-03-06 09:00 to 2026-03-06 11:30" in section  # the added entry, New York time (EST)
+    assert "2026-03-05 09:00" in section  # the removed one
+    assert "2026-03-03 09:00" not in section  # unchanged entries are not listed
+
+
+def test_a_resubmission_without_changes_says_so(session_client, manager, employee, project, as_employee):
+    TimeEntryFactory(
+        employee=employee, project=project, start_time=_at("2026-03-03T14:00Z"), end_time=_at("2026-03-03T15:00Z")
+    )
+    sheet = TimesheetFactory(employee=employee, status="submitted")
+    browser = session_client(manager.membership)
+    browser.post(f"/app/time/timesheets/{sheet.pk}/reject", {"reason": "Please add notes"})
+    assert as_employee.post(f"/v1/timesheets/{sheet.pk}/submit").status_code == 200
+
+    detail = browser.get(f"/app/time/timesheets/{sheet.pk}").content.decode()
+
+    assert "No entry changed since the rejection." in detail
+
+
+# ----------------------------------------------------------------------------- inbox filters, reject from the inbox
+
+
+def test_the_inbox_filters_by_employee_office_period_and_status(session_client, admin, employee, londoner, colleague):
+    march = TimesheetFactory(employee=employee, status="submitted")
+    london = TimesheetFactory(employee=londoner, status="submitted")
+    later = TimesheetFactory(employee=colleague, status="submitted", period_start=datetime.date(2026, 3, 9))
+    approved = TimesheetFactory(employee=colleague, status="approved", period_start=datetime.date(2026, 2, 23))
+    browser = session_client(admin.membership)
+
+    def shown(**query) -> set[int]:
+        html = browser.get("/app/time/approvals", query).content.decode()
+        return {sheet.pk for sheet in (march, london, later, approved) if f'/app/time/timesheets/{sheet.pk}"' in html}
+
+    assert shown() == {march.pk, london.pk, later.pk}
+    assert shown(employee_id=londoner.pk) == {london.pk}
+    assert shown(office_id=londoner.office_id) == {london.pk}
+    assert shown(period_start="2026-03-09") == {later.pk}
+    assert shown(status="approved") == {approved.pk}
+    assert shown(status="all", employee_id=colleague.pk) == {later.pk, approved.pk}
+    refused = browser.get("/app/time/approvals", {"period_start": "soon"})
+    assert refused.status_code == 200 and "A filter is not valid" in refused.content.decode()
+
+
+def test_a_manager_rejects_with_a_reason_from_the_inbox(session_client, manager, employee):
+    sheet = TimesheetFactory(employee=employee, status="submitted")
+    browser = session_client(manager.membership)
+
+    inbox = browser.get("/app/time/approvals").content.decode()
+    done = browser.post(
+        f"/app/time/timesheets/{sheet.pk}/reject",
+        {"reason": "Missing Monday", "next": "/app/time/approvals"},
+        follow=True,
+    )
+
+    assert f'form="reject-{sheet.pk}"' in inbox
+    assert f'id="reject-{sheet.pk}" action="/app/time/timesheets/{sheet.pk}/reject"' in inbox
+    assert done.redirect_chain[-1][0] == "/app/time/approvals"
+    assert "Timesheet rejected." in done.content.decode()
+    sheet.refresh_from_db()
+    assert (sheet.status, sheet.rejection_reason) == ("rejected", "Missing Monday")
+
+
+# ----------------------------------------------------------------------------- locked periods on the week grid
+
+
+def test_the_week_grid_marks_the_days_of_a_locked_period(session_client, employee, project):
+    TimeEntryFactory(
+        employee=employee, project=project, start_time=_at("2026-03-03T14:00Z"), end_time=_at("2026-03-03T15:00Z")
+    )
+    TimesheetFactory(employee=employee, status="approved")
+    browser = session_client(employee.membership)
+
+    locked = browser.get("/app/time/week", {"week": "2026-03-04"}).content.decode()
+    open_week = browser.get("/app/time/week", {"week": "2026-03-11"}).content.decode()
+
+    assert "The period 2026-03-02 to 2026-03-08 is locked" in locked
+    assert locked.count('class="day-locked"') == 7
+    assert "day-locked" not in open_week and "is locked" not in open_week
+
+
+def test_my_timesheet_shows_an_automatically_locked_period_as_locked(session_client, employee, organisation):
+    from timetracking.models import TimesheetSettings
+
+    TimesheetSettings.objects.create(organisation=organisation, auto_lock_days=1)
+
+    html = session_client(employee.membership).get("/app/time/timesheet", {"date": "2026-03-04"}).content.decode()
+
+    assert "badge-locked" in html and "the organisation locks periods after they end" in html

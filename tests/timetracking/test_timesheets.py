@@ -426,3 +426,32 @@ def test_a_manager_opens_a_direct_reports_timesheet_in_another_office(other_offi
 
     assert response.status_code == 201, response.json()
     assert response.json()["employee_id"] == employee.pk
+
+
+def test_the_detail_lists_the_changes_since_the_rejection(as_manager, as_employee, employee, project):
+    changed = entry(employee, project, "2026-03-03T14:00:00+00:00")
+    removed = entry(employee, project, "2026-03-04T14:00:00+00:00")
+    sheet = TimesheetFactory(employee=employee, status="submitted")
+    never_rejected = as_manager.get(f"/v1/timesheets/{sheet.pk}").json()
+    assert (
+        as_manager.post(f"/v1/timesheets/{sheet.pk}/reject", {"reason": "Check Tuesday"}, format="json").status_code
+        == 200
+    )
+
+    as_employee.patch(f"/v1/time-entries/{changed.pk}", {"billable": False}, format="json")
+    as_employee.delete(f"/v1/time-entries/{removed.pk}")
+    as_employee.post(f"/v1/timesheets/{sheet.pk}/submit")
+    body = as_manager.get(f"/v1/timesheets/{sheet.pk}").json()
+
+    assert never_rejected["changes_since_rejection"] is None
+    changes = {(c["kind"], c["entry_id"]): c for c in body["changes_since_rejection"]}
+    assert set(changes) == {("changed", changed.pk), ("removed", removed.pk)}
+    assert changes[("changed", changed.pk)]["fields"] == ["billable"]
+    assert (
+        changes["changed", changed.pk]["before"]["billable"],
+        changes["changed", changed.pk]["now"]["billable"],
+    ) == (
+        True,
+        False,
+    )
+    assert body["rejection_reason"] == "Check Tuesday"

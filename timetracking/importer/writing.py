@@ -197,6 +197,8 @@ def _failed(report: ImportReport) -> DomainError:
             code="period_locked",
             locked_period=refusal.extra["locked_period"],
             locked_rows=report.locked_count,
+            # the shape of a failed import too (the import page previews the bad rows from it)
+            **{k: v for k, v in report.as_dict().items() if k not in ("status", "dry_run")},
         )
     count = report.error_count
     return DomainError(

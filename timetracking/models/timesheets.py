@@ -99,6 +99,11 @@ class Timesheet(TenantModel):
     rejection_reason = models.TextField(_("rejection reason"), max_length=REASON_MAX_LENGTH, blank=True)
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     reopen_reason = models.TextField(_("reopening reason"), max_length=REASON_MAX_LENGTH, blank=True)
+    #: the period's entries as they stood when the timesheet was last rejected (id -> fields), so
+    #: the approver of a resubmission sees what was added, changed and removed since
+    rejected_entries = models.JSONField(_("entries when rejected"), default=dict, blank=True, editable=False)
+    #: when the "still open after the period ended" reminder went out (at most once per timesheet)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True, editable=False)
 
     objects = TimesheetQuerySet.as_manager()
 

@@ -36,7 +36,7 @@ from organisations.audit import audit_change, audit_snapshot
 from organisations.choices import Role
 from trackyoursheets.exceptions import Conflict, NotPermitted
 
-from .. import events, selectors
+from .. import events, selectors, sheet_totals
 from ..choices import TimesheetPeriod, TimesheetStatus
 from ..models import REASON_MAX_LENGTH, TimeEntry, Timesheet, TimesheetSettings, employee_timezone
 from ..periods import Period, is_period_start, period_containing
@@ -176,6 +176,11 @@ def _locked(timesheet: Timesheet) -> Timesheet:
     return timesheet
 
 
+def _snapshot(timesheet: Timesheet) -> dict:
+    """The audited values (the entries snapshot of a rejection stays out of the audit rows)."""
+    return audit_snapshot(timesheet, exclude=("rejected_entries", "reminder_sent_at"))
+
+
 def _require_status(timesheet: Timesheet, *allowed: str, verb: str) -> None:
     if timesheet.status not in allowed:
         raise Conflict(
@@ -213,7 +218,7 @@ def _reason(value: str, name: str = "reason") -> str:
 def _save(actor: Actor, timesheet: Timesheet, before: dict, action: str, topic: str | None) -> Timesheet:
     timesheet.full_clean(exclude=("organisation", "employee", "submitted_by", "decided_by"), validate_constraints=False)
     timesheet.save()
-    audit_change(actor=actor, action=action, obj=timesheet, before=before, after=audit_snapshot(timesheet))
+    audit_change(actor=actor, action=action, obj=timesheet, before=before, after=_snapshot(timesheet))
     if topic is not None:
         record_event(actor.organisation, topic, events.timesheet_payload(timesheet), actor=actor)
     return timesheet
@@ -225,7 +230,7 @@ def timesheet_submit(*, actor: Actor, timesheet: Timesheet) -> Timesheet:
     timer runs in the period."""
     _require_opens_for(actor, timesheet.employee)
     _locked(timesheet)
-    before = audit_snapshot(timesheet)
+    before = _snapshot(timesheet)
     _require_status(timesheet, TimesheetStatus.OPEN, TimesheetStatus.REJECTED, verb=_("submitted"))
     _refuse_running_timer(timesheet, actor.organisation)
     timesheet.status = TimesheetStatus.SUBMITTED
@@ -240,7 +245,7 @@ def timesheet_unsubmit(*, actor: Actor, timesheet: Timesheet) -> Timesheet:
     if not _is_own(actor, timesheet.employee):
         raise NotPermitted(_("Only the employee may take back their submitted timesheet."))
     _locked(timesheet)
-    before = audit_snapshot(timesheet)
+    before = _snapshot(timesheet)
     _require_status(timesheet, TimesheetStatus.SUBMITTED, verb=_("unsubmitted"))
     timesheet.status = TimesheetStatus.OPEN
     timesheet.submitted_at = None
@@ -261,7 +266,7 @@ def timesheet_approve(*, actor: Actor, timesheet: Timesheet) -> Timesheet:
     """``submitted`` → ``approved`` (``time.timesheet.approved``): the period's time is locked."""
     _require_approver(actor, timesheet)
     _locked(timesheet)
-    before = audit_snapshot(timesheet)
+    before = _snapshot(timesheet)
     _require_status(timesheet, TimesheetStatus.SUBMITTED, verb=_("approved"))
     _refuse_running_timer(timesheet, actor.organisation)
     _decide(actor, timesheet, TimesheetStatus.APPROVED)
@@ -275,9 +280,11 @@ def timesheet_reject(*, actor: Actor, timesheet: Timesheet, reason: str) -> Time
     _require_approver(actor, timesheet)
     text = _reason(reason)
     _locked(timesheet)
-    before = audit_snapshot(timesheet)
+    before = _snapshot(timesheet)
     _require_status(timesheet, TimesheetStatus.SUBMITTED, verb=_("rejected"))
     _decide(actor, timesheet, TimesheetStatus.REJECTED, text)
+    # what the approver saw, so the next approver sees what changed (sheet_totals.changes_since_rejection)
+    timesheet.rejected_entries = sheet_totals.rejection_snapshot(timesheet=timesheet)
     return _save(actor, timesheet, before, "timesheet.reject", events.TIMESHEET_REJECTED)
 
 
@@ -290,7 +297,7 @@ def timesheet_reopen(*, actor: Actor, timesheet: Timesheet, reason: str) -> Time
         raise NotPermitted(_("Only owners and admins may reopen an approved timesheet."))
     text = _reason(reason)
     _locked(timesheet)
-    before = audit_snapshot(timesheet)
+    before = _snapshot(timesheet)
     _require_status(timesheet, TimesheetStatus.APPROVED, verb=_("reopened"))
     for guard in _REOPEN_GUARDS:
         guard(actor=actor, timesheet=timesheet)
@@ -336,6 +343,7 @@ def timesheet_bulk_approve(*, actor: Actor, timesheet_ids: list[int]) -> BulkApp
     }
     running = _running_starts({t.employee_id for t in found.values()})
     own = selectors.actor_employee(actor=actor) if not actor.sees_whole_organisation else None
+    now = timezone.now()
     result = BulkApproveResult()
     for pk in wanted:
         timesheet = found.get(pk)
@@ -353,16 +361,21 @@ def timesheet_bulk_approve(*, actor: Actor, timesheet_ids: list[int]) -> BulkApp
         if any(start < end for start in running.get(timesheet.employee_id, ())):
             result.skipped.append({"id": pk, "reason": "timer_running"})
             continue
-        before = audit_snapshot(timesheet)
+        before = _snapshot(timesheet)
         _decide(actor, timesheet, TimesheetStatus.APPROVED)
-        timesheet.save(
-            update_fields=["status", "decided_at", "decided_by", "decided_by_label", "rejection_reason", "updated_at"]
-        )
-        audit_change(
-            actor=actor, action="timesheet.approve", obj=timesheet, before=before, after=audit_snapshot(timesheet)
-        )
+        timesheet.decided_at = timesheet.updated_at = now
+        audit_change(actor=actor, action="timesheet.approve", obj=timesheet, before=before, after=_snapshot(timesheet))
         record_event(actor.organisation, events.TIMESHEET_APPROVED, events.timesheet_payload(timesheet), actor=actor)
         result.approved.append(pk)
+    if result.approved:  # one statement for the lot (the rows are locked above)
+        Timesheet.objects.filter(pk__in=result.approved).update(
+            status=TimesheetStatus.APPROVED,
+            decided_at=now,
+            decided_by=actor.membership,
+            decided_by_label=actor.label[:300],
+            rejection_reason="",
+            updated_at=now,
+        )
     return result
 
 

@@ -101,6 +101,14 @@ class TimesheetTaskSerializer(TimesheetTotalsSerializer):
     project_id = serializers.IntegerField()
 
 
+class TimesheetEntryChangeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["added", "changed", "removed"])
+    entry_id = serializers.IntegerField()
+    fields = serializers.ListField(child=serializers.CharField(), help_text="The fields that changed.")
+    before = serializers.DictField(allow_null=True, help_text="The entry when the timesheet was rejected.")
+    now = serializers.DictField(allow_null=True, help_text="The entry now (local times).")
+
+
 class TimesheetDetailSerializer(TimesheetSerializer):
     timezone = serializers.SerializerMethodField(help_text="The timezone of the days (the employee's office's).")
     days = serializers.SerializerMethodField()
@@ -108,6 +116,9 @@ class TimesheetDetailSerializer(TimesheetSerializer):
     tasks = serializers.SerializerMethodField()
     running_entry_id = serializers.SerializerMethodField(help_text="A timer running in the period (submit refuses).")
     entries = serializers.SerializerMethodField()
+    changes_since_rejection = serializers.SerializerMethodField(
+        help_text="A timesheet rejected before: the entries added, changed and removed since (null otherwise)."
+    )
 
     class Meta(TimesheetSerializer.Meta):
         fields = [
@@ -118,6 +129,7 @@ class TimesheetDetailSerializer(TimesheetSerializer):
             "tasks",
             "running_entry_id",
             "entries",
+            "changes_since_rejection",
         ]
         read_only_fields = fields
 
@@ -158,6 +170,16 @@ class TimesheetDetailSerializer(TimesheetSerializer):
     @extend_schema_field(TimeEntrySerializer(many=True))
     def get_entries(self, timesheet) -> list[dict]:
         return TimeEntrySerializer(self._content(timesheet).entries, many=True, context=self.context).data
+
+    @extend_schema_field(TimesheetEntryChangeSerializer(many=True, allow_null=True))
+    def get_changes_since_rejection(self, timesheet) -> list[dict] | None:
+        changes = sheet_totals.changes_since_rejection(timesheet=timesheet, entries=self._content(timesheet).entries)
+        if changes is None:
+            return None
+        return [
+            {"kind": c.kind, "entry_id": c.entry_id, "fields": c.fields, "before": c.before, "now": c.now}
+            for c in changes
+        ]
 
 
 # =============================================================================
