@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0007_viewer_role'),
-        ('timetracking', '0004_timesheets'),
+        ('timetracking', '0005_timesheet_rejection_snapshot_and_reminder'),
     ]
 
     operations = [
