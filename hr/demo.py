@@ -80,6 +80,7 @@ def seed(organisation) -> None:
     members = (
         Membership.objects.for_organisation(organisation)
         .filter(status=MembershipStatus.ACTIVE)
+        .exclude(role=Role.VIEWER)  # project viewers are client contacts, not staff
         .select_related("user", "office")
     )
     for number, membership in enumerate(members.order_by("id"), start=1):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from trackyoursheets.api.scopes import SCOPES
 
-from .choices import ORGANISATION_WIDE_ROLES, Role
+from .choices import ORGANISATION_WIDE_ROLES, VIEWER_SCOPES, Role
 
 if TYPE_CHECKING:  # types only: the models import nothing from here at run time either way
     from .models import ApiToken, ImpersonationToken, Membership, OAuthApplication, Organisation, User
@@ -102,7 +102,14 @@ class Actor:
         return self.sees_whole_organisation or self.role in roles
 
     def has_scope(self, scope: str) -> bool:
+        if self.is_viewer and scope not in VIEWER_SCOPES:
+            return False  # a project viewer reads their projects' time, nothing else
         return scope in self.scopes
+
+    @property
+    def is_viewer(self) -> bool:
+        """A project viewer (issue 15 point 4): a client contact who sees only their projects."""
+        return self.membership is not None and not self.impersonated_producer_id and self.membership.role == Role.VIEWER
 
     @property
     def credential_key(self) -> str:

@@ -25,6 +25,7 @@ from .models import (
     Contract,
     ImportJob,
     Project,
+    ProjectViewer,
     RateChange,
     Task,
     TimeEntry,
@@ -100,6 +101,14 @@ class ContractAdmin(TenantAdmin):
     list_select_related = ("organisation", "employee", "project")
     list_filter = ("organisation",)
     search_fields = ("employee__first_name", "employee__last_name", "employee__email", "project__name")
+
+
+@admin.register(ProjectViewer)
+class ProjectViewerAdmin(TenantAdmin):
+    list_display = ("membership", "project", "can_see_amounts", "organisation", "updated_at")
+    list_select_related = ("organisation", "membership__user", "project")
+    list_filter = ("organisation", "can_see_amounts")
+    search_fields = ("membership__user__email", "project__name")
 
 
 @admin.register(TimeEntry)

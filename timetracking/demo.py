@@ -17,10 +17,12 @@ from django.utils import timezone
 
 from hr import selectors as hr_selectors
 from organisations.actors import system_actor
+from organisations.choices import Role
+from organisations.models import Membership
 
 from . import services
 from .choices import ProjectStatus, TaskStatus, TimesheetStatus
-from .models import Client, Project, Task, TimeEntry, TimeRequest
+from .models import Client, Project, ProjectViewer, Task, TimeEntry, TimeRequest
 
 CLIENTS = (
     ("Harbor Logistics", "ops@harbor.example", "Harbor Logistics LLC", Decimal("95.00")),
@@ -71,6 +73,7 @@ def seed(organisation) -> None:
                 or services.task_create(actor=actor, project=project, name=task_name, status=TaskStatus.IN_PROGRESS)
             )
         projects.append((project, tasks))
+    _seed_viewers(organisation, projects[0][0] if projects else None)
 
     today = timezone.now().date()
     monday = today - datetime.timedelta(days=today.weekday() + 7)  # last week: every day is complete
@@ -120,3 +123,14 @@ def _seed_time_request(actor, employee, project, monday: datetime.date) -> None:
         end_time=start + datetime.timedelta(hours=1),
         reason="Client call; the timer was not running",
     )
+
+
+def _seed_viewers(organisation, project) -> None:
+    """The demo's project viewers (a client contact) see the first project, with its amounts."""
+    if project is None:
+        return
+    viewers = Membership.objects.for_organisation(organisation).filter(role=Role.VIEWER)
+    for membership in viewers:
+        ProjectViewer.objects.get_or_create(
+            organisation=organisation, membership=membership, project=project, defaults={"can_see_amounts": True}
+        )

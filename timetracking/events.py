@@ -28,10 +28,14 @@ __all__ = [
     "TIME_REQUEST_APPROVED",
     "TIME_REQUEST_REJECTED",
     "time_request_payload",
+    "TASK_CREATED",
+    "TASK_UPDATED",
+    "TASK_COMPLETED",
     "entry_payload",
     "project_payload",
     "import_payload",
     "timesheet_payload",
+    "task_payload",
 ]
 
 ENTRY_CREATED = "time.entry.created"
@@ -49,6 +53,9 @@ TIMESHEET_REOPENED = "time.timesheet.reopened"
 TIME_REQUEST_CREATED = "time.request.created"
 TIME_REQUEST_APPROVED = "time.request.approved"
 TIME_REQUEST_REJECTED = "time.request.rejected"
+TASK_CREATED = "time.task.created"
+TASK_UPDATED = "time.task.updated"
+TASK_COMPLETED = "time.task.completed"
 
 TOPICS: dict[str, str] = {
     ENTRY_CREATED: "A time entry was created (with an end time).",
@@ -66,6 +73,9 @@ TOPICS: dict[str, str] = {
     TIME_REQUEST_CREATED: "An employee asked to add time for a past interval (a manual time request).",
     TIME_REQUEST_APPROVED: "A time request was approved; its time entry (source request) was created.",
     TIME_REQUEST_REJECTED: "A time request was rejected (the reason is on the request, not in the event).",
+    TASK_CREATED: "A task was created in a project.",
+    TASK_UPDATED: "A task changed (name, description, status, priority, assignee, estimate or rate).",
+    TASK_COMPLETED: "A task moved to status done (recorded instead of time.task.updated for that change).",
     # the CSV import's one event; payroll's statement imports record it too (the lead moves
     # this registration to payroll with the imports, issue 12 point 1)
     IMPORT_BATCH_COMPLETED: SHARED_TOPICS[IMPORT_BATCH_COMPLETED],
@@ -129,4 +139,17 @@ def time_request_payload(request) -> dict:
         "end_time": _instant(request.end_time),
         "status": request.status,
         "time_entry_id": request.time_entry_id,
+    }
+
+
+def task_payload(task) -> dict:
+    """Ids, name, status and estimate; no rate (a webhook receiver is not a rate reader)."""
+    return {
+        "id": task.pk,
+        "project_id": task.project_id,
+        "name": task.name,
+        "status": task.status,
+        "priority": int(task.priority),
+        "assignee_id": task.assignee_id,
+        "estimated_hours": str(task.estimated_hours) if task.estimated_hours is not None else None,
     }

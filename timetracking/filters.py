@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from organisations.choices import Role
+from organisations.choices import MembershipStatus, Role
 from organisations.models import Office, WorkspaceAgent
 from trackyoursheets.api.filters import BaseFilterSet
 from trackyoursheets.limits import date_out_of_range
@@ -23,6 +23,7 @@ from .models import (
     Client,
     Contract,
     Project,
+    ProjectViewer,
     RateChange,
     Task,
     TimeEntry,
@@ -341,3 +342,19 @@ class RateChangeFilterSet(BaseFilterSet):
     class Meta:
         model = RateChange
         fields = ["kind", "task_id", "contract_id", "project_id", "client_id"]
+
+
+class ProjectViewerFilterSet(BaseFilterSet):
+    project_id = django_filters.NumberFilter(field_name="project_id")
+    client_id = django_filters.NumberFilter(field_name="project__client_id")
+    membership_id = django_filters.NumberFilter(field_name="membership_id", label="The viewer's membership")
+    user_id = django_filters.NumberFilter(field_name="membership__user_id", label="The viewer's login")
+    email = django_filters.CharFilter(field_name="membership__user__email", lookup_expr="iexact")
+    can_see_amounts = django_filters.BooleanFilter()
+    status = django_filters.ChoiceFilter(
+        choices=MembershipStatus.choices, field_name="membership__status", label="The viewer's membership status"
+    )
+
+    class Meta:
+        model = ProjectViewer
+        fields = ["project_id", "membership_id", "user_id", "can_see_amounts"]

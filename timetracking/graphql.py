@@ -81,6 +81,7 @@ class ClientType(TenantObjectType):
 class ProjectType(TenantObjectType):
     """A project. Scope `time.read`; `hourlyRate` and `budget` are null for employees."""
 
+    viewer_access = True  # project viewers read their projects and their tasks (issue 15 point 4)
     read_scope = READ
     list_selector = selectors.project_list
 
@@ -135,6 +136,7 @@ class ProjectType(TenantObjectType):
 class TaskType(TenantObjectType):
     """A task of a project. Scope `time.read`."""
 
+    viewer_access = True  # project viewers read their projects and their tasks (issue 15 point 4)
     read_scope = READ
     list_selector = selectors.task_list
 

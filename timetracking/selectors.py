@@ -30,6 +30,7 @@ from .filters import (
     ClientFilterSet,
     ContractFilterSet,
     ProjectFilterSet,
+    ProjectViewerFilterSet,
     TaskFilterSet,
     TimeEntryFilterSet,
     TimesheetFilterSet,
@@ -40,6 +41,7 @@ from .models import (
     Contract,
     ImportJob,
     Project,
+    ProjectViewer,
     Task,
     TimeEntry,
     TimeSettings,
@@ -174,6 +176,20 @@ def contract_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Cont
 
 def contract_get(*, actor: Actor, pk: int) -> Contract:
     return contract_list(actor=actor).get(pk=pk)
+
+
+def project_viewer_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[ProjectViewer]:
+    """Project viewers and their projects (owners, admins, managers; nobody else)."""
+    qs = (
+        ProjectViewer.objects.visible_to(actor)
+        .select_related("membership__user", "project")
+        .order_by("project_id", "membership_id", "id")
+    )
+    return apply_filterset(ProjectViewerFilterSet, filters, qs) if filters else qs
+
+
+def project_viewer_get(*, actor: Actor, pk: int) -> ProjectViewer:
+    return project_viewer_list(actor=actor).get(pk=pk)
 
 
 def import_job_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[ImportJob]:

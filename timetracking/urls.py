@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import catalogue_views, timesheet_views, views
+from . import catalogue_views, timesheet_views, viewer_views, views
 
 app_name = "time"
 
@@ -41,4 +41,5 @@ urlpatterns = [
     ),
     path("tasks/<int:pk>", catalogue_views.TaskFormView.as_view(), name="task"),
     path("tasks/<int:pk>/delete", catalogue_views.TaskDeleteView.as_view(), name="task-delete"),
+    path("portal", viewer_views.ViewerPortalPage.as_view(), name="viewer-portal"),
 ]

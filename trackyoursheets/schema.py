@@ -14,6 +14,7 @@ from timetracking.graphql_requests import Mutation as TimeRequestMutation
 from timetracking.graphql_requests import Query as TimeRequestQuery
 from timetracking.graphql_timesheets import Mutation as TimesheetMutation
 from timetracking.graphql_timesheets import Query as TimesheetQuery
+from timetracking.graphql_viewers import Query as ProjectViewerQuery
 from trackyoursheets.api.graphql import node_field
 
 
@@ -23,6 +24,7 @@ class Query(
     TimetrackingQuery,
     TimesheetQuery,
     TimeRequestQuery,
+    ProjectViewerQuery,
     HrQuery,
     graphene.ObjectType,
 ):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.audit import audit_change, audit_snapshot
+from organisations.choices import Role
 from organisations.services import member_update
 from trackyoursheets.db import model_update
 from trackyoursheets.exceptions import Conflict
@@ -190,7 +191,10 @@ def employee_for_new_member(*, membership) -> Employee:
 
 
 def employee_on_member_joined(membership) -> None:
-    """The ``organisations.hooks.member_joined`` hook (registered from ``HrConfig.ready``)."""
+    """The ``organisations.hooks.member_joined`` hook (registered from ``HrConfig.ready``); a
+    project viewer (a client contact, issue 15 point 4) is not staff and gets no HR record."""
+    if membership.role == Role.VIEWER:
+        return
     employee_for_new_member(membership=membership)
 
 

@@ -157,12 +157,21 @@ class TenantQuerySet(models.QuerySet):
         """Rows of the actor's organisation that the actor's role may see.
 
         The default lets anyone in the organisation see every row; models with
-        row-level rules override :meth:`restrict_to`.
+        row-level rules override :meth:`restrict_to`. A project viewer (issue 15 point 4) sees
+        nothing unless the model says which of its rows they see (:meth:`viewer_rows`): a new role
+        inherits no member's rights by default.
         """
-        return self.for_organisation(actor.organisation).restrict_to(actor)
+        rows = self.for_organisation(actor.organisation)
+        if getattr(actor, "is_viewer", False):
+            return rows.viewer_rows(actor)
+        return rows.restrict_to(actor)
 
     def restrict_to(self, actor) -> Self:
         return self
+
+    def viewer_rows(self, actor) -> Self:
+        """The rows a project viewer sees: none, unless the model grants some (their projects)."""
+        return self.none()
 
 
 class TenantModel(models.Model):

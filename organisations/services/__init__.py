@@ -47,7 +47,14 @@ from .credentials import (
     oauth_client_secret_rotate,
 )
 from .grants import oauth_grant_create, oauth_grant_require_manager, oauth_grant_withdraw
-from .invitations import invitation_accept, invitation_for_token, invitation_resend, invitation_revoke, member_invite
+from .invitations import (
+    invitation_accept,
+    invitation_for_token,
+    invitation_resend,
+    invitation_revoke,
+    member_invite,
+    viewer_invite,
+)
 from .members import member_deactivate, member_reactivate, member_timezone_set, member_update
 from .seats import (
     INVITATION_TTL,
@@ -119,6 +126,7 @@ __all__ = [
     "member_deactivate",
     "member_grantable_roles",
     "member_invite",
+    "viewer_invite",
     "member_reactivate",
     "member_require_manager",
     "member_seat_usage",

@@ -21,7 +21,7 @@ from trackyoursheets.api.scopes import SCOPES
 
 from ..actors import Actor
 from ..audit import audit_change
-from ..choices import ORGANISATION_WIDE_ROLES
+from ..choices import ORGANISATION_WIDE_ROLES, VIEWER_SCOPES, Role
 from ..models import OAuthApplication, User
 
 #: what only owners and admins may do (webhooks are managed by them, integrations configured by them);
@@ -35,6 +35,8 @@ def member_allowed_scopes(role: str | None) -> frozenset[str]:
     allowed = frozenset(SCOPES) - NEVER_FOR_A_MEMBER
     if role in ORGANISATION_WIDE_ROLES:
         return allowed
+    if role == Role.VIEWER:
+        return allowed & VIEWER_SCOPES
     return allowed - OWNER_ADMIN_SCOPES
 
 

@@ -19,10 +19,11 @@ from trackyoursheets.exceptions import Conflict, NotPermitted
 from .. import events, hooks
 from ..actors import Actor, AuditContext
 from ..audit import audit_change
-from ..choices import MembershipStatus
+from ..choices import MembershipStatus, Role
 from ..models import Invitation, Membership, Office, Organisation, User
 from ..selectors import token_hash
 from .seats import (
+    _MANAGING_KINDS,
     INVITATION_TOKEN_BYTES,
     INVITATION_TTL,
     InvitationInvalid,
@@ -164,6 +165,47 @@ def member_invite(*, actor: Actor, email: str, role: str, office: Office | None 
     audit_change(actor=actor, action="membership.invite", obj=membership, after=_state(membership))
     record_event(organisation, events.MEMBER_INVITED, _invited_payload(membership, invitation), actor=actor)
     return MemberInvited(membership=membership, invitation=invitation, token=raw)
+
+
+#: who may invite a project viewer (timetracking checks that they manage the project)
+VIEWER_INVITERS = (Role.OWNER, Role.ADMIN, Role.MANAGER)
+
+
+@transaction.atomic
+def viewer_invite(*, actor: Actor, email: str, base_url: str) -> tuple[Membership, MemberInvited | None]:
+    """The ``viewer`` membership of ``email`` (issue 15 point 4): invited by link like a member
+    (an invitation, a seat, the same email and acceptance page), by owners, admins and managers.
+    An existing viewer is returned as it is (no second invitation); a member with another role
+    is refused, since a viewer is a client contact who must not inherit anyone's rights."""
+    if actor.kind not in _MANAGING_KINDS or actor.impersonated_producer_id:
+        raise NotPermitted(_("Only owners, admins and managers can invite project viewers."))
+    if actor.kind != "system" and actor.role not in VIEWER_INVITERS:
+        raise NotPermitted(_("Only owners, admins and managers can invite project viewers."))
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    if not email:
+        raise ValidationError({"email": _("Enter an email address.")})
+    organisation = actor.organisation
+    _lock_organisation(organisation)
+    user = User.objects.filter(email__iexact=email).first()
+    existing = Membership.objects.for_organisation(organisation).filter(user=user).first() if user else None
+    if existing is not None:
+        if existing.role != Role.VIEWER:
+            message = _("%(email)s is already a member of this organisation (%(role)s), not a project viewer.")
+            raise ValidationError({"email": message % {"email": email, "role": existing.get_role_display()}})
+        if existing.status == MembershipStatus.DEACTIVATED:
+            message = _("%(email)s was deactivated. Re-activate them from the team page first.")
+            raise ValidationError({"email": message % {"email": email}})
+        return existing, None
+    _take_seat(organisation)
+    if user is None:
+        user = _new_invited_user(email)
+    membership = Membership(organisation=organisation, user=user, role=Role.VIEWER, status=MembershipStatus.INVITED)
+    membership.full_clean()
+    membership.save()
+    invitation, raw = _issue_invitation(actor=actor, membership=membership, base_url=base_url)
+    audit_change(actor=actor, action="membership.invite", obj=membership, after=_state(membership))
+    record_event(organisation, events.MEMBER_INVITED, _invited_payload(membership, invitation), actor=actor)
+    return membership, MemberInvited(membership=membership, invitation=invitation, token=raw)
 
 
 @transaction.atomic

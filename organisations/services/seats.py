@@ -29,6 +29,7 @@ ROLE_RANK: dict[str, int] = {
     Role.HR: 2,
     Role.PRODUCER: 1,
     Role.EMPLOYEE: 1,
+    Role.VIEWER: 0,
 }
 _OWNER_TIER = (Role.OWNER, Role.ADMIN)
 _MANAGING_KINDS = frozenset({"session", "token", "system"})

@@ -181,6 +181,8 @@ class DashboardView(MemberPageMixin, TemplateView):
     the office for managers, the producer record for producers, the profile for others."""
 
     template_name = "app/dashboard.html"
+    #: a project viewer's home is their portal (a URL name: organisations never imports timetracking)
+    viewer_redirect = "time:viewer-portal"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

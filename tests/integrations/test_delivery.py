@@ -565,3 +565,39 @@ def test_workers_racing_for_one_delivery_send_it_once(receiver, organisation):
     assert sorted(states) == ["not_due"] * 15 + ["sent"]
     assert len(receiver.requests) == 1
     assert WebhookDelivery.objects.get().attempt_count == 1
+
+
+def test_task_events_are_delivered_to_a_subscription_wanting_them(api, receiver, committed, organisation):
+    from tests.timetracking.factories import ProjectFactory
+
+    project = ProjectFactory(client__organisation=organisation)
+    subscribe(api, receiver, topics=["time.task.created", "time.task.completed"], path="/tasks")
+
+    with committed():
+        created = api.post(
+            "/v1/tasks", {"project_id": project.pk, "name": "Login", "estimated_hours": "6"}, format="json"
+        )
+    with committed():
+        api.patch(f"/v1/tasks/{created.json()['id']}", {"name": "Log in"}, format="json")  # updated: not wanted
+    with committed():
+        api.patch(f"/v1/tasks/{created.json()['id']}", {"status": "done"}, format="json")
+
+    requests = receiver.wait_for(2)
+    assert [(r.path, r.json["topic"]) for r in requests] == [
+        ("/tasks", "time.task.created"),
+        ("/tasks", "time.task.completed"),
+    ]
+    assert requests[1].json["data"] == {
+        "id": created.json()["id"],
+        "project_id": project.pk,
+        "name": "Log in",
+        "status": "done",
+        "priority": 3,
+        "assignee_id": None,
+        "estimated_hours": "6.00",
+    }
+    assert list(OutboxEvent.objects.order_by("id").values_list("topic", flat=True)) == [
+        "time.task.created",
+        "time.task.updated",
+        "time.task.completed",
+    ]

@@ -82,6 +82,8 @@ def test_each_console_page_opens_for_its_roles_and_is_forbidden_to_others(as_rol
     if role in PAGE_ROLES[url]:
         assert response.status_code == 200
         assert FORBIDDEN_TEXT not in response.content.decode()
+    elif role == Role.VIEWER:  # a project viewer opens only their portal: every other page does not exist
+        assert response.status_code == 404
     else:
         assert response.status_code == 403
         assert FORBIDDEN_TEXT in response.content.decode()

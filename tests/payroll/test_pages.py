@@ -109,6 +109,8 @@ def test_staff_pages_open_for_owners_admins_and_managers_only(as_role, txn, page
     if role in STAFF:
         assert response.status_code == 200, url
         assert FORBIDDEN_TEXT not in text(response)
+    elif role == Role.VIEWER:  # a project viewer opens only their portal: every other page does not exist
+        assert response.status_code == 404, url
     else:
         assert response.status_code == 403, url
         assert FORBIDDEN_TEXT in text(response)
@@ -121,7 +123,7 @@ def test_portal_pages_open_for_the_producer_only(as_role, paula, txn, page, role
 
     response = client.get(BASE + page)
 
-    assert response.status_code == (200 if role == Role.PRODUCER else 403), page
+    assert response.status_code == (200 if role == Role.PRODUCER else 404 if role == Role.VIEWER else 403), page
 
 
 def test_anonymous_is_sent_to_log_in(client, txn):

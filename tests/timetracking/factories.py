@@ -7,13 +7,15 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from organisations.choices import Role
 from tests.hr.factories import EmployeeFactory
-from tests.organisations.factories import OrganisationFactory
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from timetracking.models import (
     Client,
     Contract,
     ImportJob,
     Project,
+    ProjectViewer,
     RateChange,
     Task,
     TimeEntry,
@@ -154,3 +156,17 @@ class RateChangeFactory(DjangoModelFactory):
     kind = "bill"
     hourly_rate = Decimal("120.00")
     effective_from = datetime.date(2026, 3, 1)
+
+
+class ProjectViewerFactory(DjangoModelFactory):
+    """A project given to a client contact (an active ``viewer`` membership)."""
+
+    class Meta:
+        model = ProjectViewer
+
+    project = factory.SubFactory(ProjectFactory)
+    organisation = factory.SelfAttribute("project.organisation")
+    membership = factory.SubFactory(
+        MembershipFactory, organisation=factory.SelfAttribute("..organisation"), role=Role.VIEWER
+    )
+    can_see_amounts = False

@@ -10,6 +10,7 @@ from tests.timetracking.factories import (
     ClientFactory,
     ContractFactory,
     ProjectFactory,
+    ProjectViewerFactory,
     RateChangeFactory,
     TaskFactory,
     TimeEntryFactory,
@@ -99,6 +100,12 @@ RESOURCES = [
         ),
     ),
     Resource(name="rates", list_url="/v1/rates", make=make_rate, mutations=(("delete", "", None),)),
+    Resource(
+        name="project-viewers",
+        list_url="/v1/project-viewers",
+        make=lambda org: ProjectViewerFactory(project__client__organisation=org),
+        mutations=(("patch", "", {"can_see_amounts": True}), ("delete", "", None)),
+    ),
 ]
 
 #: the actor's own timer, search, the summary report and the organisation's settings: each has an
@@ -109,6 +116,9 @@ NON_OBJECT_ROUTES = [
     "timer/stop",
     "search",
     "reports/summary",
+    "reports/tracked-hours",
+    "reports/timeline",
+    "reports/tasks",
     "time-settings",
     "timesheet-settings",
 ]
@@ -148,6 +158,11 @@ def make_list_rate(org, n):
     )
 
 
+def make_list_project_viewer(org, n):
+    """Each viewer on their own project, under a client (the list renders project, login and email)."""
+    return ProjectViewerFactory(project=ProjectFactory(client__organisation=org, name=f"Project {n:03d}"))
+
+
 LISTS = [
     ("/v1/clients", lambda org, n: ClientFactory(organisation=org, name=f"Client {n:03d}")),
     ("/v1/projects", lambda org, n: ProjectFactory(client__organisation=org, name=f"Project {n:03d}")),
@@ -162,6 +177,7 @@ LISTS = [
     ("/v1/timesheets", make_list_timesheet),
     ("/v1/time-requests", make_list_request),
     ("/v1/rates", make_list_rate),
+    ("/v1/project-viewers", make_list_project_viewer),
 ]
 
 GRAPHQL_NODES = [
@@ -171,4 +187,10 @@ GRAPHQL_NODES = [
     Node("TimeEntry", make_entry, "timeEntries", "timeEntry"),
     Node("Timesheet", make_timesheet, "timesheets", "timesheet"),
     Node("TimeRequest", make_request, "timeRequests", "timeRequest"),
+    Node(
+        "ProjectViewer",
+        lambda org: ProjectViewerFactory(project__client__organisation=org),
+        "projectViewers",
+        "projectViewer",
+    ),
 ]

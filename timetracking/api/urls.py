@@ -3,8 +3,10 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .reports import TaskReportView, TimelineReportView, TrackedHoursReportView
 from .requests import RateChangeViewSet, TimeRequestViewSet
 from .timesheets import TimesheetSettingsView, TimesheetViewSet
+from .viewers import ProjectViewerViewSet
 from .views import (
     ClientViewSet,
     ContractViewSet,
@@ -31,6 +33,7 @@ router.register("time-entries", TimeEntryViewSet, basename="time-entry")
 router.register("timesheets", TimesheetViewSet, basename="timesheet")
 router.register("time-requests", TimeRequestViewSet, basename="time-request")
 router.register("rates", RateChangeViewSet, basename="time-rate")
+router.register("project-viewers", ProjectViewerViewSet, basename="project-viewer")
 
 urlpatterns = [
     path("time-entries/bulk", TimeEntryBulkView.as_view(), name="time-entry-bulk"),
@@ -41,6 +44,9 @@ urlpatterns = [
     path("timer/stop", TimerStopView.as_view(), name="timer-stop"),
     path("search", SearchView.as_view(), name="time-search"),
     path("reports/summary", SummaryReportView.as_view(), name="time-summary"),
+    path("reports/tracked-hours", TrackedHoursReportView.as_view(), name="time-report-tracked-hours"),
+    path("reports/timeline", TimelineReportView.as_view(), name="time-report-timeline"),
+    path("reports/tasks", TaskReportView.as_view(), name="time-report-tasks"),
     path("time-settings", TimeSettingsView.as_view(), name="time-settings"),
     path("timesheet-settings", TimesheetSettingsView.as_view(), name="timesheet-settings"),
     *router.urls,

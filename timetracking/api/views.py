@@ -93,6 +93,8 @@ class ClientViewSet(base.TenantModelViewSet):
     delete="Archive a project (DELETE archives; its time is kept and it takes no new time)",
 )
 class ProjectViewSet(base.TenantModelViewSet):
+    #: project viewers read their projects (and their tasks); writes stay closed to them
+    viewer_access = True
     scope_area = SCOPE_AREA
     http_method_names = CRUD_METHODS
     list_selector = selectors.project_list
@@ -117,6 +119,8 @@ class ProjectViewSet(base.TenantModelViewSet):
 
 @_crud_schema("task", request=TaskInputSerializer, update_request=TaskUpdateSerializer, delete="Delete a task")
 class TaskViewSet(base.TenantModelViewSet):
+    #: project viewers read their projects (and their tasks); writes stay closed to them
+    viewer_access = True
     scope_area = SCOPE_AREA
     http_method_names = CRUD_METHODS
     list_selector = selectors.task_list

@@ -23,6 +23,7 @@ from .common import (
 from .entries import ImportJob, ImportJobQuerySet, TimeEntry, TimeEntryQuerySet
 from .requests import TimeRequest, TimeRequestQuerySet
 from .timesheets import REASON_MAX_LENGTH, Timesheet, TimesheetQuerySet, TimesheetSettings
+from .viewers import ProjectViewer, ProjectViewerQuerySet
 
 __all__ = [
     "RATE",
@@ -52,4 +53,6 @@ __all__ = [
     "RateChangeQuerySet",
     "TimeRequest",
     "TimeRequestQuerySet",
+    "ProjectViewer",
+    "ProjectViewerQuerySet",
 ]

@@ -92,9 +92,22 @@ class Client(TenantModel):
         return self.name
 
 
+def _granted(actor, path: str) -> Q:
+    """Rows of the projects a project viewer was given (``ProjectViewer`` rows of their membership)."""
+    return Q(**{f"{path}viewer_grants__membership_id": actor.membership.pk})
+
+
+class ProjectQuerySet(TenantQuerySet):
+    def viewer_rows(self, actor) -> ProjectQuerySet:
+        """A project viewer sees the projects given to them (issue 15 point 4)."""
+        return self.filter(_granted(actor, ""))
+
+
 class Project(TenantModel):
     """Work for a client (or internal work, without one). ``DELETE`` archives it; an archived
     project takes no new time. Names are unique per organisation."""
+
+    objects = ProjectQuerySet.as_manager()
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, null=True, blank=True, related_name="projects")
     name = models.CharField(_("name"), max_length=200)
@@ -133,9 +146,17 @@ class Project(TenantModel):
             raise ValidationError(errors)
 
 
+class TaskQuerySet(TenantQuerySet):
+    def viewer_rows(self, actor) -> TaskQuerySet:
+        """A project viewer sees the tasks of the projects given to them."""
+        return self.filter(_granted(actor, "project__"))
+
+
 class Task(TenantModel):
     """A piece of work in a project, optionally assigned to an employee and estimated in hours.
     ``hourly_rate``, when set, is the first choice of the effective rate of its entries."""
+
+    objects = TaskQuerySet.as_manager()
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
     name = models.CharField(_("name"), max_length=200)

@@ -25,6 +25,11 @@ class TimeEntryQuerySet(TenantQuerySet):
         seen = own_or_office(actor)
         return self if seen is None else self.filter(seen)
 
+    def viewer_rows(self, actor) -> TimeEntryQuerySet:
+        """A project viewer's reports count the time of the projects given to them (they never
+        list entries: ``/v1/time-entries`` is closed to viewers)."""
+        return self.filter(project__viewer_grants__membership_id=actor.membership.pk)
+
     def running(self) -> TimeEntryQuerySet:
         return self.filter(end_time__isnull=True)
 

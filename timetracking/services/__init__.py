@@ -61,8 +61,12 @@ from .timesheets import (
     timesheet_submit,
     timesheet_unsubmit,
 )
+from .viewers import project_viewer_create, project_viewer_delete, project_viewer_update
 
 __all__ = [
+    "project_viewer_create",
+    "project_viewer_update",
+    "project_viewer_delete",
     "time_settings_update",
     "client_create",
     "client_update",

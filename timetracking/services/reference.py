@@ -16,7 +16,7 @@ from trackyoursheets.db import model_update
 from trackyoursheets.exceptions import NotPermitted
 
 from .. import events, selectors
-from ..choices import ProjectStatus
+from ..choices import ProjectStatus, TaskStatus
 from ..models import (
     Client,
     Contract,
@@ -177,13 +177,16 @@ def task_create(*, actor: Actor, project: Project, name: str, **fields) -> Task:
     task = Task(organisation=actor.organisation, project=project, name=name.strip(), **fields)
     _save(task)
     audit_change(actor=actor, action="task.create", obj=task, after=audit_snapshot(task))
+    record_event(actor.organisation, events.TASK_CREATED, events.task_payload(task), actor=actor)
     return task
 
 
 @transaction.atomic
 def task_update(*, actor: Actor, task: Task, data: dict) -> Task:
-    """Managers and up change any field; the assignee may move their task's status."""
+    """Managers and up change any field; the assignee may move their task's status. Moving it to
+    ``done`` records ``time.task.completed``, any other change ``time.task.updated``."""
     fields = TASK_UPDATE_FIELDS
+    was = task.status
     own = selectors.actor_employee(actor=actor) if set(data) <= {"status"} and task.assignee_id else None
     if own is not None and own.pk == task.assignee_id:
         fields = ["status"]
@@ -191,6 +194,9 @@ def task_update(*, actor: Actor, task: Task, data: dict) -> Task:
         _require_manager(actor)
     task, changes = model_update(instance=task, fields=fields, data=_stripped_name(data))
     audit_change(actor=actor, action="task.update", obj=task, changes=changes)
+    completed = task.status == TaskStatus.DONE and was != TaskStatus.DONE
+    topic = events.TASK_COMPLETED if completed else events.TASK_UPDATED
+    record_event(actor.organisation, topic, events.task_payload(task), actor=actor)
     return task
 
 

@@ -36,6 +36,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("My commissions"), "commissions:portal"),
     # issue 7: time tracking
     NavItem(_("Time"), "time:timer"),
+    NavItem(_("My projects"), "time:viewer-portal"),
     # issue 8: the HR portal, documents and concerns
     NavItem(_("HR"), "hr:dashboard"),
     NavItem(_("Documents"), "hr:my-documents"),
@@ -71,6 +72,8 @@ def visible_links(actor, items: Iterable[NavItem], current_path: str = "") -> li
         except NoReverseMatch:  # a page not built (or not installed) is simply not linked
             continue
         roles = page_allowed_roles(url, item.roles)
+        if getattr(actor, "is_viewer", False) and actor.role not in (roles or ()):
+            continue  # a project viewer sees only the pages that name them
         if roles is not None and actor.role not in roles:
             continue
         links.append({"label": item.label, "url": url, "active": current_path == url})

@@ -13,6 +13,8 @@ import zoneinfo
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -60,9 +62,13 @@ def forbidden(request, message: str, *, no_membership: bool = False) -> Template
 
 
 class MemberPageMixin(LoginRequiredMixin):
-    """A page for signed-in members. ``allowed_roles = None`` lets every member in."""
+    """A page for signed-in members. ``allowed_roles = None`` lets every member in, except
+    project viewers (issue 15 point 4): they open only pages that name ``Role.VIEWER`` in
+    ``allowed_roles`` (their portal); any other page is a 404 for them, or a redirect to
+    ``viewer_redirect`` (a URL name) where the page declares one (the dashboard)."""
 
     allowed_roles: tuple[str, ...] | None = None
+    viewer_redirect: str | None = None
     login_url = "/app/login"
 
     def dispatch(self, request, *args, **kwargs):
@@ -72,6 +78,10 @@ class MemberPageMixin(LoginRequiredMixin):
             self.actor = actor_from_session(request, request.user)
         except (drf_exceptions.PermissionDenied, PermissionDenied):
             return forbidden(request, "You are not an active member of any organisation.", no_membership=True)
+        if self.actor.is_viewer and Role.VIEWER not in (self.allowed_roles or ()):
+            if self.viewer_redirect:
+                return redirect(self.viewer_redirect)
+            raise Http404
         if self.allowed_roles is not None and self.actor.role not in self.allowed_roles:
             return forbidden(request, "Your role does not give you access to this page.")
         # services audit this page's changes as source "page" (issue 12)

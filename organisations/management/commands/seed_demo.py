@@ -56,6 +56,8 @@ MEMBERS = (
     ("hana.hr", "Hana HR", Role.HR, "London", ()),
     ("pat.producer", "Pat Producer", Role.PRODUCER, "New York", ("Personal Lines",)),
     ("eli.employee", "Eli Employee", Role.EMPLOYEE, "London", ("London Brokerage",)),
+    # a client contact; timetracking's demo data gives them a project (issue 15 point 4)
+    ("vic.viewer", "Vic Viewer", Role.VIEWER, None, ()),
 )
 #: (producer code, display name, email local part, workspace, linked member, portal access, status)
 PRODUCERS = (

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from trackyoursheets.api.filters import MAX_FILTER_NUMBER
 
 from ...models import ImportJob
+from .entries import TimeEntrySerializer
 
 # =============================================================================
 # Imports
@@ -136,3 +137,100 @@ class TimeSummaryQuerySerializer(serializers.Serializer):
         if attrs.get("start_date") and attrs.get("end_date") and attrs["end_date"] < attrs["start_date"]:
             raise serializers.ValidationError({"end_date": [_("Must be on or after start_date.")]})
         return attrs
+
+
+# =============================================================================
+# Tracked hours, timeline, tasks (issue 15 point 6)
+# =============================================================================
+
+_HOURS = {"max_digits": 14, "decimal_places": 2}
+
+
+class TrackedHoursRowSerializer(serializers.Serializer):
+    """One group. Which label fields a row carries depends on ``group_by``: employee_id and
+    employee_name; project_id, project_name and client_id; task_id (null: time without a task),
+    task_name, project_id and project_name; client_id (null: projects without a client) and
+    client_name; date; week_start and week_end."""
+
+    employee_id = serializers.IntegerField(required=False)
+    employee_name = serializers.CharField(required=False)
+    project_id = serializers.IntegerField(required=False)
+    project_name = serializers.CharField(required=False)
+    task_id = serializers.IntegerField(required=False, allow_null=True)
+    task_name = serializers.CharField(required=False, allow_blank=True)
+    client_id = serializers.IntegerField(required=False, allow_null=True)
+    client_name = serializers.CharField(required=False, allow_blank=True)
+    date = serializers.DateField(required=False, help_text="group_by=day: the local day.")
+    week_start = serializers.DateField(required=False, help_text="group_by=week: the local Monday.")
+    week_end = serializers.DateField(required=False, help_text="group_by=week: the local Sunday.")
+    hours = serializers.DecimalField(**_HOURS)
+    billable_hours = serializers.DecimalField(**_HOURS)
+    entries = serializers.IntegerField()
+    amount = serializers.DecimalField(
+        max_digits=16, decimal_places=2, allow_null=True, help_text="Null unless you may see rates."
+    )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        return {key: value for key, value in data.items() if key in instance}
+
+
+class TrackedHoursSerializer(serializers.Serializer):
+    group_by = serializers.CharField()
+    currency = serializers.CharField(allow_null=True)
+    total_hours = serializers.DecimalField(**_HOURS)
+    billable_hours = serializers.DecimalField(**_HOURS)
+    total_entries = serializers.IntegerField()
+    amount = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Billable hours x the effective bill rate, summed; null unless you may see rates.",
+    )
+    rows = TrackedHoursRowSerializer(many=True)
+
+
+class TimelineQuerySerializer(serializers.Serializer):
+    employee_id = serializers.IntegerField(required=False, min_value=1, help_text="Default: your own.")
+    date = serializers.DateField(required=False, help_text="A local day (default: today in the employee's timezone).")
+    period = serializers.ChoiceField(
+        choices=["day", "week"], default="day", help_text="day, or the Monday-Sunday week holding date."
+    )
+
+
+class TimelineGapSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    start_time = serializers.DateTimeField()
+    end_time = serializers.DateTimeField()
+    seconds = serializers.IntegerField()
+
+
+class TaskReportRowSerializer(serializers.Serializer):
+    task_id = serializers.IntegerField()
+    task_name = serializers.CharField()
+    project_id = serializers.IntegerField()
+    project_name = serializers.CharField()
+    status = serializers.CharField()
+    assignee_id = serializers.IntegerField(allow_null=True)
+    estimated_hours = serializers.DecimalField(**_HOURS, allow_null=True)
+    tracked_hours = serializers.DecimalField(**_HOURS)
+    remaining_hours = serializers.DecimalField(**_HOURS, allow_null=True, help_text="Negative when over.")
+    percent_of_estimate = serializers.DecimalField(max_digits=10, decimal_places=1, allow_null=True)
+    over_estimate = serializers.BooleanField()
+
+
+class TaskReportSerializer(serializers.Serializer):
+    rows = TaskReportRowSerializer(many=True)
+
+
+class TimelineSerializer(serializers.Serializer):
+    employee_id = serializers.IntegerField()
+    employee_name = serializers.CharField()
+    timezone = serializers.CharField(help_text="The timezone of the employee's days.")
+    period = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    total_hours = serializers.DecimalField(**_HOURS)
+    gap_hours = serializers.DecimalField(**_HOURS)
+    entries = TimeEntrySerializer(many=True)
+    gaps = TimelineGapSerializer(many=True)

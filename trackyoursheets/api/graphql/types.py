@@ -191,6 +191,9 @@ class TenantObjectType(DjangoObjectType):
     #: what this type's list fields need loaded when it is reached through a
     #: :class:`TenantRelation` (the list selector already loads it for lists)
     related_prefetches: tuple[str | Prefetch, ...] = ()
+    #: a project viewer (issue 15 point 4) reads this type (the model's ``viewer_rows`` say which
+    #: rows); every other type reads as empty / null for them
+    viewer_access: bool = False
 
     database_id = graphene.Int(required=True, description="The integer id, as REST uses it.")
 
@@ -203,6 +206,8 @@ class TenantObjectType(DjangoObjectType):
         """The rows the actor may read: its organisation, its role's rows, and only with the read scope."""
         actor = info.context.actor
         if cls.read_scope and not actor.has_scope(cls.read_scope):
+            return queryset.none()
+        if actor.is_viewer and not cls.viewer_access:
             return queryset.none()
         return queryset.visible_to(actor)
 

@@ -1,0 +1,245 @@
+"""Time reports of issue 15 point 6 against hand-computed figures: tracked hours by every
+``group_by`` (local days and weeks in each employee's office timezone, across the US DST change of
+8 March 2026), role visibility as for time entries, amounts only for rate readers; an employee's
+timeline with its gaps; hours per task against the estimate; constant query counts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .factories import ClientFactory, ContractFactory, ProjectFactory, TaskFactory, TimeEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def at(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def entry(employee, project, start: str, minutes: int, *, billable=True, **kwargs):
+    start_time = at(start)
+    return TimeEntryFactory(
+        employee=employee,
+        project=project,
+        start_time=start_time,
+        end_time=start_time + datetime.timedelta(minutes=minutes),
+        duration_seconds=minutes * 60,
+        billable=billable,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def week_of_time(organisation, employee, colleague, londoner, project, task):
+    """Website bills 100/h; its task Homepage 150/h; Lou's contract on Website 60/h; Intranet
+    (client Globex) has no rate.
+
+    ========  =====================  =======  ==========================  =========
+    who       start (UTC)            minutes  local day (office timezone)  amount
+    ========  =====================  =======  ==========================  =========
+    Eli (NY)  2026-03-08T04:30Z       60      Sat 7 Mar (EST, -5)          100.00
+    Eli (NY)  2026-03-09T04:30Z       90      Mon 9 Mar (EDT, -4; EST       150.00
+                                              would say Sun 8 Mar)
+    Eli (NY)  2026-03-04T15:00Z      120      Wed 4 Mar, task Homepage     300.00
+    Lou (LDN) 2026-03-09T00:30Z       30      Mon 9 Mar (NY: Sun 8 Mar)     30.00
+    Cleo (NY) 2026-03-05T14:00Z       45      Thu 5 Mar, Intranet, not     0
+                                              billable
+    ========  =====================  =======  ==========================  =========
+    """
+    task.hourly_rate = "150.00"
+    task.save()
+    intranet = ProjectFactory(client=ClientFactory(organisation=organisation, name="Globex"), name="Intranet")
+    ContractFactory(employee=londoner, project=project, hourly_rate="60.00")
+    entry(employee, project, "2026-03-08T04:30:00Z", 60)
+    entry(employee, project, "2026-03-09T04:30:00Z", 90)
+    entry(employee, project, "2026-03-04T15:00:00Z", 120, task=task)
+    entry(londoner, project, "2026-03-09T00:30:00Z", 30)
+    entry(colleague, intranet, "2026-03-05T14:00:00Z", 45, billable=False)
+    return intranet
+
+
+def figures(row):
+    return (row["hours"], row["billable_hours"], row["entries"], row["amount"])
+
+
+def report(client, query: str):
+    response = client.get(f"/v1/reports/tracked-hours?{query}")
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def test_weeks_are_local_weeks_across_the_dst_change(api, organisation, week_of_time):
+    body = report(api, "group_by=week")
+
+    assert [(r["week_start"], r["week_end"], *figures(r)) for r in body["rows"]] == [
+        ("2026-03-02", "2026-03-08", "3.75", "3.00", 3, "400.00"),
+        ("2026-03-09", "2026-03-15", "2.00", "2.00", 2, "180.00"),
+    ]
+    assert (body["total_hours"], body["billable_hours"], body["total_entries"], body["amount"]) == (
+        "5.75",
+        "5.00",
+        5,
+        "580.00",
+    )
+    assert body["currency"] == organisation.currency
+
+
+def test_days_are_each_employees_local_days(api, week_of_time):
+    body = report(api, "group_by=day")
+
+    assert [(r["date"], *figures(r)) for r in body["rows"]] == [
+        ("2026-03-04", "2.00", "2.00", 1, "300.00"),
+        ("2026-03-05", "0.75", "0.00", 1, "0.00"),
+        ("2026-03-07", "1.00", "1.00", 1, "100.00"),
+        ("2026-03-09", "2.00", "2.00", 2, "180.00"),
+    ]
+
+
+def test_by_client_project_and_with_the_usual_filters(api, week_of_time, project, client_row):
+    by_client = report(api, "group_by=client")
+    by_project = report(api, "group_by=project&start_date=2026-03-09")
+    only_billable = report(api, "group_by=client&billable=false")
+
+    assert [(r["client_id"], r["client_name"], *figures(r)) for r in by_client["rows"]] == [
+        (client_row.pk, "Acme Corp", "5.00", "5.00", 4, "580.00"),
+        (week_of_time.client_id, "Globex", "0.75", "0.00", 1, "0.00"),
+    ]
+    # 9 March in New York and in London: Eli's 90 minutes and Lou's 30
+    assert [(r["project_id"], r["project_name"], r["client_id"], *figures(r)) for r in by_project["rows"]] == [
+        (project.pk, "Website", client_row.pk, "2.00", "2.00", 2, "180.00")
+    ]
+    assert [r["client_name"] for r in only_billable["rows"]] == ["Globex"]
+
+
+def test_a_manager_sees_their_office_an_employee_their_own_without_amounts(
+    as_manager, as_employee, week_of_time, employee, colleague, task
+):
+    managed = report(as_manager, "group_by=employee")
+    own = report(as_employee, "group_by=task")
+
+    assert [(r["employee_id"], r["employee_name"], *figures(r)) for r in managed["rows"]] == [
+        (colleague.pk, str(colleague), "0.75", "0.00", 1, "0.00"),
+        (employee.pk, str(employee), "4.50", "4.50", 3, "550.00"),
+    ]
+    assert [(r["task_id"], r["task_name"], r["hours"], r["amount"]) for r in own["rows"]] == [
+        (None, "", "2.50", None),
+        (task.pk, "Homepage", "2.00", None),
+    ]
+    assert (own["amount"], own["currency"], own["total_hours"]) == (None, None, "4.50")
+
+
+def test_bad_group_by_and_unknown_parameters_are_422(api):
+    assert api.get("/v1/reports/tracked-hours").status_code == 422
+    assert api.get("/v1/reports/tracked-hours?group_by=month").status_code == 422
+    assert api.get("/v1/reports/tracked-hours?group_by=day&colour=red").status_code == 422
+    assert api.get("/v1/reports/tracked-hours?group_by=day&start_date=soon").status_code == 422
+
+
+def test_another_tenant_sees_none_of_it(other_api, week_of_time):
+    body = report(other_api, "group_by=project")
+
+    assert (body["rows"], body["total_entries"]) == ([], 0)
+
+
+@pytest.mark.parametrize("group_by", ["employee", "project", "task", "client", "day", "week"])
+def test_query_count_does_not_grow_with_the_entries(api, organisation, employee, londoner, project, group_by):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            report(api, f"group_by={group_by}")
+        return len(queries)
+
+    entry(employee, project, "2026-03-02T15:00:00Z", 30, task=TaskFactory(project=project))
+    few = count()
+    for day in range(3, 9):
+        other = ProjectFactory(client=ClientFactory(organisation=organisation), hourly_rate="10.00")
+        entry(employee, other, f"2026-03-0{day}T15:00:00Z", 30, task=TaskFactory(project=other))
+        entry(londoner, other, f"2026-03-0{day}T16:00:00Z", 30)
+    assert count() == few
+
+
+# =============================================================================
+# Timeline
+# =============================================================================
+
+
+def test_a_day_timeline_lists_entries_and_the_gaps_between_them(as_manager, as_employee, employee, project, londoner):
+    first = entry(employee, project, "2026-03-10T13:00:00Z", 60)
+    second = entry(employee, project, "2026-03-10T14:30:00Z", 30)
+    third = entry(employee, project, "2026-03-10T16:00:00Z", 15)
+    entry(employee, project, "2026-03-11T03:00:00Z", 30)  # 10 March 23:00 in New York (EDT)
+    entry(employee, project, "2026-03-11T05:00:00Z", 30)  # 11 March 01:00: another day
+
+    response = as_manager.get(f"/v1/reports/timeline?employee_id={employee.pk}&date=2026-03-10")
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["timezone"], body["period"], body["start_date"], body["end_date"]) == (
+        "America/New_York",
+        "day",
+        "2026-03-10",
+        "2026-03-10",
+    )
+    assert [e["id"] for e in body["entries"]][:3] == [first.pk, second.pk, third.pk]
+    assert len(body["entries"]) == 4
+    assert [(g["start_time"], g["end_time"], g["seconds"]) for g in body["gaps"]] == [
+        ("2026-03-10T14:00:00Z", "2026-03-10T14:30:00Z", 1800),
+        ("2026-03-10T15:00:00Z", "2026-03-10T16:00:00Z", 3600),
+        ("2026-03-10T16:15:00Z", "2026-03-11T03:00:00Z", 38700),
+    ]
+    assert (body["total_hours"], body["gap_hours"]) == ("2.25", "12.25")
+    # the week holding 10 March: Monday 9 to Sunday 15, five entries; gaps only within a day
+    week = as_employee.get("/v1/reports/timeline?date=2026-03-10&period=week").json()
+    assert (week["start_date"], week["end_date"], len(week["entries"]), len(week["gaps"])) == (
+        "2026-03-09",
+        "2026-03-15",
+        5,
+        3,
+    )
+    # someone the caller may not see is a 404, as in the time-entry list
+    assert as_employee.get(f"/v1/reports/timeline?employee_id={londoner.pk}").status_code == 404
+    assert as_manager.get(f"/v1/reports/timeline?employee_id={londoner.pk}").status_code == 404
+
+
+# =============================================================================
+# Tasks against their estimates
+# =============================================================================
+
+
+def test_hours_per_task_against_the_estimate(api, as_employee, employee, colleague, project, task):
+    task.estimated_hours = "2.00"
+    task.save()
+    backend = TaskFactory(project=project, name="Backend", estimated_hours="1.00")
+    docs = TaskFactory(project=project, name="Docs", estimated_hours=None)
+    entry(employee, project, "2026-03-04T15:00:00Z", 120, task=task)
+    entry(colleague, project, "2026-03-04T15:00:00Z", 90, task=backend)
+    entry(employee, project, "2026-03-20T15:00:00Z", 30, task=backend)
+
+    everything = api.get(f"/v1/reports/tasks?project_id={project.pk}").json()["rows"]
+    march_start = api.get(f"/v1/reports/tasks?project_id={project.pk}&end_date=2026-03-10").json()["rows"]
+    own = as_employee.get(f"/v1/reports/tasks?project_id={project.pk}").json()["rows"]
+
+    def shape(rows):
+        return [
+            (
+                r["task_id"],
+                r["estimated_hours"],
+                r["tracked_hours"],
+                r["remaining_hours"],
+                r["percent_of_estimate"],
+                r["over_estimate"],
+            )
+            for r in rows
+        ]
+
+    assert shape(everything) == [
+        (backend.pk, "1.00", "2.00", "-1.00", "200.0", True),
+        (docs.pk, None, "0.00", None, None, False),
+        (task.pk, "2.00", "2.00", "0.00", "100.0", False),
+    ]
+    assert shape(march_start)[0] == (backend.pk, "1.00", "1.50", "-0.50", "150.0", True)
+    assert shape(own)[0] == (backend.pk, "1.00", "0.50", "0.50", "50.0", False)
+    assert api.get("/v1/reports/tasks?group_by=task").status_code == 422

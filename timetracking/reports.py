@@ -1,0 +1,286 @@
+"""Time reports (issue 15 point 6): tracked hours grouped by one dimension, one employee's
+timeline, hours per task against its estimate.
+
+Each report reads the time entries through :func:`selectors.time_entry_list`, so it sees exactly
+what the actor sees in ``GET /v1/time-entries`` (role visibility and the same filters), and sums
+them in the database in one aggregation query. Days and weeks are local days in each employee's
+office timezone (the organisation's without an office): the bucket of an entry is the local day
+its start falls on, so a week across a DST change still has seven days. Amounts (billable hours
+x the effective bill rate) only for actors who may see rates (:func:`policies.can_see_rates`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Case, Count, DateField, IntegerField, OuterRef, Subquery, Sum, When
+from django.db.models.functions import Coalesce, TruncDate
+
+from organisations.actors import Actor
+from organisations.models import Office
+
+from . import selectors
+from .models import ProjectViewer, employee_timezone, local_day_bounds
+from .policies import can_see_rates
+from .selectors import SECONDS_PER_HOUR, _rate_tables, effective_rate, hours, money
+
+if TYPE_CHECKING:
+    from hr.models import Employee
+
+__all__ = ["GROUP_BY", "tracked_hours_report", "timeline_report", "task_report", "local_day_expression"]
+
+#: ``group_by`` values of ``GET /v1/reports/tracked-hours`` and the columns each groups on
+GROUP_BY: dict[str, tuple[str, ...]] = {
+    "employee": ("employee_id", "employee__first_name", "employee__last_name"),
+    "project": ("project_id", "project__name", "project__client_id"),
+    "task": ("task_id", "task__name", "project_id", "project__name"),
+    "client": ("project__client_id", "project__client__name"),
+    "day": ("local_day",),
+    "week": ("local_day",),
+}
+
+
+def local_day_expression(organisation):
+    """The local day an entry starts on, in its employee's office timezone (the organisation's
+    without an office): one ``CASE`` over the offices whose timezone differs from the
+    organisation's, so the database buckets entries of every timezone in the same query."""
+    org_tz = organisation.timezone or "UTC"
+    by_tz: dict[str, list[int]] = defaultdict(list)
+    for pk, tz_name in Office.objects.for_organisation(organisation).values_list("pk", "timezone"):
+        if (tz_name or "UTC") != org_tz:
+            by_tz[tz_name or "UTC"].append(pk)
+    default = TruncDate("start_time", tzinfo=zoneinfo.ZoneInfo(org_tz))
+    if not by_tz:
+        return default
+    branches = [
+        When(employee__office_id__in=ids, then=TruncDate("start_time", tzinfo=zoneinfo.ZoneInfo(tz_name)))
+        for tz_name, ids in sorted(by_tz.items())
+    ]
+    return Case(*branches, default=default, output_field=DateField())
+
+
+def viewer_amount_project_ids(*, actor: Actor) -> frozenset[int]:
+    """The projects whose amounts a project viewer may see (``can_see_amounts``); none for anyone else."""
+    if not actor.is_viewer:
+        return frozenset()
+    grants = ProjectViewer.objects.for_organisation(actor.organisation).filter(
+        membership_id=actor.membership.pk, can_see_amounts=True
+    )
+    return frozenset(grants.values_list("project_id", flat=True))
+
+
+def _week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _bucket() -> dict[str, Any]:
+    return {"seconds": 0, "billable_seconds": 0, "entries": 0, "amount": Decimal("0")}
+
+
+def _figures(values: dict, *, amounts: bool) -> dict:
+    return {
+        "hours": hours(values["seconds"]),
+        "billable_hours": hours(values["billable_seconds"]),
+        "entries": values["entries"],
+        "amount": money(values["amount"]) if amounts else None,
+    }
+
+
+def _row_key(group_by: str, group: dict) -> tuple:
+    if group_by == "employee":
+        return (group["employee_id"],)
+    if group_by == "project":
+        return (group["project_id"],)
+    if group_by == "task":
+        return (group["task_id"], group["project_id"])
+    if group_by == "client":
+        return (group["project__client_id"],)
+    if group_by == "week":
+        return (_week_start(group["local_day"]),)
+    return (group["local_day"],)
+
+
+def _row_labels(group_by: str, group: dict) -> dict:
+    if group_by == "employee":
+        name = f"{group['employee__first_name']} {group['employee__last_name']}".strip()
+        return {"employee_id": group["employee_id"], "employee_name": name}
+    if group_by == "project":
+        return {
+            "project_id": group["project_id"],
+            "project_name": group["project__name"],
+            "client_id": group["project__client_id"],
+        }
+    if group_by == "task":
+        return {
+            "task_id": group["task_id"],
+            "task_name": group["task__name"] or "",
+            "project_id": group["project_id"],
+            "project_name": group["project__name"],
+        }
+    if group_by == "client":
+        return {"client_id": group["project__client_id"], "client_name": group["project__client__name"] or ""}
+    if group_by == "week":
+        start = _week_start(group["local_day"])
+        return {"week_start": start, "week_end": start + datetime.timedelta(days=6)}
+    return {"date": group["local_day"]}
+
+
+def _sort_key(group_by: str):
+    if group_by in ("day", "week"):
+        return lambda row: row["date"] if group_by == "day" else row["week_start"]
+    name = {"employee": "employee_name", "project": "project_name", "task": "task_name", "client": "client_name"}
+    ident = {"employee": "employee_id", "project": "project_id", "task": "task_id", "client": "client_id"}
+    return lambda row: (row[name[group_by]].lower(), row[ident[group_by]] or 0)
+
+
+def tracked_hours_report(*, actor: Actor, group_by: str, filters: dict | None = None) -> dict:
+    """Hours, billable hours, entries and (for rate readers) amounts of the finished entries the
+    actor may see, filtered like ``GET /v1/time-entries``, one row per ``group_by`` value."""
+    viewer_amounts = viewer_amount_project_ids(actor=actor)
+    priced = can_see_rates(actor) or bool(viewer_amounts)
+    qs = selectors.time_entry_list(actor=actor, filters=filters or {}).filter(end_time__isnull=False).order_by()
+    columns = list(GROUP_BY[group_by])
+    if group_by in ("day", "week"):
+        qs = qs.annotate(local_day=local_day_expression(actor.organisation))
+    if priced:  # the effective rate varies by task, employee and project: sum at that grain
+        columns += [c for c in ("project_id", "employee_id", "task_id") if c not in columns]
+    groups = list(qs.values(*columns, "billable").annotate(seconds=Sum("duration_seconds"), entries=Count("id")))
+    rates_visible = can_see_rates(actor)
+    if priced:
+        projects, task_rates, contracts, _employees = _rate_tables(actor.organisation, groups)
+    total = {**_bucket(), "priced": rates_visible or bool(viewer_amounts)}
+    rows: dict[tuple, dict] = {}
+    for group in groups:
+        key = _row_key(group_by, group)
+        if key not in rows:
+            rows[key] = {"labels": _row_labels(group_by, group), **_bucket(), "priced": priced}
+        seconds = group["seconds"] or 0
+        billable_seconds = seconds if group["billable"] else 0
+        amount = Decimal("0")
+        if priced and billable_seconds:
+            rate = effective_rate(
+                task_id=group["task_id"],
+                employee_id=group["employee_id"],
+                project=projects[group["project_id"]],
+                task_rates=task_rates,
+                contracts=contracts,
+            )
+            amount = Decimal(billable_seconds) * rate / SECONDS_PER_HOUR
+        # a project viewer sees an amount only where every project in it lets them (no partial sums)
+        shown = rates_visible or group["project_id"] in viewer_amounts
+        for target in (total, rows[key]):
+            target["seconds"] += seconds
+            target["billable_seconds"] += billable_seconds
+            target["entries"] += group["entries"]
+            target["amount"] += amount
+            target["priced"] = target["priced"] and shown
+    out = [{**row["labels"], **_figures(row, amounts=row["priced"])} for row in rows.values()]
+    out.sort(key=_sort_key(group_by))
+    return {
+        "group_by": group_by,
+        "currency": actor.organisation.currency if total["priced"] else None,
+        "total_hours": hours(total["seconds"]),
+        "billable_hours": hours(total["billable_seconds"]),
+        "total_entries": total["entries"],
+        "amount": money(total["amount"]) if total["priced"] else None,
+        "rows": out,
+    }
+
+
+# =============================================================================
+# Timeline
+# =============================================================================
+
+
+def timeline_report(*, actor: Actor, employee: Employee, day: datetime.date, period: str = "day") -> dict:
+    """One employee's local day (or the Monday-to-Sunday week holding ``day``): their entries in
+    start order and the gaps between consecutive entries of the same local day. A running timer
+    counts until now."""
+    tz = employee_timezone(employee, actor.organisation)
+    first = _week_start(day) if period == "week" else day
+    last = first + datetime.timedelta(days=6 if period == "week" else 0)
+    start, end = local_day_bounds(first, last, tz)
+    entries = list(
+        selectors.time_entry_list(actor=actor)
+        .filter(employee=employee, start_time__gte=start, start_time__lt=end)
+        .order_by("start_time", "id")
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    gaps = []
+    reach: datetime.datetime | None = None
+    reach_day: datetime.date | None = None
+    seconds = 0
+    for entry in entries:
+        entry.local_date = entry.start_time.astimezone(tz).date()
+        finish = entry.end_time or now
+        if entry.duration_seconds is not None:
+            seconds += entry.duration_seconds
+        else:
+            seconds += int((now - entry.start_time).total_seconds())
+        if reach_day != entry.local_date:
+            reach = None
+        if reach is not None and entry.start_time > reach:
+            gap = int((entry.start_time - reach).total_seconds())
+            gaps.append({"date": entry.local_date, "start_time": reach, "end_time": entry.start_time, "seconds": gap})
+        reach = finish if reach is None else max(reach, finish)
+        reach_day = entry.local_date
+    return {
+        "employee_id": employee.pk,
+        "employee_name": str(employee),
+        "timezone": str(tz),
+        "period": period,
+        "start_date": first,
+        "end_date": last,
+        "total_hours": hours(seconds),
+        "gap_hours": hours(sum(gap["seconds"] for gap in gaps)),
+        "entries": entries,
+        "gaps": gaps,
+    }
+
+
+# =============================================================================
+# Tasks against their estimates
+# =============================================================================
+
+
+def task_report(*, actor: Actor, task_filters: dict | None = None, entry_filters: dict | None = None) -> list[dict]:
+    """Every task the actor may see (filtered like ``GET /v1/tasks``) with the hours of the
+    finished entries the actor may see on it (filtered like ``GET /v1/time-entries``), against the
+    task's estimate: one query (the hours are a correlated subquery)."""
+    tracked = (
+        selectors.time_entry_list(actor=actor, filters=entry_filters or {})
+        .filter(task_id=OuterRef("pk"), end_time__isnull=False)
+        .order_by()
+        .values("task_id")
+        .annotate(total=Sum("duration_seconds"))
+        .values("total")
+    )
+    tasks = selectors.task_list(actor=actor, filters=task_filters or {}).annotate(
+        tracked_seconds=Coalesce(Subquery(tracked, output_field=IntegerField()), 0)
+    )
+    rows = []
+    for task in tasks:
+        tracked_hours = hours(task.tracked_seconds)
+        estimate = task.estimated_hours
+        rows.append(
+            {
+                "task_id": task.pk,
+                "task_name": task.name,
+                "project_id": task.project_id,
+                "project_name": task.project.name,
+                "status": task.status,
+                "assignee_id": task.assignee_id,
+                "estimated_hours": estimate,
+                "tracked_hours": tracked_hours,
+                "remaining_hours": (estimate - tracked_hours) if estimate is not None else None,
+                "percent_of_estimate": (
+                    (tracked_hours * 100 / estimate).quantize(Decimal("0.1")) if estimate else None
+                ),
+                "over_estimate": bool(estimate is not None and tracked_hours > estimate),
+            }
+        )
+    return rows
