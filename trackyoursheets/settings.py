@@ -364,6 +364,8 @@ SPECTACULAR_SETTINGS = {
         "ProducerStatusEnum": "organisations.choices.ProducerStatus",
         "MembershipStatusEnum": "organisations.choices.MembershipStatus",
         "RoleEnum": "organisations.choices.Role",
+        "RateKindEnum": "timetracking.choices.RateKind",
+        "TimesheetStatusEnum": "timetracking.choices.TimesheetStatus",
     },
     "AUTHENTICATION_WHITELIST": ["trackyoursheets.api.authentication.ApiAuthentication"],
     "POSTPROCESSING_HOOKS": [

@@ -26,11 +26,11 @@ from .serializers.timesheets import (
     TimesheetSerializer,
     TimesheetSettingsSerializer,
 )
-from .views import SCOPE_AREA, TimeAPIView
+from .views import SCOPE_AREA, WHOLE_ID, TimeAPIView
 
 OPEN_PARAMS = [
-    OpenApiParameter("employee_id", OpenApiTypes.INT, description="Whose (default: your own).", required=False),
-    OpenApiParameter("user_id", OpenApiTypes.INT, description="Whose, by login.", required=False),
+    OpenApiParameter("employee_id", WHOLE_ID, description="Whose (default: your own).", required=False),
+    OpenApiParameter("user_id", WHOLE_ID, description="Whose, by login.", required=False),
     OpenApiParameter("date", OpenApiTypes.DATE, description="Any day of the period (default: today).", required=False),
     OpenApiParameter("period_start", OpenApiTypes.DATE, description="The period's first day.", required=False),
 ]

@@ -191,7 +191,9 @@ class TrackedHoursSerializer(serializers.Serializer):
 
 
 class TimelineQuerySerializer(serializers.Serializer):
-    employee_id = serializers.IntegerField(required=False, min_value=1, help_text="Default: your own.")
+    employee_id = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_FILTER_NUMBER, help_text="Default: your own."
+    )
     date = serializers.DateField(required=False, help_text="A local day (default: today in the employee's timezone).")
     period = serializers.ChoiceField(
         choices=["day", "week"], default="day", help_text="day, or the Monday-Sunday week holding date."

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField
+from trackyoursheets.limits import MAX_WHOLE_NUMBER
 
 from ... import selectors, sheet_totals
 from ...choices import OverLimitPolicy, TimesheetPeriod, TimesheetStatus
@@ -250,7 +251,11 @@ class TimesheetReasonSerializer(serializers.Serializer):
 
 
 class TimesheetBulkApproveSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=MAX_BULK_APPROVE)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_WHOLE_NUMBER),
+        min_length=1,
+        max_length=MAX_BULK_APPROVE,
+    )
 
 
 class TimesheetBulkSkippedSerializer(serializers.Serializer):
