@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -34,6 +34,7 @@ from .models import (
     handles_complaints,
     sees_hr_portal,
 )
+from .onboarding import ONBOARDING_CHECKS, PROFILE_FIELDS, Onboarding
 
 #: an employee counts as new (onboarding) this many days after their hire date (or record creation)
 ONBOARDING_DAYS = 90
@@ -320,46 +321,8 @@ def complaint_can_handle(*, actor: Actor, complaint: Complaint) -> bool:
 
 
 # =============================================================================
-# Onboarding and the dashboard
+# Onboarding and the dashboard (the checks themselves: hr/onboarding.py)
 # =============================================================================
-
-
-ONBOARDING_CHECKS = (
-    ("account_active", "Account active"),
-    ("first_login", "Logged in at least once"),
-    ("documents_acknowledged", "Documents acknowledged"),
-    ("workspace_assigned", "Workspace assigned"),
-    ("profile_complete", "Profile complete"),
-)
-PROFILE_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "job_title",
-    "department",
-    "hire_date",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-)
-
-
-@dataclass
-class Onboarding:
-    employee: Employee
-    checks: dict[str, bool] = field(default_factory=dict)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for value in self.checks.values() if value)
-
-    @property
-    def progress(self) -> int:
-        return round(100 * self.done / len(ONBOARDING_CHECKS))
-
-    @property
-    def items(self) -> list[tuple[str, str, bool]]:
-        return [(key, label, self.checks[key]) for key, label in ONBOARDING_CHECKS]
 
 
 def _required_documents(organisation_id: int) -> list[HRDocument]:

@@ -19,6 +19,7 @@ from trackyoursheets.api.errors import ValidationFailed
 from trackyoursheets.limits import MAX_WHOLE_NUMBER
 
 from .. import importer, selectors, services
+from .. import search as time_search
 from ..filters import ClientFilterSet, ContractFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
 from .serializers import (
     ClientSerializer,
@@ -411,8 +412,8 @@ class SearchView(TimeAPIView):
         if len(q) < 2:
             errors["q"] = [_("Give at least 2 characters.")]
         raw_types = request.query_params.get("types", "")
-        types = tuple(t.strip() for t in raw_types.split(",") if t.strip()) or selectors.SEARCH_TYPES
-        unknown = [t for t in types if t not in selectors.SEARCH_TYPES]
+        types = tuple(t.strip() for t in raw_types.split(",") if t.strip()) or time_search.SEARCH_TYPES
+        unknown = [t for t in types if t not in time_search.SEARCH_TYPES]
         if unknown:
             errors["types"] = [
                 _("Unknown: %(names)s. Use project, task, client, entry.") % {"names": ", ".join(unknown)}
@@ -426,7 +427,7 @@ class SearchView(TimeAPIView):
             limit = 10
         if errors:
             raise ValidationFailed(errors)
-        results = selectors.search(actor=self.actor, q=q, types=types, limit=limit)
+        results = time_search.search(actor=self.actor, q=q, types=types, limit=limit)
         return Response({"results": results, "query": q, "count": len(results)})
 
 
