@@ -65,6 +65,10 @@ class TaskForm(PageForm):
         self.fields["assignee"].queryset = selectors.time_employee_list(actor=actor)
 
 
+#: ``<input type="time">`` with its ``HH:MM`` value, in every language
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 class TimeRequestForm(PageForm):
     """A request for past time the employee did not record: the project and task pickers of the
     timer page (``project_id``, ``task_id``), a day, clock times in the reader's zone, overnight
@@ -82,8 +86,10 @@ class TimeRequestForm(PageForm):
         error_messages={"invalid_choice": _("Choose one of the project's tasks, or no task.")},
     )
     date = forms.DateField(label=_("Day"), error_messages={"required": _("Give the day the time was worked.")})
-    start = forms.TimeField(label=_("Start"), error_messages={"required": _("Give the start time.")})
-    end = forms.TimeField(label=_("End"), error_messages={"required": _("Give the end time.")})
+    start = forms.TimeField(
+        label=_("Start"), widget=TIME_INPUT, error_messages={"required": _("Give the start time.")}
+    )
+    end = forms.TimeField(label=_("End"), widget=TIME_INPUT, error_messages={"required": _("Give the end time.")})
     overnight = forms.BooleanField(label=_("Overnight (ends the next day)"), required=False)
     reason = forms.CharField(
         label=_("Reason"),
