@@ -86,9 +86,7 @@ class TimeRequestForm(PageForm):
         error_messages={"invalid_choice": _("Choose one of the project's tasks, or no task.")},
     )
     date = forms.DateField(label=_("Day"), error_messages={"required": _("Give the day the time was worked.")})
-    start = forms.TimeField(
-        label=_("Start"), widget=TIME_INPUT, error_messages={"required": _("Give the start time.")}
-    )
+    start = forms.TimeField(label=_("Start"), widget=TIME_INPUT, error_messages={"required": _("Give the start time.")})
     end = forms.TimeField(label=_("End"), widget=TIME_INPUT, error_messages={"required": _("Give the end time.")})
     overnight = forms.BooleanField(label=_("Overnight (ends the next day)"), required=False)
     reason = forms.CharField(

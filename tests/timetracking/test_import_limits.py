@@ -59,9 +59,7 @@ def test_within_the_limits_or_another_projects_limit_the_file_is_imported(as_emp
     assert TimeEntry.objects.count() == 2
 
 
-def test_a_flagging_organisation_imports_and_reports_the_time_over_the_limit(
-    as_employee, as_admin, employee, project
-):
+def test_a_flagging_organisation_imports_and_reports_the_time_over_the_limit(as_employee, as_admin, employee, project):
     as_admin.patch("/v1/timesheet-settings", {"over_limit": "flag"}, format="json")
     contract = ContractFactory(employee=employee, weekly_hours_limit=Decimal("6"))
 
