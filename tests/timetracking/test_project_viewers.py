@@ -236,6 +236,7 @@ def test_graphql_gives_a_viewer_their_projects_and_nothing_else(
         "tasks": 1,
         "timeEntries": 0,
         "timesheets": 0,
+        "timeRequests": 0,
         "projectViewers": 0,
     }
     assert [e["node"]["databaseId"] for e in listed["data"]["projects"]["edges"]] == [project.pk]
