@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from timetracking.models import TimeEntry
 
@@ -79,3 +80,18 @@ def test_a_flagging_organisation_imports_and_reports_the_time_over_the_limit(as_
         }
     ]
     assert TimeEntry.objects.count() == 2
+
+
+def test_the_import_page_previews_time_over_a_limit(session_client, as_admin, employee, project):
+    ContractFactory(employee=employee, daily_hours_limit=Decimal("3"))
+    browser = session_client(employee.membership)
+
+    refused = browser.post("/app/time/import", {"file": SimpleUploadedFile("t.csv", FILE.encode())}).content.decode()
+    as_admin.patch("/v1/timesheet-settings", {"over_limit": "flag"}, format="json")
+    flagged = browser.post("/app/time/import", {"file": SimpleUploadedFile("t.csv", FILE.encode())}).content.decode()
+
+    assert "over the daily limit of 3.00 hours" in refused
+    assert "Import 2 entries" not in refused
+    assert "flags it on the timesheets" in flagged
+    assert "2026-01-12: 4.00 hours, over the daily limit of 3.00 hours (line 2)" in flagged
+    assert "Import 2 entries" in flagged
