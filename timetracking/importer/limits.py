@@ -21,7 +21,7 @@ from django.db.models import Q
 from ..choices import OverLimitPolicy
 from ..models import Contract, TimeEntry, local_day_bounds
 from ..periods import local_date
-from ..services.limits import SECONDS_PER_HOUR, LimitBreach, _refusal, week_start
+from ..services.limits import SECONDS_PER_HOUR, LimitBreach, limit_refusal, week_start
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class FileBreach:
 
     @property
     def reason(self) -> str:
-        return str(_refusal(self.employee_id, self.breach).detail)
+        return str(limit_refusal(self.employee_id, self.breach).detail)
 
 
 class FileLimits:
