@@ -185,3 +185,21 @@ def test_the_time_links_name_the_requests_page(session_client, employee):
     html = session_client(employee.membership).get("/app/time/").content.decode()
 
     assert 'href="/app/time/requests"' in html
+
+
+def test_the_pages_query_count_does_not_grow_with_the_requests(
+    session_client, count_queries, manager, employee, pending, project, task
+):
+    browser = session_client(manager.membership)
+    inbox_one = count_queries(lambda: browser.get("/app/time/approvals"))
+    for hour in range(4):
+        start = START + datetime.timedelta(days=1, hours=hour)
+        end = start + datetime.timedelta(minutes=30)
+        TimeRequestFactory(employee=employee, project=project, task=task, start_time=start, end_time=end)
+    assert count_queries(lambda: browser.get("/app/time/approvals")) == inbox_one
+
+    browser.logout()
+    own = session_client(employee.membership)
+    own_count = count_queries(lambda: own.get("/app/time/requests"))
+    TimeRequestFactory(employee=employee, project=project, task=task, status="rejected", rejection_reason="No")
+    assert count_queries(lambda: own.get("/app/time/requests")) == own_count
