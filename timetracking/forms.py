@@ -1,5 +1,5 @@
 """Forms of the time pages (parse input only; :mod:`timetracking.services` holds the rules):
-clients, projects and tasks (issue 14 point 9)."""
+clients, projects and tasks (issue 14 point 9); a manual time request (issue 15 point 9)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from trackyoursheets.web.forms import PageForm
 
 from . import selectors
 from .choices import ProjectStatus, TaskPriority, TaskStatus
+from .models import REASON_MAX_LENGTH
 
 
 class ClientForm(PageForm):
@@ -62,3 +63,43 @@ class TaskForm(PageForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = selectors.time_employee_list(actor=actor)
+
+
+#: ``<input type="time">`` with its ``HH:MM`` value, in every language
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class TimeRequestForm(PageForm):
+    """A request for past time the employee did not record: the project and task pickers of the
+    timer page (``project_id``, ``task_id``), a day, clock times in the reader's zone, overnight
+    and the reason. The service validates it as the entry it would become."""
+
+    project_id = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=None,
+        error_messages={"required": _("Choose a project."), "invalid_choice": _("Choose one of your projects.")},
+    )
+    task_id = forms.ModelChoiceField(
+        label=_("Task"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the project's tasks, or no task.")},
+    )
+    date = forms.DateField(label=_("Day"), error_messages={"required": _("Give the day the time was worked.")})
+    start = forms.TimeField(label=_("Start"), widget=TIME_INPUT, error_messages={"required": _("Give the start time.")})
+    end = forms.TimeField(label=_("End"), widget=TIME_INPUT, error_messages={"required": _("Give the end time.")})
+    overnight = forms.BooleanField(label=_("Overnight (ends the next day)"), required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the time was not recorded.")},
+    )
+
+    #: the service's field names → this form's
+    SERVICE_FIELDS = {"project": "project_id", "task": "task_id", "start_time": "start", "end_time": "end"}
+
+    def __init__(self, *args, projects, tasks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project_id"].queryset = projects
+        self.fields["task_id"].queryset = tasks

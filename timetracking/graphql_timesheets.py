@@ -47,6 +47,20 @@ class TimesheetDay(graphene.ObjectType):
     entries = graphene.Int(required=True)
 
 
+class TimesheetOverLimit(graphene.ObjectType):
+    """A day or week of the period over a contract's hours limit (as REST's ``over_limit``)."""
+
+    class Meta:
+        name = "TimesheetOverLimit"
+
+    contract_id = graphene.Int(required=True)
+    limit = graphene.String(required=True, description="weekly or daily.")
+    from_ = graphene.Date(required=True, name="from", description="The first local day of the span.")
+    to = graphene.Date(required=True, description="The last local day of the span.")
+    hours = graphene.String(required=True, description="The hours of the span (two places).")
+    limit_hours = graphene.String(required=True)
+
+
 def _totals(bucket: sheet_totals.Bucket) -> dict:
     return {
         "hours": str(selectors.hours(bucket.seconds)),
@@ -69,6 +83,12 @@ class TimesheetType(TenantObjectType):
     decided_by = graphene.String(description="Who approved or rejected it last.")
     totals = graphene.Field(graphene.NonNull(TimesheetTotals))
     days = graphene.List(graphene.NonNull(TimesheetDay), required=True)
+    flagged = graphene.Boolean(required=True, description="Some time of the period is beyond a contract's limit.")
+    over_limit = graphene.List(
+        graphene.NonNull(TimesheetOverLimit),
+        required=True,
+        description="Each day or week of the period over a contract's hours limit (time the organisation flags).",
+    )
 
     class Meta:
         model = Timesheet
@@ -90,6 +110,8 @@ class TimesheetType(TenantObjectType):
             "reopen_reason",
             "totals",
             "days",
+            "flagged",
+            "over_limit",
             "created_at",
             "updated_at",
         )
@@ -112,6 +134,37 @@ class TimesheetType(TenantObjectType):
         if cached is None:
             cached = timesheet._content = sheet_totals.timesheet_content(timesheet=timesheet)
         return cached
+
+    @staticmethod
+    def _over_limit(timesheet) -> list:
+        cached = getattr(timesheet, "_over_limit", None)
+        if cached is None:
+            cached = timesheet._over_limit = services.over_limit_spans(
+                organisation=timesheet.organisation,
+                employee=timesheet.employee,
+                first=timesheet.period_start,
+                last=timesheet.period_end,
+                settings=selectors.timesheet_settings_get(organisation=timesheet.organisation),
+            )
+        return cached
+
+    @staticmethod
+    def resolve_flagged(timesheet, info):
+        return bool(TimesheetType._over_limit(timesheet))
+
+    @staticmethod
+    def resolve_over_limit(timesheet, info):
+        return [
+            TimesheetOverLimit(
+                contract_id=breach.contract_id,
+                limit=breach.limit,
+                from_=breach.first_day,
+                to=breach.last_day,
+                hours=str(breach.hours),
+                limit_hours=str(breach.limit_hours),
+            )
+            for breach in TimesheetType._over_limit(timesheet)
+        ]
 
     @staticmethod
     def resolve_totals(timesheet, info):

@@ -5,7 +5,7 @@
 - ``time:timesheet-detail``  one timesheet the reader may see (an approver's view: approve, reject
   with a reason; reopen for owners and admins);
 - ``time:approvals``         a manager's approval inbox: their people's timesheets (submitted by
-  default), bulk approve.
+  default), bulk approve; and their pending time requests (approve, reject with a reason).
 
 Thin: reads through selectors, writes through the same services as REST and GraphQL.
 """
@@ -27,6 +27,7 @@ from trackyoursheets.web import SERVICE_ERRORS, Pager, error_text, scoped_or_404
 from . import selectors, services, sheet_totals
 from .choices import TimesheetStatus
 from .models import Timesheet, employee_timezone
+from .request_views import pending_request_table
 from .views import MANAGERS, TimePage, format_seconds
 
 ACTIONS = {
@@ -199,6 +200,7 @@ class ApprovalInboxPage(TimePage):
             employees=selectors.timesheet_employee_list(actor=self.actor).order_by("last_name", "first_name", "pk"),
             offices=organisation_selectors.office_list(actor=self.actor).order_by("name", "pk"),
             here=self.request.get_full_path(),
+            requests=pending_request_table(self),
         )
         return context
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import catalogue_views, timesheet_views, viewer_views, views
+from . import catalogue_views, request_views, timesheet_views, viewer_views, views
 
 app_name = "time"
 
@@ -23,6 +23,8 @@ urlpatterns = [
         name="timesheet-action",
     ),
     path("approvals", timesheet_views.ApprovalInboxPage.as_view(), name="approvals"),
+    path("requests", request_views.TimeRequestsPage.as_view(), name="requests"),
+    path("requests/<int:pk>/<slug:action>", request_views.TimeRequestActionPage.as_view(), name="request-action"),
     path("import", views.ImportPage.as_view(), name="import"),
     path("projects", views.ProjectListView.as_view(), name="projects"),
     path("projects/<int:pk>", views.ProjectDetailView.as_view(), name="project"),

@@ -46,6 +46,7 @@ ACTIONS = {
     "time:project-archive",
     "time:task-delete",
     "time:timesheet-action",  # submit, unsubmit, approve, reject, reopen: one button each
+    "time:request-action",  # cancel, approve, reject a time request: one button each
     "webhooks:rotate",
     "webhooks:test",
     "webhooks:delete",

@@ -63,6 +63,7 @@ def test_multipart_file_import(as_manager, csv_people):
         "created": 2,
         "error_count": 0,
         "row_errors": [],
+        "over_limit": [],
     }
     # New York is UTC-5 in January
     assert rows() == [
@@ -220,6 +221,7 @@ def test_dry_run_reports_and_writes_nothing(as_employee, csv_people):
         "created": 0,
         "error_count": 0,
         "row_errors": [],
+        "over_limit": [],
     }
     assert bad.status_code == 200
     assert bad.json()["status"] == "failed"

@@ -4,6 +4,7 @@ in the middle of a period applies from its day), rate history over REST and who 
 
 from __future__ import annotations
 
+import base64
 import datetime
 from decimal import Decimal
 
@@ -153,6 +154,27 @@ def test_flagging_accepts_the_time_and_the_timesheet_shows_it(
     ]
     clean = TimesheetFactory(employee=employee, period_start=datetime.date(2026, 3, 9))
     assert as_employee.get(f"/v1/timesheets/{clean.pk}").json()["flagged"] is False
+    query = "query($id: ID!) { timesheet(id: $id) { flagged overLimit { contractId limit from to hours limitHours } } }"
+    found = {}
+    for timesheet in (sheet, clean):
+        node = f"Timesheet:{timesheet.pk}"
+        node_id = base64.b64encode(node.encode()).decode()
+        answer = as_employee.post("/graphql", {"query": query, "variables": {"id": node_id}}, format="json").json()
+        found[timesheet.pk] = answer["data"]["timesheet"]
+    assert found[sheet.pk] == {
+        "flagged": True,
+        "overLimit": [
+            {
+                "contractId": weekly_40.pk,
+                "limit": "daily",
+                "from": "2026-03-03",
+                "to": "2026-03-03",
+                "hours": "12.00",
+                "limitHours": "10.00",
+            }
+        ],
+    }
+    assert found[clean.pk] == {"flagged": False, "overLimit": []}
 
 
 # ----------------------------------------------------------------------------- effective-dated rates

@@ -24,11 +24,12 @@ from trackyoursheets.bulk import copy_rows
 from trackyoursheets.exceptions import DomainError
 from trackyoursheets.limits import capped
 
-from .. import events
+from .. import events, selectors
 from ..choices import EntrySource
 from ..models import TimeEntry
 from ..periods import local_date
 from ..services.locks import PeriodLocks, period_locked_error
+from .limits import FileLimits
 from .parsing import _check_overlaps, _check_row, _lookups, _Row, _rows
 
 BATCH = 5000
@@ -54,6 +55,9 @@ class ImportReport:
     #: rows in a locked period (issue 15 point 2): (line, the 409 of its period)
     locked: list[tuple[int, DomainError]] = field(default_factory=list)
     locked_count: int = 0
+    #: days and weeks over a contract's hours limit, with the file's lines in each (refused rows,
+    #: or accepted and flagged when the organisation's ``over_limit`` is ``flag``)
+    over_limit: list[dict] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -70,6 +74,7 @@ class ImportReport:
             "created": self.created,
             "error_count": max(self.error_count, len(self.row_errors)),
             "row_errors": self.row_errors,
+            "over_limit": self.over_limit,
         }
 
 
@@ -148,6 +153,7 @@ def _process(actor: Actor, text: str, *, write: bool, progress: Callable[[int], 
     stored_up_to = TimeEntry.objects.aggregate(last=Max("pk"))["last"] or 0
     sink = _Sink(actor.organisation.pk, written_at) if write else None
     locks = PeriodLocks(actor.organisation)
+    limits = FileLimits(actor.organisation, selectors.timesheet_settings_get(organisation=actor.organisation))
     for line, cells in _rows(text):
         report.total_rows += 1
         row, errors = _check_row(lookups, cells)
@@ -164,6 +170,7 @@ def _process(actor: Actor, text: str, *, write: bool, progress: Callable[[int], 
             problems[line].extend(errors)
         else:
             intervals[row.employee_id].extend((int(row.start.timestamp()), int(row.end.timestamp()), line))
+            limits.add(row, lookups.zones[row.employee_id], line)
             if sink is not None and not problems:
                 sink.add(row)
         if progress is not None and report.total_rows % PROGRESS_EVERY == 0:
@@ -173,6 +180,12 @@ def _process(actor: Actor, text: str, *, write: bool, progress: Callable[[int], 
     if report.total_rows == 0:
         raise ValidationError({"file": _("The file has a header but no rows.")})
     _check_overlaps(lookups, intervals, lambda line, reason: problems[line].append(reason), stored_up_to)
+    breaches = limits.breaches(stored_up_to)
+    report.over_limit, _count = capped([breach.as_dict() for breach in breaches])
+    if limits.refuses:  # each row in a day or week over a limit is refused, as a single entry would be
+        for breach in breaches:
+            for line in breach.lines:
+                problems[line].append(breach.reason)
     report.row_errors, report.error_count = capped(
         [{"line": line, "reason": "; ".join(problems[line])} for line in sorted(problems)]
     )

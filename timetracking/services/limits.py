@@ -24,7 +24,14 @@ from ..choices import OverLimitPolicy, TimesheetPeriod
 from ..models import Contract, TimeEntry, TimesheetSettings, employee_timezone, local_day_bounds
 from ..periods import local_date
 
-__all__ = ["HoursLimitExceeded", "LimitBreach", "check_hours_limits", "over_limit_spans", "week_start"]
+__all__ = [
+    "HoursLimitExceeded",
+    "LimitBreach",
+    "check_hours_limits",
+    "limit_refusal",
+    "over_limit_spans",
+    "week_start",
+]
 
 SECONDS_PER_HOUR = Decimal(3600)
 CENT = Decimal("0.01")
@@ -121,11 +128,12 @@ def check_hours_limits(*, organisation, entry: TimeEntry, settings: TimesheetSet
         if contract.daily_hours_limit is not None and today > contract.daily_hours_limit * SECONDS_PER_HOUR:
             breaches.append(LimitBreach(contract.pk, "daily", day, day, today, contract.daily_hours_limit))
     if breaches and settings.over_limit == OverLimitPolicy.REFUSE:
-        raise _refusal(entry.employee_id, breaches[0])
+        raise limit_refusal(entry.employee_id, breaches[0])
     return breaches
 
 
-def _refusal(employee_id: int, breach: LimitBreach) -> HoursLimitExceeded:
+def limit_refusal(employee_id: int, breach: LimitBreach) -> HoursLimitExceeded:
+    """The 422 of time beyond ``breach`` (one entry, or rows of a CSV import)."""
     values = {
         "hours": breach.hours,
         "limit": breach.limit_hours,

@@ -81,6 +81,7 @@ TIME_LINKS = (
     NavItem(gettext_lazy("All entries"), "time:entries"),
     NavItem(gettext_lazy("Week"), "time:week"),
     NavItem(gettext_lazy("My timesheet"), "time:timesheet"),
+    NavItem(gettext_lazy("Time requests"), "time:requests"),
     NavItem(gettext_lazy("Approvals"), "time:approvals"),
     NavItem(gettext_lazy("Import CSV"), "time:import"),
     NavItem(gettext_lazy("Projects"), "time:projects"),

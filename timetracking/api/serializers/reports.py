@@ -34,6 +34,12 @@ class TimeImportReportSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     error_count = serializers.IntegerField()
     row_errors = TimeImportRowErrorSerializer(many=True)
+    over_limit = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Days and weeks over a contract's hours limit with the file's lines in each "
+        "(employee_id, contract_id, limit, from, to, hours, limit_hours, lines): refused rows, or "
+        "imported and flagged when the organisation's over_limit is flag.",
+    )
 
 
 class TimeImportJobSerializer(serializers.ModelSerializer):
