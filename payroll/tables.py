@@ -239,3 +239,38 @@ class PolicyTable(Table):
         Column("status", _("Status"), kind=CHOICE, sort="status"),
         Column("producers", _("Producers"), accessor=_producers),
     )
+
+
+def _row_producer(row) -> str:
+    return row.producer.display_name if row.producer is not None else (row.producer_ref or "")
+
+
+def _row_notes(row) -> str:
+    return " ".join([*(row.errors or []), *(row.warnings or [])])
+
+
+class ImportRowTable(Table):
+    """Every row of one statement import (its detail page), by line."""
+
+    name = "import-rows"
+    noun = _("rows")
+    empty_text = _("No rows.")
+    default_sort = "line"
+    columns = (
+        Column("line", _("Line"), kind=NUMBER, sort="line"),
+        Column("status", _("Status"), kind=CHOICE, sort="status"),
+        Column("policy", _("Policy"), accessor="policy_number", sort="policy_number"),
+        Column("producer", _("Producer"), accessor=_row_producer),
+        Column("date", _("Date"), accessor="transaction_date", kind=DATE, sort="transaction_date"),
+        Column("premium", _("Premium"), kind=MONEY, sort="premium", total=True),
+        Column("gross", _("Gross"), accessor="gross_commission", kind=MONEY, sort="gross_commission", total=True),
+        Column("type", _("Type"), kind=CHOICE, sort="type"),
+        Column(
+            "confidence",
+            _("Confidence"),
+            kind=NUMBER,
+            sort="confidence",
+            detail=lambda r: r.get_match_method_display() if r.match_method else "",
+        ),
+        Column("notes", _("Notes"), accessor=_row_notes),
+    )
