@@ -41,7 +41,12 @@ def office_get(*, actor: Actor, pk: int) -> Office:
 def membership_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Membership]:
     """Members the actor may see, with user, office and invitation loaded."""
 
-    qs = Membership.objects.visible_to(actor).select_related("user", "office", "invitation").order_by("id")
+    # the organisation too: a member's effective timezone falls back to it (``zone_name``)
+    qs = (
+        Membership.objects.visible_to(actor)
+        .select_related("user", "office", "invitation", "organisation")
+        .order_by("id")
+    )
     return apply_filterset(MembershipFilterSet, filters, qs) if filters else qs
 
 

@@ -171,3 +171,21 @@ class OAuthGrantTable(Table):
         ),
         Column("actions", _("Actions"), template="app/integrations/cells/grant_actions.html"),
     )
+
+
+class AuthorisedAppTable(Table):
+    """The apps acting for the signed-in member (``oauth_authorisation_list`` rows), a revoke
+    button each; sorted in memory (one member's handful)."""
+
+    name = "authorised-apps"
+    noun = _("apps")
+    empty_text = _("No apps act for you.")
+    exportable = False
+    default_sort = "app"
+    columns = (
+        Column("app", _("App"), accessor="application.name", sort=True),
+        Column("of", _("Of"), accessor="application.organisation.name", sort=True),
+        Column("scopes", _("Scopes"), template="app/integrations/cells/app_scopes.html"),
+        Column("last_authorised_at", _("Last authorised"), kind=DATETIME, sort=True),
+        Column("actions", _("Actions"), template="app/integrations/cells/app_actions.html"),
+    )

@@ -171,3 +171,106 @@ class ProducerLinesTable(Table):
         *(c for c in LINE_COLUMNS if c.key not in ("producer", "type")),
         Column("override", _("Override this line"), template="payroll/cells/override_line.html", export=False),
     )
+
+
+# ---- reference data (issue 14 point 9 pages, on the shared table) ------------------------------
+
+
+def _default_rule_set(carrier) -> str:
+    rule_set = carrier.default_rule_set
+    return f"{rule_set.name} v{rule_set.version}" if rule_set is not None else "—"
+
+
+class CarrierTable(Table):
+    name = "carriers"
+    noun = _("carriers")
+    empty_text = _("No carriers yet.")
+    default_sort = "name"
+    columns = (
+        Column("name", _("Name"), sort="name", link=lambda c: reverse("commissions:carrier", args=[c.pk])),
+        Column("code", _("Code"), sort="code"),
+        Column("statement_date_format", _("Statement dates"), kind=CHOICE, sort="statement_date_format"),
+        Column("default_rule_set", _("Default rule set"), accessor=_default_rule_set),
+    )
+
+
+def _in_force(rule_set) -> str:
+    start = rule_set.effective_from.isoformat() if rule_set.effective_from else ""
+    end = rule_set.effective_to.isoformat() if rule_set.effective_to else str(_("open-ended"))
+    return f"{start} – {end}"
+
+
+class RuleSetTable(Table):
+    name = "rule-sets"
+    noun = _("rule sets")
+    empty_text = _("No rule sets yet.")
+    default_sort = "name"
+    columns = (
+        Column(
+            "name", _("Name"), sort=("name", "version"), link=lambda r: reverse("commissions:rule-set", args=[r.pk])
+        ),
+        Column("version", _("Version"), kind=NUMBER, sort="version"),
+        Column("in_force", _("In force"), accessor=_in_force, sort="effective_from"),
+        Column("active", _("Active"), sort="active"),
+    )
+
+
+def _producers(policy) -> str:
+    links = [
+        f"{link.producer.display_name} ({link.split_percent.normalize():f}%)" for link in policy.producer_links.all()
+    ]
+    return ", ".join(links) or "—"
+
+
+class PolicyTable(Table):
+    """Every policy the actor may see (staff); the portal has :class:`MyPolicyTable`."""
+
+    name = "policies"
+    noun = _("policies")
+    empty_text = _("No policies yet.")
+    default_sort = "number"
+    columns = (
+        Column("number", _("Number"), sort="number", link=lambda p: reverse("commissions:policy", args=[p.pk])),
+        Column("carrier", _("Carrier"), accessor="carrier.name", sort="carrier__name"),
+        Column("customer", _("Customer"), accessor="customer_name", sort="customer_name"),
+        Column("line_of_business", _("Line of business"), accessor="line_of_business.name"),
+        Column("premium", _("Premium"), kind=MONEY, sort="premium", total=True),
+        Column("effective_date", _("Effective"), kind=DATE, sort="effective_date"),
+        Column("status", _("Status"), kind=CHOICE, sort="status"),
+        Column("producers", _("Producers"), accessor=_producers),
+    )
+
+
+def _row_producer(row) -> str:
+    return row.producer.display_name if row.producer is not None else (row.producer_ref or "")
+
+
+def _row_notes(row) -> str:
+    return " ".join([*(row.errors or []), *(row.warnings or [])])
+
+
+class ImportRowTable(Table):
+    """Every row of one statement import (its detail page), by line."""
+
+    name = "import-rows"
+    noun = _("rows")
+    empty_text = _("No rows.")
+    default_sort = "line"
+    columns = (
+        Column("line", _("Line"), kind=NUMBER, sort="line"),
+        Column("status", _("Status"), kind=CHOICE, sort="status"),
+        Column("policy", _("Policy"), accessor="policy_number", sort="policy_number"),
+        Column("producer", _("Producer"), accessor=_row_producer),
+        Column("date", _("Date"), accessor="transaction_date", kind=DATE, sort="transaction_date"),
+        Column("premium", _("Premium"), kind=MONEY, sort="premium", total=True),
+        Column("gross", _("Gross"), accessor="gross_commission", kind=MONEY, sort="gross_commission", total=True),
+        Column("type", _("Type"), kind=CHOICE, sort="type"),
+        Column(
+            "confidence",
+            _("Confidence"),
+            kind=NUMBER,
+            sort="confidence",
+            detail=lambda r: r.get_match_method_display() if r.match_method else "",
+        ),
+        Column("notes", _("Notes"), accessor=_row_notes),
+    )

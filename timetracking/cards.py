@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import OWNER_ADMIN, Role
 from trackyoursheets.web.dashboard import DashboardCard, register_card
+from trackyoursheets.web.pages import reader_zone
 
 from . import selectors
 from .models import employee_timezone, local_day_bounds
@@ -34,7 +35,7 @@ def my_week(actor) -> dict | None:
     employee = selectors.actor_employee(actor=actor)
     if employee is None:
         return None
-    tz = employee_timezone(employee, actor.organisation)
+    tz = reader_zone(actor)  # the member's own zone, by default their office's (issue 14 point 3)
     monday, start, end = _this_week(tz)
     seconds = (
         selectors.time_entry_list(actor=actor)

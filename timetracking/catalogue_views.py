@@ -16,10 +16,11 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from trackyoursheets.web import SERVICE_ERRORS, Pager, add_service_errors, error_text, scoped_or_404
+from trackyoursheets.web import SERVICE_ERRORS, TablePageMixin, add_service_errors, error_text, scoped_or_404
 
 from . import selectors, services
 from .forms import ClientForm, ProjectForm, TaskForm
+from .tables import ClientTable
 from .views import MANAGERS, TimePage
 
 CLIENT_FIELDS = ("name", "company", "email", "phone", "default_rate")
@@ -66,7 +67,7 @@ class CataloguePage(TimePage):
 # =============================================================================
 
 
-class ClientListView(CataloguePage):
+class ClientListView(TablePageMixin, CataloguePage):
     template_name = "timetracking/clients.html"
 
     def get_context_data(self, **kwargs):
@@ -75,7 +76,7 @@ class ClientListView(CataloguePage):
         clients = selectors.client_list(actor=self.actor)
         context.update(
             show_archived=show_archived,
-            clients=Pager(self.request, clients if show_archived else clients.filter(archived=False)),
+            table=ClientTable(self.request, clients if show_archived else clients.filter(archived=False)),
         )
         return context
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trackyoursheets.web.tables import CHOICE, DATE, DURATION, HOURS, Column, Table
+from trackyoursheets.web.tables import CHOICE, DATE, DURATION, HOURS, NUMBER, Column, Table
 
 
 def _clock(value) -> str:
@@ -80,4 +80,21 @@ class ProjectTable(Table):
         Column("status", _("Status"), accessor="project.status", kind=CHOICE, sort=True),
         Column("hours", _("Hours tracked"), kind=HOURS, sort=True, total=True),
         Column("estimate", _("Estimate"), accessor="project.estimated_hours", kind=HOURS, sort=True, total=True),
+    )
+
+
+class ClientTable(Table):
+    """Clients with their archive/restore button."""
+
+    name = "clients"
+    noun = _("clients")
+    empty_text = _("No clients yet.")
+    default_sort = "name"
+    columns = (
+        Column("name", _("Name"), sort="name", link=lambda c: reverse("time:client", args=[c.pk])),
+        Column("company", _("Company"), sort="company"),
+        Column("email", _("Email"), sort="email"),
+        Column("default_rate", _("Default rate"), kind=NUMBER, sort="default_rate"),
+        Column("status", _("Status"), accessor=lambda c: _("Archived") if c.archived else _("Active"), sort="archived"),
+        Column("actions", _("Actions"), template="timetracking/_client_actions_cell.html", export=False),
     )

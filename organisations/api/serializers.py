@@ -324,6 +324,12 @@ class MemberSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(source="user.full_name", read_only=True)
     office_id = serializers.IntegerField(read_only=True, allow_null=True)
     invitation = MemberInvitationSerializer(read_only=True, allow_null=True)
+    timezone = serializers.CharField(
+        source="zone_name",
+        read_only=True,
+        help_text="The member's effective IANA zone: their own choice, else their office's, else the "
+        "organisation's (read-only here; members set their own on their profile page).",
+    )
 
     class Meta:
         model = Membership
@@ -334,6 +340,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "full_name",
             "role",
             "office_id",
+            "timezone",
             "status",
             "invitation",
             "created_at",

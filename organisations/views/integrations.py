@@ -32,7 +32,7 @@ from .. import selectors, services
 from ..choices import OWNER_ADMIN
 from ..forms import ApiTokenFilterForm, ApiTokenForm, IntegrationGrantForm, OAuthClientForm, OnceForm
 from ..selectors import oauth_client_get, oauth_client_list
-from ..tables import ApiTokenTable, OAuthClientTable, OAuthGrantTable, OtherApiTokenTable
+from ..tables import ApiTokenTable, AuthorisedAppTable, OAuthClientTable, OAuthGrantTable, OtherApiTokenTable
 
 # =============================================================================
 # One-time form codes
@@ -377,14 +377,14 @@ class ApiTokenRevokeView(ConsolePage):
 # =============================================================================
 
 
-class AuthorisedAppListView(ConsolePage):
+class AuthorisedAppListView(TablePageMixin, ConsolePage):
     """The third-party apps acting for the signed-in member, with what they may do; revoke one."""
 
     template_name = "app/integrations/authorised_apps.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["apps"] = services.oauth_authorisation_list(user=self.actor.user)
+        context["table"] = AuthorisedAppTable(self.request, services.oauth_authorisation_list(user=self.actor.user))
         return context
 
 

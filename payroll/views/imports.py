@@ -25,10 +25,9 @@ from ..choices import ImportStatus, RowStatus
 from ..forms import FinaliseForm, ImportUploadForm, RowFilterForm, RowMatchForm
 from ..models import ImportBatch
 from ..services.parsing import FIELDS, policy_key
-from ..tables import ImportTable
+from ..tables import ImportRowTable, ImportTable
 
 SERVICE_ERRORS = (ValidationError, DomainError)
-PAGE_SIZE = 25
 QUEUE_SIZE = 50
 
 
@@ -102,7 +101,7 @@ class ImportUploadView(ImportPage):
         return self.back(batch)
 
 
-class ImportDetailView(ImportPage):
+class ImportDetailView(TablePageMixin, ImportPage):
     """Counts, totals, errors by line, the exception queue and the actions."""
 
     template_name = "imports/detail.html"
@@ -122,7 +121,7 @@ class ImportDetailView(ImportPage):
             children=selectors.import_batch_list(actor=self.actor, filters={"parent_id": batch.pk}),
             errors=selectors.import_batch_errors(batch=batch),
             queue=Paginator(queue, QUEUE_SIZE).get_page(self.request.GET.get("queue_page")),
-            rows=Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            table=ImportRowTable(self.request, rows, currency=self.actor.organisation.currency),
             filters=filters,
             producers=match_form.fields["producer"].queryset,
             finalise_form=FinaliseForm(),

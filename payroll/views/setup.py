@@ -19,11 +19,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organisations.choices import OWNER_ADMIN
-from trackyoursheets.web import Pager, add_service_errors, error_text, scoped_or_404
+from trackyoursheets.web import TablePageMixin, add_service_errors, error_text, scoped_or_404
 
 from .. import selectors, services
 from ..choices import TRANSACTION_TRANSITIONS, TransactionStatus
 from ..forms import CarrierForm, PolicyForm, RuleSetForm, policy_producer_formset, rule_formset
+from ..tables import CarrierTable, PolicyTable, RuleSetTable
 from .common import SERVICE_ERRORS, CommissionsPage
 
 #: a service's error on one row of a formset: ``rules[2].rate``, ``producers[0].split_percent``
@@ -75,13 +76,13 @@ class SetupPage(CommissionsPage):
     allowed_roles = OWNER_ADMIN
 
 
-class CarrierListView(SetupPage):
+class CarrierListView(TablePageMixin, SetupPage):
     template_name = "payroll/setup/carriers.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         carriers = selectors.carrier_list(actor=self.actor).select_related("default_rule_set").order_by("name", "id")
-        context["carriers"] = Pager(self.request, carriers)
+        context["table"] = CarrierTable(self.request, carriers)
         return context
 
 
@@ -137,13 +138,13 @@ class CarrierFormView(SetupPage):
 # =============================================================================
 
 
-class RuleSetListView(SetupPage):
+class RuleSetListView(TablePageMixin, SetupPage):
     template_name = "payroll/setup/rule_sets.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rule_sets = selectors.rule_set_list(actor=self.actor).order_by("name", "-version", "id")
-        context["rule_sets"] = Pager(self.request, rule_sets)
+        context["table"] = RuleSetTable(self.request, rule_sets)
         return context
 
 
@@ -224,12 +225,13 @@ class RuleSetFormView(SetupPage):
 # =============================================================================
 
 
-class PolicyListView(CommissionsPage):
+class PolicyListView(TablePageMixin, CommissionsPage):
     template_name = "payroll/setup/policies.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["policies"] = Pager(self.request, selectors.policy_list(actor=self.actor))
+        policies = selectors.policy_list(actor=self.actor)
+        context["table"] = PolicyTable(self.request, policies, currency=self.actor.organisation.currency)
         return context
 
 

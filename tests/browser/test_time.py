@@ -138,3 +138,33 @@ def test_project_page_draws_the_chart(page, setup):
 
     expect(page.locator("#project-hours-chart")).to_have_attribute("data-chart-ready", "true")
     assert_basic_accessibility(page)
+
+
+def test_project_page_marks_an_overrun_in_words_and_a_border(page, setup):
+    """Issue 14 point 4: the manager sees their team and the project total apart; an overrun is
+    said in words and drawn with a thicker border, not told by colour alone."""
+    office = setup["employee"].office
+    manager = MembershipFactory(organisation=office.organisation, role=Role.MANAGER, office=office)
+    website = setup["website"]
+    website.estimated_hours = "1.00"
+    website.save()
+    homepage = website.tasks.get()
+    homepage.estimated_hours = "2.00"
+    homepage.save()
+    start = datetime.datetime(2026, 3, 3, 14, 0, tzinfo=datetime.UTC)
+    TimeEntryFactory(employee=setup["employee"], project=website, task=homepage, start_time=start)
+    stranger = EmployeeFactory(organisation=office.organisation, office=None, first_name="Stan")
+    TimeEntryFactory(employee=stranger, project=website, start_time=start + datetime.timedelta(hours=2))
+    log_in(page, manager.user.email, DEFAULT_PASSWORD)
+
+    page.goto(f"/app/time/projects/{website.pk}")
+
+    total = page.locator("[data-project-total]")
+    expect(total).to_contain_text("2.00")
+    expect(total).to_contain_text("Over the estimate by 1.00 h")
+    assert total.evaluate("el => getComputedStyle(el).borderTopWidth") == "2px"
+    team = page.locator("[data-team-total]")
+    expect(team).to_contain_text("1.00")
+    expect(team).to_contain_text("100% used")
+    expect(page.locator(f"tr[data-task='{homepage.pk}']")).not_to_have_class("is-over")
+    assert_basic_accessibility(page)

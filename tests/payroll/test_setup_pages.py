@@ -388,3 +388,22 @@ def test_only_producers_download_statements(as_role, paula, carrier):
     CommissionTransactionFactory(producer=paula, carrier=carrier, statement_period=datetime.date(2026, 5, 1))
 
     assert as_role(Role.OWNER).get(f"{BASE}/portal/statements/2026-05.csv").status_code == 403
+
+
+def test_the_setup_lists_are_shared_tables_with_sort_and_csv(as_role, organisation):
+    """Carriers, rule sets and policies list on the shared table (issue 14 point 5): sortable,
+    the CSV of the list, labels rather than codes."""
+    CarrierFactory(organisation=organisation, name="Zenith", code="ZEN")
+    CarrierFactory(organisation=organisation, name="Acme Mutual", code="ACM")
+    owner = as_role(Role.OWNER)
+
+    by_name = text(owner.get(BASE + "/carriers?sort=-name"))
+    exported = b"".join(owner.get(BASE + "/carriers?sort=name&export=csv").streaming_content).decode()
+
+    assert 'class="data-table' in by_name
+    assert by_name.index("Zenith") < by_name.index("Acme Mutual")
+    assert exported.splitlines()[0] == "Name,Code,Statement dates,Default rule set"
+    assert [line.split(",")[0] for line in exported.splitlines()[1:]] == ["Acme Mutual", "Zenith"]
+    for path in ("/rule-sets", "/policies"):
+        page = owner.get(BASE + path + "?export=csv")
+        assert page.status_code == 200 and page["Content-Type"].startswith("text/csv"), path

@@ -203,6 +203,8 @@ def test_the_member_revokes_the_app_from_their_settings(browser, app):
     revoked = browser.post(f"/app/settings/authorised-apps/{app.pk}/revoke")
 
     assert "Pocket Timer" in listed.content.decode()
+    assert 'class="data-table' in listed.content.decode()  # the shared table (issue 14 point 5)
+    assert 'aria-label="Revoke Pocket Timer"' in listed.content.decode()
     assert revoked.status_code == 302
     assert bearer(pair["access_token"]).get("/v1/workspaces").status_code == 401
     refresh = APIClient().post(

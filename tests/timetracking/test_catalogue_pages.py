@@ -165,3 +165,23 @@ def test_time_import_messages_never_name_api_parameters(employee):
 
     messages = [str(m) for m in response.context["messages"]]
     assert messages == ["Choose a CSV file."]
+
+
+def test_the_clients_list_is_the_shared_table(manager, organisation):
+    """Sortable, with the CSV of the list (no action buttons in it); archived ones on request."""
+    ClientFactory(organisation=organisation, name="Zephyr", company="Zephyr Ltd", email="", default_rate="80.00")
+    ClientFactory(organisation=organisation, name="Bramble", company="Bramble Inc", email="ap@bramble.test")
+    ClientFactory(organisation=organisation, name="Old Co", company="", email="", archived=True)
+    client = browser(manager)
+
+    page = client.get("/app/time/clients?sort=-name").content.decode()
+    exported = b"".join(client.get("/app/time/clients?archived=1&export=csv").streaming_content).decode()
+
+    assert 'class="data-table' in page and page.index("Zephyr") < page.index("Bramble") and "Old Co" not in page
+    assert "Archive Bramble" in page
+    assert exported.splitlines() == [
+        "Name,Company,Email,Default rate,Status",
+        "Bramble,Bramble Inc,ap@bramble.test,,Active",
+        "Old Co,,,,Archived",
+        "Zephyr,Zephyr Ltd,,80.00,Active",
+    ]

@@ -12,7 +12,7 @@ from trackyoursheets import storage
 from trackyoursheets.exceptions import DomainError
 from trackyoursheets.web import TablePageMixin, error_text
 
-from .. import importer, selectors
+from .. import estimates, importer, selectors
 from ..choices import ProjectStatus
 from ..tables import ProjectTable
 from .base import MANAGERS, TimePage
@@ -97,31 +97,23 @@ class ProjectDetailView(TimePage):
             project = selectors.project_get(actor=self.actor, pk=self.kwargs["pk"])
         except ObjectDoesNotExist as error:
             raise Http404(_("Not found.")) from error
-        entries = selectors.time_entry_list(actor=self.actor).filter(project=project, end_time__isnull=False)
-        total = entries.aggregate(seconds=Sum("duration_seconds"))["seconds"] or 0
-        by_task = {
-            row["task_id"]: row["seconds"]
-            for row in entries.order_by().values("task_id").annotate(seconds=Sum("duration_seconds"))
-        }
+        figures = estimates.project_hours_against_estimate(actor=self.actor, project=project)
         tasks = list(selectors.task_list(actor=self.actor).filter(project=project))
-        task_rows = [
-            {"task": t, "hours": selectors.hours(by_task.get(t.pk) or 0), "estimate": t.estimated_hours} for t in tasks
-        ]
+        task_rows = estimates.task_hours_against_estimate(actor=self.actor, project=project, tasks=tasks)
         summary = selectors.summary_report(actor=self.actor, project_id=project.pk)
         chart = {
             "labels": [str(t.name) for t in tasks] + [_("Whole project")],
-            "hours": [float(r["hours"]) for r in task_rows] + [float(selectors.hours(total))],
+            "hours": [float(r.total.hours) for r in task_rows] + [float(figures.total.hours)],
             "estimates": [float(t.estimated_hours) if t.estimated_hours is not None else None for t in tasks]
             + [float(project.estimated_hours) if project.estimated_hours is not None else None],
-            "hours_label": _("Hours tracked"),
+            "hours_label": _("Hours tracked (everyone)"),
             "estimate_label": _("Estimate"),
         }
         context.update(
             project=project,
-            total_hours=selectors.hours(total),
+            figures=figures,
             task_rows=task_rows,
             by_employee=summary["by_employee"],
             chart_data=chart,
-            percent=(int(selectors.hours(total) * 100 / project.estimated_hours) if project.estimated_hours else None),
         )
         return context

@@ -47,6 +47,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .formats import as_decimal, format_date, format_datetime, format_duration, format_hours, format_money
 from .lists import Pager
+from .pages import reader_zone
 
 __all__ = [
     "BADGE",
@@ -478,6 +479,7 @@ class TablePageMixin:
     def render_to_response(self, context, **response_kwargs):
         for value in context.values():
             if isinstance(value, Table) and value.export_requested:
-                tz = getattr(self, "tz", None) or self.actor.organisation.timezone  # type: ignore[attr-defined]
+                # the reader's zone (issue 14 point 3), as on the page itself
+                tz = getattr(self, "zone", None) or reader_zone(self.actor)  # type: ignore[attr-defined]
                 return value.csv_response(tz=tz)
         return super().render_to_response(context, **response_kwargs)  # type: ignore[misc]

@@ -47,6 +47,10 @@ class MeSerializer(serializers.Serializer):
     scopes = serializers.ListField(child=serializers.CharField(), help_text="What the credential may do, sorted.")
     application = MeApplicationSerializer(allow_null=True, help_text="The OAuth client, for oauth/impersonation.")
     impersonated_producer_id = serializers.IntegerField(allow_null=True)
+    timezone = serializers.CharField(
+        help_text="The IANA zone the caller reads times in (the pages use it): the member's own, else "
+        "their office's, else the organisation's; the organisation's for an OAuth client."
+    )
 
     @staticmethod
     def payload(*, actor, employee) -> dict:
@@ -76,4 +80,5 @@ class MeSerializer(serializers.Serializer):
                 else None
             ),
             "impersonated_producer_id": actor.impersonated_producer_id,
+            "timezone": actor.membership.zone_name if actor.membership is not None else actor.organisation.timezone,
         }

@@ -149,3 +149,21 @@ def test_import_messages_never_name_api_parameters(owner_client, committed, book
         visible = re.sub(r"<[^>]+>", " ", said)
         for name in ("carrier_id", "statement_period", "skip_unresolved", "policy_id", "producer_id"):
             assert name not in visible, name
+
+
+def test_the_rows_of_an_import_are_the_shared_table(owner_client, committed, book, carrier):
+    """All rows: sortable, filtered by status, with the CSV of the filter (issue 14 point 5)."""
+    text = "Policy,Agent,Commission,Date\nPOL-1001,,10.00,01/15/2026\nNEW-1,Stranger,5.00,01/16/2026\n"
+    upload_page(owner_client, committed, text, carrier=carrier.pk)
+    batch = ImportBatch.objects.get()
+
+    page = owner_client.get(f"/app/imports/{batch.pk}?sort=-line").content.decode()
+    unmatched = b"".join(
+        owner_client.get(f"/app/imports/{batch.pk}?status=unmatched&export=csv").streaming_content
+    ).decode()
+
+    rows = page[page.index('id="rows-heading"') :]
+    assert 'class="data-table' in rows and rows.index("NEW-1") < rows.index("POL-1001")
+    lines = unmatched.splitlines()
+    assert lines[0].startswith("Line,Status,Policy,Producer,Date,Premium,Gross,Type,Confidence,Notes")
+    assert [line.split(",")[:3] for line in lines[1:]] == [["3", "Unmatched", "NEW-1"]]
