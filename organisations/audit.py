@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, QuerySet
@@ -218,14 +219,28 @@ def _change_row(
     )
 
 
-def audit_changes(*, actor: Actor, action: str, changes: Iterable[tuple[Model, dict | None, dict | None]]) -> int:
+class AuditedChange(NamedTuple):
+    """One change for :func:`audit_changes`: the object, its snapshots before and after, and its id
+    when the object no longer has one (deleted)."""
+
+    obj: Model
+    before: dict | None
+    after: dict | None
+    object_id: str | int | None = None
+
+
+def audit_changes(*, actor: Actor, action: str, changes: Iterable[AuditedChange | tuple]) -> int:
     """Many :func:`audit_change` rows of one action in one INSERT: ``changes`` holds
-    ``(obj, before, after)`` snapshots; each row is the one ``audit_change`` would write for it.
+    ``(obj, before, after[, object_id])``; each row is the one ``audit_change(actor=actor,
+    action=action, obj=obj, before=before, after=after, object_id=object_id)`` would write.
     Returns the number of rows written (none without an audit context, as ``audit_change``)."""
     context = actor.audit
     if context is None:
         return 0
-    rows = [_change_row(actor, context, action, obj, before, after, None, "", None) for obj, before, after in changes]
+    rows = [
+        _change_row(actor, context, action, item.obj, item.before, item.after, None, "", item.object_id)
+        for item in (AuditedChange(*change) for change in changes)
+    ]
     if not rows:
         return 0
     created = AuditEvent.objects.bulk_create(rows)
