@@ -23,6 +23,8 @@ module loads no models) inside the caller's transaction; once that commits, ever
 dispatcher registered with :func:`register_dispatcher` is called with the event id and
 the organisation id. ``integrations`` registers its webhook fan-out from its ``apps.py``;
 with no dispatcher the row simply waits (the webhook sweep picks undispatched rows up).
+:func:`record_events` writes many events in one INSERT and hands them to each dispatcher's
+batch form once (a bulk approval of 500 timesheets: one fan-out task, not 500).
 """
 
 from __future__ import annotations
