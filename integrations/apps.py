@@ -13,4 +13,4 @@ class IntegrationsConfig(AppConfig):
         from . import services, tasks  # noqa: F401, PLC0415  (AppConfig.ready(); tasks registers the Celery tasks)
 
         outbox.register_topics(events.TOPICS)
-        outbox.register_dispatcher(services.outbox_event_enqueue)
+        outbox.register_dispatcher(services.outbox_event_enqueue, batch=services.outbox_events_enqueue)

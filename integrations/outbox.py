@@ -23,13 +23,15 @@ module loads no models) inside the caller's transaction; once that commits, ever
 dispatcher registered with :func:`register_dispatcher` is called with the event id and
 the organisation id. ``integrations`` registers its webhook fan-out from its ``apps.py``;
 with no dispatcher the row simply waits (the webhook sweep picks undispatched rows up).
+:func:`record_events` writes many events in one INSERT and hands them to each dispatcher's
+batch form once (a bulk approval of 500 timesheets: one fan-out task, not 500).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -49,6 +51,7 @@ __all__ = [
     "topic_list",
     "register_dispatcher",
     "record_event",
+    "record_events",
     "IMPORT_BATCH_COMPLETED",
     "SHARED_TOPICS",
 ]
@@ -115,22 +118,39 @@ SHARED_TOPICS: dict[str, str] = {
 # =============================================================================
 
 Dispatcher = Callable[[int, int], object]
+BatchDispatcher = Callable[[list[int], int], object]
 _DISPATCHERS: list[Dispatcher] = []
+#: a dispatcher's batch form (``dispatcher(event_ids, organisation_id)``), when it has one
+_BATCH_DISPATCHERS: dict[Dispatcher, BatchDispatcher] = {}
 
 
-def register_dispatcher(dispatcher: Dispatcher) -> None:
+def register_dispatcher(dispatcher: Dispatcher, *, batch: BatchDispatcher | None = None) -> None:
     """Call ``dispatcher(event_id, organisation_id)`` after each recorded event commits.
 
+    ``batch(event_ids, organisation_id)``, when given, is called instead, once, for the events
+    recorded together by :func:`record_events` (it must treat each event as ``dispatcher`` would).
     Registered from ``AppConfig.ready()`` (``integrations`` registers the webhook fan-out);
     registering the same callable twice is harmless.
     """
     if dispatcher not in _DISPATCHERS:
         _DISPATCHERS.append(dispatcher)
+    if batch is not None:
+        _BATCH_DISPATCHERS[dispatcher] = batch
 
 
 def _dispatch(event_id: int, organisation_id: int) -> None:
     for dispatcher in _DISPATCHERS:
         dispatcher(event_id, organisation_id)
+
+
+def _dispatch_batch(event_ids: list[int], organisation_id: int) -> None:
+    for dispatcher in _DISPATCHERS:
+        batch = _BATCH_DISPATCHERS.get(dispatcher)
+        if batch is not None:
+            batch(list(event_ids), organisation_id)
+        else:
+            for event_id in event_ids:
+                dispatcher(event_id, organisation_id)
 
 
 # =============================================================================
@@ -145,8 +165,7 @@ def record_event(organisation, topic: str, payload: dict, *, actor=None):
     that did not happen, and no change without its event. Once it commits, the event is
     handed to the registered dispatchers (webhook delivery). ``topic`` must be registered.
     """
-    if not is_registered(topic):
-        raise ValueError(f"Unknown event topic {topic!r}: register it with integrations.outbox.register_topic().")
+    _require_registered(topic)
     body = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
     outbox_event = apps.get_model("integrations", "OutboxEvent")
     # no savepoint of its own inside the caller's transaction (one INSERT has nothing to undo
@@ -161,3 +180,41 @@ def record_event(organisation, topic: str, payload: dict, *, actor=None):
         )
         transaction.on_commit(partial(_dispatch, event.pk, organisation.pk))
     return event
+
+
+def _require_registered(topic: str) -> None:
+    if not is_registered(topic):
+        raise ValueError(f"Unknown event topic {topic!r}: register it with integrations.outbox.register_topic().")
+
+
+def record_events(organisation, events: Iterable[tuple[str, dict]], *, actor=None) -> list:
+    """Many events (``(topic, payload)`` pairs) of one organisation, as :func:`record_event` would
+    write them one by one: one INSERT for all, in the caller's transaction, and after commit one
+    call of each dispatcher's batch form for all of them (the webhook fan-out runs once for the
+    batch; each event still reaches each matching subscription once). Returns the ``OutboxEvent``
+    rows, in order."""
+    pairs = list(events)
+    for topic, _payload in pairs:
+        _require_registered(topic)
+    if not pairs:
+        return []
+    outbox_event = apps.get_model("integrations", "OutboxEvent")
+    request_id = current_request_id() or ""
+    label = actor.label if actor is not None else ""
+    rows = [
+        outbox_event(
+            organisation=organisation,
+            topic=topic,
+            payload=json.loads(json.dumps(payload, cls=DjangoJSONEncoder)),
+            request_id=request_id,
+            actor_label=label,
+        )
+        for topic, payload in pairs
+    ]
+    with transaction.atomic(savepoint=False):
+        created = outbox_event.objects.bulk_create(rows)
+        ids = [row.pk for row in created]
+        if None in ids:  # a backend that cannot return the ids of a bulk insert
+            raise RuntimeError("record_events needs a database that returns the ids of a bulk insert.")
+        transaction.on_commit(partial(_dispatch_batch, ids, organisation.pk))
+    return created

@@ -58,8 +58,12 @@ def webhook_delivery_get(*, actor: Actor, subscription: WebhookSubscription, pk:
 
 def webhook_subscription_matching(*, organisation_id: int, topic: str) -> list[WebhookSubscription]:
     """Active subscriptions of one organisation that want ``topic`` (an organisation has a handful)."""
-    candidates = WebhookSubscription.objects.for_organisation(organisation_id).active().order_by("id")
-    return [s for s in candidates if s.wants(topic)]
+    return [s for s in webhook_subscription_active(organisation_id=organisation_id) if s.wants(topic)]
+
+
+def webhook_subscription_active(*, organisation_id: int) -> list[WebhookSubscription]:
+    """Active subscriptions of one organisation, in id order."""
+    return list(WebhookSubscription.objects.for_organisation(organisation_id).active().order_by("id"))
 
 
 def outbox_event_undispatched(*, before: datetime, limit: int) -> list[tuple[int, int]]:

@@ -36,6 +36,12 @@ def outbox_event_dispatch_task(event_id: int, organisation_id: int) -> None:
     services.outbox_event_dispatch(event_id=event_id, organisation_id=organisation_id)
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def outbox_events_dispatch_task(event_ids: list[int], organisation_id: int) -> None:
+    """Fan outbox events recorded together out to their deliveries (each once; later runs do nothing)."""
+    services.outbox_events_dispatch(event_ids=event_ids, organisation_id=organisation_id)
+
+
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
 def webhook_delivery_send_task(self, delivery_id: int, organisation_id: int) -> str:
     """Make the due attempt of one delivery; schedule the next one if it failed."""

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, QuerySet
@@ -87,7 +89,37 @@ def audit_record(
     request_id: str | None = None,
 ) -> AuditEvent:
     """Write one audit row for a change made by ``actor``."""
-    return AuditEvent.objects.create(
+    row = _audit_row(
+        actor=actor,
+        source=source,
+        method=method,
+        path=path,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes,
+        status_code=status_code,
+        request_id=request_id,
+    )
+    row.save(force_insert=True)
+    return row
+
+
+def _audit_row(
+    *,
+    actor: Actor,
+    source: str,
+    method: str,
+    path: str,
+    action: str,
+    object_type: str,
+    object_id: str | int | None,
+    changes: dict | None,
+    status_code: int | None,
+    request_id: str | None,
+) -> AuditEvent:
+    """The unsaved audit row (:func:`audit_record` saves one, :func:`audit_changes` many together)."""
+    return AuditEvent(
         organisation=actor.organisation,
         source=source,
         actor_user=actor.user if getattr(actor.user, "pk", None) else None,
@@ -146,6 +178,26 @@ def audit_change(
     context = actor.audit
     if context is None:
         return None
+    event = _change_row(actor, context, action, obj, before, after, changes, object_type, object_id)
+    event.save(force_insert=True)
+    context.rows += 1
+    context.row_ids.append(event.pk)
+    if context.method:
+        logger.info("audit %s %s by %s -> %s", context.method, context.path, actor.label, context.status_code)
+    return event
+
+
+def _change_row(
+    actor: Actor,
+    context: AuditContext,
+    action: str,
+    obj: Model | None,
+    before: dict | None,
+    after: dict | None,
+    changes: dict | None,
+    object_type: str,
+    object_id: str | int | None,
+) -> AuditEvent:
     if changes is not None:
         changes = _plain_changes(changes)
     else:
@@ -153,7 +205,7 @@ def audit_change(
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = obj.pk if object_id is None else object_id
-    event = audit_record(
+    return _audit_row(
         actor=actor,
         source=context.source,
         method=context.method,
@@ -165,11 +217,45 @@ def audit_change(
         status_code=context.status_code,
         request_id=context.request_id,
     )
-    context.rows += 1
-    context.row_ids.append(event.pk)
+
+
+class AuditedChange(NamedTuple):
+    """One change for :func:`audit_changes`: the object, its snapshots before and after, and its id
+    when the object no longer has one (deleted)."""
+
+    obj: Model
+    before: dict | None
+    after: dict | None
+    object_id: str | int | None = None
+
+
+def audit_changes(*, actor: Actor, action: str, changes: Iterable[AuditedChange | tuple]) -> int:
+    """Many :func:`audit_change` rows of one action in one INSERT: ``changes`` holds
+    ``(obj, before, after[, object_id])``; each row is the one ``audit_change(actor=actor,
+    action=action, obj=obj, before=before, after=after, object_id=object_id)`` would write.
+    Returns the number of rows written (none without an audit context, as ``audit_change``)."""
+    context = actor.audit
+    if context is None:
+        return 0
+    rows = [
+        _change_row(actor, context, action, item.obj, item.before, item.after, None, "", item.object_id)
+        for item in (AuditedChange(*change) for change in changes)
+    ]
+    if not rows:
+        return 0
+    created = AuditEvent.objects.bulk_create(rows)
+    context.rows += len(created)
+    context.row_ids.extend(row.pk for row in created if row.pk is not None)
     if context.method:
-        logger.info("audit %s %s by %s -> %s", context.method, context.path, actor.label, context.status_code)
-    return event
+        logger.info(
+            "audit %s %s by %s -> %s (%s rows)",
+            context.method,
+            context.path,
+            actor.label,
+            context.status_code,
+            len(created),
+        )
+    return len(created)
 
 
 def audit_refusal(*, actor: Actor | None, status_code: int, object_type: str = "") -> AuditEvent | None:

@@ -17,7 +17,22 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, DateField, IntegerField, OuterRef, Subquery, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 
 from organisations.actors import Actor
@@ -26,7 +41,7 @@ from organisations.models import Office
 from . import selectors
 from .models import ProjectViewer, employee_timezone, local_day_bounds
 from .policies import can_see_rates
-from .selectors import SECONDS_PER_HOUR, _rate_tables, effective_rate, hours, money
+from .selectors import SECONDS_PER_HOUR, hours, money
 
 if TYPE_CHECKING:
     from hr.models import Employee
@@ -42,6 +57,19 @@ GROUP_BY: dict[str, tuple[str, ...]] = {
     "day": ("local_day",),
     "week": ("local_day",),
 }
+
+
+#: columns of GROUP_BY that name a group rather than identify it (one value per group)
+_LABELS = frozenset(
+    {
+        "employee__first_name",
+        "employee__last_name",
+        "project__name",
+        "project__client_id",
+        "task__name",
+        "project__client__name",
+    }
+)
 
 
 def local_day_expression(organisation):
@@ -137,44 +165,80 @@ def _sort_key(group_by: str):
     return lambda row: (row[name[group_by]].lower(), row[ident[group_by]] or 0)
 
 
+def with_bill_rate(qs, organisation):
+    """``qs`` (time entries) annotated with ``bill_rate``: :func:`selectors.effective_rate` as a SQL
+    expression (the task's rate, the employee's contract for the project, their contract for all
+    projects, the project's rate, the client's default, else 0), so a report sums amounts in the
+    database at its own grain instead of reading one group per (task, employee, project) and
+    pricing it in Python. The contracts are two LEFT JOINs (at most one row each: unique per
+    employee and project, and per employee without a project)."""
+    qs = qs.annotate(
+        project_contract=FilteredRelation(
+            "employee__time_contracts",
+            condition=Q(employee__time_contracts__project_id=F("project_id")),
+        ),
+        default_contract=FilteredRelation(
+            "employee__time_contracts",
+            condition=Q(employee__time_contracts__project__isnull=True),
+        ),
+    )
+    return qs.annotate(
+        bill_rate=Coalesce(
+            F("task__hourly_rate"),
+            F("project_contract__hourly_rate"),
+            F("default_contract__hourly_rate"),
+            F("project__hourly_rate"),
+            F("project__client__default_rate"),
+            Value(Decimal("0")),
+            output_field=DecimalField(max_digits=20, decimal_places=4),
+        )
+    )
+
+
 def tracked_hours_report(*, actor: Actor, group_by: str, filters: dict | None = None) -> dict:
     """Hours, billable hours, entries and (for rate readers) amounts of the finished entries the
-    actor may see, filtered like ``GET /v1/time-entries``, one row per ``group_by`` value."""
+    actor may see, filtered like ``GET /v1/time-entries``, one row per ``group_by`` value.
+
+    One aggregation query grouped by the ``group_by`` columns alone: billable seconds and amounts
+    (billable seconds x :func:`bill_rate_expression`) are summed by the database, so a report over
+    200,000 entries reads one row per employee, project or day (bench/reports.py)."""
     viewer_amounts = viewer_amount_project_ids(actor=actor)
-    priced = can_see_rates(actor) or bool(viewer_amounts)
+    rates_visible = can_see_rates(actor)
+    priced = rates_visible or bool(viewer_amounts)
     qs = selectors.time_entry_list(actor=actor, filters=filters or {}).filter(end_time__isnull=False).order_by()
-    columns = list(GROUP_BY[group_by])
+    columns = [c for c in GROUP_BY[group_by] if c not in _LABELS]
     if group_by in ("day", "week"):
         qs = qs.annotate(local_day=local_day_expression(actor.organisation))
-    if priced:  # the effective rate varies by task, employee and project: sum at that grain
-        columns += [c for c in ("project_id", "employee_id", "task_id") if c not in columns]
-    groups = list(qs.values(*columns, "billable").annotate(seconds=Sum("duration_seconds"), entries=Count("id")))
-    rates_visible = can_see_rates(actor)
+    sums: dict[str, Any] = {
+        "seconds": Sum("duration_seconds"),
+        "billable_seconds": Sum("duration_seconds", filter=Q(billable=True)),
+        "entries": Count("id"),
+    }
     if priced:
-        projects, task_rates, contracts, _employees = _rate_tables(actor.organisation, groups)
-    total = {**_bucket(), "priced": rates_visible or bool(viewer_amounts)}
+        qs = with_bill_rate(qs, actor.organisation)
+        sums["amount_hours"] = Sum(
+            F("duration_seconds") * F("bill_rate"),
+            filter=Q(billable=True),
+            output_field=DecimalField(max_digits=30, decimal_places=4),
+        )
+    if priced and not rates_visible:  # a project viewer: entries of projects whose amounts they may not see
+        sums["hidden"] = Count("id", filter=~Q(project_id__in=viewer_amounts))
+    # grouped by ids alone (their names are aggregates): the planner then knows how few groups there
+    # are and hashes them instead of sorting 200,000 rows on disk
+    labels = {c: Max(c) for c in GROUP_BY[group_by] if c in _LABELS}
+    groups = list(qs.values(*columns).annotate(**sums, **labels))
+    total = {**_bucket(), "priced": priced}
     rows: dict[tuple, dict] = {}
     for group in groups:
         key = _row_key(group_by, group)
         if key not in rows:
             rows[key] = {"labels": _row_labels(group_by, group), **_bucket(), "priced": priced}
-        seconds = group["seconds"] or 0
-        billable_seconds = seconds if group["billable"] else 0
-        amount = Decimal("0")
-        if priced and billable_seconds:
-            rate = effective_rate(
-                task_id=group["task_id"],
-                employee_id=group["employee_id"],
-                project=projects[group["project_id"]],
-                task_rates=task_rates,
-                contracts=contracts,
-            )
-            amount = Decimal(billable_seconds) * rate / SECONDS_PER_HOUR
+        amount = Decimal(group.get("amount_hours") or 0) / SECONDS_PER_HOUR
         # a project viewer sees an amount only where every project in it lets them (no partial sums)
-        shown = rates_visible or group["project_id"] in viewer_amounts
+        shown = rates_visible or not group.get("hidden")
         for target in (total, rows[key]):
-            target["seconds"] += seconds
-            target["billable_seconds"] += billable_seconds
+            target["seconds"] += group["seconds"] or 0
+            target["billable_seconds"] += group["billable_seconds"] or 0
             target["entries"] += group["entries"]
             target["amount"] += amount
             target["priced"] = target["priced"] and shown

@@ -29,6 +29,12 @@ def outbox_event_enqueue(event_id: int, organisation_id: int) -> None:
     _enqueue("outbox_event_dispatch_task", event_id, organisation_id)
 
 
+def outbox_events_enqueue(event_ids: list[int], organisation_id: int) -> None:
+    """The dispatcher's batch form (events recorded together by ``outbox.record_events``): one
+    task fans them all out."""
+    _enqueue("outbox_events_dispatch_task", list(event_ids), organisation_id)
+
+
 def outbox_event_dispatch(*, event_id: int, organisation_id: int) -> list[int]:
     """Fan one event out to its deliveries, once: one row per matching subscription.
 
@@ -45,19 +51,44 @@ def outbox_event_dispatch(*, event_id: int, organisation_id: int) -> list[int]:
         if not claimed:
             return []
         event = OutboxEvent.objects.select_related("organisation").get(pk=event_id)
-        organisation = event.organisation
-        if not (organisation.is_active and organisation.has_feature("webhooks")):
-            return []
-        subscriptions = selectors.webhook_subscription_matching(organisation_id=organisation_id, topic=event.topic)
-        deliveries = WebhookDelivery.objects.bulk_create(
-            [
-                WebhookDelivery(organisation_id=organisation_id, subscription=s, event=event, next_attempt_at=now)
-                for s in subscriptions
-            ]
+        return _fan_out(event.organisation, [event], now)
+
+
+def outbox_events_dispatch(*, event_ids: list[int], organisation_id: int) -> list[int]:
+    """:func:`outbox_event_dispatch` for many events of one organisation in one transaction and a
+    fixed number of statements: the still undispatched ones are claimed under a row lock (a
+    concurrent dispatcher of the same event waits, then finds it claimed), and their deliveries
+    are created together. Returns the new delivery ids."""
+    with transaction.atomic():
+        now = timezone.now()
+        events = list(
+            OutboxEvent.objects.select_for_update()
+            .filter(pk__in=event_ids, organisation_id=organisation_id, dispatched_at__isnull=True)
+            .order_by("id")
         )
-        ids = [d.pk for d in deliveries]
-        for pk in ids:
-            _enqueue_on_commit("webhook_delivery_send_task", pk, organisation_id)
+        if not events:
+            return []
+        OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(dispatched_at=now)
+        organisation = Organisation.objects.get(pk=organisation_id)
+        return _fan_out(organisation, events, now)
+
+
+def _fan_out(organisation: Organisation, events: list[OutboxEvent], now: datetime) -> list[int]:
+    """One delivery per (event, matching subscription), each sent by its own task after commit."""
+    if not (organisation.is_active and organisation.has_feature("webhooks")):
+        return []
+    subscriptions = selectors.webhook_subscription_active(organisation_id=organisation.pk)
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(organisation_id=organisation.pk, subscription=s, event=event, next_attempt_at=now)
+            for event in events
+            for s in subscriptions
+            if s.wants(event.topic)
+        ]
+    )
+    ids = [d.pk for d in deliveries]
+    for pk in ids:
+        _enqueue_on_commit("webhook_delivery_send_task", pk, organisation.pk)
     return ids
 
 

@@ -13,10 +13,12 @@ import time
 
 import httpx
 import pytest
+from django.db import transaction
 from standardwebhooks import Webhook
 
 from integrations.choices import AttemptOutcome, DeliveryStatus
 from integrations.models import OutboxEvent, WebhookDelivery
+from integrations.outbox import record_events
 from organisations import services as organisation_services
 from organisations.actors import system_actor
 from tests.conftest import issue_token
@@ -252,3 +254,36 @@ def test_a_worker_runs_the_system_actor_path_too(worker, receiver, api, organisa
 
     [request] = receiver.wait_for(1, timeout=30)
     assert request.json["data"]["name"] == "From a command"
+
+
+# =============================================================================
+# Events recorded together (a bulk approval): one task fans the batch out in the worker
+# =============================================================================
+
+
+def test_a_worker_fans_a_batch_out_once_per_event_and_subscription(worker, receiver, api, organisation):
+    everything = subscribe(api, receiver, path="/all")
+    created_only = subscribe(api, receiver, topics=["organisation.workspace.created"], path="/created")
+    actor = system_actor(organisation)
+
+    with transaction.atomic():  # committed for real: the batch task goes through Redis to the worker
+        events = record_events(
+            organisation,
+            [
+                ("organisation.workspace.created", {"id": 1}),
+                ("organisation.workspace.updated", {"id": 1}),
+                ("organisation.workspace.created", {"id": 2}),
+            ],
+            actor=actor,
+        )
+
+    requests = receiver.wait_for(5, timeout=30)
+    wait_for_states(["delivered"] * 5)
+    first, second, third = (e.pk for e in events)
+    assert sorted((r.path, r.event_id) for r in requests) == sorted(
+        [("/all", first), ("/all", second), ("/all", third), ("/created", first), ("/created", third)]
+    )
+    secrets = {"/all": everything["secret"], "/created": created_only["secret"]}
+    for request in requests:
+        assert Webhook(secrets[request.path]).verify(request.body, request.headers) == request.json
+    assert not OutboxEvent.objects.filter(dispatched_at__isnull=True).exists()

@@ -243,3 +243,21 @@ def test_hours_per_task_against_the_estimate(api, as_employee, employee, colleag
     assert shape(march_start)[0] == (backend.pk, "1.00", "1.50", "-0.50", "150.0", True)
     assert shape(own)[0] == (backend.pk, "1.00", "0.50", "0.50", "50.0", False)
     assert api.get("/v1/reports/tasks?group_by=task").status_code == 422
+
+
+def test_amounts_fall_back_to_the_all_projects_contract_then_the_clients_default(
+    api, organisation, employee, colleague
+):
+    """The rest of the rate order (task, contract for the project, contract for all projects, project,
+    client's default): Eli's contract for all projects 40/h beats the client's 20/h; Cleo has none."""
+    extranet = ProjectFactory(
+        client=ClientFactory(organisation=organisation, default_rate="20.00"), name="Extranet", hourly_rate=None
+    )
+    ContractFactory(employee=employee, project=None, hourly_rate="40.00")
+    entry(employee, extranet, "2026-03-04T15:00:00Z", 90)
+    entry(colleague, extranet, "2026-03-04T15:00:00Z", 45)
+
+    body = report(api, "group_by=employee")
+
+    assert [(r["employee_id"], r["amount"]) for r in body["rows"]] == [(colleague.pk, "15.00"), (employee.pk, "60.00")]
+    assert body["amount"] == "75.00"

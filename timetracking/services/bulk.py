@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hr import selectors as hr_selectors
-from integrations.outbox import record_event
+from integrations.outbox import record_events
 from organisations.actors import Actor
-from organisations.audit import audit_change, audit_snapshot
+from organisations.audit import audit_changes, audit_snapshot
 
 from .. import events, selectors
 from ..choices import BulkAction
@@ -78,6 +78,9 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
     }
     own = selectors.actor_employee(actor=actor)
     locks = PeriodLocks(actor.organisation)
+    audit_action = f"timeentry.bulk_{action}"
+    audited: list[tuple] = []  # written together after the loop: one INSERT of audit rows, one of events
+    payloads: list[tuple[str, dict]] = []
     for pk in wanted:
         entry = found.get(pk)
         if entry is None:
@@ -91,12 +94,11 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
             continue
         # an entry in a locked period refuses the whole action (409, nothing changes: issue 15 point 2)
         locks.check(entry.employee, [entry.start_time])
-        audit_action = f"timeentry.bulk_{action}"
         if action == BulkAction.DELETE:
             payload, before = events.entry_payload(entry), audit_snapshot(entry)
             entry.delete()
-            audit_change(actor=actor, action=audit_action, obj=entry, object_id=pk, before=before)
-            record_event(actor.organisation, events.ENTRY_DELETED, payload, actor=actor)
+            audited.append((entry, before, None, pk))
+            payloads.append((events.ENTRY_DELETED, payload))
             result.changed.append(pk)
             continue
         before = audit_snapshot(entry, only=BULK_FIELDS)
@@ -120,9 +122,9 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
             continue
         entry.full_clean(validate_constraints=False)
         entry.save(update_fields=[*BULK_FIELDS, "updated_at"])
-        audit_change(
-            actor=actor, action=audit_action, obj=entry, before=before, after=audit_snapshot(entry, only=BULK_FIELDS)
-        )
-        record_event(actor.organisation, events.ENTRY_UPDATED, events.entry_payload(entry), actor=actor)
+        audited.append((entry, before, audit_snapshot(entry, only=BULK_FIELDS), None))
+        payloads.append((events.ENTRY_UPDATED, events.entry_payload(entry)))
         result.changed.append(pk)
+    audit_changes(actor=actor, action=audit_action, changes=audited)
+    record_events(actor.organisation, payloads, actor=actor)
     return result
