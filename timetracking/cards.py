@@ -15,7 +15,8 @@ from organisations.choices import OWNER_ADMIN, Role
 from trackyoursheets.web.dashboard import DashboardCard, register_card
 from trackyoursheets.web.pages import reader_zone
 
-from . import selectors
+from . import request_selectors, selectors
+from .choices import TimeRequestStatus, TimesheetStatus
 from .models import employee_timezone, local_day_bounds
 
 #: the week's target until work schedules exist (the leave issue adds them)
@@ -84,6 +85,17 @@ def team_hours(actor) -> dict:
     }
 
 
+def waiting_approval(actor) -> dict:
+    """What waits for the actor's decision (issue 15): submitted timesheets and pending time
+    requests of the people whose time they see, never their own (the approval inbox's rows)."""
+    sheets = selectors.timesheet_list(actor=actor).filter(status=TimesheetStatus.SUBMITTED)
+    requests = request_selectors.time_request_list(actor=actor).filter(status=TimeRequestStatus.PENDING)
+    if actor.membership is not None:
+        sheets = sheets.exclude(employee__membership=actor.membership)
+        requests = requests.exclude(employee__membership=actor.membership)
+    return {"timesheets": sheets.count(), "requests": requests.count(), "inbox_url": reverse("time:approvals")}
+
+
 CARDS = (
     DashboardCard("time.my-week", _("My week"), "timetracking/cards/my_week.html", my_week, order=10),
     DashboardCard(
@@ -93,6 +105,14 @@ CARDS = (
         team_hours,
         roles=(*OWNER_ADMIN, Role.MANAGER),
         order=150,
+    ),
+    DashboardCard(
+        "time.waiting-approval",
+        _("Waiting for your approval"),
+        "timetracking/cards/waiting_approval.html",
+        waiting_approval,
+        roles=(*OWNER_ADMIN, Role.MANAGER),
+        order=140,
     ),
 )
 

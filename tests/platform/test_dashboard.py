@@ -15,7 +15,7 @@ from organisations.choices import Role
 from tests.hr.factories import ComplaintFactory, EmployeeFactory, HRDocumentAcknowledgementFactory, HRDocumentFactory
 from tests.organisations.factories import ProducerFactory
 from tests.payroll.factories import CarrierFactory, CommissionTransactionFactory
-from tests.timetracking.factories import TimeEntryFactory
+from tests.timetracking.factories import TimeEntryFactory, TimeRequestFactory, TimesheetFactory
 from trackyoursheets.web.dashboard import registered_cards
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +218,30 @@ def test_api_users_see_the_developer_links(organisation, make_member, session_cl
     html = session_client(member).get("/app/").content.decode()
 
     assert 'href="/api/docs"' in html and 'href="/v1/health"' in html
+
+
+def test_manager_sees_what_waits_for_their_approval_never_their_own(
+    organisation, office, member_with_employee, session_client, other_organisation
+):
+    """Issue 15: the timesheets and time requests of the approval inbox, counted on the dashboard."""
+    manager = member_with_employee(Role.MANAGER)
+    own = manager.employees.get()
+    teammate = EmployeeFactory(office=office)
+    outsider = EmployeeFactory(organisation=organisation, office__organisation=organisation)
+    TimesheetFactory(employee=teammate, status="submitted")
+    TimesheetFactory(employee=teammate, status="approved", period_start=datetime.date(2026, 3, 9))
+    TimesheetFactory(employee=own, status="submitted")
+    TimesheetFactory(employee=outsider, status="submitted")
+    TimesheetFactory(employee=EmployeeFactory(office__organisation=other_organisation), status="submitted")
+    TimeRequestFactory(employee=teammate)
+    TimeRequestFactory(employee=teammate, status="rejected")
+    TimeRequestFactory(employee=own)
+
+    response = session_client(manager).get("/app/")
+
+    shown = cards(response)
+    assert shown["time.waiting-approval"] == {"timesheets": 1, "requests": 1, "inbox_url": "/app/time/approvals"}
+    html = response.content.decode()
+    assert value(html, "timesheets-waiting") == "1" and value(html, "requests-waiting") == "1"
+    employee = member_with_employee(Role.EMPLOYEE)
+    assert "time.waiting-approval" not in cards(session_client(employee).get("/app/"))
