@@ -76,7 +76,7 @@ ACTIONS = {
 ROLES = ("owner", "hana.hr", "morgan.manager", "eli.employee", "pat.producer")
 #: fields whose change an unchanged re-submit may cause (bookkeeping, not the user's data)
 BOOKKEEPING = {"updated_at", "last_login", "last_used_at", "modified"}
-MAX_PAGES = 120
+MAX_PAGES = 200
 
 
 def _app_models() -> list[type[models.Model]]:
