@@ -86,9 +86,7 @@ def time_settings_get(*, organisation) -> TimeSettings:
 
 @dataclass(frozen=True)
 class EntryWriteReads:
-    """What a new entry's checks read (entry_write_reads): the settings, the approved period
-    holding the entry's local day (None: none), whether a contract may limit its hours (None:
-    not read)."""
+    """What a new entry's checks read (entry_write_reads); ``limited`` None: not read."""
 
     settings: TimeSettings
     sheet_settings: TimesheetSettings
@@ -107,13 +105,8 @@ def entry_write_reads(*, organisation, employee: Employee, day: datetime.date, p
     stored, sheets = TimeSettings.objects.for_organisation(org), TimesheetSettings.objects.for_organisation(org)
     read = {f"t_{name}": Subquery(stored.values(name)[:1]) for name in _SETTINGS_READ}
     read |= {f"s_{name}": Subquery(sheets.values(name)[:1]) for name in _SHEET_SETTINGS_READ}
-    approved = (
-        Timesheet.objects.filter(
-            organisation=org, employee_id=employee.pk, status=TimesheetStatus.APPROVED, period_start__lte=day
-        )
-        .filter(period_end__gte=day)
-        .order_by("period_start", "pk")
-    )
+    approved = Timesheet.objects.filter(organisation=org, employee_id=employee.pk, status=TimesheetStatus.APPROVED)
+    approved = approved.filter(period_start__lte=day, period_end__gte=day).order_by("period_start", "pk")
     read |= {f"a_{name}": Subquery(approved.values(name)[:1]) for name in ("period_start", "period_end")}
     limits = Q(weekly_hours_limit__isnull=False) | Q(daily_hours_limit__isnull=False)
     covers = Q(project__isnull=True) | Q(project_id=project_id)
