@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from .factories import ContractFactory, ProjectFactory, TimesheetSettingsFactory
+
 pytestmark = pytest.mark.django_db
 
 #: inside the test's transaction (the outbox dispatch on commit does not run), SQLite, a personal
@@ -57,3 +59,28 @@ def test_creating_an_entry_takes_a_pinned_number_of_statements(as_admin, employe
     assert len(statements) == CREATE_STATEMENTS, "\n".join(s[:120] for s in statements)
     insert = next(n for n, s in enumerate(statements) if s.startswith('INSERT INTO "timetracking_timeentry"'))
     assert not statements[insert - 1].startswith("SAVEPOINT")
+
+
+def count_create(api, employee, project) -> tuple[int, dict]:
+    assert post_entry(api, employee, project, 1).status_code == 201  # warm
+    with CaptureQueriesContext(connection) as queries:
+        response = post_entry(api, employee, project, 2)
+    return len(queries.captured_queries), response.json()
+
+
+def test_a_limit_on_another_project_and_an_automatic_lock_cost_nothing(as_admin, organisation, employee, project):
+    """The contract limits cost their two statements (the contracts, the week's time) only when a
+    limited contract covers the entry's project; the automatic lock its one (was the period's
+    timesheet reopened?) only when the period would lock."""
+    TimesheetSettingsFactory(organisation=organisation, auto_lock_days=1000)  # January 2026 is not locked yet
+    ContractFactory(employee=employee, project=ProjectFactory(client=project.client), daily_hours_limit=1)
+
+    assert count_create(as_admin, employee, project)[0] == CREATE_STATEMENTS
+
+
+def test_a_limit_covering_the_project_is_checked(as_admin, employee, project):
+    ContractFactory(employee=employee, project=project, daily_hours_limit=5)
+
+    count, body = count_create(as_admin, employee, project)
+
+    assert count == CREATE_STATEMENTS + 2, body
