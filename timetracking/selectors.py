@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Q, QuerySet, Subquery, Sum
 
 from hr import selectors as hr_selectors
 from organisations.actors import Actor
@@ -25,6 +25,7 @@ from organisations.choices import Role
 from trackyoursheets.api.filters import apply_filterset
 
 from . import rates
+from .choices import TimesheetStatus
 from .filters import (
     ClientFilterSet,
     ContractFilterSet,
@@ -50,6 +51,7 @@ from .models import (
     local_day_bounds,
     own_or_office,
 )
+from .periods import Period
 
 if TYPE_CHECKING:  # annotations only: other apps read employees through hr.selectors
     from hr.models import Employee
@@ -72,23 +74,58 @@ def money(value: Decimal) -> Decimal:
 # =============================================================================
 
 
-#: what a write reads of the time settings (time_settings_get with ``locking_employee``)
+#: what a write reads of the time settings and the timesheet settings (entry_write_reads)
 _SETTINGS_READ = ("id", "allow_overlapping", "rounding_mode", "rounding_minutes")
+_SHEET_SETTINGS_READ = ("id", "period", "anchor", "auto_lock_days", "over_limit")
 
 
-def time_settings_get(*, organisation, locking_employee: Employee | None = None) -> TimeSettings:
-    """The organisation's time settings; the defaults (unsaved) when it has none. With
-    ``locking_employee`` they are read in the statement that takes that employee's row lock
-    (``hr.selectors.employee_lock``) until the end of the caller's transaction: a write that needs
-    both runs one statement instead of two (issue 13 point 14)."""
-    stored = TimeSettings.objects.for_organisation(organisation)
-    if locking_employee is None:
-        return stored.first() or TimeSettings(organisation=organisation)
-    read = {f"settings_{name}": Subquery(stored.values(name)[:1]) for name in _SETTINGS_READ}
-    row = hr_selectors.employee_lock(employee=locking_employee, read=read)
-    if row is None or row["settings_id"] is None:
-        return TimeSettings(organisation=organisation)
-    return TimeSettings(organisation=organisation, **{name: row[f"settings_{name}"] for name in _SETTINGS_READ})
+def time_settings_get(*, organisation) -> TimeSettings:
+    """The organisation's time settings; the defaults (unsaved) when it has none."""
+    return TimeSettings.objects.for_organisation(organisation).first() or TimeSettings(organisation=organisation)
+
+
+@dataclass(frozen=True)
+class EntryWriteReads:
+    """What a new entry's checks read (entry_write_reads); ``limited`` None: not read."""
+
+    settings: TimeSettings
+    sheet_settings: TimesheetSettings
+    approved: Period | None = None
+    limited: bool | None = None
+
+
+def entry_write_reads(*, organisation, employee: Employee, day: datetime.date, project_id: int) -> EntryWriteReads:
+    """Take the employee's row lock until the end of the caller's transaction
+    (``hr.selectors.employee_lock``) and read, in that one statement, what a new entry of
+    ``employee`` on the local ``day`` for ``project_id`` is checked against: the time and
+    timesheet settings, the approved timesheet holding the day (period locks) and whether a
+    contract with an hours limit covers the project. One statement instead of five (issue 13
+    point 14)."""
+    org = organisation
+    stored, sheets = TimeSettings.objects.for_organisation(org), TimesheetSettings.objects.for_organisation(org)
+    read = {f"t_{name}": Subquery(stored.values(name)[:1]) for name in _SETTINGS_READ}
+    read |= {f"s_{name}": Subquery(sheets.values(name)[:1]) for name in _SHEET_SETTINGS_READ}
+    approved = Timesheet.objects.filter(organisation=org, employee_id=employee.pk, status=TimesheetStatus.APPROVED)
+    approved = approved.filter(period_start__lte=day, period_end__gte=day).order_by("period_start", "pk")
+    read |= {f"a_{name}": Subquery(approved.values(name)[:1]) for name in ("period_start", "period_end")}
+    limits = Q(weekly_hours_limit__isnull=False) | Q(daily_hours_limit__isnull=False)
+    covers = Q(project__isnull=True) | Q(project_id=project_id)
+    read["limited"] = Exists(Contract.objects.filter(limits, covers, employee_id=employee.pk))
+    row = hr_selectors.employee_lock(employee=employee, read=read)
+    if row is None:
+        return EntryWriteReads(TimeSettings(organisation=org), TimesheetSettings(organisation=org))
+
+    def made(model, prefix: str, names: Sequence[str]):
+        found = {name: row[f"{prefix}{name}"] for name in names}
+        return model(organisation=org, **found) if found["id"] is not None else model(organisation=org)
+
+    start, end = row["a_period_start"], row["a_period_end"]
+    return EntryWriteReads(
+        settings=made(TimeSettings, "t_", _SETTINGS_READ),
+        sheet_settings=made(TimesheetSettings, "s_", _SHEET_SETTINGS_READ),
+        approved=Period(start, end) if start is not None else None,
+        limited=bool(row["limited"]),
+    )
 
 
 def actor_employee(*, actor: Actor) -> Employee | None:

@@ -278,3 +278,19 @@ def test_the_import_page_lists_the_rows_in_a_locked_period(session_client, emplo
     assert page.status_code == 200
     assert "2026-03-02 to 2026-03-08" in page.content.decode()
     assert TimeEntry.objects.count() == 0
+
+
+def test_reopening_lifts_the_automatic_lock_of_that_period_only(admin, as_employee, organisation, project, approved):
+    """The approved week of 2026-03-02 has long ended: with an automatic lock, reopening its
+    timesheet opens that week for new time, not the week before (no timesheet)."""
+    TimesheetSettingsFactory(organisation=organisation, auto_lock_days=3)
+    reopened = token_client(admin).post(f"/v1/timesheets/{approved.pk}/reopen", {"reason": "Fix"}, format="json")
+    week_before = IN_WEEK - datetime.timedelta(days=7)
+
+    inside = as_employee.post("/v1/time-entries", {"project_id": project.pk, **at(IN_WEEK)}, format="json")
+    before = as_employee.post("/v1/time-entries", {"project_id": project.pk, **at(week_before)}, format="json")
+
+    assert reopened.status_code == 200, reopened.json()
+    assert inside.status_code == 201, inside.json()
+    assert_locked(before, period_start="2026-02-23")
+    assert before.json()["locked_period"]["reason"] == "auto"

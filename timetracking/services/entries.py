@@ -26,8 +26,10 @@ from ..models import (
     Task,
     TimeEntry,
     TimeSettings,
+    employee_timezone,
     normalise_tags,
 )
+from ..periods import local_date
 from .common import _require_tracks_for
 from .limits import check_hours_limits
 from .locks import PeriodLocks, ensure_time_unlocked
@@ -140,18 +142,21 @@ def _insert_entry(entry: TimeEntry) -> None:
 _RELATIONS = ("organisation", "employee", "project", "task")
 
 
-def validate_entry(*, organisation, entry: TimeEntry, settings: TimeSettings, sheet_settings) -> list:
+def validate_entry(
+    *, organisation, entry: TimeEntry, settings: TimeSettings, sheet_settings, limited: bool | None = None
+) -> list:
     """The rules a new time entry passes, shared with time requests (a request is validated as the
     entry it would become, issue 15 point 3): the project takes time, the duration is derived
     (rounded), the field bounds, the task's project, leavers, the overlap rule and the contract
     hours limits (refused, or returned to be flagged). The related rows are the instances given
-    (scoped by the caller): no query to re-check that they exist."""
+    (scoped by the caller): no query to re-check that they exist. ``limited`` False: no contract
+    limit covers the entry (read by the caller, see ``check_hours_limits``)."""
     _check_project(entry.project)
     _derive(settings, entry)
     entry.full_clean(exclude=_RELATIONS, validate_constraints=False)
     _check_still_employed(entry)
     _check_overlap(settings, entry)
-    return check_hours_limits(organisation=organisation, entry=entry, settings=sheet_settings)
+    return check_hours_limits(organisation=organisation, entry=entry, settings=sheet_settings, limited=limited)
 
 
 @transaction.atomic
@@ -182,11 +187,14 @@ def time_entry_create(
     _check_project(project)
     # the employee's writes queue behind each other and behind an approval of their timesheet, so
     # the period-lock check below sees an approval that committed first (issue 15 point 2); the row
-    # lock is taken in the statement that reads the time settings (issue 13 point 14)
-    settings = selectors.time_settings_get(organisation=actor.organisation, locking_employee=employee)
-    locks = PeriodLocks(actor.organisation)
+    # lock is taken in the statement that reads the settings, the approved timesheet holding the
+    # entry's day and whether a contract limits its hours (issue 13 point 14)
+    day = local_date(start_time, employee_timezone(employee, actor.organisation))
+    reads = selectors.entry_write_reads(
+        organisation=actor.organisation, employee=employee, day=day, project_id=project.pk
+    )
     if not allow_locked:
-        locks.check(employee, [start_time])
+        PeriodLocks(actor.organisation, settings=reads.sheet_settings).check_read(employee, start_time, reads.approved)
     entry = TimeEntry(
         organisation=actor.organisation,
         employee=employee,
@@ -208,7 +216,13 @@ def time_entry_create(
         raise ValidationError({"external_id": _("An entry with this external id already exists.")})
     if end_time is None and TimeEntry.objects.filter(employee=employee, end_time__isnull=True).exists():
         raise _running_conflict(employee)
-    validate_entry(organisation=actor.organisation, entry=entry, settings=settings, sheet_settings=locks.settings)
+    validate_entry(
+        organisation=actor.organisation,
+        entry=entry,
+        settings=reads.settings,
+        sheet_settings=reads.sheet_settings,
+        limited=reads.limited,
+    )
     _insert_entry(entry)
     action = "timeentry.timer_start" if end_time is None else "timeentry.create"
     audit_change(actor=actor, action=action, obj=entry, after=audit_snapshot(entry))

@@ -83,11 +83,14 @@ def _limited_contracts(employee_id: int, project_ids=None) -> list[Contract]:
     return list(qs.order_by("project_id", "id"))
 
 
-def check_hours_limits(*, organisation, entry: TimeEntry, settings: TimesheetSettings) -> list[LimitBreach]:
+def check_hours_limits(
+    *, organisation, entry: TimeEntry, settings: TimesheetSettings, limited: bool | None = None
+) -> list[LimitBreach]:
     """The limits ``entry`` (finished, not yet saved or changed) would exceed. Refused with a 422
     naming the first when the organisation refuses such time; returned (to be flagged) otherwise.
-    One query when the employee has no limited contract."""
-    if entry.end_time is None or not entry.duration_seconds:
+    One query when the employee has no limited contract; none when ``limited`` is False (the
+    caller read that no limited contract covers the entry's project)."""
+    if entry.end_time is None or not entry.duration_seconds or limited is False:
         return []
     contracts = _limited_contracts(entry.employee_id, [entry.project_id])
     if not contracts:

@@ -64,16 +64,39 @@ class PeriodLocks:
         for period, _pk in approved:
             if period.contains(day):
                 return period, "approved"
+        return self._auto_locked(day, tz, lambda start: start in reopened)
+
+    def _auto_locked(self, day: datetime.date, tz: zoneinfo.ZoneInfo, reopened) -> tuple[Period, str] | None:
+        """The automatic lock of the period holding ``day``, or None; ``reopened(period start)``
+        is asked only when the period would lock (its timesheet was reopened: no lock)."""
         days = self.settings.auto_lock_days
         if days is None:
             return None
         period = period_containing(day, self.settings.period, self.settings.anchor)
-        if period.start in reopened:
-            return None
         today = self.now.astimezone(tz).date()
-        if today >= period.end + datetime.timedelta(days=1 + days):
+        if today >= period.end + datetime.timedelta(days=1 + days) and not reopened(period.start):
             return period, "auto"
         return None
+
+    def check_read(self, employee, instant: datetime.datetime, approved: Period | None) -> None:
+        """:meth:`check` of one instant whose approved period (the approved timesheet holding its
+        local day, or None) was read already (``selectors.entry_write_reads``): a query only when
+        its period would lock automatically (was its timesheet reopened?)."""
+        if approved is not None:
+            raise period_locked_error(employee.pk, approved, "approved")
+        tz = employee_timezone(employee, self.organisation)
+
+        def reopened(start: datetime.date) -> bool:
+            sheets = Timesheet.objects.filter(organisation=self.organisation, employee_id=employee.pk)
+            return (
+                sheets.filter(period_start=start, reopened_at__isnull=False)
+                .exclude(status=TimesheetStatus.APPROVED)
+                .exists()
+            )
+
+        found = self._auto_locked(local_date(instant, tz), tz, reopened)
+        if found is not None:
+            raise period_locked_error(employee.pk, *found)
 
     def check(self, employee, instants: Iterable[datetime.datetime | None]) -> None:
         """Raise the 409 of the first locked period any of ``instants`` falls in."""
