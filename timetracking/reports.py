@@ -167,15 +167,15 @@ def _sort_key(group_by: str):
 #: the pre-aggregated groups ``g`` joined to employee ``e``, project ``p``, client ``c``, task ``t``
 _OUTER: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "employee": (
-        {"employee_id": "g.employee_id"},
+        {"employee_id": "g.e_id"},
         {"employee__first_name": "e.{first_name}", "employee__last_name": "e.{last_name}"},
     ),
     "project": (
-        {"project_id": "g.project_id"},
+        {"project_id": "g.p_id"},
         {"project__name": "p.{project_name}", "project__client_id": "p.{client_id}"},
     ),
     "task": (
-        {"task_id": "g.task_id", "project_id": "g.project_id"},
+        {"task_id": "g.t_id", "project_id": "g.p_id"},
         {"task__name": "t.{task_name}", "project__name": "p.{project_name}"},
     ),
     "client": ({"project__client_id": "p.{client_id}"}, {"project__client__name": "c.{client_name}"}),
@@ -210,18 +210,31 @@ def _sql_names() -> dict[str, str]:
     }
 
 
-def _grouped_sums(qs, *, group_by: str, priced: bool, hidden_filter: Q | None) -> list[dict]:
-    """The report's groups in one statement: the entries ``qs`` are first summed by (employee,
-    project, task[, local day]) over the entries table alone, then those few groups are joined to
-    the names and rates and summed again per ``group_by`` value. The amount of a group is its
-    billable seconds x the effective bill rate (:func:`selectors.effective_rate` in SQL: the task's
-    rate, the employee's contract for the project, their contract for all projects, the project's
-    rate, the client's default, else 0): the rate is the same for every entry of an (employee,
-    project, task), so this equals the per-entry sum. The contracts are two LEFT JOINs (at most one
-    row each: unique per employee and project, and per employee without a project)."""
-    keys = {"employee_id": F("employee_id"), "project_id": F("project_id"), "task_id": F("task_id")}
+def _grouped_sums(qs, *, organisation, group_by: str, priced: bool, hidden_filter: Q | None) -> list[dict]:
+    """The report's groups in one statement: the entries ``qs`` are first summed over the entries
+    table alone by the group key and what the rate depends on (project, task, and the employee if
+    they have a contract), then those few groups are joined to the names and rates and summed
+    again per ``group_by`` value. The amount of a group is its billable seconds x the effective
+    bill rate (:func:`selectors.effective_rate` in SQL: the task's rate, the employee's contract for
+    the project, their contract for all projects, the project's rate, the client's default, else
+    0): the rate is the same for every entry of a pre-aggregated group, so this equals the
+    per-entry sum. An employee without a contract is summed with the others (``e_id`` NULL, so
+    the contract joins find nothing, as they would for them). The contracts are two LEFT JOINs (at
+    most one row each: unique per employee and project, and per employee without a project)."""
+    keys: dict[str, Any] = {}
     if group_by in ("day", "week"):
         keys["local_day"] = F("local_day")
+    if group_by == "employee":
+        keys["e_id"] = F("employee_id")
+    elif priced:
+        with_contract = Contract.objects.for_organisation(organisation).values("employee_id")
+        keys["e_id"] = Case(
+            When(employee_id__in=with_contract, then=F("employee_id")), default=None, output_field=IntegerField()
+        )
+    if priced or group_by in ("project", "task", "client"):
+        keys["p_id"] = F("project_id")
+    if priced or group_by == "task":
+        keys["t_id"] = F("task_id")
     sums: dict[str, Any] = {
         "seconds": Sum("duration_seconds"),
         "billable_seconds": Sum("duration_seconds", filter=Q(billable=True)),
@@ -229,7 +242,7 @@ def _grouped_sums(qs, *, group_by: str, priced: bool, hidden_filter: Q | None) -
     }
     if hidden_filter is not None:
         sums["hidden"] = Count("id", filter=hidden_filter)
-    inner_qs = qs.values(*keys).annotate(**sums)
+    inner_qs = qs.values(**keys).annotate(**sums)
     try:
         inner_sql, params = inner_qs.query.get_compiler(using=inner_qs.db).as_sql()
     except EmptyResultSet:
@@ -244,18 +257,19 @@ def _grouped_sums(qs, *, group_by: str, priced: bool, hidden_filter: Q | None) -
             "COALESCE(t.{task_rate}, pc.{contract_rate}, dc.{contract_rate}, p.{project_rate}, c.{client_rate}, 0)"
         ).format(**names)
         select.append(f"SUM(g.billable_seconds * {rate}) AS amount_hours")
-    joins = [
-        "INNER JOIN {project} p ON p.{pk} = g.project_id",
-        "LEFT OUTER JOIN {client} c ON c.{pk} = p.{client_id}",
-        "LEFT OUTER JOIN {task} t ON t.{pk} = g.task_id",
-    ]
+    joins = []
+    if "p_id" in keys:
+        joins.append("INNER JOIN {project} p ON p.{pk} = g.p_id")
+    if priced or group_by == "client":
+        joins.append("LEFT OUTER JOIN {client} c ON c.{pk} = p.{client_id}")
+    if "t_id" in keys:
+        joins.append("LEFT OUTER JOIN {task} t ON t.{pk} = g.t_id")
     if group_by == "employee":
-        joins.append("INNER JOIN {employee} e ON e.{pk} = g.employee_id")
+        joins.append("INNER JOIN {employee} e ON e.{pk} = g.e_id")
     if priced:
         joins += [
-            "LEFT OUTER JOIN {contract} pc ON pc.{contract_employee} = g.employee_id"
-            " AND pc.{contract_project} = g.project_id",
-            "LEFT OUTER JOIN {contract} dc ON dc.{contract_employee} = g.employee_id AND dc.{contract_project} IS NULL",
+            "LEFT OUTER JOIN {contract} pc ON pc.{contract_employee} = g.e_id AND pc.{contract_project} = g.p_id",
+            "LEFT OUTER JOIN {contract} dc ON dc.{contract_employee} = g.e_id AND dc.{contract_project} IS NULL",
         ]
     group = ", ".join(expr.format(**names) for expr in columns.values())
     joined = " ".join(join.format(**names) for join in joins)
@@ -287,7 +301,7 @@ def tracked_hours_report(*, actor: Actor, group_by: str, filters: dict | None = 
         qs = qs.annotate(local_day=local_day_expression(actor.organisation))
     # a project viewer: entries of projects whose amounts they may not see
     hidden = ~Q(project_id__in=viewer_amounts) if priced and not rates_visible else None
-    groups = _grouped_sums(qs, group_by=group_by, priced=priced, hidden_filter=hidden)
+    groups = _grouped_sums(qs, organisation=actor.organisation, group_by=group_by, priced=priced, hidden_filter=hidden)
     total = {**_bucket(), "priced": priced}
     rows: dict[tuple, dict] = {}
     for group in groups:
