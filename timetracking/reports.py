@@ -17,20 +17,18 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     DateField,
-    DecimalField,
     F,
-    FilteredRelation,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
     Sum,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
@@ -39,7 +37,7 @@ from organisations.actors import Actor
 from organisations.models import Office
 
 from . import selectors
-from .models import ProjectViewer, employee_timezone, local_day_bounds
+from .models import Client, Contract, Project, ProjectViewer, Task, employee_timezone, local_day_bounds
 from .policies import can_see_rates
 from .selectors import SECONDS_PER_HOUR, hours, money
 
@@ -165,81 +163,158 @@ def _sort_key(group_by: str):
     return lambda row: (row[name[group_by]].lower(), row[ident[group_by]] or 0)
 
 
-def with_bill_rate(qs, organisation):
-    """``qs`` (time entries) annotated with ``bill_rate``: :func:`selectors.effective_rate` as a SQL
-    expression (the task's rate, the employee's contract for the project, their contract for all
-    projects, the project's rate, the client's default, else 0), so a report sums amounts in the
-    database at its own grain instead of reading one group per (task, employee, project) and
-    pricing it in Python. The contracts are two LEFT JOINs (at most one row each: unique per
-    employee and project, and per employee without a project)."""
-    qs = qs.annotate(
-        project_contract=FilteredRelation(
-            "employee__time_contracts",
-            condition=Q(employee__time_contracts__project_id=F("project_id")),
-        ),
-        default_contract=FilteredRelation(
-            "employee__time_contracts",
-            condition=Q(employee__time_contracts__project__isnull=True),
-        ),
-    )
-    return qs.annotate(
-        bill_rate=Coalesce(
-            F("task__hourly_rate"),
-            F("project_contract__hourly_rate"),
-            F("default_contract__hourly_rate"),
-            F("project__hourly_rate"),
-            F("project__client__default_rate"),
-            Value(Decimal("0")),
-            output_field=DecimalField(max_digits=20, decimal_places=4),
+#: per ``group_by``: the outer query's group columns and label aggregates (``alias: SQL``) over
+#: the pre-aggregated groups ``g`` joined to employee ``e``, project ``p``, client ``c``, task ``t``
+_OUTER: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "employee": (
+        {"employee_id": "g.e_id"},
+        {"employee__first_name": "e.{first_name}", "employee__last_name": "e.{last_name}"},
+    ),
+    "project": (
+        {"project_id": "g.p_id"},
+        {"project__name": "p.{project_name}", "project__client_id": "p.{client_id}"},
+    ),
+    "task": (
+        {"task_id": "g.t_id", "project_id": "g.p_id"},
+        {"task__name": "t.{task_name}", "project__name": "p.{project_name}"},
+    ),
+    "client": ({"project__client_id": "p.{client_id}"}, {"project__client__name": "c.{client_name}"}),
+    "day": ({"local_day": "g.local_day"}, {}),
+    "week": ({"local_day": "g.local_day"}, {}),
+}
+
+
+def _sql_names() -> dict[str, str]:
+    employee_model = Contract._meta.get_field("employee").related_model
+    q = connection.ops.quote_name
+    col = lambda model, name: q(model._meta.get_field(name).column)  # noqa: E731
+    return {
+        "employee": q(employee_model._meta.db_table),
+        "project": q(Project._meta.db_table),
+        "client": q(Client._meta.db_table),
+        "task": q(Task._meta.db_table),
+        "contract": q(Contract._meta.db_table),
+        "pk": q("id"),
+        "first_name": col(employee_model, "first_name"),
+        "last_name": col(employee_model, "last_name"),
+        "project_name": col(Project, "name"),
+        "client_id": col(Project, "client"),
+        "client_name": col(Client, "name"),
+        "task_name": col(Task, "name"),
+        "task_rate": col(Task, "hourly_rate"),
+        "project_rate": col(Project, "hourly_rate"),
+        "client_rate": col(Client, "default_rate"),
+        "contract_rate": col(Contract, "hourly_rate"),
+        "contract_employee": col(Contract, "employee"),
+        "contract_project": col(Contract, "project"),
+    }
+
+
+def _grouped_sums(qs, *, organisation, group_by: str, priced: bool, hidden_filter: Q | None) -> list[dict]:
+    """The report's groups in one statement: the entries ``qs`` are first summed over the entries
+    table alone by the group key and what the rate depends on (project, task, and the employee if
+    they have a contract), then those few groups are joined to the names and rates and summed
+    again per ``group_by`` value. The amount of a group is its billable seconds x the effective
+    bill rate (:func:`selectors.effective_rate` in SQL: the task's rate, the employee's contract for
+    the project, their contract for all projects, the project's rate, the client's default, else
+    0): the rate is the same for every entry of a pre-aggregated group, so this equals the
+    per-entry sum. An employee without a contract is summed with the others (``e_id`` NULL, so
+    the contract joins find nothing, as they would for them). The contracts are two LEFT JOINs (at
+    most one row each: unique per employee and project, and per employee without a project)."""
+    keys: dict[str, Any] = {}
+    if group_by in ("day", "week"):
+        keys["local_day"] = F("local_day")
+    if group_by == "employee":
+        keys["e_id"] = F("employee_id")
+    elif priced:
+        with_contract = Contract.objects.for_organisation(organisation).values("employee_id")
+        keys["e_id"] = Case(
+            When(employee_id__in=with_contract, then=F("employee_id")), default=None, output_field=IntegerField()
         )
-    )
+    if priced or group_by in ("project", "task", "client"):
+        keys["p_id"] = F("project_id")
+    if priced or group_by == "task":
+        keys["t_id"] = F("task_id")
+    sums: dict[str, Any] = {
+        "seconds": Sum("duration_seconds"),
+        "billable_seconds": Sum("duration_seconds", filter=Q(billable=True)),
+        "entries": Count("id"),
+    }
+    if hidden_filter is not None:
+        sums["hidden"] = Count("id", filter=hidden_filter)
+    inner_qs = qs.values(**keys).annotate(**sums)
+    try:
+        inner_sql, params = inner_qs.query.get_compiler(using=inner_qs.db).as_sql()
+    except EmptyResultSet:
+        return []
+    names = _sql_names()
+    columns, labels = _OUTER[group_by]
+    select = [f"{expr.format(**names)} AS {connection.ops.quote_name(alias)}" for alias, expr in columns.items()]
+    select += [f"MAX({expr.format(**names)}) AS {connection.ops.quote_name(alias)}" for alias, expr in labels.items()]
+    select += [f"SUM(g.{name}) AS {name}" for name in sums]
+    if priced:
+        rate = (
+            "COALESCE(t.{task_rate}, pc.{contract_rate}, dc.{contract_rate}, p.{project_rate}, c.{client_rate}, 0)"
+        ).format(**names)
+        select.append(f"SUM(g.billable_seconds * {rate}) AS amount_hours")
+    joins = []
+    if "p_id" in keys:
+        joins.append("INNER JOIN {project} p ON p.{pk} = g.p_id")
+    if priced or group_by == "client":
+        joins.append("LEFT OUTER JOIN {client} c ON c.{pk} = p.{client_id}")
+    if "t_id" in keys:
+        joins.append("LEFT OUTER JOIN {task} t ON t.{pk} = g.t_id")
+    if group_by == "employee":
+        joins.append("INNER JOIN {employee} e ON e.{pk} = g.e_id")
+    if priced:
+        joins += [
+            "LEFT OUTER JOIN {contract} pc ON pc.{contract_employee} = g.e_id AND pc.{contract_project} = g.p_id",
+            "LEFT OUTER JOIN {contract} dc ON dc.{contract_employee} = g.e_id AND dc.{contract_project} IS NULL",
+        ]
+    group = ", ".join(expr.format(**names) for expr in columns.values())
+    joined = " ".join(join.format(**names) for join in joins)
+    sql = f"SELECT {', '.join(select)} FROM ({inner_sql}) g {joined} GROUP BY {group}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        aliases = [d[0] for d in cursor.description]
+        rows = [dict(zip(aliases, values, strict=True)) for values in cursor.fetchall()]
+    for row in rows:
+        if isinstance(row.get("local_day"), str):  # SQLite returns the date as text
+            row["local_day"] = datetime.date.fromisoformat(row["local_day"])
+        elif isinstance(row.get("local_day"), datetime.datetime):
+            row["local_day"] = row["local_day"].date()
+    return rows
 
 
 def tracked_hours_report(*, actor: Actor, group_by: str, filters: dict | None = None) -> dict:
     """Hours, billable hours, entries and (for rate readers) amounts of the finished entries the
     actor may see, filtered like ``GET /v1/time-entries``, one row per ``group_by`` value.
 
-    One aggregation query grouped by the ``group_by`` columns alone: billable seconds and amounts
-    (billable seconds x :func:`bill_rate_expression`) are summed by the database, so a report over
-    200,000 entries reads one row per employee, project or day (bench/reports.py)."""
+    One aggregation statement (:func:`_grouped_sums`): the entries are summed per (employee,
+    project, task[, day]) first and only those groups are joined to the names and rates, so a
+    report over 200,000 entries joins a few thousand groups, not every entry (bench/reports.py)."""
     viewer_amounts = viewer_amount_project_ids(actor=actor)
     rates_visible = can_see_rates(actor)
     priced = rates_visible or bool(viewer_amounts)
     qs = selectors.time_entry_list(actor=actor, filters=filters or {}).filter(end_time__isnull=False).order_by()
-    columns = [c for c in GROUP_BY[group_by] if c not in _LABELS]
     if group_by in ("day", "week"):
         qs = qs.annotate(local_day=local_day_expression(actor.organisation))
-    sums: dict[str, Any] = {
-        "seconds": Sum("duration_seconds"),
-        "billable_seconds": Sum("duration_seconds", filter=Q(billable=True)),
-        "entries": Count("id"),
-    }
-    if priced:
-        qs = with_bill_rate(qs, actor.organisation)
-        sums["amount_hours"] = Sum(
-            F("duration_seconds") * F("bill_rate"),
-            filter=Q(billable=True),
-            output_field=DecimalField(max_digits=30, decimal_places=4),
-        )
-    if priced and not rates_visible:  # a project viewer: entries of projects whose amounts they may not see
-        sums["hidden"] = Count("id", filter=~Q(project_id__in=viewer_amounts))
-    # grouped by ids alone (their names are aggregates): the planner then knows how few groups there
-    # are and hashes them instead of sorting 200,000 rows on disk
-    labels = {c: Max(c) for c in GROUP_BY[group_by] if c in _LABELS}
-    groups = list(qs.values(*columns).annotate(**sums, **labels))
+    # a project viewer: entries of projects whose amounts they may not see
+    hidden = ~Q(project_id__in=viewer_amounts) if priced and not rates_visible else None
+    groups = _grouped_sums(qs, organisation=actor.organisation, group_by=group_by, priced=priced, hidden_filter=hidden)
     total = {**_bucket(), "priced": priced}
     rows: dict[tuple, dict] = {}
     for group in groups:
         key = _row_key(group_by, group)
         if key not in rows:
             rows[key] = {"labels": _row_labels(group_by, group), **_bucket(), "priced": priced}
-        amount = Decimal(group.get("amount_hours") or 0) / SECONDS_PER_HOUR
+        amount = Decimal(str(group.get("amount_hours") or 0)) / SECONDS_PER_HOUR
         # a project viewer sees an amount only where every project in it lets them (no partial sums)
         shown = rates_visible or not group.get("hidden")
         for target in (total, rows[key]):
-            target["seconds"] += group["seconds"] or 0
-            target["billable_seconds"] += group["billable_seconds"] or 0
-            target["entries"] += group["entries"]
+            target["seconds"] += int(group["seconds"] or 0)
+            target["billable_seconds"] += int(group["billable_seconds"] or 0)
+            target["entries"] += int(group["entries"])
             target["amount"] += amount
             target["priced"] = target["priced"] and shown
     out = [{**row["labels"], **_figures(row, amounts=row["priced"])} for row in rows.values()]

@@ -261,3 +261,7 @@ def test_amounts_fall_back_to_the_all_projects_contract_then_the_clients_default
 
     assert [(r["employee_id"], r["amount"]) for r in body["rows"]] == [(colleague.pk, "15.00"), (employee.pk, "60.00")]
     assert body["amount"] == "75.00"
+    # the other groupings sum Eli (with a contract) and Cleo (without) in one row, each at their own rate
+    for group_by in ("project", "client", "task", "day", "week"):
+        body = report(api, f"group_by={group_by}")
+        assert ([r["amount"] for r in body["rows"]], body["amount"]) == (["75.00"], "75.00"), group_by
