@@ -73,3 +73,46 @@ COMPLAINT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 OPEN_COMPLAINT_STATUSES = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS, ComplaintStatus.WAITING)
+
+
+# =============================================================================
+# Leave (issue 16)
+# =============================================================================
+
+
+class LeaveKind(models.TextChoices):
+    VACATION = "vacation", _("Vacation")
+    SICK = "sick", _("Sick")
+    PERSONAL = "personal", _("Personal")
+    BEREAVEMENT = "bereavement", _("Bereavement")
+    UNPAID = "unpaid", _("Unpaid")
+    CUSTOM = "custom", _("Custom")
+
+
+class AccrualMethod(models.TextChoices):
+    ANNUAL_GRANT = "annual_grant", _("Annual grant on a date")
+    MONTHLY = "monthly", _("Accrual per month")
+    PER_TIMESHEET_PERIOD = "per_timesheet_period", _("Accrual per approved timesheet period")
+    PER_HOUR_WORKED = "per_hour_worked", _("Accrual per hour worked")
+
+
+class LedgerKind(models.TextChoices):
+    ACCRUAL = "accrual", _("Accrual")
+    USAGE = "usage", _("Usage")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    CARRY_OVER = "carry_over", _("Carry-over")
+    EXPIRY = "expiry", _("Expiry")
+    CANCELLATION = "cancellation", _("Cancellation")
+
+
+class LeaveUnit(models.TextChoices):
+    FULL_DAYS = "full_days", _("Full days")
+    HALF_DAYS = "half_days", _("Half days")
+    HOURS = "hours", _("Hours")
+
+
+class LeaveRequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")

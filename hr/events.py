@@ -23,6 +23,11 @@ __all__ = [
     "document_payload",
     "acknowledgement_payload",
     "complaint_payload",
+    "LEAVE_REQUESTED",
+    "LEAVE_APPROVED",
+    "LEAVE_REJECTED",
+    "LEAVE_CANCELLED",
+    "leave_request_payload",
 ]
 
 EMPLOYEE_CREATED = "hr.employee.created"
@@ -35,6 +40,11 @@ COMPLAINT_CREATED = "hr.complaint.created"
 COMPLAINT_ASSIGNED = "hr.complaint.assigned"
 COMPLAINT_STATUS_CHANGED = "hr.complaint.status_changed"
 
+LEAVE_REQUESTED = "hr.leave.requested"
+LEAVE_APPROVED = "hr.leave.approved"
+LEAVE_REJECTED = "hr.leave.rejected"
+LEAVE_CANCELLED = "hr.leave.cancelled"
+
 TOPICS: dict[str, str] = {
     EMPLOYEE_CREATED: "An employee was added to the directory.",
     EMPLOYEE_UPDATED: "An employee's directory record changed.",
@@ -44,6 +54,10 @@ TOPICS: dict[str, str] = {
     COMPLAINT_CREATED: "An employee filed a new HR ticket.",
     COMPLAINT_ASSIGNED: "An HR ticket was assigned to an HR member.",
     COMPLAINT_STATUS_CHANGED: ("An HR ticket moved to another status (in progress, waiting, resolved, closed)."),
+    LEAVE_REQUESTED: "An employee requested leave.",
+    LEAVE_APPROVED: "A leave request was approved (its hours are taken from the balance).",
+    LEAVE_REJECTED: "A leave request was rejected.",
+    LEAVE_CANCELLED: "A leave request was cancelled (approved hours come back to the balance).",
 }
 
 
@@ -99,4 +113,18 @@ def complaint_payload(complaint) -> dict:
         "anonymous": complaint.is_anonymous,
         "assigned": complaint.assignee_id is not None,
         "created_at": _instant(complaint.created_at),
+    }
+
+
+def leave_request_payload(request) -> dict:
+    """Ids, dates and hours: no names, notes or reasons."""
+    return {
+        "id": request.pk,
+        "employee_id": request.employee_id,
+        "leave_type_id": request.leave_type_id,
+        "status": request.status,
+        "unit": request.unit,
+        "start_date": request.start_date.isoformat(),
+        "end_date": request.end_date.isoformat(),
+        "hours": str(request.hours),
     }

@@ -15,8 +15,19 @@ from .choices import (
     DocumentCategory,
     EmployeeStatus,
     EmploymentType,
+    LeaveRequestStatus,
+    LedgerKind,
 )
-from .models import Complaint, Employee, HRDocument
+from .models import (
+    Complaint,
+    Employee,
+    HolidayGroup,
+    HRDocument,
+    LeaveAccount,
+    LeaveLedgerEntry,
+    LeavePolicy,
+    LeaveRequest,
+)
 
 
 class EmployeeFilterSet(BaseFilterSet):
@@ -122,3 +133,69 @@ class AcknowledgementStateFilterSet(BaseFilterSet):
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(acknowledged_at__isnull=(value == "pending"))
+
+
+# =============================================================================
+# Leave (issue 16)
+# =============================================================================
+
+
+class LeavePolicyFilterSet(BaseFilterSet):
+    leave_type_id = django_filters.NumberFilter(field_name="leave_type_id")
+    office_id = django_filters.NumberFilter(field_name="offices", label="Assigned to this office")
+    active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = LeavePolicy
+        fields = ["leave_type_id", "active"]
+
+
+class HolidayGroupFilterSet(BaseFilterSet):
+    office_id = django_filters.NumberFilter(field_name="offices", label="Used by this office")
+
+    class Meta:
+        model = HolidayGroup
+        fields = []
+
+
+class _EmployeeFilters(BaseFilterSet):
+    employee_id = django_filters.NumberFilter(field_name="employee_id")
+    leave_type_id = django_filters.NumberFilter(field_name="leave_type_id")
+    office_id = django_filters.NumberFilter(field_name="employee__office_id", label="The employee's office")
+    role = django_filters.ChoiceFilter(
+        field_name="employee__membership__role", choices=Role.choices, label="Role of the employee's login"
+    )
+
+
+class LeaveBalanceFilterSet(_EmployeeFilters):
+    status = django_filters.ChoiceFilter(
+        field_name="employee__status", choices=EmployeeStatus.choices, label="The employee's status"
+    )
+    as_of = django_filters.DateFilter(method="filter_as_of", label="Balances as of this day (default: today)")
+
+    class Meta:
+        model = LeaveAccount
+        fields = []
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset  # the balances are computed as of this day by the selector (the view passes it)
+
+
+class LeaveLedgerFilterSet(BaseFilterSet):
+    kind = django_filters.ChoiceFilter(choices=LedgerKind.choices)
+    effective_after = django_filters.DateFilter(field_name="effective_date", lookup_expr="gte")
+    effective_before = django_filters.DateFilter(field_name="effective_date", lookup_expr="lte")
+
+    class Meta:
+        model = LeaveLedgerEntry
+        fields = ["kind"]
+
+
+class LeaveRequestFilterSet(_EmployeeFilters):
+    status = django_filters.ChoiceFilter(choices=LeaveRequestStatus.choices)
+    starts_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte", label="Starts on or before")
+    ends_after = django_filters.DateFilter(field_name="end_date", lookup_expr="gte", label="Ends on or after")
+
+    class Meta:
+        model = LeaveRequest
+        fields = ["status"]

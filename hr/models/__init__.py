@@ -19,11 +19,33 @@ By sub-domain: ``access.py`` (who sees what), ``employees.py``, ``documents.py``
 
 from ..choices import EmployeeStatus  # re-exported (callers name it with the models)
 from .access import handles_complaints, is_integration, sees_hr_portal
+from .calendars import DEFAULT_WEEK, WEEKDAY_FIELDS, Holiday, HolidayGroup, WorkSchedule
 from .complaints import REPLY_MAX_LENGTH, Complaint, ComplaintNote, ComplaintQuerySet, ComplaintReply
 from .documents import HRDocument, HRDocumentAcknowledgement, HRDocumentQuerySet, HRDocumentVersion
 from .employees import MAX_HIERARCHY_DEPTH, Employee, EmployeeExternalId, EmployeeQuerySet, manager_chain_problem
+from .leave import (
+    LEAVE_REASON_MAX_LENGTH,
+    MAX_HOURS,
+    LeaveAccount,
+    LeaveLedgerEntry,
+    LeavePolicy,
+    LeaveRequest,
+    LeaveType,
+)
 
 __all__ = [
+    "DEFAULT_WEEK",
+    "WEEKDAY_FIELDS",
+    "Holiday",
+    "HolidayGroup",
+    "WorkSchedule",
+    "LEAVE_REASON_MAX_LENGTH",
+    "MAX_HOURS",
+    "LeaveAccount",
+    "LeaveLedgerEntry",
+    "LeavePolicy",
+    "LeaveRequest",
+    "LeaveType",
     "EmployeeStatus",
     "handles_complaints",
     "is_integration",

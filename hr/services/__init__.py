@@ -17,6 +17,13 @@ versions, acknowledgements), ``complaints.py`` (HR tickets); ``_common.py`` what
 Callers say ``from hr import services``.
 """
 
+from .accruals import (
+    accrue_for_hours_worked,
+    accrue_for_timesheets,
+    policy_for,
+    post_accruals,
+    post_year_end,
+)
 from .complaints import (
     COMPLAINT_AUDITED,
     COMPLAINT_UPDATE_FIELDS,
@@ -50,6 +57,26 @@ from .employees import (
     employee_update,
     employee_upsert_many,
 )
+from .leave import (
+    LeavePreview,
+    can_decide_leave,
+    employee_today,
+    leave_adjust,
+    leave_preview,
+    leave_request_approve,
+    leave_request_cancel,
+    leave_request_create,
+    leave_request_reject,
+)
+from .leave_setup import (
+    holiday_group_create,
+    holiday_group_update,
+    leave_policy_create,
+    leave_policy_update,
+    leave_type_create,
+    leave_type_update,
+    work_schedule_set,
+)
 
 __all__ = [
     "EMPLOYEE_FIELDS",
@@ -79,4 +106,25 @@ __all__ = [
     "complaint_require_handler",
     "complaint_transition",
     "complaint_update",
+    "accrue_for_hours_worked",
+    "accrue_for_timesheets",
+    "policy_for",
+    "post_accruals",
+    "post_year_end",
+    "LeavePreview",
+    "can_decide_leave",
+    "employee_today",
+    "leave_adjust",
+    "leave_preview",
+    "leave_request_approve",
+    "leave_request_cancel",
+    "leave_request_create",
+    "leave_request_reject",
+    "holiday_group_create",
+    "holiday_group_update",
+    "leave_policy_create",
+    "leave_policy_update",
+    "leave_type_create",
+    "leave_type_update",
+    "work_schedule_set",
 ]
