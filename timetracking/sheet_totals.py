@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from hr import selectors as hr_selectors
+
 from .models import TimeEntry, Timesheet, employee_timezone
 from .periods import Period
 
@@ -37,6 +39,8 @@ class TimesheetContent:
     tasks: list[tuple[object, Bucket]]
     total: Bucket = field(default_factory=Bucket)
     running_entry_id: int | None = None
+    #: approved leave of the period per request and day (issue 16: read from hr, shown as leave hours)
+    leave: list = field(default_factory=list)
 
 
 def timesheet_entries(*, timesheet: Timesheet) -> QuerySet[TimeEntry]:
@@ -83,6 +87,9 @@ def timesheet_content(*, timesheet: Timesheet) -> TimesheetContent:
         tasks=sorted(tasks.values(), key=lambda pair: (pair[0].name.lower(), pair[0].pk)),
         total=total,
         running_entry_id=running,
+        leave=hr_selectors.approved_leave_hours(
+            timesheet.organisation, period.start, period.end, employee_ids=[timesheet.employee_id]
+        ),
     )
 
 

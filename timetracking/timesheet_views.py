@@ -106,6 +106,7 @@ class TimesheetPageMixin(TimePage):
                 for entry in content.entries
             ],
             "total": format_seconds(content.total.seconds),
+            "leave": content.leave,
             "billable": format_seconds(content.total.billable_seconds),
             "can_submit": timesheet.status in (TimesheetStatus.OPEN, TimesheetStatus.REJECTED),
             "can_unsubmit": own and timesheet.status == TimesheetStatus.SUBMITTED,

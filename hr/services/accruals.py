@@ -368,9 +368,14 @@ def accrue_for_timesheets(*, organisation, items) -> int:
     policies = _Policies(organisation, methods=TIMESHEET_METHODS)
     if not policies.policies:
         return 0
+    roles = dict(
+        Employee.objects.filter(pk__in={employee.pk for employee, *_rest in items}).values_list(
+            "pk", "membership__role"
+        )
+    )
     plans = []
     for employee, start, end, worked in items:
-        for policy in policies.for_employee(employee.pk, employee.office_id, _role(employee)):
+        for policy in policies.for_employee(employee.pk, employee.office_id, roles.get(employee.pk)):
             plans.append((employee.pk, start, end, Decimal(worked), policy))
     if not plans:
         return 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hr import selectors as hr_selectors
+from hr import services as hr_services
 from integrations.outbox import record_event, record_events
 from organisations.actors import Actor
 from organisations.audit import audit_change, audit_changes, audit_snapshot
@@ -277,7 +279,32 @@ def timesheet_approve(*, actor: Actor, timesheet: Timesheet) -> Timesheet:
     _require_status(timesheet, TimesheetStatus.SUBMITTED, verb=_("approved"))
     _refuse_running_timer(timesheet, actor.organisation)
     _decide(actor, timesheet, TimesheetStatus.APPROVED)
+    _accrue_leave(actor.organisation, [timesheet])
     return _save(actor, timesheet, before, "timesheet.approve", events.TIMESHEET_APPROVED)
+
+
+def _accrue_leave(organisation, timesheets: list[Timesheet]) -> None:
+    """Leave earned per approved period or per hour worked (issue 16): hr posts it (once per
+    period, whatever the number of approvals). The hours worked are read in one query."""
+    if not timesheets:
+        return
+    bounds = {
+        t.pk: Period(t.period_start, t.period_end).bounds(employee_timezone(t.employee, organisation))
+        for t in timesheets
+    }
+    seconds = dict.fromkeys(bounds, 0)
+    rows = TimeEntry.objects.filter(
+        employee_id__in={t.employee_id for t in timesheets},
+        start_time__gte=min(start for start, _end in bounds.values()),
+        start_time__lt=max(end for _start, end in bounds.values()),
+        end_time__isnull=False,
+    ).values_list("employee_id", "start_time", "duration_seconds")
+    for employee_id, start, duration in rows:
+        for t in timesheets:
+            if t.employee_id == employee_id and bounds[t.pk][0] <= start < bounds[t.pk][1]:
+                seconds[t.pk] += duration or 0
+    items = [(t.employee, t.period_start, t.period_end, Decimal(seconds[t.pk]) / 3600) for t in timesheets]
+    hr_services.accrue_for_timesheets(organisation=organisation, items=items)
 
 
 @transaction.atomic
@@ -390,6 +417,7 @@ def timesheet_bulk_approve(*, actor: Actor, timesheet_ids: list[int]) -> BulkApp
         # the same rows and events as one approval at a time, written together: one INSERT each,
         # and one webhook fan-out for the batch after commit (integrations.outbox.record_events)
         audit_changes(actor=actor, action="timesheet.approve", changes=audited)
+        _accrue_leave(actor.organisation, [found[pk] for pk in result.approved])
         record_events(actor.organisation, payloads, actor=actor)
     return result
 

@@ -92,6 +92,15 @@ class TimesheetDaySerializer(TimesheetTotalsSerializer):
     date = serializers.DateField(help_text="A local date in the employee's office timezone.")
 
 
+class TimesheetLeaveSerializer(serializers.Serializer):
+    # approved leave on one local day of the period (issue 16)
+    date = serializers.DateField()
+    hours = serializers.DecimalField(max_digits=8, decimal_places=2)
+    leave_request_id = serializers.IntegerField()
+    paid = serializers.BooleanField()
+    pay_code_name = serializers.CharField()
+
+
 class TimesheetProjectSerializer(TimesheetTotalsSerializer):
     project_id = serializers.IntegerField()
     project_name = serializers.CharField()
@@ -126,6 +135,7 @@ class TimesheetEntryChangeSerializer(serializers.Serializer):
 class TimesheetDetailSerializer(TimesheetSerializer):
     timezone = serializers.SerializerMethodField(help_text="The timezone of the days (the employee's office's).")
     days = serializers.SerializerMethodField()
+    leave = serializers.SerializerMethodField(help_text="Approved leave in the period (hours per request and day).")
     projects = serializers.SerializerMethodField()
     tasks = serializers.SerializerMethodField()
     running_entry_id = serializers.SerializerMethodField(help_text="A timer running in the period (submit refuses).")
@@ -150,6 +160,7 @@ class TimesheetDetailSerializer(TimesheetSerializer):
             "over_limit",
             "entries",
             "changes_since_rejection",
+            "leave",
         ]
         read_only_fields = fields
 
@@ -165,6 +176,23 @@ class TimesheetDetailSerializer(TimesheetSerializer):
     @extend_schema_field(TimesheetTotalsSerializer)
     def get_totals(self, timesheet) -> dict:
         return _figures(self._content(timesheet).total)
+
+    @extend_schema_field(TimesheetLeaveSerializer(many=True))
+    def get_leave(self, timesheet) -> list[dict]:
+        """Approved leave in the period, per request and day (from hr): shown as leave hours."""
+        return TimesheetLeaveSerializer(
+            [
+                {
+                    "date": day.date,
+                    "hours": day.hours,
+                    "leave_request_id": day.request_id,
+                    "paid": day.paid,
+                    "pay_code_name": day.pay_code_name,
+                }
+                for day in self._content(timesheet).leave
+            ],
+            many=True,
+        ).data
 
     @extend_schema_field(TimesheetDaySerializer(many=True))
     def get_days(self, timesheet) -> list[dict]:
