@@ -296,7 +296,7 @@ def _ledger(actor: Actor, request: LeaveRequest, kind: str, hours: Decimal, reas
         account=leave_account_for(employee=request.employee, leave_type=request.leave_type),
         kind=kind,
         hours=hours,
-        effective_date=request.start_date,
+        effective_date=employee_today(request.employee),  # booked when decided (the balance moves now)
         reason=reason,
         request=request,
         created_by=actor.membership,

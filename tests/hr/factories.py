@@ -105,3 +105,84 @@ class ComplaintNoteFactory(DjangoModelFactory):
     organisation = factory.SelfAttribute("complaint.organisation")
     author_label = "hr@example.test"
     body = "Spoke with the team lead."
+
+
+# =============================================================================
+# Leave (issue 16)
+# =============================================================================
+
+
+class LeaveTypeFactory(DjangoModelFactory):
+    class Meta:
+        model = "hr.LeaveType"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Vacation {n}")
+    kind = "vacation"
+    paid = True
+    pay_code_name = "Vacation"
+
+
+class LeavePolicyFactory(DjangoModelFactory):
+    class Meta:
+        model = "hr.LeavePolicy"
+        skip_postgeneration_save = True
+
+    leave_type = factory.SubFactory(LeaveTypeFactory)
+    organisation = factory.SelfAttribute("leave_type.organisation")
+    name = factory.Sequence(lambda n: f"Policy {n}")
+    accrual_method = "monthly"
+    annual_hours = 120
+
+
+class HolidayGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = "hr.HolidayGroup"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Holidays {n}")
+
+
+class HolidayFactory(DjangoModelFactory):
+    class Meta:
+        model = "hr.Holiday"
+
+    group = factory.SubFactory(HolidayGroupFactory)
+    organisation = factory.SelfAttribute("group.organisation")
+    date = factory.Sequence(lambda n: timezone.datetime(2026, 1, 1).date() + timezone.timedelta(days=n))
+    name = "Holiday"
+
+
+class LeaveAccountFactory(DjangoModelFactory):
+    class Meta:
+        model = "hr.LeaveAccount"
+
+    employee = factory.SubFactory(EmployeeFactory)
+    organisation = factory.SelfAttribute("employee.organisation")
+    leave_type = factory.SubFactory(LeaveTypeFactory, organisation=factory.SelfAttribute("..organisation"))
+
+
+class LeaveLedgerEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = "hr.LeaveLedgerEntry"
+
+    account = factory.SubFactory(LeaveAccountFactory)
+    organisation = factory.SelfAttribute("account.organisation")
+    kind = "adjustment"
+    hours = 8
+    effective_date = factory.LazyFunction(lambda: timezone.localdate())
+    reason = "Opening balance"
+
+
+class LeaveRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = "hr.LeaveRequest"
+
+    employee = factory.SubFactory(EmployeeFactory)
+    organisation = factory.SelfAttribute("employee.organisation")
+    leave_type = factory.SubFactory(LeaveTypeFactory, organisation=factory.SelfAttribute("..organisation"))
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=30))
+    end_date = factory.SelfAttribute("start_date")
+    working_days = 1
+    hours = 8
+    days = factory.LazyAttribute(lambda o: [[o.start_date.isoformat(), "8.00"]])
