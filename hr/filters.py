@@ -15,6 +15,7 @@ from .choices import (
     DocumentCategory,
     EmployeeStatus,
     EmploymentType,
+    LeaveKind,
     LeaveRequestStatus,
     LedgerKind,
 )
@@ -27,6 +28,7 @@ from .models import (
     LeaveLedgerEntry,
     LeavePolicy,
     LeaveRequest,
+    LeaveType,
 )
 
 
@@ -138,6 +140,16 @@ class AcknowledgementStateFilterSet(BaseFilterSet):
 # =============================================================================
 # Leave (issue 16)
 # =============================================================================
+
+
+class LeaveTypeFilterSet(BaseFilterSet):
+    kind = django_filters.ChoiceFilter(choices=LeaveKind.choices)
+    paid = django_filters.BooleanFilter()
+    active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = LeaveType
+        fields = ["kind", "paid", "active"]
 
 
 class LeavePolicyFilterSet(BaseFilterSet):

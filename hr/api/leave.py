@@ -24,6 +24,7 @@ from ..filters import (
     LeaveLedgerFilterSet,
     LeavePolicyFilterSet,
     LeaveRequestFilterSet,
+    LeaveTypeFilterSet,
 )
 from ..models import LeaveAccount
 from .serializers.leave import (
@@ -56,6 +57,7 @@ class LeaveTypeViewSet(base.TenantModelViewSet):
     scope_area = SCOPE_AREA
     list_selector = leave_selectors.leave_type_list
     serializer_class = LeaveTypeSerializer
+    filterset_class = LeaveTypeFilterSet
 
     def perform_create(self, serializer):
         return services.leave_type_create(actor=self.actor, **serializer.validated_data)
