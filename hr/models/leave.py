@@ -9,6 +9,7 @@ unique per account, so posting the same accrual twice is impossible at the datab
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -109,6 +110,11 @@ class LeavePolicy(TenantModel):
     max_balance_hours = _hours(_("maximum balance (hours)"), null=True, blank=True)
     allow_negative = models.BooleanField(_("balance may go negative"), default=False)
     negative_limit_hours = _hours(_("how far below zero (hours)"), default=Decimal("0"))
+    starts_on = models.DateField(
+        _("accrues from"),
+        default=datetime.date.today,
+        help_text=_("Months ending and grants falling before this day are not posted (no back-dated accruals)."),
+    )
     offices = models.ManyToManyField("organisations.Office", blank=True, related_name="leave_policies")
     roles = models.JSONField(_("roles"), default=list, blank=True)
     employees = models.ManyToManyField("hr.Employee", blank=True, related_name="leave_policies")

@@ -279,6 +279,8 @@ def post_accruals(*, organisation, on: datetime.date) -> int:
         account_id = accounts[(employee_id, policy.leave_type_id)]
         if policy.accrual_method == AccrualMethod.MONTHLY:
             for year, month in months:
+                if _month_end(year, month) < policy.starts_on:
+                    continue
                 cache_key = (year, hire, termination, policy.prorate_joiners)
                 if cache_key not in fractions_cache:
                     fractions_cache[cache_key] = month_fractions(
@@ -299,7 +301,7 @@ def _post_grant(poster, policy, account_id, hire, termination, on) -> None:
     if (termination and termination < grant) or (hire and hire >= following):
         return
     effective = max(grant, hire) if hire else grant
-    if effective > on:
+    if effective > on or grant < policy.starts_on:
         return
     hours = annual_grant_amount(policy.annual_hours, grant, following, hire, prorate=policy.prorate_joiners)
     poster.add(policy, account_id, f"annual:{grant.year}", hours, effective, policy.name)

@@ -33,6 +33,7 @@ LEAVE_POLICY_FIELDS = (
     "allow_negative",
     "negative_limit_hours",
     "roles",
+    "starts_on",
     "active",
     "offices",
     "employees",

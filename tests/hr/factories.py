@@ -133,6 +133,7 @@ class LeavePolicyFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Policy {n}")
     accrual_method = "monthly"
     annual_hours = 120
+    starts_on = timezone.datetime(2020, 1, 1).date()
 
 
 class HolidayGroupFactory(DjangoModelFactory):

@@ -99,6 +99,7 @@ class LeavePolicySerializer(serializers.ModelSerializer):
             "office_ids",
             "roles",
             "employee_ids",
+            "starts_on",
             "active",
             "created_at",
             "updated_at",
