@@ -22,6 +22,13 @@ from trackyoursheets.exceptions import NotPermitted
 
 from .choices import OPEN_COMPLAINT_STATUSES, Audience, ComplaintPriority, ComplaintStatus, EmployeeStatus, PayType
 from .filters import ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
+from .leave_selectors import (  # noqa: F401 - re-exported: other apps call them as hr.selectors.<name>
+    ApprovedLeaveDay,
+    HolidayDay,
+    approved_leave_hours,
+    holidays_between,
+    work_schedule_for,
+)
 from .models import (
     Complaint,
     ComplaintNote,
