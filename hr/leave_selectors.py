@@ -15,7 +15,7 @@ from organisations.actors import Actor
 from trackyoursheets.api.filters import apply_filterset
 
 from .choices import LeaveRequestStatus, LedgerKind
-from .filters import LeavePolicyFilterSet, LeaveRequestFilterSet
+from .filters import LeaveBalanceFilterSet, LeavePolicyFilterSet, LeaveRequestFilterSet
 from .leave_days import LeaveCount, count_leave
 from .models import (
     DEFAULT_WEEK,
@@ -188,10 +188,15 @@ def _ledger_sum(as_of: datetime.date | None, kinds=None):
     return Coalesce(Subquery(total, output_field=_HOURS), _ZERO)
 
 
-def leave_balance_list(*, actor: Actor, as_of: datetime.date | None = None) -> QuerySet[LeaveAccount]:
+def leave_balance_list(
+    *, actor: Actor, as_of: datetime.date | None = None, filters: dict | None = None
+) -> QuerySet[LeaveAccount]:
     """Balances the actor may see, each annotated (one query per page whatever its size):
     ``balance`` (the ledger's sum as of the date), ``used`` (usage net of cancellations) and
-    ``pending`` (hours of requests awaiting a decision)."""
+    ``pending`` (hours of requests awaiting a decision). ``filters`` (GraphQL) may carry ``as_of``."""
+    if filters and filters.get("as_of") and as_of is None:
+        as_of = filters["as_of"]
+        as_of = datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
     pending = (
         LeaveRequest.objects.filter(
             employee_id=OuterRef("employee_id"),
@@ -203,7 +208,7 @@ def leave_balance_list(*, actor: Actor, as_of: datetime.date | None = None) -> Q
         .annotate(total=Sum("hours"))
         .values("total")
     )
-    return (
+    qs = (
         LeaveAccount.objects.visible_to(actor)
         .select_related("employee__office", "leave_type")
         .annotate(
@@ -213,6 +218,7 @@ def leave_balance_list(*, actor: Actor, as_of: datetime.date | None = None) -> Q
         )
         .order_by("employee__last_name", "employee__first_name", "employee_id", "leave_type__name", "id")
     )
+    return apply_filterset(LeaveBalanceFilterSet, filters, qs) if filters else qs
 
 
 def leave_ledger_list(*, account: LeaveAccount) -> QuerySet[LeaveLedgerEntry]:

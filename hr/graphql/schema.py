@@ -9,10 +9,24 @@ from trackyoursheets.api.graphql import (
     TenantObjectField,
 )
 
-from ..filters import ComplaintFilterSet, EmployeeFilterSet, HRDocumentFilterSet
+from ..filters import (
+    ComplaintFilterSet,
+    EmployeeFilterSet,
+    HRDocumentFilterSet,
+    LeaveBalanceFilterSet,
+    LeaveRequestFilterSet,
+)
 from .complaints import AssignHRComplaint, HRComplaintType
 from .documents import AcknowledgeHRDocument, HRDocumentType
 from .employees import EmployeeType, UpsertEmployee
+from .leave import (
+    ApproveLeaveRequest,
+    CancelLeaveRequest,
+    LeaveBalanceType,
+    LeaveRequestType,
+    RejectLeaveRequest,
+    RequestLeave,
+)
 
 
 class Query(graphene.ObjectType):
@@ -32,6 +46,18 @@ class Query(graphene.ObjectType):
         description="HR tickets you may see, newest first. Scope hr.read.",
     )
     hr_complaint = TenantObjectField(HRComplaintType, description="One HR ticket; null when not found or not yours.")
+    leave_balances = TenantConnectionField(
+        LeaveBalanceType,
+        filterset_class=LeaveBalanceFilterSet,
+        description="Leave balances per employee and leave type (filter asOf: as of a day). Scope hr.read.",
+    )
+    leave_balance = TenantObjectField(LeaveBalanceType, description="One leave balance; null when not found.")
+    leave_requests = TenantConnectionField(
+        LeaveRequestType,
+        filterset_class=LeaveRequestFilterSet,
+        description="Leave requests you may see, latest first. Scope hr.read.",
+    )
+    leave_request = TenantObjectField(LeaveRequestType, description="One leave request; null when not found.")
 
 
 class Mutation(graphene.ObjectType):
@@ -40,3 +66,7 @@ class Mutation(graphene.ObjectType):
     acknowledge_hr_document = AcknowledgeHRDocument.Field(name="acknowledgeHRDocument")
     upsert_employee = UpsertEmployee.Field()
     assign_hr_complaint = AssignHRComplaint.Field(name="assignHRComplaint")
+    request_leave = RequestLeave.Field()
+    approve_leave_request = ApproveLeaveRequest.Field()
+    reject_leave_request = RejectLeaveRequest.Field()
+    cancel_leave_request = CancelLeaveRequest.Field()

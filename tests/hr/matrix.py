@@ -210,4 +210,16 @@ GRAPHQL_NODES = [
     Node("Employee", lambda org: EmployeeFactory(office__organisation=org), "employees", "employee"),
     Node("HRDocument", lambda org: HRDocumentFactory(organisation=org), "hrDocuments", "hrDocument"),
     Node("HRComplaint", lambda org: ComplaintFactory(organisation=org), "hrComplaints", "hrComplaint"),
+    Node(
+        "LeaveBalance",
+        lambda org: LeaveAccountFactory(employee__office__organisation=org),
+        "leaveBalances",
+        "leaveBalance",
+    ),
+    Node(
+        "LeaveRequest",
+        lambda org: LeaveRequestFactory(employee__office__organisation=org),
+        "leaveRequests",
+        "leaveRequest",
+    ),
 ]
