@@ -44,6 +44,8 @@ __all__ = [
     "leave_ledger_list",
     "leave_request_list",
     "leave_request_get",
+    "leave_requests_to_decide",
+    "team_absences",
 ]
 
 _HOURS = DecimalField(max_digits=12, decimal_places=2)
@@ -232,6 +234,44 @@ def leave_request_list(*, actor: Actor, filters: dict | None = None) -> QuerySet
         .order_by("-start_date", "-id")
     )
     return apply_filterset(LeaveRequestFilterSet, filters, qs) if filters else qs
+
+
+def leave_requests_to_decide(*, actor: Actor) -> QuerySet[LeaveRequest]:
+    """Requests awaiting a decision that the actor may see, not their own (the approval inbox)."""
+    rows = leave_request_list(actor=actor).filter(status=LeaveRequestStatus.REQUESTED).order_by("start_date", "id")
+    if actor.membership is not None:
+        rows = rows.exclude(employee__membership=actor.membership)
+    return rows
+
+
+@dataclass(frozen=True)
+class AbsenceRow:
+    employee: Employee
+    #: one cell per day of the month: None, or (request, hours)
+    days: list
+
+
+def team_absences(*, actor: Actor, first: datetime.date, last: datetime.date) -> list[AbsenceRow]:
+    """The people (visible to the actor) with requested or approved leave between the two days,
+    each with a cell per day: the team absence calendar. Two queries."""
+    requests = list(
+        leave_request_list(actor=actor)
+        .filter(
+            status__in=(LeaveRequestStatus.REQUESTED, LeaveRequestStatus.APPROVED),
+            start_date__lte=last,
+            end_date__gte=first,
+        )
+        .order_by("employee__last_name", "employee__first_name", "employee_id", "start_date")
+    )
+    span = (last - first).days + 1
+    rows: dict[int, AbsenceRow] = {}
+    for request in requests:
+        row = rows.setdefault(request.employee_id, AbsenceRow(employee=request.employee, days=[None] * span))
+        for date_text, hours in request.days:
+            index = (datetime.date.fromisoformat(date_text) - first).days
+            if 0 <= index < span:
+                row.days[index] = (request, hours)
+    return list(rows.values())
 
 
 def leave_request_get(*, actor: Actor, pk: int) -> LeaveRequest:

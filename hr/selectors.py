@@ -27,6 +27,7 @@ from .leave_selectors import (  # noqa: F401 - re-exported: other apps call them
     HolidayDay,
     approved_leave_hours,
     holidays_between,
+    leave_requests_to_decide,
     work_schedule_for,
 )
 from .models import (

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .views import leave
 
 app_name = "hr"
 
@@ -19,7 +20,20 @@ urlpatterns = [
     path("documents/<int:pk>", views.DocumentDetailView.as_view(), name="document"),
     path("tickets", views.TicketQueueView.as_view(), name="tickets"),
     path("tickets.csv", views.TicketExportView.as_view(), name="tickets-export"),
+    path("leave-policies", leave.LeavePoliciesView.as_view(), name="leave-policies"),
+    path("leave-policies/new", leave.LeavePolicyFormView.as_view(), name="leave-policy-create"),
+    path("leave-policies/<int:pk>", leave.LeavePolicyFormView.as_view(), name="leave-policy"),
+    path("leave-types/<int:pk>", leave.LeaveTypeEditView.as_view(), name="leave-type"),
+    path("holiday-calendars", leave.HolidayCalendarsView.as_view(), name="holiday-calendars"),
+    path("holiday-calendars/new", leave.HolidayCalendarFormView.as_view(), name="holiday-calendar-create"),
+    path("holiday-calendars/<int:pk>", leave.HolidayCalendarFormView.as_view(), name="holiday-calendar"),
+    path("leave-balances", leave.LeaveBalancesView.as_view(), name="leave-balances"),
+    # managers, HR, owners, admins
+    path("team-leave", leave.TeamLeaveView.as_view(), name="team-leave"),
     # every member
+    path("leave", leave.MyLeaveView.as_view(), name="my-leave"),
+    path("leave/preview", leave.LeavePreviewView.as_view(), name="leave-preview"),
+    path("leave/<int:pk>/<str:action>", leave.LeaveActionView.as_view(), name="leave-action"),
     path("my-documents", views.MyDocumentsView.as_view(), name="my-documents"),
     path("documents/<int:pk>/download", views.DocumentDownloadView.as_view(), name="document-download"),
     path("documents/<int:pk>/acknowledge", views.DocumentAcknowledgeView.as_view(), name="document-acknowledge"),

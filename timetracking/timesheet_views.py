@@ -20,9 +20,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hr import selectors as hr_selectors
 from organisations import selectors as organisation_selectors
 from trackyoursheets.api.errors import ValidationFailed
-from trackyoursheets.web import SERVICE_ERRORS, Pager, error_text, scoped_or_404
+from trackyoursheets.web import SERVICE_ERRORS, Column, Pager, Table, error_text, scoped_or_404
+from trackyoursheets.web.tables import DATE
 
 from . import selectors, services, sheet_totals
 from .choices import TimesheetStatus
@@ -174,6 +176,27 @@ class TimesheetActionPage(TimePage):
 INBOX_FILTERS = ("employee_id", "office_id", "period_start")
 
 
+class LeaveInboxTable(Table):
+    """Leave waiting for the reader's decision (issue 16; read from hr, decided on hr's page)."""
+
+    name = "leave-to-decide"
+    noun = gettext_lazy("requests")
+    empty_text = gettext_lazy("No leave requests to decide.")
+    exportable = False
+    columns = (
+        Column("person", gettext_lazy("Person"), accessor="employee.display_name"),
+        Column("leave_type", gettext_lazy("Leave type"), accessor="leave_type.name"),
+        Column("start_date", gettext_lazy("First day"), kind=DATE),
+        Column("end_date", gettext_lazy("Last day"), kind=DATE),
+        Column("hours", gettext_lazy("Hours"), accessor="hours"),
+        Column("actions", gettext_lazy("Decide"), template="hr/_leave_decide_cell.html", export=False),
+    )
+
+
+def leave_inbox_table(page: TimePage) -> LeaveInboxTable:
+    return LeaveInboxTable(page.request, hr_selectors.leave_requests_to_decide(actor=page.actor), prefix="leave-")
+
+
 class ApprovalInboxPage(TimePage):
     template_name = "timetracking/approvals.html"
     allowed_roles = MANAGERS
@@ -202,6 +225,7 @@ class ApprovalInboxPage(TimePage):
             offices=organisation_selectors.office_list(actor=self.actor).order_by("name", "pk"),
             here=self.request.get_full_path(),
             requests=pending_request_table(self),
+            leave=leave_inbox_table(self),
         )
         return context
 

@@ -40,13 +40,13 @@ def _visible(queryset, actor, employee_path: str):
         return queryset
     if actor.membership is None:
         return queryset.none()
-    own = Q(**{f"{employee_path}__membership": actor.membership})
-    if actor.role == Role.MANAGER:
-        reports = Q(**{f"{employee_path}__manager__membership": actor.membership})
-        if actor.membership.office_id:
-            reports |= Q(**{f"{employee_path}__office_id": actor.membership.office_id})
-        return queryset.filter(own | reports)
-    return queryset.filter(own)
+    # their own and their direct reports' (Employee.manager), whatever their role
+    mine = Q(**{f"{employee_path}__membership": actor.membership}) | Q(
+        **{f"{employee_path}__manager__membership": actor.membership}
+    )
+    if actor.role == Role.MANAGER and actor.membership.office_id:
+        mine |= Q(**{f"{employee_path}__office_id": actor.membership.office_id})
+    return queryset.filter(mine)
 
 
 class LeaveType(TenantModel):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from organisations.actors import Actor
 from organisations.audit import audit_change, audit_snapshot
+from organisations.choices import Role
 from trackyoursheets.db import model_update
 
 from ..models import WEEKDAY_FIELDS, Employee, Holiday, HolidayGroup, LeavePolicy, LeaveType, WorkSchedule
@@ -62,6 +63,9 @@ def leave_type_update(*, actor: Actor, leave_type: LeaveType, data: dict) -> Lea
 
 
 def _check_related(actor: Actor, data: dict) -> None:
+    if data.get("roles") is not None:  # one order, whatever the caller's (an unchanged form changes nothing)
+        chosen = set(data["roles"])
+        data["roles"] = [role for role in Role.values if role in chosen]
     errors = {}
     for name in ("offices", "employees"):
         for obj in data.get(name) or ():
@@ -147,9 +151,9 @@ def holiday_group_update(*, actor: Actor, group: HolidayGroup, data: dict) -> Ho
     group, changes = model_update(instance=group, fields=("name", "region", "offices"), data=data)
     if holidays is not None:
         before = [(h.date.isoformat(), h.name, h.half_day) for h in group.holidays.all()]
-        _set_holidays(actor, group, holidays)
         after = [(h["date"].isoformat(), h["name"].strip(), bool(h.get("half_day"))) for h in holidays]
-        if sorted(before) != sorted(after):
+        if sorted(before) != sorted(after):  # an unchanged list rewrites nothing
+            _set_holidays(actor, group, holidays)
             changes["holidays"] = [len(before), len(after)]
     audit_change(actor=actor, action="holidaygroup.update", obj=group, changes=changes)
     return group

@@ -57,6 +57,10 @@ HR_LINKS = (
     NavItem(gettext_lazy("Directory"), "hr:directory"),
     NavItem(gettext_lazy("Documents"), "hr:documents"),
     NavItem(gettext_lazy("Tickets"), "hr:tickets"),
+    NavItem(gettext_lazy("Leave policies"), "hr:leave-policies"),
+    NavItem(gettext_lazy("Holiday calendars"), "hr:holiday-calendars"),
+    NavItem(gettext_lazy("Leave balances"), "hr:leave-balances"),
+    NavItem(gettext_lazy("Team leave"), "hr:team-leave"),
 )
 
 

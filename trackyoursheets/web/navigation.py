@@ -40,6 +40,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     # issue 8: the HR portal, documents and concerns
     NavItem(_("HR"), "hr:dashboard"),
     NavItem(_("Documents"), "hr:my-documents"),
+    NavItem(_("Leave"), "hr:my-leave"),  # issue 16
     NavItem(_("Concerns"), "hr:my-tickets"),
     NavItem(_("Team"), "app:team"),
     NavItem(_("Organisation"), "app:organisation-settings"),
