@@ -24,9 +24,17 @@ from .models import (
     ComplaintReply,
     Employee,
     EmployeeExternalId,
+    Holiday,
+    HolidayGroup,
     HRDocument,
     HRDocumentAcknowledgement,
     HRDocumentVersion,
+    LeaveAccount,
+    LeaveLedgerEntry,
+    LeavePolicy,
+    LeaveRequest,
+    LeaveType,
+    WorkSchedule,
 )
 
 CONFIDENTIAL = _("(confidential: HR of this organisation only)")
@@ -214,3 +222,89 @@ class ComplaintReplyAdmin(ReadOnlyAdminMixin, TenantAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(organisation_id__in=hr_organisation_ids(request))
+
+
+# =============================================================================
+# Leave (issue 16): the set-up is edited here; the ledger and requests are records (read-only:
+# balances change through services, each with its ledger row, audit row and event)
+# =============================================================================
+
+
+@admin.register(LeaveType)
+class LeaveTypeAdmin(TenantAdmin):
+    list_display = ("name", "organisation", "kind", "paid", "pay_code_name", "active")
+    list_filter = ("organisation", "kind", "paid", "active")
+    search_fields = ("name", "pay_code_name")
+
+
+@admin.register(LeavePolicy)
+class LeavePolicyAdmin(TenantAdmin):
+    list_display = ("name", "organisation", "leave_type", "accrual_method", "annual_hours", "active")
+    list_filter = ("organisation", "accrual_method", "active")
+    list_select_related = ("organisation", "leave_type")
+    search_fields = ("name",)
+    filter_horizontal = ("offices", "employees")
+
+
+class HolidayInline(TenantInline, admin.TabularInline):
+    model = Holiday
+    fields = ("date", "name", "half_day")
+    extra = 0
+
+
+@admin.register(HolidayGroup)
+class HolidayGroupAdmin(TenantAdmin):
+    list_display = ("name", "organisation", "region")
+    search_fields = ("name", "region")
+    filter_horizontal = ("offices",)
+    inlines = (HolidayInline,)
+
+
+@admin.register(WorkSchedule)
+class WorkScheduleAdmin(TenantAdmin):
+    list_display = (
+        "employee",
+        "organisation",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    )
+    list_select_related = ("organisation", "employee")
+    raw_id_fields = ("employee",)
+    search_fields = ("employee__last_name", "employee__first_name")
+
+
+class LeaveLedgerInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = LeaveLedgerEntry
+    fields = ("effective_date", "kind", "hours", "reason", "request", "created_by_label")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(LeaveAccount)
+class LeaveAccountAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("employee", "leave_type", "organisation")
+    list_select_related = ("organisation", "employee", "leave_type")
+    search_fields = ("employee__last_name", "employee__first_name")
+    inlines = (LeaveLedgerInline,)
+
+
+@admin.register(LeaveLedgerEntry)
+class LeaveLedgerEntryAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("account", "kind", "hours", "effective_date", "organisation")
+    list_filter = ("organisation", "kind")
+    list_select_related = ("organisation", "account__employee", "account__leave_type")
+    search_fields = ("reason", "account__employee__last_name")
+
+
+@admin.register(LeaveRequest)
+class LeaveRequestAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("employee", "leave_type", "start_date", "end_date", "hours", "status", "organisation")
+    list_filter = ("organisation", "status", "unit")
+    list_select_related = ("organisation", "employee", "leave_type")
+    search_fields = ("employee__last_name", "employee__first_name")
+    date_hierarchy = "start_date"

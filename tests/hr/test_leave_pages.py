@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from hr.models import Holiday, HolidayGroup, LeaveLedgerEntry, LeavePolicy, LeaveRequest, LeaveType
-from tests.hr.factories import LeaveLedgerEntryFactory, LeavePolicyFactory
+from tests.hr.factories import HolidayFactory, LeaveLedgerEntryFactory, LeavePolicyFactory, LeaveRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +153,23 @@ def test_employees_cannot_open_hr_leave_pages(cast, client, session_client):
     session_client(cast.employee)
     for url in ("/app/hr/leave-policies", "/app/hr/holiday-calendars", "/app/hr/leave-balances"):
         assert client.get(url).status_code == 403, url
+
+
+def test_every_leave_admin_page_answers_and_the_ledger_is_read_only(admin_client, organisation):
+    entry = LeaveLedgerEntryFactory(account__employee__office__organisation=organisation)
+    policy = LeavePolicyFactory(leave_type=entry.account.leave_type)
+    holiday = HolidayFactory(group__organisation=organisation)
+    request = LeaveRequestFactory(employee=entry.account.employee, leave_type=entry.account.leave_type)
+    rows = {
+        "leavetype": policy.leave_type,
+        "leavepolicy": policy,
+        "holidaygroup": holiday.group,
+        "leaveaccount": entry.account,
+        "leaveledgerentry": entry,
+        "leaverequest": request,
+    }
+    for model, obj in rows.items():
+        assert admin_client.get(f"/admin/hr/{model}/").status_code == 200, model
+        assert admin_client.get(f"/admin/hr/{model}/{obj.pk}/change/").status_code == 200, model
+    assert admin_client.get("/admin/hr/workschedule/").status_code == 200
+    assert admin_client.get("/admin/hr/leaveledgerentry/add/").status_code == 403
