@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from decimal import Decimal
+
 from django.db.models import QuerySet, Sum
 
 from organisations.actors import Actor
@@ -17,7 +19,7 @@ from trackyoursheets.api.filters import apply_filterset
 
 from .choices import ExpenseStatus
 from .filters import ExpenseCategoryFilterSet, ExpenseFilterSet
-from .models import Expense, ExpenseCategory
+from .models import Client, Expense, ExpenseCategory, Project
 
 __all__ = [
     "expense_list",
@@ -26,6 +28,7 @@ __all__ = [
     "expense_category_get",
     "approved_unreimbursed_expenses",
     "billable_expense_totals",
+    "add_billable_expenses",
 ]
 
 
@@ -81,3 +84,62 @@ def billable_expense_totals(*, expenses: QuerySet[Expense], by: str) -> dict:
         .annotate(total=Sum("converted_amount"))
     )
     return {row[by]: row["total"] for row in rows}
+
+
+def add_billable_expenses(
+    summary: dict,
+    *,
+    actor: Actor,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    project_id: int | None = None,
+    employee_id: int | None = None,
+    user_id: int | None = None,
+) -> dict:
+    """The summary report (``selectors.summary_report``) with the billable, approved expenses the
+    actor may see over the same days and filters: ``billable_expenses`` in total, on each project
+    row (a project with expenses and no time gets a row of its own), and ``by_client`` (an expense
+    on a project counts for the project's client)."""
+    expenses = Expense.objects.visible_to(actor)
+    if start_date is not None:
+        expenses = expenses.filter(date__gte=start_date)
+    if end_date is not None:
+        expenses = expenses.filter(date__lte=end_date)
+    if project_id is not None:
+        expenses = expenses.filter(project_id=project_id)
+    if employee_id is not None:
+        expenses = expenses.filter(employee_id=employee_id)
+    if user_id is not None:
+        expenses = expenses.filter(employee__membership__user_id=user_id)
+    zero = Decimal("0.00")
+    by_project = billable_expense_totals(expenses=expenses, by="project_id")
+    by_client = billable_expense_totals(expenses=expenses, by="client_id")
+    rows = summary["by_project"]
+    for row in rows:
+        row["billable_expenses"] = by_project.pop(row["project_id"], zero)
+    missing = [pk for pk in by_project if pk is not None]
+    for project in Project.objects.filter(organisation=actor.organisation, pk__in=missing).order_by("name", "pk"):
+        rows.append(
+            {
+                "project_id": project.pk,
+                "project_name": project.name,
+                "client_id": project.client_id,
+                "hours": zero,
+                "billable_hours": zero,
+                "entries": 0,
+                "amount": zero,
+                "billable_expenses": by_project[project.pk],
+            }
+        )
+    clients = Client.objects.filter(organisation=actor.organisation, pk__in=[pk for pk in by_client if pk])
+    names = dict(clients.values_list("pk", "name"))
+    summary["by_client"] = sorted(
+        (
+            {"client_id": pk, "client_name": names.get(pk, ""), "billable_expenses": total}
+            for pk, total in by_client.items()
+            if pk is not None
+        ),
+        key=lambda r: (r["client_name"].lower(), r["client_id"]),
+    )
+    summary["billable_expenses"] = sum(by_client.values(), zero)
+    return summary

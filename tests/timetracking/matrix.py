@@ -225,6 +225,10 @@ GRAPHQL_NODES = [
     Node("TimeEntry", make_entry, "timeEntries", "timeEntry"),
     Node("Timesheet", make_timesheet, "timesheets", "timesheet"),
     Node("TimeRequest", make_request, "timeRequests", "timeRequest"),
+    Node("Expense", make_expense, "expenses", "expense"),
+    Node(
+        "ExpenseCategory", lambda org: ExpenseCategoryFactory(organisation=org), "expenseCategories", "expenseCategory"
+    ),
     Node(
         "ProjectViewer",
         lambda org: ProjectViewerFactory(project__client__organisation=org),

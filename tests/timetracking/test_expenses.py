@@ -407,3 +407,41 @@ def test_payroll_reads_approved_unreimbursed_expenses_and_marks_them_paid(organi
     assert not selectors.approved_unreimbursed_expenses(
         organisation, datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)
     )
+
+
+# ----------------------------------------------------------------------------- summary report
+
+
+def test_the_summary_report_includes_approved_billable_expenses_by_project_and_client(
+    as_admin, as_employee, employee, colleague, travel, project, client_row, organisation
+):
+    def claim(who, amount, **extra):
+        values = {"employee": who, "category": travel, "amount": Decimal(amount), "converted_amount": Decimal(amount)}
+        return ExpenseFactory(**{**values, **extra})
+
+    claim(employee, "10.05", project=project, client=client_row, billable=True, status="approved")
+    claim(colleague, "0.10", project=project, client=client_row, billable=True, status="reimbursed")
+    claim(employee, "7.00", client=client_row, billable=True, status="approved")  # the client only
+    claim(employee, "99.00", project=project, client=client_row, billable=False, status="approved")
+    claim(employee, "55.00", project=project, client=client_row, billable=True, status="submitted")
+    claim(
+        employee,
+        "3.00",
+        project=project,
+        client=client_row,
+        billable=True,
+        status="approved",
+        date=datetime.date(2026, 4, 1),
+    )
+
+    summary = as_admin.get("/v1/reports/summary?start_date=2026-03-01&end_date=2026-03-31").json()["summary"]
+
+    assert summary["billable_expenses"] == "17.15"
+    assert [(r["project_id"], r["billable_expenses"], r["hours"]) for r in summary["by_project"]] == [
+        (project.pk, "10.15", "0.00")
+    ]
+    assert summary["by_client"] == [
+        {"client_id": client_row.pk, "client_name": "Acme Corp", "billable_expenses": "17.15"}
+    ]
+    own = as_employee.get("/v1/reports/summary?start_date=2026-03-01&end_date=2026-03-31").json()["summary"]
+    assert own["billable_expenses"] == "17.05"  # an employee sees their own expenses only
