@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
