@@ -26,6 +26,7 @@ from trackyoursheets.web import SERVICE_ERRORS, Pager, error_text, scoped_or_404
 
 from . import selectors, services, sheet_totals
 from .choices import TimesheetStatus
+from .expense_views import submitted_expense_table
 from .models import Timesheet, employee_timezone
 from .request_views import pending_request_table
 from .views import MANAGERS, TimePage, format_seconds
@@ -201,6 +202,7 @@ class ApprovalInboxPage(TimePage):
             offices=organisation_selectors.office_list(actor=self.actor).order_by("name", "pk"),
             here=self.request.get_full_path(),
             requests=pending_request_table(self),
+            expenses=submitted_expense_table(self),
         )
         return context
 

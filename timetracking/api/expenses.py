@@ -8,17 +8,16 @@ A receipt is uploaded as ``multipart/form-data``: the ``receipt`` file part of `
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
-from trackyoursheets import storage
 from trackyoursheets.api import viewsets as base
 
 from .. import expense_selectors, services
 from ..filters import ExpenseCategoryFilterSet, ExpenseFilterSet
+from ..receipts import receipt_response
 from ..services.expenses import RECEIPT_TYPES
 from .serializers.expenses import (
     ExpenseCategorySerializer,
@@ -31,23 +30,6 @@ from .serializers.expenses import (
     ExpenseUpdateSerializer,
 )
 from .views import SCOPE_AREA
-
-
-def receipt_response(expense) -> FileResponse:
-    """The receipt as an attachment (never rendered inline), with its detected type."""
-    if not expense.has_receipt:
-        raise Http404("No receipt.")
-    try:
-        handle = storage.open_stored(expense.receipt_storage_path)
-    except FileNotFoundError as exc:
-        raise Http404("No receipt.") from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=expense.receipt_file_name, content_type=expense.receipt_content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @extend_schema_view(
