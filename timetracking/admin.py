@@ -23,6 +23,8 @@ from trackyoursheets.exceptions import Conflict
 from .models import (
     Client,
     Contract,
+    Expense,
+    ExpenseCategory,
     ImportJob,
     Project,
     ProjectViewer,
@@ -240,3 +242,26 @@ class RateChangeAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_select_related = ("task", "contract__employee", "project", "client")
     list_filter = ("kind", "organisation")
     date_hierarchy = "effective_from"
+
+
+@admin.register(ExpenseCategory)
+class ExpenseCategoryAdmin(TenantAdmin):
+    """Expense categories (issue 16): name, limit per expense, receipt required above, archived."""
+
+    list_display = ("name", "expense_limit", "receipt_required_above", "archived", "organisation")
+    list_select_related = ("organisation",)
+    list_filter = ("archived", "organisation")
+    search_fields = ("name",)
+
+
+@admin.register(Expense)
+class ExpenseAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """View only: an expense moves through its workflow (REST, GraphQL, pages), which checks the
+    limits and receipts, records the audit row and the event."""
+
+    list_display = ("id", "employee", "date", "category", "amount", "currency", "converted_amount", "status")
+    list_select_related = ("organisation", "employee", "category")
+    list_filter = ("status", "billable", "organisation")
+    search_fields = ("employee__first_name", "employee__last_name", "employee__email", "description")
+    date_hierarchy = "date"
+    exclude = ("receipt_storage_path",)

@@ -99,3 +99,14 @@ class RateKind(models.TextChoices):
 
     BILL = "bill", _("Bill rate (charged to the client)")
     PAY = "pay", _("Pay rate (earned by the employee)")
+
+
+class ExpenseStatus(models.TextChoices):
+    """An expense claim (issue 16 point 5): ``draft → submitted → approved | rejected → reimbursed``
+    (a rejected claim is edited and submitted again)."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    REIMBURSED = "reimbursed", _("Reimbursed")

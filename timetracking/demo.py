@@ -22,7 +22,7 @@ from organisations.models import Membership
 
 from . import services
 from .choices import ProjectStatus, TaskStatus, TimesheetStatus
-from .models import Client, Project, ProjectViewer, Task, TimeEntry, TimeRequest
+from .models import Client, ExpenseCategory, Project, ProjectViewer, Task, TimeEntry, TimeRequest
 
 CLIENTS = (
     ("Harbor Logistics", "ops@harbor.example", "Harbor Logistics LLC", Decimal("95.00")),
@@ -105,6 +105,28 @@ def seed(organisation) -> None:
         ):
             services.timesheet_submit(actor=actor, timesheet=timesheet)
     _seed_time_request(actor, employees.first(), projects[0][0], monday)
+    _seed_expenses(actor, employees.first(), projects[0][0], monday)
+
+
+def _seed_expenses(actor, employee, project, monday: datetime.date) -> None:
+    """Two categories and one submitted, billable taxi fare (issue 16): once."""
+    if employee is None or ExpenseCategory.objects.filter(organisation=actor.organisation).exists():
+        return
+    travel = services.expense_category_create(
+        actor=actor, name="Travel", expense_limit=Decimal("500.00"), receipt_required_above=Decimal("25.00")
+    )
+    services.expense_category_create(actor=actor, name="Meals", expense_limit=Decimal("60.00"))
+    expense = services.expense_create(
+        actor=actor,
+        employee=employee,
+        category=travel,
+        date=monday - datetime.timedelta(days=3),
+        amount=Decimal("18.40"),
+        project=project,
+        billable=True,
+        description="Taxi to the client's office",
+    )
+    services.expense_submit(actor=actor, expense=expense)
 
 
 def _seed_time_request(actor, employee, project, monday: datetime.date) -> None:

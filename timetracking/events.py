@@ -28,6 +28,11 @@ __all__ = [
     "TIME_REQUEST_APPROVED",
     "TIME_REQUEST_REJECTED",
     "time_request_payload",
+    "EXPENSE_SUBMITTED",
+    "EXPENSE_APPROVED",
+    "EXPENSE_REJECTED",
+    "EXPENSE_REIMBURSED",
+    "expense_payload",
     "TASK_CREATED",
     "TASK_UPDATED",
     "TASK_COMPLETED",
@@ -54,6 +59,10 @@ TIME_REQUEST_CREATED = "time.request.created"
 TIME_REQUEST_APPROVED = "time.request.approved"
 TIME_REQUEST_REJECTED = "time.request.rejected"
 TASK_CREATED = "time.task.created"
+EXPENSE_SUBMITTED = "time.expense.submitted"
+EXPENSE_APPROVED = "time.expense.approved"
+EXPENSE_REJECTED = "time.expense.rejected"
+EXPENSE_REIMBURSED = "time.expense.reimbursed"
 TASK_UPDATED = "time.task.updated"
 TASK_COMPLETED = "time.task.completed"
 
@@ -76,6 +85,10 @@ TOPICS: dict[str, str] = {
     TASK_CREATED: "A task was created in a project.",
     TASK_UPDATED: "A task changed (name, description, status, priority, assignee, estimate or rate).",
     TASK_COMPLETED: "A task moved to status done (recorded instead of time.task.updated for that change).",
+    EXPENSE_SUBMITTED: "An expense claim was submitted for approval.",
+    EXPENSE_APPROVED: "An expense claim was approved; it is due for reimbursement.",
+    EXPENSE_REJECTED: "An expense claim was rejected (the reason is on the expense, not in the event).",
+    EXPENSE_REIMBURSED: "An approved expense claim was reimbursed (by an admin or a payroll run).",
     # the CSV import's one event; payroll's statement imports record it too (the lead moves
     # this registration to payroll with the imports, issue 12 point 1)
     IMPORT_BATCH_COMPLETED: SHARED_TOPICS[IMPORT_BATCH_COMPLETED],
@@ -152,4 +165,16 @@ def task_payload(task) -> dict:
         "priority": int(task.priority),
         "assignee_id": task.assignee_id,
         "estimated_hours": str(task.estimated_hours) if task.estimated_hours is not None else None,
+    }
+
+
+def expense_payload(expense) -> dict:
+    """Ids and the status only: no amount, description, reason or receipt."""
+    return {
+        "id": expense.pk,
+        "employee_id": expense.employee_id,
+        "category_id": expense.category_id,
+        "project_id": expense.project_id,
+        "client_id": expense.client_id,
+        "status": expense.status,
     }

@@ -18,10 +18,21 @@ from organisations.models import Office, WorkspaceAgent
 from trackyoursheets.api.filters import BaseFilterSet
 from trackyoursheets.limits import date_out_of_range
 
-from .choices import EntrySource, ProjectStatus, RateKind, TaskPriority, TaskStatus, TimeRequestStatus, TimesheetStatus
+from .choices import (
+    EntrySource,
+    ExpenseStatus,
+    ProjectStatus,
+    RateKind,
+    TaskPriority,
+    TaskStatus,
+    TimeRequestStatus,
+    TimesheetStatus,
+)
 from .models import (
     Client,
     Contract,
+    Expense,
+    ExpenseCategory,
     Project,
     ProjectViewer,
     RateChange,
@@ -358,3 +369,42 @@ class ProjectViewerFilterSet(BaseFilterSet):
     class Meta:
         model = ProjectViewer
         fields = ["project_id", "membership_id", "user_id", "can_see_amounts"]
+
+
+class ExpenseFilterSet(BaseFilterSet):
+    """Expenses (issue 16 point 5): the generic filters through the employee, and by employee,
+    login, category, project, client, billable, status and day."""
+
+    employee_id = django_filters.NumberFilter(field_name="employee_id")
+    user_id = django_filters.NumberFilter(field_name="employee__membership__user_id", label="The employee's login")
+    category_id = django_filters.NumberFilter(field_name="category_id")
+    project_id = django_filters.NumberFilter(field_name="project_id")
+    client_id = django_filters.NumberFilter(field_name="client_id")
+    billable = django_filters.BooleanFilter()
+    office_id = django_filters.NumberFilter(field_name="employee__office_id", label="The employee's office")
+    workspace_id = django_filters.NumberFilter(
+        method="filter_workspace", label="The employee's login is an agent of this workspace"
+    )
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, field_name="employee__membership__role", label="Role of the employee's login"
+    )
+    status = django_filters.ChoiceFilter(choices=ExpenseStatus.choices)
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="Expenses on or after this day")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="Expenses on or before this day")
+
+    class Meta:
+        model = Expense
+        fields = ["employee_id", "user_id", "category_id", "project_id", "client_id", "billable", "status"]
+
+    def filter_workspace(self, queryset, name, value):
+        agents = WorkspaceAgent.objects.filter(workspace_id=value, membership_id=OuterRef("employee__membership_id"))
+        return queryset.filter(Exists(agents))
+
+
+class ExpenseCategoryFilterSet(BaseFilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    archived = django_filters.BooleanFilter()
+
+    class Meta:
+        model = ExpenseCategory
+        fields = ["name", "archived"]

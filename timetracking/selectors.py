@@ -26,6 +26,7 @@ from trackyoursheets.api.filters import apply_filterset
 
 from . import rates
 from .choices import TimesheetStatus
+from .expense_selectors import approved_unreimbursed_expenses  # noqa: F401 (payroll's read)
 from .filters import (
     ClientFilterSet,
     ContractFilterSet,

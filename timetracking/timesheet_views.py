@@ -28,6 +28,7 @@ from trackyoursheets.web.tables import DATE
 
 from . import selectors, services, sheet_totals
 from .choices import TimesheetStatus
+from .expense_views import submitted_expense_table
 from .models import Timesheet, employee_timezone
 from .request_views import pending_request_table
 from .views import MANAGERS, TimePage, format_seconds
@@ -226,6 +227,7 @@ class ApprovalInboxPage(TimePage):
             here=self.request.get_full_path(),
             requests=pending_request_table(self),
             leave=leave_inbox_table(self),
+            expenses=submitted_expense_table(self),
         )
         return context
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import catalogue_views, request_views, timesheet_views, viewer_views, views
+from . import catalogue_views, expense_views, request_views, timesheet_views, viewer_views, views
 
 app_name = "time"
 
@@ -25,6 +25,15 @@ urlpatterns = [
     path("approvals", timesheet_views.ApprovalInboxPage.as_view(), name="approvals"),
     path("requests", request_views.TimeRequestsPage.as_view(), name="requests"),
     path("requests/<int:pk>/<slug:action>", request_views.TimeRequestActionPage.as_view(), name="request-action"),
+    path("expenses", expense_views.ExpensesPage.as_view(), name="expenses"),
+    path("expenses/<int:pk>/receipt", expense_views.ExpenseReceiptPage.as_view(), name="expense-receipt"),
+    path("expenses/<int:pk>/<slug:action>", expense_views.ExpenseActionPage.as_view(), name="expense-action"),
+    path("expense-categories", expense_views.ExpenseCategoriesPage.as_view(), name="expense-categories"),
+    path(
+        "expense-categories/<int:pk>/archive",
+        expense_views.ExpenseCategoryArchivePage.as_view(),
+        name="expense-category-archive",
+    ),
     path("import", views.ImportPage.as_view(), name="import"),
     path("projects", views.ProjectListView.as_view(), name="projects"),
     path("projects/<int:pk>", views.ProjectDetailView.as_view(), name="project"),

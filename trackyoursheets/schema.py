@@ -10,6 +10,8 @@ from payroll.graphql import Mutation as PayrollMutation
 from payroll.graphql import Query as PayrollQuery
 from timetracking.graphql import Mutation as TimetrackingMutation
 from timetracking.graphql import Query as TimetrackingQuery
+from timetracking.graphql_expenses import Mutation as ExpenseMutation
+from timetracking.graphql_expenses import Query as ExpenseQuery
 from timetracking.graphql_requests import Mutation as TimeRequestMutation
 from timetracking.graphql_requests import Query as TimeRequestQuery
 from timetracking.graphql_timesheets import Mutation as TimesheetMutation
@@ -25,6 +27,7 @@ class Query(
     TimesheetQuery,
     TimeRequestQuery,
     ProjectViewerQuery,
+    ExpenseQuery,
     HrQuery,
     graphene.ObjectType,
 ):
@@ -39,6 +42,7 @@ class Mutation(
     TimetrackingMutation,
     TimesheetMutation,
     TimeRequestMutation,
+    ExpenseMutation,
     HrMutation,
     graphene.ObjectType,
 ):

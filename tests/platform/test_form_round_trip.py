@@ -47,6 +47,8 @@ ACTIONS = {
     "time:task-delete",
     "time:timesheet-action",  # submit, unsubmit, approve, reject, reopen: one button each
     "time:request-action",  # cancel, approve, reject a time request: one button each
+    "time:expense-action",  # submit, delete, approve, reject, mark reimbursed: one button each
+    "time:expense-category-archive",
     "webhooks:rotate",
     "webhooks:test",
     "webhooks:delete",

@@ -13,6 +13,8 @@ from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from timetracking.models import (
     Client,
     Contract,
+    Expense,
+    ExpenseCategory,
     ImportJob,
     Project,
     ProjectViewer,
@@ -170,3 +172,27 @@ class ProjectViewerFactory(DjangoModelFactory):
         MembershipFactory, organisation=factory.SelfAttribute("..organisation"), role=Role.VIEWER
     )
     can_see_amounts = False
+
+
+class ExpenseCategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = ExpenseCategory
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
+class ExpenseFactory(DjangoModelFactory):
+    """A draft of 12.50 in the organisation's currency on 2026-03-03."""
+
+    class Meta:
+        model = Expense
+
+    employee = factory.SubFactory(EmployeeFactory)
+    organisation = factory.SelfAttribute("employee.organisation")
+    category = factory.SubFactory(ExpenseCategoryFactory, organisation=factory.SelfAttribute("..organisation"))
+    date = datetime.date(2026, 3, 3)
+    amount = Decimal("12.50")
+    currency = factory.LazyAttribute(lambda o: o.organisation.currency)
+    converted_amount = factory.SelfAttribute("amount")
+    status = "draft"

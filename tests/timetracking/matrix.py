@@ -9,6 +9,8 @@ from tests.platform.registry import Node, Resource
 from tests.timetracking.factories import (
     ClientFactory,
     ContractFactory,
+    ExpenseCategoryFactory,
+    ExpenseFactory,
     ProjectFactory,
     ProjectViewerFactory,
     RateChangeFactory,
@@ -33,6 +35,11 @@ def make_rate(org):
     return RateChangeFactory(
         project=None, contract=contract, organisation=org, kind="pay", effective_from=datetime.date(2099, 1, 1)
     )
+
+
+def make_expense(org):
+    """A submitted expense (every transition has something to refuse)."""
+    return ExpenseFactory(employee__office__organisation=org, status="submitted")
 
 
 def make_timesheet(org):
@@ -99,6 +106,27 @@ RESOURCES = [
             ("post", "/cancel", None),
         ),
     ),
+    Resource(
+        name="expenses",
+        list_url="/v1/expenses",
+        make=make_expense,
+        mutations=(
+            ("patch", "", {"description": "Taken over"}),
+            ("delete", "", None),
+            ("post", "/submit", None),
+            ("post", "/approve", None),
+            ("post", "/reject", {"reason": "Taken over"}),
+            ("post", "/mark-reimbursed", {"reference": "Taken over"}),
+            ("post", "/receipt", None),
+        ),
+        covers=("expenses/{id}/receipt",),
+    ),
+    Resource(
+        name="expense-categories",
+        list_url="/v1/expense-categories",
+        make=lambda org: ExpenseCategoryFactory(organisation=org),
+        mutations=(("patch", "", {"name": "Taken over"}),),
+    ),
     Resource(name="rates", list_url="/v1/rates", make=make_rate, mutations=(("delete", "", None),)),
     Resource(
         name="project-viewers",
@@ -163,6 +191,14 @@ def make_list_project_viewer(org, n):
     return ProjectViewerFactory(project=ProjectFactory(client__organisation=org, name=f"Project {n:03d}"))
 
 
+def make_list_expense(org, n):
+    """Each with its own login, office, category and project (the list renders them)."""
+    membership = MembershipFactory(organisation=org, role=Role.EMPLOYEE)
+    employee = EmployeeFactory(office__organisation=org, membership=membership)
+    project = ProjectFactory(client__organisation=org)
+    return ExpenseFactory(employee=employee, project=project, client=project.client, billable=True)
+
+
 LISTS = [
     ("/v1/clients", lambda org, n: ClientFactory(organisation=org, name=f"Client {n:03d}")),
     ("/v1/projects", lambda org, n: ProjectFactory(client__organisation=org, name=f"Project {n:03d}")),
@@ -177,6 +213,8 @@ LISTS = [
     ("/v1/timesheets", make_list_timesheet),
     ("/v1/time-requests", make_list_request),
     ("/v1/rates", make_list_rate),
+    ("/v1/expenses", make_list_expense),
+    ("/v1/expense-categories", lambda org, n: ExpenseCategoryFactory(organisation=org, name=f"Category {n:03d}")),
     ("/v1/project-viewers", make_list_project_viewer),
 ]
 
@@ -187,6 +225,10 @@ GRAPHQL_NODES = [
     Node("TimeEntry", make_entry, "timeEntries", "timeEntry"),
     Node("Timesheet", make_timesheet, "timesheets", "timesheet"),
     Node("TimeRequest", make_request, "timeRequests", "timeRequest"),
+    Node("Expense", make_expense, "expenses", "expense"),
+    Node(
+        "ExpenseCategory", lambda org: ExpenseCategoryFactory(organisation=org), "expenseCategories", "expenseCategory"
+    ),
     Node(
         "ProjectViewer",
         lambda org: ProjectViewerFactory(project__client__organisation=org),

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .expenses import ExpenseCategoryViewSet, ExpenseViewSet
 from .reports import TaskReportView, TimelineReportView, TrackedHoursReportView
 from .requests import RateChangeViewSet, TimeRequestViewSet
 from .timesheets import TimesheetSettingsView, TimesheetViewSet
@@ -33,6 +34,8 @@ router.register("time-entries", TimeEntryViewSet, basename="time-entry")
 router.register("timesheets", TimesheetViewSet, basename="timesheet")
 router.register("time-requests", TimeRequestViewSet, basename="time-request")
 router.register("rates", RateChangeViewSet, basename="time-rate")
+router.register("expenses", ExpenseViewSet, basename="expense")
+router.register("expense-categories", ExpenseCategoryViewSet, basename="expense-category")
 router.register("project-viewers", ProjectViewerViewSet, basename="project-viewer")
 
 urlpatterns = [

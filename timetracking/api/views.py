@@ -18,7 +18,7 @@ from trackyoursheets.api import viewsets as base
 from trackyoursheets.api.errors import ValidationFailed
 from trackyoursheets.limits import MAX_WHOLE_NUMBER
 
-from .. import importer, selectors, services
+from .. import expense_selectors, importer, selectors, services
 from .. import search as time_search
 from ..filters import ClientFilterSet, ContractFilterSet, ProjectFilterSet, TaskFilterSet, TimeEntryFilterSet
 from .serializers import (
@@ -433,7 +433,7 @@ class SearchView(TimeAPIView):
 
 class SummaryReportView(TimeAPIView):
     @extend_schema(
-        summary="Hours, entries and amounts by project and by employee",
+        summary="Hours, entries and amounts by project and by employee; billable expenses by project and client",
         parameters=[TimeSummaryQuerySerializer],
         responses=TimeSummaryResponseSerializer,
     )
@@ -441,6 +441,7 @@ class SummaryReportView(TimeAPIView):
         query = TimeSummaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         summary = selectors.summary_report(actor=self.actor, **query.validated_data)
+        summary = expense_selectors.add_billable_expenses(summary, actor=self.actor, **query.validated_data)
         return Response(TimeSummaryResponseSerializer({"summary": summary}).data)
 
 

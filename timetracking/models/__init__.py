@@ -21,6 +21,15 @@ from .common import (
     tag_list,
 )
 from .entries import ImportJob, ImportJobQuerySet, TimeEntry, TimeEntryQuerySet
+from .expenses import (
+    DESCRIPTION_MAX_LENGTH,
+    EXCHANGE_RATE,
+    REFERENCE_MAX_LENGTH,
+    Expense,
+    ExpenseCategory,
+    ExpenseCategoryQuerySet,
+    ExpenseQuerySet,
+)
 from .requests import TimeRequest, TimeRequestQuerySet
 from .timesheets import REASON_MAX_LENGTH, Timesheet, TimesheetQuerySet, TimesheetSettings
 from .viewers import ProjectViewer, ProjectViewerQuerySet
@@ -55,4 +64,11 @@ __all__ = [
     "TimeRequestQuerySet",
     "ProjectViewer",
     "ProjectViewerQuerySet",
+    "Expense",
+    "ExpenseQuerySet",
+    "ExpenseCategory",
+    "ExpenseCategoryQuerySet",
+    "DESCRIPTION_MAX_LENGTH",
+    "REFERENCE_MAX_LENGTH",
+    "EXCHANGE_RATE",
 ]

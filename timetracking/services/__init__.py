@@ -28,6 +28,19 @@ from .entries import (
     timer_start,
     timer_stop,
 )
+from .expenses import (
+    expense_approve,
+    expense_category_create,
+    expense_category_update,
+    expense_create,
+    expense_delete,
+    expense_mark_reimbursed,
+    expense_receipt_set,
+    expense_reject,
+    expense_submit,
+    expense_update,
+    mark_reimbursed,
+)
 from .limits import HoursLimitExceeded, check_hours_limits, over_limit_spans
 from .locks import PeriodLocks, ensure_time_unlocked
 from .rates import rate_change_create, rate_change_delete
@@ -114,4 +127,15 @@ __all__ = [
     "time_request_cancel",
     "rate_change_create",
     "rate_change_delete",
+    "expense_category_create",
+    "expense_category_update",
+    "expense_create",
+    "expense_update",
+    "expense_delete",
+    "expense_receipt_set",
+    "expense_submit",
+    "expense_approve",
+    "expense_reject",
+    "expense_mark_reimbursed",
+    "mark_reimbursed",
 ]

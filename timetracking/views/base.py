@@ -82,10 +82,12 @@ TIME_LINKS = (
     NavItem(gettext_lazy("Week"), "time:week"),
     NavItem(gettext_lazy("My timesheet"), "time:timesheet"),
     NavItem(gettext_lazy("Time requests"), "time:requests"),
+    NavItem(gettext_lazy("Expenses"), "time:expenses"),
     NavItem(gettext_lazy("Approvals"), "time:approvals"),
     NavItem(gettext_lazy("Import CSV"), "time:import"),
     NavItem(gettext_lazy("Projects"), "time:projects"),
     NavItem(gettext_lazy("Clients"), "time:clients"),
+    NavItem(gettext_lazy("Expense categories"), "time:expense-categories"),
 )
 
 

@@ -102,6 +102,17 @@ class TimeSummaryProjectSerializer(serializers.Serializer):
     billable_hours = serializers.DecimalField(max_digits=14, decimal_places=2)
     entries = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    billable_expenses = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text="Approved billable expenses, organisation's currency."
+    )
+
+
+class TimeSummaryClientSerializer(serializers.Serializer):
+    client_id = serializers.IntegerField()
+    client_name = serializers.CharField()
+    billable_expenses = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text="Approved billable expenses, organisation's currency."
+    )
 
 
 class TimeSummaryEmployeeSerializer(serializers.Serializer):
@@ -124,8 +135,12 @@ class TimeSummarySerializer(serializers.Serializer):
         max_digits=16, decimal_places=2, help_text="Billable hours x the effective rate, summed."
     )
     currency = serializers.CharField()
+    billable_expenses = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text="Approved (or reimbursed) billable expenses, summed."
+    )
     by_project = TimeSummaryProjectSerializer(many=True)
     by_employee = TimeSummaryEmployeeSerializer(many=True)
+    by_client = TimeSummaryClientSerializer(many=True, help_text="Billable expenses by client.")
 
 
 class TimeSummaryResponseSerializer(serializers.Serializer):
