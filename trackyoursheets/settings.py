@@ -199,6 +199,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # issue 15: remind employees whose timesheet is still open two days after the period ended
     # (hourly, as "two days after" is in each employee's timezone; one email per timesheet)
     "timesheet-reminders": {"task": "timetracking.tasks.timesheet_reminders_task", "schedule": 3600.0},
+    # issue 17: delete the files of report exports past their expiry
+    "report-exports-expire": {"task": "integrations.exports.tasks.report_exports_expire_task", "schedule": 900.0},
 }
 # the project package's tasks (apps' tasks.py are autodiscovered)
 CELERY_IMPORTS = ["trackyoursheets.jobs", "trackyoursheets.api.idempotency"]
