@@ -133,8 +133,8 @@ def _sheet_renderer(actor):
     def render(timesheets: list) -> list[dict]:
         context = {"actor": actor, "list_totals": sheet_totals.page_totals(timesheets)}
         out = []
-        for row in TimesheetSerializer(timesheets, many=True, context=context).data:
-            row = dict(row)
+        for data in TimesheetSerializer(timesheets, many=True, context=context).data:
+            row = dict(data)
             totals = row.pop("totals") or {}
             out.append({**row, **{f"totals_{key}": totals.get(key) for key, _kind in _TOTALS}})
         return out

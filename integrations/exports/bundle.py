@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -131,7 +132,7 @@ def render_export(export, actor, handle, progress) -> Rendered:
                         part["filters"],
                         part.get("columns") or [],
                         piece,
-                        lambda done, count=None: progress(total + done),
+                        partial(_offset_progress, progress, total),
                         options=export.options,
                     )
                     piece.flush()
@@ -139,7 +140,7 @@ def render_export(export, actor, handle, progress) -> Rendered:
                     bundle.write(piece.name, name)
                 finally:
                     piece.close()
-                    os.unlink(piece.name)
+                    Path(piece.name).unlink()
             total += rows
             manifest["files"].append(
                 {
@@ -156,9 +157,13 @@ def render_export(export, actor, handle, progress) -> Rendered:
     return Rendered("zip", CONTENT_TYPES["zip"], _file_name(export, "zip"), total)
 
 
+def _offset_progress(progress, offset: int, done: int, total: int | None = None) -> None:
+    progress(offset + done)
+
+
 def _sha256(path: str) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as source:
+    with Path(path).open("rb") as source:
         for block in iter(lambda: source.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import secrets
 import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
@@ -197,9 +197,9 @@ def _enqueue(export_id: int) -> None:
 def requester_actor(export: ReportExport) -> Actor:
     """The export's requester, as the API saw them when they asked."""
     membership = export.membership
-    if export.actor_kind in ("session", "token") or (membership is not None and export.actor_kind != "oauth"):
-        if membership is None or membership.status != MembershipStatus.ACTIVE:
-            raise DomainError(_("The member who requested this export is no longer active."))
+    person = export.actor_kind in ("session", "token") or (membership is not None and export.actor_kind != "oauth")
+    if person and (membership is None or membership.status != MembershipStatus.ACTIVE):
+        raise DomainError(_("The member who requested this export is no longer active."))
     return Actor(
         organisation=export.organisation,
         user=export.requested_by,
@@ -229,7 +229,7 @@ def export_run(export_id: int) -> bool:
         size, checksum = _digest(handle.name)
         storage = export_storage()
         name = f"exports/{export.organisation_id}/{secrets.token_hex(16)}.{result.extension}"
-        with open(handle.name, "rb") as source:
+        with Path(handle.name).open("rb") as source:
             saved_name = storage.save(name, File(source))
     except Exception as exc:  # noqa: BLE001 - any failure is the export's, with a readable reason
         if saved_name:
@@ -243,14 +243,13 @@ def export_run(export_id: int) -> bool:
         logger.warning("Export %s failed", export_id, exc_info=True)
         return False
     finally:
-        if os.path.exists(handle.name):
-            os.unlink(handle.name)
+        Path(handle.name).unlink(missing_ok=True)
     return _finish(export, saved_name, result, size, checksum)
 
 
 def _digest(path: str) -> tuple[int, str]:
     digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as source:
+    with Path(path).open("rb") as source:
         for block in iter(lambda: source.read(1 << 20), b""):
             digest.update(block)
             size += len(block)

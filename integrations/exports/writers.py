@@ -135,6 +135,13 @@ def write_xlsx(handle, columns: Sequence[Column], rows: Rows, *, progress: Progr
 def _write_cell(sheet, row: int, col: int, kind: str, value, formats) -> None:
     if value is None or value == "":
         return
+    try:
+        _write_typed(sheet, row, col, kind, value, formats)
+    except (ValueError, TypeError):  # not of its column's type after all: as text
+        sheet.write_string(row, col, cell_text(value))
+
+
+def _write_typed(sheet, row: int, col: int, kind: str, value, formats) -> None:
     if kind in ("money", "hours"):
         number = _decimal(value)
         if number is not None:

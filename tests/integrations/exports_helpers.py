@@ -3,17 +3,19 @@ after commit), fetch it, download it, parse it."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
+import re
 import zipfile
+import zlib
 
 from openpyxl import load_workbook
 
 
 def request_export(client, committed, body: dict, **extra):
     with committed():
-        response = client.post("/v1/reports/export", body, format="json", **extra)
-    return response
+        return client.post("/v1/reports/export", body, format="json", **extra)
 
 
 def export_and_wait(client, committed, body: dict) -> dict:
@@ -69,3 +71,18 @@ def cell(value) -> str:
     if value is False:
         return "false"
     return str(value)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text drawn in a ReportLab PDF (its content streams decoded: ASCII85, then Flate)."""
+    out = []
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        body = match.group(1).strip()
+        try:
+            if body.endswith(b"~>"):
+                body = base64.a85decode(body[:-2])
+            body = zlib.decompress(body)
+        except (ValueError, zlib.error):
+            continue
+        out += [m.decode("latin-1") for m in re.findall(rb"\(((?:[^()\\]|\\.)*)\)\s*Tj", body)]
+    return " ".join(out)
