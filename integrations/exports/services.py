@@ -257,7 +257,7 @@ def _digest(path: str) -> tuple[int, str]:
 
 
 def _finish(export: ReportExport, name: str, result, size: int, checksum: str) -> bool:
-    expires_at = timezone.now() + EXPORT_TTL
+    expires_at = (timezone.now() + EXPORT_TTL).replace(microsecond=0)
     with transaction.atomic():
         done = job_succeeded(
             ReportExport,
@@ -290,7 +290,7 @@ def ready_payload(export: ReportExport) -> dict:
         "size": export.size,
         "checksum": export.checksum,
         "download_url": export.options.get("base_url", "") + export_download_path(export, signed=True),
-        "expires_at": export.expires_at,
+        "expires_at": export.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ") if export.expires_at else None,
     }
 
 
