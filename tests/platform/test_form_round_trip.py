@@ -48,6 +48,8 @@ ACTIONS = {
     "time:timesheet-action",  # submit, unsubmit, approve, reject, reopen: one button each
     "time:request-action",  # cancel, approve, reject a time request: one button each
     "webhooks:rotate",
+    "exports:delete",
+    "exports:list",  # requests an export: a new one each time
     "webhooks:test",
     "webhooks:delete",
     "webhooks:redeliver",

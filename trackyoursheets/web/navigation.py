@@ -41,6 +41,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("HR"), "hr:dashboard"),
     NavItem(_("Documents"), "hr:my-documents"),
     NavItem(_("Concerns"), "hr:my-tickets"),
+    # issue 17: report exports, for every member
+    NavItem(_("Exports"), "exports:list"),
     NavItem(_("Team"), "app:team"),
     NavItem(_("Organisation"), "app:organisation-settings"),
     NavItem(_("Offices & workspaces"), "app:structure"),
