@@ -260,8 +260,7 @@ class Table:
     noun: ClassVar[str] = _("rows")
     per_page_default: ClassVar[int] = 25
     exportable: ClassVar[bool] = True
-    #: the report export (issue 17) of this list's data, by its registered name: the table shows an
-    #: "Export" button opening the Exports page with the page's current filters ("": none)
+    #: the registered report export of this list (issue 17): an Export button with the page's filters
     report: ClassVar[str] = ""
     css: ClassVar[str] = ""
     caption: ClassVar[str] = ""
@@ -434,12 +433,11 @@ class Table:
         """The Exports page with this list's report and current filters (no page, size or sort)."""
         if not self.report:
             return ""
-        skip = {self.page_param, self.size_param, self.export_param, self.sort_param}
+        skip = {self.page_param, self.size_param, self.export_param, self.sort_param, "report"}
         query = QueryDict(mutable=True)
         query["report"] = self.report
-        for name, values in self.request.GET.lists():
-            if name not in skip and name != "report":
-                query.setlist(name, [v for v in values if v])
+        for name, values in ((n, v) for n, v in self.request.GET.lists() if n not in skip):
+            query.setlist(name, [v for v in values if v])
         return f"{reverse('exports:list')}?{query.urlencode()}"
 
     @property
