@@ -30,6 +30,7 @@ def _version(row) -> str:
 
 class DirectoryTable(Table):
     name = "directory"
+    report = "hr_directory"  # its report export (issue 17): the Export button
     noun = _("employees")
     empty_text = _("No employee matches.")
     columns = (

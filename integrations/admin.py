@@ -300,3 +300,7 @@ class WebhookAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "error",
         "response_body",
     )
+
+
+# the report exports' admin (issue 17) lives with them; imported so it registers
+from .exports import admin as exports_admin  # noqa: E402, F401

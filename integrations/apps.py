@@ -11,6 +11,7 @@ class IntegrationsConfig(AppConfig):
         # AppConfig.ready() is the one place a module may import inside a function: these
         # modules need the models loaded (Django's app-loading protocol, not a hidden cycle)
         from . import services, tasks  # noqa: F401, PLC0415  (AppConfig.ready(); tasks registers the Celery tasks)
+        from .exports import tasks as export_tasks  # noqa: F401, PLC0415  (the export tasks, likewise)
 
         outbox.register_topics(events.TOPICS)
         outbox.register_dispatcher(services.outbox_event_enqueue, batch=services.outbox_events_enqueue)

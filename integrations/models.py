@@ -179,3 +179,9 @@ class WebhookAttempt(TenantModel):
 
     def __str__(self) -> str:
         return f"#{self.number} {self.get_outcome_display()}"
+
+
+# the report exports (issue 17) live in their package; imported here so Django finds the model
+from .exports.models import ReportExport  # noqa: E402
+
+__all__ += ["ReportExport"]

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from integrations import outbox
+from integrations.exports import registry as export_registry
 
 from . import events
 
@@ -10,4 +11,8 @@ class OrganisationsConfig(AppConfig):
     name = "organisations"
 
     def ready(self) -> None:
+        # AppConfig.ready() is the one place a module may import inside a function: it needs the models loaded
+        from . import exports  # noqa: PLC0415
+
         outbox.register_topics(events.TOPICS)
+        export_registry.register_reports(exports.REPORTS)  # the audit trail as a report export (issue 17)

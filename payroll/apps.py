@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from integrations import outbox
+from integrations.exports import registry as export_registry
 from organisations import hooks
 
 from . import events
@@ -17,8 +18,9 @@ class PayrollConfig(AppConfig):
         # modules need the models loaded (Django's app-loading protocol, not a hidden cycle).
         # tasks registers the Celery task that processes a queued statement import with the
         # services (payroll.services.on_batch_queued): the services never import the tasks.
-        from . import cards, demo, tasks  # noqa: F401, PLC0415  (AppConfig.ready(): needs the models loaded)
+        from . import cards, demo, exports, tasks  # noqa: F401, PLC0415  (AppConfig.ready(): needs the models loaded)
 
         outbox.register_topics(events.TOPICS)
         hooks.register_demo_seed(demo.seed, order=DEMO_SEED_ORDER)
         cards.register()  # the dashboard's cards of this app (issue 14 point 6)
+        export_registry.register_reports(exports.REPORTS)  # its report exports (issue 17)

@@ -61,6 +61,7 @@ class LedgerTable(Table):
     """Every line the actor may see (the ledger page)."""
 
     name = "commission-ledger"
+    report = "commission_transactions"  # its report export (issue 17): the Export button
     noun = _("lines")
     empty_text = _("No lines match.")
     css = "ledger"
@@ -71,6 +72,7 @@ class MyLinesTable(Table):
     """A producer's own lines (the portal): no producer column, no link to the staff page."""
 
     name = "my-sales"
+    report = "commission_transactions"  # its report export (issue 17): the Export button
     noun = _("lines")
     empty_text = _("No lines match.")
     css = "ledger"
@@ -253,6 +255,7 @@ class ImportRowTable(Table):
     """Every row of one statement import (its detail page), by line."""
 
     name = "import-rows"
+    report = "import_batch_exceptions"  # its report export (issue 17): the Export button
     noun = _("rows")
     empty_text = _("No rows.")
     default_sort = "line"

@@ -41,6 +41,7 @@ class EntryTable(Table):
     """A person's own entries."""
 
     name = "time-entries"
+    report = "time_entries"  # its report export (issue 17): the Export button
     default_sort = "-date"
     noun = _("entries")
     empty_text = _("No entries match.")

@@ -4,6 +4,8 @@ import graphene
 
 from hr.graphql import Mutation as HrMutation
 from hr.graphql import Query as HrQuery
+from integrations.exports.graphql import Mutation as ExportMutation
+from integrations.exports.graphql import Query as ExportQuery
 from organisations.graphql import Mutation as OrganisationsMutation
 from organisations.graphql import Query as OrganisationsQuery
 from payroll.graphql import Mutation as PayrollMutation
@@ -29,6 +31,7 @@ class Query(
     ProjectViewerQuery,
     ExpenseQuery,
     HrQuery,
+    ExportQuery,
     graphene.ObjectType,
 ):
     """Every read of the API; the same scopes, tenancy and role visibility as REST."""
@@ -44,6 +47,7 @@ class Mutation(
     TimeRequestMutation,
     ExpenseMutation,
     HrMutation,
+    ExportMutation,
     graphene.ObjectType,
 ):
     """Every write of the API; each calls the same service as its REST endpoint."""

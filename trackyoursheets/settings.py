@@ -201,6 +201,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "timesheet-reminders": {"task": "timetracking.tasks.timesheet_reminders_task", "schedule": 3600.0},
     # issue 16: leave accruals, annual grants, year-end carry-over and expiry (idempotent: keyed rows)
     "leave-accruals": {"task": "hr.tasks.leave_accruals_task", "schedule": 3600.0},
+    # issue 17: delete the files of report exports past their expiry
+    "report-exports-expire": {"task": "integrations.exports.tasks.report_exports_expire_task", "schedule": 900.0},
 }
 # the project package's tasks (apps' tasks.py are autodiscovered)
 CELERY_IMPORTS = ["trackyoursheets.jobs", "trackyoursheets.api.idempotency"]

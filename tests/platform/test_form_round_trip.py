@@ -50,6 +50,8 @@ ACTIONS = {
     "time:expense-action",  # submit, delete, approve, reject, mark reimbursed: one button each
     "time:expense-category-archive",
     "webhooks:rotate",
+    "exports:delete",
+    "exports:list",  # requests an export: a new one each time
     "webhooks:test",
     "webhooks:delete",
     "webhooks:redeliver",

@@ -42,6 +42,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Documents"), "hr:my-documents"),
     NavItem(_("Leave"), "hr:my-leave"),  # issue 16
     NavItem(_("Concerns"), "hr:my-tickets"),
+    # issue 17: report exports, for every member
+    NavItem(_("Exports"), "exports:list"),
     NavItem(_("Team"), "app:team"),
     NavItem(_("Organisation"), "app:organisation-settings"),
     NavItem(_("Offices & workspaces"), "app:structure"),

@@ -40,7 +40,8 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet, Sum
-from django.http import StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -259,6 +260,8 @@ class Table:
     noun: ClassVar[str] = _("rows")
     per_page_default: ClassVar[int] = 25
     exportable: ClassVar[bool] = True
+    #: the registered report export of this list (issue 17): an Export button with the page's filters
+    report: ClassVar[str] = ""
     css: ClassVar[str] = ""
     caption: ClassVar[str] = ""
 
@@ -424,6 +427,18 @@ class Table:
         return {c.key: sum((as_decimal(c.raw(obj)) or 0 for obj in self.data), Decimal(0)) for c in columns}
 
     # ---- CSV export ----------------------------------------------------------------
+
+    @property
+    def report_export_url(self) -> str:
+        """The Exports page with this list's report and current filters (no page, size or sort)."""
+        if not self.report:
+            return ""
+        skip = {self.page_param, self.size_param, self.export_param, self.sort_param, "report"}
+        query = QueryDict(mutable=True)
+        query["report"] = self.report
+        for name, values in ((n, v) for n, v in self.request.GET.lists() if n not in skip):
+            query.setlist(name, [v for v in values if v])
+        return f"{reverse('exports:list')}?{query.urlencode()}"
 
     @property
     def export_url(self) -> str:

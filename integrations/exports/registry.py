@@ -1,0 +1,274 @@
+"""The report registry (issue 17): what can be exported, declared by the app that owns the data.
+
+Like the outbox topic catalogue (``integrations/outbox.py``), this module imports no domain app:
+each app defines its datasets in its own ``exports.py`` (with its own selectors and the same
+FilterSets as its list endpoints) and registers them from its ``AppConfig.ready()``::
+
+    class TimetrackingConfig(AppConfig):
+        def ready(self):
+            registry.register_reports(exports.REPORTS)
+
+A :class:`Report` names its data's read scope area, its columns (each with a type the writers
+use: ``text``, ``date``, ``datetime``, ``money``, ``hours``, ``int``, ``bool``) and a ``rows``
+callable ``(actor, filters) -> Rows`` that returns what that actor sees through the API at the
+moment the export runs. ``validate(actor, filters)`` checks the filters at request time (a bad
+filter is a 422 then, never a failed job). ``deck(actor, filters)`` returns a :class:`Deck` for
+the PDF format (a leadership deck); without one, the PDF is the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from django.http import QueryDict
+
+from trackyoursheets.api.filters import apply_filterset, reject_unknown_parameters, supported_parameters
+
+__all__ = [
+    "COLUMN_TYPES",
+    "Column",
+    "Deck",
+    "Report",
+    "Rows",
+    "get_report",
+    "is_registered",
+    "actor_request",
+    "query_dict",
+    "queryset_report",
+    "register_report",
+    "register_reports",
+    "report_list",
+    "serializer_renderer",
+]
+
+COLUMN_TYPES = ("text", "date", "datetime", "money", "hours", "int", "bool")
+#: rows fetched (and rendered) per database round trip
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str = ""
+    type: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.type not in COLUMN_TYPES:
+            raise ValueError(f"Column {self.name!r}: type must be one of {', '.join(COLUMN_TYPES)}.")
+
+    @property
+    def heading(self) -> str:
+        return self.label or self.name
+
+
+@dataclass
+class Rows:
+    """A dataset as the writers read it: how many rows (for progress) and the rows themselves
+    (dicts keyed by column name, values as the API renders them), read in chunks."""
+
+    total: int
+    chunks: Iterable[list[dict]]
+    #: the columns this actor may see (salary fields only for HR/owners/admins); None: all
+    visible: frozenset[str] | None = None
+
+    def __iter__(self) -> Iterator[dict]:
+        for chunk in self.chunks:
+            yield from chunk
+
+
+@dataclass(frozen=True)
+class Deck:
+    """What a leadership PDF shows: headline figures, bar charts and tables."""
+
+    title: str
+    period: str = ""
+    figures: tuple[tuple[str, str], ...] = ()
+    #: (title, [(label, value)]) bar charts
+    charts: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+    #: (title, header, rows)
+    tables: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    title: str
+    #: the data's scope area: the export needs ``<area>.read`` besides ``reports.export``
+    area: str
+    columns: tuple[Column, ...]
+    rows: Callable[[Any, Mapping[str, Any]], Rows]
+    validate: Callable[[Any, Mapping[str, Any]], None] = lambda actor, filters: None
+    deck: Callable[[Any, Mapping[str, Any]], Deck] | None = None
+    description: str = ""
+    #: the filters it takes (documentation and the Exports page); the FilterSet's names
+    filter_names: tuple[str, ...] = field(default_factory=tuple)
+    #: the scope of its data besides ``<area>.read`` (audit events: ``organisation.read``)
+    read_scope: str = ""
+
+    @property
+    def scope(self) -> str:
+        return self.read_scope or f"{self.area}.read"
+
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+_REPORTS: dict[str, Report] = {}
+
+
+def register_report(report: Report) -> Report:
+    """Add a report (registering the same definition twice is harmless; another one under the
+    same name is an error)."""
+    existing = _REPORTS.get(report.name)
+    if existing is not None and existing is not report and existing.title != report.title:
+        raise ValueError(f"Report {report.name!r} is already registered.")
+    _REPORTS[report.name] = report
+    return report
+
+
+def register_reports(reports: Iterable[Report]) -> None:
+    for report in reports:
+        register_report(report)
+
+
+def is_registered(name: str) -> bool:
+    return name in _REPORTS
+
+
+def get_report(name: str) -> Report:
+    return _REPORTS[name]
+
+
+def report_list() -> list[Report]:
+    return [_REPORTS[name] for name in sorted(_REPORTS)]
+
+
+# =============================================================================
+# Building a report from a list endpoint: selector + FilterSet + renderer
+# =============================================================================
+
+
+def _chunks(queryset, render, size: int) -> Iterator[list[dict]]:
+    """The queryset in primary-key order, ``size`` rows a query (keyset pagination: flat memory,
+    no long-open cursor), each chunk rendered."""
+    ordering = tuple(queryset.query.order_by) or ("pk",)
+    if ordering not in (("pk",), ("id",)):
+        # keep the list's order: read its ids once (integers), then the rows in chunks of them
+        ids = list(queryset.values_list("pk", flat=True))
+        for start in range(0, len(ids), size):
+            part = ids[start : start + size]
+            objects = {obj.pk: obj for obj in queryset.order_by().filter(pk__in=part)}
+            yield render([objects[pk] for pk in part if pk in objects])
+        return
+    last = None
+    while True:
+        page = queryset.order_by("pk")
+        if last is not None:
+            page = page.filter(pk__gt=last)
+        batch = list(page[:size])
+        if not batch:
+            return
+        last = batch[-1].pk
+        yield render(batch)
+
+
+def _value_chunks(queryset, columns: tuple[str, ...], render, size: int) -> Iterator[list[dict]]:
+    """``values_list(*columns)`` (the first column the primary key) in primary-key order, ``size``
+    rows a query (keyset pagination), each chunk of tuples rendered: no model instances."""
+    base = queryset.order_by("pk").values_list(*columns)
+    last = None
+    while True:
+        page = base if last is None else base.filter(pk__gt=last)
+        batch = list(page[:size])
+        if not batch:
+            return
+        last = batch[-1][0]
+        yield render(batch)
+
+
+def serializer_renderer(serializer_class) -> Callable:
+    """Render a batch of objects as the list endpoint does (``serializer_class(many=True)`` with
+    the actor in its context, so fields hidden from that actor stay hidden)."""
+
+    def make(actor) -> Callable[[list], list[dict]]:
+        def render(objects: list) -> list[dict]:
+            return list(serializer_class(objects, many=True, context={"actor": actor}).data)
+
+        return render
+
+    return make
+
+
+def queryset_report(
+    *,
+    name: str,
+    title: str,
+    area: str,
+    columns: Iterable[Column],
+    selector: Callable,
+    filterset,
+    renderer: Callable,
+    description: str = "",
+    read_scope: str = "",
+    visible: Callable[[Any], frozenset[str] | None] | None = None,
+    deck: Callable | None = None,
+    chunk: int = CHUNK,
+    values: tuple[str, ...] = (),
+) -> Report:
+    """A report over a list endpoint: ``selector(actor=actor)`` (the list's scoped queryset),
+    filtered by its FilterSet, rendered by ``renderer(actor)(objects)`` (e.g.
+    :func:`serializer_renderer` of the list's serializer). With ``values`` (a ``values_list()``
+    column list starting with the primary key) the renderer gets tuples instead of instances, in
+    primary-key order: the fast path for very large lists (time entries)."""
+    supported = supported_parameters(filterset) - {"page", "page_size", "per_page"}
+
+    def validate(actor, filters) -> None:
+        reject_unknown_parameters(filters, supported)
+        apply_filterset(filterset, _query(filters), selector(actor=actor), actor_request(actor))
+
+    def rows(actor, filters) -> Rows:
+        queryset = apply_filterset(filterset, _query(filters), selector(actor=actor), actor_request(actor))
+        total = queryset.count()
+        return Rows(
+            total=total,
+            chunks=_value_chunks(queryset, values, renderer(actor), chunk)
+            if values
+            else _chunks(queryset, renderer(actor), chunk),
+            visible=visible(actor) if visible is not None else None,
+        )
+
+    return Report(
+        name=name,
+        title=title,
+        area=area,
+        columns=tuple(columns),
+        rows=rows,
+        validate=validate,
+        deck=deck,
+        description=description,
+        filter_names=tuple(sorted(supported)),
+        read_scope=read_scope,
+    )
+
+
+def actor_request(actor) -> SimpleNamespace:
+    """What a FilterSet reads of its request (``request.auth``, ``request.user``), for a job."""
+    return SimpleNamespace(auth=actor, user=actor.user, query_params=QueryDict(), GET=QueryDict())
+
+
+def query_dict(filters: Mapping[str, Any]):
+    return _query(filters)
+
+
+def _query(filters: Mapping[str, Any]):
+    """Filters as a list endpoint's query string (django-filter reads a QueryDict)."""
+    query = QueryDict(mutable=True)
+    for key, value in (filters or {}).items():
+        if isinstance(value, (list, tuple)):
+            query.setlist(key, [str(v) for v in value])
+        elif value is not None:
+            query[key] = "true" if value is True else "false" if value is False else str(value)
+    return query
