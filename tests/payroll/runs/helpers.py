@@ -1,0 +1,55 @@
+"""Building payroll runs' sources for the tests: hourly and salaried employees, their worked
+time in approved timesheets, a weekly schedule."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+from payroll.models import PaySchedule, PayScheduleAssignment
+from tests.hr.factories import EmployeeFactory
+from tests.timetracking.factories import ClientFactory, ProjectFactory, TimeEntryFactory, TimesheetFactory
+
+MONDAY = datetime.date(2026, 3, 2)
+
+
+def hourly(office, rate="20.00", **kwargs):
+    return EmployeeFactory(office=office, pay_type="hourly", pay_rate=Decimal(rate), **kwargs)
+
+
+def salaried(office, salary="52000.00", **kwargs):
+    return EmployeeFactory(office=office, pay_type="salary", pay_rate=Decimal(salary), **kwargs)
+
+
+def project_of(organisation):
+    return ProjectFactory(organisation=organisation, client=ClientFactory(organisation=organisation))
+
+
+def work(employee, project, day: datetime.date, hours, start_hour: int = 8, minutes: int = 0):
+    """A finished entry of ``hours`` (plus ``minutes``) starting at ``start_hour`` local time."""
+    tz = zoneinfo.ZoneInfo(employee.office.timezone if employee.office else employee.organisation.timezone)
+    start = datetime.datetime.combine(day, datetime.time(start_hour), tzinfo=tz)
+    end = start + datetime.timedelta(hours=float(hours), minutes=minutes)
+    return TimeEntryFactory(
+        employee=employee,
+        organisation=employee.organisation,
+        project=project,
+        start_time=start.astimezone(datetime.UTC),
+        end_time=end.astimezone(datetime.UTC),
+        duration_seconds=int((end - start).total_seconds()),
+    )
+
+
+def approve_week(employee, monday: datetime.date = MONDAY, status: str = "approved"):
+    return TimesheetFactory(employee=employee, organisation=employee.organisation, period_start=monday, status=status)
+
+
+def weekly_schedule(organisation, employees, anchor: datetime.date = MONDAY, **kwargs) -> PaySchedule:
+    schedule = PaySchedule.objects.create(
+        organisation=organisation, name=kwargs.pop("name", "Weekly"), frequency="weekly", anchor_date=anchor, **kwargs
+    )
+    PayScheduleAssignment.objects.bulk_create(
+        [PayScheduleAssignment(organisation=organisation, pay_schedule=schedule, employee=e) for e in employees]
+    )
+    return schedule
