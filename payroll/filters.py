@@ -237,10 +237,15 @@ class ImportRowFilterSet(BaseFilterSet):
 # =============================================================================
 
 
+class SeveralChoicesFilter(django_filters.MultipleChoiceFilter, django_filters.ChoiceFilter):
+    """A choice filter that takes the parameter several times (``?status=ready&status=paid``):
+    any of them matches."""
+
+
 class PayrollRunFilterSet(BaseFilterSet):
     """``status`` may be given several times (``?status=ready&status=paid``)."""
 
-    status = django_filters.MultipleChoiceFilter(choices=PayrollRunStatus.choices)
+    status = SeveralChoicesFilter(choices=PayrollRunStatus.choices)
     pay_schedule_id = django_filters.NumberFilter(field_name="pay_schedule_id")
     period_start = django_filters.DateFilter(field_name="period_start")
     period_start_after = django_filters.DateFilter(field_name="period_start", lookup_expr="gte")

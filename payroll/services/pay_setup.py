@@ -86,6 +86,7 @@ def _save(actor: Actor, obj, action: str, before: dict | None = None):
 @transaction.atomic
 def pay_schedule_create(*, actor: Actor, employee_ids: list[int] | None = None, **data) -> PaySchedule:
     require_payroll_admin(actor)
+    ensure_default_pay_codes(actor.organisation)
     schedule = _save(actor, PaySchedule(organisation=actor.organisation, **data), "payschedule.create")
     if employee_ids:
         pay_schedule_assign(actor=actor, pay_schedule=schedule, employee_ids=employee_ids)

@@ -24,6 +24,7 @@ from ...filters import (
     PayrollRunFilterSet,
     PayScheduleFilterSet,
 )
+from ...models import PayrollRun
 from ..serializers.runs import (
     AcknowledgeInputSerializer,
     AcknowledgeResultSerializer,
@@ -71,7 +72,7 @@ class PayScheduleViewSet(base.TenantModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List pay codes (the ten defaults and custom codes)"),
+    list=extend_schema(summary="List pay codes (the ten defaults, seeded with the first schedule, and custom codes)"),
     create=extend_schema(summary="Create a custom pay code with a multiplier and an external code"),
     retrieve=extend_schema(summary="Get a pay code"),
     partial_update=extend_schema(summary="Rename a pay code or change its multiplier or external code"),
@@ -81,11 +82,6 @@ class PayCodeViewSet(base.TenantModelViewSet):
     serializer_class = PayCodeSerializer
     input_serializer_class = PayCodeInputSerializer
     filterset_class = PayCodeFilterSet
-
-    def get_queryset(self):
-        if not getattr(self, "swagger_fake_view", False) and self.actor is not None:
-            services.ensure_default_pay_codes(self.actor.organisation)
-        return super().get_queryset()
 
     list_selector = selectors.pay_code_list
 
@@ -137,7 +133,9 @@ class PayrollRunViewSet(base.ListModelMixin, base.CreateModelMixin, base.Retriev
     filterset_class = PayrollRunFilterSet
 
     def get_queryset(self):
-        if self.action == "list" or getattr(self, "swagger_fake_view", False):
+        if getattr(self, "swagger_fake_view", False):
+            return PayrollRun.objects.none()
+        if self.action == "list":
             return super().get_queryset()
         return selectors.payroll_run_detail_list(actor=self.actor)
 

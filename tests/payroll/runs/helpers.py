@@ -7,6 +7,8 @@ import datetime
 import zoneinfo
 from decimal import Decimal
 
+from organisations.actors import system_actor
+from payroll import services
 from payroll.models import PaySchedule, PayScheduleAssignment
 from tests.hr.factories import EmployeeFactory
 from tests.timetracking.factories import ClientFactory, ProjectFactory, TimeEntryFactory, TimesheetFactory
@@ -53,3 +55,16 @@ def weekly_schedule(organisation, employees, anchor: datetime.date = MONDAY, **k
         [PayScheduleAssignment(organisation=organisation, pay_schedule=schedule, employee=e) for e in employees]
     )
     return schedule
+
+
+def make_run(organisation, employees=None, **kwargs):
+    """A draft off-cycle run over ``employees`` (one new hourly employee by default), through the service."""
+    if employees is None:
+        employees = [EmployeeFactory(office__organisation=organisation, pay_type="hourly", pay_rate=Decimal("10"))]
+    return services.payroll_run_create(
+        actor=system_actor(organisation),
+        employee_ids=[e.pk for e in employees],
+        period_start=kwargs.pop("period_start", MONDAY),
+        period_end=kwargs.pop("period_end", MONDAY + datetime.timedelta(days=6)),
+        **kwargs,
+    )
