@@ -16,15 +16,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from integrations.outbox import record_events
 from organisations.actors import Actor
 from organisations.audit import audit_change
 from organisations.models import Producer
 from timetracking import selectors as time_selectors
 from timetracking import services as time_services
+from trackyoursheets.exceptions import Conflict
 
 from .. import events
-from ..choices import AdjustmentKind, PayCodeKind, SourceKind, TransactionStatus
+from ..choices import AdjustmentKind, PayCodeKind, PayrollRunStatus, SourceKind, TransactionStatus
 from ..models import CommissionTransaction, PayCode, PayrollAdjustment, PayrollSourceClaim
 from .overtime import DOUBLE_TIME, OVERTIME, REGULAR, Thresholds, split_week
 
@@ -79,13 +82,23 @@ class RunContext:
     warnings: dict = field(default_factory=lambda: defaultdict(list))
 
     def claimed_elsewhere(self, kind: str, ids) -> set[int]:
+        """Of ``ids``, those another live run holds. Held by a ready or paid run: already paid,
+        left out. Held by another draft: a 409 (cancel that draft or let it finish first)."""
         ids = list(ids)
         if not ids:
             return set()
         claims = PayrollSourceClaim.objects.filter(
             organisation=self.organisation, kind=kind, object_id__in=ids, released=False
         ).exclude(run_id=self.run.pk)
-        return set(claims.values_list("object_id", flat=True))
+        held = list(claims.values_list("object_id", "run_id", "run__status"))
+        drafts = sorted({run_id for _pk, run_id, status in held if status == PayrollRunStatus.DRAFT})
+        if drafts:
+            raise Conflict(
+                _("Some of these sources are in draft payroll run %(run)s: cancel or finish it first.")
+                % {"run": drafts[0]},
+                payroll_run_ids=drafts,
+            )
+        return {pk for pk, _run, _status in held}
 
     def warn(self, employee_id: int, code: str, message: str) -> None:
         if not any(w["code"] == code for w in self.warnings[employee_id]):
