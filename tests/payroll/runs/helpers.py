@@ -29,17 +29,19 @@ def project_of(organisation):
 
 
 def work(employee, project, day: datetime.date, hours, start_hour: int = 8, minutes: int = 0):
-    """A finished entry of ``hours`` (plus ``minutes``) starting at ``start_hour`` local time."""
+    """A finished entry from ``start_hour`` local time to ``hours`` (plus ``minutes``) later on the
+    wall clock: across a DST change the real duration is an hour shorter or longer."""
     tz = zoneinfo.ZoneInfo(employee.office.timezone if employee.office else employee.organisation.timezone)
     start = datetime.datetime.combine(day, datetime.time(start_hour), tzinfo=tz)
-    end = start + datetime.timedelta(hours=float(hours), minutes=minutes)
+    end = start + datetime.timedelta(hours=float(hours), minutes=minutes)  # wall-clock arithmetic
+    start_utc, end_utc = start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
     return TimeEntryFactory(
         employee=employee,
         organisation=employee.organisation,
         project=project,
-        start_time=start.astimezone(datetime.UTC),
-        end_time=end.astimezone(datetime.UTC),
-        duration_seconds=int((end - start).total_seconds()),
+        start_time=start_utc,
+        end_time=end_utc,
+        duration_seconds=int((end_utc - start_utc).total_seconds()),
     )
 
 
