@@ -18,9 +18,15 @@ class PayrollConfig(AppConfig):
         # modules need the models loaded (Django's app-loading protocol, not a hidden cycle).
         # tasks registers the Celery task that processes a queued statement import with the
         # services (payroll.services.on_batch_queued): the services never import the tasks.
-        from . import cards, demo, exports, tasks  # noqa: F401, PLC0415  (AppConfig.ready(): needs the models loaded)
+        from timetracking import services as time_services  # noqa: PLC0415  (AppConfig.ready())
+
+        from . import cards, demo, exports, services, tasks  # noqa: F401, PLC0415  (AppConfig.ready(): needs the models loaded)
 
         outbox.register_topics(events.TOPICS)
         hooks.register_demo_seed(demo.seed, order=DEMO_SEED_ORDER)
         cards.register()  # the dashboard's cards of this app (issue 14 point 6)
         export_registry.register_reports(exports.REPORTS)  # its report exports (issue 17)
+        # payroll runs (issue 18): a timesheet whose time is in a ready or paid run stays closed,
+        # and time in a run takes its paid flag from the run
+        time_services.register_reopen_guard(services.timesheet_reopen_guard)
+        time_services.register_paid_guard(services.time_paid_guard)

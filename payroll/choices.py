@@ -141,3 +141,61 @@ class AliasKind(models.TextChoices):
 IMPORT_OPEN_STATUSES = frozenset({ImportStatus.REVIEW})
 #: rows that stop a batch from being finalised until a person matches or skips them
 ROW_NEEDS_ATTENTION = frozenset({RowStatus.UNMATCHED, RowStatus.ERROR})
+
+
+# =============================================================================
+# Payroll runs (issue 18)
+# =============================================================================
+
+
+class PayFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    BIWEEKLY = "biweekly", _("Every two weeks")
+    SEMI_MONTHLY = "semi_monthly", _("Twice a month")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class PayCodeKind(models.TextChoices):
+    REGULAR = "regular", _("Regular")
+    OVERTIME = "overtime", _("Overtime")
+    DOUBLE_TIME = "double_time", _("Double time")
+    HOLIDAY = "holiday", _("Holiday")
+    SICK = "sick", _("Sick")
+    VACATION = "vacation", _("Vacation")
+    COMMISSION = "commission", _("Commission")
+    REIMBURSEMENT = "reimbursement", _("Reimbursement")
+    BONUS = "bonus", _("Bonus")
+    DEDUCTION = "deduction", _("Deduction")
+    CUSTOM = "custom", _("Custom")
+
+
+class PayrollRunStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    READY = "ready", _("Ready")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: the run's state machine: status -> the statuses it may move to
+RUN_TRANSITIONS: dict[str, frozenset[str]] = {
+    PayrollRunStatus.DRAFT: frozenset({PayrollRunStatus.READY, PayrollRunStatus.CANCELLED}),
+    PayrollRunStatus.READY: frozenset({PayrollRunStatus.PAID, PayrollRunStatus.CANCELLED}),
+    PayrollRunStatus.PAID: frozenset(),
+    PayrollRunStatus.CANCELLED: frozenset(),
+}
+
+
+class SourceKind(models.TextChoices):
+    """What a payroll line is paid from; each kind has a source adapter
+    (``payroll.services.sources``). Leave, expenses and holiday pay plug in as new kinds."""
+
+    TIME_ENTRY = "time_entry", _("Approved time")
+    SALARY = "salary", _("Salary")
+    COMMISSION_LINE = "commission_line", _("Commission ledger line")
+    ADJUSTMENT = "adjustment", _("Manual adjustment")
+
+
+class AdjustmentKind(models.TextChoices):
+    BONUS = "bonus", _("Bonus")
+    DEDUCTION = "deduction", _("Deduction")
+    CORRECTION = "correction", _("Correction")

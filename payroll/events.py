@@ -12,13 +12,21 @@ TRANSACTION_UPDATED = "payroll.transaction.updated"
 OVERRIDE_CREATED = "payroll.override.created"
 #: part of the public contract (API guide, "Webhooks"); payroll runs record it
 RUN_APPROVED = "payroll.run.approved"
+RUN_CREATED = "payroll.run.created"
+RUN_PAID = "payroll.run.paid"
+RUN_CANCELLED = "payroll.run.cancelled"
 #: statement imports: one event per batch, never one per imported line. ``import.batch.completed``
 #: is shared with the time-entry importer (``integrations.outbox.SHARED_TOPICS``)
 IMPORT_BATCH_FINALISED = "import.batch.finalised"
 IMPORT_BATCH_ROLLED_BACK = "import.batch.rolled_back"
 
 TOPICS: dict[str, str] = {
-    RUN_APPROVED: "A payroll run was approved (it moved from draft to ready or paid).",
+    RUN_APPROVED: (
+        "A payroll run was approved (it moved from draft to ready or paid; its payload's status says which)."
+    ),
+    RUN_CREATED: "A payroll run was created (a draft computed from its sources).",
+    RUN_PAID: "A payroll run was marked paid (its ledger lines and time are paid).",
+    RUN_CANCELLED: "A payroll run was cancelled (its sources are released).",
     TRANSACTION_CREATED: "A commission transaction was added to the ledger.",
     TRANSACTION_UPDATED: (
         "A commission transaction changed (its fields, its status, or its amount through an override)."
@@ -91,4 +99,19 @@ def import_batch_payload(batch, *, currency: str) -> dict:
             "gross_commission": str(batch.gross_total),
             "currency": currency,
         },
+    }
+
+
+def run_payload(run, *, currency: str) -> dict:
+    """A run's id, status, period, totals (decimal strings with the currency) and links."""
+    base = f"/v1/payroll/runs/{run.pk}"
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "pay_schedule_id": run.pay_schedule_id,
+        "off_cycle": run.off_cycle,
+        "period": {"start": run.period_start.isoformat(), "end": run.period_end.isoformat()},
+        "pay_date": run.pay_date.isoformat(),
+        "totals": {"gross": str(run.gross_total), "employees": run.employee_count, "currency": currency},
+        "links": {"self": base, "entries": f"{base}/entries", "diff": f"{base}/diff"},
     }

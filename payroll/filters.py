@@ -13,6 +13,9 @@ from .choices import (
     CategoryKind,
     ImportSource,
     ImportStatus,
+    PayCodeKind,
+    PayFrequency,
+    PayrollRunStatus,
     PolicyStatus,
     RowStatus,
     TransactionSource,
@@ -26,6 +29,11 @@ from .models import (
     CommissionTransaction,
     ImportBatch,
     ImportRow,
+    OvertimeRule,
+    PayCode,
+    PayrollEntry,
+    PayrollRun,
+    PaySchedule,
     Policy,
     PolicyProducer,
 )
@@ -222,3 +230,62 @@ class ImportRowFilterSet(BaseFilterSet):
             return queryset
         flt = {"status__in": sorted(ROW_NEEDS_ATTENTION)}
         return queryset.filter(**flt) if value else queryset.exclude(**flt)
+
+
+# =============================================================================
+# Payroll runs (issue 18)
+# =============================================================================
+
+
+class SeveralChoicesFilter(django_filters.MultipleChoiceFilter, django_filters.ChoiceFilter):
+    """A choice filter that takes the parameter several times (``?status=ready&status=paid``):
+    any of them matches."""
+
+
+class PayrollRunFilterSet(BaseFilterSet):
+    """``status`` may be given several times (``?status=ready&status=paid``)."""
+
+    status = SeveralChoicesFilter(choices=PayrollRunStatus.choices)
+    pay_schedule_id = django_filters.NumberFilter(field_name="pay_schedule_id")
+    period_start = django_filters.DateFilter(field_name="period_start")
+    period_start_after = django_filters.DateFilter(field_name="period_start", lookup_expr="gte")
+    off_cycle = django_filters.BooleanFilter()
+
+    class Meta:
+        model = PayrollRun
+        fields = ["status", "pay_schedule_id", "period_start", "off_cycle"]
+
+
+class PayrollEntryFilterSet(BaseFilterSet):
+    employee_id = django_filters.NumberFilter(field_name="employee_id")
+    office_id = django_filters.NumberFilter(field_name="employee__office_id")
+
+    class Meta:
+        model = PayrollEntry
+        fields = ["employee_id", "office_id"]
+
+
+class PayScheduleFilterSet(BaseFilterSet):
+    frequency = django_filters.ChoiceFilter(choices=PayFrequency.choices)
+    active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = PaySchedule
+        fields = ["frequency", "active"]
+
+
+class PayCodeFilterSet(BaseFilterSet):
+    kind = django_filters.ChoiceFilter(choices=PayCodeKind.choices)
+    active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = PayCode
+        fields = ["kind", "active"]
+
+
+class OvertimeRuleFilterSet(BaseFilterSet):
+    office_id = django_filters.NumberFilter(field_name="office_id")
+
+    class Meta:
+        model = OvertimeRule
+        fields = ["office_id"]

@@ -10,13 +10,15 @@ batch; a manager their office's; producers, HR and employees none (``ImportQuery
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from organisations.actors import Actor
 from trackyoursheets.api.filters import apply_filterset
 
-from .choices import RowStatus
+from .choices import PayrollRunStatus, RowStatus
 from .filters import (
     CarrierFilterSet,
     CategoryFilterSet,
@@ -24,6 +26,11 @@ from .filters import (
     CommissionTransactionFilterSet,
     ImportBatchFilterSet,
     ImportRowFilterSet,
+    OvertimeRuleFilterSet,
+    PayCodeFilterSet,
+    PayrollEntryFilterSet,
+    PayrollRunFilterSet,
+    PayScheduleFilterSet,
     PolicyFilterSet,
 )
 from .models import (
@@ -35,9 +42,20 @@ from .models import (
     CommissionTransaction,
     ImportBatch,
     ImportRow,
+    OvertimeRule,
+    PayCode,
+    PayrollAcknowledgement,
+    PayrollAdjustment,
+    PayrollEntry,
+    PayrollLine,
+    PayrollRun,
+    PaySchedule,
+    PayScheduleAssignment,
     Policy,
     PolicyProducer,
 )
+
+ZERO_MONEY = Decimal("0.00")
 
 
 def category_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Category]:
@@ -210,3 +228,125 @@ def import_row_list(
 
 def import_row_get(*, actor: Actor, batch: ImportBatch, pk: int) -> ImportRow:
     return import_row_list(actor=actor, batch=batch).get(pk=pk)
+
+
+# =============================================================================
+# Payroll runs (issue 18): owners, admins, HR and organisation-wide credentials read them
+# =============================================================================
+
+
+def pay_schedule_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[PaySchedule]:
+    qs = PaySchedule.objects.visible_to(actor).prefetch_related(
+        Prefetch("assignments", queryset=PayScheduleAssignment.objects.order_by("employee_id"))
+    )
+    qs = qs.order_by("name", "id")
+    return apply_filterset(PayScheduleFilterSet, filters, qs) if filters else qs
+
+
+def pay_code_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[PayCode]:
+    qs = PayCode.objects.visible_to(actor).order_by("-is_default", "name", "id")
+    return apply_filterset(PayCodeFilterSet, filters, qs) if filters else qs
+
+
+def overtime_rule_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[OvertimeRule]:
+    qs = OvertimeRule.objects.visible_to(actor).order_by("office_id", "id")
+    return apply_filterset(OvertimeRuleFilterSet, filters, qs) if filters else qs
+
+
+def payroll_run_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[PayrollRun]:
+    qs = PayrollRun.objects.visible_to(actor).order_by("-period_start", "-id")
+    return apply_filterset(PayrollRunFilterSet, filters, qs) if filters else qs
+
+
+def payroll_run_detail_list(*, actor: Actor) -> QuerySet[PayrollRun]:
+    """Runs with everything the detail shows: entries with their employee and lines (pay codes
+    loaded), acknowledgements, adjustments: a constant number of queries whatever the size."""
+    lines = PayrollLine.objects.select_related("pay_code").order_by("position", "id")
+    entries = (
+        PayrollEntry.objects.select_related("employee")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .order_by("employee__last_name", "employee__first_name", "employee_id")
+    )
+    return payroll_run_list(actor=actor).prefetch_related(
+        Prefetch("entries", queryset=entries),
+        Prefetch("acknowledgements", queryset=PayrollAcknowledgement.objects.order_by("created_at", "id")),
+        Prefetch("adjustments", queryset=PayrollAdjustment.objects.order_by("id")),
+    )
+
+
+def payroll_run_get(*, actor: Actor, pk: int) -> PayrollRun:
+    return payroll_run_detail_list(actor=actor).get(pk=pk)
+
+
+def payroll_entry_list(*, actor: Actor, run: PayrollRun, filters: dict | None = None) -> QuerySet[PayrollEntry]:
+    lines = PayrollLine.objects.select_related("pay_code").order_by("position", "id")
+    qs = (
+        PayrollEntry.objects.visible_to(actor)
+        .filter(run=run)
+        .select_related("employee")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .order_by("employee__last_name", "employee__first_name", "employee_id", "id")
+    )
+    return apply_filterset(PayrollEntryFilterSet, filters, qs) if filters else qs
+
+
+def payroll_previous_run(*, run: PayrollRun) -> PayrollRun | None:
+    """The schedule's latest live run before this one (None for an off-cycle run or the first)."""
+    if run.pay_schedule_id is None:
+        return None
+    return (
+        PayrollRun.objects.filter(pay_schedule_id=run.pay_schedule_id, period_start__lt=run.period_start)
+        .exclude(status=PayrollRunStatus.CANCELLED)
+        .order_by("-period_start", "-id")
+        .first()
+    )
+
+
+def payroll_run_diff(*, run: PayrollRun) -> dict:
+    """Who changed by how much against the previous run of the schedule (two queries)."""
+    previous = payroll_previous_run(run=run)
+    now = {e.employee_id: e for e in PayrollEntry.objects.filter(run=run).select_related("employee")}
+    before = (
+        {e.employee_id: e for e in PayrollEntry.objects.filter(run=previous).select_related("employee")}
+        if previous
+        else {}
+    )
+    rows = []
+    for employee_id in sorted(set(now) | set(before)):
+        current, old = now.get(employee_id), before.get(employee_id)
+        gross, previous_gross = (current.gross if current else ZERO_MONEY), (old.gross if old else ZERO_MONEY)
+        employee = (current or old).employee
+        rows.append(
+            {
+                "employee_id": employee_id,
+                "employee_name": employee.display_name,
+                "gross": str(gross),
+                "previous_gross": str(previous_gross),
+                "change": str(gross - previous_gross),
+                "status": "added"
+                if old is None
+                else "removed"
+                if current is None
+                else "changed"
+                if gross != previous_gross
+                else "unchanged",
+            }
+        )
+    return {"run_id": run.pk, "previous_run_id": previous.pk if previous else None, "employees": rows}
+
+
+def my_pay(*, actor: Actor) -> list[PayrollEntry]:
+    """The actor's own entries in ready and paid runs, newest first, with lines (for "My pay")."""
+    if actor.membership is None:
+        return []
+    lines = PayrollLine.objects.select_related("pay_code").order_by("position", "id")
+    return list(
+        PayrollEntry.objects.filter(
+            organisation=actor.organisation,
+            employee__membership=actor.membership,
+            run__status__in=[PayrollRunStatus.READY, PayrollRunStatus.PAID],
+        )
+        .select_related("run")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .order_by("-run__period_start", "-id")
+    )

@@ -24,7 +24,10 @@ from organisations.actors import Actor
 from organisations.choices import Role
 from trackyoursheets.api.filters import apply_filterset
 
-from . import rates
+from . import (
+    payroll_time,  # noqa: F401  (what payroll reads: issue 18; selectors.payroll_time.*)
+    rates,
+)
 from .choices import TimesheetStatus
 from .expense_selectors import approved_unreimbursed_expenses  # noqa: F401 (payroll's read)
 from .filters import (

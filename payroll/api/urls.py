@@ -15,6 +15,10 @@ from .views import (
     CommissionTransactionViewSet,
     ImportBatchViewSet,
     ImportRowViewSet,
+    OvertimeRuleViewSet,
+    PayCodeViewSet,
+    PayrollRunViewSet,
+    PayScheduleViewSet,
     PolicyViewSet,
     TransactionImportViewSet,
 )
@@ -28,6 +32,10 @@ router.register("categories", CategoryViewSet, basename="category")
 router.register("policies", PolicyViewSet, basename="policy")
 router.register("commission-rules", CommissionRuleSetViewSet, basename="commission-rule-set")
 router.register("transactions", CommissionTransactionViewSet, basename="transaction")
+router.register("payroll/pay-schedules", PayScheduleViewSet, basename="pay-schedule")
+router.register("payroll/pay-codes", PayCodeViewSet, basename="pay-code")
+router.register("payroll/overtime-rules", OvertimeRuleViewSet, basename="overtime-rule")
+router.register("payroll/runs", PayrollRunViewSet, basename="payroll-run")
 
 urlpatterns = [
     path("reports/commissions", CommissionReportView.as_view(), name="report-commissions"),

@@ -18,6 +18,16 @@ from .ledger import (
     percent_validators,
 )
 from .rules import CommissionRule, CommissionRuleSet
+from .runs import (
+    NOTES_MAX_LENGTH,
+    PayrollAcknowledgement,
+    PayrollAdjustment,
+    PayrollEntry,
+    PayrollLine,
+    PayrollRun,
+    PayrollSourceClaim,
+)
+from .schedules import PERIODS_PER_YEAR, OvertimeRule, PayCode, PayPeriod, PaySchedule, PayScheduleAssignment
 
 __all__ = [
     "CENT",
@@ -37,4 +47,17 @@ __all__ = [
     "ImportBatch",
     "ImportRow",
     "ImportAlias",
+    "NOTES_MAX_LENGTH",
+    "PERIODS_PER_YEAR",
+    "PaySchedule",
+    "PayScheduleAssignment",
+    "PayPeriod",
+    "PayCode",
+    "OvertimeRule",
+    "PayrollRun",
+    "PayrollEntry",
+    "PayrollLine",
+    "PayrollSourceClaim",
+    "PayrollAdjustment",
+    "PayrollAcknowledgement",
 ]

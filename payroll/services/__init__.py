@@ -35,6 +35,18 @@ from .ledger_bulk import (
     transaction_bulk_import,
     transaction_bulk_import_from_rows,
 )
+from .pay_setup import (
+    DEFAULT_PAY_CODES,
+    ensure_default_pay_codes,
+    overtime_rule_create,
+    overtime_rule_update,
+    pay_code_create,
+    pay_code_update,
+    pay_schedule_assign,
+    pay_schedule_create,
+    pay_schedule_update,
+    require_payroll_admin,
+)
 from .reference import (
     DEFAULT_STATEMENT_DATE_FORMAT,
     carrier_create,
@@ -46,8 +58,42 @@ from .reference import (
     statement_date_format_for,
 )
 from .rules import RuleEvaluation, chargeback_signed, commission_rule_evaluate, rule_set_create, rule_set_update
+from .runs import (
+    payroll_adjustment_add,
+    payroll_run_acknowledge,
+    payroll_run_approve,
+    payroll_run_cancel,
+    payroll_run_create,
+    payroll_run_mark_paid,
+    payroll_run_recalculate,
+    time_paid_guard,
+    timesheet_reopen_guard,
+)
+from .sources import SOURCE_ADAPTERS, register_source_adapter
 
 __all__ = [
+    # payroll runs (issue 18)
+    "DEFAULT_PAY_CODES",
+    "ensure_default_pay_codes",
+    "require_payroll_admin",
+    "pay_schedule_create",
+    "pay_schedule_update",
+    "pay_schedule_assign",
+    "pay_code_create",
+    "pay_code_update",
+    "overtime_rule_create",
+    "overtime_rule_update",
+    "payroll_run_create",
+    "payroll_run_recalculate",
+    "payroll_run_approve",
+    "payroll_run_mark_paid",
+    "payroll_run_cancel",
+    "payroll_run_acknowledge",
+    "payroll_adjustment_add",
+    "timesheet_reopen_guard",
+    "time_paid_guard",
+    "SOURCE_ADAPTERS",
+    "register_source_adapter",
     # reference data
     "DEFAULT_STATEMENT_DATE_FORMAT",
     "statement_date_format_for",

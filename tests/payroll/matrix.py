@@ -3,8 +3,10 @@ GraphQL harnesses (tests/platform/registry.py)."""
 
 from decimal import Decimal
 
-from payroll.models import ImportBatch, ImportRow
-from tests.organisations.factories import ProducerFactory
+from organisations.actors import system_actor
+from payroll import services
+from payroll.models import ImportBatch, ImportRow, OvertimeRule, PayCode, PayrollEntry, PayrollRun, PaySchedule
+from tests.organisations.factories import OfficeFactory, ProducerFactory
 from tests.payroll.factories import (
     CarrierFactory,
     CategoryFactory,
@@ -18,6 +20,7 @@ from tests.payroll.factories import (
 from tests.platform.registry import Node, Resource
 
 from .imports.factories import make_import
+from .runs.helpers import MONDAY, hourly, make_run, weekly_schedule
 
 ONE_ROW = "Policy Number,Commission,Date\nONE-{n},10.00,2026-01-15\n"
 
@@ -58,6 +61,42 @@ RESOURCES = [
         # another tenant's ids in the bulk override are refused as missing:
         # test_bulk_override_refuses_another_tenants_ids in tests/payroll/test_api.py
         covers=("transactions/overrides/bulk",),
+    ),
+    # payroll runs (issue 18)
+    Resource(
+        name="pay-schedules",
+        list_url="/v1/payroll/pay-schedules",
+        make=lambda org: PaySchedule.objects.create(
+            organisation=org, name="Weekly", frequency="weekly", anchor_date=MONDAY
+        ),
+        mutations=(("patch", "", {"name": "Taken over"}),),
+    ),
+    Resource(
+        name="pay-codes",
+        list_url="/v1/payroll/pay-codes",
+        make=lambda org: PayCode.objects.create(organisation=org, code="travel", name="Travel"),
+        mutations=(("patch", "", {"name": "Taken over"}),),
+    ),
+    Resource(
+        name="overtime-rules",
+        list_url="/v1/payroll/overtime-rules",
+        make=lambda org: OvertimeRule.objects.create(organisation=org),
+        mutations=(("patch", "", {"seventh_day": True}),),
+    ),
+    Resource(
+        name="payroll-runs",
+        list_url="/v1/payroll/runs",
+        make=lambda org: make_run(org),
+        mutations=(
+            ("post", "/approve", None),
+            ("post", "/mark-paid", None),
+            ("post", "/cancel", None),
+            ("post", "/recalculate", None),
+            ("post", "/acknowledge", {"notes": "Taken over"}),
+            ("post", "/adjustments", {"employee_id": 1, "kind": "bonus", "amount": "1.00", "reason": "x"}),
+            ("get", "/entries", None),
+            ("get", "/diff", None),
+        ),
     ),
     # statement imports
     Resource(
@@ -122,7 +161,36 @@ def make_rows(org, n):
     )
 
 
+#: the entries list is read under one run, made with a known id
+PAYROLL_RUN_ID = 920_001
+
+
+def make_run_entry(org, n):
+    """One more employee's entry in the run ``PAYROLL_RUN_ID``."""
+    run = PayrollRun.objects.filter(pk=PAYROLL_RUN_ID).first() or PayrollRun.objects.create(
+        id=PAYROLL_RUN_ID, organisation=org, off_cycle=True, period_start=MONDAY, period_end=MONDAY, pay_date=MONDAY
+    )
+    return PayrollEntry.objects.create(organisation=org, run=run, employee=hourly(OfficeFactory(organisation=org)))
+
+
+def make_list_run(org, n):
+    schedule = weekly_schedule(org, [], name=f"Weekly {n:03d}")
+    return make_run(org) if n % 2 else make_run_on(org, schedule)
+
+
+def make_run_on(org, schedule):
+    return services.payroll_run_create(actor=system_actor(org), pay_schedule=schedule, period_start=MONDAY)
+
+
 LISTS = [
+    ("/v1/payroll/pay-schedules", lambda org, n: weekly_schedule(org, [], name=f"Schedule {n:03d}")),
+    ("/v1/payroll/pay-codes", lambda org, n: PayCode.objects.create(organisation=org, code=f"c{n}", name=f"C {n}")),
+    (
+        "/v1/payroll/overtime-rules",
+        lambda org, n: OvertimeRule.objects.create(organisation=org, office=OfficeFactory(organisation=org)),
+    ),
+    ("/v1/payroll/runs", make_list_run),
+    (f"/v1/payroll/runs/{PAYROLL_RUN_ID}/entries", make_run_entry),
     ("/v1/carriers", lambda org, n: CarrierFactory(organisation=org, name=f"Carrier {n:03d}")),
     ("/v1/categories", lambda org, n: CategoryFactory(organisation=org, name=f"Line {n:03d}")),
     ("/v1/policies", make_policy),

@@ -19,7 +19,7 @@ Rules enforced here:
   aligned duration is never rounded).
 """
 
-from .bulk import BulkResult, time_entry_bulk
+from .bulk import BulkResult, register_paid_guard, time_entries_mark_paid, time_entry_bulk
 from .corrections import WeekCell, parse_duration, time_entry_span, week_grid_save
 from .entries import (
     time_entry_create,
@@ -99,6 +99,8 @@ __all__ = [
     "timer_start",
     "timer_stop",
     "time_entry_bulk",
+    "time_entries_mark_paid",
+    "register_paid_guard",
     "time_entry_span",
     "week_grid_save",
     "WeekCell",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hr import selectors as hr_selectors
@@ -16,6 +18,7 @@ from organisations.audit import audit_changes, audit_snapshot
 from .. import events, selectors
 from ..choices import BulkAction
 from ..models import (
+    TimeEntry,
     normalise_tags,
     tag_list,
 )
@@ -24,6 +27,40 @@ from .locks import PeriodLocks
 MAX_BULK = 500
 #: the fields a bulk action other than delete may change
 BULK_FIELDS = ("billable", "paid", "tags")
+
+#: checks run before ``set_paid`` changes entries; each raises (a ``Conflict``) to refuse. Payroll
+#: registers one (issue 18): time that belongs to a payroll run takes its ``paid`` flag from the run.
+_PAID_GUARDS: list[Callable[..., None]] = []
+
+
+def register_paid_guard(guard: Callable[..., None]) -> None:
+    """``guard(*, actor, entry_ids)`` runs inside the bulk action's transaction before any change."""
+    if guard not in _PAID_GUARDS:
+        _PAID_GUARDS.append(guard)
+
+
+@transaction.atomic
+def time_entries_mark_paid(*, actor: Actor, entry_ids: list[int], paid: bool = True) -> int:
+    """Set the ``paid`` flag of entries a payroll run paid (or released): one UPDATE, one audit row
+    per entry and one ``time.entry.updated`` event each (issue 18: the flag is derived from the run)."""
+    entries = list(
+        TimeEntry.objects.for_organisation(actor.organisation)
+        .filter(pk__in=entry_ids)
+        .exclude(paid=paid)
+        .select_related("employee__office")
+    )
+    if not entries:
+        return 0
+    TimeEntry.objects.filter(pk__in=[e.pk for e in entries]).update(paid=paid, updated_at=timezone.now())
+    audited, payloads = [], []
+    for entry in entries:
+        before = audit_snapshot(entry, only=("paid",))
+        entry.paid = paid
+        audited.append((entry, before, audit_snapshot(entry, only=("paid",)), None))
+        payloads.append((events.ENTRY_UPDATED, events.entry_payload(entry)))
+    audit_changes(actor=actor, action="timeentry.payroll_paid", changes=audited)
+    record_events(actor.organisation, payloads, actor=actor)
+    return len(entries)
 
 
 # =============================================================================
@@ -76,6 +113,9 @@ def time_entry_bulk(*, actor: Actor, entry_ids: list[int], action: str, value=No
         .select_for_update(of=("self",))
         .filter(pk__in=wanted)
     }
+    if action == BulkAction.SET_PAID:
+        for guard in _PAID_GUARDS:
+            guard(actor=actor, entry_ids=list(found))
     own = selectors.actor_employee(actor=actor)
     locks = PeriodLocks(actor.organisation)
     audit_action = f"timeentry.bulk_{action}"

@@ -64,7 +64,7 @@ MAX_BULK_APPROVE = 500
 #: checks run before an approved timesheet is reopened; each raises (a ``Conflict``) to refuse.
 #: Payroll registers one from its AppConfig.ready(): "refused with a 409 while the period's time
 #: sits in a ready or paid payroll run, and marks a draft run stale" (issue 15 point 1).
-#: TODO(issue 15, payroll runs): payroll.apps registers ``payroll.services.runs.timesheet_reopen_guard``.
+#: payroll.apps registers ``payroll.services.timesheet_reopen_guard`` (issue 18).
 _REOPEN_GUARDS: list[Callable[..., None]] = []
 
 

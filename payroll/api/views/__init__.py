@@ -10,8 +10,13 @@ from .ledger import (
     CommissionTransactionViewSet,
     PolicyViewSet,
 )
+from .runs import OvertimeRuleViewSet, PayCodeViewSet, PayrollRunViewSet, PayScheduleViewSet
 
 __all__ = [
+    "OvertimeRuleViewSet",
+    "PayCodeViewSet",
+    "PayrollRunViewSet",
+    "PayScheduleViewSet",
     "CarrierViewSet",
     "CategoryViewSet",
     "CommissionReportView",

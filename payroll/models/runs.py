@@ -1,0 +1,175 @@
+"""Payroll runs (issue 18 point 3-5): a run, its entries (one per employee), its lines (each
+with its source and computation), the source claims that keep any source from being paid twice,
+manual adjustments and acknowledgements by finance integrations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import TenantModel
+
+from ..choices import AdjustmentKind, PayrollRunStatus, SourceKind
+from .schedules import MULTIPLIER, PayCode, PayrollReadQuerySet, PaySchedule
+
+__all__ = [
+    "PayrollRun",
+    "PayrollEntry",
+    "PayrollLine",
+    "PayrollSourceClaim",
+    "PayrollAdjustment",
+    "PayrollAcknowledgement",
+    "NOTES_MAX_LENGTH",
+]
+
+NOTES_MAX_LENGTH = 1000
+AMOUNT = {"max_digits": 14, "decimal_places": 2}
+LIVE_CLAIM = Q(released=False)
+
+
+class PayrollRun(TenantModel):
+    """One payroll run: ``draft → ready → paid`` (or cancelled from draft or ready). A scheduled
+    run covers one period of its schedule (at most one live run per schedule and period, by the
+    database); an off-cycle run names its employees and dates."""
+
+    pay_schedule = models.ForeignKey(PaySchedule, on_delete=models.PROTECT, null=True, blank=True, related_name="runs")
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    pay_date = models.DateField(_("pay date"))
+    off_cycle = models.BooleanField(_("off-cycle"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PayrollRunStatus.choices, default=PayrollRunStatus.DRAFT, db_index=True
+    )
+    stale = models.BooleanField(
+        _("stale"), default=False, help_text=_("A source changed since the draft was computed: recalculate.")
+    )
+    notes = models.TextField(_("notes"), max_length=NOTES_MAX_LENGTH, blank=True)
+    gross_total = models.DecimalField(_("gross total"), default=Decimal("0"), **AMOUNT)
+    employee_count = models.PositiveIntegerField(_("employees"), default=0)
+    #: the off-cycle run's employees (a scheduled run's come from its schedule)
+    employee_ids = models.JSONField(_("employee ids"), default=list, blank=True)
+    created_by_label = models.CharField(_("created by"), max_length=300, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by_label = models.CharField(_("approved by"), max_length=300, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_by_label = models.CharField(_("marked paid by"), max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = PayrollReadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "pay_schedule", "period_start"],
+                condition=Q(off_cycle=False) & ~Q(status=PayrollRunStatus.CANCELLED),
+                name="payroll_run_one_live_per_period",
+                violation_error_message=_("A run of this schedule and period already exists."),
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="payroll_run_dates"),
+        ]
+        indexes = [models.Index(fields=["organisation", "status", "-period_start"], name="payroll_run_org_status")]
+
+    def __str__(self) -> str:
+        return f"Payroll {self.period_start} – {self.period_end} ({self.status})"
+
+
+class PayrollEntry(TenantModel):
+    """One employee in a run: their gross pay, hours and amounts by pay code, and warnings."""
+
+    run = models.ForeignKey(PayrollRun, on_delete=models.CASCADE, related_name="entries")
+    employee = models.ForeignKey("hr.Employee", on_delete=models.PROTECT, related_name="+")
+    gross = models.DecimalField(_("gross"), default=Decimal("0"), **AMOUNT)
+    hours_by_code = models.JSONField(_("hours by pay code"), default=dict)
+    amounts_by_code = models.JSONField(_("amounts by pay code"), default=dict)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+
+    objects = PayrollReadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["run_id", "employee_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["run", "employee"], name="payroll_entry_one_per_employee")]
+
+
+class PayrollLine(TenantModel):
+    """One line of pay: ``hours × rate × multiplier`` (time) or an amount (salary, commission,
+    adjustment), rounded half-up to the cent once; ``sources`` name what it pays."""
+
+    run = models.ForeignKey(PayrollRun, on_delete=models.CASCADE, related_name="lines")
+    entry = models.ForeignKey(PayrollEntry, on_delete=models.CASCADE, related_name="lines")
+    pay_code = models.ForeignKey(PayCode, on_delete=models.PROTECT, related_name="+")
+    source_kind = models.CharField(_("source kind"), max_length=30, choices=SourceKind.choices)
+    seconds = models.PositiveIntegerField(_("seconds"), null=True, blank=True)
+    rate = models.DecimalField(_("rate"), max_digits=14, decimal_places=4, null=True, blank=True)
+    multiplier = models.DecimalField(_("multiplier"), default=Decimal("1"), **MULTIPLIER)
+    amount = models.DecimalField(_("amount"), **AMOUNT)
+    explanation = models.CharField(_("explanation"), max_length=500)
+    #: ``[{"kind": ..., "id": ..., "url": ...}]``: the timesheets and entries, ledger lines, ...
+    sources = models.JSONField(_("sources"), default=list)
+    position = models.PositiveIntegerField(default=0)
+
+    objects = PayrollReadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entry_id", "position", "id"]
+
+
+class PayrollSourceClaim(TenantModel):
+    """A source (time entry, ledger line, and later leave requests and expenses) belongs to at most
+    one non-cancelled run: a partial unique constraint on ``(organisation, kind, object_id)`` among
+    live claims. Cancelling a run releases its claims."""
+
+    run = models.ForeignKey(PayrollRun, on_delete=models.CASCADE, related_name="claims")
+    kind = models.CharField(_("kind"), max_length=30, choices=SourceKind.choices)
+    object_id = models.BigIntegerField(_("object id"))
+    #: whose and which local day (for the timesheet reopen guard and "my pay")
+    employee = models.ForeignKey("hr.Employee", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    day = models.DateField(_("day"), null=True, blank=True)
+    released = models.BooleanField(_("released"), default=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "object_id"], condition=LIVE_CLAIM, name="payroll_claim_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["employee", "day"], name="payroll_claim_employee_day")]
+
+
+class PayrollAdjustment(TenantModel):
+    """A manual bonus, deduction or correction for one employee of a run, with its reason."""
+
+    run = models.ForeignKey(PayrollRun, on_delete=models.CASCADE, related_name="adjustments")
+    employee = models.ForeignKey("hr.Employee", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=AdjustmentKind.choices)
+    amount = models.DecimalField(
+        _("amount"),
+        validators=[MinValueValidator(Decimal("-1000000")), MaxValueValidator(Decimal("1000000"))],
+        **AMOUNT,
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    created_by_label = models.CharField(_("created by"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class PayrollAcknowledgement(TenantModel):
+    """A finance system (an OAuth client) or a person said it synced the run."""
+
+    run = models.ForeignKey(PayrollRun, on_delete=models.CASCADE, related_name="acknowledgements")
+    notes = models.TextField(_("notes"), max_length=NOTES_MAX_LENGTH, blank=True)
+    by_label = models.CharField(_("by"), max_length=300)
+    client_id = models.CharField(_("OAuth client id"), max_length=100, blank=True)
+    membership = models.ForeignKey(
+        "organisations.Membership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]

@@ -1,0 +1,141 @@
+"""What payroll reads of time tracking (issue 18), in a number of queries that does not grow with
+the number of employees: approved time by employee and local day, the employees whose time in a
+range is not (yet) approved, the hourly pay rate in force on each day, and the workweek (the
+organisation's timesheet week). Re-exported by :mod:`timetracking.selectors`."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from hr import selectors as hr_selectors
+
+from .choices import RateKind, TimesheetPeriod, TimesheetStatus
+from .models import Contract, TimeEntry, Timesheet, TimesheetSettings, employee_timezone, local_day_bounds
+from .periods import Period, local_date
+from .rates import _changes
+
+__all__ = [
+    "PaidTime",
+    "approved_time_between",
+    "unapproved_time_employee_ids",
+    "pay_rates_between",
+    "workweek_of",
+    "workweeks_ending_in",
+]
+
+
+@dataclass(frozen=True)
+class PaidTime:
+    """One approved, finished time entry as payroll sees it: its local day and its seconds."""
+
+    entry_id: int
+    employee_id: int
+    timesheet_id: int
+    day: datetime.date
+    start_time: datetime.datetime
+    seconds: int
+
+
+def workweek_of(*, organisation, day: datetime.date) -> Period:
+    """The workweek holding ``day``: the organisation's timesheet week (weeks start on Sunday
+    when its timesheets do, else on Monday)."""
+    settings = TimesheetSettings.objects.filter(organisation=organisation).first()
+    sunday = settings is not None and settings.period == TimesheetPeriod.WEEKLY_SUNDAY
+    start = day - datetime.timedelta(days=(day.weekday() + 1) % 7 if sunday else day.weekday())
+    return Period(start, start + datetime.timedelta(days=6))
+
+
+def workweeks_ending_in(*, organisation, first: datetime.date, last: datetime.date) -> list[Period]:
+    """The workweeks that end in ``first``..``last`` (a workweek belongs to the pay period in which
+    it ends); a range shorter than any workweek's end is one "week" of its own days."""
+    week = workweek_of(organisation=organisation, day=first)
+    weeks = []
+    while week.end <= last:
+        weeks.append(week)
+        week = Period(week.start + datetime.timedelta(days=7), week.end + datetime.timedelta(days=7))
+    return weeks or [Period(first, last)]
+
+
+def _entries(organisation, employees, first: datetime.date, last: datetime.date):
+    """Finished entries of ``employees`` whose local day is in ``first``..``last`` (one query)."""
+    by_id = {e.pk: e for e in employees}
+    if not by_id:
+        return []
+    start, _end = local_day_bounds(first, last, datetime.UTC)
+    margin = datetime.timedelta(days=1)
+    rows = (
+        TimeEntry.objects.for_organisation(organisation)
+        .filter(employee_id__in=by_id, end_time__isnull=False, start_time__gte=start - margin)
+        .filter(start_time__lt=_end + margin)
+        .order_by("start_time", "id")
+        .values_list("pk", "employee_id", "start_time", "duration_seconds")
+    )
+    result = []
+    for pk, employee_id, start_time, seconds in rows:
+        day = local_date(start_time, employee_timezone(by_id[employee_id], organisation))
+        if first <= day <= last:
+            result.append((pk, employee_id, start_time, seconds or 0, day))
+    return result
+
+
+def _approved_sheets(organisation, employee_ids, first, last) -> dict[int, list[tuple]]:
+    sheets = defaultdict(list)
+    rows = (
+        Timesheet.objects.for_organisation(organisation)
+        .filter(employee_id__in=employee_ids, status=TimesheetStatus.APPROVED)
+        .filter(period_start__lte=last, period_end__gte=first)
+        .values_list("pk", "employee_id", "period_start", "period_end")
+    )
+    for pk, employee_id, start, end in rows:
+        sheets[employee_id].append((pk, start, end))
+    return sheets
+
+
+def approved_time_between(*, organisation, employees, first: datetime.date, last: datetime.date) -> list[PaidTime]:
+    """The finished entries of ``employees`` (offices loaded) on local days ``first``..``last``
+    that lie in an APPROVED timesheet, in start order (two queries)."""
+    entries = _entries(organisation, employees, first, last)
+    sheets = _approved_sheets(organisation, {e.pk for e in employees}, first, last)
+    result = []
+    for pk, employee_id, start_time, seconds, day in entries:
+        sheet = next((s for s in sheets.get(employee_id, ()) if s[1] <= day <= s[2]), None)
+        if sheet is not None:
+            result.append(PaidTime(pk, employee_id, sheet[0], day, start_time, seconds))
+    return result
+
+
+def unapproved_time_employee_ids(*, organisation, employees, first, last) -> set[int]:
+    """Employees with finished time on ``first``..``last`` outside an approved timesheet."""
+    entries = _entries(organisation, employees, first, last)
+    sheets = _approved_sheets(organisation, {e.pk for e in employees}, first, last)
+    return {
+        employee_id
+        for _pk, employee_id, _start, _seconds, day in entries
+        if not any(s[1] <= day <= s[2] for s in sheets.get(employee_id, ()))
+    }
+
+
+def pay_rates_between(*, organisation, employees, days) -> dict[int, dict[datetime.date, Decimal | None]]:
+    """Employee id → {day → hourly pay rate in force that day} (:func:`timetracking.rates.pay_rate_for`'s
+    rule: their contract for all projects, its pay-rate history, else the HR hourly rate; None for
+    none), for many employees in two queries."""
+    contracts = {
+        c.employee_id: c
+        for c in Contract.objects.for_organisation(organisation).filter(
+            employee_id__in=[e.pk for e in employees], project__isnull=True
+        )
+    }
+    history = _changes(organisation, RateKind.PAY, contracts=[c.pk for c in contracts.values()])
+    rates: dict[int, dict[datetime.date, Decimal | None]] = {}
+    for employee in employees:
+        contract = contracts.get(employee.pk)
+        fallback = hr_selectors.employee_hourly_pay_rate(employee=employee)
+        own = {}
+        for day in days:
+            rate = history.at(("contract", contract.pk), day, contract.pay_rate) if contract is not None else None
+            own[day] = Decimal(rate) if rate is not None else fallback
+        rates[employee.pk] = own
+    return rates
