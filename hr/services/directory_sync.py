@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 
 from organisations.actors import Actor
 
@@ -57,11 +58,10 @@ def employee_sync_from_source(*, actor: Actor, source: str, rows: list[dict]) ->
     )
     numbers = [str(r["custom_id"]).strip() for r in rows if r.get("custom_id")]
     emails = [r["email"].strip().lower() for r in rows if r.get("email")]
-    candidates = (
-        Employee.objects.for_organisation(org).filter(pk__in=list(links.values()))
-        | Employee.objects.for_organisation(org).filter(employee_number__in=numbers)
-        | Employee.objects.for_organisation(org).filter(email__in=[e for e in emails])
-    )
+    wanted = Q(pk__in=list(links.values())) | Q(employee_number__in=numbers)
+    for email in emails:
+        wanted |= Q(email__iexact=email)
+    candidates = Employee.objects.for_organisation(org).filter(wanted)
     by_pk, by_number, by_email = {}, {}, {}
     for employee in candidates.select_related("office"):
         by_pk[employee.pk] = employee
@@ -83,10 +83,13 @@ def employee_sync_from_source(*, actor: Actor, source: str, rows: list[dict]) ->
         try:
             with transaction.atomic():
                 if employee is None:
-                    if not row.get("active", True):
-                        continue  # someone who left before we ever saw them: nothing to add
+                    # someone who left before we first saw them is added terminated: their past
+                    # shifts still need an employee
                     employee = employee_create(actor=actor, external_ids={source: external_id}, **values)
                     result.created += 1
+                    if not row.get("active", True):
+                        employee = employee_terminate(actor=actor, employee=employee)
+                        result.terminated += 1
                 else:
                     changed = {k: v for k, v in values.items() if getattr(employee, k) != v}
                     if not row.get("active", True):

@@ -80,7 +80,8 @@ def parse_shift(ctx: SyncContext, row: dict, tz) -> ParsedShift | None:
     except (KeyError, ArithmeticError, ValueError):
         hours = (Decimal(int((end - start).total_seconds())) / 3600).quantize(Decimal("0.01"))
     holiday = bool(row.get("holiday") or row.get("isHoliday"))
-    key = f"{employee_id}|{site.pk}|{position.pk if position else ''}|{start.isoformat()}|{end.isoformat()}|{hours}|{holiday}"
+    position_pk = position.pk if position else ""
+    key = f"{employee_id}|{site.pk}|{position_pk}|{start.isoformat()}|{end.isoformat()}|{hours}|{holiday}"
     return ParsedShift(
         tracktik_id=int(sid),
         employee_id=employee_id,
