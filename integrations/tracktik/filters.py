@@ -5,7 +5,7 @@ import django_filters
 from trackyoursheets.api.filters import BaseFilterSet
 from trackyoursheets.jobs import JobStatus
 
-from .models import TracktikSyncRun
+from .models import TracktikInvoiceReconciliation, TracktikScrMatch, TracktikSyncRun
 
 
 class TracktikSyncRunFilterSet(BaseFilterSet):
@@ -15,3 +15,15 @@ class TracktikSyncRunFilterSet(BaseFilterSet):
     class Meta:
         model = TracktikSyncRun
         fields = ["status", "full"]
+
+
+class TracktikScrMatchFilterSet(BaseFilterSet):
+    class Meta:
+        model = TracktikScrMatch
+        fields = []
+
+
+class TracktikInvoiceReconciliationFilterSet(BaseFilterSet):
+    class Meta:
+        model = TracktikInvoiceReconciliation
+        fields = []

@@ -17,7 +17,11 @@ from trackyoursheets.api.errors import ValidationFailed
 from trackyoursheets.api.filters import reject_unknown_parameters
 
 from .. import selectors, services
-from ..filters import TracktikSyncRunFilterSet
+from ..filters import (
+    TracktikInvoiceReconciliationFilterSet,
+    TracktikScrMatchFilterSet,
+    TracktikSyncRunFilterSet,
+)
 from .serializers import (
     BillingQuerySerializer,
     BillingReportSerializer,
@@ -137,6 +141,7 @@ class _UploadViewSet(base.TenantModelViewSet):
 class TracktikScrMatchViewSet(_UploadViewSet):
     list_selector = selectors.scr_match_list
     serializer_class = TracktikScrMatchSerializer
+    filterset_class = TracktikScrMatchFilterSet
     service = staticmethod(services.scr_match_create)
 
 
@@ -152,6 +157,7 @@ class TracktikScrMatchViewSet(_UploadViewSet):
 class TracktikInvoiceReconciliationViewSet(_UploadViewSet):
     list_selector = selectors.invoice_reconciliation_list
     serializer_class = TracktikInvoiceReconciliationSerializer
+    filterset_class = TracktikInvoiceReconciliationFilterSet
     service = staticmethod(services.invoice_reconciliation_create)
 
 
