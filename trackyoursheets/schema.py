@@ -4,6 +4,8 @@ import graphene
 
 from hr.graphql import Mutation as HrMutation
 from hr.graphql import Query as HrQuery
+from integrations.tracktik.graphql import Mutation as TracktikMutation
+from integrations.tracktik.graphql import Query as TracktikQuery
 from organisations.graphql import Mutation as OrganisationsMutation
 from organisations.graphql import Query as OrganisationsQuery
 from payroll.graphql import Mutation as PayrollMutation
@@ -26,6 +28,7 @@ class Query(
     TimeRequestQuery,
     ProjectViewerQuery,
     HrQuery,
+    TracktikQuery,
     graphene.ObjectType,
 ):
     """Every read of the API; the same scopes, tenancy and role visibility as REST."""
@@ -40,6 +43,7 @@ class Mutation(
     TimesheetMutation,
     TimeRequestMutation,
     HrMutation,
+    TracktikMutation,
     graphene.ObjectType,
 ):
     """Every write of the API; each calls the same service as its REST endpoint."""
