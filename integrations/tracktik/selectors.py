@@ -45,3 +45,11 @@ def billing_report(*, actor: Actor, week: datetime.date) -> dict:
     """The weekly billing report of the week holding ``week`` (:mod:`..billing`)."""
     require_admin(actor)
     return billing.billing_report(organisation=actor.organisation, day=week)
+
+
+def scr_match_get(*, actor: Actor, pk: int) -> TracktikScrMatch:
+    return scr_match_list(actor=actor).get(pk=pk)
+
+
+def invoice_reconciliation_get(*, actor: Actor, pk: int) -> TracktikInvoiceReconciliation:
+    return invoice_reconciliation_list(actor=actor).get(pk=pk)

@@ -1,60 +1,59 @@
-"""Reading an uploaded table (CSV or XLSX) into rows of named cells: the SCR and invoice files."""
+"""The TrackTik pages' tables on the shared :class:`~trackyoursheets.web.tables.Table`."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import zipfile
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-
-MAX_ROWS = 20000
+from trackyoursheets.web.tables import CHOICE, DATETIME, NUMBER, Column, Table
 
 
-def _key(name) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(name or "").lower())
+class SyncRunTable(Table):
+    name = "tracktik-runs"
+    noun = _("sync runs")
+    empty_text = _("No sync yet.")
+    columns = (
+        Column(
+            "id",
+            _("Run"),
+            sort="id",
+            link=lambda r: reverse("tracktik:run", args=[r.pk]),
+            accessor=lambda r: f"#{r.pk}" + (" (full)" if r.full else ""),
+        ),
+        Column("status", _("Status"), kind=CHOICE, sort="status", detail=lambda r: r.error),
+        Column("progress_percent", _("Progress %"), kind=NUMBER),
+        Column("created_count", _("Created"), kind=NUMBER, sort="created_count"),
+        Column("updated_count", _("Updated"), kind=NUMBER, sort="updated_count"),
+        Column("unchanged_count", _("Unchanged"), kind=NUMBER, sort="unchanged_count"),
+        Column("removed_count", _("Removed"), kind=NUMBER, sort="removed_count"),
+        Column("flagged_count", _("Flagged"), kind=NUMBER, sort="flagged_count"),
+        Column("error_count", _("Errors"), kind=NUMBER, sort="error_count"),
+        Column("created_at", _("Started"), kind=DATETIME, sort="created_at"),
+    )
 
 
-def read_table(data: bytes, filename: str, columns: dict[str, tuple[str, ...]]) -> list[tuple[int, dict]]:
-    """``(line, {column: text})`` for each non-empty row; ``columns`` maps our name to the header
-    spellings accepted (compared without case, spaces or punctuation). A missing column is a 422."""
-    if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
-        raw = _xlsx_rows(data)
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"file": [_("The file is neither UTF-8 CSV nor XLSX.")]}) from None
-        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-        raw = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not raw:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    header = [_key(h) for h in raw[0]]
-    positions = {}
-    for name, spellings in columns.items():
-        found = next((header.index(s) for s in spellings if s in header), None)
-        if found is None:
-            raise ValidationError(
-                {"file": [_("The header has no %(column)s column.") % {"column": name.replace("_", " ")}]}
-            )
-        positions[name] = found
-    rows = []
-    for line, cells in enumerate(raw[1:], start=2):
-        if not any(str(c or "").strip() for c in cells):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise ValidationError({"file": [_("At most %(max)s rows per file.") % {"max": MAX_ROWS}]})
-        rows.append((line, {name: (cells[i] if i < len(cells) else "") for name, i in positions.items()}))
-    return rows
+def _upload_columns(url_name: str) -> tuple[Column, ...]:
+    return (
+        Column(
+            "id",
+            _("Upload"),
+            sort="id",
+            link=lambda u: reverse(url_name, args=[u.pk]),
+            accessor=lambda u: f"#{u.pk} {u.filename}",
+        ),
+        Column("created_at", _("Uploaded"), kind=DATETIME, sort="created_at"),
+    )
 
 
-def _xlsx_rows(data: bytes) -> list[list]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise ValidationError({"file": [_("The file is not a readable XLSX workbook.")]}) from None
-    sheet = book.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+class ScrMatchTable(Table):
+    name = "tracktik-scr"
+    noun = _("SCR matches")
+    empty_text = _("Nothing uploaded yet.")
+    columns = _upload_columns("tracktik:scr-match")
+
+
+class InvoiceReconciliationTable(Table):
+    name = "tracktik-invoices"
+    noun = _("invoice reconciliations")
+    empty_text = _("Nothing uploaded yet.")
+    columns = _upload_columns("tracktik:invoice")

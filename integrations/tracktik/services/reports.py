@@ -20,7 +20,7 @@ from trackyoursheets.storage import read_upload
 from ..billing import billing_report, hours, shift_minutes, week_bounds
 from ..choices import Coverage
 from ..models import TracktikInvoiceReconciliation, TracktikScrMatch, TracktikShift
-from ..tables import read_table
+from ..uploads import read_table
 from .connection import require_admin
 
 SCR_COLUMNS = {
