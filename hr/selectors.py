@@ -472,3 +472,12 @@ def hr_dashboard(*, actor: Actor) -> dict:
             "complete": sum(1 for row in onboarding if row.done == len(ONBOARDING_CHECKS)),
         },
     }
+
+
+def employee_ids_for_source(*, organisation, source: str) -> dict[str, int]:
+    """External id -> employee id of every employee linked to ``source`` (a directory sync's map)."""
+    return dict(
+        EmployeeExternalId.objects.for_organisation(organisation)
+        .filter(source=source)
+        .values_list("external_id", "employee_id")
+    )

@@ -6,6 +6,8 @@ from hr.graphql import Mutation as HrMutation
 from hr.graphql import Query as HrQuery
 from integrations.exports.graphql import Mutation as ExportMutation
 from integrations.exports.graphql import Query as ExportQuery
+from integrations.tracktik.graphql import Mutation as TracktikMutation
+from integrations.tracktik.graphql import Query as TracktikQuery
 from organisations.graphql import Mutation as OrganisationsMutation
 from organisations.graphql import Query as OrganisationsQuery
 from payroll.graphql import Mutation as PayrollMutation
@@ -32,6 +34,7 @@ class Query(
     ExpenseQuery,
     HrQuery,
     ExportQuery,
+    TracktikQuery,
     graphene.ObjectType,
 ):
     """Every read of the API; the same scopes, tenancy and role visibility as REST."""
@@ -48,6 +51,7 @@ class Mutation(
     ExpenseMutation,
     HrMutation,
     ExportMutation,
+    TracktikMutation,
     graphene.ObjectType,
 ):
     """Every write of the API; each calls the same service as its REST endpoint."""

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "hr",
     "timetracking",
     "integrations",
+    "integrations.tracktik",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "leave-accruals": {"task": "hr.tasks.leave_accruals_task", "schedule": 3600.0},
     # issue 17: delete the files of report exports past their expiry
     "report-exports-expire": {"task": "integrations.exports.tasks.report_exports_expire_task", "schedule": 900.0},
+    # issue 19: start the TrackTik syncs whose connection's schedule has come round
+    "tracktik-sync-due": {"task": "integrations.tracktik.tasks.tracktik_sync_due_task", "schedule": 300.0},
 }
 # the project package's tasks (apps' tasks.py are autodiscovered)
 CELERY_IMPORTS = ["trackyoursheets.jobs", "trackyoursheets.api.idempotency"]
@@ -210,6 +213,17 @@ CELERY_IMPORTS = ["trackyoursheets.jobs", "trackyoursheets.api.idempotency"]
 JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=15 * 60)
 # How many times the sweep re-queues a stale job that may safely run again before failing it.
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+
+# =============================================================================
+# TRACKTIK (issue 19; read by integrations/tracktik/services/connection.py)
+# =============================================================================
+
+# The client's timeouts and retries: attempts per request, the backoff's base and cap, and the
+# longest single wait (a Retry-After or a rate-limit reset longer than this waits this long).
+TRACKTIK_TIMEOUT_SECONDS = env.float("TRACKTIK_TIMEOUT_SECONDS", default=20.0)
+TRACKTIK_RETRY_ATTEMPTS = env.int("TRACKTIK_RETRY_ATTEMPTS", default=5)
+TRACKTIK_BACKOFF_BASE_SECONDS = env.float("TRACKTIK_BACKOFF_BASE_SECONDS", default=0.5)
+TRACKTIK_MAX_WAIT_SECONDS = env.float("TRACKTIK_MAX_WAIT_SECONDS", default=60.0)
 
 # =============================================================================
 # WEBHOOKS (issue 5; read by integrations/conf.py)

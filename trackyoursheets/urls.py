@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("app/webhooks/", include("integrations.urls")),  # issue 5: webhooks for owners and admins
     path("app/exports/", include("integrations.exports.urls")),  # issue 17: report exports, every member
+    path("app/tracktik/", include("integrations.tracktik.urls")),  # issue 19: the TrackTik connector
     path("app/imports/", include("payroll.import_urls")),  # issue 6: statement imports
     path("app/commissions/", include("payroll.urls")),  # issue 6: commissions, analytics, producer portal
     path("app/time/", include("timetracking.urls")),  # issue 7: time tracking

@@ -38,6 +38,7 @@ from .complaints import (
     complaint_transition,
     complaint_update,
 )
+from .directory_sync import DirectorySyncResult, employee_sync_from_source
 from .documents import (
     DOCUMENT_UPDATE_FIELDS,
     document_acknowledge,
@@ -79,6 +80,8 @@ from .leave_setup import (
 )
 
 __all__ = [
+    "DirectorySyncResult",
+    "employee_sync_from_source",
     "EMPLOYEE_FIELDS",
     "MAX_UPSERT",
     "PAY_FIELDS",

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: the test packages that contribute a ``matrix`` module, in the order their rows run
-MATRIX_PACKAGES = ("payroll", "timetracking", "hr", "integrations")
+MATRIX_PACKAGES = ("payroll", "timetracking", "hr", "integrations", "integrations.tracktik")
 
 
 @dataclass(frozen=True)

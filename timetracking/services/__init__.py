@@ -41,6 +41,7 @@ from .expenses import (
     expense_update,
     mark_reimbursed,
 )
+from .external import ExternalEntryRow, ExternalSyncResult, external_entries_remove, external_entries_sync
 from .limits import HoursLimitExceeded, check_hours_limits, over_limit_spans
 from .locks import PeriodLocks, ensure_time_unlocked
 from .rates import rate_change_create, rate_change_delete
@@ -77,6 +78,10 @@ from .timesheets import (
 from .viewers import project_viewer_create, project_viewer_delete, project_viewer_update
 
 __all__ = [
+    "ExternalEntryRow",
+    "ExternalSyncResult",
+    "external_entries_remove",
+    "external_entries_sync",
     "project_viewer_create",
     "project_viewer_update",
     "project_viewer_delete",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("timetracking.api.urls")),
     path("", include("organisations.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("integrations.tracktik.api.urls")),
     path("", include("payroll.api.urls")),
     path("", include("hr.api.urls")),
 ]

@@ -50,6 +50,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Producers"), "app:producers"),
     NavItem(_("Integrations"), "app:integrations"),
     NavItem(_("Webhooks"), "webhooks:list"),
+    # issue 19: the TrackTik connector
+    NavItem(_("TrackTik"), "tracktik:settings"),
     NavItem(_("API tokens"), "app:api-tokens"),
     NavItem(_("Authorised apps"), "app:authorised-apps"),
 )

@@ -1,0 +1,119 @@
+"""Directory sync from another system (the TrackTik connector, issue 19): match each person to
+an employee by the system's id, then by ``custom_id`` (our employee number), then by email;
+create who is new, update what changed, terminate who went inactive (never delete)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+
+from organisations.actors import Actor
+
+from ..choices import EmployeeStatus
+from ..models import Employee, EmployeeExternalId
+from ._common import _require_hr_editor
+from .employees import _set_external_ids, employee_create, employee_terminate, employee_update
+
+#: the fields a sync row may carry (besides ``external_id``, ``custom_id`` and ``active``)
+SYNCED_FIELDS = ("first_name", "last_name", "email")
+
+
+@dataclass
+class DirectorySyncResult:
+    #: external id -> our employee id
+    employees: dict[str, int] = field(default_factory=dict)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    terminated: int = 0
+    #: (external id, reason) of rows that could not be written
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _row_values(row: dict) -> dict:
+    values = {key: (row.get(key) or "").strip() for key in SYNCED_FIELDS}
+    values["first_name"] = values["first_name"] or "?"
+    if row.get("custom_id"):
+        values["employee_number"] = str(row["custom_id"]).strip()[:50]
+    return values
+
+
+@transaction.atomic
+def employee_sync_from_source(*, actor: Actor, source: str, rows: list[dict]) -> DirectorySyncResult:
+    """Upsert ``rows`` (``external_id``, ``custom_id``, ``first_name``, ``last_name``, ``email``,
+    ``active``) of ``source``. Matching: the source's id, then ``custom_id`` = employee number,
+    then email (case-insensitive); a match found the second or third way gets the source's id.
+    Inactive people are terminated, never deleted. Reads are three queries for all rows; writes
+    happen only for what changed (a re-run with the same rows writes nothing)."""
+    _require_hr_editor(actor)
+    result = DirectorySyncResult()
+    org = actor.organisation
+    ids = [str(r["external_id"]) for r in rows]
+    links = dict(
+        EmployeeExternalId.objects.for_organisation(org)
+        .filter(source=source, external_id__in=ids)
+        .values_list("external_id", "employee_id")
+    )
+    numbers = [str(r["custom_id"]).strip() for r in rows if r.get("custom_id")]
+    emails = [r["email"].strip().lower() for r in rows if r.get("email")]
+    wanted = Q(pk__in=list(links.values())) | Q(employee_number__in=numbers)
+    for email in emails:
+        wanted |= Q(email__iexact=email)
+    candidates = Employee.objects.for_organisation(org).filter(wanted)
+    by_pk, by_number, by_email = {}, {}, {}
+    for employee in candidates.select_related("office"):
+        by_pk[employee.pk] = employee
+        if employee.employee_number:
+            by_number.setdefault(employee.employee_number, employee)
+        if employee.email:
+            by_email.setdefault(employee.email.lower(), employee)
+    linked_ids = set(links.values())
+    for row in rows:
+        external_id = str(row["external_id"])
+        values = _row_values(row)
+        employee = by_pk.get(links.get(external_id))
+        if employee is None:
+            found = by_number.get(values.get("employee_number", "")) or by_email.get(values["email"].lower() or "-")
+            if found is not None and found.pk not in linked_ids:
+                employee = found
+                _set_external_ids(actor, employee, {source: external_id})
+                linked_ids.add(employee.pk)
+        try:
+            with transaction.atomic():
+                if employee is None:
+                    # someone who left before we first saw them is added terminated: their past
+                    # shifts still need an employee
+                    employee = employee_create(actor=actor, external_ids={source: external_id}, **values)
+                    result.created += 1
+                    if not row.get("active", True):
+                        employee = employee_terminate(actor=actor, employee=employee)
+                        result.terminated += 1
+                else:
+                    changed = {k: v for k, v in values.items() if getattr(employee, k) != v}
+                    if not row.get("active", True):
+                        if changed:
+                            employee = employee_update(actor=actor, employee=employee, data=changed)
+                        if employee.status != EmployeeStatus.TERMINATED:
+                            employee_terminate(actor=actor, employee=employee)
+                            result.terminated += 1
+                        elif not changed:
+                            result.unchanged += 1
+                    elif changed:
+                        employee = employee_update(actor=actor, employee=employee, data=changed)
+                        result.updated += 1
+                    else:
+                        result.unchanged += 1
+        except Exception as exc:  # one bad person does not stop the others: the run lists it
+            result.errors.append((external_id, _reason(exc)))
+            continue
+        result.employees[external_id] = employee.pk
+    return result
+
+
+def _reason(exc: Exception) -> str:
+    messages = getattr(exc, "message_dict", None)
+    if messages:
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in messages.items())
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,31 @@
+"""``/v1/`` routes of the TrackTik connector (mounted by trackyoursheets/api/urls.py)."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .views import (
+    TracktikBillingReportView,
+    TracktikConnectionTestView,
+    TracktikConnectionView,
+    TracktikInvoiceReconciliationViewSet,
+    TracktikScrMatchViewSet,
+    TracktikSyncRunViewSet,
+    TracktikSyncView,
+)
+
+router = SimpleRouter(trailing_slash=False)
+router.register("integrations/tracktik/runs", TracktikSyncRunViewSet, basename="tracktik-run")
+router.register("integrations/tracktik/scr-matches", TracktikScrMatchViewSet, basename="tracktik-scr-match")
+router.register(
+    "integrations/tracktik/invoice-reconciliations",
+    TracktikInvoiceReconciliationViewSet,
+    basename="tracktik-invoice-reconciliation",
+)
+
+urlpatterns = [
+    path("integrations/tracktik", TracktikConnectionView.as_view(), name="tracktik-connection"),
+    path("integrations/tracktik/test", TracktikConnectionTestView.as_view(), name="tracktik-connection-test"),
+    path("integrations/tracktik/sync", TracktikSyncView.as_view(), name="tracktik-sync"),
+    path("reports/tracktik-billing", TracktikBillingReportView.as_view(), name="tracktik-billing"),
+    *router.urls,
+]

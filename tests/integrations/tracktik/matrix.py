@@ -1,0 +1,43 @@
+"""The TrackTik connector's rows in the shared tenancy and query-count harnesses
+(tests/platform/registry.py)."""
+
+from tests.platform.registry import Resource
+
+from .factories import InvoiceReconciliationFactory, ScrMatchFactory, SyncRunFactory
+
+RESOURCES = [
+    Resource(
+        name="tracktik-runs",
+        list_url="/v1/integrations/tracktik/runs",
+        make=lambda org: SyncRunFactory(organisation=org),
+    ),
+    Resource(
+        name="tracktik-scr-matches",
+        list_url="/v1/integrations/tracktik/scr-matches",
+        make=lambda org: ScrMatchFactory(organisation=org),
+    ),
+    Resource(
+        name="tracktik-invoice-reconciliations",
+        list_url="/v1/integrations/tracktik/invoice-reconciliations",
+        make=lambda org: InvoiceReconciliationFactory(organisation=org),
+    ),
+]
+
+#: the connection, its test, "sync now" and the billing report are the caller's organisation's
+#: only (no id in the path); that a sync and the report read and write only their own organisation
+#: is proven by tests/integrations/tracktik/test_sync.py::test_a_sync_writes_only_into_its_own_organisation
+NON_OBJECT_ROUTES = [
+    "integrations/tracktik",
+    "integrations/tracktik/test",
+    "integrations/tracktik/sync",
+    "reports/tracktik-billing",
+]
+
+LISTS = [
+    ("/v1/integrations/tracktik/runs", lambda org, n: SyncRunFactory(organisation=org)),
+    ("/v1/integrations/tracktik/scr-matches", lambda org, n: ScrMatchFactory(organisation=org)),
+    (
+        "/v1/integrations/tracktik/invoice-reconciliations",
+        lambda org, n: InvoiceReconciliationFactory(organisation=org),
+    ),
+]

@@ -1,0 +1,212 @@
+"""Time entries owned by another system (the TrackTik connector, issue 19): upserted and removed
+in bulk by ``(source, external_id)``, the CSV importer's path (``bulk_create``, one INSERT per
+call) rather than one create per row. A row whose period is locked (approved timesheet, or the
+automatic lock) is not written: it comes back ``flagged`` so the caller can put it up for review.
+
+A page of rows costs a constant number of queries: the existing entries, the employees (for their
+timezones), their timesheets (:meth:`PeriodLocks.preload`, cached across calls when the caller
+passes its ``locks``), one INSERT, one UPDATE, one DELETE, one INSERT of events and one audit row.
+Overlaps with other entries are not refused: the other system is the record of the hours.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hr import selectors as hr_selectors
+from integrations.outbox import record_events
+from organisations.actors import Actor
+from organisations.audit import audit_change
+from trackyoursheets.exceptions import NotPermitted
+
+from .. import events, selectors
+from ..models import TimeEntry, employee_timezone
+from ..periods import local_date
+from .locks import PeriodLocks
+
+__all__ = ["ExternalEntryRow", "ExternalSyncResult", "external_entries_remove", "external_entries_sync"]
+
+#: the fields an upsert compares and writes
+SYNCED = ("employee_id", "project_id", "task_id", "start_time", "end_time", "duration_seconds", "notes", "billable")
+
+
+@dataclass(frozen=True)
+class ExternalEntryRow:
+    external_id: str
+    employee_id: int
+    project_id: int
+    task_id: int | None
+    start_time: datetime.datetime
+    end_time: datetime.datetime
+    notes: str = ""
+    billable: bool = True
+
+
+@dataclass
+class ExternalSyncResult:
+    #: external id -> entry id of every row now stored as given
+    entries: dict[str, int] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    #: external id -> why it was not written (its period is locked)
+    flagged: dict[str, str] = field(default_factory=dict)
+
+
+def _require_whole_organisation(actor: Actor) -> None:
+    """Another system's time is written for the whole organisation (owners, admins, its jobs)."""
+    if not actor.sees_whole_organisation:
+        raise NotPermitted(_("Only owners, admins and integrations write another system's time."))
+
+
+def _lock_reason(locks: PeriodLocks, employees: dict, employee_id: int, instant: datetime.datetime) -> str | None:
+    employee = employees.get(employee_id)
+    tz = employee_timezone(employee, locks.organisation)
+    found = locks.locked_period(employee_id, local_date(instant, tz), tz)
+    if found is None:
+        return None
+    period, why = found
+    return f"period {period.start.isoformat()} to {period.end.isoformat()} is locked ({why})"
+
+
+def _employees(organisation, ids) -> dict:
+    return {
+        e.pk: e
+        for e in hr_selectors.employee_queryset(organisation=organisation).filter(pk__in=ids).select_related("office")
+    }
+
+
+@transaction.atomic
+def external_entries_sync(
+    *, actor: Actor, source: str, rows: list[ExternalEntryRow], locks: PeriodLocks | None = None
+) -> ExternalSyncResult:
+    """Create the rows not stored yet, update those that differ, leave the rest; a row whose old
+    or new start falls in a locked period is flagged and not written. Durations follow the
+    organisation's rounding. Records ``time.entry.created|updated`` events and one audit row."""
+    _require_whole_organisation(actor)
+    organisation = actor.organisation
+    result = ExternalSyncResult()
+    if not rows:
+        return result
+    locks = locks or PeriodLocks(organisation)
+    existing = {
+        e.external_id: e
+        for e in TimeEntry.objects.for_organisation(organisation).filter(
+            source=source, external_id__in=[r.external_id for r in rows]
+        )
+    }
+    employee_ids = {r.employee_id for r in rows} | {e.employee_id for e in existing.values()}
+    employees = _employees(organisation, employee_ids)
+    locks.preload(employee_ids)
+    settings = selectors.time_settings_get(organisation=organisation)
+    now = timezone.now()
+    to_create, to_update = [], []
+    for row in rows:
+        seconds = settings.round(int((row.end_time - row.start_time).total_seconds()))
+        values = {
+            "employee_id": row.employee_id,
+            "project_id": row.project_id,
+            "task_id": row.task_id,
+            "start_time": row.start_time,
+            "end_time": row.end_time,
+            "duration_seconds": seconds,
+            "notes": row.notes,
+            "billable": row.billable,
+        }
+        entry = existing.get(row.external_id)
+        if entry is not None and all(getattr(entry, k) == v for k, v in values.items()):
+            result.unchanged.append(row.external_id)
+            result.entries[row.external_id] = entry.pk
+            continue
+        reason = _lock_reason(locks, employees, row.employee_id, row.start_time)
+        if entry is not None and reason is None:
+            reason = _lock_reason(locks, employees, entry.employee_id, entry.start_time)
+        if reason is not None:
+            result.flagged[row.external_id] = reason
+            if entry is not None:
+                result.entries[row.external_id] = entry.pk
+            continue
+        if entry is None:
+            to_create.append(
+                TimeEntry(
+                    organisation=organisation,
+                    source=source,
+                    external_id=row.external_id,
+                    created_at=now,
+                    updated_at=now,
+                    **values,
+                )
+            )
+        else:
+            for key, value in values.items():
+                setattr(entry, key, value)
+            entry.updated_at = now
+            to_update.append(entry)
+    if to_create:
+        TimeEntry.objects.bulk_create(to_create)
+    if to_update:
+        TimeEntry.objects.bulk_update(to_update, [*SYNCED, "updated_at"])
+    for entry in to_create:
+        result.created.append(entry.external_id)
+        result.entries[entry.external_id] = entry.pk
+    for entry in to_update:
+        result.updated.append(entry.external_id)
+        result.entries[entry.external_id] = entry.pk
+    record_events(
+        organisation,
+        [(events.ENTRY_CREATED, events.entry_payload(e)) for e in to_create]
+        + [(events.ENTRY_UPDATED, events.entry_payload(e)) for e in to_update],
+        actor=actor,
+    )
+    if to_create or to_update:
+        audit_change(
+            actor=actor,
+            action="timeentry.sync",
+            object_type=TimeEntry._meta.label,
+            changes={"source": [None, source], "created": [None, len(to_create)], "updated": [None, len(to_update)]},
+        )
+    return result
+
+
+@transaction.atomic
+def external_entries_remove(
+    *, actor: Actor, source: str, external_ids: list[str], locks: PeriodLocks | None = None
+) -> ExternalSyncResult:
+    """Delete the entries of ``external_ids`` (gone from the other system, or no longer approved
+    there) unless their period is locked: those are flagged and stay. ``time.entry.deleted``
+    events and one audit row."""
+    _require_whole_organisation(actor)
+    organisation = actor.organisation
+    result = ExternalSyncResult()
+    if not external_ids:
+        return result
+    locks = locks or PeriodLocks(organisation)
+    found = list(TimeEntry.objects.for_organisation(organisation).filter(source=source, external_id__in=external_ids))
+    employees = _employees(organisation, {e.employee_id for e in found})
+    locks.preload(employees)
+    gone = []
+    for entry in found:
+        reason = _lock_reason(locks, employees, entry.employee_id, entry.start_time)
+        if reason is not None:
+            result.flagged[entry.external_id] = reason
+            result.entries[entry.external_id] = entry.pk
+        else:
+            gone.append(entry)
+    payloads = [(events.ENTRY_DELETED, events.entry_payload(e)) for e in gone]
+    TimeEntry.objects.filter(pk__in=[e.pk for e in gone]).delete()
+    result.removed = [e.external_id for e in gone]
+    record_events(organisation, payloads, actor=actor)
+    if gone:
+        audit_change(
+            actor=actor,
+            action="timeentry.sync_remove",
+            object_type=TimeEntry._meta.label,
+            changes={"source": [None, source], "removed": [None, len(gone)]},
+        )
+    return result
