@@ -159,6 +159,7 @@ def main() -> None:
     parser.add_argument("--xlsx-rows", type=int, default=200_000)
     parser.add_argument("--ledger", type=int, default=1_000_000)
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
+    parser.add_argument("--scenarios", default="csv,xlsx,pdf", help="which exports to run (csv, xlsx, pdf)")
     args = parser.parse_args()
     env_setup(os.environ["DATABASE_URL"])
     import logging
@@ -179,23 +180,27 @@ def main() -> None:
     org = Organisation.objects.get(slug=SLUG)
     print(f"load average {os.getloadavg()[0]:.2f}; RSS after setup {rss_mb():.0f} MB")
 
-    export, wall, cpu, growth = run_export(org, "time_entries", "csv")
-    print(
-        f"time_entries CSV: {export.row_count:,} rows, {export.size / 1e6:.1f} MB in {wall:.1f} s wall "
-        f"({export.row_count / wall:,.0f} rows/s; {cpu:.1f} s CPU); peak RSS growth {growth:.1f} MB"
-    )
-    last = (START + datetime.timedelta(minutes=37 * (args.xlsx_rows - 1))).date()
-    # whole local days: narrow to the day before the cut, so the rows are at most --xlsx-rows
-    export, wall, cpu, growth = run_export(org, "time_entries", "xlsx", {"end_date": str(last)})
-    print(
-        f"time_entries XLSX: {export.row_count:,} rows, {export.size / 1e6:.1f} MB in {wall:.1f} s wall "
-        f"({cpu:.1f} s CPU); peak RSS growth {growth:.1f} MB"
-    )
-    export, wall, cpu, growth = run_export(org, "commission_summary", "pdf")
-    print(
-        f"commissions leadership PDF over {export.row_count:,} ledger lines: {export.size / 1e3:.0f} kB "
-        f"in {wall:.2f} s wall ({cpu:.2f} s CPU)"
-    )
+    scenarios = set(args.scenarios.split(","))
+    if "csv" in scenarios:
+        export, wall, cpu, growth = run_export(org, "time_entries", "csv")
+        print(
+            f"time_entries CSV: {export.row_count:,} rows, {export.size / 1e6:.1f} MB in {wall:.1f} s wall "
+            f"({export.row_count / wall:,.0f} rows/s; {cpu:.1f} s CPU); peak RSS growth {growth:.1f} MB"
+        )
+    if "xlsx" in scenarios:
+        # whole local days up to the day of the --xlsx-rows-th entry
+        last = (START + datetime.timedelta(minutes=37 * (args.xlsx_rows - 1))).date()
+        export, wall, cpu, growth = run_export(org, "time_entries", "xlsx", {"end_date": str(last)})
+        print(
+            f"time_entries XLSX: {export.row_count:,} rows, {export.size / 1e6:.1f} MB in {wall:.1f} s wall "
+            f"({cpu:.1f} s CPU); peak RSS growth {growth:.1f} MB"
+        )
+    if "pdf" in scenarios:
+        export, wall, cpu, growth = run_export(org, "commission_summary", "pdf")
+        print(
+            f"commissions leadership PDF over {export.row_count:,} ledger lines: {export.size / 1e3:.0f} kB "
+            f"in {wall:.2f} s wall ({cpu:.2f} s CPU)"
+        )
 
 
 if __name__ == "__main__":
