@@ -8,7 +8,13 @@ import graphene
 from graphene import relay
 
 from trackyoursheets.api.errors import ValidationFailed
-from trackyoursheets.api.graphql import CountableConnection, TenantConnectionField, TenantMutation, TenantObjectType
+from trackyoursheets.api.graphql import (
+    CountableConnection,
+    TenantConnectionField,
+    TenantMutation,
+    TenantObjectField,
+    TenantObjectType,
+)
 from trackyoursheets.exceptions import DomainError
 
 from . import selectors, services
@@ -80,6 +86,7 @@ class Query(graphene.ObjectType):
     report_exports = TenantConnectionField(
         ReportExportType, filterset_class=ReportExportFilterSet, description="Report exports, newest first."
     )
+    report_export = TenantObjectField(ReportExportType, description="One report export; null when not found.")
 
 
 class ReportExportPartInput(graphene.InputObjectType):

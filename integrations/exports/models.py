@@ -30,8 +30,10 @@ class ExportFormat(models.TextChoices):
 class ReportExportQuerySet(TenantQuerySet):
     def restrict_to(self, actor) -> ReportExportQuerySet:
         """Owners, admins and organisation-wide credentials see every export of the organisation;
-        a person sees the exports they requested."""
-        if actor.sees_whole_organisation and actor.kind != "impersonation":
+        a person sees the exports they requested; an "act as producer" token those of that producer."""
+        if actor.impersonated_producer_id:
+            return self.filter(actor_kind="impersonation", impersonated_producer_id=actor.impersonated_producer_id)
+        if actor.sees_whole_organisation:
             return self
         if actor.user is None:
             return self.none()

@@ -24,8 +24,9 @@ from .writers import PROGRESS_EVERY, cell_text
 
 __all__ = ["write_deck_pdf", "write_table_pdf"]
 
-#: a table PDF lists at most this many rows (the CSV and XLSX formats have them all)
+#: a table PDF lists at most this many rows and columns (the CSV and XLSX formats have them all)
 MAX_TABLE_ROWS = 5000
+MAX_TABLE_COLUMNS = 12
 _STYLES = getSampleStyleSheet()
 _GRID = TableStyle(
     [
@@ -112,7 +113,8 @@ def write_table_pdf(
     period: str = "",
     progress: Callable[[int], None],
 ) -> int:
-    names = [c.name for c in columns]
+    shown = list(columns)[:MAX_TABLE_COLUMNS]
+    names = [c.name for c in shown]
     body: list[list] = []
     done = 0
     small = _STYLES["BodyText"].clone("cell", fontSize=6, leading=7)
@@ -125,9 +127,13 @@ def write_table_pdf(
     story: list = [Paragraph(title, _STYLES["Title"])]
     if done > MAX_TABLE_ROWS:
         story.append(Paragraph(f"The first {MAX_TABLE_ROWS} of {done} rows; CSV and XLSX have them all.", small))
-    header = [Paragraph(f"<b>{_escape(c.heading)}</b>", small) for c in columns]
-    table = Table([header, *body], repeatRows=1)
+    if len(columns) > len(shown):
+        story.append(Paragraph(f"The first {len(shown)} of {len(columns)} columns; CSV and XLSX have them all.", small))
+    header = [Paragraph(f"<b>{_escape(c.heading)}</b>", small) for c in shown]
+    width = landscape(A4)[0] - 3 * cm
+    table = Table([header, *body], repeatRows=1, colWidths=[width / max(len(shown), 1)] * len(shown))
     table.setStyle(_GRID)
+    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
     story.append(table)
     decorate = _page_decoration(organisation, period, filters, generated)
     _document(handle, title).build(story, onFirstPage=decorate, onLaterPages=decorate)

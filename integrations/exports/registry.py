@@ -175,10 +175,12 @@ def _chunks(queryset, render, size: int) -> Iterator[list[dict]]:
         yield render(batch)
 
 
-def _value_chunks(queryset, columns: tuple[str, ...], render, size: int) -> Iterator[list[dict]]:
-    """``values_list(*columns)`` (the first column the primary key) in primary-key order, ``size``
-    rows a query (keyset pagination), each chunk of tuples rendered: no model instances."""
-    base = queryset.order_by("pk").values_list(*columns)
+def _value_chunks(queryset, columns, render, size: int) -> Iterator[list[dict]]:
+    """``values_list(*columns)`` (the first column the primary key; or ``columns(queryset)``, a
+    callable returning such a ``values_list``) in primary-key order, ``size`` rows a query (keyset
+    pagination), each chunk of tuples rendered: no model instances."""
+    ordered = queryset.order_by("pk")
+    base = columns(ordered) if callable(columns) else ordered.values_list(*columns)
     last = None
     while True:
         page = base if last is None else base.filter(pk__gt=last)
@@ -216,7 +218,7 @@ def queryset_report(
     visible: Callable[[Any], frozenset[str] | None] | None = None,
     deck: Callable | None = None,
     chunk: int = CHUNK,
-    values: tuple[str, ...] = (),
+    values: tuple[str, ...] | Callable = (),
 ) -> Report:
     """A report over a list endpoint: ``selector(actor=actor)`` (the list's scoped queryset),
     filtered by its FilterSet, rendered by ``renderer(actor)(objects)`` (e.g.

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from trackyoursheets.api.errors import ValidationFailed
 from trackyoursheets.exceptions import DomainError
-from trackyoursheets.web import MemberPageMixin, TablePageMixin, scoped_or_404
+from trackyoursheets.web import MemberPageMixin, PageForm, TablePageMixin, scoped_or_404
 from trackyoursheets.web.tables import DATETIME, NUMBER, Column, Table
 
 from . import registry, selectors, services
@@ -28,7 +28,7 @@ from .models import ExportFormat, ExportStatus
 _NOT_FILTERS = {"page", "page_size", "per_page", "sort", "export", "report", "format"}
 
 
-class ExportRequestForm(forms.Form):
+class ExportRequestForm(PageForm):
     report = forms.ChoiceField(label=gettext_lazy("Report"))
     format = forms.ChoiceField(label=gettext_lazy("Format"), choices=ExportFormat.choices[:3])
     filters = forms.CharField(

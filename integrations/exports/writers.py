@@ -41,6 +41,10 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def _bool_text(value) -> str:
+    return cell_text(value) if not isinstance(value, bool) else ("true" if value else "false")
+
+
 def write_csv(
     handle,
     columns: Sequence[Column],
@@ -57,10 +61,17 @@ def write_csv(
     try:
         writer = csv.writer(text, delimiter=delimiter)
         writer.writerow([c.heading if c.label else c.name for c in columns])
-        names = [c.name for c in columns]
+        # the csv module writes None as "" and numbers and Decimals as str(): only booleans and
+        # text (which may hold a JSON object) need converting, one converter per column
+        plan = [(c.name, _bool_text if c.type == "bool" else cell_text if c.type == "text" else None) for c in columns]
         done = 0
         for chunk in rows.chunks:
-            writer.writerows([[cell_text(row.get(name)) for name in names] for row in chunk])
+            writer.writerows(
+                [
+                    [row.get(name) if convert is None else convert(row.get(name)) for name, convert in plan]
+                    for row in chunk
+                ]
+            )
             before, done = done, done + len(chunk)
             if before // PROGRESS_EVERY != done // PROGRESS_EVERY:
                 progress(done)

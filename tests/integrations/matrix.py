@@ -3,7 +3,7 @@
 organisation's data) is tested in tests/integrations/test_exports_lifecycle.py."""
 
 from integrations.models import ReportExport
-from tests.platform.registry import Resource
+from tests.platform.registry import Node, Resource
 
 
 def make_export(org, n=0):
@@ -24,3 +24,5 @@ RESOURCES = [
 NON_OBJECT_ROUTES = {"reports/export"}
 
 LISTS = [("/v1/reports/exports", make_export)]
+
+GRAPHQL_NODES = [Node("ReportExport", make_export, "reportExports", "reportExport")]

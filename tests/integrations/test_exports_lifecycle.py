@@ -183,3 +183,13 @@ def test_exporting_needs_the_reports_scope(eli, committed):
     client = token_client(eli, ("reports.export",))
     response = request_export(client, committed, {"report": "time_entries", "format": "csv"})
     assert response.status_code == 403 and "time.read" in response.json()["detail"]
+
+
+def test_an_idempotent_retry_queues_one_export(eli, committed):
+    client = token_client(eli, SCOPES)
+    body = {"report": "time_entries", "format": "csv"}
+    first = request_export(client, committed, body, HTTP_IDEMPOTENCY_KEY="export-once")
+    again = request_export(client, committed, body, HTTP_IDEMPOTENCY_KEY="export-once")
+    assert first.status_code == again.status_code == 202
+    assert first.json()["id"] == again.json()["id"]
+    assert ReportExport.objects.count() == 1

@@ -170,3 +170,73 @@ def test_audit_events_for_owners_and_admins(staff, committed):
         assert export_and_wait(admin, committed, {"report": "audit_events", "format": fmt})["status"] == "ready"
     employee = token_client(staff["employee"], ALL)
     assert request_export(employee, committed, {"report": "audit_events", "format": "csv"}).status_code == 403
+
+
+REPORT_FILTERS = {
+    "time_entries": {},
+    "timesheets": {},
+    "tracked_hours": {"group_by": "project"},
+    "commission_transactions": {},
+    "commission_summary": {"group_by": "carrier"},
+    "import_batch_exceptions": {"needs_attention": "false"},
+    "hr_directory": {},
+    "hr_acknowledgements": {},
+    "audit_events": {},
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+@pytest.mark.parametrize("report", sorted(REPORT_FILTERS))
+def test_every_report_in_every_format(book, staff, organisation, committed, report, fmt):
+    from tests.timetracking.factories import TimeEntryFactory, TimesheetFactory
+
+    employee = EmployeeFactory(organisation=organisation, office=None)
+    TimeEntryFactory(employee=employee)
+    TimesheetFactory(employee=employee)
+    filters = dict(REPORT_FILTERS[report])
+    if report == "hr_acknowledgements":
+        filters["document_id"] = HRDocumentFactory(organisation=organisation).pk
+    client = token_client(book["admin"], ALL)
+    export = export_and_wait(client, committed, {"report": report, "format": fmt, "filters": filters})
+    assert export["status"] == "ready", export["error"]
+    data = download(client, export)
+    assert len(data) == export["size"] > 0
+    if fmt == "pdf":
+        assert data.startswith(b"%PDF") and "Acme Insurance" in pdf_text(data)
+    elif fmt == "xlsx":
+        assert len(xlsx_rows(data)) == export["rows"]
+    else:
+        assert len(csv_rows(data)) == export["rows"]
+
+
+def test_a_month_end_audit_pack(book, committed):
+    from .exports_helpers import zip_files
+
+    client = token_client(book["admin"], ALL)
+    export = export_and_wait(
+        client,
+        committed,
+        {
+            "report": "month_end_audit_pack",
+            "format": "zip",
+            "filters": {"created_after": "2020-01-01T00:00:00Z"},
+            "parts": [
+                {"report": "commission_transactions", "format": "xlsx"},
+                {"report": "import_batch_exceptions", "format": "csv"},
+                {"report": "audit_events", "format": "csv"},
+                {"report": "commission_summary", "format": "pdf"},
+            ],
+        },
+    )
+    files = zip_files(download(client, export))
+    manifest = json.loads(files.pop("manifest.json"))
+    assert sorted(files) == [
+        "01-commission_transactions.xlsx",
+        "02-import_batch_exceptions.csv",
+        "03-audit_events.csv",
+        "04-commission_summary.pdf",
+    ]
+    assert manifest["files"][0]["rows"] == 6
+    assert manifest["files"][0]["filters"] == {"created_after": "2020-01-01T00:00:00Z"}
+    assert manifest["files"][2]["filters"] == {"created_after": "2020-01-01T00:00:00Z"}
+    assert len(xlsx_rows(files["01-commission_transactions.xlsx"])) == 6

@@ -407,12 +407,13 @@ def test_favicon_is_served_so_browsers_log_no_404(client):
 
 
 def test_the_public_pages_advertise_only_what_works_today(client):
-    # issue 13 point 13: payroll runs, leave, timesheets, expenses, exports and TrackTik are not
-    # built yet; each issue adds its line to the landing page and the plan table when it lands
+    # issue 13 point 13: payroll runs, leave and TrackTik are not built yet; each issue adds its
+    # line to the landing page and the plan table when it lands (expenses: 16, exports: 17)
     html = page(client, "/").lower()
 
-    for unbuilt in ("tracktik", "payroll run", "leave", "export"):
+    for unbuilt in ("tracktik", "payroll run", "leave"):
         assert unbuilt not in html, unbuilt
     assert "timesheets:" in html  # issue 15 landed: timesheets with approval and period locks
     assert "expenses:" in html  # issue 16 landed expenses: claims, receipts, approval, reimbursement
+    assert "report exports:" in html  # issue 17 landed: CSV, XLSX, PDF and zip report exports
     assert "tracktik" not in FEATURES and "payroll" not in FEATURES

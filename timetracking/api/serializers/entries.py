@@ -119,6 +119,10 @@ def _page_values(queryset):
     return queryset.annotate(**texts).values_list(*columns)
 
 
+#: the same, for the report export of time entries (timetracking/exports.py)
+page_values = _page_values
+
+
 class _CompiledWhere:
     """One filtered queryset's count and page statements, sharing its compiled WHERE clause."""
 
