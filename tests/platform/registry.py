@@ -29,6 +29,8 @@ class Resource:
     detail: bool = True
     #: further routes (as ``path/{id}/...``) whose tenancy this resource's tests prove
     covers: tuple[str, ...] = field(default_factory=tuple)
+    #: makes an object its DELETE accepts, where ``make``'s object is in a state that refuses it
+    make_deletable: Callable | None = None
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def _deletes():
 def test_every_rest_delete_records_the_deleted_objects_id(resource, path, api, organisation, owner, session_client):
     """Over every DELETE of the cross-tenant matrix: the audit row of a delete (or an archive)
     names its object. An OAuth client deletes, else (where only people may) the owner does."""
-    obj = resource.make(organisation)
+    obj = (resource.make_deletable or resource.make)(organisation)
     url = f"{resource.list_url}/{obj.pk}{path}"
     response = api.delete(url)
     if response.status_code == 403:

@@ -42,6 +42,11 @@ def make_expense(org):
     return ExpenseFactory(employee__office__organisation=org, status="submitted")
 
 
+def make_draft_expense(org):
+    """A draft expense (the one state, with rejected, that DELETE accepts)."""
+    return ExpenseFactory(employee__office__organisation=org, status="draft")
+
+
 def make_timesheet(org):
     return TimesheetFactory(employee__office__organisation=org, status="submitted")
 
@@ -120,6 +125,7 @@ RESOURCES = [
             ("post", "/receipt", None),
         ),
         covers=("expenses/{id}/receipt",),
+        make_deletable=make_draft_expense,
     ),
     Resource(
         name="expense-categories",
