@@ -407,11 +407,12 @@ def test_favicon_is_served_so_browsers_log_no_404(client):
 
 
 def test_the_public_pages_advertise_only_what_works_today(client):
-    # issue 13 point 13: payroll runs, leave, timesheets, expenses, exports and TrackTik are not
-    # built yet; each issue adds its line to the landing page and the plan table when it lands
+    # issue 13 point 13: payroll runs, leave, expenses and exports are not built yet; each issue
+    # adds its line to the landing page and the plan table when it lands
     html = page(client, "/").lower()
 
-    for unbuilt in ("tracktik", "payroll run", "leave", "expense", "export"):
+    for unbuilt in ("payroll run", "leave", "expense", "export"):
         assert unbuilt not in html, unbuilt
     assert "timesheets:" in html  # issue 15 landed: timesheets with approval and period locks
-    assert "tracktik" not in FEATURES and "payroll" not in FEATURES
+    assert "tracktik:" in html and "tracktik" in FEATURES  # issue 19 landed: the TrackTik connector
+    assert "payroll" not in FEATURES

@@ -76,7 +76,7 @@ def sync_due_start(*, now: datetime.datetime | None = None) -> int:
         last = connection.last_sync_at
         if last is not None and now - last < datetime.timedelta(minutes=connection.sync_interval_minutes):
             continue
-        if _unfinished(connection.organisation).exists():
+        if not connection.organisation.has_feature("tracktik") or _unfinished(connection.organisation).exists():
             continue
         sync_start(actor=system_actor(connection.organisation), full=False)
         started += 1
