@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import multiprocessing
 import os
 import sys
 import time
@@ -51,6 +52,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connections
 
     call_command("migrate", verbosity=0)
 
@@ -61,7 +63,7 @@ def main() -> None:
     from organisations.plans import PlanCode
     from tests.integrations.tracktik import fake_server as fk
 
-    fake = fk.FakeTracktik().start()
+    fake = fk.FakeTracktik()  # served from a child process (below), so it does not share our GIL
     fake.cache_lists = True
     fake.data["employees"] = [fk.employee(1 + n) for n in range(args.employees)]
     fake.data["clients"] = [fk.client(1000 + s, f"SITE{s:02d}") for s in range(SITES)]
@@ -80,6 +82,10 @@ def main() -> None:
         fake.data["shifts"].append(
             fk.shift(100000 + n, 1 + guard, 1000 + site, 2000 + site * POSITIONS_PER_SITE + n % 2, start.isoformat(), 8)
         )
+
+    connections.close_all()
+    server = multiprocessing.get_context("fork").Process(target=fake.server.serve_forever, daemon=True)
+    server.start()
 
     organisation = Organisation.objects.create(name="Bench Security", slug="bench-tracktik", plan=PlanCode.SCALE)
     actor = system_actor(organisation)
@@ -110,7 +116,7 @@ def main() -> None:
 
     timed("first sync", full=False)
     timed("full resync, nothing changed", full=True)
-    fake.stop()
+    server.terminate()
 
 
 if __name__ == "__main__":
