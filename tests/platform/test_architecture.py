@@ -78,6 +78,7 @@ SKELETON = {
     "integrations/selectors.py": "",
     "integrations/tasks.py": "from . import services\n",
     "integrations/events.py": "from . import outbox\n",
+    "integrations/tracktik/services.py": "from hr import services\nfrom timetracking import services as time\n",
 }
 
 #: contract id -> (module, extra source that breaks only that contract)
@@ -87,6 +88,7 @@ BREAKS = {
     "hooks": ("organisations/hooks.py", "import timetracking.services  # a registry, not an import\n"),
     "platform": ("trackyoursheets/views.py", "import payroll.services  # only the composition root wires apps\n"),
     "sibling-surface": ("payroll/services.py", "from hr.models import Employee  # use hr.selectors\n"),
+    "tracktik": ("integrations/tracktik/services.py", "from timetracking.models import x  # use its services\n"),
     "acyclic": ("hr/models.py", "def employees():\n    from . import selectors  # a cycle hidden in a function\n"),
 }
 
