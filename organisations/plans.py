@@ -22,8 +22,8 @@ class PlanCode(models.TextChoices):
 
 #: Every feature toggle an organisation can have; plans set the defaults and an
 #: organisation may switch a feature off (or on, when its plan includes it). Only what works
-#: today is listed (issue 13 point 13): payroll runs and the TrackTik connector add their
-#: toggles when they land.
+#: today is listed (issue 13 point 13): payroll runs add their toggle when they land; the
+#: TrackTik connector's came with issue 19.
 FEATURES = (
     "api",
     "graphql",
@@ -31,6 +31,7 @@ FEATURES = (
     "producer_portal",
     "time_tracking",
     "hr",
+    "tracktik",
 )
 
 

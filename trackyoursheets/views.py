@@ -62,6 +62,7 @@ FEATURE_LABELS: dict[str, str] = {
     "producer_portal": _("Producer portal"),
     "time_tracking": _("Time tracking"),
     "hr": _("HR: directory, documents, tickets"),
+    "tracktik": _("TrackTik connector"),
 }
 
 

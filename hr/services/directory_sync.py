@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from integrations.outbox import record_events
 from organisations.actors import Actor
+from organisations.audit import audit_changes, audit_snapshot
 
+from .. import events
 from ..choices import EmployeeStatus
 from ..models import Employee, EmployeeExternalId
 from ._common import _require_hr_editor
-from .employees import _set_external_ids, employee_create, employee_terminate, employee_update
+from .employees import _set_external_ids, employee_terminate, employee_update
 
 #: the fields a sync row may carry (besides ``external_id``, ``custom_id`` and ``active``)
 SYNCED_FIELDS = ("first_name", "last_name", "email")
@@ -70,6 +73,7 @@ def employee_sync_from_source(*, actor: Actor, source: str, rows: list[dict]) ->
         if employee.email:
             by_email.setdefault(employee.email.lower(), employee)
     linked_ids = set(links.values())
+    pending: list[tuple[dict, Employee]] = []
     for row in rows:
         external_id = str(row["external_id"])
         values = _row_values(row)
@@ -83,33 +87,60 @@ def employee_sync_from_source(*, actor: Actor, source: str, rows: list[dict]) ->
         try:
             with transaction.atomic():
                 if employee is None:
-                    # someone who left before we first saw them is added terminated: their past
-                    # shifts still need an employee
-                    employee = employee_create(actor=actor, external_ids={source: external_id}, **values)
-                    result.created += 1
-                    if not row.get("active", True):
-                        employee = employee_terminate(actor=actor, employee=employee)
-                        result.terminated += 1
-                else:
-                    changed = {k: v for k, v in values.items() if getattr(employee, k) != v}
-                    if not row.get("active", True):
-                        if changed:
-                            employee = employee_update(actor=actor, employee=employee, data=changed)
-                        if employee.status != EmployeeStatus.TERMINATED:
-                            employee_terminate(actor=actor, employee=employee)
-                            result.terminated += 1
-                        elif not changed:
-                            result.unchanged += 1
-                    elif changed:
+                    # new people are written together after the loop (one INSERT each table)
+                    candidate = Employee(organisation=org, **values)
+                    candidate.full_clean(validate_unique=False, validate_constraints=False)
+                    pending.append((row, candidate))
+                    continue
+                changed = {k: v for k, v in values.items() if getattr(employee, k) != v}
+                if not row.get("active", True):
+                    if changed:
                         employee = employee_update(actor=actor, employee=employee, data=changed)
-                        result.updated += 1
-                    else:
+                    if employee.status != EmployeeStatus.TERMINATED:
+                        employee_terminate(actor=actor, employee=employee)
+                        result.terminated += 1
+                    elif not changed:
                         result.unchanged += 1
+                elif changed:
+                    employee = employee_update(actor=actor, employee=employee, data=changed)
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
         except Exception as exc:  # one bad person does not stop the others: the run lists it
             result.errors.append((external_id, _reason(exc)))
             continue
         result.employees[external_id] = employee.pk
+    _create_many(actor, source, pending, result)
     return result
+
+
+def _create_many(actor: Actor, source: str, pending: list[tuple[dict, Employee]], result: DirectorySyncResult) -> None:
+    """New people of a sync in bulk: their rows, their source ids, one audit row and one
+    ``hr.employee.created`` event each (as :func:`employee_create` would write them one by one).
+    Someone who left before we first saw them is added, then terminated: their past shifts still
+    need an employee."""
+    if not pending:
+        return
+    org = actor.organisation
+    employees = Employee.objects.bulk_create([employee for _row, employee in pending])
+    EmployeeExternalId.objects.bulk_create(
+        [
+            EmployeeExternalId(organisation=org, employee=employee, source=source, external_id=str(row["external_id"]))
+            for (row, _candidate), employee in zip(pending, employees, strict=True)
+        ]
+    )
+    audit_changes(
+        actor=actor,
+        action="employee.create",
+        changes=[(employee, None, audit_snapshot(employee)) for employee in employees],
+    )
+    record_events(org, [(events.EMPLOYEE_CREATED, events.employee_payload(e)) for e in employees], actor=actor)
+    result.created += len(employees)
+    for (row, _candidate), employee in zip(pending, employees, strict=True):
+        result.employees[str(row["external_id"])] = employee.pk
+        if not row.get("active", True):
+            employee_terminate(actor=actor, employee=employee)
+            result.terminated += 1
 
 
 def _reason(exc: Exception) -> str:

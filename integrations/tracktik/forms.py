@@ -39,7 +39,9 @@ class ConnectionForm(PageForm):
     trust_approval = forms.BooleanField(
         label=_("Trust TrackTik's approval"),
         required=False,
-        help_text=_("Stored for the approval flow; synced shifts currently wait for approval on our timesheets."),
+        help_text=_(
+            "On: ended periods with synced shifts are approved on our timesheets. Off: they wait for our approval."
+        ),
     )
     lookback_days = forms.IntegerField(label=_("Incremental look-back (days)"), min_value=1, max_value=366)
     sync_from = forms.DateField(label=_("Full resync from"), required=False)

@@ -12,6 +12,7 @@ from trackyoursheets.api.graphql import (
     CountableConnection,
     TenantConnectionField,
     TenantMutation,
+    TenantObjectField,
     TenantObjectType,
 )
 from trackyoursheets.api.graphql.problems import domain_error_to_graphql, require_scope
@@ -197,6 +198,9 @@ class Query(graphene.ObjectType):
         TracktikSyncRunType,
         filterset_class=TracktikSyncRunFilterSet,
         description="TrackTik sync runs, newest first. Scope integrations.read; owners and admins.",
+    )
+    tracktik_sync_run = TenantObjectField(
+        TracktikSyncRunType, description="One TrackTik sync run; null when not found."
     )
     tracktik_billing_report = graphene.Field(
         TracktikBillingReport,

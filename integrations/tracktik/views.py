@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from organisations.choices import OWNER_ADMIN
-from trackyoursheets.exceptions import DomainError
+from trackyoursheets.exceptions import DomainError, NotPermitted
 from trackyoursheets.web import SERVICE_ERRORS, MemberPageMixin, TablePageMixin, add_service_errors, scoped_or_404
 
 from . import selectors, services
@@ -34,6 +35,13 @@ SETTINGS_FIELDS = (
 
 class TracktikPage(MemberPageMixin, TemplateView):
     allowed_roles = OWNER_ADMIN
+
+    def dispatch(self, request, *args, **kwargs):
+        # the connector switched off for the organisation (plan or feature toggle): a 403 page
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except NotPermitted as error:
+            raise PermissionDenied(error.detail) from error
 
     def show(self, **context):
         return self.render_to_response(self.get_context_data(**context))

@@ -27,6 +27,7 @@ FEATURE_LABELS = {
     "producer_portal": _lazy("Producer portal"),
     "time_tracking": _lazy("Time tracking"),
     "hr": _lazy("HR"),
+    "tracktik": _lazy("TrackTik connector"),
 }
 
 

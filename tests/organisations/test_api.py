@@ -58,6 +58,7 @@ def test_current_organisation_shows_plan_limits_usage_and_features(organisation,
         "producer_portal": True,
         "time_tracking": True,
         "hr": True,
+        "tracktik": False,  # issue 19: the Scale plan's
     }
     assert body["api_rate_limit_per_minute"] == 1000
     assert body["currency"] == "USD"

@@ -149,7 +149,7 @@ def test_an_owner_saves_timezone_currency_and_feature_toggles(as_role, organisat
     client, owner = as_role(Role.OWNER)
     features = {
         f"feature_{name}": "on" for name in ("api", "graphql", "producer_portal", "time_tracking", "hr")
-    }  # webhooks left unticked
+    }  # webhooks and tracktik left unticked
 
     response = client.post(SETTINGS_URL, {"timezone": "Europe/London", "currency": "EUR", **features})
 
@@ -164,6 +164,7 @@ def test_an_owner_saves_timezone_currency_and_feature_toggles(as_role, organisat
         "producer_portal": True,
         "time_tracking": True,
         "hr": True,
+        "tracktik": False,
     }
     assert organisation.has_feature("webhooks") is False
     audit = AuditEvent.objects.get()
@@ -199,7 +200,7 @@ def test_settings_offer_only_the_plans_features_and_show_its_limits_and_usage(
 
     assert 'name="feature_api"' in body
     assert 'name="feature_webhooks"' not in body
-    assert "Not included in the Starter plan: Webhooks." in body
+    assert "Not included in the Starter plan: Webhooks, TrackTik connector." in body
     assert "2 of 5 seats in use on the Starter plan." in body
     assert "1 of 3 active workspaces in use on the Starter plan; 2 more can be created." in body
     assert "Each workspace can have up to 5 agents on the Starter plan." in body

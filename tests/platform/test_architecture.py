@@ -83,6 +83,7 @@ SKELETON = {
     "integrations/exports/models.py": "import organisations.models\n",
     "integrations/exports/services.py": "from . import models, registry\n",
     "timetracking/exports.py": "from integrations.exports import registry\nfrom . import models\n",
+    "integrations/tracktik/services.py": "from hr import services\nfrom timetracking import services as time\n",
 }
 
 #: contract id -> (module, extra source that breaks only that contract)
@@ -96,6 +97,7 @@ BREAKS = {
     "hooks": ("organisations/hooks.py", "import timetracking.services  # a registry, not an import\n"),
     "platform": ("trackyoursheets/views.py", "import payroll.services  # only the composition root wires apps\n"),
     "sibling-surface": ("payroll/services.py", "from hr.models import Employee  # use hr.selectors\n"),
+    "tracktik": ("integrations/tracktik/services.py", "from timetracking.models import x  # use its services\n"),
     "acyclic": ("hr/models.py", "def employees():\n    from . import selectors  # a cycle hidden in a function\n"),
 }
 

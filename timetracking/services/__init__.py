@@ -41,7 +41,13 @@ from .expenses import (
     expense_update,
     mark_reimbursed,
 )
-from .external import ExternalEntryRow, ExternalSyncResult, external_entries_remove, external_entries_sync
+from .external import (
+    ExternalEntryRow,
+    ExternalSyncResult,
+    external_entries_remove,
+    external_entries_sync,
+    external_timesheets_approve,
+)
 from .limits import HoursLimitExceeded, check_hours_limits, over_limit_spans
 from .locks import PeriodLocks, ensure_time_unlocked
 from .rates import rate_change_create, rate_change_delete
@@ -82,6 +88,7 @@ __all__ = [
     "ExternalSyncResult",
     "external_entries_remove",
     "external_entries_sync",
+    "external_timesheets_approve",
     "project_viewer_create",
     "project_viewer_update",
     "project_viewer_delete",

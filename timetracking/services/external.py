@@ -19,17 +19,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hr import selectors as hr_selectors
-from integrations.outbox import record_events
+from integrations.outbox import record_event, record_events
 from organisations.actors import Actor
-from organisations.audit import audit_change
+from organisations.audit import audit_change, audit_snapshot
 from trackyoursheets.exceptions import NotPermitted
 
 from .. import events, selectors
-from ..models import TimeEntry, employee_timezone
-from ..periods import local_date
+from ..choices import TimesheetStatus
+from ..models import TimeEntry, Timesheet, employee_timezone
+from ..periods import local_date, period_containing
 from .locks import PeriodLocks
 
-__all__ = ["ExternalEntryRow", "ExternalSyncResult", "external_entries_remove", "external_entries_sync"]
+__all__ = [
+    "ExternalEntryRow",
+    "ExternalSyncResult",
+    "external_entries_remove",
+    "external_entries_sync",
+    "external_timesheets_approve",
+]
 
 #: the fields an upsert compares and writes
 SYNCED = ("employee_id", "project_id", "task_id", "start_time", "end_time", "duration_seconds", "notes", "billable")
@@ -210,3 +217,47 @@ def external_entries_remove(
             changes={"source": [None, source], "removed": [None, len(gone)]},
         )
     return result
+
+
+@transaction.atomic
+def external_timesheets_approve(*, actor: Actor, employee_days: dict[int, set[datetime.date]], label: str) -> int:
+    """Trusting another system's approval (the TrackTik connector's ``trust_approval``): the
+    timesheets of the periods holding ``employee_days`` are approved on its behalf (opened first
+    when missing), with an audit row and ``time.timesheet.approved`` each. Only periods that have
+    ended are approved, so the current period stays open for the shifts still to come. Returns
+    how many timesheets were approved."""
+    _require_whole_organisation(actor)
+    organisation = actor.organisation
+    settings = selectors.timesheet_settings_get(organisation=organisation)
+    employees = _employees(organisation, set(employee_days))
+    now = timezone.now()
+    approved = 0
+    for employee_id in sorted(employee_days):
+        employee = employees.get(employee_id)
+        if employee is None:
+            continue
+        today = now.astimezone(employee_timezone(employee, organisation)).date()
+        periods = {period_containing(day, settings.period, settings.anchor) for day in employee_days[employee_id]}
+        for period in sorted(periods, key=lambda p: p.start):
+            if period.end >= today:
+                continue
+            sheet, _created = Timesheet.objects.get_or_create(
+                organisation=organisation,
+                employee=employee,
+                period_start=period.start,
+                defaults={"period_end": period.end},
+            )
+            if sheet.status == TimesheetStatus.APPROVED:
+                continue
+            before = audit_snapshot(sheet, only=("status",))
+            sheet.status = TimesheetStatus.APPROVED
+            sheet.decided_at = now
+            sheet.decided_by = actor.membership
+            sheet.decided_by_label = label[:300]
+            sheet.save()
+            audit_change(
+                actor=actor, action="timesheet.approve", obj=sheet, before=before, after={"status": sheet.status}
+            )
+            record_event(organisation, events.TIMESHEET_APPROVED, events.timesheet_payload(sheet), actor=actor)
+            approved += 1
+    return approved

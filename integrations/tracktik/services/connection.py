@@ -31,9 +31,12 @@ SECRETS = {"client_secret": "client_secret_encrypted", "password": "password_enc
 
 
 def require_admin(actor: Actor) -> None:
-    """Owners, admins and integrations manage the connection and its syncs."""
+    """Owners, admins and integrations manage the connection and its syncs, when the
+    organisation's plan and settings include the ``tracktik`` feature."""
     if actor.kind == "impersonation" or not actor.sees_whole_organisation:
         raise NotPermitted(_("Only owners and admins can manage the TrackTik connection."))
+    if not actor.organisation.has_feature("tracktik"):
+        raise NotPermitted(_("Your organisation's plan or settings do not include the TrackTik connector."))
 
 
 def connection_for(organisation) -> TracktikConnection:

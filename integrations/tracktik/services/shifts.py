@@ -174,6 +174,7 @@ def sync_shift_page(ctx: SyncContext, rows: list[dict], seen: set[int]) -> None:
         for name, value in _mirror_values(shift).items():
             setattr(copy, name, value)
         copy.fingerprint, copy.state, copy.flag_reason = shift.fingerprint, ShiftState.SYNCED, ""
+        ctx.touched.setdefault(shift.employee_id, set()).add(shift.start.date())
         copy.time_entry_id = result.entries.get(key)
     if new:
         TracktikShift.objects.bulk_create(new)

@@ -19,6 +19,7 @@ from integrations.outbox import record_event
 from organisations.actors import Actor, system_actor
 from organisations.audit import audit_change
 from organisations.models import Organisation
+from timetracking import services as tt_services
 from timetracking.services import PeriodLocks
 from trackyoursheets import jobs
 from trackyoursheets.celery import app as celery_app
@@ -76,7 +77,7 @@ def sync_due_start(*, now: datetime.datetime | None = None) -> int:
         last = connection.last_sync_at
         if last is not None and now - last < datetime.timedelta(minutes=connection.sync_interval_minutes):
             continue
-        if _unfinished(connection.organisation).exists():
+        if not connection.organisation.has_feature("tracktik") or _unfinished(connection.organisation).exists():
             continue
         sync_start(actor=system_actor(connection.organisation), full=False)
         started += 1
@@ -149,6 +150,10 @@ def sync_run_execute(*, run_id: int, organisation_id: int) -> TracktikSyncRun:
                 done += len(page.rows)
                 jobs.job_progress(TracktikSyncRun, run.pk, done=done, total=max(page.total, done))
             remove_unseen(ctx, seen, window)
+            if connection.trust_approval and ctx.touched:
+                tt_services.external_timesheets_approve(
+                    actor=actor, employee_days=ctx.touched, label=_("TrackTik (trusted approval)")
+                )
     except (TracktikError, Conflict) as exc:
         return _finish(run, ctx, started, reason=str(exc))
     return _finish(run, ctx, started, reason=None)

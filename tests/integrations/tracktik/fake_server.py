@@ -57,6 +57,9 @@ class FakeTracktik:
         self.rate_limit_remaining: int | None = None
         #: expire every access token when the n-th GET arrives
         self.expire_after: int | None = None
+        #: keep each filtered, sorted list between its pages (the benchmark; tests change data in place)
+        self.cache_lists = False
+        self._lists: dict = {}
         self.lock = threading.Lock()
         fake = self
 
@@ -199,6 +202,15 @@ class FakeTracktik:
         return next((row for row in self.data[resource] if row["id"] == pk), None)
 
     def list(self, resource: str, query: dict) -> dict:
+        key = (resource, tuple(sorted((k, v) for k, v in query.items() if k not in ("page", "offset", "limit"))))
+        rows = self._lists.get(key) if self.cache_lists else None
+        if rows is None:
+            rows = self._filtered(resource, query)
+            if self.cache_lists:
+                self._lists[key] = rows
+        return self._page(resource, rows, query)
+
+    def _filtered(self, resource: str, query: dict) -> list[dict]:
         rows = list(self.data[resource])
         if "status" in query:
             rows = [r for r in rows if r.get("status") == query["status"]]
@@ -217,6 +229,9 @@ class FakeTracktik:
         if sort:
             key = sort.lstrip("-")
             rows.sort(key=lambda r: (str(r.get(key)), r["id"]), reverse=sort.startswith("-"))
+        return rows
+
+    def _page(self, resource: str, rows: list[dict], query: dict) -> dict:
         limit = min(MAX_LIMIT, int(query.get("limit", 20)))
         if "offset" in query and "page" not in query:
             offset = int(query["offset"])

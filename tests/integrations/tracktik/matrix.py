@@ -1,7 +1,7 @@
 """The TrackTik connector's rows in the shared tenancy and query-count harnesses
 (tests/platform/registry.py)."""
 
-from tests.platform.registry import Resource
+from tests.platform.registry import Node, Resource
 
 from .factories import InvoiceReconciliationFactory, ScrMatchFactory, SyncRunFactory
 
@@ -40,4 +40,8 @@ LISTS = [
         "/v1/integrations/tracktik/invoice-reconciliations",
         lambda org, n: InvoiceReconciliationFactory(organisation=org),
     ),
+]
+
+GRAPHQL_NODES = [
+    Node("TracktikSyncRun", lambda org: SyncRunFactory(organisation=org), "tracktikSyncRuns", "tracktikSyncRun"),
 ]

@@ -86,3 +86,13 @@ def test_a_page_of_shifts_costs_a_constant_number_of_queries(
 
     per_page = (len(three_pages) - len(one_page)) / 2
     assert per_page <= 30, per_page  # not one per shift (100 a page)
+
+
+def test_the_tracktik_feature_toggle_closes_the_connector(api, organisation, fake, connected):
+    organisation.feature_toggles = {"tracktik": False}
+    organisation.save()
+
+    response = api.post("/v1/integrations/tracktik/sync", {}, format="json")
+
+    assert response.status_code == 403
+    assert "do not include the TrackTik connector" in response.json()["detail"]

@@ -71,3 +71,11 @@ def test_the_admin_shows_no_secret(admin_client, organisation, api, fake):
 
     assert "client secret" in html.lower() and "not set" not in html  # both are set: shown as "set"
     assert fk.PASSWORD not in html and fk.CLIENT_SECRET not in html and connection.password_encrypted not in html
+
+
+def test_without_the_feature_the_pages_refuse_politely(session_client, make_member, organisation):
+    organisation.feature_toggles = {"tracktik": False}
+    organisation.save()
+    page = session_client(make_member(organisation, Role.OWNER))
+
+    assert page.get("/app/tracktik/").status_code == 403

@@ -123,3 +123,29 @@ Unknown Co,2026-11-02,5,100
     assert [x["status"] for x in body["lines"]] == ["match", "hours_differ", "amount_differ", "no_tracktik_hours"]
     assert (body["lines"][1]["tracktik_hours"], body["lines"][1]["hours_difference"]) == ("15.00", "1.00")
     assert body["lines"][2]["amount_difference"] == "-70.00"
+
+
+def test_an_scr_workbook_is_read_like_the_csv(api, organisation, fake, connected):
+    import datetime
+    import io
+
+    from openpyxl import Workbook
+
+    sync(api, organisation)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Building Code", "Post Position Code", "Date", "Hours Requested"])
+    sheet.append(["CA AMS", "FD1", datetime.datetime(2026, 11, 2), 12])
+    sheet.append(["NY HQ", "LB1", "2026-11-02", 7.5])
+    data = io.BytesIO()
+    book.save(data)
+
+    response = api.post(
+        "/v1/integrations/tracktik/scr-matches",
+        {"file": SimpleUploadedFile("scr.xlsx", data.getvalue())},
+        format="multipart",
+    )
+
+    assert response.status_code == 201, response.json()
+    summary = response.json()["summary"]
+    assert (summary["covered"], summary["posts"]) == (2, 3)  # + CA AMS PT1 on 2026-11-02, unrequested

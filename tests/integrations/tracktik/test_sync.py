@@ -11,7 +11,7 @@ from integrations.models import OutboxEvent
 from integrations.tracktik.models import TracktikShift, TracktikSyncRun
 from tests.hr.factories import EmployeeFactory
 from tests.timetracking.factories import TimesheetFactory
-from timetracking.models import Client, Project, Task, TimeEntry
+from timetracking.models import Client, Project, Task, TimeEntry, Timesheet
 
 from . import fake_server as fk
 from .conftest import connect, sync
@@ -208,3 +208,17 @@ def test_one_run_at_a_time_and_only_when_enabled(api, organisation, fake, connec
     api.put("/v1/integrations/tracktik", {"enabled": False}, format="json")
     TracktikSyncRun.objects.update(status="failed")
     assert api.post("/v1/integrations/tracktik/sync", {}, format="json").status_code == 409
+
+
+def test_trusting_trackiks_approval_approves_the_ended_periods(api, organisation, fake, connected):
+    api.put("/v1/integrations/tracktik", {"trust_approval": True}, format="json")
+
+    sync(api, organisation)
+
+    sheets = Timesheet.objects.filter(organisation=organisation, status="approved")
+    assert sheets.count() == 3  # the three guards' week of 2026-11-02, which has ended
+    assert {s.period_start for s in sheets} == {datetime.date(2026, 11, 2)}
+    assert sheets.first().decided_by_label == "TrackTik (trusted approval)"
+    # the period is now locked: a later change in TrackTik is flagged for review, not written
+    fake.data["shifts"][0].update(fk.shift(1001, 101, 11, 21, "2026-11-02T06:00:00", 11))
+    assert sync(api, organisation, full=True)["flagged"] == 1
