@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.choices import Role
 from trackyoursheets.web.dashboard import DashboardCard, register_card
 
-from . import selectors
+from . import leave_selectors, selectors
 from .choices import OPEN_COMPLAINT_STATUSES, ComplaintStatus
 
 SHOWN = 5
@@ -57,11 +57,40 @@ def hr_overview(actor) -> dict:
     }
 
 
+def my_leave(actor) -> dict | None:
+    """The person's leave balances (available hours) and their requests awaiting a decision."""
+    employee = selectors.employee_for_actor(actor=actor)
+    if employee is None:
+        return None
+    balances = list(leave_selectors.leave_balance_list(actor=actor).filter(employee=employee)[:SHOWN])
+    waiting = leave_selectors.leave_request_list(actor=actor).filter(employee=employee, status="requested").count()
+    return {
+        "balances": [(b.leave_type.name, f"{b.balance - b.pending:.2f}") for b in balances],
+        "waiting": waiting,
+        "url": reverse("hr:my-leave"),
+    }
+
+
+def leave_to_decide(actor) -> dict | None:
+    """Leave requests of the reader's people awaiting their decision."""
+    count = leave_selectors.leave_requests_to_decide(actor=actor).count()
+    return {"count": count, "url": reverse("hr:team-leave")}
+
+
 CARDS = (
     DashboardCard(
         "hr.documents-to-read", _("Documents to read"), "hr/cards/documents_to_read.html", documents_to_read, order=30
     ),
     DashboardCard("hr.my-requests", _("My requests"), "hr/cards/my_requests.html", my_requests, order=40),
+    DashboardCard("hr.my-leave", _("My leave"), "hr/cards/my_leave.html", my_leave, order=35),
+    DashboardCard(
+        "hr.leave-to-decide",
+        _("Leave to decide"),
+        "hr/cards/leave_to_decide.html",
+        leave_to_decide,
+        roles=(Role.OWNER, Role.ADMIN, Role.HR, Role.MANAGER),
+        order=25,
+    ),
     DashboardCard(
         "hr.tickets-and-coverage",
         _("Tickets and acknowledgements"),

@@ -18,7 +18,7 @@ from organisations.choices import MembershipStatus, Role
 from organisations.demo import demo_email
 from organisations.models import Membership, Office
 
-from . import services
+from . import leave_demo, services
 from .choices import PayType
 from .models import Complaint, Employee, HRDocument
 
@@ -138,3 +138,5 @@ def seed(organisation) -> None:
                 category="safety",
                 priority="normal",
             )
+
+    leave_demo.seed(organisation)  # issue 16

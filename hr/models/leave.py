@@ -187,7 +187,10 @@ class LeaveLedgerEntry(TenantModel):
                 name="hr_leaveledgerentry_unique_accrual_key",
             )
         ]
-        indexes = [models.Index(fields=["account", "effective_date"], name="hr_ledger_account_date")]
+        indexes = [
+            models.Index(fields=["account", "effective_date"], name="hr_ledger_account_date"),
+            models.Index(fields=["organisation", "accrual_key"], name="hr_ledger_org_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.hours} h"

@@ -196,8 +196,9 @@ class _Poster:
 
     def __init__(self, organisation_id: int, account_ids, keys, *, need_balances: bool):
         self.organisation_id = organisation_id
+        # by organisation and key (no list of every account in the statement); others' rows are harmless
         self.existing = set(
-            LeaveLedgerEntry.objects.filter(account_id__in=list(account_ids), accrual_key__in=list(keys)).values_list(
+            LeaveLedgerEntry.objects.filter(organisation_id=organisation_id, accrual_key__in=list(keys)).values_list(
                 "account_id", "accrual_key"
             )
         )
@@ -274,20 +275,23 @@ def post_accruals(*, organisation, on: datetime.date) -> int:
         keys,
         need_balances=any(p.max_balance_hours is not None for p in policies.policies),
     )
-    fractions_cache: dict = {}
+    amounts: dict = {}  # most people share their months' amounts (full months): computed once
+
+    def amount(policy, year, month, hire, termination) -> Decimal:
+        fractions = tuple(month_fractions(year, hire, termination, prorate=policy.prorate_joiners))
+        key = (policy.annual_hours, fractions, month)
+        if key not in amounts:
+            amounts[key] = monthly_amount(policy.annual_hours, list(fractions), month)
+        return amounts[key]
+
+    month_keys = [(year, month, f"month:{year}-{month:02d}", _month_end(year, month)) for year, month in months]
     for employee_id, hire, termination, policy in plans:
         account_id = accounts[(employee_id, policy.leave_type_id)]
         if policy.accrual_method == AccrualMethod.MONTHLY:
-            for year, month in months:
-                if _month_end(year, month) < policy.starts_on:
+            for year, month, key, end in month_keys:
+                if end < policy.starts_on or (account_id, key) in poster.existing:
                     continue
-                cache_key = (year, hire, termination, policy.prorate_joiners)
-                if cache_key not in fractions_cache:
-                    fractions_cache[cache_key] = month_fractions(
-                        year, hire, termination, prorate=policy.prorate_joiners
-                    )
-                hours = monthly_amount(policy.annual_hours, fractions_cache[cache_key], month)
-                poster.add(policy, account_id, f"month:{year}-{month:02d}", hours, _month_end(year, month), policy.name)
+                poster.add(policy, account_id, key, amount(policy, year, month, hire, termination), end, policy.name)
         else:
             _post_grant(poster, policy, account_id, hire, termination, on)
     return poster.write()

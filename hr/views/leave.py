@@ -133,10 +133,10 @@ class LeavePreviewView(MemberHRPage):
         return JsonResponse(
             {
                 "ok": True,
-                "working_days": str(found.count.working_days),
-                "hours": str(found.count.hours),
-                "available": str(found.available),
-                "available_after": str(found.after),
+                "working_days": f"{found.count.working_days:.2f}",
+                "hours": f"{found.count.hours:.2f}",
+                "available": f"{found.available:.2f}",
+                "available_after": f"{found.after:.2f}",
                 "allowed": found.allowed,
             }
         )

@@ -161,3 +161,82 @@ def test_other_tenant_sees_nothing_and_gets_404(api, other_api, cast):
         format="json",
     )
     assert foreign.status_code == 422 and set(foreign.json()["errors"]) == {"employee_id", "leave_type_id"}
+
+
+def test_half_days_hours_and_the_selectors_payroll_reads(api, cast, organisation):
+    from hr import selectors
+
+    type_id, _policy = _setup(api)
+    employee = cast.employee_of(cast.employee)
+    _grant(api, employee, type_id)
+    group = api.post(
+        "/v1/hr/holiday-groups",
+        {
+            "name": "Company",
+            "holidays": [
+                {
+                    "date": (NEXT_MONDAY + datetime.timedelta(days=2)).isoformat(),
+                    "name": "Founders' day",
+                    "half_day": True,
+                }
+            ],
+        },
+        format="json",
+    )
+    assert group.status_code == 201, group.content
+    me = person_client(cast.employee)
+    half = me.post(
+        "/v1/hr/leave-requests",
+        {
+            "leave_type_id": type_id,
+            "unit": "half_days",
+            "start_date": NEXT_MONDAY.isoformat(),
+            "end_date": (NEXT_MONDAY + datetime.timedelta(days=2)).isoformat(),
+        },
+        format="json",
+    )
+    assert half.status_code == 201, half.content
+    assert (half.json()["working_days"], half.json()["hours"]) == ("1.50", "12.00")
+    hours = me.post(
+        "/v1/hr/leave-requests",
+        {
+            "leave_type_id": type_id,
+            "unit": "hours",
+            "start_date": (NEXT_MONDAY + datetime.timedelta(days=3)).isoformat(),
+            "end_date": (NEXT_MONDAY + datetime.timedelta(days=3)).isoformat(),
+            "hours_per_day": "2.5",
+        },
+        format="json",
+    )
+    assert hours.status_code == 201, hours.content
+    assert hours.json()["hours"] == "2.50"
+    two_days = me.post(
+        "/v1/hr/leave-requests",
+        {
+            "leave_type_id": type_id,
+            "unit": "hours",
+            "start_date": (NEXT_MONDAY + datetime.timedelta(days=7)).isoformat(),
+            "end_date": (NEXT_MONDAY + datetime.timedelta(days=8)).isoformat(),
+            "hours_per_day": "2",
+        },
+        format="json",
+    )
+    assert two_days.status_code == 422
+    hr = person_client(cast.hr)
+    for created in (half, hours):
+        assert hr.post(f"/v1/hr/leave-requests/{created.json()['id']}/approve").status_code == 200
+
+    found = selectors.holidays_between(
+        organisation, NEXT_MONDAY, NEXT_MONDAY + datetime.timedelta(days=6), office=employee.office
+    )
+    assert [(day.name, day.half_day) for day in found] == [("Founders' day", True)]
+    days = selectors.approved_leave_hours(
+        organisation, NEXT_MONDAY, NEXT_MONDAY + datetime.timedelta(days=6), employee_ids=[employee.pk]
+    )
+    assert [(str(d.hours), d.paid, d.pay_code_name) for d in days] == [
+        ("4.00", True, "Vacation"),
+        ("4.00", True, "Vacation"),
+        ("4.00", True, "Vacation"),
+        ("2.50", True, "Vacation"),
+    ]
+    assert selectors.work_schedule_for(employee)[:5] == (8, 8, 8, 8, 8)

@@ -40,7 +40,7 @@ def test_request_leave_with_preview_then_the_manager_approves_it_in_the_inbox(ca
     ).json()
     assert preview == {
         "ok": True,
-        "working_days": "2",
+        "working_days": "2.00",
         "hours": "16.00",
         "available": "40.00",
         "available_after": "24.00",

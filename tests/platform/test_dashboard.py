@@ -80,7 +80,7 @@ def test_employee_sees_their_week_timer_documents_and_requests(
 
     shown = cards(response)
     html = response.content.decode()
-    assert list(shown) == ["time.my-week", "hr.documents-to-read", "hr.my-requests"]
+    assert list(shown) == ["time.my-week", "hr.documents-to-read", "hr.my-leave", "hr.my-requests"]
     assert shown["time.my-week"]["seconds"] == 3 * 3600
     assert value(html, "week-hours") == "3:00"
     assert "of 40 h this week" in html

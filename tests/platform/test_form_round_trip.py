@@ -41,6 +41,7 @@ ACTIONS = {
     "hr:ticket",  # assign / transition / note: each form is one action on the ticket
     "hr:document",  # uploads a new version (a file: never "unchanged")
     "hr:follow-ticket",
+    "hr:leave-action",  # approve, reject, cancel a leave request: one button each
     "time:entry-delete",
     "time:client-archive",
     "time:project-archive",
