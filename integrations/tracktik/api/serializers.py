@@ -37,6 +37,9 @@ class TracktikConnectionSerializer(serializers.ModelSerializer):
         required=False, min_value=0, max_value=10080, help_text="0: only on demand."
     )
     lookback_days = serializers.IntegerField(required=False, min_value=1, max_value=366)
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Null until the connection is first saved."
+    )
 
     class Meta:
         model = TracktikConnection
