@@ -20,12 +20,15 @@ RUNS = """query($status: [PayrollRunStatus!]) { payrollRuns(status: $status, fir
 
 
 def test_the_contracts_payroll_runs_signatures(api, gql):
-    body = gql(api, "{ __schema { queryType { fields { name args { name type { kind ofType { name } } } } } } }")
-    fields = {f["name"]: f for f in body.json()["data"]["__schema"]["queryType"]["fields"]}
-    status = next(a for a in fields["payrollRuns"]["args"] if a["name"] == "status")
-    assert (status["type"]["kind"], status["type"]["ofType"]["name"]) == ("LIST", None) or status["type"][
-        "kind"
-    ] == "LIST"
+    query = "{ __schema { queryType { fields { name args { name type { kind ofType { kind ofType { name } } } } } } } }"
+    fields = {f["name"]: f for f in gql(api, query).json()["data"]["__schema"]["queryType"]["fields"]}
+    status = next(a for a in fields["payrollRuns"]["args"] if a["name"] == "status")["type"]
+    # status: [PayrollRunStatus!]
+    assert (status["kind"], status["ofType"]["kind"], status["ofType"]["ofType"]["name"]) == (
+        "LIST",
+        "NON_NULL",
+        "PayrollRunStatus",
+    )
     mutations = gql(
         api,
         "{ __schema { mutationType { fields { name args { name type { ofType { name } } } "
