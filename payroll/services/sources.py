@@ -47,6 +47,10 @@ def hours_text(seconds: int) -> str:
     return str((Decimal(seconds) / HOUR).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def _entries(count: int) -> str:
+    return "1 entry" if count == 1 else f"{count} entries"
+
+
 def working_days(first: datetime.date, last: datetime.date) -> int:
     """Monday to Friday from ``first`` to ``last`` inclusive."""
     return sum(1 for n in range((last - first).days + 1) if (first + datetime.timedelta(days=n)).weekday() < 5)
@@ -182,7 +186,7 @@ class TimeAdapter(SourceAdapter):
                     rate=rate,
                     multiplier=multiplier,
                     amount=money(Decimal(seconds) / HOUR * rate * multiplier),
-                    explanation=f"{hours_text(seconds)} h × {rate} × {multiplier} ({len(group['entries'])} entries)",
+                    explanation=f"{hours_text(seconds)} h × {rate} × {multiplier} ({_entries(len(group['entries']))})",
                     sources=sources,
                     claims=claims,
                 )
