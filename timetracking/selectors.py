@@ -24,10 +24,7 @@ from organisations.actors import Actor
 from organisations.choices import Role
 from trackyoursheets.api.filters import apply_filterset
 
-from . import (
-    payroll_time,  # noqa: F401  (what payroll reads: issue 18; selectors.payroll_time.*)
-    rates,
-)
+from . import payroll_time, rates  # noqa: F401  (payroll_time: what payroll reads, issue 18)
 from .choices import TimesheetStatus
 from .filters import (
     ClientFilterSet,
