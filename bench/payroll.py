@@ -248,6 +248,7 @@ def run(args) -> None:
             page = 1 + (client * 7 + i) % pages
             return "GET", f"/v1/payroll/runs/{run_.pk}/entries?page_size=100&page={page}", None, auth
 
+        drive(port, entries_page, 3)  # warm-up: each worker's first request loads the app
         report("GET /v1/payroll/runs/{id}/entries (100 a page)", drive(port, entries_page, args.seconds, meter=meter))
     finally:
         stop(server)

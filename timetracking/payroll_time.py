@@ -20,6 +20,7 @@ from .rates import _changes
 __all__ = [
     "PaidTime",
     "approved_time_between",
+    "time_for_payroll",
     "unapproved_time_employee_ids",
     "pay_rates_between",
     "workweek_of",
@@ -94,17 +95,27 @@ def _approved_sheets(organisation, employee_ids, first, last) -> dict[int, list[
     return sheets
 
 
-def approved_time_between(*, organisation, employees, first: datetime.date, last: datetime.date) -> list[PaidTime]:
+def time_for_payroll(
+    *, organisation, employees, first: datetime.date, last: datetime.date
+) -> tuple[list[PaidTime], set[int]]:
     """The finished entries of ``employees`` (offices loaded) on local days ``first``..``last``
-    that lie in an APPROVED timesheet, in start order (two queries)."""
+    that lie in an APPROVED timesheet, in start order, and the ids of the employees with time
+    there outside one (two queries)."""
     entries = _entries(organisation, employees, first, last)
     sheets = _approved_sheets(organisation, {e.pk for e in employees}, first, last)
-    result = []
+    result, unapproved = [], set()
     for pk, employee_id, start_time, seconds, day in entries:
         sheet = next((s for s in sheets.get(employee_id, ()) if s[1] <= day <= s[2]), None)
         if sheet is not None:
             result.append(PaidTime(pk, employee_id, sheet[0], day, start_time, seconds))
-    return result
+        else:
+            unapproved.add(employee_id)
+    return result, unapproved
+
+
+def approved_time_between(*, organisation, employees, first: datetime.date, last: datetime.date) -> list[PaidTime]:
+    """The approved part of :func:`time_for_payroll`."""
+    return time_for_payroll(organisation=organisation, employees=employees, first=first, last=last)[0]
 
 
 def unapproved_time_employee_ids(*, organisation, employees, first, last) -> set[int]:
