@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trackyoursheets.admin import ReadOnlyAdminMixin, TenantAdmin, TenantInline, TenantInlineFormSet
 
+from . import admin_runs  # noqa: F401  (the payroll runs' admin, issue 18)
 from .models import (
     HUNDRED,
     Carrier,

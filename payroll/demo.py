@@ -13,13 +13,14 @@ import datetime
 import random
 from decimal import Decimal
 
+from hr import selectors as hr_selectors
 from organisations.actors import system_actor
 from organisations.choices import ProducerStatus
 from organisations.models import Organisation, Producer
 
 from . import reports, services
 from .choices import CategoryKind, CommissionBasis, TransactionStatus, TransactionType
-from .models import Carrier, Category, CommissionRuleSet, CommissionTransaction, Policy
+from .models import Carrier, Category, CommissionRuleSet, CommissionTransaction, PayrollRun, PaySchedule, Policy
 
 __all__ = ["seed", "TRANSACTIONS"]
 
@@ -135,6 +136,7 @@ def seed(organisation: Organisation) -> None:
     rule_set = _rule_set(actor, lines)
     carriers = _carriers(actor, rule_set)
     if not producers:
+        _payroll(actor, reports.organisation_today(organisation))
         return
     rng = random.Random(2468)  # the same demo book on every machine
     today = reports.organisation_today(organisation)
@@ -186,3 +188,24 @@ def seed(organisation: Organisation) -> None:
         ):
             if age >= after_days:
                 txn = services.transaction_transition(actor=actor, transaction=txn, status=status)
+    _payroll(actor, today)
+
+
+def _payroll(actor, today: datetime.date) -> None:
+    """A weekly pay schedule with every active employee and a draft run of last week (issue 18):
+    salaries and approved commissions (time is seeded after payroll; "Recalculate" picks it up)."""
+    organisation = actor.organisation
+    schedule = PaySchedule.objects.for_organisation(organisation).filter(name="Weekly staff").first()
+    if schedule is None:
+        employees = hr_selectors.employee_active_list(organisation=organisation)
+        schedule = services.pay_schedule_create(
+            actor=actor,
+            name="Weekly staff",
+            frequency="weekly",
+            anchor_date=today - datetime.timedelta(days=today.weekday()),
+            pay_date_offset_days=5,
+            employee_ids=[e.pk for e in employees],
+        )
+    last_week = schedule.period_containing(today - datetime.timedelta(days=7)).start
+    if not PayrollRun.objects.filter(pay_schedule=schedule, period_start=last_week).exists():
+        services.payroll_run_create(actor=actor, pay_schedule=schedule, period_start=last_week)

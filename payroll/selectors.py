@@ -258,7 +258,7 @@ def payroll_run_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[P
     return apply_filterset(PayrollRunFilterSet, filters, qs) if filters else qs
 
 
-def payroll_run_detail_list(*, actor: Actor) -> QuerySet[PayrollRun]:
+def payroll_run_detail_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[PayrollRun]:
     """Runs with everything the detail shows: entries with their employee and lines (pay codes
     loaded), acknowledgements, adjustments: a constant number of queries whatever the size."""
     lines = PayrollLine.objects.select_related("pay_code").order_by("position", "id")
@@ -267,7 +267,7 @@ def payroll_run_detail_list(*, actor: Actor) -> QuerySet[PayrollRun]:
         .prefetch_related(Prefetch("lines", queryset=lines))
         .order_by("employee__last_name", "employee__first_name", "employee_id")
     )
-    return payroll_run_list(actor=actor).prefetch_related(
+    return payroll_run_list(actor=actor, filters=filters).prefetch_related(
         Prefetch("entries", queryset=entries),
         Prefetch("acknowledgements", queryset=PayrollAcknowledgement.objects.order_by("created_at", "id")),
         Prefetch("adjustments", queryset=PayrollAdjustment.objects.order_by("id")),

@@ -6,20 +6,24 @@ organisation's timesheet week). Re-exported by :mod:`timetracking.selectors`."""
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.db.models.functions import TruncDate
 
 from hr import selectors as hr_selectors
 
 from .choices import RateKind, TimesheetPeriod, TimesheetStatus
 from .models import Contract, TimeEntry, Timesheet, TimesheetSettings, employee_timezone, local_day_bounds
-from .periods import Period, local_date
+from .periods import Period
 from .rates import _changes
 
 __all__ = [
     "PaidTime",
     "approved_time_between",
+    "time_for_payroll",
     "unapproved_time_employee_ids",
     "pay_rates_between",
     "workweek_of",
@@ -35,7 +39,7 @@ class PaidTime:
     employee_id: int
     timesheet_id: int
     day: datetime.date
-    start_time: datetime.datetime
+    start_time: datetime.datetime | None  # not read (the entries come in start order)
     seconds: int
 
 
@@ -60,24 +64,23 @@ def workweeks_ending_in(*, organisation, first: datetime.date, last: datetime.da
 
 
 def _entries(organisation, employees, first: datetime.date, last: datetime.date):
-    """Finished entries of ``employees`` whose local day is in ``first``..``last`` (one query)."""
-    by_id = {e.pk: e for e in employees}
-    if not by_id:
-        return []
-    start, _end = local_day_bounds(first, last, datetime.UTC)
-    margin = datetime.timedelta(days=1)
-    rows = (
-        TimeEntry.objects.for_organisation(organisation)
-        .filter(employee_id__in=by_id, end_time__isnull=False, start_time__gte=start - margin)
-        .filter(start_time__lt=_end + margin)
-        .order_by("start_time", "id")
-        .values_list("pk", "employee_id", "start_time", "duration_seconds")
-    )
+    """Finished entries of ``employees`` whose local day is in ``first``..``last``, in start order:
+    ``(id, employee id, None, seconds, local day)``. The local day is computed by the database,
+    one query per timezone of the employees (their offices'), never per employee."""
+    by_zone: dict[str, list[int]] = defaultdict(list)
+    for employee in employees:
+        by_zone[employee_timezone(employee, organisation).key].append(employee.pk)
     result = []
-    for pk, employee_id, start_time, seconds in rows:
-        day = local_date(start_time, employee_timezone(by_id[employee_id], organisation))
-        if first <= day <= last:
-            result.append((pk, employee_id, start_time, seconds or 0, day))
+    for zone, employee_ids in by_zone.items():
+        start, end = local_day_bounds(first, last, zoneinfo.ZoneInfo(zone))
+        rows = (
+            TimeEntry.objects.for_organisation(organisation)
+            .filter(employee_id__in=employee_ids, end_time__isnull=False, start_time__gte=start, start_time__lt=end)
+            .annotate(local_day=TruncDate("start_time", tzinfo=zoneinfo.ZoneInfo(zone)))
+            .order_by("start_time", "id")
+            .values_list("pk", "employee_id", "duration_seconds", "local_day")
+        )
+        result.extend((pk, employee_id, None, seconds or 0, day) for pk, employee_id, seconds, day in rows)
     return result
 
 
@@ -94,17 +97,27 @@ def _approved_sheets(organisation, employee_ids, first, last) -> dict[int, list[
     return sheets
 
 
-def approved_time_between(*, organisation, employees, first: datetime.date, last: datetime.date) -> list[PaidTime]:
+def time_for_payroll(
+    *, organisation, employees, first: datetime.date, last: datetime.date
+) -> tuple[list[PaidTime], set[int]]:
     """The finished entries of ``employees`` (offices loaded) on local days ``first``..``last``
-    that lie in an APPROVED timesheet, in start order (two queries)."""
+    that lie in an APPROVED timesheet, in start order, and the ids of the employees with time
+    there outside one (two queries)."""
     entries = _entries(organisation, employees, first, last)
     sheets = _approved_sheets(organisation, {e.pk for e in employees}, first, last)
-    result = []
+    result, unapproved = [], set()
     for pk, employee_id, start_time, seconds, day in entries:
         sheet = next((s for s in sheets.get(employee_id, ()) if s[1] <= day <= s[2]), None)
         if sheet is not None:
             result.append(PaidTime(pk, employee_id, sheet[0], day, start_time, seconds))
-    return result
+        else:
+            unapproved.add(employee_id)
+    return result, unapproved
+
+
+def approved_time_between(*, organisation, employees, first: datetime.date, last: datetime.date) -> list[PaidTime]:
+    """The approved part of :func:`time_for_payroll`."""
+    return time_for_payroll(organisation=organisation, employees=employees, first=first, last=last)[0]
 
 
 def unapproved_time_employee_ids(*, organisation, employees, first, last) -> set[int]:

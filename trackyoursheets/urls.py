@@ -26,6 +26,7 @@ urlpatterns = [
     path("app/tracktik/", include("integrations.tracktik.urls")),  # issue 19: the TrackTik connector
     path("app/imports/", include("payroll.import_urls")),  # issue 6: statement imports
     path("app/commissions/", include("payroll.urls")),  # issue 6: commissions, analytics, producer portal
+    path("app/payroll/", include("payroll.run_urls")),  # issue 18: payroll runs and "My pay"
     path("app/time/", include("timetracking.urls")),  # issue 7: time tracking
     path("app/hr/", include("hr.urls")),  # issue 8: HR portal
     path("app/", include("organisations.urls")),

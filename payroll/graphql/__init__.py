@@ -8,13 +8,24 @@ from .imports import Query as ImportsQuery
 from .ledger import CarrierType, CommissionReportType, CommissionTransactionType, PolicyType
 from .ledger import Mutation as LedgerMutation
 from .ledger import Query as LedgerQuery
+from .runs import Mutation as RunsMutation
+from .runs import PayrollRunType
+from .runs import Query as RunsQuery
 
-__all__ = ["CarrierType", "PolicyType", "CommissionTransactionType", "CommissionReportType", "Query", "Mutation"]
+__all__ = [
+    "PayrollRunType",
+    "CarrierType",
+    "PolicyType",
+    "CommissionTransactionType",
+    "CommissionReportType",
+    "Query",
+    "Mutation",
+]
 
 
-class Query(LedgerQuery, ImportsQuery, graphene.ObjectType):
-    """Reads of payroll: the commission ledger, then statement imports."""
+class Query(LedgerQuery, ImportsQuery, RunsQuery, graphene.ObjectType):
+    """Reads of payroll: the commission ledger, statement imports, payroll runs."""
 
 
-class Mutation(LedgerMutation, ImportsMutation, graphene.ObjectType):
-    """Writes of payroll: the commission ledger, then statement imports."""
+class Mutation(LedgerMutation, ImportsMutation, RunsMutation, graphene.ObjectType):
+    """Writes of payroll: the commission ledger, statement imports, payroll runs."""

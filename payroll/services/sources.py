@@ -24,6 +24,7 @@ from organisations.audit import audit_change
 from organisations.models import Producer
 from timetracking import selectors as time_selectors
 from timetracking import services as time_services
+from trackyoursheets.bulk import values_in
 from trackyoursheets.exceptions import Conflict
 
 from .. import events
@@ -45,6 +46,10 @@ def money(value: Decimal) -> Decimal:
 
 def hours_text(seconds: int) -> str:
     return str((Decimal(seconds) / HOUR).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _entries(count: int) -> str:
+    return "1 entry" if count == 1 else f"{count} entries"
 
 
 def working_days(first: datetime.date, last: datetime.date) -> int:
@@ -87,10 +92,11 @@ class RunContext:
         ids = list(ids)
         if not ids:
             return set()
-        claims = PayrollSourceClaim.objects.filter(
-            organisation=self.organisation, kind=kind, object_id__in=ids, released=False
-        ).exclude(run_id=self.run.pk)
-        held = list(claims.values_list("object_id", "run_id", "run__status"))
+        claims = PayrollSourceClaim.objects.filter(organisation=self.organisation, kind=kind, released=False).exclude(
+            run_id=self.run.pk
+        )
+        # thousands of ids: one array parameter on PostgreSQL (trackyoursheets/bulk.py)
+        held = values_in(claims, "object_id", ids, ("object_id", "run_id", "run__status"))
         drafts = sorted({run_id for _pk, run_id, status in held if status == PayrollRunStatus.DRAFT})
         if drafts:
             raise Conflict(
@@ -128,12 +134,12 @@ class TimeAdapter(SourceAdapter):
         hourly = [e for e in ctx.employees if e.pay_type != "salary"]
         org = ctx.organisation
         reads = time_selectors.payroll_time
-        time = reads.approved_time_between(organisation=org, employees=hourly, first=ctx.work_first, last=ctx.work_last)
+        time, unapproved = reads.time_for_payroll(
+            organisation=org, employees=hourly, first=ctx.work_first, last=ctx.work_last
+        )
         taken = ctx.claimed_elsewhere(self.kind, [t.entry_id for t in time])
         time = [t for t in time if t.entry_id not in taken]
-        for employee_id in reads.unapproved_time_employee_ids(
-            organisation=org, employees=hourly, first=ctx.work_first, last=ctx.work_last
-        ):
+        for employee_id in unapproved:
             ctx.warn(employee_id, "unapproved_time", "Time in the period is not in an approved timesheet: not paid.")
         days = [ctx.work_first + datetime.timedelta(days=n) for n in range((ctx.work_last - ctx.work_first).days + 1)]
         rates = reads.pay_rates_between(organisation=org, employees=hourly, days=days)
@@ -182,7 +188,7 @@ class TimeAdapter(SourceAdapter):
                     rate=rate,
                     multiplier=multiplier,
                     amount=money(Decimal(seconds) / HOUR * rate * multiplier),
-                    explanation=f"{hours_text(seconds)} h × {rate} × {multiplier} ({len(group['entries'])} entries)",
+                    explanation=f"{hours_text(seconds)} h × {rate} × {multiplier} ({_entries(len(group['entries']))})",
                     sources=sources,
                     claims=claims,
                 )

@@ -202,6 +202,7 @@ LISTS = [
 ]
 
 GRAPHQL_NODES = [
+    Node("PayrollRun", lambda org: make_run(org), "payrollRuns", "payrollRun"),
     Node("Carrier", lambda org: CarrierFactory(organisation=org), "carriers", "carrier"),
     Node("Policy", lambda org: PolicyFactory(carrier__organisation=org), "policies", "policy"),
     Node(

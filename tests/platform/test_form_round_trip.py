@@ -76,6 +76,7 @@ ACTIONS = {
     "app:invitation-accept",
     "app:password-reset-confirm",
     "app:workspace-status",
+    "payroll:run-action",  # approve, mark paid, recalculate, cancel, acknowledge: one button each
 }
 #: the demo roles whose pages are crawled (the owner sees the most; the others their own records)
 ROLES = ("owner", "hana.hr", "morgan.manager", "eli.employee", "pat.producer")

@@ -407,15 +407,14 @@ def test_favicon_is_served_so_browsers_log_no_404(client):
 
 
 def test_the_public_pages_advertise_only_what_works_today(client):
-    # issue 13 point 13: payroll runs are not built yet; each issue adds its line to the landing
-    # page and the plan table when it lands (leave and expenses: 16, exports: 17, TrackTik: 19)
+    # issue 13 point 13: each issue adds its line to the landing page and the plan table when it
+    # lands (timesheets: 15, leave and expenses: 16, exports: 17, payroll runs: 18, TrackTik: 19)
     html = page(client, "/").lower()
 
-    for unbuilt in ("payroll run",):
-        assert unbuilt not in html, unbuilt
     assert "timesheets:" in html  # issue 15 landed: timesheets with approval and period locks
     assert "leave:" in html  # issue 16 landed: leave policies, balances and requests
     assert "expenses:" in html  # issue 16 landed expenses: claims, receipts, approval, reimbursement
     assert "report exports:" in html  # issue 17 landed: CSV, XLSX, PDF and zip report exports
+    assert "payroll runs:" in html  # issue 18 landed: payroll runs and the sample integration flow
     assert "tracktik:" in html and "tracktik" in FEATURES  # issue 19 landed: the TrackTik connector
     assert "payroll" not in FEATURES

@@ -34,6 +34,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Commissions"), "commissions:dashboard"),
     NavItem(_("Imports"), "imports:list"),
     NavItem(_("My commissions"), "commissions:portal"),
+    # issue 18: payroll runs (owners, admins, HR) and every member's pay
+    NavItem(_("Payroll"), "payroll:console"),
+    NavItem(_("My pay"), "payroll:my-pay"),
     # issue 7: time tracking
     NavItem(_("Time"), "time:timer"),
     NavItem(_("My projects"), "time:viewer-portal"),

@@ -135,9 +135,9 @@ class PayrollRunViewSet(base.ListModelMixin, base.CreateModelMixin, base.Retriev
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return PayrollRun.objects.none()
-        if self.action == "list":
-            return super().get_queryset()
-        return selectors.payroll_run_detail_list(actor=self.actor)
+        if self.action == "retrieve" or self.request.headers.get("If-Match"):
+            return selectors.payroll_run_detail_list(actor=self.actor)  # the detail (and its ETag)
+        return selectors.payroll_run_list(actor=self.actor)
 
     def get_serializer_class(self):
         if self.action == "list":
