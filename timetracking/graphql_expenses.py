@@ -7,6 +7,8 @@ trackyoursheets/schema.py.
 
 from __future__ import annotations
 
+from functools import partial
+
 import graphene
 from graphene import relay
 
@@ -17,6 +19,7 @@ from trackyoursheets.api.graphql import (
     TenantMutation,
     TenantObjectField,
     TenantObjectType,
+    object_action,
     scoped_related,
     scoped_target,
 )
@@ -226,51 +229,39 @@ class ExpenseCreate(TenantMutation):
         return _answer(actor, expense)
 
 
-class ExpenseSubmit(TenantMutation):
-    """Submit a draft or rejected expense (REST: `POST /v1/expenses/{id}/submit`)."""
-
-    required_scope = WRITE
-    error_field_names = ERROR_FIELDS
-
-    class Arguments:
-        id = graphene.ID(required=True, description="Integer id or global id of the expense.")
-
-    Output = graphene.NonNull(ExpenseType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.expense_submit(actor=actor, expense=_target(actor, id)))
+_action = partial(
+    object_action,
+    scope=WRITE,
+    output=ExpenseType,
+    target=_target,
+    answer=_answer,
+    object_arg="expense",
+)
 
 
-class ExpenseApprove(TenantMutation):
-    """Approve a submitted expense (REST: `POST /v1/expenses/{id}/approve`)."""
-
-    required_scope = WRITE
-
-    class Arguments:
-        id = graphene.ID(required=True, description="Integer id or global id of the expense.")
-
-    Output = graphene.NonNull(ExpenseType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.expense_approve(actor=actor, expense=_target(actor, id)))
+ExpenseSubmit = _action(
+    "ExpenseSubmit",
+    """Submit a draft or rejected expense (REST: `POST /v1/expenses/{id}/submit`).""",
+    action=services.expense_submit,
+    error_field_names=ERROR_FIELDS,
+    id_description="Integer id or global id of the expense.",
+)
 
 
-class ExpenseReject(TenantMutation):
-    """Reject a submitted expense with a reason (REST: `POST /v1/expenses/{id}/reject`)."""
+ExpenseApprove = _action(
+    "ExpenseApprove",
+    """Approve a submitted expense (REST: `POST /v1/expenses/{id}/approve`).""",
+    action=services.expense_approve,
+    id_description="Integer id or global id of the expense.",
+)
 
-    required_scope = WRITE
 
-    class Arguments:
-        id = graphene.ID(required=True)
-        reason = graphene.String(required=True)
-
-    Output = graphene.NonNull(ExpenseType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id, reason):
-        return _answer(actor, services.expense_reject(actor=actor, expense=_target(actor, id), reason=reason))
+ExpenseReject = _action(
+    "ExpenseReject",
+    """Reject a submitted expense with a reason (REST: `POST /v1/expenses/{id}/reject`).""",
+    action=services.expense_reject,
+    reason=True,
+)
 
 
 class Mutation(graphene.ObjectType):

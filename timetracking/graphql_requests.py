@@ -6,6 +6,8 @@ REST. Scope ``time.read`` / ``time.write``. Mixed into trackyoursheets/schema.py
 
 from __future__ import annotations
 
+from functools import partial
+
 import graphene
 from graphene import relay
 
@@ -16,6 +18,7 @@ from trackyoursheets.api.graphql import (
     TenantMutation,
     TenantObjectField,
     TenantObjectType,
+    object_action,
     scoped_target,
 )
 
@@ -160,50 +163,37 @@ class TimeRequestCreate(TenantMutation):
         return _answer(actor, request)
 
 
-class TimeRequestApprove(TenantMutation):
-    """Approve a pending request: its time entry is created (REST: `POST /v1/time-requests/{id}/approve`)."""
-
-    required_scope = WRITE
-
-    class Arguments:
-        id = graphene.ID(required=True, description="Integer id or global id of the request.")
-
-    Output = graphene.NonNull(TimeRequestType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.time_request_approve(actor=actor, request=_target(actor, id)))
+_action = partial(
+    object_action,
+    scope=WRITE,
+    output=TimeRequestType,
+    target=_target,
+    answer=_answer,
+    object_arg="request",
+)
 
 
-class TimeRequestReject(TenantMutation):
-    """Reject a pending request with a reason (REST: `POST /v1/time-requests/{id}/reject`)."""
-
-    required_scope = WRITE
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        reason = graphene.String(required=True)
-
-    Output = graphene.NonNull(TimeRequestType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id, reason):
-        return _answer(actor, services.time_request_reject(actor=actor, request=_target(actor, id), reason=reason))
+TimeRequestApprove = _action(
+    "TimeRequestApprove",
+    """Approve a pending request: its time entry is created (REST: `POST /v1/time-requests/{id}/approve`).""",
+    action=services.time_request_approve,
+    id_description="Integer id or global id of the request.",
+)
 
 
-class TimeRequestCancel(TenantMutation):
-    """Cancel your own pending request (REST: `POST /v1/time-requests/{id}/cancel`)."""
+TimeRequestReject = _action(
+    "TimeRequestReject",
+    """Reject a pending request with a reason (REST: `POST /v1/time-requests/{id}/reject`).""",
+    action=services.time_request_reject,
+    reason=True,
+)
 
-    required_scope = WRITE
 
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    Output = graphene.NonNull(TimeRequestType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.time_request_cancel(actor=actor, request=_target(actor, id)))
+TimeRequestCancel = _action(
+    "TimeRequestCancel",
+    """Cancel your own pending request (REST: `POST /v1/time-requests/{id}/cancel`).""",
+    action=services.time_request_cancel,
+)
 
 
 class Mutation(graphene.ObjectType):

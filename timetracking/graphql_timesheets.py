@@ -6,15 +6,17 @@ as REST. Scope ``time.read`` / ``time.write``. Mixed into trackyoursheets/schema
 
 from __future__ import annotations
 
+from functools import partial
+
 import graphene
 from graphene import relay
 
 from trackyoursheets.api.graphql import (
     CountableConnection,
     TenantConnectionField,
-    TenantMutation,
     TenantObjectField,
     TenantObjectType,
+    object_action,
     scoped_target,
 )
 
@@ -199,81 +201,52 @@ def _answer(actor, timesheet):
     return selectors.timesheet_get(actor=actor, pk=timesheet.pk)
 
 
-class TimesheetSubmit(TenantMutation):
-    """Submit a timesheet for approval (REST: `POST /v1/timesheets/{id}/submit`); a 409 while a timer runs."""
-
-    required_scope = WRITE
-
-    class Arguments:
-        id = graphene.ID(required=True, description="Integer id or global id of the timesheet.")
-
-    Output = graphene.NonNull(TimesheetType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.timesheet_submit(actor=actor, timesheet=_target(actor, id)))
+_action = partial(
+    object_action,
+    scope=WRITE,
+    output=TimesheetType,
+    target=_target,
+    answer=_answer,
+    object_arg="timesheet",
+)
 
 
-class TimesheetUnsubmit(TenantMutation):
-    """Take back a submitted timesheet (the employee; REST: `POST /v1/timesheets/{id}/unsubmit`)."""
-
-    required_scope = WRITE
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    Output = graphene.NonNull(TimesheetType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.timesheet_unsubmit(actor=actor, timesheet=_target(actor, id)))
+TimesheetSubmit = _action(
+    "TimesheetSubmit",
+    """Submit a timesheet for approval (REST: `POST /v1/timesheets/{id}/submit`); a 409 while a timer runs.""",
+    action=services.timesheet_submit,
+    id_description="Integer id or global id of the timesheet.",
+)
 
 
-class TimesheetApprove(TenantMutation):
-    """Approve a submitted timesheet (REST: `POST /v1/timesheets/{id}/approve`); never one's own."""
-
-    required_scope = WRITE
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    Output = graphene.NonNull(TimesheetType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.timesheet_approve(actor=actor, timesheet=_target(actor, id)))
+TimesheetUnsubmit = _action(
+    "TimesheetUnsubmit",
+    """Take back a submitted timesheet (the employee; REST: `POST /v1/timesheets/{id}/unsubmit`).""",
+    action=services.timesheet_unsubmit,
+)
 
 
-class TimesheetReject(TenantMutation):
-    """Reject a submitted timesheet with a reason (REST: `POST /v1/timesheets/{id}/reject`)."""
-
-    required_scope = WRITE
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        reason = graphene.String(required=True)
-
-    Output = graphene.NonNull(TimesheetType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id, reason):
-        return _answer(actor, services.timesheet_reject(actor=actor, timesheet=_target(actor, id), reason=reason))
+TimesheetApprove = _action(
+    "TimesheetApprove",
+    """Approve a submitted timesheet (REST: `POST /v1/timesheets/{id}/approve`); never one's own.""",
+    action=services.timesheet_approve,
+)
 
 
-class TimesheetReopen(TenantMutation):
-    """Reopen an approved timesheet (owners and admins, with a reason; REST: `…/reopen`)."""
+TimesheetReject = _action(
+    "TimesheetReject",
+    """Reject a submitted timesheet with a reason (REST: `POST /v1/timesheets/{id}/reject`).""",
+    action=services.timesheet_reject,
+    reason=True,
+)
 
-    required_scope = WRITE
 
-    class Arguments:
-        id = graphene.ID(required=True)
-        reason = graphene.String(required=True)
-
-    Output = graphene.NonNull(TimesheetType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id, reason):
-        return _answer(actor, services.timesheet_reopen(actor=actor, timesheet=_target(actor, id), reason=reason))
+TimesheetReopen = _action(
+    "TimesheetReopen",
+    """Reopen an approved timesheet (owners and admins, with a reason; REST: `…/reopen`).""",
+    action=services.timesheet_reopen,
+    reason=True,
+)
 
 
 class Mutation(graphene.ObjectType):

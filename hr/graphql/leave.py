@@ -5,6 +5,7 @@ mutations — the same selectors and services as REST. Scope ``hr.read`` / ``hr.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 import graphene
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from trackyoursheets.api.graphql import (
     CountableConnection,
     TenantMutation,
     TenantObjectType,
+    object_action,
     scoped_target,
 )
 
@@ -223,47 +225,33 @@ class RequestLeave(TenantMutation):
         return _answer(actor, request)
 
 
-class ApproveLeaveRequest(TenantMutation):
-    """Approve a leave request (REST: `POST /v1/hr/leave-requests/{id}/approve`); never one's own."""
-
-    required_scope = WRITE
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    Output = graphene.NonNull(LeaveRequestType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.leave_request_approve(actor=actor, request=_target(actor, id)))
+_action = partial(
+    object_action,
+    scope=WRITE,
+    output=LeaveRequestType,
+    target=_target,
+    answer=_answer,
+    object_arg="request",
+)
 
 
-class RejectLeaveRequest(TenantMutation):
-    """Reject a leave request with a reason (REST: `POST /v1/hr/leave-requests/{id}/reject`)."""
-
-    required_scope = WRITE
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        reason = graphene.String(required=True)
-
-    Output = graphene.NonNull(LeaveRequestType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id, reason):
-        return _answer(actor, services.leave_request_reject(actor=actor, request=_target(actor, id), reason=reason))
+ApproveLeaveRequest = _action(
+    "ApproveLeaveRequest",
+    """Approve a leave request (REST: `POST /v1/hr/leave-requests/{id}/approve`); never one's own.""",
+    action=services.leave_request_approve,
+)
 
 
-class CancelLeaveRequest(TenantMutation):
-    """Cancel a leave request (REST: `POST /v1/hr/leave-requests/{id}/cancel`)."""
+RejectLeaveRequest = _action(
+    "RejectLeaveRequest",
+    """Reject a leave request with a reason (REST: `POST /v1/hr/leave-requests/{id}/reject`).""",
+    action=services.leave_request_reject,
+    reason=True,
+)
 
-    required_scope = WRITE
 
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    Output = graphene.NonNull(LeaveRequestType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.leave_request_cancel(actor=actor, request=_target(actor, id)))
+CancelLeaveRequest = _action(
+    "CancelLeaveRequest",
+    """Cancel a leave request (REST: `POST /v1/hr/leave-requests/{id}/cancel`).""",
+    action=services.leave_request_cancel,
+)

@@ -35,7 +35,7 @@ from .fields import (
     filterset_input_type,
     node_field,
 )
-from .mutations import TenantMutation
+from .mutations import TenantMutation, object_action
 from .problems import (
     MAX_PK,
     UNAUTHENTICATED_HEADERS,
@@ -76,6 +76,7 @@ __all__ = [
     "Related",
     "TenantConnectionField",
     "TenantMutation",
+    "object_action",
     "TenantObjectField",
     "TenantObjectType",
     "TenantRelation",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import graphene
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -52,3 +52,45 @@ class TenantMutation(graphene.Mutation):
     @classmethod
     def perform_mutate(cls, info, actor, **arguments):
         raise NotImplementedError
+
+
+def object_action(
+    name: str,
+    doc: str,
+    *,
+    scope: str,
+    output,
+    target: Callable,
+    answer: Callable,
+    action: Callable,
+    object_arg: str,
+    reason: bool = False,
+    id_description: str = "Integer id or global id.",
+    error_field_names: Mapping[str, str] | None = None,
+) -> type[TenantMutation]:
+    """A workflow mutation on one object by id (submit, approve, reject with a reason, cancel...):
+    ``target(actor, id)`` loads it through its scoped selector (another tenant's is not found),
+    ``action(actor=actor, <object_arg>=obj[, reason=...])`` is the service REST calls too, and
+    ``answer(actor, obj)`` reads it back for the response. ``name`` is the mutation's class name
+    (what the audit trail records)."""
+
+    arguments = {"id": graphene.ID(required=True, description=id_description)}
+    if reason:
+        arguments["reason"] = graphene.String(required=True, description="Why; shown to the person concerned.")
+
+    def perform_mutate(cls, info, actor, id, **kwargs):
+        return answer(actor, action(actor=actor, **{object_arg: target(actor, id)}, **kwargs))
+
+    return type(
+        name,
+        (TenantMutation,),
+        {
+            "__doc__": doc,
+            "__module__": target.__module__,
+            "required_scope": scope,
+            "error_field_names": error_field_names or {},
+            "Arguments": type("Arguments", (), arguments),
+            "Output": graphene.NonNull(output),
+            "perform_mutate": classmethod(perform_mutate),
+        },
+    )
