@@ -105,3 +105,14 @@ def test_pdf_is_the_table(people, committed, report):
     export = export_and_wait(client, committed, {"report": report, "format": "pdf"})
     data = download(client, export)
     assert data.startswith(b"%PDF") and "Stranger" not in pdf_text(data)
+
+
+def test_the_pages_have_their_export_button(people, session_client):
+    client = session_client(people["eli"].membership)
+    leave = client.get("/app/hr/leave").content.decode()
+    assert "/app/exports/?report=leave_requests" in leave and "/app/exports/?report=leave_balances" in leave
+    assert "/app/exports/?report=expenses" in client.get("/app/time/expenses").content.decode()
+    assert client.get("/app/exports/?report=leave_requests").status_code == 200
+    client.logout()
+    admin = session_client(people["admin"].membership)
+    assert "/app/exports/?report=leave_balances" in admin.get("/app/hr/leave-balances").content.decode()

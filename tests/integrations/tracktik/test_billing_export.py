@@ -80,3 +80,10 @@ def test_the_week_is_required_and_the_scopes_checked(admin, organisation, other_
     other = token_client(MembershipFactory(organisation=other_organisation, role=Role.ADMIN), SCOPES)
     export = export_and_wait(other, committed, {**BODY, "format": "csv"})
     assert export["rows"] == 0 and csv_rows(download(other, export)) == []
+
+
+def test_the_billing_page_links_to_the_export(admin, session_client, organisation):
+    page = session_client(MembershipFactory(organisation=organisation, role=Role.ADMIN))
+    html = page.get("/app/tracktik/billing", {"week": "2026-11-04"}).content.decode()
+    assert f"/app/exports/?report=tracktik_billing&amp;week={WEEK}" in html
+    assert page.get(f"/app/exports/?report=tracktik_billing&week={WEEK}").status_code == 200
