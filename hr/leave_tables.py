@@ -14,6 +14,7 @@ def _hours(value) -> str:
 
 class BalanceTable(Table):
     name = "leave-balances"
+    report = "leave_balances"  # its report export: the Export button
     noun = _("balances")
     empty_text = _("No leave balance yet.")
     columns = (
@@ -33,6 +34,7 @@ class BalanceTable(Table):
 
 class MyLeaveTable(Table):
     name = "my-leave"
+    report = "leave_requests"  # its report export: the Export button
     noun = _("requests")
     empty_text = _("You have not requested leave yet.")
     columns = (

@@ -70,6 +70,7 @@ class MyExpenseTable(Table):
     """The reader's own expenses: status, the decision, submit and delete while editable."""
 
     name = "expenses"
+    report = "expenses"  # its report export: the Export button
     default_sort = "-date"
     noun = gettext_lazy("expenses")
     empty_text = gettext_lazy("No expenses yet.")

@@ -3,7 +3,8 @@
 Each reads what its requester sees through the API: the list's selector with the requester's
 actor, filtered by the list's FilterSet, rendered as the list renders it (``time_entries`` through
 the same row renderer as ``GET /v1/time-entries``; ``timesheets`` through ``TimesheetSerializer``
-with its page totals; ``tracked_hours`` is ``GET /v1/reports/tracked-hours``'s rows).
+with its page totals; ``tracked_hours`` is ``GET /v1/reports/tracked-hours``'s rows; ``expenses``
+is ``GET /v1/expenses`` through ``ExpenseSerializer``, its amounts typed money cells).
 """
 
 from __future__ import annotations
@@ -14,16 +15,26 @@ from functools import partial
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from integrations.exports.registry import Column, Deck, Report, Rows, actor_request, query_dict, queryset_report
+from integrations.exports.registry import (
+    Column,
+    Deck,
+    Report,
+    Rows,
+    actor_request,
+    query_dict,
+    queryset_report,
+    serializer_renderer,
+)
 from trackyoursheets.api.errors import ValidationFailed
 from trackyoursheets.api.filters import apply_filterset, reject_unknown_parameters
 
-from . import reports, selectors, sheet_totals
+from . import expense_selectors, reports, selectors, sheet_totals
 from .api.reports import ENTRY_FILTERS
 from .api.serializers.entries import page_values
+from .api.serializers.expenses import ExpenseSerializer
 from .api.serializers.reports import TrackedHoursRowSerializer
 from .api.serializers.timesheets import TimesheetSerializer
-from .filters import TimeEntryFilterSet, TimesheetFilterSet
+from .filters import ExpenseFilterSet, TimeEntryFilterSet, TimesheetFilterSet
 from .representation import ROWS, TIME_ENTRY
 
 __all__ = ["REPORTS"]
@@ -217,4 +228,38 @@ TRACKED_HOURS = Report(
     filter_names=tuple(sorted(ENTRY_FILTERS | {"group_by"})),
 )
 
-REPORTS = (TIME_ENTRIES, TIMESHEETS, TRACKED_HOURS)
+
+# =============================================================================
+# Expenses: GET /v1/expenses
+# =============================================================================
+
+_EXPENSE_TYPES = {
+    "id": "int",
+    "employee_id": "int",
+    "category_id": "int",
+    "project_id": "int",
+    "client_id": "int",
+    "date": "date",
+    "amount": "money",
+    "converted_amount": "money",
+    "billable": "bool",
+    "submitted_at": "datetime",
+    "decided_at": "datetime",
+    "reimbursed_at": "datetime",
+    "created_at": "datetime",
+    "updated_at": "datetime",
+}
+
+EXPENSES = queryset_report(
+    name="expenses",
+    title=_("Expenses"),
+    area=AREA,
+    columns=[Column(n, type=_EXPENSE_TYPES.get(n, "text")) for n in ExpenseSerializer.Meta.fields],
+    selector=expense_selectors.expense_list,
+    filterset=ExpenseFilterSet,
+    renderer=serializer_renderer(ExpenseSerializer),
+    chunk=1000,
+    description=_("GET /v1/expenses: your own; a manager their people's; owners and admins all."),
+)
+
+REPORTS = (TIME_ENTRIES, TIMESHEETS, TRACKED_HOURS, EXPENSES)

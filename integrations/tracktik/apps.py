@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from integrations import outbox
+from integrations.exports import registry as export_registry
 
 from . import events
 
@@ -16,6 +17,7 @@ class TracktikConfig(AppConfig):
     def ready(self) -> None:
         # AppConfig.ready() is the one place a module may import inside a function: tasks register
         # the Celery tasks and need the models loaded (Django's app-loading protocol)
-        from . import tasks  # noqa: F401, PLC0415
+        from . import exports, tasks  # noqa: F401, PLC0415
 
         outbox.register_topics(events.TOPICS)
+        export_registry.register_reports(exports.REPORTS)  # its report export (issue 19 point 4)
