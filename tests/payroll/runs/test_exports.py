@@ -14,7 +14,7 @@ from organisations.choices import Role
 from tests.integrations.exports_helpers import csv_rows, download, export_and_wait, pdf_text, request_export, xlsx_rows
 from tests.organisations.factories import MembershipFactory, ProducerFactory
 from tests.payroll.factories import CommissionTransactionFactory
-from tests.timetracking.conftest import token_client
+from tests.timetracking.conftest import person, token_client
 
 from .helpers import MONDAY, approve_week, hourly, project_of, salaried, weekly_schedule, work
 
@@ -166,3 +166,26 @@ def test_another_organisations_run_never_appears(other_api, runs, committed):
         )
         assert response.status_code == 422, response.content
         assert "filters.run_id" in response.json()["errors"]
+
+
+def test_the_run_page_and_my_pay_buttons_queue_the_export(client, runs, committed, organisation, office):
+    admin = person(organisation, office, role=Role.ADMIN, name="Ada")
+    client.force_login(admin.membership.user)
+    page = client.get(f"/app/payroll/runs/{runs['second']}").content.decode()
+    assert 'value="payroll_run"' in page and 'value="payslips"' in page
+    with committed():
+        queued = client.post(
+            "/app/exports/", {"report": "payroll_run", "format": "xlsx", "filters": f"run_id={runs['second']}"}
+        )
+    assert queued.status_code == 302 and queued["Location"].startswith("/app/exports/")
+
+    client.force_login(runs["alice_login"].user)
+    assert f'value="run_id={runs["second"]}"' in client.get("/app/payroll/my-pay").content.decode()
+    with committed():
+        mine = client.post(
+            "/app/exports/", {"report": "payslips", "format": "pdf", "filters": f"run_id={runs['second']}"}
+        )
+    assert mine.status_code == 302
+    detail = client.get(mine["Location"])
+    assert 'data-export-status="ready"' in detail.content.decode()
+    assert "Export: payslips" in detail.content.decode()
