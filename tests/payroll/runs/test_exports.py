@@ -1,7 +1,7 @@
 """A payroll run's report exports (issue 18 point 7) through ``POST /v1/reports/export``: the
 ``payroll_run`` CSV and XLSX equal ``GET /v1/payroll/runs/{id}``'s entries to the cent, the
 payslips PDF and year to date; an employee exports their own payslip only; another organisation's
-run never appears."""
+run never appears; HR exports a run, a manager does not."""
 
 from __future__ import annotations
 
@@ -189,3 +189,11 @@ def test_the_run_page_and_my_pay_buttons_queue_the_export(client, runs, committe
     detail = client.get(mine["Location"])
     assert 'data-export-status="ready"' in detail.content.decode()
     assert "Export: payslips" in detail.content.decode()
+
+
+def test_hr_exports_the_run_and_a_manager_does_not(runs, committed, organisation, office):
+    body = {"report": "payroll_run", "format": "csv", "filters": {"run_id": runs["second"]}}
+    hr = token_client(person(organisation, office, role=Role.HR, name="Hana"), MINE)
+    assert export_and_wait(hr, committed, body)["status"] == "ready"
+    manager = token_client(person(organisation, office, role=Role.MANAGER, name="Max"), MINE)
+    assert request_export(manager, committed, body).status_code == 422
