@@ -13,8 +13,10 @@ employees) and ``payroll_run_approve``; then gunicorn with the README's settings
 keep-alive clients for ``--seconds``, ``GET /v1/payroll/runs/{id}/entries?page_size=100`` (a
 different page each request): requests/s, p50/p99, CPU per request. The statements of the create
 at a tenth of the employees are printed too (they must not grow with the employees). Leave
-requests and expenses (issue 16) and the CSV export (issue 17) are not in this branch: not
-measured. ``--reuse`` keeps an already seeded database.
+requests and expenses (issue 16) are not in this branch: not measured. The CSV export of the
+approved run (the ``payroll_run`` report, issue 18 point 7) is timed in-process as the export job
+writes it (the report's rows through the CSV writer): rows/s. ``--reuse`` keeps an already
+seeded database.
 """
 
 from __future__ import annotations
@@ -205,6 +207,28 @@ def timed_create(org, schedule):
     return run, time.perf_counter() - t0, len(counted)
 
 
+def timed_csv_export(org, run_) -> None:
+    """The ``payroll_run`` report of ``run_`` written as the export job does (rows, then the CSV
+    writer), to a temporary file: rows/s."""
+    import tempfile
+
+    from integrations.exports import registry
+    from integrations.exports.writers import write_csv
+    from organisations.actors import system_actor
+
+    report_ = registry.get_report("payroll_run")
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as handle:
+        rows = report_.rows(system_actor(org), {"run_id": run_.pk})
+        written = write_csv(handle, report_.columns, rows, progress=lambda *_: None)
+        size = handle.tell()
+    seconds = time.perf_counter() - t0
+    print(
+        f"CSV export (payroll_run): {written:,} rows, {size / 1e6:.1f} MB in {seconds:.2f} s,"
+        f" {written / seconds:,.0f} rows/s"
+    )
+
+
 def run(args) -> None:
     import logging
 
@@ -237,6 +261,7 @@ def run(args) -> None:
     t0 = time.perf_counter()
     services.payroll_run_approve(actor=system_actor(org), run=run_)
     print(f"approve: {(time.perf_counter() - t0) * 1000:.0f} ms")
+    timed_csv_export(org, run_)
     auth = {"Authorization": f"Bearer {token_for(org)}", "Host": "127.0.0.1"}
     pages = max(1, (run_.employee_count + 99) // 100)
     port = free_port()

@@ -5,7 +5,8 @@ serializer: a producer's file holds their own lines, a manager's their office's)
 ``commission_summary`` is ``GET /v1/reports/commissions``' groups (by carrier, producer,
 workspace, category, line of business or statement month) and its PDF is the leadership deck;
 ``import_batch_exceptions`` is the statement imports' exception queue
-(``GET /v1/imports/{id}/rows?needs_attention=true``, over every import unless ``batch_id``).
+(``GET /v1/imports/{id}/rows?needs_attention=true``, over every import unless ``batch_id``);
+``payroll_run`` and ``payslips`` are a payroll run's (``run_exports.py``, issue 18 point 7).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from . import reports, selectors
 from .api.serializers.imports import ImportRowSerializer
 from .api.serializers.ledger import CommissionTransactionSerializer, ReportGroupSerializer
 from .filters import CommissionTransactionFilterSet, ImportRowFilterSet
+from .run_exports import PAYROLL_RUN, PAYSLIPS
 
 __all__ = ["REPORTS"]
 
@@ -198,4 +200,5 @@ def _exception_rows(actor, filters) -> Rows:
 
 IMPORT_BATCH_EXCEPTIONS = dataclasses.replace(_IMPORTS, rows=_exception_rows)
 
-REPORTS = (COMMISSION_TRANSACTIONS, COMMISSION_SUMMARY, IMPORT_BATCH_EXCEPTIONS)
+# the payroll runs' reports (issue 18 point 7): payroll/run_exports.py
+REPORTS = (COMMISSION_TRANSACTIONS, COMMISSION_SUMMARY, IMPORT_BATCH_EXCEPTIONS, PAYROLL_RUN, PAYSLIPS)

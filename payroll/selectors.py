@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, QuerySet, Window
+from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from organisations.actors import Actor
+from organisations.choices import Role
 from trackyoursheets.api.filters import apply_filterset
 
 from .choices import PayrollRunStatus, RowStatus
@@ -56,6 +57,8 @@ from .models import (
 )
 
 ZERO_MONEY = Decimal("0.00")
+#: the runs whose payslips an employee sees (as "My pay")
+PAYSLIP_STATUSES = (PayrollRunStatus.READY, PayrollRunStatus.PAID)
 
 
 def category_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Category]:
@@ -350,3 +353,61 @@ def my_pay(*, actor: Actor) -> list[PayrollEntry]:
         .prefetch_related(Prefetch("lines", queryset=lines))
         .order_by("-run__period_start", "-id")
     )
+
+
+# =============================================================================
+# Run exports and payslips (issue 18 point 7)
+# =============================================================================
+
+
+def reads_payroll(actor: Actor) -> bool:
+    """Owners, admins, HR and organisation-wide credentials read every run (``PayrollReadQuerySet``)."""
+    return actor.sees_whole_organisation or actor.role == Role.HR
+
+
+def payslip_entry_list(*, actor: Actor, run: PayrollRun) -> QuerySet[PayrollEntry]:
+    """The entries of ``run`` whose payslips the actor may read, with employee and lines: every
+    one for who reads payroll; else their own, in a ready or paid run (as "My pay")."""
+    lines = PayrollLine.objects.select_related("pay_code").order_by("position", "id")
+    qs = PayrollEntry.objects.for_organisation(actor.organisation).filter(run=run)
+    if not reads_payroll(actor):
+        if actor.membership is None or actor.impersonated_producer_id:
+            return qs.none()
+        qs = qs.filter(employee__membership=actor.membership, run__status__in=PAYSLIP_STATUSES)
+    return (
+        qs.select_related("employee")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .order_by("employee__last_name", "employee__first_name", "employee_id", "id")
+    )
+
+
+def payslip_run_get(*, actor: Actor, pk: int) -> PayrollRun | None:
+    """The run if the actor reads it, or holds their own payslip in it (ready or paid); else None."""
+    run = PayrollRun.objects.for_organisation(actor.organisation).filter(pk=pk).first()
+    if run is None or run.status == PayrollRunStatus.CANCELLED:
+        return None
+    if reads_payroll(actor) or payslip_entry_list(actor=actor, run=run).exists():
+        return run
+    return None
+
+
+def payroll_year_to_date(*, run: PayrollRun, employee_ids: list[int]) -> dict[int, dict]:
+    """Per employee: gross, hours and amounts by pay code of the calendar year of ``run``'s pay
+    date, from the paid runs paid before it (same pay date: created before it) plus ``run`` itself
+    (one query)."""
+    year_start = run.pay_date.replace(month=1, day=1)
+    earlier = Q(run__pay_date__lt=run.pay_date) | Q(run__pay_date=run.pay_date, run_id__lt=run.pk)
+    rows = (
+        PayrollEntry.objects.filter(organisation_id=run.organisation_id, employee_id__in=employee_ids)
+        .filter(Q(run=run) | (Q(run__status=PayrollRunStatus.PAID, run__pay_date__gte=year_start) & earlier))
+        .values_list("employee_id", "gross", "hours_by_code", "amounts_by_code")
+    )
+    totals: dict[int, dict] = {}
+    for employee_id, gross, hours, amounts in rows:
+        total = totals.setdefault(employee_id, {"gross": ZERO_MONEY, "hours": {}, "amounts": {}})
+        total["gross"] += gross
+        for code, value in hours.items():
+            total["hours"][code] = total["hours"].get(code, Decimal("0")) + Decimal(value)
+        for code, value in amounts.items():
+            total["amounts"][code] = total["amounts"].get(code, ZERO_MONEY) + Decimal(value)
+    return totals

@@ -79,7 +79,10 @@ def render_report(
 
 
 def deck_rows(deck: registry.Deck) -> int:
-    """A deck's row count: the ledger lines (or entries) it summarises, as its builder says."""
+    """A deck's row count: its pages (payslips), else the ledger lines (or entries) it
+    summarises, as its builder says."""
+    if deck.pages:
+        return len(deck.pages)
     for label, value in deck.figures:
         if label.lower() in ("lines", "entries", "rows"):
             return int(str(value).replace(",", ""))

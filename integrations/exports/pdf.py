@@ -17,7 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .registry import Column, Deck, Rows
 from .writers import PROGRESS_EVERY, cell_text
@@ -85,8 +85,8 @@ def _bar_chart(title: str, series: Sequence[tuple[str, float]]) -> list:
     return [Paragraph(title, _STYLES["Heading3"]), drawing]
 
 
-def write_deck_pdf(handle, deck: Deck, *, organisation: str, filters: dict, generated: str) -> None:
-    story: list = [Paragraph(deck.title, _STYLES["Title"])]
+def _deck_body(deck: Deck) -> list:
+    story: list = []
     if deck.figures:
         table = Table([[label for label, _ in deck.figures], [value for _, value in deck.figures]])
         table.setStyle(_GRID)
@@ -97,6 +97,16 @@ def write_deck_pdf(handle, deck: Deck, *, organisation: str, filters: dict, gene
         table = Table([list(header), *[list(r) for r in rows]], repeatRows=1)
         table.setStyle(_GRID)
         story += [Paragraph(title, _STYLES["Heading3"]), table, Spacer(1, 0.3 * cm)]
+    return story
+
+
+def write_deck_pdf(handle, deck: Deck, *, organisation: str, filters: dict, generated: str) -> None:
+    """The deck, then each of its ``pages`` on a page of its own (its title a heading)."""
+    story: list = [Paragraph(deck.title, _STYLES["Title"]), *_deck_body(deck)]
+    for index, page in enumerate(deck.pages):
+        if index or len(story) > 1:
+            story.append(PageBreak())
+        story += [Paragraph(_escape(page.title), _STYLES["Heading1"]), *_deck_body(page)]
     decorate = _page_decoration(organisation, deck.period, filters, generated)
     _document(handle, deck.title).build(story, onFirstPage=decorate, onLaterPages=decorate)
 

@@ -13,7 +13,8 @@ use: ``text``, ``date``, ``datetime``, ``money``, ``hours``, ``int``, ``bool``) 
 callable ``(actor, filters) -> Rows`` that returns what that actor sees through the API at the
 moment the export runs. ``validate(actor, filters)`` checks the filters at request time (a bad
 filter is a 422 then, never a failed job). ``deck(actor, filters)`` returns a :class:`Deck` for
-the PDF format (a leadership deck); without one, the PDF is the table.
+the PDF format (a leadership deck, or one page per person with ``Deck.pages``: payslips); without
+one, the PDF is the table.
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ class Deck:
     charts: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
     #: (title, header, rows)
     tables: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]], ...] = ()
+    #: further pages, each a Deck of its own starting on a new page (payslips: one per employee)
+    pages: tuple[Deck, ...] = ()
 
 
 @dataclass(frozen=True)
