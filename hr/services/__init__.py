@@ -68,6 +68,7 @@ from .leave import (
     leave_request_cancel,
     leave_request_create,
     leave_request_reject,
+    register_leave_cancel_guard,
 )
 from .leave_setup import (
     holiday_group_create,
@@ -123,6 +124,7 @@ __all__ = [
     "leave_request_cancel",
     "leave_request_create",
     "leave_request_reject",
+    "register_leave_cancel_guard",
     "holiday_group_create",
     "holiday_group_update",
     "leave_policy_create",

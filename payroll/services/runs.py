@@ -52,6 +52,7 @@ __all__ = [
     "payroll_adjustment_add",
     "timesheet_reopen_guard",
     "time_paid_guard",
+    "leave_cancel_guard",
 ]
 
 MAX_OFF_CYCLE_DAYS = 62
@@ -121,13 +122,17 @@ def _compute(actor: Actor, run: PayrollRun) -> PayrollRun:
     by_employee = defaultdict(list)
     for line in lines:
         by_employee[line.employee_id].append(line)
+        notes = ctx.salary_notes.get(line.employee_id) if line.source_kind == SourceKind.SALARY else None
+        for text, claims in notes or []:  # paid leave of salaried people: inside the salary, claimed by it
+            line.explanation = f"{line.explanation}; {text}"
+            line.claims.extend(claims)
     entries, gross_total = [], Decimal("0.00")
     for employee in employees:
         own = by_employee.get(employee.pk, [])
         gross = sum((line.amount for line in own), Decimal("0.00"))
         seconds, amounts = defaultdict(int), defaultdict(Decimal)
         for line in own:
-            code = codes[line.code_kind].code
+            code = (line.pay_code or codes[line.code_kind]).code
             amounts[code] += line.amount
             if line.seconds is not None:
                 seconds[code] += line.seconds
@@ -156,7 +161,7 @@ def _compute(actor: Actor, run: PayrollRun) -> PayrollRun:
                     "organisation_id": organisation.pk,
                     "run_id": run.pk,
                     "entry_id": entry_ids[employee_id],
-                    "pay_code_id": codes[line.code_kind].pk,
+                    "pay_code_id": (line.pay_code or codes[line.code_kind]).pk,
                     "source_kind": line.source_kind,
                     "seconds": line.seconds,
                     "rate": line.rate,
@@ -424,6 +429,25 @@ def timesheet_reopen_guard(*, actor: Actor, timesheet) -> None:
     if frozen:
         raise Conflict(
             _("This period's time is in payroll run %s (ready or paid): it cannot be reopened.") % frozen[0],
+            payroll_run_ids=frozen,
+        )
+    drafts = [pk for pk, status in runs.items() if status == PayrollRunStatus.DRAFT]
+    if drafts:
+        PayrollRun.objects.filter(pk__in=drafts).update(stale=True, updated_at=timezone.now())
+
+
+def leave_cancel_guard(*, actor: Actor, request) -> None:
+    """Cancelling approved leave is refused while a ready or paid run pays it (cancel the run
+    first); a draft run holding it becomes stale (recalculate before approving)."""
+    claims = PayrollSourceClaim.objects.filter(
+        organisation=actor.organisation, kind=SourceKind.LEAVE, object_id=request.pk, released=False
+    )
+    runs = dict(claims.values_list("run_id", "run__status"))
+    frozen = sorted(pk for pk, status in runs.items() if status in (PayrollRunStatus.READY, PayrollRunStatus.PAID))
+    if frozen:
+        raise Conflict(
+            _("This leave is paid by payroll run %s (ready or paid): it cannot be cancelled.") % frozen[0],
+            code="leave_in_payroll_run",
             payroll_run_ids=frozen,
         )
     drafts = [pk for pk, status in runs.items() if status == PayrollRunStatus.DRAFT]
