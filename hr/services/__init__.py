@@ -19,6 +19,7 @@ Callers say ``from hr import services``.
 
 from .accruals import (
     accrue_for_hours_worked,
+    accrue_for_pay_periods,
     accrue_for_timesheets,
     policy_for,
     post_accruals,
@@ -111,6 +112,7 @@ __all__ = [
     "complaint_transition",
     "complaint_update",
     "accrue_for_hours_worked",
+    "accrue_for_pay_periods",
     "accrue_for_timesheets",
     "policy_for",
     "post_accruals",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hr import selectors as hr_selectors
+from hr import services as hr_services
 from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.audit import audit_change, audit_snapshot
@@ -341,7 +342,9 @@ def payroll_run_approve(*, actor: Actor, run: PayrollRun) -> PayrollRun:
 @transaction.atomic
 def payroll_run_mark_paid(*, actor: Actor, run: PayrollRun) -> PayrollRun:
     """Ready → paid: every source is marked paid by its adapter (time entries' ``paid`` flag,
-    ledger lines' status). ``payroll.run.approved`` fires again (status ``paid``), then ``payroll.run.paid``."""
+    ledger lines' status, expenses reimbursed); a scheduled run's period posts the leave policies'
+    per-pay-period accruals (hr's service, idempotent per period).
+    ``payroll.run.approved`` fires again (status ``paid``), then ``payroll.run.paid``."""
     require_payroll_admin(actor)
     run = _lock(run)
     _require_status(run, PayrollRunStatus.PAID, "marked paid")
@@ -352,6 +355,12 @@ def payroll_run_mark_paid(*, actor: Actor, run: PayrollRun) -> PayrollRun:
         adapter = adapter_for(kind)
         if adapter is not None:
             adapter.on_paid(actor=actor, run=run, object_ids=ids)
+    if not run.off_cycle:
+        paid = PayrollEntry.objects.filter(run=run).values("employee_id")
+        employees = hr_selectors.employee_queryset(organisation=actor.organisation).filter(pk__in=paid)
+        hr_services.accrue_for_pay_periods(
+            organisation=actor.organisation, items=[(e, run.period_start, run.period_end) for e in employees]
+        )
     run.status = PayrollRunStatus.PAID
     run.paid_at = timezone.now()
     run.paid_by_label = actor.label[:300]

@@ -210,3 +210,45 @@ def test_without_holiday_rules_holidays_are_ordinary_days(api, organisation, off
     work(eve, project, MONDAY + 2 * DAY, 8)
     [entry] = run_for(api, weekly_schedule(organisation, [eve]))["entries"]
     assert [(line["pay_code"], line["amount"]) for line in entry["lines"]] == [("regular", "160.00")]
+
+
+def test_leave_accrues_per_paid_pay_period(api, organisation, office):
+    leave_type = api.post(
+        "/v1/hr/leave-types", {"name": "Vacation", "kind": "vacation", "pay_code_name": "Vacation"}, format="json"
+    ).json()
+    policy = api.post(
+        "/v1/hr/leave-policies",
+        {
+            "name": "Per pay period",
+            "leave_type_id": leave_type["id"],
+            "accrual_method": "per_pay_period",
+            "hours_per_period": "3.08",
+        },
+        format="json",
+    )
+    assert policy.status_code == 201, policy.content
+    alice = hourly(office, "20.00")
+    schedule = weekly_schedule(organisation, [alice])
+
+    def balance():
+        rows = api.get(f"/v1/hr/leave-balances?employee_id={alice.pk}").json()["results"]
+        return [(row["leave_type_id"], row["available"]) for row in rows]
+
+    run = run_for(api, schedule)
+    url = f"/v1/payroll/runs/{run['id']}"
+    api.post(f"{url}/approve")
+    assert balance() in ([], [(leave_type["id"], "0.00")])  # nothing before the run is paid
+    assert api.post(f"{url}/mark-paid").json()["status"] == "paid"
+    assert balance() == [(leave_type["id"], "3.08")]
+    # the next period accrues again; an off-cycle run is not a pay period
+    following = run_for(api, schedule, "2026-03-09")
+    api.post(f"/v1/payroll/runs/{following['id']}/approve")
+    api.post(f"/v1/payroll/runs/{following['id']}/mark-paid")
+    off_cycle = api.post(
+        "/v1/payroll/runs",
+        {"employee_ids": [alice.pk], "period_start": "2026-03-16", "period_end": "2026-03-22"},
+        format="json",
+    ).json()
+    api.post(f"/v1/payroll/runs/{off_cycle['id']}/approve")
+    assert api.post(f"/v1/payroll/runs/{off_cycle['id']}/mark-paid").json()["status"] == "paid"
+    assert balance() == [(leave_type["id"], "6.16")]
