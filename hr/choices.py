@@ -94,6 +94,7 @@ class AccrualMethod(models.TextChoices):
     MONTHLY = "monthly", _("Accrual per month")
     PER_TIMESHEET_PERIOD = "per_timesheet_period", _("Accrual per approved timesheet period")
     PER_HOUR_WORKED = "per_hour_worked", _("Accrual per hour worked")
+    PER_PAY_PERIOD = "per_pay_period", _("Accrual per paid pay period")
 
 
 class LedgerKind(models.TextChoices):

@@ -79,7 +79,7 @@ class LeavePolicyForm(PageForm):
     annual_hours = _hours(_("Hours per year (annual grant, monthly accrual)"), required=True, initial=0)
     grant_month = forms.IntegerField(label=_("Grant month"), min_value=1, max_value=12, initial=1)
     grant_day = forms.IntegerField(label=_("Grant day"), min_value=1, max_value=28, initial=1)
-    hours_per_period = _hours(_("Hours per approved timesheet period"), required=True, initial=0)
+    hours_per_period = _hours(_("Hours per approved timesheet period (or paid pay period)"), required=True, initial=0)
     hours_per_hour_worked = forms.DecimalField(
         label=_("Hours per hour worked"), max_digits=6, decimal_places=4, min_value=0, max_value=1, initial=0
     )

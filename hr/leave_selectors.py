@@ -35,6 +35,7 @@ __all__ = [
     "ApprovedLeaveDay",
     "holidays_between",
     "work_schedule_for",
+    "work_schedules_for",
     "approved_leave_hours",
     "leave_count_for",
     "leave_type_list",
@@ -93,6 +94,13 @@ def work_schedule_for(employee: Employee) -> tuple[Decimal, ...]:
     """The employee's scheduled hours Monday to Sunday (Monday–Friday 8 h when none is set)."""
     schedule = WorkSchedule.objects.filter(employee_id=employee.pk).first()
     return schedule.hours if schedule is not None else DEFAULT_WEEK
+
+
+def work_schedules_for(employee_ids) -> dict[int, tuple[Decimal, ...]]:
+    """:func:`work_schedule_for` of many employees at once (one query): id -> hours Monday to Sunday."""
+    ids = list(employee_ids)
+    found = {s.employee_id: s.hours for s in WorkSchedule.objects.filter(employee_id__in=ids)}
+    return {pk: found.get(pk, DEFAULT_WEEK) for pk in ids}
 
 
 def leave_count_for(

@@ -29,6 +29,7 @@ from .leave_selectors import (  # noqa: F401 - re-exported: other apps call them
     holidays_between,
     leave_requests_to_decide,
     work_schedule_for,
+    work_schedules_for,
 )
 from .models import (
     Complaint,

@@ -50,9 +50,11 @@ class OvertimeRuleAdmin(TenantAdmin):
         "daily_threshold_hours",
         "daily_double_threshold_hours",
         "seventh_day",
+        "holiday_multiplier",
+        "paid_holidays",
     )
     list_select_related = ("organisation", "office")
-    list_filter = ("seventh_day", "organisation")
+    list_filter = ("seventh_day", "paid_holidays", "organisation")
 
 
 class PayrollEntryInline(admin.TabularInline):

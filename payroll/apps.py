@@ -18,6 +18,7 @@ class PayrollConfig(AppConfig):
         # modules need the models loaded (Django's app-loading protocol, not a hidden cycle).
         # tasks registers the Celery task that processes a queued statement import with the
         # services (payroll.services.on_batch_queued): the services never import the tasks.
+        from hr import services as hr_services  # noqa: PLC0415  (AppConfig.ready())
         from timetracking import services as time_services  # noqa: PLC0415  (AppConfig.ready())
 
         from . import cards, demo, exports, services, tasks  # noqa: F401, PLC0415  (AppConfig.ready(): needs the models loaded)
@@ -30,3 +31,5 @@ class PayrollConfig(AppConfig):
         # and time in a run takes its paid flag from the run
         time_services.register_reopen_guard(services.timesheet_reopen_guard)
         time_services.register_paid_guard(services.time_paid_guard)
+        # approved leave paid by a ready or paid run is not cancelled (hr never imports payroll)
+        hr_services.register_leave_cancel_guard(services.leave_cancel_guard)

@@ -187,12 +187,15 @@ RUN_TRANSITIONS: dict[str, frozenset[str]] = {
 
 class SourceKind(models.TextChoices):
     """What a payroll line is paid from; each kind has a source adapter
-    (``payroll.services.sources``). Leave, expenses and holiday pay plug in as new kinds."""
+    (``payroll.services.sources`` and ``payroll.services.sources_more``)."""
 
     TIME_ENTRY = "time_entry", _("Approved time")
     SALARY = "salary", _("Salary")
     COMMISSION_LINE = "commission_line", _("Commission ledger line")
     ADJUSTMENT = "adjustment", _("Manual adjustment")
+    LEAVE = "leave", _("Approved paid leave")
+    EXPENSE = "expense", _("Approved expense")
+    HOLIDAY = "holiday", _("Paid holiday")
 
 
 class AdjustmentKind(models.TextChoices):

@@ -19,6 +19,7 @@ Callers say ``from hr import services``.
 
 from .accruals import (
     accrue_for_hours_worked,
+    accrue_for_pay_periods,
     accrue_for_timesheets,
     policy_for,
     post_accruals,
@@ -68,6 +69,7 @@ from .leave import (
     leave_request_cancel,
     leave_request_create,
     leave_request_reject,
+    register_leave_cancel_guard,
 )
 from .leave_setup import (
     holiday_group_create,
@@ -110,6 +112,7 @@ __all__ = [
     "complaint_transition",
     "complaint_update",
     "accrue_for_hours_worked",
+    "accrue_for_pay_periods",
     "accrue_for_timesheets",
     "policy_for",
     "post_accruals",
@@ -123,6 +126,7 @@ __all__ = [
     "leave_request_cancel",
     "leave_request_create",
     "leave_request_reject",
+    "register_leave_cancel_guard",
     "holiday_group_create",
     "holiday_group_update",
     "leave_policy_create",

@@ -12,6 +12,8 @@ database: posting again (a second task run, a re-approved timesheet) inserts not
   grant year left on their hire date (when prorated);
 - per timesheet period / per hour worked: posted by :func:`accrue_for_timesheets`, called by
   timetracking when a timesheet is approved;
+- per pay period: posted by :func:`accrue_for_pay_periods`, called by payroll when a scheduled
+  run is marked paid (key ``pay-period:<start>``; hr never imports payroll);
 - a maximum balance caps what is posted; at year end the balance over the carry-over cap goes
   (a carry-over row), and carried hours still unused at the expiry date lapse (an expiry row).
 
@@ -35,6 +37,7 @@ from ..models import Employee, LeaveAccount, LeaveLedgerEntry, LeavePolicy
 
 __all__ = [
     "accrue_for_hours_worked",
+    "accrue_for_pay_periods",
     "accrue_for_timesheets",
     "annual_grant_amount",
     "month_fractions",
@@ -47,6 +50,7 @@ __all__ = [
 ZERO = Decimal("0")
 ONE = Decimal("1")
 TIMESHEET_METHODS = (AccrualMethod.PER_TIMESHEET_PERIOD, AccrualMethod.PER_HOUR_WORKED)
+PAY_PERIOD_METHODS = (AccrualMethod.PER_PAY_PERIOD,)
 CALENDAR_METHODS = (AccrualMethod.MONTHLY, AccrualMethod.ANNUAL_GRANT)
 
 
@@ -368,10 +372,22 @@ def accrue_for_timesheets(*, organisation, items) -> int:
     """Post the per-timesheet-period and per-hour-worked accruals of approved timesheets.
     ``items`` holds ``(employee, period_start, period_end, hours_worked)``; a period already
     accrued posts nothing again. Called by timetracking's timesheet approval (in its transaction)."""
-    items = list(items)
+    return _accrue_periods(organisation, list(items), TIMESHEET_METHODS, "timesheet")
+
+
+def accrue_for_pay_periods(*, organisation, items) -> int:
+    """Post the per-pay-period accruals (``hours_per_period``) of paid pay periods. ``items`` holds
+    ``(employee, period_start, period_end)``; a period already accrued posts nothing again. Called
+    by payroll when a scheduled run is marked paid (in its transaction)."""
+    return _accrue_periods(
+        organisation, [(e, start, end, ZERO) for e, start, end in items], PAY_PERIOD_METHODS, "pay-period"
+    )
+
+
+def _accrue_periods(organisation, items, methods, prefix: str) -> int:
     if not items:
         return 0
-    policies = _Policies(organisation, methods=TIMESHEET_METHODS)
+    policies = _Policies(organisation, methods=methods)
     if not policies.policies:
         return 0
     roles = dict(
@@ -386,7 +402,7 @@ def accrue_for_timesheets(*, organisation, items) -> int:
     if not plans:
         return 0
     accounts = _accounts(organisation.pk, {(e, p.leave_type_id) for e, _s, _e, _w, p in plans})
-    keys = {f"timesheet:{start.isoformat()}" for _e, start, _end, _w, _p in plans}
+    keys = {f"{prefix}:{start.isoformat()}" for _e, start, _end, _w, _p in plans}
     poster = _Poster(
         organisation.pk,
         set(accounts.values()),
@@ -399,9 +415,10 @@ def accrue_for_timesheets(*, organisation, items) -> int:
             reason = f"{policy.name}: {worked} h worked {start.isoformat()}–{end.isoformat()}"
         else:
             hours = policy.hours_per_period
-            reason = f"{policy.name}: period {start.isoformat()}–{end.isoformat()}"
+            what = "pay period" if prefix == "pay-period" else "period"
+            reason = f"{policy.name}: {what} {start.isoformat()}–{end.isoformat()}"
         account_id = accounts[(employee_id, policy.leave_type_id)]
-        poster.add(policy, account_id, f"timesheet:{start.isoformat()}", hours, end, reason)
+        poster.add(policy, account_id, f"{prefix}:{start.isoformat()}", hours, end, reason)
     return poster.write()
 
 

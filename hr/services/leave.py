@@ -53,6 +53,7 @@ from .accruals import policy_for
 
 __all__ = [
     "LeavePreview",
+    "register_leave_cancel_guard",
     "can_decide_leave",
     "employee_today",
     "leave_account_for",
@@ -66,6 +67,16 @@ __all__ = [
 
 ZERO = Decimal("0")
 OPEN_STATUSES = (LeaveRequestStatus.REQUESTED, LeaveRequestStatus.APPROVED)
+
+#: called before an approved request is cancelled: payroll.apps registers
+#: ``payroll.services.leave_cancel_guard`` (leave in a ready or paid run is not cancelled)
+_CANCEL_GUARDS: list = []
+
+
+def register_leave_cancel_guard(guard) -> None:
+    """Another app vetoes (raises) or notes the cancelling of an approved request (hr never imports payroll)."""
+    if guard not in _CANCEL_GUARDS:
+        _CANCEL_GUARDS.append(guard)
 
 
 def employee_today(employee: Employee) -> datetime.date:
@@ -354,6 +365,8 @@ def leave_request_cancel(*, actor: Actor, request: LeaveRequest) -> LeaveRequest
             _("This leave has started: ask HR to cancel it."), code="leave_started", leave_request_status=request.status
         )
     if request.status == LeaveRequestStatus.APPROVED:
+        for guard in _CANCEL_GUARDS:
+            guard(actor=actor, request=request)
         _ledger(
             actor,
             request,

@@ -165,6 +165,19 @@ class OvertimeRule(TenantModel):
         default=False,
         help_text=_("The seventh consecutive day worked in a workweek: first 8 h overtime, the rest double time."),
     )
+    #: holiday pay (issue 18 point 2) on hr's holiday calendars (the one holiday model)
+    holiday_multiplier = models.DecimalField(
+        _("holiday worked multiplier"),
+        null=True,
+        blank=True,
+        help_text=_("Regular hours worked on a holiday are paid under Holiday × this (empty: as regular hours)."),
+        **MULTIPLIER,
+    )
+    paid_holidays = models.BooleanField(
+        _("paid holidays"),
+        default=False,
+        help_text=_("Hourly employees scheduled on a holiday get their scheduled hours under Holiday."),
+    )
 
     objects = PayrollReadQuerySet.as_manager()
 

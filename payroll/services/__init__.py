@@ -59,6 +59,7 @@ from .reference import (
 )
 from .rules import RuleEvaluation, chargeback_signed, commission_rule_evaluate, rule_set_create, rule_set_update
 from .runs import (
+    leave_cancel_guard,
     payroll_adjustment_add,
     payroll_run_acknowledge,
     payroll_run_approve,
@@ -70,6 +71,7 @@ from .runs import (
     timesheet_reopen_guard,
 )
 from .sources import SOURCE_ADAPTERS, register_source_adapter
+from .sources_more import ExpenseAdapter, HolidayAdapter, LeaveAdapter
 
 __all__ = [
     # payroll runs (issue 18)
@@ -92,7 +94,11 @@ __all__ = [
     "payroll_adjustment_add",
     "timesheet_reopen_guard",
     "time_paid_guard",
+    "leave_cancel_guard",
     "SOURCE_ADAPTERS",
+    "LeaveAdapter",
+    "ExpenseAdapter",
+    "HolidayAdapter",
     "register_source_adapter",
     # reference data
     "DEFAULT_STATEMENT_DATE_FORMAT",

@@ -17,6 +17,7 @@ from decimal import Decimal
 REGULAR = "regular"
 OVERTIME = "overtime"
 DOUBLE_TIME = "double_time"
+HOLIDAY = "holiday"  # regular hours worked on a holiday (the holiday pay rule, applied by the time adapter)
 HOUR = 3600
 SEVENTH_DAY_OVERTIME_SECONDS = 8 * HOUR
 

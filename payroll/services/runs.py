@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hr import selectors as hr_selectors
+from hr import services as hr_services
 from integrations.outbox import record_event
 from organisations.actors import Actor
 from organisations.audit import audit_change, audit_snapshot
@@ -52,6 +53,7 @@ __all__ = [
     "payroll_adjustment_add",
     "timesheet_reopen_guard",
     "time_paid_guard",
+    "leave_cancel_guard",
 ]
 
 MAX_OFF_CYCLE_DAYS = 62
@@ -121,13 +123,17 @@ def _compute(actor: Actor, run: PayrollRun) -> PayrollRun:
     by_employee = defaultdict(list)
     for line in lines:
         by_employee[line.employee_id].append(line)
+        notes = ctx.salary_notes.get(line.employee_id) if line.source_kind == SourceKind.SALARY else None
+        for text, claims in notes or []:  # paid leave of salaried people: inside the salary, claimed by it
+            line.explanation = f"{line.explanation}; {text}"
+            line.claims.extend(claims)
     entries, gross_total = [], Decimal("0.00")
     for employee in employees:
         own = by_employee.get(employee.pk, [])
         gross = sum((line.amount for line in own), Decimal("0.00"))
         seconds, amounts = defaultdict(int), defaultdict(Decimal)
         for line in own:
-            code = codes[line.code_kind].code
+            code = (line.pay_code or codes[line.code_kind]).code
             amounts[code] += line.amount
             if line.seconds is not None:
                 seconds[code] += line.seconds
@@ -156,7 +162,7 @@ def _compute(actor: Actor, run: PayrollRun) -> PayrollRun:
                     "organisation_id": organisation.pk,
                     "run_id": run.pk,
                     "entry_id": entry_ids[employee_id],
-                    "pay_code_id": codes[line.code_kind].pk,
+                    "pay_code_id": (line.pay_code or codes[line.code_kind]).pk,
                     "source_kind": line.source_kind,
                     "seconds": line.seconds,
                     "rate": line.rate,
@@ -336,7 +342,9 @@ def payroll_run_approve(*, actor: Actor, run: PayrollRun) -> PayrollRun:
 @transaction.atomic
 def payroll_run_mark_paid(*, actor: Actor, run: PayrollRun) -> PayrollRun:
     """Ready → paid: every source is marked paid by its adapter (time entries' ``paid`` flag,
-    ledger lines' status). ``payroll.run.approved`` fires again (status ``paid``), then ``payroll.run.paid``."""
+    ledger lines' status, expenses reimbursed); a scheduled run's period posts the leave policies'
+    per-pay-period accruals (hr's service, idempotent per period).
+    ``payroll.run.approved`` fires again (status ``paid``), then ``payroll.run.paid``."""
     require_payroll_admin(actor)
     run = _lock(run)
     _require_status(run, PayrollRunStatus.PAID, "marked paid")
@@ -347,6 +355,12 @@ def payroll_run_mark_paid(*, actor: Actor, run: PayrollRun) -> PayrollRun:
         adapter = adapter_for(kind)
         if adapter is not None:
             adapter.on_paid(actor=actor, run=run, object_ids=ids)
+    if not run.off_cycle:
+        paid = PayrollEntry.objects.filter(run=run).values("employee_id")
+        employees = hr_selectors.employee_queryset(organisation=actor.organisation).filter(pk__in=paid)
+        hr_services.accrue_for_pay_periods(
+            organisation=actor.organisation, items=[(e, run.period_start, run.period_end) for e in employees]
+        )
     run.status = PayrollRunStatus.PAID
     run.paid_at = timezone.now()
     run.paid_by_label = actor.label[:300]
@@ -424,6 +438,25 @@ def timesheet_reopen_guard(*, actor: Actor, timesheet) -> None:
     if frozen:
         raise Conflict(
             _("This period's time is in payroll run %s (ready or paid): it cannot be reopened.") % frozen[0],
+            payroll_run_ids=frozen,
+        )
+    drafts = [pk for pk, status in runs.items() if status == PayrollRunStatus.DRAFT]
+    if drafts:
+        PayrollRun.objects.filter(pk__in=drafts).update(stale=True, updated_at=timezone.now())
+
+
+def leave_cancel_guard(*, actor: Actor, request) -> None:
+    """Cancelling approved leave is refused while a ready or paid run pays it (cancel the run
+    first); a draft run holding it becomes stale (recalculate before approving)."""
+    claims = PayrollSourceClaim.objects.filter(
+        organisation=actor.organisation, kind=SourceKind.LEAVE, object_id=request.pk, released=False
+    )
+    runs = dict(claims.values_list("run_id", "run__status"))
+    frozen = sorted(pk for pk, status in runs.items() if status in (PayrollRunStatus.READY, PayrollRunStatus.PAID))
+    if frozen:
+        raise Conflict(
+            _("This leave is paid by payroll run %s (ready or paid): it cannot be cancelled.") % frozen[0],
+            code="leave_in_payroll_run",
             payroll_run_ids=frozen,
         )
     drafts = [pk for pk, status in runs.items() if status == PayrollRunStatus.DRAFT]

@@ -1,11 +1,11 @@
 """Source adapters (issue 18 point 3): each kind of thing that becomes pay turns its sources into
 run lines and claims them, and knows what "paid" and "released" mean for them.
 
-Adapters now: approved timesheet time (:class:`TimeAdapter`), salaries (:class:`SalaryAdapter`),
-approved commission ledger lines with chargebacks netted (:class:`CommissionAdapter`) and manual
-adjustments (:class:`AdjustmentAdapter`). Leave requests, expenses and holiday pay plug in later as
-new ``SourceKind`` values with their adapter (:func:`register_source_adapter`): the claims table
-(``PayrollSourceClaim(kind, object_id)``) needs no schema change.
+Adapters here: approved timesheet time (:class:`TimeAdapter`, with hours worked on a holiday
+under ``Holiday`` when the overtime rule says so), salaries (:class:`SalaryAdapter`), approved
+commission ledger lines with chargebacks netted (:class:`CommissionAdapter`) and manual
+adjustments (:class:`AdjustmentAdapter`). Paid leave, expenses and paid holidays are in
+:mod:`payroll.services.sources_more` (registered with :func:`register_source_adapter`).
 
 Every adapter reads in a number of queries that does not grow with the number of employees."""
 
@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from hr import selectors as hr_selectors
 from integrations.outbox import record_events
 from organisations.actors import Actor
 from organisations.audit import audit_change
@@ -30,13 +31,18 @@ from trackyoursheets.exceptions import Conflict
 from .. import events
 from ..choices import AdjustmentKind, PayCodeKind, PayrollRunStatus, SourceKind, TransactionStatus
 from ..models import CommissionTransaction, PayCode, PayrollAdjustment, PayrollSourceClaim
-from .overtime import DOUBLE_TIME, OVERTIME, REGULAR, Thresholds, split_week
+from .overtime import DOUBLE_TIME, HOLIDAY, OVERTIME, REGULAR, Thresholds, split_week
 
 __all__ = ["Line", "RunContext", "SOURCE_ADAPTERS", "register_source_adapter", "money", "working_days"]
 
 CENT = Decimal("0.01")
 HOUR = Decimal(3600)
-KIND_CODES = {REGULAR: PayCodeKind.REGULAR, OVERTIME: PayCodeKind.OVERTIME, DOUBLE_TIME: PayCodeKind.DOUBLE_TIME}
+KIND_CODES = {
+    REGULAR: PayCodeKind.REGULAR,
+    OVERTIME: PayCodeKind.OVERTIME,
+    DOUBLE_TIME: PayCodeKind.DOUBLE_TIME,
+    HOLIDAY: PayCodeKind.HOLIDAY,
+}
 
 
 def money(value: Decimal) -> Decimal:
@@ -60,7 +66,7 @@ def working_days(first: datetime.date, last: datetime.date) -> int:
 @dataclass
 class Line:
     employee_id: int
-    code_kind: str  # a PayCodeKind of a default code
+    code_kind: str  # a PayCodeKind of a default code (unless ``pay_code`` names another)
     source_kind: str
     amount: Decimal
     explanation: str
@@ -70,6 +76,7 @@ class Line:
     multiplier: Decimal = Decimal("1")
     #: ``(kind, object_id, day)`` claimed for this line
     claims: list[tuple[str, int, datetime.date | None]] = field(default_factory=list)
+    pay_code: object | None = None  # a PayCode, e.g. a custom leave code found by name
 
 
 @dataclass
@@ -85,6 +92,17 @@ class RunContext:
     rules: dict  # office id (None: organisation) -> OvertimeRule
     schedule: object | None
     warnings: dict = field(default_factory=lambda: defaultdict(list))
+    #: employee id -> ``(text, claims)`` to add to their salary line (paid leave is inside the salary)
+    salary_notes: dict = field(default_factory=lambda: defaultdict(list))
+    _holidays: dict = field(default_factory=dict)
+
+    def holidays(self, office, first: datetime.date, last: datetime.date) -> dict:
+        """Date -> ``HolidayDay`` of the holiday calendars of ``office`` (one query per office)."""
+        key = (office.pk if office is not None else None, first, last)
+        if key not in self._holidays:
+            days = hr_selectors.holidays_between(self.organisation, first, last, office=office)
+            self._holidays[key] = {day.date: day for day in days}
+        return self._holidays[key]
 
     def claimed_elsewhere(self, kind: str, ids) -> set[int]:
         """Of ``ids``, those another live run holds. Held by a ready or paid run: already paid,
@@ -152,10 +170,14 @@ class TimeAdapter(SourceAdapter):
             if not items:
                 continue
             rule = ctx.rules.get(employee.office_id) or ctx.rules.get(None)
-            lines.extend(self._employee_lines(ctx, employee, items, Thresholds.of(rule), rates[employee.pk]))
+            holiday = None
+            if rule is not None and rule.holiday_multiplier is not None:
+                holiday = (ctx.holidays(employee.office, ctx.work_first, ctx.work_last), rule.holiday_multiplier)
+            lines.extend(self._employee_lines(ctx, employee, items, Thresholds.of(rule), rates[employee.pk], holiday))
         return lines
 
-    def _employee_lines(self, ctx, employee, items, thresholds, rates) -> list[Line]:
+    def _employee_lines(self, ctx, employee, items, thresholds, rates, holiday=None) -> list[Line]:
+        """``holiday``: ``(holidays by date, multiplier)``: regular hours on a holiday are Holiday."""
         by_key = {item.entry_id: item for item in items}
         groups: dict[tuple, dict] = {}
         for week in ctx.weeks:
@@ -165,8 +187,10 @@ class TimeAdapter(SourceAdapter):
                 if rate is None:
                     ctx.warn(employee.pk, "no_rate", "No hourly pay rate: the time is paid at 0.00.")
                     rate = Decimal("0")
-                multiplier = thresholds.multiplier(piece.kind)
-                group = groups.setdefault((piece.kind, rate, multiplier), {"seconds": 0, "entries": []})
+                kind, multiplier = piece.kind, thresholds.multiplier(piece.kind)
+                if holiday is not None and kind == REGULAR and piece.day in holiday[0]:
+                    kind, multiplier = HOLIDAY, Decimal(holiday[1])
+                group = groups.setdefault((kind, rate, multiplier), {"seconds": 0, "entries": []})
                 group["seconds"] += piece.seconds
                 if piece.key not in group["entries"]:
                     group["entries"].append(piece.key)
@@ -337,7 +361,7 @@ SOURCE_ADAPTERS: list[SourceAdapter] = [TimeAdapter(), SalaryAdapter(), Commissi
 
 
 def register_source_adapter(adapter: SourceAdapter) -> None:
-    """Leave, expenses and holiday pay add their adapter here (after the merge)."""
+    """Leave, expenses and paid holidays add their adapter here (``sources_more``)."""
     if all(a.kind != adapter.kind for a in SOURCE_ADAPTERS):
         SOURCE_ADAPTERS.append(adapter)
 

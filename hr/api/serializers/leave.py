@@ -54,7 +54,7 @@ class LeavePolicySerializer(serializers.ModelSerializer):
     leave_type_id = ScopedPrimaryKeyRelatedField(selector=leave_selectors.leave_type_list, source="leave_type")
     accrual_method = ChoiceField(choices=AccrualMethod, required=False)
     annual_hours = _hours(required=False, help_text="Annual grant, or the year's total of monthly accruals.")
-    hours_per_period = _hours(required=False, help_text="Per approved timesheet period.")
+    hours_per_period = _hours(required=False, help_text="Per approved timesheet period, or per paid pay period.")
     hours_per_hour_worked = serializers.DecimalField(
         max_digits=6, decimal_places=4, min_value=Decimal("0"), max_value=Decimal("1"), required=False
     )

@@ -127,6 +127,8 @@ class OvertimeRuleSerializer(serializers.ModelSerializer):
             "overtime_multiplier",
             "double_time_multiplier",
             "seventh_day",
+            "holiday_multiplier",
+            "paid_holidays",
             "created_at",
             "updated_at",
         ]
@@ -152,6 +154,10 @@ class OvertimeRuleInputSerializer(serializers.Serializer):
     overtime_multiplier = _multiplier()
     double_time_multiplier = _multiplier()
     seventh_day = serializers.BooleanField(required=False)
+    holiday_multiplier = serializers.DecimalField(
+        max_digits=6, decimal_places=3, min_value=0, max_value=10, allow_null=True, required=False
+    )
+    paid_holidays = serializers.BooleanField(required=False)
 
 
 # =============================================================================

@@ -1,5 +1,6 @@
 """Query-count guard: creating, reading and approving a run of 1 employee costs the same number
-of SQL statements as a run of 100 (hourly with time, salaried, producers with ledger lines)."""
+of SQL statements as a run of 100 (hourly with time, paid leave, expenses and paid holidays,
+salaried with leave, producers with ledger lines)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from payroll.models import OvertimeRule
+from tests.hr.factories import HolidayFactory, HolidayGroupFactory, LeaveRequestFactory, LeaveTypeFactory
 from tests.organisations.factories import MembershipFactory, OfficeFactory, OrganisationFactory, ProducerFactory
 from tests.payroll.factories import CommissionTransactionFactory
+from tests.timetracking.factories import ExpenseFactory
 
 from .helpers import MONDAY, approve_week, hourly, project_of, salaried, weekly_schedule, work
 
@@ -20,6 +24,9 @@ def organisation_with(n):
     organisation = OrganisationFactory()
     office = OfficeFactory(organisation=organisation)
     project = project_of(organisation)
+    OvertimeRule.objects.create(organisation=organisation, holiday_multiplier=Decimal("1.5"), paid_holidays=True)
+    HolidayFactory(group=HolidayGroupFactory(organisation=organisation), date=MONDAY.replace(day=4))
+    vacation = LeaveTypeFactory(organisation=organisation, name="Vacation", pay_code_name="Vacation")
     people = []
     for i in range(n):
         membership = MembershipFactory(organisation=organisation)
@@ -31,7 +38,14 @@ def organisation_with(n):
         CommissionTransactionFactory(
             producer=producer, status="approved", gross_commission=Decimal("10.00"), transaction_date=MONDAY
         )
-        people += [employee, salaried(office, first_name=f"S{i}")]
+        ExpenseFactory(employee=employee, status="approved")
+        boss = salaried(office, first_name=f"S{i}")
+        for person in (employee, boss):
+            day = MONDAY.replace(day=5)
+            LeaveRequestFactory(
+                employee=person, leave_type=vacation, start_date=day, status="approved", days=[[str(day), "8.00"]]
+            )
+        people += [employee, boss]
     return organisation, weekly_schedule(organisation, people)
 
 
@@ -49,6 +63,8 @@ def cost(make_api_client, count_queries, n):
     counts["create"] = count_queries(create)
     run = created["run"].json()
     assert created["run"].status_code == 201 and len(run["entries"]) == 2 * n
+    codes = {code for entry in run["entries"] for code in entry["amounts_by_code"]}
+    assert {"vacation", "reimbursement", "holiday", "commission"} <= codes
     url = f"/v1/payroll/runs/{run['id']}"
     counts["detail"] = count_queries(lambda: api.get(url))
     counts["entries"] = count_queries(lambda: api.get(f"{url}/entries?page_size=100"))
