@@ -252,6 +252,15 @@ class HolidayInline(TenantInline, admin.TabularInline):
     extra = 0
 
 
+@admin.register(Holiday)
+class HolidayAdmin(TenantAdmin):
+    list_display = ("date", "name", "half_day", "group", "organisation")
+    list_select_related = ("organisation", "group")
+    list_filter = ("half_day", "organisation")
+    search_fields = ("name", "group__name")
+    date_hierarchy = "date"
+
+
 @admin.register(HolidayGroup)
 class HolidayGroupAdmin(TenantAdmin):
     list_display = ("name", "organisation", "region")

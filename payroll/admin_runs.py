@@ -10,9 +10,11 @@ from .models import (
     OvertimeRule,
     PayCode,
     PayrollAcknowledgement,
+    PayrollAdjustment,
     PayrollEntry,
     PayrollLine,
     PayrollRun,
+    PayrollSourceClaim,
     PaySchedule,
     PayScheduleAssignment,
 )
@@ -92,3 +94,38 @@ class PayrollLineAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_display = ("id", "run", "entry", "pay_code", "source_kind", "amount", "explanation", "organisation")
     list_select_related = ("organisation", "run", "entry__employee", "pay_code")
     list_filter = ("source_kind", "organisation")
+
+
+@admin.register(PayrollEntry)
+class PayrollEntryAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("id", "run", "employee", "gross", "organisation")
+    list_select_related = ("organisation", "run", "employee")
+    list_filter = ("organisation",)
+    search_fields = ("employee__first_name", "employee__last_name", "employee__employee_number")
+
+
+@admin.register(PayrollSourceClaim)
+class PayrollSourceClaimAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """Which run holds which source (a time entry, ledger line, leave request, expense): the
+    database lets one live claim exist per source."""
+
+    list_display = ("id", "run", "kind", "object_id", "employee", "day", "released", "organisation")
+    list_select_related = ("organisation", "run", "employee")
+    list_filter = ("kind", "released", "organisation")
+    search_fields = ("object_id",)
+
+
+@admin.register(PayrollAdjustment)
+class PayrollAdjustmentAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("id", "run", "employee", "kind", "amount", "reason", "created_by_label", "organisation")
+    list_select_related = ("organisation", "run", "employee")
+    list_filter = ("kind", "organisation")
+    search_fields = ("reason", "employee__first_name", "employee__last_name")
+
+
+@admin.register(PayrollAcknowledgement)
+class PayrollAcknowledgementAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("id", "run", "by_label", "client_id", "notes", "organisation")
+    list_select_related = ("organisation", "run")
+    list_filter = ("organisation",)
+    search_fields = ("notes", "by_label", "client_id")

@@ -123,7 +123,7 @@ def test_reactivating_clears_the_failure_count(api, organisation):
 @pytest.mark.parametrize(
     ("body", "field", "message"),
     [
-        ({"topics": ["payroll.run.paid"]}, "topics", "Unknown topic: payroll.run.paid."),
+        ({"topics": ["payroll.run.exploded"]}, "topics", "Unknown topic: payroll.run.exploded."),
         ({"topics": []}, "topics", "This list may not be empty."),
         ({"url": "not a url"}, "url", "Enter a valid URL."),
         ({"url": "ftp://files.example.com/in"}, "url", "Enter a valid URL."),
@@ -215,7 +215,7 @@ def test_topics_lists_the_catalogue(api):
     assert approved == {
         "name": "payroll.run.approved",
         "domain": "payroll",
-        "description": "A payroll run was approved (it moved from draft to ready or paid).",
+        "description": "A payroll run was approved (it moved from draft to ready or paid; its payload's status says which).",
     }
 
 

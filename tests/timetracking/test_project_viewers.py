@@ -238,6 +238,8 @@ def test_graphql_gives_a_viewer_their_projects_and_nothing_else(
         "timesheets": 0,
         "timeRequests": 0,
         "projectViewers": 0,
+        "expenses": 0,
+        "expenseCategories": 0,  # none even when the organisation has some: nothing of theirs
     }
     assert [e["node"]["databaseId"] for e in listed["data"]["projects"]["edges"]] == [project.pk]
     assert [e["node"]["databaseId"] for e in listed["data"]["tasks"]["edges"]] == [task.pk]
