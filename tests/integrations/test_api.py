@@ -215,7 +215,9 @@ def test_topics_lists_the_catalogue(api):
     assert approved == {
         "name": "payroll.run.approved",
         "domain": "payroll",
-        "description": "A payroll run was approved (it moved from draft to ready or paid; its payload's status says which).",
+        "description": (
+            "A payroll run was approved (it moved from draft to ready or paid; its payload's status says which)."
+        ),
     }
 
 
