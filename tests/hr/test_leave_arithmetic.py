@@ -4,7 +4,6 @@ services use (hr.services.accruals, hr.leave_days), and the count through the da
 from __future__ import annotations
 
 import datetime
-import time
 from decimal import Decimal
 
 import pytest
@@ -154,16 +153,15 @@ def test_holidays_of_the_office_and_of_the_organisation_apply_and_others_do_not(
 
 
 @pytest.mark.django_db
-def test_a_year_long_range_is_counted_in_under_50_ms(organisation):
+def test_a_year_long_range_counts_every_weekday_but_the_holidays(organisation):
+    """A whole year in one request (its speed is measured in bench/leave.py, not here): 2026 has
+    261 weekdays, and 8 of the twelve holidays on the 15th fall on one of them."""
     office = OfficeFactory(organisation=organisation)
     group = HolidayGroupFactory(organisation=organisation)
     for n in range(12):
         HolidayFactory(group=group, date=datetime.date(2026, n + 1, 15), name=f"H{n}")
     employee = EmployeeFactory(office=office)
-    started = time.perf_counter()
     count = leave_count_for(
         employee=employee, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31), unit="full_days"
     )
-    elapsed = time.perf_counter() - started
-    assert count.working_days > 240
-    assert elapsed < 0.05, elapsed
+    assert count.working_days == Decimal("253")
