@@ -4,6 +4,7 @@ pytest-django's ``live_server``.
 - The browser is ``/usr/bin/chromium`` (``TYS_CHROMIUM`` overrides it); nothing is ever downloaded
   (never run ``playwright install``). When it is missing, the tests *fail* in CI (``CI`` or
   ``TYS_REQUIRE_SERVICES=1`` set, as ``.ci/run`` does) and skip, saying why, on a developer machine.
+- They need PostgreSQL (``requires_postgres``): CI runs them once, on its PostgreSQL pass.
 - One browser for all browser tests; a fresh context (cookies, storage) per test and per
   :func:`new_page` call, so two people can be signed in side by side.
 - Every page collects console errors and uncaught exceptions; any the test did not declare with
@@ -46,6 +47,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+            # once per CI run, on the PostgreSQL pass (the brief: browser tests and schemathesis
+            # once); the SQLite pass skips them, as a machine without PostgreSQL does
+            item.add_marker(pytest.mark.requires_postgres)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
