@@ -318,7 +318,9 @@ def payroll_run_diff(*, run: PayrollRun) -> dict:
     for employee_id in sorted(set(now) | set(before)):
         current, old = now.get(employee_id), before.get(employee_id)
         gross, previous_gross = (current.gross if current else ZERO_MONEY), (old.gross if old else ZERO_MONEY)
-        employee = (current or old).employee
+        entry = current or old
+        assert entry is not None  # the id came from one of the two runs
+        employee = entry.employee
         rows.append(
             {
                 "employee_id": employee_id,

@@ -149,7 +149,7 @@ class _Policies:
 
 
 def _role(employee: Employee) -> str | None:
-    return employee.membership.role if employee.membership_id else None
+    return employee.membership.role if employee.membership is not None else None
 
 
 def policy_for(employee: Employee, leave_type) -> LeavePolicy | None:

@@ -65,19 +65,22 @@ def employee_sync_from_source(*, actor: Actor, source: str, rows: list[dict]) ->
     for email in emails:
         wanted |= Q(email__iexact=email)
     candidates = Employee.objects.for_organisation(org).filter(wanted)
-    by_pk, by_number, by_email = {}, {}, {}
-    for employee in candidates.select_related("office"):
-        by_pk[employee.pk] = employee
-        if employee.employee_number:
-            by_number.setdefault(employee.employee_number, employee)
-        if employee.email:
-            by_email.setdefault(employee.email.lower(), employee)
+    by_pk: dict[int, Employee] = {}
+    by_number: dict[str, Employee] = {}
+    by_email: dict[str, Employee] = {}
+    for candidate_row in candidates.select_related("office"):
+        by_pk[candidate_row.pk] = candidate_row
+        if candidate_row.employee_number:
+            by_number.setdefault(candidate_row.employee_number, candidate_row)
+        if candidate_row.email:
+            by_email.setdefault(candidate_row.email.lower(), candidate_row)
     linked_ids = set(links.values())
     pending: list[tuple[dict, Employee]] = []
     for row in rows:
         external_id = str(row["external_id"])
         values = _row_values(row)
-        employee = by_pk.get(links.get(external_id))
+        linked = links.get(external_id)
+        employee: Employee | None = by_pk.get(linked) if linked is not None else None
         if employee is None:
             found = by_number.get(values.get("employee_number", "")) or by_email.get(values["email"].lower() or "-")
             if found is not None and found.pk not in linked_ids:

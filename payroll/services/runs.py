@@ -131,7 +131,8 @@ def _compute(actor: Actor, run: PayrollRun) -> PayrollRun:
     for employee in employees:
         own = by_employee.get(employee.pk, [])
         gross = sum((line.amount for line in own), Decimal("0.00"))
-        seconds, amounts = defaultdict(int), defaultdict(Decimal)
+        seconds: defaultdict[str, int] = defaultdict(int)
+        amounts: defaultdict[str, Decimal] = defaultdict(Decimal)
         for line in own:
             code = (line.pay_code or codes[line.code_kind]).code
             amounts[code] += line.amount
@@ -152,7 +153,7 @@ def _compute(actor: Actor, run: PayrollRun) -> PayrollRun:
             }
         )
     # COPY on PostgreSQL (trackyoursheets/bulk.py): a 5,000-employee run writes ~100,000 rows
-    ids = bulk_insert(PayrollEntry, entries, returning_ids=True)
+    ids = bulk_insert(PayrollEntry, entries, returning_ids=True) or []
     entry_ids = dict(zip((e["employee_id"] for e in entries), ids, strict=True))
     rows, claims = [], []
     for employee_id, own in by_employee.items():

@@ -22,7 +22,7 @@ from hr import selectors as hr_selectors
 from integrations.outbox import record_events
 from organisations.actors import Actor
 from organisations.audit import audit_change
-from organisations.models import Producer
+from organisations.models import Organisation, Producer
 from timetracking import selectors as time_selectors
 from timetracking import services as time_services
 from trackyoursheets.bulk import values_in
@@ -30,7 +30,7 @@ from trackyoursheets.exceptions import Conflict
 
 from .. import events
 from ..choices import AdjustmentKind, PayCodeKind, PayrollRunStatus, SourceKind, TransactionStatus
-from ..models import CommissionTransaction, PayCode, PayrollAdjustment, PayrollSourceClaim
+from ..models import CommissionTransaction, PayCode, PayrollAdjustment, PayrollRun, PayrollSourceClaim, PaySchedule
 from .overtime import DOUBLE_TIME, HOLIDAY, OVERTIME, REGULAR, Thresholds, split_week
 
 __all__ = ["Line", "RunContext", "SOURCE_ADAPTERS", "register_source_adapter", "money", "working_days"]
@@ -76,13 +76,13 @@ class Line:
     multiplier: Decimal = Decimal("1")
     #: ``(kind, object_id, day)`` claimed for this line
     claims: list[tuple[str, int, datetime.date | None]] = field(default_factory=list)
-    pay_code: object | None = None  # a PayCode, e.g. a custom leave code found by name
+    pay_code: PayCode | None = None  # a PayCode, e.g. a custom leave code found by name
 
 
 @dataclass
 class RunContext:
-    organisation: object
-    run: object
+    organisation: Organisation
+    run: PayrollRun
     employees: list  # hr Employees (offices loaded)
     first: datetime.date  # the run's period
     last: datetime.date
@@ -90,7 +90,7 @@ class RunContext:
     work_last: datetime.date
     weeks: list  # timetracking Periods
     rules: dict  # office id (None: organisation) -> OvertimeRule
-    schedule: object | None
+    schedule: PaySchedule | None
     warnings: dict = field(default_factory=lambda: defaultdict(list))
     #: employee id -> ``(text, claims)`` to add to their salary line (paid leave is inside the salary)
     salary_notes: dict = field(default_factory=lambda: defaultdict(list))
@@ -200,7 +200,9 @@ class TimeAdapter(SourceAdapter):
             sheets = sorted({by_key[pk].timesheet_id for pk in group["entries"]})
             sources = [{"kind": "timesheet", "id": pk, "url": f"/v1/timesheets/{pk}"} for pk in sheets]
             sources += [{"kind": "time_entry", "id": pk, "url": f"/v1/time-entries/{pk}"} for pk in group["entries"]]
-            claims = [(self.kind, pk, by_key[pk].day) for pk in group["entries"] if pk not in claimed]
+            claims: list[tuple[str, int, datetime.date | None]] = [
+                (self.kind, pk, by_key[pk].day) for pk in group["entries"] if pk not in claimed
+            ]
             claimed.update(pk for _k, pk, _d in claims)
             seconds = group["seconds"]
             lines.append(
