@@ -76,5 +76,5 @@ def cost(make_api_client, count_queries, n):
 def test_a_run_of_one_employee_costs_what_a_run_of_a_hundred_costs(make_api_client, count_queries):
     # PostgreSQL writes the run with COPY whatever its size; SQLite (the embedded default) falls back
     # to bulk_create, which Django splits every 999 parameters: keep under one batch there
-    many = 100 if connection.vendor == "postgresql" else 12
+    many = 100 if connection.vendor == "postgresql" else 6
     assert cost(make_api_client, count_queries, 1) == cost(make_api_client, count_queries, many)
