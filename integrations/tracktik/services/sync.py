@@ -1,5 +1,6 @@
 """A sync run: queued by "sync now", the schedule or the API, run by a Celery task. Order:
-employees, clients/sites, positions, bill rates, then the approved shifts from the window
+employees, clients/sites, positions, bill rates, the work and break sessions of the window
+(``sessions``), then the approved shifts from the window
 (incremental: from the last successful sync's start minus the look-back; full: from the
 connection's first day), then the removal of shifts TrackTik no longer lists. Each page commits
 on its own, so a run that fails part-way keeps what it wrote; the watermark moves only when a
@@ -37,6 +38,7 @@ from .reference import (
     sync_employees,
     sync_sites_and_positions,
 )
+from .sessions import load_sessions
 from .shifts import remove_unseen, sync_shift_page
 
 SYNC_TASK = "integrations.tracktik.tasks.tracktik_sync_task"
@@ -140,6 +142,7 @@ def sync_run_execute(*, run_id: int, organisation_id: int) -> TracktikSyncRun:
             sync_sites_and_positions(client, ctx)
             sync_bill_rates(client, ctx)
             preload_tasks(ctx)
+            ctx.sessions = load_sessions(client, ctx, window)
             params = {"status": "APPROVED", "include": "employee,position,client", "sort": "startedOn"}
             if window is not None:
                 params["startedOn:gte"] = window.isoformat()
