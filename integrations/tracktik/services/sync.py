@@ -1,8 +1,9 @@
 """A sync run: queued by "sync now", the schedule or the API, run by a Celery task. Order:
 employees, clients/sites, positions, bill rates, the work and break sessions of the window
-(``sessions``), then the approved shifts from the window
+(``sessions``), the approved shifts from the window
 (incremental: from the last successful sync's start minus the look-back; full: from the
-connection's first day), then the removal of shifts TrackTik no longer lists. Each page commits
+connection's first day), the removal of shifts TrackTik no longer lists, then the window's
+approved schedule-off-periods as approved leave (``off_periods``). Each page commits
 on its own, so a run that fails part-way keeps what it wrote; the watermark moves only when a
 run succeeds, so the next run reads the same window again and finishes the work (the writes are
 idempotent)."""
@@ -30,6 +31,7 @@ from .. import events
 from ..client import TracktikError
 from ..models import TracktikConnection, TracktikSyncRun
 from .connection import client_for, connection_for, require_admin
+from .off_periods import sync_off_periods
 from .reference import (
     SyncContext,
     load_reference,
@@ -153,6 +155,7 @@ def sync_run_execute(*, run_id: int, organisation_id: int) -> TracktikSyncRun:
                 done += len(page.rows)
                 jobs.job_progress(TracktikSyncRun, run.pk, done=done, total=max(page.total, done))
             remove_unseen(ctx, seen, window)
+            sync_off_periods(client, ctx, window)
             if connection.trust_approval and ctx.touched:
                 tt_services.external_timesheets_approve(
                     actor=actor, employee_days=ctx.touched, label=_("TrackTik (trusted approval)")

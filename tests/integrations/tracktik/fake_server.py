@@ -5,7 +5,8 @@ as the seed (``001``) describes: the OAuth2 password grant and refresh at
 ``offset``), 100 at most; ``include`` expanding employee/position/client; the filters
 ``status``, ``startedOn:gte|lte|between``, ``client.id``, ``region.id``; ``sort`` (``-`` for
 descending); ``X-RateLimit-*`` headers. ``work-sessions`` and ``break-sessions`` name their
-shift by id and filter on ``startedOn`` like the shifts. Faults are scripted: ``fail(path, status, times,
+shift by id, ``schedule-off-periods`` their employee; they filter on ``startedOn`` like the
+shifts. Faults are scripted: ``fail(path, status, times,
 headers=..., delay=...)`` answers the next matching requests so (429 with Retry-After, 500s, a
 slow answer), ``expire_tokens()`` invalidates every access token (a token expiring mid-sync).
 """
@@ -50,6 +51,7 @@ class FakeTracktik:
             "bill-items": [],
             "work-sessions": [],
             "break-sessions": [],
+            "schedule-off-periods": [],
         }
         self.tokens: dict[str, float] = {}  # access token -> expiry (time.time())
         self.refresh_tokens: set[str] = set()
@@ -319,3 +321,8 @@ def shift(pk: int, employee_id: int, client_id: int, position_id: int, start: st
         "status": extra.pop("status", "APPROVED"),
         **extra,
     }
+
+
+def off_period(pk: int, employee_id: int, first: str, last: str, kind, *, status: str = "APPROVED") -> dict:
+    """Time off from ``first`` to ``last`` (days, inclusive); ``kind`` a type name or object."""
+    return {"id": pk, "employee": employee_id, "startedOn": first, "endedOn": last, "type": kind, "status": status}
