@@ -21,7 +21,7 @@ from hr import selectors as hr_selectors
 from hr import services as hr_services
 from trackyoursheets.exceptions import Conflict, NotPermitted
 
-from ..client import TracktikClient
+from ..client import TracktikClient, TracktikUnavailable
 from .reference import SOURCE, SyncContext, ref_id
 
 KIND = "schedule-off-period"
@@ -65,40 +65,44 @@ def sync_off_periods(client: TracktikClient, ctx: SyncContext, window: datetime.
         params["startedOn:gte"] = window.isoformat()
     types = list(hr_selectors.leave_type_list(actor=ctx.actor).filter(active=True).order_by("id"))
     listed: set[str] = set()
-    for page in client.pages("/schedule-off-periods", params):
-        for row in page.rows:
-            pk = row.get("id")
-            if pk is None:
-                continue
-            listed.add(str(pk))
-            employee_id = ctx.employees.get(str(ref_id(row.get("employee"))))
-            if employee_id is None:
-                ctx.error(KIND, pk, f"Unknown TrackTik employee {ref_id(row.get('employee'))}.")
-                continue
-            leave_type = match_leave_type(types, row.get("type"))
-            if leave_type is None:
-                ctx.error(KIND, pk, "No leave type matches and there is no custom leave type to fall back on.")
-                continue
-            start, end = _day(row.get("startedOn")), _day(row.get("endedOn") or row.get("startedOn"))
-            if start is None or end is None or end < start:
-                ctx.error(KIND, pk, "The off-period has no valid days (startedOn, endedOn).")
-                continue
-            try:
-                with transaction.atomic():
-                    result = hr_services.import_external_leave(
-                        actor=ctx.actor,
-                        source=SOURCE,
-                        external_id=str(pk),
-                        employee_id=employee_id,
-                        leave_type_id=leave_type.pk,
-                        start_date=start,
-                        end_date=end,
-                        notes=f"TrackTik schedule-off-period {pk}",
-                    )
-            except (ValidationError, Conflict, NotPermitted) as exc:
-                ctx.error(KIND, pk, _message(exc))
-                continue
-            ctx.leave[result.outcome] += 1
+    try:
+        rows = [row for page in client.pages("/schedule-off-periods", params) for row in page.rows]
+    except TracktikUnavailable as exc:  # nothing listed: nothing is withdrawn either
+        ctx.error(KIND, "", str(exc))
+        return
+    for row in rows:
+        pk = row.get("id")
+        if pk is None:
+            continue
+        listed.add(str(pk))
+        employee_id = ctx.employees.get(str(ref_id(row.get("employee"))))
+        if employee_id is None:
+            ctx.error(KIND, pk, f"Unknown TrackTik employee {ref_id(row.get('employee'))}.")
+            continue
+        leave_type = match_leave_type(types, row.get("type"))
+        if leave_type is None:
+            ctx.error(KIND, pk, "No leave type matches and there is no custom leave type to fall back on.")
+            continue
+        start, end = _day(row.get("startedOn")), _day(row.get("endedOn") or row.get("startedOn"))
+        if start is None or end is None or end < start:
+            ctx.error(KIND, pk, "The off-period has no valid days (startedOn, endedOn).")
+            continue
+        try:
+            with transaction.atomic():
+                result = hr_services.import_external_leave(
+                    actor=ctx.actor,
+                    source=SOURCE,
+                    external_id=str(pk),
+                    employee_id=employee_id,
+                    leave_type_id=leave_type.pk,
+                    start_date=start,
+                    end_date=end,
+                    notes=f"TrackTik schedule-off-period {pk}",
+                )
+        except (ValidationError, Conflict, NotPermitted) as exc:
+            ctx.error(KIND, pk, _message(exc))
+            continue
+        ctx.leave[result.outcome] += 1
     with transaction.atomic():
         ctx.leave["withdrawn"] += hr_services.withdraw_external_leave(
             actor=ctx.actor, source=SOURCE, keep_external_ids=listed, since=window or datetime.date.min

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..client import TracktikClient
+from ..client import TracktikClient, TracktikUnavailable
 from .reference import SyncContext, ref_id
 
 SESSION_PARAMS = {"sort": "startedOn"}
@@ -64,25 +64,33 @@ class WorkedTime:
 
 def load_sessions(client: TracktikClient, ctx: SyncContext, window: datetime.date | None) -> dict[int, ShiftSessions]:
     """Every finished work session and break session from the window, by shift id. A session
-    that is still open (no ``endedOn``) or has no shift is left out."""
+    that is still open (no ``endedOn``) or has no shift is left out. A server without the list
+    (404) or a user who may not read it (403) is one record error; the shifts then keep their
+    scheduled hours (any other failure fails the run: payroll must not fall back silently)."""
     params = dict(SESSION_PARAMS)
     if window is not None:
         params["startedOn:gte"] = window.isoformat()
     found: dict[int, ShiftSessions] = {}
-    for page in client.pages("/work-sessions", params):
-        for row in page.rows:
-            interval = _interval(ctx, "work session", row)
-            if interval is not None:
-                found.setdefault(interval[0], ShiftSessions()).worked.append(interval[1:])
-    for page in client.pages("/break-sessions", params):
-        for row in page.rows:
-            if row.get("paid"):
-                continue
-            interval = _interval(ctx, "break session", row)
-            if interval is not None:
-                sessions = found.setdefault(interval[0], ShiftSessions())
-                sessions.unpaid_break_seconds += int((interval[2] - interval[1]).total_seconds())
+    for row in _rows(client, ctx, "/work-sessions", params):
+        interval = _interval(ctx, "work session", row)
+        if interval is not None:
+            found.setdefault(interval[0], ShiftSessions()).worked.append(interval[1:])
+    for row in _rows(client, ctx, "/break-sessions", params):
+        if row.get("paid"):
+            continue
+        interval = _interval(ctx, "break session", row)
+        if interval is not None:
+            sessions = found.setdefault(interval[0], ShiftSessions())
+            sessions.unpaid_break_seconds += int((interval[2] - interval[1]).total_seconds())
     return found
+
+
+def _rows(client: TracktikClient, ctx: SyncContext, path: str, params: dict) -> list[dict]:
+    try:
+        return [row for page in client.pages(path, params) for row in page.rows]
+    except TracktikUnavailable as exc:
+        ctx.error(path.strip("/"), "", str(exc))
+        return []
 
 
 def _interval(ctx: SyncContext, kind: str, row: dict):

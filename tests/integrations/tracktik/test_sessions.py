@@ -109,3 +109,17 @@ def test_breaks_that_leave_no_worked_time_are_a_record_error(api, organisation, 
     assert run["errors"] == [
         {"record_type": "shift", "record_id": "1005", "message": "The unpaid breaks of the shift leave no worked time."}
     ]
+
+
+def test_a_server_without_work_sessions_keeps_the_schedule_and_says_so(api, organisation, fake, connected):
+    del fake.data["work-sessions"]  # 404: this TrackTik has no work sessions (or hides them)
+    fake.data["break-sessions"] = [fk.break_session(1, 1005, "2026-11-02T12:00:00", 60)]
+
+    run = sync(api, organisation)
+
+    assert run["status"] == "succeeded" and run["created"] == 8
+    assert run["errors"] == [
+        {"record_type": "work-sessions", "record_id": "", "message": "TrackTik has no /work-sessions (HTTP 404)."}
+    ]
+    assert entry(organisation, 1001).duration_seconds == 12 * 3600  # the schedule
+    assert entry(organisation, 1005).duration_seconds == 7 * 3600  # the breaks still count
