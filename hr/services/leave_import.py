@@ -124,14 +124,16 @@ def import_external_leave(
 
 
 @transaction.atomic
-def withdraw_external_leave(*, actor: Actor, source: str, keep_external_ids: set[str], since: datetime.date) -> int:
-    """Cancel the live imported requests of ``source`` ending on or after ``since`` whose
+def withdraw_external_leave(
+    *, actor: Actor, source: str, keep_external_ids: set[str], starting_after: datetime.date
+) -> int:
+    """Cancel the live imported requests of ``source`` starting after ``starting_after`` whose
     external id is not in ``keep_external_ids`` (gone, or no longer approved there)."""
     if not _hr(actor):
         raise ValidationError(_("Only HR, owners, admins and the organisation's jobs import leave."))
     gone = (
         LeaveRequest.objects.for_organisation(actor.organisation)
-        .filter(external_source=source, status__in=OPEN_STATUSES, end_date__gte=since)
+        .filter(external_source=source, status__in=OPEN_STATUSES, start_date__gt=starting_after)
         .exclude(external_id="")
         .exclude(external_id__in=keep_external_ids)
         .select_related("employee")

@@ -1,7 +1,8 @@
 """TrackTik's ``schedule-off-periods`` (approved time off) → approved leave in HR, through
 ``hr.services.import_external_leave`` (idempotent by the TrackTik id: a re-run changes nothing,
-a changed period cancels the old request and approves the new one). Periods of the window that
-TrackTik no longer lists as approved have their requests cancelled
+a changed period cancels the old request and approves the new one). Periods starting in the window
+(after its first day, like the shifts) that TrackTik no longer lists as approved have their
+requests cancelled
 (``hr.services.withdraw_external_leave``). Approved leave then flows into timesheets and payroll
 like leave approved here.
 
@@ -105,5 +106,5 @@ def sync_off_periods(client: TracktikClient, ctx: SyncContext, window: datetime.
         ctx.leave[result.outcome] += 1
     with transaction.atomic():
         ctx.leave["withdrawn"] += hr_services.withdraw_external_leave(
-            actor=ctx.actor, source=SOURCE, keep_external_ids=listed, since=window or datetime.date.min
+            actor=ctx.actor, source=SOURCE, keep_external_ids=listed, starting_after=window or datetime.date.min
         )

@@ -93,3 +93,16 @@ def test_without_a_matching_or_custom_type_the_period_is_a_record_error(api, org
     assert run["status"] == "succeeded" and run["error_count"] == 1
     assert run["errors"][0]["record_id"] == "72" and "No leave type matches" in run["errors"][0]["message"]
     assert not imported(organisation).exists()
+
+
+def test_a_period_starting_before_the_window_is_not_withdrawn(api, organisation, fake, connected):
+    LeaveTypeFactory(organisation=organisation, name="Vacation", kind="vacation")
+    fake.data["schedule-off-periods"] = [fk.off_period(71, 101, "2026-11-09", "2026-11-12", "Vacation")]
+    sync(api, organisation)
+    api.put("/v1/integrations/tracktik", {"sync_from": "2026-11-10"}, format="json")
+
+    run = sync(api, organisation, full=True)  # reads off-periods starting on or after 2026-11-10
+
+    assert fake.gets("schedule-off-periods")[-1]["startedOn:gte"] == "2026-11-10"
+    assert run["status"] == "succeeded"
+    assert imported(organisation).get(external_id="71").status == "approved"
