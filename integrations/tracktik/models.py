@@ -87,6 +87,11 @@ class TracktikSyncRun(BackgroundJob, TenantModel):
     removed_count = models.PositiveIntegerField(_("removed"), default=0)
     flagged_count = models.PositiveIntegerField(_("flagged"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
+    #: TrackTik's approved off-periods imported as approved leave (``services.off_periods``)
+    leave_created_count = models.PositiveIntegerField(_("leave created"), default=0)
+    leave_updated_count = models.PositiveIntegerField(_("leave replaced"), default=0)
+    leave_unchanged_count = models.PositiveIntegerField(_("leave unchanged"), default=0)
+    leave_withdrawn_count = models.PositiveIntegerField(_("leave withdrawn"), default=0)
     errors = models.JSONField(_("record errors"), default=list, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
 

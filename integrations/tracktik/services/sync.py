@@ -103,6 +103,7 @@ def _finish(run: TracktikSyncRun, ctx: SyncContext, started: float, *, reason: s
         "removed_count": ctx.counts["removed"],
         "flagged_count": ctx.counts["flagged"],
         "error_count": ctx.error_count,
+        **{f"leave_{outcome}_count": count for outcome, count in ctx.leave.items()},
         "errors": ctx.errors,
         "duration_ms": int((time.monotonic() - started) * 1000),
     }

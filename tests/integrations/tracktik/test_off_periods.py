@@ -37,6 +37,7 @@ def test_off_periods_become_approved_leave_of_the_matching_type(api, organisatio
     run = sync(api, organisation)
 
     assert run["status"] == "succeeded"
+    assert (run["leave_created"], run["leave_updated"], run["leave_unchanged"], run["leave_withdrawn"]) == (3, 0, 0, 0)
     assert run["errors"] == [
         {"record_type": "schedule-off-period", "record_id": "75", "message": "Unknown TrackTik employee 999."}
     ]
@@ -54,7 +55,7 @@ def test_off_periods_become_approved_leave_of_the_matching_type(api, organisatio
 
     again = sync(api, organisation, full=True)
 
-    assert again["status"] == "succeeded"
+    assert again["status"] == "succeeded" and (again["leave_created"], again["leave_unchanged"]) == (0, 3)
     assert imported(organisation).count() == 3 and LeaveLedgerEntry.objects.count() == 3  # nothing new
 
 
@@ -73,6 +74,7 @@ def test_a_changed_period_replaces_its_leave_and_a_withdrawn_one_is_cancelled(ap
     run = sync(api, organisation, full=True)
 
     assert run["status"] == "succeeded" and run["error_count"] == 0
+    assert (run["leave_updated"], run["leave_withdrawn"]) == (1, 1)
     first.refresh_from_db()
     assert first.status == "cancelled"
     live = imported(organisation).exclude(status="cancelled")
