@@ -28,6 +28,7 @@ from .leave_selectors import (  # noqa: F401 - re-exported: other apps call them
     approved_leave_hours,
     holidays_between,
     leave_requests_to_decide,
+    leave_type_list,
     work_schedule_for,
     work_schedules_for,
 )

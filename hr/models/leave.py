@@ -230,12 +230,23 @@ class LeaveRequest(TenantModel):
     decided_by_label = models.CharField(_("decided by"), max_length=300, blank=True)
     rejection_reason = models.CharField(_("rejection reason"), max_length=LEAVE_REASON_MAX_LENGTH, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    #: leave approved in another system (``hr.services.import_external_leave``): its name and id
+    external_source = models.CharField(_("external source"), max_length=20, blank=True, editable=False)
+    external_id = models.CharField(_("external id"), max_length=200, blank=True, editable=False)
 
     objects = LeaveRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "-id"]
         indexes = [models.Index(fields=["employee", "start_date", "end_date"], name="hr_leavereq_employee_dates")]
+        constraints = [
+            # one live request per external record (a cancelled one keeps its id for the record)
+            models.UniqueConstraint(
+                fields=["organisation", "external_source", "external_id"],
+                condition=~models.Q(external_id="") & ~models.Q(status="cancelled"),
+                name="hr_leaverequest_unique_external_id",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.leave_type} {self.start_date}–{self.end_date}"

@@ -71,6 +71,7 @@ from .leave import (
     leave_request_reject,
     register_leave_cancel_guard,
 )
+from .leave_import import ImportedLeave, import_external_leave, withdraw_external_leave
 from .leave_setup import (
     holiday_group_create,
     holiday_group_update,
@@ -82,6 +83,9 @@ from .leave_setup import (
 )
 
 __all__ = [
+    "ImportedLeave",
+    "import_external_leave",
+    "withdraw_external_leave",
     "DirectorySyncResult",
     "employee_sync_from_source",
     "EMPLOYEE_FIELDS",

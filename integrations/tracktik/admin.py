@@ -102,7 +102,19 @@ class TracktikPositionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(TracktikShift)
 class TracktikShiftAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("tracktik_id", "organisation", "employee", "site", "position", "start", "hours", "state")
+    list_display = (
+        "tracktik_id",
+        "organisation",
+        "employee",
+        "site",
+        "position",
+        "start",
+        "hours",
+        "clock_in",
+        "worked_hours",
+        "unpaid_break_hours",
+        "state",
+    )
     list_filter = ("state", "holiday")
     search_fields = ("=tracktik_id", "organisation__name")
 

@@ -30,6 +30,10 @@ class TracktikError(Exception):
     """A request to TrackTik failed for good; ``str()`` is the reason a person reads."""
 
 
+class TracktikUnavailable(TracktikError):
+    """The server has no such resource (404) or the user may not read it (403)."""
+
+
 @dataclass
 class RetryPolicy:
     attempts: int = 5
@@ -208,9 +212,9 @@ class TracktikClient:
     def get(self, path: str, params: dict | None = None) -> dict:
         response = self._send("GET", f"{API_PREFIX}{path}", params=params or {})
         if response.status_code == 404:
-            raise TracktikError(f"TrackTik has no {path} (HTTP 404).")
+            raise TracktikUnavailable(f"TrackTik has no {path} (HTTP 404).")
         if response.status_code == 403:
-            raise TracktikError(f"The TrackTik user may not read {path} (HTTP 403).")
+            raise TracktikUnavailable(f"The TrackTik user may not read {path} (HTTP 403).")
         if response.status_code >= 400:
             raise TracktikError(f"TrackTik refused {path} (HTTP {response.status_code}).")
         try:

@@ -87,6 +87,11 @@ class TracktikSyncRun(BackgroundJob, TenantModel):
     removed_count = models.PositiveIntegerField(_("removed"), default=0)
     flagged_count = models.PositiveIntegerField(_("flagged"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
+    #: TrackTik's approved off-periods imported as approved leave (``services.off_periods``)
+    leave_created_count = models.PositiveIntegerField(_("leave created"), default=0)
+    leave_updated_count = models.PositiveIntegerField(_("leave replaced"), default=0)
+    leave_unchanged_count = models.PositiveIntegerField(_("leave unchanged"), default=0)
+    leave_withdrawn_count = models.PositiveIntegerField(_("leave withdrawn"), default=0)
     errors = models.JSONField(_("record errors"), default=list, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
 
@@ -155,7 +160,10 @@ class TracktikShiftQuerySet(TenantQuerySet):
 
 
 class TracktikShift(TenantModel):
-    """Our copy of an approved TrackTik shift and the time entry it became. ``fingerprint``
+    """Our copy of an approved TrackTik shift and the time entry it became. ``start``, ``end``
+    and ``hours`` are the **scheduled** shift (the billing and SCR reports' hours);
+    ``clock_in``/``clock_out`` its work sessions (null without any) and ``worked_hours`` the
+    time entry's net worked hours after ``unpaid_break_hours``. ``fingerprint``
     detects a changed shift without comparing every field; ``state`` says whether it is synced,
     removed (gone or no longer approved) or flagged (changed or gone inside a locked period)."""
 
@@ -169,6 +177,15 @@ class TracktikShift(TenantModel):
     end = models.DateTimeField(_("ended on"))
     hours = models.DecimalField(_("hours"), default=Decimal("0"), **HOURS)
     holiday = models.BooleanField(_("holiday"), default=False)
+    clock_in = models.DateTimeField(_("clocked in"), null=True, blank=True)
+    clock_out = models.DateTimeField(_("clocked out"), null=True, blank=True)
+    worked_hours = models.DecimalField(
+        _("worked hours"),
+        default=Decimal("0"),
+        help_text=_("Net of unpaid breaks: the time entry's hours (the payroll source)."),
+        **HOURS,
+    )
+    unpaid_break_hours = models.DecimalField(_("unpaid break hours"), default=Decimal("0"), **HOURS)
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
     state = models.CharField(_("state"), max_length=10, choices=ShiftState.choices, default=ShiftState.SYNCED)
     flag_reason = models.CharField(_("why flagged"), max_length=300, blank=True)

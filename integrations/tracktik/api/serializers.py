@@ -96,6 +96,16 @@ class TracktikSyncRunSerializer(serializers.ModelSerializer):
     unchanged = serializers.IntegerField(source="unchanged_count", read_only=True)
     removed = serializers.IntegerField(source="removed_count", read_only=True)
     flagged = serializers.IntegerField(source="flagged_count", read_only=True)
+    leave_created = serializers.IntegerField(
+        source="leave_created_count", read_only=True, help_text="Off-periods imported as approved leave."
+    )
+    leave_updated = serializers.IntegerField(
+        source="leave_updated_count", read_only=True, help_text="Changed off-periods whose leave was replaced."
+    )
+    leave_unchanged = serializers.IntegerField(source="leave_unchanged_count", read_only=True)
+    leave_withdrawn = serializers.IntegerField(
+        source="leave_withdrawn_count", read_only=True, help_text="Imported leave cancelled: gone from TrackTik."
+    )
     errors = TracktikSyncErrorSerializer(many=True, read_only=True, help_text="The first 200 record errors.")
     reason = serializers.CharField(source="error", read_only=True, help_text="Why the run failed.")
 
@@ -114,6 +124,10 @@ class TracktikSyncRunSerializer(serializers.ModelSerializer):
             "unchanged",
             "removed",
             "flagged",
+            "leave_created",
+            "leave_updated",
+            "leave_unchanged",
+            "leave_withdrawn",
             "error_count",
             "errors",
             "reason",

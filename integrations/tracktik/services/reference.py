@@ -50,6 +50,10 @@ class SyncContext:
     #: (project id, task name) -> task id
     tasks: dict[tuple[int, str], int] = field(default_factory=dict)
     locks: PeriodLocks | None = None
+    #: shift id -> its work and unpaid break sessions (``sessions.load_sessions``)
+    sessions: dict = field(default_factory=dict)
+    #: imported TrackTik off-periods (``off_periods``): created / updated / unchanged / withdrawn
+    leave: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "withdrawn": 0})
     #: employee id -> days (UTC) of the entries this run created or updated (trusted approval)
     touched: dict[int, set] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)

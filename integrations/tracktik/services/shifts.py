@@ -12,13 +12,13 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from timetracking import services as tt_services
 
 from ..choices import ShiftState
 from ..models import TracktikShift
 from .reference import SOURCE, SyncContext, position_upsert, ref_id, site_upsert, task_for
+from .sessions import WorkedTime, instant, worked_time
 
 #: removals are chunked so a full resync of many shifts never builds one huge query
 REMOVE_CHUNK = 500
@@ -34,21 +34,8 @@ class ParsedShift:
     end: datetime.datetime
     hours: Decimal
     holiday: bool
+    worked: WorkedTime
     fingerprint: str
-
-
-def _instant(value, tz) -> datetime.datetime | None:
-    if not value:
-        return None
-    parsed = parse_datetime(str(value))
-    if parsed is None:
-        try:
-            parsed = datetime.datetime.combine(datetime.date.fromisoformat(str(value)), datetime.time.min)
-        except ValueError:
-            return None
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=tz)
-    return parsed.astimezone(datetime.UTC)
 
 
 def parse_shift(ctx: SyncContext, row: dict, tz) -> ParsedShift | None:
@@ -71,7 +58,7 @@ def parse_shift(ctx: SyncContext, row: dict, tz) -> ParsedShift | None:
     position = ctx.positions.get(ref_id(position_ref))
     if position is None and isinstance(position_ref, dict) and position_ref.get("id") is not None:
         position = position_upsert(ctx, position_ref)
-    start, end = _instant(row.get("startedOn"), tz), _instant(row.get("endedOn"), tz)
+    start, end = instant(row.get("startedOn"), tz), instant(row.get("endedOn"), tz)
     if start is None or end is None or end <= start:
         ctx.error("shift", sid, "The shift has no valid start and end (startedOn, endedOn).")
         return None
@@ -80,8 +67,16 @@ def parse_shift(ctx: SyncContext, row: dict, tz) -> ParsedShift | None:
     except (KeyError, ArithmeticError, ValueError):
         hours = (Decimal(int((end - start).total_seconds())) / 3600).quantize(Decimal("0.01"))
     holiday = bool(row.get("holiday") or row.get("isHoliday"))
+    worked = worked_time(ctx.sessions.get(int(sid)), start, end)
+    if worked is None:
+        ctx.error("shift", sid, "The unpaid breaks of the shift leave no worked time.")
+        return None
     position_pk = position.pk if position else ""
-    key = f"{employee_id}|{site.pk}|{position_pk}|{start.isoformat()}|{end.isoformat()}|{hours}|{holiday}"
+    key = (
+        f"{employee_id}|{site.pk}|{position_pk}|{start.isoformat()}|{end.isoformat()}|{hours}|{holiday}"
+        f"|{worked.entry_start.isoformat()}|{worked.net_seconds}|{worked.break_seconds}"
+        f"|{worked.clock_in and worked.clock_in.isoformat()}|{worked.clock_out and worked.clock_out.isoformat()}"
+    )
     return ParsedShift(
         tracktik_id=int(sid),
         employee_id=employee_id,
@@ -91,6 +86,7 @@ def parse_shift(ctx: SyncContext, row: dict, tz) -> ParsedShift | None:
         end=end,
         hours=hours,
         holiday=holiday,
+        worked=worked,
         fingerprint=hashlib.sha256(key.encode()).hexdigest(),
     )
 
@@ -104,10 +100,44 @@ def _mirror_values(shift: ParsedShift) -> dict:
         "end": shift.end,
         "hours": shift.hours,
         "holiday": shift.holiday,
+        "clock_in": shift.worked.clock_in,
+        "clock_out": shift.worked.clock_out,
+        "worked_hours": _hours(shift.worked.net_seconds),
+        "unpaid_break_hours": _hours(shift.worked.break_seconds),
     }
 
 
-MIRROR_FIELDS = ("employee", "site", "position", "start", "end", "hours", "holiday", "fingerprint", "state")
+def _hours(seconds: int) -> Decimal:
+    return (Decimal(seconds) / 3600).quantize(Decimal("0.01"))
+
+
+def _notes(shift: ParsedShift) -> str:
+    notes = f"TrackTik shift {shift.tracktik_id}"
+    worked = shift.worked
+    if worked.clock_in is not None:
+        notes += f"; clocked in {worked.clock_in:%Y-%m-%d %H:%M}, out {worked.clock_out:%Y-%m-%d %H:%M} UTC"
+    if worked.break_seconds:
+        notes += f"; {worked.break_seconds // 60} min unpaid break deducted"
+    if worked.shortened:
+        notes += " (the entry is shortened to the net worked time)"
+    return notes
+
+
+MIRROR_FIELDS = (
+    "employee",
+    "site",
+    "position",
+    "start",
+    "end",
+    "hours",
+    "holiday",
+    "clock_in",
+    "clock_out",
+    "worked_hours",
+    "unpaid_break_hours",
+    "fingerprint",
+    "state",
+)
 
 
 @transaction.atomic
@@ -142,9 +172,9 @@ def sync_shift_page(ctx: SyncContext, rows: list[dict], seen: set[int]) -> None:
             employee_id=s.employee_id,
             project_id=s.site.project_id,
             task_id=task_for(ctx, s.site, s.position),
-            start_time=s.start,
-            end_time=s.end,
-            notes=f"TrackTik shift {s.tracktik_id}",
+            start_time=s.worked.entry_start,
+            end_time=s.worked.entry_end,
+            notes=_notes(s),
         )
         for s in to_write
     ]
@@ -174,7 +204,7 @@ def sync_shift_page(ctx: SyncContext, rows: list[dict], seen: set[int]) -> None:
         for name, value in _mirror_values(shift).items():
             setattr(copy, name, value)
         copy.fingerprint, copy.state, copy.flag_reason = shift.fingerprint, ShiftState.SYNCED, ""
-        ctx.touched.setdefault(shift.employee_id, set()).add(shift.start.date())
+        ctx.touched.setdefault(shift.employee_id, set()).add(shift.worked.entry_start.date())
         copy.time_entry_id = result.entries.get(key)
     if new:
         TracktikShift.objects.bulk_create(new)

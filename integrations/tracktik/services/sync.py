@@ -1,7 +1,9 @@
 """A sync run: queued by "sync now", the schedule or the API, run by a Celery task. Order:
-employees, clients/sites, positions, bill rates, then the approved shifts from the window
+employees, clients/sites, positions, bill rates, the work and break sessions of the window
+(``sessions``), the approved shifts from the window
 (incremental: from the last successful sync's start minus the look-back; full: from the
-connection's first day), then the removal of shifts TrackTik no longer lists. Each page commits
+connection's first day), the removal of shifts TrackTik no longer lists, then the window's
+approved schedule-off-periods as approved leave (``off_periods``). Each page commits
 on its own, so a run that fails part-way keeps what it wrote; the watermark moves only when a
 run succeeds, so the next run reads the same window again and finishes the work (the writes are
 idempotent)."""
@@ -29,6 +31,7 @@ from .. import events
 from ..client import TracktikError
 from ..models import TracktikConnection, TracktikSyncRun
 from .connection import client_for, connection_for, require_admin
+from .off_periods import sync_off_periods
 from .reference import (
     SyncContext,
     load_reference,
@@ -37,6 +40,7 @@ from .reference import (
     sync_employees,
     sync_sites_and_positions,
 )
+from .sessions import load_sessions
 from .shifts import remove_unseen, sync_shift_page
 
 SYNC_TASK = "integrations.tracktik.tasks.tracktik_sync_task"
@@ -99,6 +103,7 @@ def _finish(run: TracktikSyncRun, ctx: SyncContext, started: float, *, reason: s
         "removed_count": ctx.counts["removed"],
         "flagged_count": ctx.counts["flagged"],
         "error_count": ctx.error_count,
+        **{f"leave_{outcome}_count": count for outcome, count in ctx.leave.items()},
         "errors": ctx.errors,
         "duration_ms": int((time.monotonic() - started) * 1000),
     }
@@ -140,6 +145,7 @@ def sync_run_execute(*, run_id: int, organisation_id: int) -> TracktikSyncRun:
             sync_sites_and_positions(client, ctx)
             sync_bill_rates(client, ctx)
             preload_tasks(ctx)
+            ctx.sessions = load_sessions(client, ctx, window)
             params = {"status": "APPROVED", "include": "employee,position,client", "sort": "startedOn"}
             if window is not None:
                 params["startedOn:gte"] = window.isoformat()
@@ -150,6 +156,7 @@ def sync_run_execute(*, run_id: int, organisation_id: int) -> TracktikSyncRun:
                 done += len(page.rows)
                 jobs.job_progress(TracktikSyncRun, run.pk, done=done, total=max(page.total, done))
             remove_unseen(ctx, seen, window)
+            sync_off_periods(client, ctx, window)
             if connection.trust_approval and ctx.touched:
                 tt_services.external_timesheets_approve(
                     actor=actor, employee_days=ctx.touched, label=_("TrackTik (trusted approval)")

@@ -4,7 +4,9 @@ as the seed (``001``) describes: the OAuth2 password grant and refresh at
 ``{"data": [...], "meta": {"pagination": {...}}}`` envelope, paged by ``page``/``limit`` (or
 ``offset``), 100 at most; ``include`` expanding employee/position/client; the filters
 ``status``, ``startedOn:gte|lte|between``, ``client.id``, ``region.id``; ``sort`` (``-`` for
-descending); ``X-RateLimit-*`` headers. Faults are scripted: ``fail(path, status, times,
+descending); ``X-RateLimit-*`` headers. ``work-sessions`` and ``break-sessions`` name their
+shift by id, ``schedule-off-periods`` their employee; they filter on ``startedOn`` like the
+shifts. Faults are scripted: ``fail(path, status, times,
 headers=..., delay=...)`` answers the next matching requests so (429 with Retry-After, 500s, a
 slow answer), ``expire_tokens()`` invalidates every access token (a token expiring mid-sync).
 """
@@ -47,6 +49,9 @@ class FakeTracktik:
             "positions": [],
             "shifts": [],
             "bill-items": [],
+            "work-sessions": [],
+            "break-sessions": [],
+            "schedule-off-periods": [],
         }
         self.tokens: dict[str, float] = {}  # access token -> expiry (time.time())
         self.refresh_tokens: set[str] = set()
@@ -265,6 +270,23 @@ class FakeTracktik:
 # =============================================================================
 
 
+def _interval(start: str, minutes: int) -> tuple[str, str]:
+    began = datetime.fromisoformat(start)
+    ended = began + timedelta(minutes=minutes)
+    return began.strftime("%Y-%m-%dT%H:%M:%S+00:00"), ended.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def work_session(pk: int, shift_id: int, employee_id: int, start: str, minutes: int, **extra) -> dict:
+    """A clock-in/clock-out of a shift (``start`` an ISO instant in UTC); ``endedOn=None``: still in."""
+    began, ended = _interval(start, minutes)
+    return {"id": pk, "shift": shift_id, "employee": employee_id, "startedOn": began, "endedOn": ended, **extra}
+
+
+def break_session(pk: int, shift_id: int, start: str, minutes: int, *, paid: bool = False) -> dict:
+    began, ended = _interval(start, minutes)
+    return {"id": pk, "shift": shift_id, "startedOn": began, "endedOn": ended, "paid": paid}
+
+
 def employee(pk: int, *, first="Guard", last=None, email=None, custom_id=None, status="ACTIVE") -> dict:
     return {
         "id": pk,
@@ -299,3 +321,8 @@ def shift(pk: int, employee_id: int, client_id: int, position_id: int, start: st
         "status": extra.pop("status", "APPROVED"),
         **extra,
     }
+
+
+def off_period(pk: int, employee_id: int, first: str, last: str, kind, *, status: str = "APPROVED") -> dict:
+    """Time off from ``first`` to ``last`` (days, inclusive); ``kind`` a type name or object."""
+    return {"id": pk, "employee": employee_id, "startedOn": first, "endedOn": last, "type": kind, "status": status}

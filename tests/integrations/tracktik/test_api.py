@@ -79,6 +79,13 @@ def test_a_page_of_shifts_costs_a_constant_number_of_queries(
         fk.shift(6000 + n, 101 + n % 3, 11 + n % 2, 21 + 2 * (n % 2), f"2026-09-{1 + n % 28:02d}T06:00:00", 1)
         for n in range(200)
     ]
+    # every shift of the three pages also has a work session and an unpaid break
+    fake.data["work-sessions"] = [
+        fk.work_session(n, s["id"], s["employee"], s["startedOn"][:19], 55) for n, s in enumerate(fake.data["shifts"])
+    ]
+    fake.data["break-sessions"] = [
+        fk.break_session(n, s["id"], s["startedOn"][:19], 5) for n, s in enumerate(fake.data["shifts"])
+    ]
     connect(other_api, fake)
 
     with CaptureQueriesContext(db_connection) as three_pages:

@@ -52,6 +52,7 @@ def test_sync_now_history_and_reports_pages(api, session_client, make_member, or
     uploaded = page.post("/app/tracktik/scr", {"file": SimpleUploadedFile("scr.csv", SCR)}, follow=True)
 
     assert "Succeeded" in run_html and "<td>8</td>" in run_html
+    assert "Time off imported as approved leave: 0 new, 0 replaced, 0 unchanged, 0 withdrawn." in run_html
     assert "Amsterdam Campus" in billing and "2670.00" in billing
     assert "under-covered 2" in uploaded.content.decode()
     assert page.get("/app/tracktik/invoices").status_code == 200
