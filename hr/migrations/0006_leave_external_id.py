@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hr', '0004_leave'),
+        ('hr', '0005_leave_per_pay_period'),
         ('organisations', '0009_currency_iso_codes'),
     ]
 
