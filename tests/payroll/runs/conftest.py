@@ -25,3 +25,13 @@ def receiver(webhook_settings):
     server = Receiver().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process():
+    """Jobs these tests start (report exports of runs) run in-process, as ``make run`` runs them,
+    in every CI pass: with Redis configured they would otherwise wait for a worker."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
