@@ -6,6 +6,8 @@ and services as REST. Scope ``payroll.read`` / ``payroll.write``."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import graphene
 from graphene import relay
 
@@ -17,6 +19,7 @@ from trackyoursheets.api.graphql import (
     TenantObjectField,
     TenantObjectType,
     decode_id,
+    object_action,
     scoped_target,
     validation_error,
 )
@@ -306,64 +309,42 @@ class PayrollRunCreate(TenantMutation):
         return _answer(actor, run)
 
 
-class PayrollRunApprove(TenantMutation):
-    """Approve a draft (draft → ready). Scope `payroll.write`; owners, admins, OAuth clients."""
-
-    required_scope = WRITE
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    Output = graphene.NonNull(PayrollRunType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.payroll_run_approve(actor=actor, run=_target(actor, id)))
+_action = partial(
+    object_action,
+    scope=WRITE,
+    output=PayrollRunType,
+    target=_target,
+    answer=_answer,
+    object_arg="run",
+)
 
 
-class PayrollRunMarkPaid(TenantMutation):
-    """Mark a ready run paid (ready → paid). Scope `payroll.write`."""
-
-    required_scope = WRITE
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    Output = graphene.NonNull(PayrollRunType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.payroll_run_mark_paid(actor=actor, run=_target(actor, id)))
+PayrollRunApprove = _action(
+    "PayrollRunApprove",
+    """Approve a draft (draft → ready). Scope `payroll.write`; owners, admins, OAuth clients.""",
+    action=services.payroll_run_approve,
+)
 
 
-class PayrollRunCancel(TenantMutation):
-    """Cancel a draft or ready run (its sources are released). Scope `payroll.write`."""
-
-    required_scope = WRITE
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    Output = graphene.NonNull(PayrollRunType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.payroll_run_cancel(actor=actor, run=_target(actor, id)))
+PayrollRunMarkPaid = _action(
+    "PayrollRunMarkPaid",
+    """Mark a ready run paid (ready → paid). Scope `payroll.write`.""",
+    action=services.payroll_run_mark_paid,
+)
 
 
-class PayrollRunRecalculate(TenantMutation):
-    """Recompute a draft from its sources. Scope `payroll.write`."""
+PayrollRunCancel = _action(
+    "PayrollRunCancel",
+    """Cancel a draft or ready run (its sources are released). Scope `payroll.write`.""",
+    action=services.payroll_run_cancel,
+)
 
-    required_scope = WRITE
 
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    Output = graphene.NonNull(PayrollRunType)
-
-    @classmethod
-    def perform_mutate(cls, info, actor, id):
-        return _answer(actor, services.payroll_run_recalculate(actor=actor, run=_target(actor, id)))
+PayrollRunRecalculate = _action(
+    "PayrollRunRecalculate",
+    """Recompute a draft from its sources. Scope `payroll.write`.""",
+    action=services.payroll_run_recalculate,
+)
 
 
 class PayrollRunAckInput(graphene.InputObjectType):
