@@ -5,7 +5,8 @@
 
 PostgreSQL only. Seeds (or reuses, ``--reuse``) bench/timesheets.py's organisation — 500 employees
 in 5 offices (New York time), 20 projects of 5 tasks, 40,000 entries over 8 weeks — and adds 32
-earlier weeks of entries (COPY) to reach 200,000. Then, for each ``group_by``, in-process: the SQL
+earlier weeks of entries (COPY) to reach 200,000, and bill rates at every level (client defaults,
+project and task rates, contracts for 50 employees: ``add_rates``) so the amounts are priced. Then, for each ``group_by``, in-process: the SQL
 statements of one request and ``EXPLAIN (ANALYZE, BUFFERS)`` of its aggregation; and through
 gunicorn (``-w 4 -k gthread --threads 4``) with 1 and 4 keep-alive clients for ``--seconds`` each:
 requests/s, p50/p99 and the CPU time per request of the workers and of the database's backends.
@@ -82,6 +83,39 @@ def add_entries(org) -> int:
     return written
 
 
+def add_rates(org) -> int:
+    """Bill rates at every level, so the report prices its hours the way a real organisation's
+    does: each client a default rate, every other project its own rate, every fifth task its own
+    rate, and contracts for 50 employees (25 for all projects, 25 for one project). Returns the
+    contracts written (0 when they are there already)."""
+    from decimal import Decimal
+
+    from hr.models import Employee
+    from timetracking.models import Client, Contract, Project, Task
+
+    if Contract.objects.filter(organisation=org).exists():
+        return 0
+    Client.objects.filter(organisation=org).update(default_rate=Decimal("100.00"))
+    for n, project in enumerate(Project.objects.filter(organisation=org).order_by("pk")):
+        if n % 2 == 0:
+            Project.objects.filter(pk=project.pk).update(hourly_rate=Decimal("120.00") + n)
+    for n, task in enumerate(Task.objects.filter(organisation=org).order_by("pk")):
+        if n % 5 == 0:
+            Task.objects.filter(pk=task.pk).update(hourly_rate=Decimal("150.50"))
+    first_project = Project.objects.filter(organisation=org).order_by("pk").first()
+    employees = list(Employee.objects.filter(organisation=org).order_by("pk")[:50])
+    Contract.objects.bulk_create(
+        Contract(
+            organisation=org,
+            employee=employee,
+            project=None if n < 25 else first_project,
+            hourly_rate=Decimal("90.00") if n < 25 else Decimal("95.25"),
+        )
+        for n, employee in enumerate(employees)
+    )
+    return len(employees)
+
+
 def explain(path: str, auth: dict) -> tuple[int, str]:
     """The statements of one request (in-process, warm) and EXPLAIN ANALYZE of the slowest one."""
     from django.db import connection
@@ -131,7 +165,11 @@ def run(args) -> None:
         started = time.perf_counter()
         print(f"added {add_entries(org):,} entries in {time.perf_counter() - started:.1f} s")
     total = TimeEntry.objects.filter(organisation=org).count()
-    print(f"{total:,} time entries")
+    print(f"{total:,} time entries; {add_rates(org)} contracts added")
+    if args.seed_only:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        return
     auth = {"Authorization": f"Bearer {base.token_for(org)}", "Host": "127.0.0.1"}
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -173,6 +211,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="per scenario and client count")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
+    parser.add_argument("--seed-only", action="store_true", help="seed (outside the benchmark lock) and stop")
     parser.add_argument("--explain", action="store_true", help="print each aggregation's EXPLAIN ANALYZE")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
