@@ -11,6 +11,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.organisations.factories import OfficeFactory
+
+from .conftest import person
 from .factories import ClientFactory, ContractFactory, ProjectFactory, TaskFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +100,31 @@ def test_days_are_each_employees_local_days(api, week_of_time):
         ("2026-03-07", "1.00", "1.00", 1, "100.00"),
         ("2026-03-09", "2.00", "2.00", 2, "180.00"),
     ]
+
+
+def test_a_minute_either_side_of_local_midnight_lands_on_its_own_local_day(api, organisation, employee, project):
+    """Each entry one minute before or exactly at a local midnight: New York on the evening before
+    and the evening of the DST change of 8 March 2026 (midnight at 05:00Z, then 04:00Z), Kolkata
+    (+5:30, midnight at 18:30Z) and Kathmandu (+5:45, 18:15Z); minutes tell the entries apart.
+    (On PostgreSQL the report sums quarter-hour bins of UTC time before it converts them to local
+    days: a half or three-quarter hour offset must still split at the minute.)"""
+    kolkata = person(organisation, OfficeFactory(organisation=organisation, timezone="Asia/Kolkata"), name="Kiran")
+    kathmandu = person(organisation, OfficeFactory(organisation=organisation, timezone="Asia/Kathmandu"), name="Kaji")
+    entry(employee, project, "2026-03-08T04:59:00Z", 1)  # Sat 7 Mar 23:59 EST
+    entry(employee, project, "2026-03-08T05:00:00Z", 2)  # Sun 8 Mar 00:00 EST
+    entry(employee, project, "2026-03-09T03:59:00Z", 4)  # Sun 8 Mar 23:59 EDT
+    entry(employee, project, "2026-03-09T04:00:00Z", 8)  # Mon 9 Mar 00:00 EDT
+    entry(kolkata, project, "2026-03-07T18:29:00Z", 16)  # Sat 7 Mar 23:59 IST
+    entry(kolkata, project, "2026-03-07T18:30:00Z", 32)  # Sun 8 Mar 00:00 IST
+    entry(kathmandu, project, "2026-03-08T18:14:00Z", 64)  # Sun 8 Mar 23:59 NPT
+    entry(kathmandu, project, "2026-03-08T18:15:00Z", 128)  # Mon 9 Mar 00:00 NPT
+
+    body = report(api, "group_by=day")
+
+    minutes = {r["date"]: (round(float(r["hours"]) * 60), r["entries"]) for r in body["rows"]}
+    assert minutes == {"2026-03-07": (1 + 16, 2), "2026-03-08": (2 + 4 + 32 + 64, 4), "2026-03-09": (8 + 128, 2)}
+    weeks = {r["week_start"]: r["entries"] for r in report(api, "group_by=week")["rows"]}
+    assert weeks == {"2026-03-02": 6, "2026-03-09": 2}
 
 
 def test_by_client_project_and_with_the_usual_filters(api, week_of_time, project, client_row):
