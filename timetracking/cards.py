@@ -15,8 +15,8 @@ from organisations.choices import OWNER_ADMIN, Role
 from trackyoursheets.web.dashboard import DashboardCard, register_card
 from trackyoursheets.web.pages import reader_zone
 
-from . import request_selectors, selectors
-from .choices import TimeRequestStatus, TimesheetStatus
+from . import expense_selectors, request_selectors, selectors
+from .choices import ExpenseStatus, TimeRequestStatus, TimesheetStatus
 from .models import employee_timezone, local_day_bounds
 
 #: the week's target until work schedules exist (the leave issue adds them)
@@ -86,14 +86,22 @@ def team_hours(actor) -> dict:
 
 
 def waiting_approval(actor) -> dict:
-    """What waits for the actor's decision (issue 15): submitted timesheets and pending time
-    requests of the people whose time they see, never their own (the approval inbox's rows)."""
+    """What waits for the actor's decision (issues 15 and 16): submitted timesheets, pending time
+    requests and submitted expenses of the people whose time they see, never their own (the
+    approval inbox's rows, its "Expenses" section included)."""
     sheets = selectors.timesheet_list(actor=actor).filter(status=TimesheetStatus.SUBMITTED)
     requests = request_selectors.time_request_list(actor=actor).filter(status=TimeRequestStatus.PENDING)
+    expenses = expense_selectors.expense_list(actor=actor).filter(status=ExpenseStatus.SUBMITTED)
     if actor.membership is not None:
         sheets = sheets.exclude(employee__membership=actor.membership)
         requests = requests.exclude(employee__membership=actor.membership)
-    return {"timesheets": sheets.count(), "requests": requests.count(), "inbox_url": reverse("time:approvals")}
+        expenses = expenses.exclude(employee__membership=actor.membership)
+    return {
+        "timesheets": sheets.count(),
+        "requests": requests.count(),
+        "expenses": expenses.count(),
+        "inbox_url": reverse("time:approvals"),
+    }
 
 
 CARDS = (

@@ -15,7 +15,7 @@ from organisations.choices import Role
 from tests.hr.factories import ComplaintFactory, EmployeeFactory, HRDocumentAcknowledgementFactory, HRDocumentFactory
 from tests.organisations.factories import ProducerFactory
 from tests.payroll.factories import CarrierFactory, CommissionTransactionFactory
-from tests.timetracking.factories import TimeEntryFactory, TimeRequestFactory, TimesheetFactory
+from tests.timetracking.factories import ExpenseFactory, TimeEntryFactory, TimeRequestFactory, TimesheetFactory
 from trackyoursheets.web.dashboard import registered_cards
 
 pytestmark = pytest.mark.django_db
@@ -236,12 +236,26 @@ def test_manager_sees_what_waits_for_their_approval_never_their_own(
     TimeRequestFactory(employee=teammate)
     TimeRequestFactory(employee=teammate, status="rejected")
     TimeRequestFactory(employee=own)
+    # expenses (issue 16): the two submitted by the teammate count; a draft, an approved one, the
+    # manager's own, another office's and another tenant's do not
+    ExpenseFactory.create_batch(2, employee=teammate, status="submitted")
+    ExpenseFactory(employee=teammate, status="draft")
+    ExpenseFactory(employee=teammate, status="approved")
+    ExpenseFactory(employee=own, status="submitted")
+    ExpenseFactory(employee=outsider, status="submitted")
+    ExpenseFactory(employee=EmployeeFactory(office__organisation=other_organisation), status="submitted")
 
     response = session_client(manager).get("/app/")
 
     shown = cards(response)
-    assert shown["time.waiting-approval"] == {"timesheets": 1, "requests": 1, "inbox_url": "/app/time/approvals"}
+    assert shown["time.waiting-approval"] == {
+        "timesheets": 1,
+        "requests": 1,
+        "expenses": 2,
+        "inbox_url": "/app/time/approvals",
+    }
     html = response.content.decode()
     assert value(html, "timesheets-waiting") == "1" and value(html, "requests-waiting") == "1"
+    assert value(html, "expenses-waiting") == "2" and "2 expenses submitted" in " ".join(re.sub("<[^>]+>", " ", html).split())
     employee = member_with_employee(Role.EMPLOYEE)
     assert "time.waiting-approval" not in cards(session_client(employee).get("/app/"))
