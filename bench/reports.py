@@ -3,15 +3,17 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tys_i15_bulk .venv/bin/python bench/reports.py
 
-PostgreSQL only. Seeds (or reuses, ``--reuse``) bench/timesheets.py's organisation — 500 employees
-in 5 offices (New York time), 20 projects of 5 tasks, 40,000 entries over 8 weeks — and adds 32
-earlier weeks of entries (COPY) to reach 200,000, and bill rates at every level (client defaults,
-project and task rates, contracts for 50 employees: ``add_rates``) so the amounts are priced. Then, for each ``group_by``, in-process: the SQL
-statements of one request and ``EXPLAIN (ANALYZE, BUFFERS)`` of its aggregation; and through
-gunicorn (``-w 4 -k gthread --threads 4``) with 1 and 4 keep-alive clients for ``--seconds`` each:
-requests/s, p50/p99 and the CPU time per request of the workers and of the database's backends.
-Two callers: an organisation-wide OAuth client (sees rates: amounts are summed at the
-task x employee grain) and the same report narrowed to one month (``start_date``/``end_date``).
+PostgreSQL only. Seeds (or reuses, ``--reuse``; ``--seed-only`` stops there, to seed outside the
+benchmark lock) bench/timesheets.py's organisation — 500 employees in 5 offices (New York time),
+20 projects of 5 tasks, 40,000 entries over 8 weeks — and adds 32 earlier weeks of entries (COPY)
+to reach 200,000, and bill rates at every level (client defaults, project and task rates,
+contracts for 50 employees: ``add_rates``) so the amounts are priced. Then, for each
+``group_by``, in-process: the SQL statements of one request and ``EXPLAIN (ANALYZE, BUFFERS)`` of
+its aggregation (with the statement's own ``set_config`` settings); and through gunicorn (``-w 4
+-k gthread --threads 4``) with 1 and 4 keep-alive clients for ``--seconds`` each: requests/s,
+p50/p99 and the CPU time per request of the workers and of the database's backends. Two callers:
+an organisation-wide OAuth client (sees rates: amounts are priced) and the same report narrowed
+to one month (``start_date``/``end_date``).
 """
 
 from __future__ import annotations
@@ -118,7 +120,7 @@ def add_rates(org) -> int:
 
 def explain(path: str, auth: dict) -> tuple[int, str]:
     """The statements of one request (in-process, warm) and EXPLAIN ANALYZE of the slowest one."""
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=auth["Authorization"])
@@ -136,7 +138,11 @@ def explain(path: str, auth: dict) -> tuple[int, str]:
         response = client.get(path)
     assert response.status_code == 200, response.content[:500]
     _spent, sql, params = max(captured, key=lambda item: item[0])
-    with connection.cursor() as cursor:
+    # the statement's own settings (``SELECT set_config(..., true)`` before it), in one transaction
+    settings = [(s, p) for _t, s, p in captured if s.lstrip().upper().startswith("SELECT SET_CONFIG")]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting, setting_params in settings:
+            cursor.execute(setting, setting_params)
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     return len(captured), plan

@@ -12,38 +12,20 @@ x the effective bill rate) only for actors who may see rates (:func:`policies.ca
 from __future__ import annotations
 
 import datetime
-import functools
-import zoneinfo
-from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    DateField,
-    DateTimeField,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce
 
 from organisations.actors import Actor
-from organisations.models import Office
 
-from . import selectors
+from . import report_days, selectors
 from .models import Client, Contract, Project, ProjectViewer, Task, employee_timezone, local_day_bounds
 from .policies import can_see_rates
+from .report_days import local_day_bins, local_day_expression
 from .selectors import SECONDS_PER_HOUR, hours, money
 
 if TYPE_CHECKING:
@@ -75,74 +57,12 @@ _LABELS = frozenset(
 )
 
 
-def _office_zones(organisation) -> tuple[str, dict[str, list[int]]]:
-    """The organisation's timezone and the offices whose timezone differs from it, by timezone."""
-    org_tz = organisation.timezone or "UTC"
-    by_tz: dict[str, list[int]] = defaultdict(list)
-    for pk, tz_name in Office.objects.for_organisation(organisation).values_list("pk", "timezone"):
-        if (tz_name or "UTC") != org_tz:
-            by_tz[tz_name or "UTC"].append(pk)
-    return org_tz, dict(sorted(by_tz.items()))
-
-
-def local_day_expression(organisation):
-    """The local day an entry starts on, in its employee's office timezone (the organisation's
-    without an office): one ``CASE`` over the offices whose timezone differs from the
-    organisation's, so the database buckets entries of every timezone in the same query."""
-    org_tz, by_tz = _office_zones(organisation)
-    default = TruncDate("start_time", tzinfo=zoneinfo.ZoneInfo(org_tz))
-    if not by_tz:
-        return default
-    branches = [
-        When(employee__office_id__in=ids, then=TruncDate("start_time", tzinfo=zoneinfo.ZoneInfo(tz_name)))
-        for tz_name, ids in by_tz.items()
-    ]
-    return Case(*branches, default=default, output_field=DateField())
-
+#: the effective bill rate over task ``t``, contracts ``pc`` (the project's) / ``dc`` (all projects),
+#: project ``p`` and client ``c`` (:func:`selectors.effective_rate` in SQL)
+_RATE = "COALESCE(t.{task_rate}, pc.{contract_rate}, dc.{contract_rate}, p.{project_rate}, c.{client_rate}, 0)"
 
 #: settings of the report's aggregation statement on PostgreSQL, for its transaction only
 _STATEMENT_SETTINGS = "SELECT set_config('work_mem', '32MB', true), set_config('jit', 'off', true)"
-
-#: the width of the UTC bins a report's entries are summed in before they become local days
-_BIN = datetime.timedelta(minutes=15)
-_BIN_ORIGIN = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-
-
-@functools.lru_cache(maxsize=64)
-def _quarter_hour_zone(tz_name: str) -> bool:
-    """Whether every UTC offset of ``tz_name`` in 2000-2100 (the instants the platform accepts)
-    is a whole number of quarter hours, checked day by day. Then every local midnight (and every
-    DST change, which happens on a local quarter hour) falls on a UTC quarter hour, and a
-    quarter-hour bin of UTC time never straddles two local days."""
-    tz = zoneinfo.ZoneInfo(tz_name)
-    day = datetime.datetime(2000, 1, 1, 12, tzinfo=datetime.UTC)
-    while day.year <= 2100:
-        offset = day.astimezone(tz).utcoffset()
-        if offset is None or offset % _BIN:
-            return False
-        day += datetime.timedelta(days=1)
-    return True
-
-
-def local_day_bins(organisation) -> dict[str, Any] | None:
-    """On PostgreSQL, the keys that give each entry's local day without converting every entry:
-    its employee's timezone name (``day_tz``, one ``CASE`` over the offices as in
-    :func:`local_day_expression`) and the quarter hour of UTC time its start falls in
-    (``day_bin``, ``date_bin``). The report sums the entries per bin and converts the few bins to
-    local days (``(day_bin AT TIME ZONE day_tz)::date``), which equals the day of every entry in
-    the bin (:func:`_quarter_hour_zone`). None elsewhere (SQLite) or for a zone whose offsets are
-    not whole quarter hours: the caller converts each entry (:func:`local_day_expression`)."""
-    if connection.vendor != "postgresql":
-        return None
-    org_tz, by_tz = _office_zones(organisation)
-    if not all(_quarter_hour_zone(name) for name in (org_tz, *by_tz)):
-        return None
-    zone: Any = Value(org_tz, output_field=CharField())
-    if by_tz:
-        branches = [When(employee__office_id__in=ids, then=Value(name)) for name, ids in by_tz.items()]
-        zone = Case(*branches, default=zone, output_field=CharField())
-    start_bin = Func(Value(_BIN), F("start_time"), Value(_BIN_ORIGIN), function="date_bin", output_field=DateTimeField())
-    return {"day_tz": zone, "day_bin": start_bin}
 
 
 def viewer_amount_project_ids(*, actor: Actor) -> frozenset[int]:
@@ -279,10 +199,14 @@ def _grouped_sums(
     per-entry sum. An employee without a contract is summed with the others (``e_id`` NULL, so
     the contract joins find nothing, as they would for them). The contracts are two LEFT JOINs (at
     most one row each: unique per employee and project, and per employee without a project)."""
-    keys: dict[str, Any] = {}
+    names = _sql_names()
     if day_bins:
-        keys.update(day_bins)
-    elif group_by in ("day", "week"):
+        built = report_days.day_bin_sums(
+            qs, bins=day_bins, names=names, rate=_RATE.format(**names), priced=priced, hidden_filter=hidden_filter
+        )
+        return _fetch(qs, *built) if built else []
+    keys: dict[str, Any] = {}
+    if group_by in ("day", "week"):
         keys["local_day"] = F("local_day")
     if group_by == "employee":
         keys["e_id"] = F("employee_id")
@@ -312,18 +236,12 @@ def _grouped_sums(
         inner_sql, params = inner_qs.query.get_compiler(using=inner_qs.db).as_sql()
     except EmptyResultSet:
         return []
-    names = _sql_names()
     columns, labels = _OUTER[group_by]
-    if day_bins:
-        columns = {"local_day": "(g.day_bin AT TIME ZONE g.day_tz)::date"}
     select = [f"{expr.format(**names)} AS {connection.ops.quote_name(alias)}" for alias, expr in columns.items()]
     select += [f"MAX({expr.format(**names)}) AS {connection.ops.quote_name(alias)}" for alias, expr in labels.items()]
     select += [f"SUM(g.{name}) AS {name}" for name in sums]
     if priced:
-        rate = (
-            "COALESCE(t.{task_rate}, pc.{contract_rate}, dc.{contract_rate}, p.{project_rate}, c.{client_rate}, 0)"
-        ).format(**names)
-        select.append(f"SUM(g.billable_seconds * {rate}) AS amount_hours")
+        select.append(f"SUM(g.billable_seconds * {_RATE.format(**names)}) AS amount_hours")
     joins = []
     if "p_id" in keys:
         joins.append("INNER JOIN {project} p ON p.{pk} = g.p_id")
@@ -341,6 +259,11 @@ def _grouped_sums(
     group = ", ".join(expr.format(**names) for expr in columns.values())
     joined = " ".join(join.format(**names) for join in joins)
     sql = f"SELECT {', '.join(select)} FROM ({inner_sql}) g {joined} GROUP BY {group}"
+    return _fetch(qs, sql, params)
+
+
+def _fetch(qs, sql: str, params) -> list[dict]:
+    """Rows of the report's statement as dicts, local days as dates."""
     with transaction.atomic(using=qs.db), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # the planner cannot estimate how many groups the CASE / date_bin keys make (it assumes

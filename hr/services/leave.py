@@ -6,9 +6,11 @@
   balance go negative (and then only as far as it says). The check runs under the employee's row
   lock, so two concurrent requests that together exceed the balance cannot both pass;
 - approve / reject (with a reason): the employee's manager, a manager of their office, HR,
-  owners, admins; never the employee. Approval writes the usage row of the ledger;
+  owners, admins; never the employee. Approval writes the usage rows of the ledger, dated on the
+  leave's own days (one row per calendar month it touches), not on the day of the decision;
 - cancel: the employee before the leave starts, HR, owners and admins at any time; cancelling an
-  approved request gives the hours back through a cancellation row (never by editing a row);
+  approved request gives the hours back through cancellation rows on the same dates as its usage
+  rows (never by editing a row);
 - adjustments: HR, owners and admins, with a reason, audited.
 
 Every transition locks the request row, writes its audit row and its event
@@ -301,13 +303,15 @@ def _decide(actor: Actor, request: LeaveRequest, status: str, reason: str = "") 
     request.rejection_reason = reason
 
 
-def _ledger(actor: Actor, request: LeaveRequest, kind: str, hours: Decimal, reason: str) -> LeaveLedgerEntry:
+def _ledger(
+    actor: Actor, request: LeaveRequest, kind: str, hours: Decimal, reason: str, effective_date: datetime.date
+) -> LeaveLedgerEntry:
     entry = LeaveLedgerEntry(
         organisation=actor.organisation,
         account=leave_account_for(employee=request.employee, leave_type=request.leave_type),
         kind=kind,
         hours=hours,
-        effective_date=employee_today(request.employee),  # booked when decided (the balance moves now)
+        effective_date=effective_date,
         reason=reason,
         request=request,
         created_by=actor.membership,
@@ -315,6 +319,45 @@ def _ledger(actor: Actor, request: LeaveRequest, kind: str, hours: Decimal, reas
     )
     entry.save()
     return entry
+
+
+def _usage_by_month(request: LeaveRequest) -> list[tuple[datetime.date, Decimal]]:
+    """The request's hours by calendar month of its days (``request.days``), each dated on its
+    first leave day in that month: usage is dated when the leave is taken, not when it is decided,
+    so a year's closing balance (carry-over) and the hours used before carried hours expire count
+    the leave of their own dates. The parts add up to ``request.hours`` exactly (a rounding
+    remainder goes to the last month); a request without days is one part on its first day."""
+    months: dict[tuple[int, int], tuple[datetime.date, Decimal]] = {}
+    for day_text, hours_text in request.days or []:
+        day = datetime.date.fromisoformat(day_text)
+        first, total = months.get((day.year, day.month), (day, ZERO))
+        months[(day.year, day.month)] = (min(first, day), total + Decimal(hours_text))
+    if not months:
+        return [(request.start_date, request.hours)]
+    parts = [(first, hours_round(total)) for first, total in (months[key] for key in sorted(months))]
+    last_day, last_hours = parts[-1]
+    parts[-1] = (last_day, last_hours + request.hours - sum((hours for _, hours in parts), ZERO))
+    return parts
+
+
+def _book_usage(actor: Actor, request: LeaveRequest) -> None:
+    """The usage rows of an approved request: its hours leave the balance on the leave's dates
+    (one row per calendar month it touches, :func:`_usage_by_month`)."""
+    reason = _("Leave request #%(id)s") % {"id": request.pk}
+    for day, hours in _usage_by_month(request):
+        _ledger(actor, request, LedgerKind.USAGE, -hours, reason, day)
+
+
+def _book_cancellation(actor: Actor, request: LeaveRequest) -> None:
+    """The hours of a cancelled approved request come back on the dates they were used: one
+    cancellation row per usage row of the request, same date, opposite hours."""
+    reason = _("Leave request #%(id)s cancelled") % {"id": request.pk}
+    usage = LeaveLedgerEntry.objects.filter(request=request, kind=LedgerKind.USAGE).order_by("effective_date", "id")
+    rows = list(usage.values_list("effective_date", "hours"))
+    if not rows:  # approved without a usage row (never written by this module): back on its first day
+        rows = [(request.start_date, -request.hours)]
+    for day, hours in rows:
+        _ledger(actor, request, LedgerKind.CANCELLATION, -hours, reason, day)
 
 
 @transaction.atomic
@@ -325,7 +368,7 @@ def leave_request_approve(*, actor: Actor, request: LeaveRequest) -> LeaveReques
     before = audit_snapshot(request, exclude=("days",))
     _require_status(request, _("approved"), LeaveRequestStatus.REQUESTED)
     _decide(actor, request, LeaveRequestStatus.APPROVED)
-    _ledger(actor, request, LedgerKind.USAGE, -request.hours, _("Leave request #%(id)s") % {"id": request.pk})
+    _book_usage(actor, request)
     return _save(actor, request, before, "leaverequest.approve", events.LEAVE_APPROVED)
 
 
@@ -367,13 +410,7 @@ def leave_request_cancel(*, actor: Actor, request: LeaveRequest) -> LeaveRequest
     if request.status == LeaveRequestStatus.APPROVED:
         for guard in _CANCEL_GUARDS:
             guard(actor=actor, request=request)
-        _ledger(
-            actor,
-            request,
-            LedgerKind.CANCELLATION,
-            request.hours,
-            _("Leave request #%(id)s cancelled") % {"id": request.pk},
-        )
+        _book_cancellation(actor, request)
     request.status = LeaveRequestStatus.CANCELLED
     request.cancelled_at = timezone.now()
     request.decided_by_label = actor.label[:300]

@@ -20,14 +20,14 @@ from organisations.audit import audit_snapshot
 from trackyoursheets.exceptions import Conflict
 
 from .. import events
-from ..choices import LeaveRequestStatus, LeaveUnit, LedgerKind
+from ..choices import LeaveRequestStatus, LeaveUnit
 from ..models import LEAVE_REASON_MAX_LENGTH, Employee, LeaveRequest, LeaveType
 from ..selectors import employee_lock
 from .leave import (
     OPEN_STATUSES,
+    _book_usage,
     _decide,
     _hr,
-    _ledger,
     _save,
     leave_account_for,
     leave_preview,
@@ -118,7 +118,7 @@ def import_external_leave(
     _save(actor, request, None, "leaverequest.import", events.LEAVE_REQUESTED)
     before = audit_snapshot(request, exclude=("days",))
     _decide(actor, request, LeaveRequestStatus.APPROVED)
-    _ledger(actor, request, LedgerKind.USAGE, -request.hours, _("Leave request #%(id)s") % {"id": request.pk})
+    _book_usage(actor, request)
     _save(actor, request, before, "leaverequest.approve", events.LEAVE_APPROVED)
     return ImportedLeave(request, "updated" if current is not None else "created")
 

@@ -159,3 +159,38 @@ def test_two_concurrent_requests_exceeding_the_balance_only_one_succeeds(organis
         thread.join(timeout=30)
     assert sorted(results) == [201, 422]
     assert LeaveRequest.objects.filter(employee=employee).count() == 1
+
+
+# =============================================================================
+# The ledger's dates
+# =============================================================================
+
+
+@pytest.mark.django_db
+def test_usage_is_dated_on_the_leave_days_by_month_and_a_cancellation_on_the_same_dates(cast, world):
+    """Approved today, taken over a month boundary next year: the usage rows are dated on the
+    leave's first day in each month (a year's closing balance and carried-over hours used before
+    they expire count the leave of their own dates); cancelling gives them back on those dates."""
+    body = {"leave_type_id": world["leave_type"].pk, "start_date": "2027-01-28", "end_date": "2027-02-02"}
+    created = person_client(cast.employee).post("/v1/hr/leave-requests", body, format="json")
+    assert created.status_code == 201, created.content
+    request = LeaveRequest.objects.get(pk=created.json()["id"])
+    january = sum(Decimal(hours) for day, hours in request.days if day < "2027-02-01")
+    february = sum(Decimal(hours) for day, hours in request.days if day >= "2027-02-01")
+    assert january > 0 and february > 0 and january + february == request.hours
+
+    hr = person_client(cast.hr)
+    assert hr.post(f"/v1/hr/leave-requests/{request.pk}/approve").status_code == 200
+
+    def rows(kind):
+        entries = LeaveLedgerEntry.objects.filter(request=request, kind=kind).order_by("effective_date")
+        return [(row.effective_date, row.hours) for row in entries]
+
+    first_feb = min(day for day, _hours in request.days if day >= "2027-02-01")
+    assert rows("usage") == [
+        (datetime.date(2027, 1, 28), -january),
+        (datetime.date.fromisoformat(first_feb), -february),
+    ]
+    assert hr.post(f"/v1/hr/leave-requests/{request.pk}/cancel").status_code == 200
+    assert rows("cancellation") == [(day, -hours) for day, hours in rows("usage")]
+    assert sum(row.hours for row in LeaveLedgerEntry.objects.filter(request=request)) == 0

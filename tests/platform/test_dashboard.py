@@ -256,6 +256,7 @@ def test_manager_sees_what_waits_for_their_approval_never_their_own(
     }
     html = response.content.decode()
     assert value(html, "timesheets-waiting") == "1" and value(html, "requests-waiting") == "1"
-    assert value(html, "expenses-waiting") == "2" and "2 expenses submitted" in " ".join(re.sub("<[^>]+>", " ", html).split())
+    text = " ".join(re.sub("<[^>]+>", " ", html).split())
+    assert value(html, "expenses-waiting") == "2" and "2 expenses submitted" in text
     employee = member_with_employee(Role.EMPLOYEE)
     assert "time.waiting-approval" not in cards(session_client(employee).get("/app/"))

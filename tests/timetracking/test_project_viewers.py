@@ -191,6 +191,12 @@ def test_a_viewers_reports_count_only_their_projects_and_show_amounts_only_when_
         ("Homepage", "1.50", None),
     ]
     assert [(r["task_name"], r["tracked_hours"]) for r in tasks] == [("Homepage", "1.50")]
+    by_day = as_viewer.get("/v1/reports/tracked-hours?group_by=day").json()
+    # a day with time of a project whose amounts they may not see shows no amount (no partial sums)
+    assert [(r["date"], r["hours"], r["amount"]) for r in by_day["rows"]] == [
+        ("2026-03-04", "1.50", None),
+        ("2026-03-05", "1.50", None),
+    ]
     assert as_viewer.get("/v1/reports/tracked-hours?group_by=employee").status_code == 422
     assert as_viewer.get(f"/v1/reports/tracked-hours?group_by=day&employee_id={worker.pk}").status_code == 422
 
