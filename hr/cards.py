@@ -65,7 +65,7 @@ def my_leave(actor) -> dict | None:
     balances = list(leave_selectors.leave_balance_list(actor=actor).filter(employee=employee)[:SHOWN])
     waiting = leave_selectors.leave_request_list(actor=actor).filter(employee=employee, status="requested").count()
     return {
-        "balances": [(b.leave_type.name, f"{b.balance - b.pending:.2f}") for b in balances],
+        "balances": [(b.leave_type.name, f"{b.available:.2f}") for b in balances],
         "waiting": waiting,
         "url": reverse("hr:my-leave"),
     }

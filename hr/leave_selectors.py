@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from organisations.actors import Actor
@@ -51,6 +51,8 @@ __all__ = [
 
 _HOURS = DecimalField(max_digits=12, decimal_places=2)
 _ZERO = Value(Decimal("0"), output_field=_HOURS)
+#: the ledger rows of leave taken (net of cancellations)
+_USED = (LedgerKind.USAGE, LedgerKind.CANCELLATION)
 
 
 @dataclass(frozen=True)
@@ -188,10 +190,10 @@ def holiday_group_list(*, actor: Actor) -> QuerySet[HolidayGroup]:
     )
 
 
-def _ledger_sum(as_of: datetime.date | None, kinds=None):
+def _ledger_sum(as_of: datetime.date | None, kinds=None, *, after: bool = False):
     rows = LeaveLedgerEntry.objects.filter(account_id=OuterRef("pk"))
     if as_of is not None:
-        rows = rows.filter(effective_date__lte=as_of)
+        rows = rows.filter(effective_date__gt=as_of) if after else rows.filter(effective_date__lte=as_of)
     if kinds is not None:
         rows = rows.filter(kind__in=kinds)
     total = rows.order_by().values("account_id").annotate(total=Sum("hours")).values("total")
@@ -202,8 +204,9 @@ def leave_balance_list(
     *, actor: Actor, as_of: datetime.date | None = None, filters: dict | None = None
 ) -> QuerySet[LeaveAccount]:
     """Balances the actor may see, each annotated (one query per page whatever its size):
-    ``balance`` (the ledger's sum as of the date), ``used`` (usage net of cancellations) and
-    ``pending`` (hours of requests awaiting a decision). ``filters`` (GraphQL) may carry ``as_of``."""
+    ``balance`` (the ledger's sum as of the date), ``used`` (usage net of cancellations),
+    ``pending`` (hours of requests awaiting a decision) and ``available`` (balance − pending −
+    approved leave dated after the day). ``filters`` (GraphQL) may carry ``as_of``."""
     if filters and filters.get("as_of") and as_of is None:
         as_of = filters["as_of"]
         as_of = datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
@@ -223,9 +226,13 @@ def leave_balance_list(
         .select_related("employee__office", "leave_type")
         .annotate(
             balance=_ledger_sum(as_of),
-            used_net=_ledger_sum(as_of, (LedgerKind.USAGE, LedgerKind.CANCELLATION)),
+            used_net=_ledger_sum(as_of, _USED),
             pending=Coalesce(Subquery(pending, output_field=_HOURS), _ZERO),
+            # approved leave still to come (usage is dated on the leave's days): not in the balance
+            # as of the day, but no longer available either
+            upcoming=_ledger_sum(as_of, _USED, after=True) if as_of is not None else _ZERO,
         )
+        .annotate(available=F("balance") - F("pending") + F("upcoming"))
         .order_by("employee__last_name", "employee__first_name", "employee_id", "leave_type__name", "id")
     )
     return apply_filterset(LeaveBalanceFilterSet, filters, qs) if filters else qs

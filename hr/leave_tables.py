@@ -28,7 +28,7 @@ class BalanceTable(Table):
         Column("accrued", _("Accrued (h)"), accessor=lambda a: _hours(a.balance - a.used_net)),
         Column("used", _("Used (h)"), accessor=lambda a: _hours(-a.used_net)),
         Column("pending", _("Pending (h)"), accessor=lambda a: _hours(a.pending)),
-        Column("available", _("Available (h)"), accessor=lambda a: _hours(a.balance - a.pending)),
+        Column("available", _("Available (h)"), accessor=lambda a: _hours(a.available)),
     )
 
 

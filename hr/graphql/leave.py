@@ -101,7 +101,7 @@ class LeaveBalanceType(TenantObjectType):
 
     @staticmethod
     def resolve_available(account, info):
-        return _hours(account.balance - account.pending)
+        return _hours(account.available)
 
 
 class LeaveRequestType(TenantObjectType):

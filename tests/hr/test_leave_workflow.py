@@ -191,6 +191,9 @@ def test_usage_is_dated_on_the_leave_days_by_month_and_a_cancellation_on_the_sam
         (datetime.date(2027, 1, 28), -january),
         (datetime.date.fromisoformat(first_feb), -february),
     ]
+    # today the leave is still to come: not in the balance as of today, no longer available either
+    balance = hr.get(f"/v1/hr/leave-balances/{world['account'].pk}").json()
+    assert (Decimal(balance["balance"]), Decimal(balance["available"])) == (200, 200 - request.hours)
     assert hr.post(f"/v1/hr/leave-requests/{request.pk}/cancel").status_code == 200
     assert rows("cancellation") == [(day, -hours) for day, hours in rows("usage")]
     assert sum(row.hours for row in LeaveLedgerEntry.objects.filter(request=request)) == 0

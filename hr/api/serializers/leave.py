@@ -150,7 +150,9 @@ class LeaveBalanceSerializer(serializers.ModelSerializer):
     used = serializers.SerializerMethodField(help_text="Approved leave net of cancellations (hours).")
     pending = serializers.SerializerMethodField(help_text="Requested, not yet decided (hours).")
     balance = serializers.SerializerMethodField(help_text="accrued − used: the ledger's sum (hours).")
-    available = serializers.SerializerMethodField(help_text="balance − pending (hours).")
+    available = serializers.SerializerMethodField(
+        help_text="balance − pending − approved leave after as_of (hours)."
+    )
     as_of = serializers.SerializerMethodField()
 
     class Meta:
@@ -186,7 +188,7 @@ class LeaveBalanceSerializer(serializers.ModelSerializer):
         return _fmt(account.balance)
 
     def get_available(self, account) -> Decimal:
-        return _fmt(account.balance - account.pending)
+        return _fmt(account.available)
 
     def get_as_of(self, account) -> str:
         return self.context["as_of"].isoformat()
