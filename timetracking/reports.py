@@ -217,11 +217,12 @@ def _grouped_sums(
         )
     if priced or group_by in ("project", "task", "client"):
         keys["p_id"] = F("project_id")
-    if group_by == "task":
+    if group_by == "task" or (priced and group_by != "employee"):
         keys["t_id"] = F("task_id")
     elif priced:
         # only a task with its own rate prices differently from its project: the others are pooled
         # (a hashed subplan, no join), so a report by employee sums ~40 groups per employee, not 120
+        # (by project or client the groups are few either way: the subplan would only cost)
         rated = Task.objects.for_organisation(organisation).filter(hourly_rate__isnull=False).values("pk")
         keys["t_id"] = Case(When(task_id__in=rated, then=F("task_id")), default=None, output_field=IntegerField())
     sums: dict[str, Any] = {
