@@ -75,8 +75,13 @@ def test_request_preview_approve_and_balance(api, cast):
     assert approved.json()["status"] == "approved"
     assert manager.post(f"/v1/hr/leave-requests/{request_id}/approve").status_code == 409
 
+    # the usage is dated on the leave's days: not used yet today, but no longer available either;
+    # used as of its last day
     balance = me.get("/v1/hr/leave-balances").json()["results"][0]
-    assert (balance["used"], balance["pending"], balance["available"]) == ("40.00", "0.00", "0.00")
+    assert (balance["used"], balance["pending"], balance["available"]) == ("0.00", "0.00", "0.00")
+    last_day = (NEXT_MONDAY + datetime.timedelta(days=6)).isoformat()
+    later = me.get(f"/v1/hr/leave-balances?as_of={last_day}").json()["results"][0]
+    assert (later["used"], later["balance"], later["available"]) == ("40.00", "0.00", "0.00")
     ledger = me.get(f"/v1/hr/leave-balances/{balance['id']}/ledger").json()["results"]
     assert [(row["kind"], row["hours"]) for row in ledger] == [("adjustment", "40.00"), ("usage", "-40.00")]
     topics = list(OutboxEvent.objects.filter(topic__startswith="hr.leave.").values_list("topic", flat=True))
