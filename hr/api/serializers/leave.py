@@ -150,9 +150,7 @@ class LeaveBalanceSerializer(serializers.ModelSerializer):
     used = serializers.SerializerMethodField(help_text="Approved leave net of cancellations (hours).")
     pending = serializers.SerializerMethodField(help_text="Requested, not yet decided (hours).")
     balance = serializers.SerializerMethodField(help_text="accrued − used: the ledger's sum (hours).")
-    available = serializers.SerializerMethodField(
-        help_text="balance − pending − approved leave after as_of (hours)."
-    )
+    available = serializers.SerializerMethodField(help_text="balance − pending − approved leave after as_of (hours).")
     as_of = serializers.SerializerMethodField()
 
     class Meta:
