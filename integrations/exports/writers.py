@@ -12,10 +12,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 from collections.abc import Callable, Sequence
 
-from .registry import Column, Rows
+from .registry import Column, Rows, cell_text
 
 __all__ = ["PROGRESS_EVERY", "cell_text", "chunk_length", "value_columns", "write_csv"]
 
@@ -23,19 +22,6 @@ __all__ = ["PROGRESS_EVERY", "cell_text", "chunk_length", "value_columns", "writ
 PROGRESS_EVERY = 5000
 
 Progress = Callable[[int], None]
-
-
-def cell_text(value) -> str:
-    """A value as a CSV cell: the API's JSON value as text (null empty, booleans lower-case)."""
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)
-    return str(value)
 
 
 def _bool_text(value) -> str:

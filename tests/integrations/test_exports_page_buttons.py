@@ -119,3 +119,26 @@ def test_the_audit_trail_page_streams_its_csv(organisation, office, session_clie
     response = session_client(ada.membership).get("/app/audit?export=csv")
     assert response.status_code == 200
     assert len(csv_rows(b"".join(response.streaming_content))) == 1
+
+
+def test_the_directory_download_is_the_hr_directory_export(
+    organisation, other_organisation, office, session_client, committed
+):
+    """/app/hr/directory.csv is made from the hr_directory report: the same columns and rows as
+    an export of that report with the same filters."""
+    from tests.organisations.factories import OfficeFactory
+
+    north = OfficeFactory(organisation=organisation, name="North")
+    hana = person(organisation, office, Role.HR, name="Hana")
+    person(organisation, office, name="Eli")
+    person(organisation, north, name="Lou")
+    person(other_organisation, None, name="Stranger")
+    client = session_client(hana.membership)
+
+    download = client.get(f"/app/hr/directory.csv?office_id={office.pk}&page=2")
+    assert download.status_code == 200
+    page_rows = csv_rows(download.content)
+    exported = post_export(client, committed, f"/app/exports/?report=hr_directory&office_id={office.pk}")
+    assert page_rows == exported
+    assert list(page_rows[0]) == list(exported[0]) and "pay_rate" in page_rows[0]
+    assert {r["first_name"] for r in page_rows} == {"Hana", "Eli"}  # the office's, never another organisation's
