@@ -288,6 +288,9 @@ def read_ahead(pages: Iterator[list], depth: int = 2) -> Iterator[list]:
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
             put(exc)
         finally:
+            close = getattr(pages, "close", None)
+            if close is not None:  # a generator left half-read ends its transaction first
+                close()
             connections.close_all()
 
     worker = threading.Thread(target=work, name="export-read-ahead", daemon=True)
