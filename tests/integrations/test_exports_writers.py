@@ -92,7 +92,7 @@ def test_the_sheet_is_typed_escaped_frozen_and_filtered():
 
 
 def test_serials_are_xlsxwriters():
-    """The serials of XlsxWriter's write_datetime (which the writer replaced)."""
+    """The serials are those of XlsxWriter's write_datetime (the writer computes them itself)."""
     moments = [
         datetime.datetime(2026, 3, 2, 9, 15, 30),
         datetime.datetime(2026, 12, 31, 23, 59, 59, 999999),
