@@ -1,6 +1,6 @@
 """Page URLs under ``/app/`` (namespace ``app``); each area module lists its own."""
 
-from .views import account, console, integrations, shell, team
+from .views import account, audit, console, integrations, shell, team
 
 app_name = "app"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *team.urlpatterns,
     *console.urlpatterns,
     *integrations.urlpatterns,
+    *audit.urlpatterns,
 ]

@@ -61,9 +61,10 @@ _ENTRY_TYPES = {
 
 
 def _entry_renderer(actor):
+    """The values the list renders, column by column in the order of ``TIME_ENTRY`` (``ROWS.names``)."""
     if connection.vendor == "postgresql":  # instants formatted by PostgreSQL, as the list's fast path
-        return partial(ROWS.render, instants_as_text=True)
-    return ROWS.render
+        return partial(ROWS.render_columns, instants_as_text=True)
+    return ROWS.render_columns
 
 
 def _entry_values(queryset):
@@ -117,6 +118,7 @@ TIME_ENTRIES = queryset_report(
     filterset=TimeEntryFilterSet,
     renderer=_entry_renderer,
     values=_entry_values,
+    fields=ROWS.names,
     deck=_time_deck,
     description=_("Every time entry you can see in GET /v1/time-entries, in id order."),
 )

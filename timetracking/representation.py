@@ -20,7 +20,7 @@ is not the model field of the same name (``None``: REST and GraphQL take the mod
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -216,6 +216,19 @@ class Rows:
         plan = self._plan_text if instants_as_text else self._plan
         return [{name: render(row[position]) for name, position, render in plan} for row in rows]
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _position, _render in self._plan)
+
+    def render_columns(self, rows, *, instants_as_text: bool = False) -> list[Sequence]:
+        """The same values as :meth:`render`, column by column: one sequence per field of
+        :attr:`names` (no dict or tuple per row: the report export of millions of entries)."""
+        columns: list[Sequence] = list(zip(*rows, strict=True)) if rows else [() for _c in self.columns]
+        if self._by_hand and instants_as_text:
+            return _columns_from_text_columns(columns)
+        plan = self._plan_text if instants_as_text else self._plan
+        return [columns[p] if render is _same else list(map(render, columns[p])) for _n, p, render in plan]
+
 
 #: what _entry_from_row is written for: (name, column position, formatter) of each field of TIME_ENTRY
 _HAND_WRITTEN_PLAN = (
@@ -265,6 +278,37 @@ def _entry_from_text_row(row) -> dict:
         "created_at": row[14],
         "updated_at": row[15],
     }
+
+
+class _Memo(dict):
+    """``memo[seconds]``: a formatter's text of ``seconds``, computed once (durations repeat; the
+    memo starts over past :attr:`LIMIT` distinct ones, so it stays small)."""
+
+    LIMIT = 20_000
+
+    def __init__(self, render: Callable[[int], str | None]) -> None:
+        super().__init__()
+        self.render = render
+
+    def __missing__(self, seconds):
+        if len(self) >= self.LIMIT:
+            self.clear()
+        text = self[seconds] = self.render(seconds)
+        return text
+
+
+_HOURS_TEXT = _Memo(duration_hours_text)
+_CLOCK_TEXT = _Memo(duration_formatted_text)
+
+
+def _columns_from_text_columns(columns: list[Sequence]) -> list[Sequence]:
+    """:func:`_entry_from_text_row` column by column (see _HAND_WRITTEN_PLAN)."""
+    seconds, end = columns[8], columns[7]
+    hours, clock = _HOURS_TEXT.__getitem__, _CLOCK_TEXT.__getitem__
+    return [
+        *columns[0:8], seconds, list(map(hours, seconds)), list(map(clock, seconds)),
+        columns[9], [tags or "" for tags in columns[10]], *columns[11:14], [at is None for at in end], *columns[14:16],
+    ]  # fmt: skip
 
 
 def _entry_from_row(row) -> dict:

@@ -24,7 +24,7 @@ from hr import selectors as hr_selectors
 from organisations import selectors as organisation_selectors
 from trackyoursheets.api.errors import ValidationFailed
 from trackyoursheets.web import SERVICE_ERRORS, Column, Pager, Table, error_text, scoped_or_404
-from trackyoursheets.web.tables import DATE
+from trackyoursheets.web.tables import DATE, report_export_link
 
 from . import selectors, services, sheet_totals
 from .choices import TimesheetStatus
@@ -219,6 +219,8 @@ class ApprovalInboxPage(TimePage):
         pager = Pager(self.request, rows)
         context.update(
             pager=pager,
+            # the timesheets report with the same filters (issue 17): the shared Export… button
+            export_url=report_export_link("timesheets", [(k, [v]) for k, v in filters.items()]),
             status=status,
             statuses=TimesheetStatus.choices,
             chosen=chosen,

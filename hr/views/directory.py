@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from integrations.exports.registry import page_download
 from organisations import selectors as organisation_selectors
+from trackyoursheets.api.errors import ValidationFailed
 from trackyoursheets.exceptions import DomainError
 from trackyoursheets.web import (
     SERVICE_ERRORS,
@@ -54,56 +56,21 @@ class DirectoryView(TablePageMixin, HRPage):
 
 
 class DirectoryExportView(HRPage):
-    """The directory as CSV: the same rows and filters as the page; pay only for HR, owners, admins."""
+    """The directory as CSV, made from the ``hr_directory`` report (issue 17): the columns,
+    visibility (pay only for HR, owners, admins) and rows of its export with the page's filters,
+    formulas neutralised."""
 
     def get(self, request, *args, **kwargs):
-        offices = organisation_selectors.office_list(actor=self.actor)
-        form = DirectoryFilterForm(request.GET or None, offices=offices)
-        employees = selectors.employee_list(actor=self.actor, filters=form.filters() or None)
-        show_pay = can_see_pay(self.actor)
+        try:
+            header, rows = page_download("hr_directory", self.actor, request.GET)
+        except ValidationFailed as exc:
+            return HttpResponseBadRequest(str(exc.detail), content_type="text/plain; charset=utf-8")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="directory.csv"'
         response["Cache-Control"] = "no-store"
         writer = csv.writer(response)
-        header = [
-            "id",
-            "employee_number",
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "email",
-            "phone",
-            "job_title",
-            "department",
-            "office",
-            "manager_id",
-            "employment_type",
-            "hire_date",
-            "termination_date",
-            "status",
-        ]
-        writer.writerow(header + (["pay_type", "pay_rate", "currency"] if show_pay else []))
-        for e in employees:
-            row = [
-                e.pk,
-                e.employee_number,
-                e.first_name,
-                e.last_name,
-                e.preferred_name,
-                e.email,
-                e.phone,
-                e.job_title,
-                e.department,
-                e.office.name if e.office_id else "",
-                e.manager_id or "",
-                e.employment_type,
-                e.hire_date or "",
-                e.termination_date or "",
-                e.status,
-            ]
-            if show_pay:
-                row += [e.pay_type, e.pay_rate if e.pay_rate is not None else "", self.actor.organisation.currency]
-            writer.writerow([_csv_cell(v) for v in row])
+        writer.writerow(header)
+        writer.writerows([_csv_cell(v) for v in row] for row in rows)
         return response
 
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from . import registry
 from .pdf import write_deck_pdf, write_table_pdf
-from .writers import write_csv, write_xlsx
+from .writers import write_csv
+from .xlsx import write_xlsx
 
 __all__ = ["Rendered", "render_export", "render_report"]
 

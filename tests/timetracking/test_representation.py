@@ -120,3 +120,8 @@ def test_the_hand_written_row_renderer_is_the_declarations():
         generic = rows.render_generic(given, instants_as_text=as_text)
         assert fast == generic
         assert [list(entry) for entry in fast] == [NAMES] * len(given)
+        # the report export's column-major rendering says the same, column for column
+        columns = rows.render_columns(given, instants_as_text=as_text)
+        assert rows.names == tuple(NAMES)
+        assert [dict(zip(rows.names, values, strict=True)) for values in zip(*columns, strict=True)] == fast
+    assert len(rows.render_columns([], instants_as_text=True)) == len(NAMES)

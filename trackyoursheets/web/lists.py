@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-__all__ = ["PAGE_SIZE", "Pager", "scoped_or_404"]
+__all__ = ["PAGE_SIZE", "Pager", "report_export_link", "scoped_or_404"]
 
 PAGE_SIZE = 25
 
@@ -49,3 +50,13 @@ def scoped_or_404(selector, *, actor, pk, **lookups):
         return selector(actor=actor, pk=pk, **lookups)
     except ObjectDoesNotExist as error:
         raise Http404(_("Not found.")) from error
+
+
+def report_export_link(report: str, filters) -> str:
+    """The Exports page with ``report`` and ``filters`` (``(name, [values])`` pairs; empty values
+    dropped) filled in: the Export… button of a list page (issue 17)."""
+    query = QueryDict(mutable=True)
+    query["report"] = report
+    for name, values in filters:
+        query.setlist(name, [v for v in values if v])
+    return f"{reverse('exports:list')}?{query.urlencode()}"

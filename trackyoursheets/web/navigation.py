@@ -52,6 +52,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Offices & workspaces"), "app:structure"),
     NavItem(_("Producers"), "app:producers"),
     NavItem(_("Integrations"), "app:integrations"),
+    NavItem(_("Audit trail"), "app:audit"),  # issue 17: with its Export button
     NavItem(_("Webhooks"), "webhooks:list"),
     # issue 19: the TrackTik connector
     NavItem(_("TrackTik"), "tracktik:settings"),

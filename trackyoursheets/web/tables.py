@@ -40,14 +40,13 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet, Sum
-from django.http import QueryDict, StreamingHttpResponse
-from django.urls import reverse
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .formats import as_decimal, format_date, format_datetime, format_duration, format_hours, format_money
-from .lists import Pager
+from .lists import Pager, report_export_link
 from .pages import reader_zone
 
 __all__ = [
@@ -67,6 +66,7 @@ __all__ = [
     "Table",
     "TablePageMixin",
     "csv_cell",
+    "report_export_link",
 ]
 
 TEXT = "text"
@@ -434,11 +434,7 @@ class Table:
         if not self.report:
             return ""
         skip = {self.page_param, self.size_param, self.export_param, self.sort_param, "report"}
-        query = QueryDict(mutable=True)
-        query["report"] = self.report
-        for name, values in ((n, v) for n, v in self.request.GET.lists() if n not in skip):
-            query.setlist(name, [v for v in values if v])
-        return f"{reverse('exports:list')}?{query.urlencode()}"
+        return report_export_link(self.report, [(n, v) for n, v in self.request.GET.lists() if n not in skip])
 
     @property
     def export_url(self) -> str:
