@@ -10,12 +10,15 @@ Waiting goes through ``sleep`` and every wait is capped by ``max_wait`` so tests
 
 from __future__ import annotations
 
+import queue
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import httpx
+import orjson
 
 TOKEN_PATH = "/rest/oauth2/access_token"
 API_PREFIX = "/rest/v1"
@@ -218,7 +221,7 @@ class TracktikClient:
         if response.status_code >= 400:
             raise TracktikError(f"TrackTik refused {path} (HTTP {response.status_code}).")
         try:
-            return response.json()
+            return orjson.loads(response.content)
         except ValueError as exc:
             raise TracktikError(f"TrackTik answered {path} with something that is not JSON.") from exc
 
@@ -237,12 +240,63 @@ class TracktikClient:
                 return
             page += 1
 
+    def prefetched_pages(self, path: str, params: dict | None = None, *, ahead: int = 2) -> Iterator[Page]:
+        """:meth:`pages`, read by a background thread up to ``ahead`` pages in advance, so the
+        server's work and the transfer overlap the caller's (its database writes). A failure
+        reading a page reaches the caller after the pages before it, as :meth:`pages` would."""
+        return _prefetch(self.pages(path, params), ahead)
+
     def test(self) -> dict:
         """Authenticate and read one employee: proves the URL and the credentials."""
         self.authenticate()
         body = self.get("/employees", {"limit": 1, "page": 1})
         pagination = (body.get("meta") or {}).get("pagination") or {}
         return {"employees": int(pagination.get("total") or len(body.get("data") or []))}
+
+
+_DONE = object()
+
+
+def _prefetch(pages: Iterator[Page], ahead: int) -> Iterator[Page]:
+    """Items of ``pages`` produced by a daemon thread into a bounded queue; closing the iterator
+    (the caller stops early or fails) stops the thread at its next page."""
+    buffer: queue.Queue = queue.Queue(maxsize=max(1, ahead))
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for page in pages:
+                if not put(page):
+                    return
+        except BaseException as exc:  # handed to the caller, raised there
+            put(exc)
+        else:
+            put(_DONE)
+        finally:
+            pages.close()  # type: ignore[attr-defined]
+
+    worker = threading.Thread(target=produce, name="tracktik-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = buffer.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
 
 
 def _seconds(value: str | None, *, default: float) -> float:

@@ -3,8 +3,8 @@ employees, clients/sites, positions, bill rates, the work and break sessions of 
 (``sessions``), the approved shifts from the window
 (incremental: from the last successful sync's start minus the look-back; full: from the
 connection's first day), the removal of shifts TrackTik no longer lists, then the window's
-approved schedule-off-periods as approved leave (``off_periods``). Each page commits
-on its own, so a run that fails part-way keeps what it wrote; the watermark moves only when a
+approved schedule-off-periods as approved leave (``off_periods``). Each batch of ten pages of
+shifts commits on its own, so a run that fails part-way keeps what it wrote; the watermark moves only when a
 run succeeds, so the next run reads the same window again and finishes the work (the writes are
 idempotent)."""
 
@@ -41,7 +41,7 @@ from .reference import (
     sync_sites_and_positions,
 )
 from .sessions import load_sessions
-from .shifts import remove_unseen, sync_shift_page
+from .shifts import remove_unseen, sync_shifts
 
 SYNC_TASK = "integrations.tracktik.tasks.tracktik_sync_task"
 
@@ -146,15 +146,7 @@ def sync_run_execute(*, run_id: int, organisation_id: int) -> TracktikSyncRun:
             sync_bill_rates(client, ctx)
             preload_tasks(ctx)
             ctx.sessions = load_sessions(client, ctx, window)
-            params = {"status": "APPROVED", "include": "employee,position,client", "sort": "startedOn"}
-            if window is not None:
-                params["startedOn:gte"] = window.isoformat()
-            seen: set[int] = set()
-            done = 0
-            for page in client.pages("/shifts", params):
-                sync_shift_page(ctx, page.rows, seen)
-                done += len(page.rows)
-                jobs.job_progress(TracktikSyncRun, run.pk, done=done, total=max(page.total, done))
+            seen = sync_shifts(client, ctx, window)
             remove_unseen(ctx, seen, window)
             sync_off_periods(client, ctx, window)
             if connection.trust_approval and ctx.touched:

@@ -62,9 +62,12 @@ class FakeTracktik:
         self.rate_limit_remaining: int | None = None
         #: expire every access token when the n-th GET arrives
         self.expire_after: int | None = None
-        #: keep each filtered, sorted list between its pages (the benchmark; tests change data in place)
+        #: keep each filtered, sorted list between its pages and each page's JSON once rendered
+        #: (the benchmark, so it measures our side; tests change data in place and leave it off)
         self.cache_lists = False
         self._lists: dict = {}
+        self._rendered: dict = {}
+        self._index: dict = {}
         self.lock = threading.Lock()
         fake = self
 
@@ -74,8 +77,8 @@ class FakeTracktik:
             def log_message(self, *args):
                 pass
 
-            def _send(self, status: int, body: dict | None, headers: dict | None = None) -> None:
-                raw = json.dumps(body or {}).encode()
+            def _send(self, status: int, body: dict | bytes | None, headers: dict | None = None) -> None:
+                raw = body if isinstance(body, bytes) else json.dumps(body or {}).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(raw)))
@@ -167,7 +170,7 @@ class FakeTracktik:
                 headers = {}
                 if fake.rate_limit_remaining is not None:
                     headers = {"X-RateLimit-Remaining": fake.rate_limit_remaining, "X-RateLimit-Reset": "0.01"}
-                self._send(200, fake.list(resource, query), headers)
+                self._send(200, fake.render(resource, query), headers)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -204,7 +207,21 @@ class FakeTracktik:
     # ------------------------------------------------------------------ lists
 
     def _find(self, resource: str, pk) -> dict | None:
+        if self.cache_lists:
+            if resource not in self._index:
+                self._index[resource] = {row["id"]: row for row in self.data[resource]}
+            return self._index[resource].get(pk)
         return next((row for row in self.data[resource] if row["id"] == pk), None)
+
+    def render(self, resource: str, query: dict) -> bytes:
+        """The JSON of a list page (kept once rendered when ``cache_lists``)."""
+        if not self.cache_lists:
+            return json.dumps(self.list(resource, query)).encode()
+        key = (resource, tuple(sorted(query.items())))
+        raw = self._rendered.get(key)
+        if raw is None:
+            raw = self._rendered[key] = json.dumps(self.list(resource, query)).encode()
+        return raw
 
     def list(self, resource: str, query: dict) -> dict:
         key = (resource, tuple(sorted((k, v) for k, v in query.items() if k not in ("page", "offset", "limit"))))
