@@ -96,14 +96,19 @@ def employee_sync_from_source(*, actor: Actor, source: str, rows: list[dict]) ->
             result.unchanged += 1
             result.employees[external_id] = employee.pk
             continue
+        if employee is None:
+            # new people are written together after the loop (one INSERT each table); checking
+            # them writes nothing, so needs no savepoint; the organisation is the actor's
+            candidate = Employee(organisation=org, **values)
+            try:
+                candidate.full_clean(exclude=["organisation"], validate_unique=False, validate_constraints=False)
+            except Exception as exc:  # one bad person does not stop the others: the run lists it
+                result.errors.append((external_id, _reason(exc)))
+                continue
+            pending.append((row, candidate))
+            continue
         try:
             with transaction.atomic():
-                if employee is None:
-                    # new people are written together after the loop (one INSERT each table)
-                    candidate = Employee(organisation=org, **values)
-                    candidate.full_clean(validate_unique=False, validate_constraints=False)
-                    pending.append((row, candidate))
-                    continue
                 changed = {k: v for k, v in values.items() if getattr(employee, k) != v}
                 if not row.get("active", True):
                     if changed:

@@ -119,9 +119,10 @@ def external_entries_sync(
     locks = locks or PeriodLocks(organisation)
     existing = {
         e.external_id: e
-        for e in TimeEntry.objects.for_organisation(organisation).filter(
-            source=source, external_id__in=[r.external_id for r in rows]
-        )
+        # the exclusion is the unique index's own condition: PostgreSQL then uses that index
+        for e in TimeEntry.objects.for_organisation(organisation)
+        .filter(source=source, external_id__in=[r.external_id for r in rows])
+        .exclude(external_id="")
     }
     employee_ids = {r.employee_id for r in rows} | {e.employee_id for e in existing.values()}
     zones = locks.zones_of(employee_ids)

@@ -2,11 +2,12 @@
 shift's fingerprint (a hash of TrackTik's values and our ids for its records) is compared with
 our copy's, and only new or changed shifts are parsed and go to the bulk time-entry service
 (``timetracking.services.external_entries_sync``: ``COPY`` of the new entries on PostgreSQL).
-Pages are read ahead by a background thread while a batch is written. A batch costs a constant
+Pages are read a few at a time by a small thread pool while a batch is written. A batch costs a constant
 number of queries, whatever the number of shifts in it."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 from dataclasses import dataclass
@@ -173,8 +174,8 @@ MIRROR_FIELDS = (
 
 
 def sync_shifts(client: TracktikClient, ctx: SyncContext, window: datetime.date | None) -> set[int]:
-    """The approved shifts from ``window`` on, read ahead of the writes (a background thread,
-    ``TracktikClient.prefetched_pages``) and written ``BATCH_SHIFTS`` at a time, each batch in
+    """The approved shifts from ``window`` on, read ahead of the writes (a few pages at once,
+    ``TracktikClient.concurrent_pages``) and written ``BATCH_SHIFTS`` at a time, each batch in
     its own transaction with the run's progress; returns the ids of the shifts TrackTik listed.
     When reading a page fails, what was read before it is written before the error goes on."""
     params = dict(SHIFT_PARAMS)
@@ -190,12 +191,13 @@ def sync_shifts(client: TracktikClient, ctx: SyncContext, window: datetime.date 
             pending.clear()
 
     try:
-        for page in client.prefetched_pages("/shifts", params):
-            pending.extend(page.rows)
-            progress["done"] += len(page.rows)
-            progress["total"] = max(page.total, progress["done"])
-            if len(pending) >= BATCH_SHIFTS:
-                flush()
+        with contextlib.closing(client.concurrent_pages("/shifts", params)) as pages:
+            for page in pages:
+                pending.extend(page.rows)
+                progress["done"] += len(page.rows)
+                progress["total"] = max(page.total, progress["done"])
+                if len(pending) >= BATCH_SHIFTS:
+                    flush()
     except TracktikError:
         flush()
         raise
