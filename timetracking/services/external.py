@@ -24,7 +24,7 @@ from hr import selectors as hr_selectors
 from integrations.outbox import record_event, record_events
 from organisations.actors import Actor
 from organisations.audit import audit_change, audit_snapshot
-from trackyoursheets.bulk import bulk_insert
+from trackyoursheets.bulk import any_of, bulk_insert
 from trackyoursheets.exceptions import NotPermitted
 
 from .. import events, selectors
@@ -121,7 +121,7 @@ def external_entries_sync(
         e.external_id: e
         # the exclusion is the unique index's own condition: PostgreSQL then uses that index
         for e in TimeEntry.objects.for_organisation(organisation)
-        .filter(source=source, external_id__in=[r.external_id for r in rows])
+        .filter(source=source, external_id__in=any_of([r.external_id for r in rows], "text"))
         .exclude(external_id="")
     }
     employee_ids = {r.employee_id for r in rows} | {e.employee_id for e in existing.values()}

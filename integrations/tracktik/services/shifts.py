@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from timetracking import services as tt_services
 from trackyoursheets import jobs
-from trackyoursheets.bulk import bulk_insert, values_in
+from trackyoursheets.bulk import any_of, bulk_insert
 
 from ..choices import ShiftState
 from ..client import TracktikClient, TracktikError
@@ -217,9 +217,10 @@ def sync_shift_page(ctx: SyncContext, rows: list[dict], seen: set[int], *, progr
     seen.update(ids)
     stored = {
         tracktik_id: (print_, state)
-        for tracktik_id, print_, state in values_in(
-            TracktikShift.objects.for_organisation(org), "tracktik_id", ids, ("tracktik_id", "fingerprint", "state")
-        )
+        for tracktik_id, print_, state in TracktikShift.objects.for_organisation(org)
+        .filter(tracktik_id__in=any_of(ids, "bigint"))
+        .order_by()
+        .values_list("tracktik_id", "fingerprint", "state")
     }
     to_write: list[ParsedShift] = []
     for row in rows:
@@ -263,7 +264,10 @@ def _write(ctx: SyncContext, to_write: list[ParsedShift], stored: dict) -> None:
     ctx.counts["unchanged"] += len(result.unchanged)
     ctx.counts["flagged"] += len(result.flagged)
     changed_ids = [s.tracktik_id for s in to_write if s.tracktik_id in stored]
-    mirror = {m.tracktik_id: m for m in TracktikShift.objects.for_organisation(org).filter(tracktik_id__in=changed_ids)}
+    mirror = {}
+    if changed_ids:
+        copies = TracktikShift.objects.for_organisation(org).filter(tracktik_id__in=any_of(changed_ids, "bigint"))
+        mirror = {m.tracktik_id: m for m in copies}
     new, changed = [], []
     now = timezone.now()
     for shift in to_write:
