@@ -1,4 +1,4 @@
-"""Approved TrackTik shifts → time entries, ten pages (``BATCH_SHIFTS``) per transaction: each
+"""Approved TrackTik shifts → time entries, twenty pages (``BATCH_SHIFTS``) per transaction: each
 shift's fingerprint (a hash of TrackTik's values and our ids for its records) is compared with
 our copy's, and only new or changed shifts are parsed and go to the bulk time-entry service
 (``timetracking.services.external_entries_sync``: ``COPY`` of the new entries on PostgreSQL).
@@ -28,8 +28,8 @@ from .sessions import WorkedTime, instant, worked_time
 
 #: removals are chunked so a full resync of many shifts never builds one huge query
 REMOVE_CHUNK = 500
-#: shifts written per transaction (ten pages of 100): fewer commits and statements per shift
-BATCH_SHIFTS = 1000
+#: shifts written per transaction (twenty pages of 100): fewer commits and statements per shift
+BATCH_SHIFTS = 2000
 SHIFT_PARAMS = {"status": "APPROVED", "include": "employee,position,client", "sort": "startedOn"}
 
 

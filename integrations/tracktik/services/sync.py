@@ -3,7 +3,7 @@ employees, clients/sites, positions, bill rates, the work and break sessions of 
 (``sessions``), the approved shifts from the window
 (incremental: from the last successful sync's start minus the look-back; full: from the
 connection's first day), the removal of shifts TrackTik no longer lists, then the window's
-approved schedule-off-periods as approved leave (``off_periods``). Each batch of ten pages of
+approved schedule-off-periods as approved leave (``off_periods``). Each batch of twenty pages of
 shifts commits on its own, so a run that fails part-way keeps what it wrote; the watermark moves only when a
 run succeeds, so the next run reads the same window again and finishes the work (the writes are
 idempotent)."""
