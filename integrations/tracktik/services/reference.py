@@ -52,6 +52,8 @@ class SyncContext:
     locks: PeriodLocks | None = None
     #: the organisation's time settings (rounding), read once per run
     time_settings: object = None
+    #: TrackTik pay code id -> our copy of it (``pay_codes.sync_pay_codes``)
+    pay_codes: dict = field(default_factory=dict)
     #: shift id -> its work and unpaid break sessions (``sessions.load_sessions``)
     sessions: dict = field(default_factory=dict)
     #: imported TrackTik off-periods (``off_periods``): created / updated / unchanged / withdrawn

@@ -22,7 +22,8 @@ from trackyoursheets.bulk import any_of, bulk_insert
 
 from ..choices import ShiftState
 from ..client import TracktikClient, TracktikError
-from ..models import TracktikPosition, TracktikShift, TracktikSite, TracktikSyncRun
+from ..models import TracktikPayCode, TracktikPosition, TracktikShift, TracktikSite, TracktikSyncRun
+from .pay_codes import shift_pay_code
 from .reference import SOURCE, SyncContext, position_upsert, ref_id, site_upsert, task_for
 from .sessions import WorkedTime, instant, worked_time
 
@@ -45,6 +46,7 @@ class ParsedShift:
     holiday: bool
     worked: WorkedTime
     fingerprint: str
+    pay_code: TracktikPayCode | None = None
 
 
 @dataclass
@@ -54,6 +56,7 @@ class ShiftRefs:
     employee_id: int
     site: TracktikSite
     position: TracktikPosition | None
+    pay_code: TracktikPayCode | None = None
 
 
 def resolve(ctx: SyncContext, row: dict) -> ShiftRefs | None:
@@ -78,7 +81,8 @@ def resolve(ctx: SyncContext, row: dict) -> ShiftRefs | None:
     position = ctx.positions.get(ref_id(position_ref))
     if position is None and isinstance(position_ref, dict) and position_ref.get("id") is not None:
         position = position_upsert(ctx, position_ref)
-    return ShiftRefs(employee_id, site, position)
+    pay_code = shift_pay_code(ctx, row, ctx.sessions.get(ref_id(sid)))
+    return ShiftRefs(employee_id, site, position, pay_code)
 
 
 def fingerprint(ctx: SyncContext, row: dict, refs: ShiftRefs) -> str:
@@ -90,7 +94,7 @@ def fingerprint(ctx: SyncContext, row: dict, refs: ShiftRefs) -> str:
     key = (
         f"2|{refs.employee_id}|{refs.site.pk}|{refs.position.pk if refs.position else ''}|{row.get('startedOn')}"
         f"|{row.get('endedOn')}|{row.get('hoursCount')}|{bool(row.get('holiday') or row.get('isHoliday'))}"
-        f"|{sessions_key}"
+        f"|{sessions_key}|{refs.pay_code.pk if refs.pay_code else ''}"
     )
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -121,6 +125,7 @@ def parse_shift(ctx: SyncContext, row: dict, refs: ShiftRefs, print_: str, tz=da
         holiday=holiday,
         worked=worked,
         fingerprint=print_,
+        pay_code=refs.pay_code,
     )
 
 
@@ -137,6 +142,7 @@ def _mirror_values(shift: ParsedShift) -> dict:
         "clock_out": shift.worked.clock_out,
         "worked_hours": _hours(shift.worked.net_seconds),
         "unpaid_break_hours": _hours(shift.worked.break_seconds),
+        "pay_code_id": shift.pay_code.pk if shift.pay_code else None,
     }
 
 
@@ -168,6 +174,7 @@ MIRROR_FIELDS = (
     "clock_out",
     "worked_hours",
     "unpaid_break_hours",
+    "pay_code_id",
     "fingerprint",
     "state",
 )
