@@ -4,7 +4,8 @@ as the seed (``001``) describes: the OAuth2 password grant and refresh at
 ``{"data": [...], "meta": {"pagination": {...}}}`` envelope, paged by ``page``/``limit`` (or
 ``offset``), 100 at most; ``include`` expanding employee/position/client; the filters
 ``status``, ``startedOn:gte|lte|between``, ``client.id``, ``region.id``; ``sort`` (``-`` for
-descending); ``X-RateLimit-*`` headers. ``work-sessions`` and ``break-sessions`` name their
+descending); ``X-RateLimit-*`` headers; ``pay-codes`` (``id``, ``code``, ``name``: assumed
+fields). ``work-sessions`` and ``break-sessions`` name their
 shift by id, ``schedule-off-periods`` their employee; they filter on ``startedOn`` like the
 shifts. Faults are scripted: ``fail(path, status, times,
 headers=..., delay=...)`` answers the next matching requests so (429 with Retry-After, 500s, a
@@ -52,6 +53,7 @@ class FakeTracktik:
             "work-sessions": [],
             "break-sessions": [],
             "schedule-off-periods": [],
+            "pay-codes": [],
         }
         self.tokens: dict[str, float] = {}  # access token -> expiry (time.time())
         self.refresh_tokens: set[str] = set()
@@ -338,6 +340,11 @@ def shift(pk: int, employee_id: int, client_id: int, position_id: int, start: st
         "status": extra.pop("status", "APPROVED"),
         **extra,
     }
+
+
+def pay_code(pk: int, code: str, name: str) -> dict:
+    """A row of ``/pay-codes`` (fields assumed: the seed names the list, not its fields)."""
+    return {"id": pk, "code": code, "name": name}
 
 
 def off_period(pk: int, employee_id: int, first: str, last: str, kind, *, status: str = "APPROVED") -> dict:
