@@ -29,7 +29,7 @@ from django.db import connection, models
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-__all__ = ["copy_rows", "bulk_insert", "reserve_ids", "values_in", "any_of", "relaxed_commit"]
+__all__ = ["copy_rows", "bulk_insert", "reserve_ids", "values_in", "relaxed_commit"]
 
 
 _DJANGO_JSON = DjangoJSONEncoder()
@@ -151,6 +151,17 @@ def values_in(queryset: models.QuerySet, field: str, values: list, columns: tupl
     return list(matching.values_list(*columns))
 
 
+def relaxed_commit() -> None:
+    """In the current transaction, do not wait for the WAL to reach disk at commit (PostgreSQL's
+    ``synchronous_commit = off``, transaction-local). For work that is redone from scratch when
+    interrupted, such as processing an import chunk by chunk: a database crash can lose the
+    last chunks' commits (never corrupt them), and the task that processes the batch again
+    starts over. Elsewhere a no-op."""
+    if _is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def any_of(values, db_type: str):
     """The right-hand side of an ``__in`` lookup over a thousand values (``filter(pk__in=any_of(ids,
     "bigint"))``). On PostgreSQL a subquery over one array parameter (``SELECT unnest(%s::bigint[])``):
@@ -164,14 +175,3 @@ def any_of(values, db_type: str):
     if db_type not in ("bigint", "integer", "text"):
         raise ValueError(f"any_of() takes bigint, integer or text values, not {db_type!r}.")
     return RawSQL(f"SELECT unnest(%s::{db_type}[])", (values,))
-
-
-def relaxed_commit() -> None:
-    """In the current transaction, do not wait for the WAL to reach disk at commit (PostgreSQL's
-    ``synchronous_commit = off``, transaction-local). For work that is redone from scratch when
-    interrupted, such as processing an import chunk by chunk: a database crash can lose the
-    last chunks' commits (never corrupt them), and the task that processes the batch again
-    starts over. Elsewhere a no-op."""
-    if _is_postgresql():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")

@@ -42,7 +42,17 @@ __all__ = [
 ]
 
 #: the fields an upsert compares and writes
-SYNCED = ("employee_id", "project_id", "task_id", "start_time", "end_time", "duration_seconds", "notes", "billable")
+SYNCED = (
+    "employee_id",
+    "project_id",
+    "task_id",
+    "start_time",
+    "end_time",
+    "duration_seconds",
+    "notes",
+    "billable",
+    "pay_code_hint",
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,8 @@ class ExternalEntryRow:
     end_time: datetime.datetime
     notes: str = ""
     billable: bool = True
+    #: the code of our pay code this time is paid on (``TimeEntry.pay_code_hint``), "" for none
+    pay_code_hint: str = ""
 
 
 @dataclass
@@ -142,6 +154,7 @@ def external_entries_sync(
             "duration_seconds": seconds,
             "notes": row.notes,
             "billable": row.billable,
+            "pay_code_hint": row.pay_code_hint,
         }
         entry = existing.get(row.external_id)
         if entry is not None and all(getattr(entry, k) == v for k, v in values.items()):

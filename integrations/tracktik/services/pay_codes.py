@@ -9,6 +9,8 @@ step is skipped) and keeps one :class:`TracktikPayCode` per TrackTik code, mappe
 (``payroll.selectors.pay_code_list``) by external code, then code, then name (case-insensitive),
 unless an admin mapped it by hand (``PUT /v1/integrations/tracktik/pay-codes``). Every code left
 unmapped is one record error of the run and counts as flagged: it is reported, not dropped.
+A shift's time entry carries the code of the mapped pay code (``TimeEntry.pay_code_hint``), and
+a change of mapping changes the shifts' fingerprints, so the next sync rewrites their entries.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def sync_pay_codes(client: TracktikClient, ctx: SyncContext) -> None:
     if rows is None:
         return
     org = ctx.actor.organisation
-    stored = {p.tracktik_id: p for p in TracktikPayCode.objects.for_organisation(org)}
+    stored = {p.tracktik_id: p for p in TracktikPayCode.objects.for_organisation(org).select_related("pay_code")}
     ours = _ours(ctx.actor)
     for row in rows:
         tracktik_id = ref_id(row.get("id"))
@@ -89,6 +91,11 @@ def sync_pay_codes(client: TracktikClient, ctx: SyncContext) -> None:
                 f"TrackTik pay code {copy.code or copy.name or copy.tracktik_id} is not mapped to a pay code of "
                 "ours: map it under Integrations → TrackTik (its shifts sync without one).",
             )
+
+
+def pay_code_hint(copy: TracktikPayCode | None) -> str:
+    """What a shift's time entry carries for payroll: the code of our pay code ("" for none)."""
+    return copy.pay_code.code if copy is not None and copy.pay_code is not None else ""
 
 
 def shift_pay_code(ctx: SyncContext, row: dict, sessions) -> TracktikPayCode | None:

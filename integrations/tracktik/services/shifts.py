@@ -23,7 +23,7 @@ from trackyoursheets.bulk import any_of, bulk_insert
 from ..choices import ShiftState
 from ..client import TracktikClient, TracktikError
 from ..models import TracktikPayCode, TracktikPosition, TracktikShift, TracktikSite, TracktikSyncRun
-from .pay_codes import shift_pay_code
+from .pay_codes import pay_code_hint, shift_pay_code
 from .reference import SOURCE, SyncContext, position_upsert, ref_id, site_upsert, task_for
 from .sessions import WorkedTime, instant, worked_time
 
@@ -94,7 +94,7 @@ def fingerprint(ctx: SyncContext, row: dict, refs: ShiftRefs) -> str:
     key = (
         f"2|{refs.employee_id}|{refs.site.pk}|{refs.position.pk if refs.position else ''}|{row.get('startedOn')}"
         f"|{row.get('endedOn')}|{row.get('hoursCount')}|{bool(row.get('holiday') or row.get('isHoliday'))}"
-        f"|{sessions_key}|{refs.pay_code.pk if refs.pay_code else ''}"
+        f"|{sessions_key}|{pay_code_hint(refs.pay_code)}"
     )
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -260,6 +260,7 @@ def _write(ctx: SyncContext, to_write: list[ParsedShift], stored: dict) -> None:
             start_time=s.worked.entry_start,
             end_time=s.worked.entry_end,
             notes=_notes(s),
+            pay_code_hint=pay_code_hint(s.pay_code),
         )
         for s in to_write
     ]

@@ -6,6 +6,8 @@ made by hand through ``PUT /v1/integrations/tracktik/pay-codes`` survives the ne
 from __future__ import annotations
 
 from integrations.tracktik.models import TracktikShift
+from organisations.choices import Role
+from timetracking.models import TimeEntry
 
 from . import fake_server as fk
 from .conftest import sync
@@ -45,6 +47,17 @@ def test_pay_codes_are_matched_and_unmapped_ones_are_reported(api, organisation,
     assert shifts[1001].pay_code.code == "REG"  # the shift's own
     assert shifts[1002].pay_code.code == "STAT"  # its work session's
     assert shifts[1003].pay_code is None
+    hints = dict(TimeEntry.objects.filter(organisation=organisation).values_list("external_id", "pay_code_hint"))
+    assert (hints["1001"], hints["1002"], hints["1003"]) == ("regular", "", "")  # STAT is unmapped
+
+
+def test_the_settings_page_shows_the_mappings(api, session_client, make_member, organisation, fake, connected):
+    seed_codes(fake)
+    sync(api, organisation)
+
+    html = session_client(make_member(organisation, Role.OWNER)).get("/app/tracktik/").content.decode()
+
+    assert "Pay codes" in html and "Regular (regular)" in html and "<strong>not mapped</strong>" in html
 
 
 def test_a_mapping_by_hand_survives_the_next_sync(api, organisation, fake, connected):
@@ -61,6 +74,9 @@ def test_a_mapping_by_hand_survives_the_next_sync(api, organisation, fake, conne
     rerun = sync(api, organisation, full=True)
     assert rerun["flagged"] == 0 and not [e for e in rerun["errors"] if e["record_type"] == "pay_code"]
     assert {c["code"]: c["pay_code_code"] for c in api.get(URL).json()}["STAT"] == "overtime"
+    # the new mapping reached the shift's time entry (its fingerprint changed with it)
+    entry = TimeEntry.objects.get(organisation=organisation, external_id="1002")
+    assert entry.pay_code_hint == "overtime" and rerun["updated"] == 1
     # null hands it back to the automatic match (nothing matches STAT)
     back = api.put(URL, {"mappings": [{"id": codes["STAT"]["id"], "pay_code_id": None}]}, format="json")
     assert {c["code"]: c["pay_code_id"] for c in back.json()}["STAT"] is None
