@@ -186,16 +186,16 @@ def external_entries_sync(
                 setattr(entry, key, value)
             entry.updated_at = now
             to_update.append(entry)
-    created = []
+    created: list[SimpleNamespace] = []
     if to_create:
         ids = bulk_insert(TimeEntry, to_create, returning_ids=True) or []
         # what entry_payload reads of a new entry, without building model instances
         created = [SimpleNamespace(pk=pk, **values) for pk, values in zip(ids, to_create, strict=True)]
     if to_update:
         TimeEntry.objects.bulk_update(to_update, [*SYNCED, "updated_at"])
-    for entry in created:
-        result.created.append(entry.external_id)
-        result.entries[entry.external_id] = entry.pk
+    for new in created:
+        result.created.append(new.external_id)
+        result.entries[new.external_id] = new.pk
     for entry in to_update:
         result.updated.append(entry.external_id)
         result.entries[entry.external_id] = entry.pk
