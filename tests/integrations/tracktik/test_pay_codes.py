@@ -82,13 +82,18 @@ def test_a_mapping_by_hand_survives_the_next_sync(api, organisation, fake, conne
     assert {c["code"]: c["pay_code_id"] for c in back.json()}["STAT"] is None
 
 
-def test_mapping_refuses_unknown_codes_and_needs_write_scope(api, make_api_client, organisation, fake, connected):
+def test_mapping_refuses_unknown_codes_another_organisations_and_needs_write_scope(
+    api, other_api, make_api_client, organisation, fake, connected
+):
     seed_codes(fake)
     sync(api, organisation)
+    ours = api.get(URL).json()[0]["id"]
 
     refused = api.put(URL, {"mappings": [{"id": 999999, "pay_code_id": None}]}, format="json")
+    not_theirs = other_api.put(URL, {"mappings": [{"id": ours, "pay_code_id": None}]}, format="json")
     reader = make_api_client(organisation, scopes=("integrations.read",))
 
-    assert refused.status_code == 422
+    assert refused.status_code == 422 and not_theirs.status_code == 422
+    assert other_api.get(URL).json() == []
     assert reader.get(URL).status_code == 200
     assert reader.put(URL, {"mappings": []}, format="json").status_code == 403
