@@ -12,15 +12,24 @@ removal check, the run's bookkeeping):
 - the first sync (every shift new: creates the employees, clients, projects, tasks and entries);
 - a full resync with nothing changed (every shift compared, nothing written);
 
-and prints shifts/s for each, against the targets of ≥ 2,000/s and ≥ 10,000/s.
+and prints shifts/s for each, against the targets of ≥ 2,000/s and ≥ 10,000/s, with the process
+CPU, our PostgreSQL backend's CPU and the load average. The fake server (a child process) renders
+each page once, before the timing (``cache_lists``), so the figures are our side's. ``--lock
+/work/bench.lock`` holds that lock around the two timed syncs only (the seeding runs outside it);
+``--profile PATH`` writes cProfile stats of the first sync.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import cProfile
 import datetime
+import fcntl
 import multiprocessing
 import os
+import pstats
+import resource
 import sys
 import time
 from pathlib import Path
@@ -38,6 +47,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shifts", type=int, default=50000)
     parser.add_argument("--employees", type=int, default=1000)
+    parser.add_argument("--lock", default="", help="flock this file around the timed syncs only (/work/bench.lock)")
+    parser.add_argument("--profile", default="", help="write cProfile stats of the first sync to this path")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
@@ -101,21 +112,60 @@ def main() -> None:
         },
     )
 
-    def timed(label: str, full: bool) -> None:
+    # the fake server renders each page once: do it now, outside the timing (it measures our side)
+    from integrations.tracktik.services.connection import client_for, connection_for
+    from integrations.tracktik.services.shifts import SHIFT_PARAMS
+
+    with client_for(connection_for(organisation)) as warm:
+        for path, params in (("/shifts", SHIFT_PARAMS), ("/employees", {"sort": "id"})):
+            for _page in warm.pages(path, params):
+                pass
+
+    def backend_cpu() -> float:
+        """CPU seconds of our PostgreSQL backend so far (/proc of the server's process)."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (pid,) = cursor.fetchone()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def timed(label: str, full: bool, profile: str = "") -> None:
+        load = os.getloadavg()
+        db_before, cpu_before = backend_cpu(), cpu()
+        profiler = cProfile.Profile() if profile else None
         began = time.perf_counter()
-        run = services.sync_start(actor=actor, full=full)  # eager without a broker: runs on commit
+        with profiler or contextlib.nullcontext():
+            run = services.sync_start(actor=actor, full=full)  # eager without a broker: runs on commit
         seconds = time.perf_counter() - began
+        process_cpu, db_cpu = cpu() - cpu_before, backend_cpu() - db_before
+        if profiler is not None:
+            profiler.dump_stats(profile)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
         run = TracktikSyncRun.objects.get(pk=run.pk)
         assert run.status == "succeeded", (run.status, run.error)
         rate = args.shifts / seconds
         print(
             f"{label}: {args.shifts} shifts in {seconds:.1f} s = {rate:,.0f} shifts/s "
             f"(created {run.created_count}, updated {run.updated_count}, unchanged {run.unchanged_count}, "
-            f"removed {run.removed_count}, errors {run.error_count})"
+            f"removed {run.removed_count}, errors {run.error_count}); process CPU {process_cpu:.1f} s, "
+            f"PostgreSQL backend CPU {db_cpu:.1f} s, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
         )
 
-    timed("first sync", full=False)
-    timed("full resync, nothing changed", full=True)
+    with open(args.lock, "w") if args.lock else contextlib.nullcontext() as lock:
+        if lock is not None:
+            print(f"waiting for {args.lock} ...", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        timed("first sync", full=False, profile=args.profile)
+        timed("full resync, nothing changed", full=True)
     server.terminate()
 
 

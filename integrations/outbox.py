@@ -38,8 +38,10 @@ from functools import partial
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import timezone
 
 from trackyoursheets.api.request_id import current_request_id
+from trackyoursheets.bulk import bulk_insert
 
 __all__ = [
     "ALL_TOPICS",
@@ -187,6 +189,37 @@ def _require_registered(topic: str) -> None:
         raise ValueError(f"Unknown event topic {topic!r}: register it with integrations.outbox.register_topic().")
 
 
+#: a batch of at least this many events is written by ``COPY`` (a sync's thousand entries, issue 19)
+COPY_FROM = 200
+
+
+def _copy_events(model, rows: list) -> list:
+    """``bulk_create(rows)`` by ``trackyoursheets.bulk`` (``COPY`` on PostgreSQL): the rows get
+    their ids and timestamps as ``bulk_create`` would give them."""
+    now = timezone.now()
+    ids = bulk_insert(
+        model,
+        [
+            {
+                "organisation_id": row.organisation_id,
+                "topic": row.topic,
+                "payload": row.payload,
+                "request_id": row.request_id,
+                "actor_label": row.actor_label,
+                "dispatched_at": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for row in rows
+        ],
+        returning_ids=True,
+    )
+    for row, pk in zip(rows, ids or [], strict=True):
+        row.pk, row.created_at, row.updated_at = pk, now, now
+        row._state.adding, row._state.db = False, "default"
+    return rows
+
+
 def record_events(organisation, events: Iterable[tuple[str, dict]], *, actor=None) -> list:
     """Many events (``(topic, payload)`` pairs) of one organisation, as :func:`record_event` would
     write them one by one: one INSERT for all, in the caller's transaction, and after commit one
@@ -212,7 +245,10 @@ def record_events(organisation, events: Iterable[tuple[str, dict]], *, actor=Non
         for topic, payload in pairs
     ]
     with transaction.atomic(savepoint=False):
-        created = outbox_event.objects.bulk_create(rows)
+        if len(rows) >= COPY_FROM:
+            created = _copy_events(outbox_event, rows)
+        else:
+            created = outbox_event.objects.bulk_create(rows)
         ids = [row.pk for row in created]
         if None in ids:  # a backend that cannot return the ids of a bulk insert
             raise RuntimeError("record_events needs a database that returns the ids of a bulk insert.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 
 from integrations.outbox import record_events
 from organisations.actors import Actor
@@ -87,14 +87,28 @@ def employee_sync_from_source(*, actor: Actor, source: str, rows: list[dict]) ->
                 employee = found
                 _set_external_ids(actor, employee, {source: external_id})
                 linked_ids.add(employee.pk)
+        if (
+            employee is not None
+            and row.get("active", True)
+            and all(getattr(employee, k) == v for k, v in values.items())
+        ):
+            # nothing to write: no savepoint (a re-run over a thousand people is three reads)
+            result.unchanged += 1
+            result.employees[external_id] = employee.pk
+            continue
+        if employee is None:
+            # new people are written together after the loop (one INSERT each table); checking
+            # them writes nothing, so needs no savepoint; the organisation is the actor's
+            candidate = Employee(organisation=org, **values)
+            try:
+                candidate.full_clean(exclude=["organisation"], validate_unique=False, validate_constraints=False)
+            except Exception as exc:  # one bad person does not stop the others: the run lists it
+                result.errors.append((external_id, _reason(exc)))
+                continue
+            pending.append((row, candidate))
+            continue
         try:
             with transaction.atomic():
-                if employee is None:
-                    # new people are written together after the loop (one INSERT each table)
-                    candidate = Employee(organisation=org, **values)
-                    candidate.full_clean(validate_unique=False, validate_constraints=False)
-                    pending.append((row, candidate))
-                    continue
                 changed = {k: v for k, v in values.items() if getattr(employee, k) != v}
                 if not row.get("active", True):
                     if changed:
@@ -132,6 +146,7 @@ def _create_many(actor: Actor, source: str, pending: list[tuple[dict, Employee]]
             for (row, _candidate), employee in zip(pending, employees, strict=True)
         ]
     )
+    prefetch_related_objects(employees, "external_ids")  # employee_payload reads them: one query, not one each
     audit_changes(
         actor=actor,
         action="employee.create",

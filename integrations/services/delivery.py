@@ -64,6 +64,7 @@ def outbox_events_dispatch(*, event_ids: list[int], organisation_id: int) -> lis
         events = list(
             OutboxEvent.objects.select_for_update()
             .filter(pk__in=event_ids, organisation_id=organisation_id, dispatched_at__isnull=True)
+            .only("id", "organisation_id", "topic")  # not the payloads: a sync's batch is a thousand of them
             .order_by("id")
         )
         if not events:

@@ -11,11 +11,15 @@ Waiting goes through ``sleep`` and every wait is capped by ``max_wait`` so tests
 from __future__ import annotations
 
 import random
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
+import orjson
 
 TOKEN_PATH = "/rest/oauth2/access_token"
 API_PREFIX = "/rest/v1"
@@ -82,6 +86,8 @@ class TracktikClient:
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
+        #: one renewal at a time when pages are read concurrently (``concurrent_pages``)
+        self._token_lock = threading.Lock()
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=self.timeout,
@@ -165,9 +171,12 @@ class TracktikClient:
         renewed = 0
         while True:
             headers = {}
+            token = ""
             if authenticated:
-                self._ensure_token()
-                headers["Authorization"] = f"Bearer {self.access_token}"
+                with self._token_lock:
+                    self._ensure_token()
+                    token = self.access_token
+                headers["Authorization"] = f"Bearer {token}"
             try:
                 response = self._http.request(method, path, headers=headers, **kwargs)
             except httpx.TimeoutException as exc:
@@ -178,11 +187,14 @@ class TracktikClient:
                 response = None
             if response is not None:
                 if response.status_code == 401 and authenticated and renewed < 2:
-                    # first: the refresh token; second: a new password grant
-                    if renewed == 0:
-                        self.refresh()
-                    else:
-                        self.authenticate()
+                    # first: the refresh token; second: a new password grant (unless another
+                    # thread renewed the token meanwhile: then try again with the new one)
+                    with self._token_lock:
+                        if self.access_token == token:
+                            if renewed == 0:
+                                self.refresh()
+                            else:
+                                self.authenticate()
                     renewed += 1
                     continue
                 if response.status_code == 429:
@@ -218,7 +230,7 @@ class TracktikClient:
         if response.status_code >= 400:
             raise TracktikError(f"TrackTik refused {path} (HTTP {response.status_code}).")
         try:
-            return response.json()
+            return orjson.loads(response.content)
         except ValueError as exc:
             raise TracktikError(f"TrackTik answered {path} with something that is not JSON.") from exc
 
@@ -226,16 +238,48 @@ class TracktikClient:
         """Every page of a list, ``PER_PAGE`` rows at a time, until ``meta.pagination.total_pages``."""
         page = start_page
         while True:
-            body = self.get(path, {**(params or {}), "limit": PER_PAGE, "page": page})
-            rows = body.get("data")
-            if not isinstance(rows, list):
-                raise TracktikError(f"TrackTik answered {path} without a data list.")
-            pagination = (body.get("meta") or {}).get("pagination") or {}
-            total_pages = int(pagination.get("total_pages") or 1)
-            yield Page(rows=rows, page=page, total_pages=total_pages, total=int(pagination.get("total") or len(rows)))
-            if page >= total_pages or not rows:
+            found = self._page(path, params, page)
+            yield found
+            if page >= found.total_pages or not found.rows:
                 return
             page += 1
+
+    def _page(self, path: str, params: dict | None, page: int) -> Page:
+        body = self.get(path, {**(params or {}), "limit": PER_PAGE, "page": page})
+        rows = body.get("data")
+        if not isinstance(rows, list):
+            raise TracktikError(f"TrackTik answered {path} without a data list.")
+        pagination = (body.get("meta") or {}).get("pagination") or {}
+        total_pages = int(pagination.get("total_pages") or 1)
+        return Page(rows=rows, page=page, total_pages=total_pages, total=int(pagination.get("total") or len(rows)))
+
+    def concurrent_pages(self, path: str, params: dict | None = None, *, workers: int = 4) -> Iterator[Page]:
+        """:meth:`pages` in order, with up to ``2 × workers`` of the following pages requested at
+        once by a small thread pool once the first page has said how many there are: the server's
+        work and the transfers overlap each other and the caller's (its database writes). A page
+        that fails for good raises when its turn comes, after the pages before it."""
+        first = self._page(path, params, 1)
+        yield first
+        total = first.total_pages
+        if total <= 1 or not first.rows:
+            return
+        pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="tracktik-page")
+        pending: deque = deque()
+        following = 2
+        try:
+            while True:
+                while following <= total and len(pending) < 2 * max(1, workers):
+                    pending.append(pool.submit(self._page, path, params, following))
+                    following += 1
+                if not pending:
+                    return
+                page = pending.popleft().result()
+                total = max(total, page.total_pages)
+                yield page
+                if not page.rows:
+                    return
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def test(self) -> dict:
         """Authenticate and read one employee: proves the URL and the credentials."""

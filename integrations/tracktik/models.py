@@ -154,6 +154,38 @@ class TracktikPosition(TenantModel):
         return self.name
 
 
+class TracktikPayCode(TenantModel):
+    """A TrackTik pay code (``/pay-codes``, else ``/payroll-codes``) and our pay code it maps to:
+    matched on sync by external code, then code, then name, unless an admin chose by hand
+    (``mapped_by_hand``: later syncs keep that choice). The payroll app is referred to by name
+    only (the connector reads it through ``payroll.selectors``)."""
+
+    tracktik_id = models.PositiveBigIntegerField(_("TrackTik id"))
+    code = models.CharField(_("code"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    pay_code = models.ForeignKey(
+        "payroll.PayCode",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("our pay code"),
+    )
+    mapped_by_hand = models.BooleanField(_("mapped by hand"), default=False)
+
+    class Meta:
+        ordering = ["code", "id"]
+        verbose_name = _("TrackTik pay code")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "tracktik_id"], name="tracktik_tracktikpaycode_unique_tracktik_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or self.name or str(self.tracktik_id)
+
+
 class TracktikShiftQuerySet(TenantQuerySet):
     def billable(self) -> TracktikShiftQuerySet:
         return self.exclude(state=ShiftState.REMOVED)
@@ -186,6 +218,14 @@ class TracktikShift(TenantModel):
         **HOURS,
     )
     unpaid_break_hours = models.DecimalField(_("unpaid break hours"), default=Decimal("0"), **HOURS)
+    pay_code = models.ForeignKey(
+        TracktikPayCode,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shifts",
+        help_text=_("The TrackTik pay code of the shift (or of its work session), when it has one."),
+    )
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
     state = models.CharField(_("state"), max_length=10, choices=ShiftState.choices, default=ShiftState.SYNCED)
     flag_reason = models.CharField(_("why flagged"), max_length=300, blank=True)

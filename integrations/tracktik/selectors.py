@@ -10,13 +10,26 @@ from organisations.actors import Actor
 
 from . import billing
 from .filters import TracktikSyncRunFilterSet
-from .models import TracktikConnection, TracktikInvoiceReconciliation, TracktikScrMatch, TracktikSyncRun
+from .models import (
+    TracktikConnection,
+    TracktikInvoiceReconciliation,
+    TracktikPayCode,
+    TracktikScrMatch,
+    TracktikSyncRun,
+)
 from .services.connection import connection_for, require_admin
 
 
 def connection_get(*, actor: Actor) -> TracktikConnection:
     require_admin(actor)
     return connection_for(actor.organisation)
+
+
+def pay_code_list(*, actor: Actor) -> QuerySet[TracktikPayCode]:
+    """TrackTik's pay codes with the pay code of ours each maps to."""
+    require_admin(actor)
+    codes = TracktikPayCode.objects.for_organisation(actor.organisation).select_related("pay_code")
+    return codes.order_by("code", "id")
 
 
 def sync_run_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[TracktikSyncRun]:

@@ -58,6 +58,7 @@ class SettingsView(TablePageMixin, TracktikPage):
             "form", ConnectionForm(initial={name: getattr(connection, name) for name in SETTINGS_FIELDS})
         )
         context["table"] = SyncRunTable(self.request, selectors.sync_run_list(actor=self.actor))
+        context["pay_codes"] = list(selectors.pay_code_list(actor=self.actor))
         return context
 
     def post(self, request, *args, **kwargs):

@@ -63,6 +63,12 @@ class TimeEntry(TenantModel):
     external_id = models.CharField(
         _("external id"), max_length=200, blank=True, help_text=_("The id in the system it came from (TrackTik).")
     )
+    pay_code_hint = models.CharField(
+        _("pay code hint"),
+        max_length=40,
+        blank=True,
+        help_text=_("The code of the pay code the system it came from pays this time on (TrackTik's mapped pay code)."),
+    )
 
     objects = TimeEntryQuerySet.as_manager()
 

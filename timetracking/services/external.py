@@ -3,9 +3,10 @@ in bulk by ``(source, external_id)``, the CSV importer's path (``bulk_create``, 
 call) rather than one create per row. A row whose period is locked (approved timesheet, or the
 automatic lock) is not written: it comes back ``flagged`` so the caller can put it up for review.
 
-A page of rows costs a constant number of queries: the existing entries, the employees (for their
-timezones), their timesheets (:meth:`PeriodLocks.preload`, cached across calls when the caller
-passes its ``locks``), one INSERT, one UPDATE, one DELETE, one INSERT of events and one audit row.
+A page of rows costs a constant number of queries: the existing entries, the employees'
+timezones and their timesheets (:meth:`PeriodLocks.zones_of` and :meth:`PeriodLocks.preload`,
+cached across calls when the caller passes its ``locks``), one INSERT (``COPY`` on PostgreSQL),
+one UPDATE, one DELETE, one INSERT of events and one audit row.
 Overlaps with other entries are not refused: the other system is the record of the hours.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,11 +24,12 @@ from hr import selectors as hr_selectors
 from integrations.outbox import record_event, record_events
 from organisations.actors import Actor
 from organisations.audit import audit_change, audit_snapshot
+from trackyoursheets.bulk import any_of, bulk_insert
 from trackyoursheets.exceptions import NotPermitted
 
 from .. import events, selectors
 from ..choices import TimesheetStatus
-from ..models import TimeEntry, Timesheet, employee_timezone
+from ..models import TimeEntry, TimeSettings, Timesheet, employee_timezone
 from ..periods import local_date, period_containing
 from .locks import PeriodLocks
 
@@ -39,7 +42,17 @@ __all__ = [
 ]
 
 #: the fields an upsert compares and writes
-SYNCED = ("employee_id", "project_id", "task_id", "start_time", "end_time", "duration_seconds", "notes", "billable")
+SYNCED = (
+    "employee_id",
+    "project_id",
+    "task_id",
+    "start_time",
+    "end_time",
+    "duration_seconds",
+    "notes",
+    "billable",
+    "pay_code_hint",
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,8 @@ class ExternalEntryRow:
     end_time: datetime.datetime
     notes: str = ""
     billable: bool = True
+    #: the code of our pay code this time is paid on (``TimeEntry.pay_code_hint``), "" for none
+    pay_code_hint: str = ""
 
 
 @dataclass
@@ -72,9 +87,8 @@ def _require_whole_organisation(actor: Actor) -> None:
         raise NotPermitted(_("Only owners, admins and integrations write another system's time."))
 
 
-def _lock_reason(locks: PeriodLocks, employees: dict, employee_id: int, instant: datetime.datetime) -> str | None:
-    employee = employees.get(employee_id)
-    tz = employee_timezone(employee, locks.organisation)
+def _lock_reason(locks: PeriodLocks, zones: dict, employee_id: int, instant: datetime.datetime) -> str | None:
+    tz = zones.get(employee_id) or locks.zones_of([employee_id])[employee_id]
     found = locks.locked_period(employee_id, local_date(instant, tz), tz)
     if found is None:
         return None
@@ -89,13 +103,26 @@ def _employees(organisation, ids) -> dict:
     }
 
 
+#: the columns of a new entry written by COPY (``trackyoursheets.bulk``)
+_NEW_DEFAULTS = {"tags": "", "paid": False}
+
+
 @transaction.atomic
 def external_entries_sync(
-    *, actor: Actor, source: str, rows: list[ExternalEntryRow], locks: PeriodLocks | None = None
+    *,
+    actor: Actor,
+    source: str,
+    rows: list[ExternalEntryRow],
+    locks: PeriodLocks | None = None,
+    time_settings: TimeSettings | None = None,
 ) -> ExternalSyncResult:
     """Create the rows not stored yet, update those that differ, leave the rest; a row whose old
     or new start falls in a locked period is flagged and not written. Durations follow the
-    organisation's rounding. Records ``time.entry.created|updated`` events and one audit row."""
+    organisation's rounding. Records ``time.entry.created|updated`` events and one audit row.
+
+    A caller writing many batches passes the same ``locks`` (timesheets and employees' timezones
+    are read once per employee) and ``time_settings``; new entries are written by ``COPY`` on
+    PostgreSQL (``trackyoursheets.bulk``)."""
     _require_whole_organisation(actor)
     organisation = actor.organisation
     result = ExternalSyncResult()
@@ -104,16 +131,18 @@ def external_entries_sync(
     locks = locks or PeriodLocks(organisation)
     existing = {
         e.external_id: e
-        for e in TimeEntry.objects.for_organisation(organisation).filter(
-            source=source, external_id__in=[r.external_id for r in rows]
-        )
+        # the exclusion is the unique index's own condition: PostgreSQL then uses that index
+        for e in TimeEntry.objects.for_organisation(organisation)
+        .filter(source=source, external_id__in=any_of([r.external_id for r in rows], "text"))
+        .exclude(external_id="")
     }
     employee_ids = {r.employee_id for r in rows} | {e.employee_id for e in existing.values()}
-    employees = _employees(organisation, employee_ids)
+    zones = locks.zones_of(employee_ids)
     locks.preload(employee_ids)
-    settings = selectors.time_settings_get(organisation=organisation)
+    settings = time_settings or selectors.time_settings_get(organisation=organisation)
     now = timezone.now()
-    to_create, to_update = [], []
+    to_create: list[dict] = []
+    to_update = []
     for row in rows:
         seconds = settings.round(int((row.end_time - row.start_time).total_seconds()))
         values = {
@@ -125,15 +154,16 @@ def external_entries_sync(
             "duration_seconds": seconds,
             "notes": row.notes,
             "billable": row.billable,
+            "pay_code_hint": row.pay_code_hint,
         }
         entry = existing.get(row.external_id)
         if entry is not None and all(getattr(entry, k) == v for k, v in values.items()):
             result.unchanged.append(row.external_id)
             result.entries[row.external_id] = entry.pk
             continue
-        reason = _lock_reason(locks, employees, row.employee_id, row.start_time)
+        reason = _lock_reason(locks, zones, row.employee_id, row.start_time)
         if entry is not None and reason is None:
-            reason = _lock_reason(locks, employees, entry.employee_id, entry.start_time)
+            reason = _lock_reason(locks, zones, entry.employee_id, entry.start_time)
         if reason is not None:
             result.flagged[row.external_id] = reason
             if entry is not None:
@@ -141,42 +171,46 @@ def external_entries_sync(
             continue
         if entry is None:
             to_create.append(
-                TimeEntry(
-                    organisation=organisation,
-                    source=source,
-                    external_id=row.external_id,
-                    created_at=now,
-                    updated_at=now,
+                {
+                    "organisation_id": organisation.pk,
+                    "source": source,
+                    "external_id": row.external_id,
+                    "created_at": now,
+                    "updated_at": now,
+                    **_NEW_DEFAULTS,
                     **values,
-                )
+                }
             )
         else:
             for key, value in values.items():
                 setattr(entry, key, value)
             entry.updated_at = now
             to_update.append(entry)
+    created: list[SimpleNamespace] = []
     if to_create:
-        TimeEntry.objects.bulk_create(to_create)
+        ids = bulk_insert(TimeEntry, to_create, returning_ids=True) or []
+        # what entry_payload reads of a new entry, without building model instances
+        created = [SimpleNamespace(pk=pk, **values) for pk, values in zip(ids, to_create, strict=True)]
     if to_update:
         TimeEntry.objects.bulk_update(to_update, [*SYNCED, "updated_at"])
-    for entry in to_create:
-        result.created.append(entry.external_id)
-        result.entries[entry.external_id] = entry.pk
+    for new in created:
+        result.created.append(new.external_id)
+        result.entries[new.external_id] = new.pk
     for entry in to_update:
         result.updated.append(entry.external_id)
         result.entries[entry.external_id] = entry.pk
     record_events(
         organisation,
-        [(events.ENTRY_CREATED, events.entry_payload(e)) for e in to_create]
+        [(events.ENTRY_CREATED, events.entry_payload(e)) for e in created]
         + [(events.ENTRY_UPDATED, events.entry_payload(e)) for e in to_update],
         actor=actor,
     )
-    if to_create or to_update:
+    if created or to_update:
         audit_change(
             actor=actor,
             action="timeentry.sync",
             object_type=TimeEntry._meta.label,
-            changes={"source": [None, source], "created": [None, len(to_create)], "updated": [None, len(to_update)]},
+            changes={"source": [None, source], "created": [None, len(created)], "updated": [None, len(to_update)]},
         )
     return result
 
@@ -195,11 +229,11 @@ def external_entries_remove(
         return result
     locks = locks or PeriodLocks(organisation)
     found = list(TimeEntry.objects.for_organisation(organisation).filter(source=source, external_id__in=external_ids))
-    employees = _employees(organisation, {e.employee_id for e in found})
-    locks.preload(employees)
+    zones = locks.zones_of({e.employee_id for e in found})
+    locks.preload(zones)
     gone = []
     for entry in found:
-        reason = _lock_reason(locks, employees, entry.employee_id, entry.start_time)
+        reason = _lock_reason(locks, zones, entry.employee_id, entry.start_time)
         if reason is not None:
             result.flagged[entry.external_id] = reason
             result.entries[entry.external_id] = entry.pk

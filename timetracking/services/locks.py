@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hr import selectors as hr_selectors
 from trackyoursheets.exceptions import Conflict
 
 from .. import selectors
@@ -40,6 +41,23 @@ class PeriodLocks:
         self.now = now or timezone.now()
         #: employee id -> (approved periods, starts of reopened periods)
         self._sheets: dict[int, tuple[list[tuple[Period, int]], set[datetime.date]]] = {}
+        #: employee id -> the timezone of their days (:meth:`zones_of`)
+        self._zones: dict[int, zoneinfo.ZoneInfo] = {}
+
+    def zones_of(self, employee_ids: Iterable[int]) -> dict[int, zoneinfo.ZoneInfo]:
+        """The timezone of each employee's days (as ``employee_timezone``: their office's, else the
+        organisation's), one query for those not asked about before (a bulk write of many pages,
+        issue 19); an id not of this organisation gets the organisation's."""
+        wanted = set(employee_ids)
+        missing = sorted(pk for pk in wanted if pk not in self._zones)
+        if missing:
+            default = self.organisation.timezone
+            for pk in missing:
+                self._zones[pk] = zoneinfo.ZoneInfo(default or "UTC")
+            rows = hr_selectors.employee_queryset(organisation=self.organisation).filter(pk__in=missing)
+            for pk, office_id, name in rows.values_list("pk", "office_id", "office__timezone"):
+                self._zones[pk] = zoneinfo.ZoneInfo((name if office_id is not None else default) or "UTC")
+        return {pk: self._zones[pk] for pk in wanted}
 
     def _load(self, employee_id: int):
         found = self._sheets.get(employee_id)

@@ -9,7 +9,38 @@ from trackyoursheets.api.fields import ChoiceField
 from trackyoursheets.jobs import JobStatus
 from trackyoursheets.limits import MAX_WHOLE_NUMBER
 
-from ..models import TracktikConnection, TracktikInvoiceReconciliation, TracktikScrMatch, TracktikSyncRun
+from ..models import (
+    TracktikConnection,
+    TracktikInvoiceReconciliation,
+    TracktikPayCode,
+    TracktikScrMatch,
+    TracktikSyncRun,
+)
+
+
+class TracktikPayCodeSerializer(serializers.ModelSerializer):
+    # a TrackTik pay code and the pay code of ours it maps to (null: unmapped)
+
+    pay_code_code = serializers.CharField(source="pay_code.code", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = TracktikPayCode
+        fields = ["id", "tracktik_id", "code", "name", "pay_code_id", "pay_code_code", "mapped_by_hand", "updated_at"]
+        read_only_fields = fields
+
+
+class TracktikPayCodeMappingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1, max_value=MAX_WHOLE_NUMBER)
+    pay_code_id = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_WHOLE_NUMBER,
+        allow_null=True,
+        help_text="Our pay code (an active one); null hands the code back to the automatic match.",
+    )
+
+
+class TracktikPayCodeMapInputSerializer(serializers.Serializer):
+    mappings = TracktikPayCodeMappingSerializer(many=True, max_length=500)
 
 
 class TracktikConnectionSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from .views import (
     TracktikConnectionTestView,
     TracktikConnectionView,
     TracktikInvoiceReconciliationViewSet,
+    TracktikPayCodesView,
     TracktikScrMatchViewSet,
     TracktikSyncRunViewSet,
     TracktikSyncView,
@@ -26,6 +27,7 @@ urlpatterns = [
     path("integrations/tracktik", TracktikConnectionView.as_view(), name="tracktik-connection"),
     path("integrations/tracktik/test", TracktikConnectionTestView.as_view(), name="tracktik-connection-test"),
     path("integrations/tracktik/sync", TracktikSyncView.as_view(), name="tracktik-sync"),
+    path("integrations/tracktik/pay-codes", TracktikPayCodesView.as_view(), name="tracktik-pay-codes"),
     path("reports/tracktik-billing", TracktikBillingReportView.as_view(), name="tracktik-billing"),
     *router.urls,
 ]

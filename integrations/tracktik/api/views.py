@@ -28,6 +28,8 @@ from .serializers import (
     TracktikConnectionSerializer,
     TracktikConnectionTestSerializer,
     TracktikInvoiceReconciliationSerializer,
+    TracktikPayCodeMapInputSerializer,
+    TracktikPayCodeSerializer,
     TracktikScrMatchSerializer,
     TracktikSyncInputSerializer,
     TracktikSyncRunSerializer,
@@ -81,6 +83,30 @@ class TracktikConnectionTestView(TracktikAPIView):
     )
     def post(self, request):
         return Response(services.connection_test(actor=self.actor))
+
+
+class TracktikPayCodesView(TracktikAPIView):
+    @extend_schema(
+        summary="TrackTik's pay codes and the pay code of ours each maps to (null: unmapped)",
+        responses=TracktikPayCodeSerializer(many=True),
+    )
+    def get(self, request):
+        codes = selectors.pay_code_list(actor=self.actor)
+        return Response(TracktikPayCodeSerializer(codes, many=True).data)
+
+    @extend_schema(
+        summary="Map TrackTik pay codes to ours by hand",
+        description="Each mapping names a TrackTik pay code (`id` from the GET) and our pay code; later syncs keep "
+        "a choice made by hand. `pay_code_id: null` hands the code back to the automatic match (external code, "
+        "then code, then name). Answers the whole list.",
+        request=TracktikPayCodeMapInputSerializer,
+        responses=TracktikPayCodeSerializer(many=True),
+    )
+    def put(self, request):
+        serializer = TracktikPayCodeMapInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        codes = services.pay_code_map(actor=self.actor, mappings=serializer.validated_data["mappings"])
+        return Response(TracktikPayCodeSerializer(codes, many=True).data)
 
 
 class TracktikSyncView(TracktikAPIView):

@@ -50,6 +50,10 @@ class SyncContext:
     #: (project id, task name) -> task id
     tasks: dict[tuple[int, str], int] = field(default_factory=dict)
     locks: PeriodLocks | None = None
+    #: the organisation's time settings (rounding), read once per run
+    time_settings: object = None
+    #: TrackTik pay code id -> our copy of it (``pay_codes.sync_pay_codes``)
+    pay_codes: dict = field(default_factory=dict)
     #: shift id -> its work and unpaid break sessions (``sessions.load_sessions``)
     sessions: dict = field(default_factory=dict)
     #: imported TrackTik off-periods (``off_periods``): created / updated / unchanged / withdrawn
@@ -106,6 +110,7 @@ def load_reference(ctx: SyncContext) -> None:
     ctx.sites = {s.tracktik_id: s for s in TracktikSite.objects.for_organisation(org)}
     ctx.positions = {p.tracktik_id: p for p in TracktikPosition.objects.for_organisation(org)}
     ctx.employees = hr_selectors.employee_ids_for_source(organisation=org, source=SOURCE)
+    ctx.time_settings = tt_selectors.time_settings_get(organisation=org)
 
 
 def _unique_name(queryset, name: str, suffix: str) -> str:

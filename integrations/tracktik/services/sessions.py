@@ -47,6 +47,8 @@ class ShiftSessions:
     #: (clock-in, clock-out) of each finished work session
     worked: list[tuple[datetime.datetime, datetime.datetime]] = field(default_factory=list)
     unpaid_break_seconds: int = 0
+    #: the TrackTik pay code id a work session names (``payCode``), if any
+    pay_code: int | None = None
 
 
 @dataclass
@@ -74,7 +76,9 @@ def load_sessions(client: TracktikClient, ctx: SyncContext, window: datetime.dat
     for row in _rows(client, ctx, "/work-sessions", params):
         interval = _interval(ctx, "work session", row)
         if interval is not None:
-            found.setdefault(interval[0], ShiftSessions()).worked.append(interval[1:])
+            sessions = found.setdefault(interval[0], ShiftSessions())
+            sessions.worked.append(interval[1:])
+            sessions.pay_code = sessions.pay_code or ref_id(row.get("payCode") or row.get("payrollCode"))
     for row in _rows(client, ctx, "/break-sessions", params):
         if row.get("paid"):
             continue

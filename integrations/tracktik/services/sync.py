@@ -1,10 +1,10 @@
 """A sync run: queued by "sync now", the schedule or the API, run by a Celery task. Order:
-employees, clients/sites, positions, bill rates, the work and break sessions of the window
+employees, clients/sites, positions, bill rates, pay codes (``pay_codes``), the work and break sessions of the window
 (``sessions``), the approved shifts from the window
 (incremental: from the last successful sync's start minus the look-back; full: from the
 connection's first day), the removal of shifts TrackTik no longer lists, then the window's
-approved schedule-off-periods as approved leave (``off_periods``). Each page commits
-on its own, so a run that fails part-way keeps what it wrote; the watermark moves only when a
+approved schedule-off-periods as approved leave (``off_periods``). Each batch of twenty pages of
+shifts commits on its own, so a run that fails part-way keeps what it wrote; the watermark moves only when a
 run succeeds, so the next run reads the same window again and finishes the work (the writes are
 idempotent)."""
 
@@ -32,6 +32,7 @@ from ..client import TracktikError
 from ..models import TracktikConnection, TracktikSyncRun
 from .connection import client_for, connection_for, require_admin
 from .off_periods import sync_off_periods
+from .pay_codes import sync_pay_codes
 from .reference import (
     SyncContext,
     load_reference,
@@ -41,7 +42,7 @@ from .reference import (
     sync_sites_and_positions,
 )
 from .sessions import load_sessions
-from .shifts import remove_unseen, sync_shift_page
+from .shifts import remove_unseen, sync_shifts
 
 SYNC_TASK = "integrations.tracktik.tasks.tracktik_sync_task"
 
@@ -144,17 +145,10 @@ def sync_run_execute(*, run_id: int, organisation_id: int) -> TracktikSyncRun:
             sync_employees(client, ctx)
             sync_sites_and_positions(client, ctx)
             sync_bill_rates(client, ctx)
+            sync_pay_codes(client, ctx)
             preload_tasks(ctx)
             ctx.sessions = load_sessions(client, ctx, window)
-            params = {"status": "APPROVED", "include": "employee,position,client", "sort": "startedOn"}
-            if window is not None:
-                params["startedOn:gte"] = window.isoformat()
-            seen: set[int] = set()
-            done = 0
-            for page in client.pages("/shifts", params):
-                sync_shift_page(ctx, page.rows, seen)
-                done += len(page.rows)
-                jobs.job_progress(TracktikSyncRun, run.pk, done=done, total=max(page.total, done))
+            seen = sync_shifts(client, ctx, window)
             remove_unseen(ctx, seen, window)
             sync_off_periods(client, ctx, window)
             if connection.trust_approval and ctx.touched:

@@ -4,7 +4,8 @@ as the seed (``001``) describes: the OAuth2 password grant and refresh at
 ``{"data": [...], "meta": {"pagination": {...}}}`` envelope, paged by ``page``/``limit`` (or
 ``offset``), 100 at most; ``include`` expanding employee/position/client; the filters
 ``status``, ``startedOn:gte|lte|between``, ``client.id``, ``region.id``; ``sort`` (``-`` for
-descending); ``X-RateLimit-*`` headers. ``work-sessions`` and ``break-sessions`` name their
+descending); ``X-RateLimit-*`` headers; ``pay-codes`` (``id``, ``code``, ``name``: assumed
+fields). ``work-sessions`` and ``break-sessions`` name their
 shift by id, ``schedule-off-periods`` their employee; they filter on ``startedOn`` like the
 shifts. Faults are scripted: ``fail(path, status, times,
 headers=..., delay=...)`` answers the next matching requests so (429 with Retry-After, 500s, a
@@ -52,6 +53,7 @@ class FakeTracktik:
             "work-sessions": [],
             "break-sessions": [],
             "schedule-off-periods": [],
+            "pay-codes": [],
         }
         self.tokens: dict[str, float] = {}  # access token -> expiry (time.time())
         self.refresh_tokens: set[str] = set()
@@ -62,9 +64,12 @@ class FakeTracktik:
         self.rate_limit_remaining: int | None = None
         #: expire every access token when the n-th GET arrives
         self.expire_after: int | None = None
-        #: keep each filtered, sorted list between its pages (the benchmark; tests change data in place)
+        #: keep each filtered, sorted list between its pages and each page's JSON once rendered
+        #: (the benchmark, so it measures our side; tests change data in place and leave it off)
         self.cache_lists = False
         self._lists: dict = {}
+        self._rendered: dict = {}
+        self._index: dict = {}
         self.lock = threading.Lock()
         fake = self
 
@@ -74,8 +79,8 @@ class FakeTracktik:
             def log_message(self, *args):
                 pass
 
-            def _send(self, status: int, body: dict | None, headers: dict | None = None) -> None:
-                raw = json.dumps(body or {}).encode()
+            def _send(self, status: int, body: dict | bytes | None, headers: dict | None = None) -> None:
+                raw = body if isinstance(body, bytes) else json.dumps(body or {}).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(raw)))
@@ -167,7 +172,7 @@ class FakeTracktik:
                 headers = {}
                 if fake.rate_limit_remaining is not None:
                     headers = {"X-RateLimit-Remaining": fake.rate_limit_remaining, "X-RateLimit-Reset": "0.01"}
-                self._send(200, fake.list(resource, query), headers)
+                self._send(200, fake.render(resource, query), headers)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -204,7 +209,21 @@ class FakeTracktik:
     # ------------------------------------------------------------------ lists
 
     def _find(self, resource: str, pk) -> dict | None:
+        if self.cache_lists:
+            if resource not in self._index:
+                self._index[resource] = {row["id"]: row for row in self.data[resource]}
+            return self._index[resource].get(pk)
         return next((row for row in self.data[resource] if row["id"] == pk), None)
+
+    def render(self, resource: str, query: dict) -> bytes:
+        """The JSON of a list page (kept once rendered when ``cache_lists``)."""
+        if not self.cache_lists:
+            return json.dumps(self.list(resource, query)).encode()
+        key = (resource, tuple(sorted(query.items())))
+        raw = self._rendered.get(key)
+        if raw is None:
+            raw = self._rendered[key] = json.dumps(self.list(resource, query)).encode()
+        return raw
 
     def list(self, resource: str, query: dict) -> dict:
         key = (resource, tuple(sorted((k, v) for k, v in query.items() if k not in ("page", "offset", "limit"))))
@@ -321,6 +340,11 @@ def shift(pk: int, employee_id: int, client_id: int, position_id: int, start: st
         "status": extra.pop("status", "APPROVED"),
         **extra,
     }
+
+
+def pay_code(pk: int, code: str, name: str) -> dict:
+    """A row of ``/pay-codes`` (fields assumed: the seed names the list, not its fields)."""
+    return {"id": pk, "code": code, "name": name}
 
 
 def off_period(pk: int, employee_id: int, first: str, last: str, kind, *, status: str = "APPROVED") -> dict:

@@ -31,6 +31,35 @@ def test_pages_until_total_pages_with_a_shorter_last_page(fake):
     assert [q["page"] for q in fake.gets("shifts")] == ["1", "2", "3"]
 
 
+def test_concurrent_pages_come_in_order_and_renew_an_expired_token_once(fake):
+    fake.data["shifts"] = [fk.shift(n, 101, 11, 21, "2026-11-02T06:00:00", 1) for n in range(1, 1251)]
+    fake.expire_after = 4  # while several pages are in flight
+
+    with client_for(fake) as client:
+        pages = list(client.concurrent_pages("/shifts", {"sort": "id"}, workers=3))
+
+    assert [p.page for p in pages] == list(range(1, 14)) and [len(p.rows) for p in pages][-1] == 50
+    ids = [row["id"] for p in pages for row in p.rows]
+    assert sorted(ids) == list(range(1, 1251))  # each once (the fake sorts ids as text)
+    assert fake.grants == ["password", "refresh_token"]  # one renewal for all the threads
+
+
+def test_a_failing_page_of_concurrent_pages_raises_after_the_pages_before_it(fake):
+    fake.data["shifts"] = [fk.shift(n, 101, 11, 21, "2026-11-02T06:00:00", 1) for n in range(1, 601)]
+    fake.fail("/rest/v1/shifts", 500, 10, query={"page": "4"})
+    seen = []
+
+    with client_for(fake) as client:
+        try:
+            for page in client.concurrent_pages("/shifts", {"sort": "id"}):
+                seen.append(page.page)
+        except TracktikError as exc:
+            failure = str(exc)
+
+    assert seen == [1, 2, 3]
+    assert failure == "TrackTik answered /rest/v1/shifts with HTTP 500; gave up after 3 tries."
+
+
 def test_filters_sort_and_include(fake):
     with client_for(fake) as client:
         (page,) = client.pages(
