@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 
 from organisations.actors import Actor
-from organisations.models import Office
+from organisations.office_zones import office_time_zones
 
 from . import selectors
 from .models import Client, Contract, Project, ProjectViewer, Task, employee_timezone, local_day_bounds
@@ -75,10 +74,7 @@ def local_day_expression(organisation):
     without an office): one ``CASE`` over the offices whose timezone differs from the
     organisation's, so the database buckets entries of every timezone in the same query."""
     org_tz = organisation.timezone or "UTC"
-    by_tz: dict[str, list[int]] = defaultdict(list)
-    for pk, tz_name in Office.objects.for_organisation(organisation).values_list("pk", "timezone"):
-        if (tz_name or "UTC") != org_tz:
-            by_tz[tz_name or "UTC"].append(pk)
+    by_tz = {zone: ids for zone, ids in office_time_zones(organisation).items() if zone != org_tz}
     default = TruncDate("start_time", tzinfo=zoneinfo.ZoneInfo(org_tz))
     if not by_tz:
         return default
