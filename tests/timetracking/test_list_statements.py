@@ -114,3 +114,29 @@ def test_a_list_that_gives_no_filter_is_filtered_as_an_empty_form_filters_it(api
         (e.pk for e in made if e.end_time is not None),
         key=lambda pk: -next(e.start_time for e in made if e.pk == pk).timestamp(),
     )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"project_id": "3", "start_date": "2026-01-02", "end_date": "2026-01-05", "page_size": "100"},
+        {"paid": "false", "tags": "a,b", "include_active": "true"},
+        {"start_date": "2026-01-02T00:00:00Z", "billable": "true", "source": "manual"},
+        {"project_id": "x", "end_date": "2026-13-40", "paid": "false"},  # two bad values
+        {"employee_id": "99999999999999999999"},  # beyond bigint
+    ],
+)
+def test_a_list_that_gives_some_filters_cleans_only_those_as_the_whole_form_would(organisation, data):
+    """With some filters in the query string only their fields are built and cleaned; every other
+    filter takes the empty form's value: the cleaned data and the errors are the whole form's."""
+    filterset = TimeEntryFilterSet(data=data, organisation=organisation)
+    assert not filterset.use_form_of_nothing_given()
+    assert filterset.use_form_of_given_filters()
+    whole = TimeEntryFilterSet.get_form_class(filterset)(data)
+    whole.is_valid()
+
+    assert filterset.is_valid() == whole.is_valid()
+    assert filterset.errors == whole.errors
+    if whole.is_valid():
+        assert filterset.form.cleaned_data == whole.cleaned_data
+        assert list(filterset.form.cleaned_data) == list(whole.cleaned_data)  # the filters' order
