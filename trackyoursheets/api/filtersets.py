@@ -128,9 +128,10 @@ class BuiltOnceFilterSet(django_filters.FilterSet):
         cleaning a form per request (issue 13 point 14). Not when the form class depends on the
         request or the form has a prefix. Returns whether it did."""
         given = self._given_filters()
-        if given is None or given:
+        cleaned = self._nothing_given_cleaned() if given == [] else None
+        if cleaned is None:
             return False
-        self._form = _NothingGiven(self._nothing_given_cleaned())
+        self._form: Any = _NothingGiven(cleaned)
         return True
 
     def use_form_of_given_filters(self) -> bool:
@@ -141,8 +142,10 @@ class BuiltOnceFilterSet(django_filters.FilterSet):
         filter cleans without one: the empty form is valid). Not when the form class has a
         form-wide ``clean`` of its own (it may read several fields). Returns whether it did."""
         given = self._given_filters()
-        form_class: Any = self.get_form_class() if given else None
-        if not given or form_class.clean is not forms.Form.clean:
+        if not given:
+            return False
+        form_class: Any = self.get_form_class()
+        if form_class.clean is not forms.Form.clean:
             return False
         nothing = self._nothing_given_cleaned()
         if nothing is None:
@@ -152,7 +155,7 @@ class BuiltOnceFilterSet(django_filters.FilterSet):
         if partials is None:
             partials = cls._tys_partial_forms = {}
         key = frozenset(given)
-        partial_class = partials.get(key)
+        partial_class: Any = partials.get(key)
         if partial_class is None:
             partial_class = type(f"{form_class.__name__}Of{len(given)}", (form_class,), {})
             partial_class.base_fields = _FieldsOfOneForm({name: form_class.base_fields[name] for name in given})
@@ -168,13 +171,10 @@ class BuiltOnceFilterSet(django_filters.FilterSet):
         shortcut applies (an unbound or prefixed form, a form class that depends on the request)."""
         cls = type(self)
         form_class: Any = self.get_form_class()
+        fields = form_class.base_fields
         if not self.is_bound or self.form_prefix or cls.__dict__.get("_tys_form_class") is not form_class:
             return None
-        return [
-            name
-            for name, field in form_class.base_fields.items()
-            if not field.widget.value_omitted_from_data(self.data, {}, name)
-        ]
+        return [name for name, field in fields.items() if not field.widget.value_omitted_from_data(self.data, {}, name)]
 
     def _nothing_given_cleaned(self) -> dict | None:
         cls = type(self)
