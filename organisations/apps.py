@@ -12,7 +12,9 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self) -> None:
         # AppConfig.ready() is the one place a module may import inside a function: it needs the models loaded
-        from . import exports  # noqa: PLC0415
+        from . import exports, office_zones  # noqa: PLC0415
+
+        office_zones.connect()  # a new offices_version on every office save or delete (issue 13)
 
         outbox.register_topics(events.TOPICS)
         export_registry.register_reports(exports.REPORTS)  # the audit trail as a report export (issue 17)

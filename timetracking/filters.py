@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from collections import defaultdict
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from organisations.choices import MembershipStatus, Role
-from organisations.models import Office, WorkspaceAgent
+from organisations.models import WorkspaceAgent
+from organisations.office_zones import office_time_zones
 from trackyoursheets.api.filters import BaseFilterSet
 from trackyoursheets.limits import date_out_of_range
 
@@ -236,36 +236,84 @@ def day_range_q(organisation, first: datetime.date | None, last: datetime.date |
     """Entries that start on the local days ``first``..``last`` (either may be open), each day
     in its employee's office timezone or, without an office, the organisation's. Offices that
     share a timezone share one range; when every office uses the organisation's timezone the
-    condition needs no join."""
-
-    def span(tz_name: str) -> Q:
-        tz = zoneinfo.ZoneInfo(tz_name or "UTC")
-        q = Q()
-        if first is not None:
-            q &= Q(start_time__gte=local_day_bounds(first, first, tz)[0])
-        if last is not None:
-            q &= Q(start_time__lt=local_day_bounds(last, last, tz)[1])
-        return q
-
+    condition needs no join. The offices' time zones come from the per-process cache of
+    :func:`organisations.office_zones.office_time_zones` (no query while no office changes), and the
+    condition is one expression (:class:`LocalDays`), not a tree of lookups to build per request."""
     org_tz = organisation.timezone or "UTC"
-    by_tz: dict[str, list[int]] = defaultdict(list)
-    for pk, tz_name in Office.objects.for_organisation(organisation).values_list("pk", "timezone"):
-        if tz_name != org_tz:
-            by_tz[tz_name].append(pk)
-    if not by_tz:
-        return span(org_tz)
-    other_offices = [pk for ids in by_tz.values() for pk in ids]
-    condition = span(org_tz) & ~Q(employee__office_id__in=other_offices)
-    for tz_name, ids in by_tz.items():
-        condition |= span(tz_name) & Q(employee__office_id__in=ids)
-    # the widest span of them all, ANDed in, lets the database use its start_time indexes
-    zones = [zoneinfo.ZoneInfo(name) for name in (org_tz, *by_tz)]
-    hull = Q()
-    if first is not None:
-        hull &= Q(start_time__gte=min(local_day_bounds(first, first, tz)[0] for tz in zones))
-    if last is not None:
-        hull &= Q(start_time__lt=max(local_day_bounds(last, last, tz)[1] for tz in zones))
-    return hull & (condition)
+    other = {zone: ids for zone, ids in office_time_zones(organisation).items() if zone != org_tz}
+    if not other:
+        return Q(LocalDays(first, last, org_tz))
+    return Q(LocalDays(first, last, org_tz, other))
+
+
+class LocalDays(Expression):
+    """The condition of :func:`day_range_q` as SQL written directly: the widest span of all the
+    time zones (so the database can use its ``start_time`` indexes), and within it, per time zone
+    other than the organisation's, the entries of employees of those offices in that zone's span;
+    every other entry (no office, or an office in the organisation's zone) in the organisation's.
+    Without ``zones`` it is the organisation's span alone and joins nothing."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, first, last, org_tz: str, zones: dict[str, tuple[int, ...]] | None = None) -> None:
+        super().__init__(output_field=BooleanField())
+        self.first, self.last, self.zones = first, last, dict(zones or {})
+        self.org_span = self._span(org_tz)
+        self.zone_spans = [(ids, self._span(zone)) for zone, ids in sorted(self.zones.items())]
+        spans = [self.org_span] + [span for _ids, span in self.zone_spans]
+        self.hull = (
+            min(span[0] for span in spans) if first is not None else None,
+            max(span[1] for span in spans) if last is not None else None,
+        )
+        self.start = F("start_time")
+        self.office = F("employee__office_id") if self.zones else None
+
+    def _span(self, zone: str) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+        tz = zoneinfo.ZoneInfo(zone or "UTC")
+        return (
+            local_day_bounds(self.first, self.first, tz)[0] if self.first is not None else None,
+            local_day_bounds(self.last, self.last, tz)[1] if self.last is not None else None,
+        )
+
+    def get_source_expressions(self):
+        return [self.start, self.office] if self.office is not None else [self.start]
+
+    def set_source_expressions(self, exprs):
+        self.start = exprs[0]
+        if self.office is not None:
+            self.office = exprs[1]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        start, start_params = compiler.compile(self.start)
+        field = TimeEntry._meta.get_field("start_time")
+        params: list = [*start_params]  # the column has none; kept for the shape of every part below
+
+        def span(bounds) -> str:
+            parts = []
+            for bound, operator in zip(bounds, (">=", "<"), strict=True):
+                if bound is not None:
+                    parts.append(f"{start} {operator} %s")
+                    params.append(field.get_db_prep_value(bound, connection))
+            return " AND ".join(parts) or "1 = 1"
+
+        hull = span(self.hull)
+        if self.office is None:
+            return f"({hull})", params
+        office, office_params = compiler.compile(self.office)
+        branches = []
+        for ids, bounds in self.zone_spans:
+            params.extend(office_params)
+            marks = ", ".join(["%s"] * len(ids))
+            params.extend(ids)
+            branches.append(f"({office} IN ({marks}) AND {span(bounds)})")
+        every = [pk for ids, _bounds in self.zone_spans for pk in ids]
+        params.extend(office_params)
+        params.extend(office_params)
+        params.extend(every)
+        marks = ", ".join(["%s"] * len(every))
+        branches.append(f"(({office} IS NULL OR {office} NOT IN ({marks})) AND {span(self.org_span)})")
+        return f"({hull} AND ({' OR '.join(branches)}))", params
 
 
 class TimesheetFilterSet(BaseFilterSet):

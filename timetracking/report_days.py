@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import functools
 import zoneinfo
-from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -30,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 
 from organisations.models import Office
+from organisations.office_zones import office_time_zones
 
 __all__ = ["local_day_expression", "local_day_bins", "day_bin_sums", "LOCAL_DAY_OF_BIN"]
 
@@ -38,12 +38,10 @@ LOCAL_DAY_OF_BIN = "(g.day_bin AT TIME ZONE g.day_tz)::date"
 
 
 def _office_zones(organisation) -> tuple[str, dict[str, list[int]]]:
-    """The organisation's timezone and the offices whose timezone differs from it, by timezone."""
+    """The organisation's timezone and the offices whose timezone differs from it, by timezone
+    (the offices' zones from the per-process cache of :mod:`organisations.office_zones`)."""
     org_tz = organisation.timezone or "UTC"
-    by_tz: dict[str, list[int]] = defaultdict(list)
-    for pk, tz_name in Office.objects.for_organisation(organisation).values_list("pk", "timezone"):
-        if (tz_name or "UTC") != org_tz:
-            by_tz[tz_name or "UTC"].append(pk)
+    by_tz = {zone: list(ids) for zone, ids in office_time_zones(organisation).items() if zone != org_tz}
     return org_tz, dict(sorted(by_tz.items()))
 
 

@@ -153,6 +153,14 @@ else:
     # DATABASE_CONN_MAX_AGE (60 s) keeps connections younger than any idle timeout we configure.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=False)
 
+# The statements every API request runs with the same text (the bearer token, a time-entry list's
+# count and page) are prepared on PostgreSQL: planned once per connection (trackyoursheets.db.
+# prepared_cursor). Turn off behind a transaction-mode pooler that does not track prepared
+# statements (PgBouncer before 1.21). After a migration changes those tables, a worker's kept
+# connection may fail one such statement ("cached plan must not change result type"); restart
+# the workers with a deploy, as for any schema change.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+
 # =============================================================================
 # CACHE / REDIS
 # =============================================================================

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 from typing import Self
 
@@ -113,12 +114,28 @@ class Organisation(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    #: a new value whenever one of its offices is saved or deleted (``organisations.office_zones``
+    #: keys its per-process cache of the offices' time zones by it); never written by ``save()``
+    offices_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """An update writes every field but ``offices_version``, which only an office's save or
+        delete changes (an instance read before that must not write its old value back)."""
+        updating = not self._state.adding and not args and not kwargs.get("force_insert")
+        if updating and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname not in deferred and field.name != "offices_version"
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()

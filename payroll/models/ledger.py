@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import Role
-from organisations.models import Producer, TenantModel, TenantQuerySet, User, Workspace
+from organisations.models import Organisation, Producer, TenantModel, TenantQuerySet, User, Workspace
 
 from ..choices import (
     CategoryKind,
@@ -285,6 +285,11 @@ class CommissionTransaction(TenantModel):
     split, or the latest override), never typed. Status moves pending -> reconciled ->
     approved -> paid (or disputed) through ``transaction_transition`` only."""
 
+    # no index of its own (issue 13 point 14, payroll 0009): every query of the ledger filters
+    # by organisation first and the composite indexes in Meta lead with it
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("organisation")
+    )
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, null=True, blank=True, related_name="transactions")
     producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="commission_transactions")
     carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="transactions")

@@ -10,7 +10,6 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from organisations.actors import system_actor
 from timetracking import selectors
@@ -87,14 +86,23 @@ def test_without_joins_of_their_own_the_statements_are_the_orms(organisation, en
     listed = TimeEntryListPage(queryset)
     assert listed._statements is not None
 
-    with CaptureQueriesContext(connection) as ours:
+    ours, orm = [], []
+    with connection.execute_wrapper(_recorder(ours)):
         total, rows = listed.count(), listed[1:3]
-    with CaptureQueriesContext(connection) as orm:
+    with connection.execute_wrapper(_recorder(orm)):
         orm_total = queryset.count()
         orm_rows = TimeEntryListPage.rows.render(_page_values(queryset)[1:3], instants_as_text=True)
 
-    assert [q["sql"] for q in ours] == [q["sql"] for q in orm]
+    assert ours == orm  # the statements' text and parameters, before binding
     assert (total, rows) == (orm_total, orm_rows)
+
+
+def _recorder(into: list):
+    def record(execute, sql, params, many, context):
+        into.append((sql, list(params or ())))
+        return execute(sql, params, many, context)
+
+    return record
 
 
 def test_a_list_that_gives_no_filter_is_filtered_as_an_empty_form_filters_it(api, organisation, entries):
@@ -114,3 +122,29 @@ def test_a_list_that_gives_no_filter_is_filtered_as_an_empty_form_filters_it(api
         (e.pk for e in made if e.end_time is not None),
         key=lambda pk: -next(e.start_time for e in made if e.pk == pk).timestamp(),
     )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"project_id": "3", "start_date": "2026-01-02", "end_date": "2026-01-05", "page_size": "100"},
+        {"paid": "false", "tags": "a,b", "include_active": "true"},
+        {"start_date": "2026-01-02T00:00:00Z", "billable": "true", "source": "manual"},
+        {"project_id": "x", "end_date": "2026-13-40", "paid": "false"},  # two bad values
+        {"employee_id": "99999999999999999999"},  # beyond bigint
+    ],
+)
+def test_a_list_that_gives_some_filters_cleans_only_those_as_the_whole_form_would(organisation, data):
+    """With some filters in the query string only their fields are built and cleaned; every other
+    filter takes the empty form's value: the cleaned data and the errors are the whole form's."""
+    filterset = TimeEntryFilterSet(data=data, organisation=organisation)
+    assert not filterset.use_form_of_nothing_given()
+    assert filterset.use_form_of_given_filters()
+    whole = TimeEntryFilterSet.get_form_class(filterset)(data)
+    whole.is_valid()
+
+    assert filterset.is_valid() == whole.is_valid()
+    assert filterset.errors == whole.errors
+    if whole.is_valid():
+        assert filterset.form.cleaned_data == whole.cleaned_data
+        assert list(filterset.form.cleaned_data) == list(whole.cleaned_data)  # the filters' order

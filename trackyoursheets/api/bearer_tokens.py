@@ -20,6 +20,7 @@ from django.db import connections
 from oauth2_provider.models import get_access_token_model
 
 from organisations.models import OAuthApplication, OAuthApplicationGrant, Organisation
+from trackyoursheets.db import prepared_cursor
 
 #: the attribute of the token that says whether its client was granted another active organisation
 OTHER_GRANTS = "tys_other_grants"
@@ -95,7 +96,7 @@ def load_access_token(token_checksum: str, *, using: str = "default"):
     it has no client: such a token authenticates nothing)."""
     sql, tables = _statement(using)
     connection = connections[using]
-    with connection.cursor() as cursor:
+    with prepared_cursor(using) as cursor:  # planned once per connection on PostgreSQL
         cursor.execute(sql, [token_checksum])
         row = cursor.fetchone()
     if row is None:

@@ -105,7 +105,8 @@ def apply_filterset(filterset_class, data, queryset, request=None):
         return queryset
     filterset = filterset_class(data=data, queryset=queryset, request=request)
     if isinstance(filterset, BuiltOnceFilterSet):
-        filterset.use_form_of_nothing_given()  # the form is validated here, never shown
+        # the form is validated here, never shown: only the given filters' fields are built
+        filterset.use_form_of_nothing_given() or filterset.use_form_of_given_filters()
     if not filterset.is_valid():
         errors = {field: [str(m) for m in messages] for field, messages in filterset.errors.items()}
         raise ValidationFailed(errors, summarise_errors(errors))

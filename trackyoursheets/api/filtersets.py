@@ -77,6 +77,27 @@ class _NothingGiven:
         return True
 
 
+class _GivenFilters:
+    """The form of :meth:`BuiltOnceFilterSet.use_form_of_given_filters`: the given filters' form,
+    its cleaned data merged over the empty form's (in the full form's order)."""
+
+    def __init__(self, form: forms.Form, nothing: dict, names: list[str]) -> None:
+        self.errors = form.errors
+        cleaned = form.cleaned_data
+        self.cleaned_data = {
+            name: cleaned[name] if name in cleaned else copy.deepcopy(nothing[name])
+            for name in names
+            if name in cleaned or name not in form.fields
+        }
+
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+#: how many sets of given filter names a FilterSet class keeps a form class for
+_PARTIAL_FORMS_PER_CLASS = 256
+
+
 class BuiltOnceFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         # FilterSet.__init__ without its deepcopy of base_filters
@@ -106,22 +127,64 @@ class BuiltOnceFilterSet(django_filters.FilterSet):
         cleaned data of an empty form, cleaned once per FilterSet class, instead of building and
         cleaning a form per request (issue 13 point 14). Not when the form class depends on the
         request or the form has a prefix. Returns whether it did."""
+        given = self._given_filters()
+        cleaned = self._nothing_given_cleaned() if given == [] else None
+        if cleaned is None:
+            return False
+        self._form: Any = _NothingGiven(cleaned)
+        return True
+
+    def use_form_of_given_filters(self) -> bool:
+        """The same when the data gives some of the filters: a form of just the given filters'
+        fields (its class built once per set of names) is built and cleaned, and every other
+        filter takes the empty form's value, so a request with three of seventeen filters copies
+        and cleans three fields, not seventeen. Errors are those of the given fields (an omitted
+        filter cleans without one: the empty form is valid). Not when the form class has a
+        form-wide ``clean`` of its own (it may read several fields). Returns whether it did."""
+        given = self._given_filters()
+        if not given:
+            return False
+        form_class: Any = self.get_form_class()
+        if form_class.clean is not forms.Form.clean:
+            return False
+        nothing = self._nothing_given_cleaned()
+        if nothing is None:
+            return False
+        cls = type(self)
+        partials = cls.__dict__.get("_tys_partial_forms")
+        if partials is None:
+            partials = cls._tys_partial_forms = {}
+        key = frozenset(given)
+        partial_class: Any = partials.get(key)
+        if partial_class is None:
+            partial_class = type(f"{form_class.__name__}Of{len(given)}", (form_class,), {})
+            partial_class.base_fields = _FieldsOfOneForm({name: form_class.base_fields[name] for name in given})
+            if len(partials) < _PARTIAL_FORMS_PER_CLASS:  # bounded: each set of names a client sends
+                partials[key] = partial_class
+        form = partial_class(self.data)
+        form.is_valid()
+        self._form = _GivenFilters(form, nothing, list(form_class.base_fields))
+        return True
+
+    def _given_filters(self) -> list[str] | None:
+        """The names of the filters the data gives (in the form's order); None where neither
+        shortcut applies (an unbound or prefixed form, a form class that depends on the request)."""
         cls = type(self)
         form_class: Any = self.get_form_class()
-        built_once = cls.__dict__.get("_tys_form_class") is form_class
-        if not self.is_bound or self.form_prefix or not built_once:
-            return False
-        fields = form_class.base_fields.items()
-        if not all(field.widget.value_omitted_from_data(self.data, {}, name) for name, field in fields):
-            return False
+        fields = form_class.base_fields
+        if not self.is_bound or self.form_prefix or cls.__dict__.get("_tys_form_class") is not form_class:
+            return None
+        return [name for name, field in fields.items() if not field.widget.value_omitted_from_data(self.data, {}, name)]
+
+    def _nothing_given_cleaned(self) -> dict | None:
+        cls = type(self)
         cleaned = cls.__dict__.get("_tys_nothing_given")
         if cleaned is None:
-            form = form_class(QueryDict())
+            form = self.get_form_class()(QueryDict())
             if not form.is_valid():
-                return False
+                return None
             cleaned = cls._tys_nothing_given = dict(form.cleaned_data)
-        self._form = _NothingGiven(cleaned)
-        return True
+        return cleaned
 
     def get_form_class(self):
         cls = type(self)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from trackyoursheets.api.fields import ChoiceField, ScopedPrimaryKeyRelatedField, actor_of
+from trackyoursheets.db import prepared_cursor
 from trackyoursheets.limits import FREE_TEXT_MAX_LENGTH, MAX_WHOLE_NUMBER
 
 from ... import representation, selectors
@@ -131,7 +132,8 @@ class _CompiledWhere:
         self.tables, self.table_params = tables, table_params
 
     def _fetch(self, sql: str, params: tuple) -> list[tuple]:
-        with self.connection.cursor() as cursor:
+        # prepared on PostgreSQL: the same text each request of the same filters (planned once)
+        with prepared_cursor(self.connection.alias) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
