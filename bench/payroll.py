@@ -249,6 +249,8 @@ def run(args) -> None:
     if not Organisation.objects.filter(slug=SLUG).exists():
         seed(args.employees, args.producers, args.commission_lines)
     org = Organisation.objects.get(slug=SLUG)
+    if args.seed_only:
+        return
     schedule = PaySchedule.objects.get(organisation=org)
     for old in PayrollRun.objects.filter(organisation=org).exclude(status__in=["cancelled", "paid"]):
         services.payroll_run_cancel(actor=system_actor(org), run=old)
@@ -287,6 +289,7 @@ def main() -> None:
     parser.add_argument("--commission-lines", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--seed-only", action="store_true", help="seed (unless --reuse finds it seeded) and stop")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):

@@ -29,6 +29,8 @@ __all__ = [
 NOTES_MAX_LENGTH = 1000
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 LIVE_CLAIM = Q(released=False)
+#: claimed by employee and day(s) rather than by object (see :class:`PayrollSourceClaim`)
+DAY_CLAIM_KINDS = [SourceKind.TIME_ENTRY, SourceKind.HOLIDAY]
 
 
 class PayrollRun(TenantModel):
@@ -120,23 +122,44 @@ class PayrollLine(TenantModel):
 
 
 class PayrollSourceClaim(TenantModel):
-    """A source (time entry, ledger line, and later leave requests and expenses) belongs to at most
-    one non-cancelled run: a partial unique constraint on ``(organisation, kind, object_id)`` among
-    live claims. Cancelling a run releases its claims."""
+    """A source belongs to at most one non-cancelled run, enforced by the database among live
+    (not released) claims; cancelling a run releases its claims.
+
+    - Ledger lines, leave requests, expenses and adjustments: one claim per object, a partial
+      unique constraint on ``(organisation, kind, object_id)``.
+    - Time (kind ``time_entry``): time is only paid through approved timesheets, so a run claims
+      **days of a timesheet**: one claim per employee and timesheet (``object_id`` the timesheet,
+      ``day``..``day_to`` the days of it the run pays), not one per entry. On PostgreSQL an
+      exclusion constraint (``payroll_claim_time_days``, migration 0009) keeps the day ranges of
+      one employee's live time claims from overlapping, so no entry of those days can be paid by
+      two runs; on every database a partial unique constraint on ``(organisation, kind, employee,
+      day)`` refuses two claims starting the same day.
+    - Paid holidays (kind ``holiday``): one claim per employee and holiday date (``object_id``
+      the holiday), by the same unique constraint.
+    """
 
     run = models.ForeignKey(PayrollRun, on_delete=models.CASCADE, related_name="claims")
     kind = models.CharField(_("kind"), max_length=30, choices=SourceKind.choices)
     object_id = models.BigIntegerField(_("object id"))
-    #: whose and which local day (for the timesheet reopen guard and "my pay")
+    #: whose and which local day (for the timesheet reopen guard and "my pay"); time: the first day
     employee = models.ForeignKey("hr.Employee", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     day = models.DateField(_("day"), null=True, blank=True)
+    #: time claims: the last day of the timesheet's days claimed (inclusive)
+    day_to = models.DateField(_("last day"), null=True, blank=True)
     released = models.BooleanField(_("released"), default=False)
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "kind", "object_id"], condition=LIVE_CLAIM, name="payroll_claim_once"
+                fields=["organisation", "kind", "object_id"],
+                condition=LIVE_CLAIM & ~Q(kind__in=DAY_CLAIM_KINDS),
+                name="payroll_claim_once",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "employee", "day"],
+                condition=LIVE_CLAIM & Q(kind__in=DAY_CLAIM_KINDS),
+                name="payroll_claim_employee_day_once",
             ),
         ]
         indexes = [models.Index(fields=["employee", "day"], name="payroll_claim_employee_day")]

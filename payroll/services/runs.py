@@ -178,12 +178,13 @@ def _compute(actor: Actor, run: PayrollRun) -> PayrollRun:
                 {
                     "organisation_id": organisation.pk,
                     "run_id": run.pk,
-                    "kind": kind,
-                    "object_id": pk,
+                    "kind": claim[0],
+                    "object_id": claim[1],
                     "employee_id": employee_id,
-                    "day": day,
+                    "day": claim[2],
+                    "day_to": claim[3] if len(claim) > 3 else None,
                 }
-                for kind, pk, day in line.claims
+                for claim in line.claims
             )
     bulk_insert(PayrollLine, rows)
     try:
@@ -430,8 +431,8 @@ def timesheet_reopen_guard(*, actor: Actor, timesheet) -> None:
         organisation=actor.organisation,
         kind=SourceKind.TIME_ENTRY,
         employee_id=timesheet.employee_id,
-        day__gte=timesheet.period_start,
         day__lte=timesheet.period_end,
+        day_to__gte=timesheet.period_start,
         released=False,
     )
     runs = dict(claims.values_list("run_id", "run__status").distinct())
@@ -466,14 +467,27 @@ def leave_cancel_guard(*, actor: Actor, request) -> None:
 
 
 def time_paid_guard(*, actor: Actor, entry_ids: list[int]) -> None:
-    """Time in a payroll run takes its ``paid`` flag from the run: the bulk ``set_paid`` refuses it."""
-    taken = list(
-        PayrollSourceClaim.objects.filter(
-            organisation=actor.organisation, kind=SourceKind.TIME_ENTRY, object_id__in=entry_ids, released=False
-        ).values_list("object_id", flat=True)[:20]
+    """Time in a payroll run takes its ``paid`` flag from the run: the bulk ``set_paid`` refuses
+    entries on the days of a timesheet a live run claims."""
+    days = time_selectors.payroll_time.entry_local_days(organisation=actor.organisation, entry_ids=entry_ids)
+    if not days:
+        return
+    claims = PayrollSourceClaim.objects.filter(
+        organisation=actor.organisation,
+        kind=SourceKind.TIME_ENTRY,
+        employee_id__in={employee_id for _pk, employee_id, _day in days},
+        day__lte=max(day for *_rest, day in days),
+        day_to__gte=min(day for *_rest, day in days),
+        released=False,
+    ).values_list("employee_id", "day", "day_to")
+    spans = defaultdict(list)
+    for employee_id, first, last in claims:
+        spans[employee_id].append((first, last))
+    taken = sorted(
+        pk for pk, employee_id, day in days if any(first <= day <= last for first, last in spans[employee_id])
     )
     if taken:
         raise Conflict(
             _("Some entries belong to a payroll run: their paid flag follows the run (mark the run paid)."),
-            entry_ids=sorted(taken),
+            entry_ids=taken[:20],
         )
