@@ -11,11 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import TruncDate
 
 from hr import selectors as hr_selectors
+from trackyoursheets.bulk import filter_in
 
 from .choices import RateKind, TimesheetPeriod, TimesheetStatus
 from .models import Contract, TimeEntry, Timesheet, TimesheetSettings, employee_timezone, local_day_bounds
@@ -115,14 +117,11 @@ def _day_totals(organisation, employees, first: datetime.date, last: datetime.da
     for zone, employee_ids in by_zone.items():
         tz = zoneinfo.ZoneInfo(zone)
         start, end = local_day_bounds(first, last, tz)
-        entries = (
-            TimeEntry.objects.for_organisation(organisation)
-            .filter(employee_id__in=employee_ids, end_time__isnull=False, start_time__gte=start, start_time__lt=end)
-            .annotate(local_day=TruncDate("start_time", tzinfo=tz))
+        entries = filter_in(TimeEntry.objects.for_organisation(organisation), "employee_id", employee_ids)
+        entries = entries.filter(end_time__isnull=False, start_time__gte=start, start_time__lt=end).annotate(
+            local_day=TruncDate("start_time", tzinfo=tz)
         )
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.aggregates import ArrayAgg
-
             rows = (
                 entries.values("employee_id", "local_day")
                 .annotate(seconds=Sum("duration_seconds"), ids=ArrayAgg("id", order_by=("start_time", "id")))
@@ -162,9 +161,7 @@ def approved_days_for_payroll(
 def entry_local_days(*, organisation, entry_ids) -> list[tuple[int, int, datetime.date]]:
     """``(entry id, employee id, local day)`` of the entries ``entry_ids`` (one query)."""
     entries = (
-        TimeEntry.objects.for_organisation(organisation)
-        .filter(pk__in=entry_ids)
-        .select_related("employee__office")
+        TimeEntry.objects.for_organisation(organisation).filter(pk__in=entry_ids).select_related("employee__office")
     )
     return [
         (e.pk, e.employee_id, e.start_time.astimezone(employee_timezone(e.employee, organisation)).date())
@@ -175,8 +172,8 @@ def entry_local_days(*, organisation, entry_ids) -> list[tuple[int, int, datetim
 def _approved_sheets(organisation, employee_ids, first, last) -> dict[int, list[tuple]]:
     sheets = defaultdict(list)
     rows = (
-        Timesheet.objects.for_organisation(organisation)
-        .filter(employee_id__in=employee_ids, status=TimesheetStatus.APPROVED)
+        filter_in(Timesheet.objects.for_organisation(organisation), "employee_id", employee_ids)
+        .filter(status=TimesheetStatus.APPROVED)
         .filter(period_start__lte=last, period_end__gte=first)
         .values_list("pk", "employee_id", "period_start", "period_end")
     )
@@ -225,9 +222,9 @@ def pay_rates_between(*, organisation, employees, days) -> dict[int, dict[dateti
     none), for many employees in two queries."""
     contracts = {
         c.employee_id: c
-        for c in Contract.objects.for_organisation(organisation).filter(
-            employee_id__in=[e.pk for e in employees], project__isnull=True
-        )
+        for c in filter_in(
+            Contract.objects.for_organisation(organisation), "employee_id", [e.pk for e in employees]
+        ).filter(project__isnull=True)
     }
     history = _changes(organisation, RateKind.PAY, contracts=[c.pk for c in contracts.values()])
     rates: dict[int, dict[datetime.date, Decimal | None]] = {}

@@ -5,13 +5,7 @@ PostgreSQL an exclusion constraint keeps one employee's live time claims from ov
 
 from django.db import migrations, models
 
-EXCLUDE_TIME_DAYS = (
-    "ALTER TABLE payroll_payrollsourceclaim ADD CONSTRAINT payroll_claim_time_days EXCLUDE USING gist "
-    "(int8range(employee_id, employee_id, '[]') WITH &&, daterange(day, day_to, '[]') WITH &&) "
-    "WHERE (kind = 'time_entry' AND NOT released)"
-)
-DROP_TIME_DAYS = "ALTER TABLE payroll_payrollsourceclaim DROP CONSTRAINT IF EXISTS payroll_claim_time_days"
-
+import payroll.models.runs
 
 def claims_by_timesheet(apps, schema_editor):
     Claim = apps.get_model("payroll", "PayrollSourceClaim")
@@ -41,16 +35,6 @@ def claims_by_timesheet(apps, schema_editor):
                 )
             )
     Claim.objects.bulk_create(new)
-
-
-def exclusion(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(EXCLUDE_TIME_DAYS)
-
-
-def no_exclusion(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TIME_DAYS)
 
 
 class Migration(migrations.Migration):
@@ -88,5 +72,18 @@ class Migration(migrations.Migration):
                 name="payroll_claim_employee_day_once",
             ),
         ),
-        migrations.RunPython(exclusion, no_exclusion),
+        migrations.AddConstraint(
+            model_name="payrollsourceclaim",
+            constraint=payroll.models.runs.PostgresExclusionConstraint(
+                condition=models.Q(("released", False), ("kind", "time_entry")),
+                expressions=[
+                    (
+                        payroll.models.runs.Int8Range(models.F("employee"), models.F("employee"), models.Value("[]")),
+                        "&&",
+                    ),
+                    (payroll.models.runs.DateRange(models.F("day"), models.F("day_to"), models.Value("[]")), "&&"),
+                ],
+                name="payroll_claim_time_days",
+            ),
+        ),
     ]

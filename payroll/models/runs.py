@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import TenantModel
@@ -31,6 +33,38 @@ AMOUNT = {"max_digits": 14, "decimal_places": 2}
 LIVE_CLAIM = Q(released=False)
 #: claimed by employee and day(s) rather than by object (see :class:`PayrollSourceClaim`)
 DAY_CLAIM_KINDS = [SourceKind.TIME_ENTRY, SourceKind.HOLIDAY]
+
+
+class PostgresExclusionConstraint(ExclusionConstraint):
+    """An exclusion constraint on PostgreSQL; nothing elsewhere (SQLite, for development and the
+    tests, has no such constraint: one writer at a time, the services' checks suffice there)."""
+
+    def constraint_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().constraint_sql(model, schema_editor)
+
+    def create_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().create_sql(model, schema_editor)
+
+    def remove_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().remove_sql(model, schema_editor)
+
+    def validate(self, *args, **kwargs):
+        """Checked by the database when the claims are written (they are written in bulk)."""
+
+
+class Int8Range(Func):
+    function = "int8range"
+
+
+class DateRange(Func):
+    function = "daterange"
+    output_field = DateRangeField()
 
 
 class PayrollRun(TenantModel):
@@ -130,7 +164,7 @@ class PayrollSourceClaim(TenantModel):
     - Time (kind ``time_entry``): time is only paid through approved timesheets, so a run claims
       **days of a timesheet**: one claim per employee and timesheet (``object_id`` the timesheet,
       ``day``..``day_to`` the days of it the run pays), not one per entry. On PostgreSQL an
-      exclusion constraint (``payroll_claim_time_days``, migration 0009) keeps the day ranges of
+      exclusion constraint (``payroll_claim_time_days``) keeps the day ranges of
       one employee's live time claims from overlapping, so no entry of those days can be paid by
       two runs; on every database a partial unique constraint on ``(organisation, kind, employee,
       day)`` refuses two claims starting the same day.
@@ -160,6 +194,14 @@ class PayrollSourceClaim(TenantModel):
                 fields=["organisation", "kind", "employee", "day"],
                 condition=LIVE_CLAIM & Q(kind__in=DAY_CLAIM_KINDS),
                 name="payroll_claim_employee_day_once",
+            ),
+            PostgresExclusionConstraint(
+                name="payroll_claim_time_days",
+                expressions=[
+                    (Int8Range(F("employee"), F("employee"), Value("[]")), RangeOperators.OVERLAPS),
+                    (DateRange(F("day"), F("day_to"), Value("[]")), RangeOperators.OVERLAPS),
+                ],
+                condition=LIVE_CLAIM & Q(kind=SourceKind.TIME_ENTRY),
             ),
         ]
         indexes = [models.Index(fields=["employee", "day"], name="payroll_claim_employee_day")]

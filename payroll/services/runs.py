@@ -14,7 +14,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,22 +174,12 @@ def _compute(actor: Actor, run: PayrollRun) -> PayrollRun:
                     "position": position,
                 }
             )
-            claims.extend(
-                {
-                    "organisation_id": organisation.pk,
-                    "run_id": run.pk,
-                    "kind": claim[0],
-                    "object_id": claim[1],
-                    "employee_id": employee_id,
-                    "day": claim[2],
-                    "day_to": claim[3] if len(claim) > 3 else None,
-                }
-                for claim in line.claims
-            )
+            for claim in line.claims:
+                claims.append((claim[0], claim[1], employee_id, claim[2], claim[3] if len(claim) > 3 else None))
     bulk_insert(PayrollLine, rows)
     try:
         with transaction.atomic():
-            bulk_insert(PayrollSourceClaim, claims)
+            _insert_claims(run, claims)
     except IntegrityError as error:
         raise Conflict(
             _("Some of these sources are being paid by another payroll run (created at the same time). Try again.")
@@ -200,6 +190,38 @@ def _compute(actor: Actor, run: PayrollRun) -> PayrollRun:
     run.computed_at = timezone.now()
     run.save(update_fields=["gross_total", "employee_count", "stale", "computed_at", "updated_at"])
     return run
+
+
+CLAIM_INSERT = (
+    "INSERT INTO payroll_payrollsourceclaim"
+    " (organisation_id, run_id, kind, object_id, employee_id, day, day_to, released, created_at, updated_at)"
+    " SELECT %s, %s, u.kind, u.object_id, u.employee_id, u.day, u.day_to, false, %s, %s"
+    " FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::date[], %s::date[])"
+    " AS u(kind, object_id, employee_id, day, day_to)"
+)
+
+
+def _insert_claims(run: PayrollRun, claims: list[tuple]) -> None:
+    """``(kind, object_id, employee_id, day, day_to)`` claims of ``run``: on PostgreSQL one
+    ``INSERT ... SELECT FROM unnest(...)`` of five arrays (a 5,000-employee run claims 100,000
+    ledger lines: no Python work per row), elsewhere ``bulk_insert``."""
+    if not claims:
+        return
+    if connection.vendor != "postgresql":
+        keys = ("kind", "object_id", "employee_id", "day", "day_to")
+        rows = [
+            {"organisation_id": run.organisation_id, "run_id": run.pk, **dict(zip(keys, c, strict=True))}
+            for c in claims
+        ]
+        bulk_insert(PayrollSourceClaim, rows)
+        return
+    now = timezone.now()
+    kinds, object_ids, employee_ids, days, days_to = (list(column) for column in zip(*claims, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLAIM_INSERT,
+            [run.organisation_id, run.pk, now, now, kinds, object_ids, employee_ids, days, days_to],
+        )
 
 
 def _period_of(schedule: PaySchedule, period_start: datetime.date | None):

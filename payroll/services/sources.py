@@ -16,6 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from hr import selectors as hr_selectors
@@ -115,14 +118,14 @@ class RunContext:
     def claimed_elsewhere(self, kind: str, ids) -> set[int]:
         """Of ``ids``, those another live run holds. Held by a ready or paid run: already paid,
         left out. Held by another draft: a 409 (cancel that draft or let it finish first)."""
-        ids = list(ids)
-        if not ids:
-            return set()
         claims = PayrollSourceClaim.objects.filter(organisation=self.organisation, kind=kind, released=False).exclude(
             run_id=self.run.pk
         )
-        # thousands of ids: one array parameter on PostgreSQL (trackyoursheets/bulk.py)
-        held = values_in(claims, "object_id", ids, ("object_id", "run_id", "run__status"))
+        if isinstance(ids, QuerySet):  # a subquery of the candidates' ids
+            held = list(claims.filter(object_id__in=ids).values_list("object_id", "run_id", "run__status"))
+        else:
+            # thousands of ids: one array parameter on PostgreSQL (trackyoursheets/bulk.py)
+            held = values_in(claims, "object_id", list(ids), ("object_id", "run_id", "run__status"))
         drafts = sorted({run_id for _pk, run_id, status in held if status == PayrollRunStatus.DRAFT})
         if drafts:
             raise Conflict(
@@ -345,30 +348,29 @@ class CommissionAdapter(SourceAdapter):
         )
         if not producers:
             return []
-        rows = list(
-            CommissionTransaction.objects.for_organisation(ctx.organisation)
-            .filter(producer_id__in=producers, status=TransactionStatus.APPROVED, transaction_date__lte=ctx.last)
-            .order_by("transaction_date", "id")
-            .values_list("pk", "producer_id", "producer_amount", "type")
+        candidates = CommissionTransaction.objects.for_organisation(ctx.organisation).filter(
+            producer_id__in=producers, status=TransactionStatus.APPROVED, transaction_date__lte=ctx.last
         )
-        taken = ctx.claimed_elsewhere(self.kind, [r[0] for r in rows])
-        grouped: dict[int, list] = defaultdict(list)
-        for pk, producer_id, amount, kind in rows:
-            if pk not in taken:
-                grouped[by_membership[producers[producer_id]]].append((pk, amount, kind))
+        taken = ctx.claimed_elsewhere(self.kind, candidates.values("pk"))
+        if taken:
+            candidates = candidates.exclude(pk__in=taken)
+        grouped: dict[int, list] = defaultdict(lambda: [Decimal("0"), 0, []])
+        for producer_id, total, chargebacks, ids in _ledger_by_producer(candidates):
+            group = grouped[by_membership[producers[producer_id]]]
+            group[0] += total
+            group[1] += chargebacks
+            group[2].extend(ids)
         lines = []
-        for employee_id, items in grouped.items():
-            total = sum((Decimal(a) for _pk, a, _k in items), Decimal("0"))
-            chargebacks = sum(1 for _pk, _a, kind in items if kind == "chargeback")
+        for employee_id, (total, chargebacks, ids) in grouped.items():
             lines.append(
                 Line(
                     employee_id,
                     PayCodeKind.COMMISSION,
                     self.kind,
                     money(total),
-                    f"{len(items)} approved ledger lines ({chargebacks} chargebacks netted)",
-                    [{"kind": "commission_line", "id": pk, "url": f"/v1/transactions/{pk}"} for pk, _a, _k in items],
-                    claims=[(self.kind, pk, None) for pk, _a, _k in items],
+                    f"{len(ids)} approved ledger lines ({chargebacks} chargebacks netted)",
+                    [{"kind": "commission_line", "id": pk, "url": f"/v1/transactions/{pk}"} for pk in ids],
+                    claims=[(self.kind, pk, None) for pk in ids],
                 )
             )
         return lines
@@ -396,6 +398,33 @@ class CommissionAdapter(SourceAdapter):
                 object_id=run.pk,
                 changes={"transaction_ids": [None, [t.pk for t in lines]], "status": ["approved", "paid"]},
             )
+
+
+def _ledger_by_producer(lines) -> list[tuple[int, Decimal, int, list[int]]]:
+    """``(producer id, total, chargebacks, ids by date)`` of the ledger lines ``lines``: summed and
+    aggregated by PostgreSQL (one row per producer, not per line), in Python elsewhere."""
+    if connection.vendor == "postgresql":
+        rows = (
+            lines.order_by()
+            .values("producer_id")
+            .annotate(
+                total=Sum("producer_amount"),
+                chargebacks=Count("id", filter=Q(type="chargeback")),
+                ids=ArrayAgg("id", order_by=("transaction_date", "id")),
+            )
+            .order_by("producer_id")
+            .values_list("producer_id", "total", "chargebacks", "ids")
+        )
+        return [(producer_id, Decimal(total), chargebacks, list(ids)) for producer_id, total, chargebacks, ids in rows]
+    grouped: dict[int, list] = {}
+    for pk, producer_id, amount, kind in lines.order_by("transaction_date", "id").values_list(
+        "pk", "producer_id", "producer_amount", "type"
+    ):
+        group = grouped.setdefault(producer_id, [Decimal("0"), 0, []])
+        group[0] += Decimal(amount)
+        group[1] += kind == "chargeback"
+        group[2].append(pk)
+    return [(producer_id, *group) for producer_id, group in sorted(grouped.items())]
 
 
 class AdjustmentAdapter(SourceAdapter):
