@@ -189,8 +189,11 @@ def token_for(org) -> str:
 
 
 def timed_create(org, schedule):
-    """``payroll_run_create`` of the first period in-process: (run, seconds, SQL statements)."""
+    """``payroll_run_create`` of the first period in-process: (run, seconds, SQL statements), and
+    the CPU it cost (this process, and the PostgreSQL backend serving it) printed."""
     from django.db import connection
+
+    from bench._harness import CLOCK_TICKS, _cpu_ticks
 
     from organisations.actors import system_actor
     from payroll import services
@@ -201,10 +204,15 @@ def timed_create(org, schedule):
         counted.append(sql)
         return execute(sql, params, many, context)
 
-    t0 = time.perf_counter()
+    connection.ensure_connection()
+    backend = connection.connection.info.backend_pid
+    db0, cpu0, t0 = _cpu_ticks(backend) or 0, time.process_time(), time.perf_counter()
     with connection.execute_wrapper(count):
         run = services.payroll_run_create(actor=system_actor(org), pay_schedule=schedule, period_start=FIRST_MONDAY)
-    return run, time.perf_counter() - t0, len(counted)
+    seconds = time.perf_counter() - t0
+    cpu, db = time.process_time() - cpu0, ((_cpu_ticks(backend) or 0) - db0) / CLOCK_TICKS
+    print(f"create CPU: python {cpu:.2f} s, PostgreSQL backend {db:.2f} s; load average {os.getloadavg()}")
+    return run, seconds, len(counted)
 
 
 def timed_csv_export(org, run_) -> None:

@@ -3,9 +3,11 @@
 become one claim per run, employee and approved timesheet (the days they covered). On
 PostgreSQL an exclusion constraint keeps one employee's live time claims from overlapping."""
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 import payroll.models.runs
+
 
 def claims_by_timesheet(apps, schema_editor):
     Claim = apps.get_model("payroll", "PayrollSourceClaim")
@@ -59,7 +61,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="payrollsourceclaim",
             constraint=models.UniqueConstraint(
-                condition=models.Q(("released", False), models.Q(("kind__in", ["time_entry", "holiday"]), _negated=True)),
+                condition=models.Q(
+                    ("released", False), models.Q(("kind__in", ["time_entry", "holiday"]), _negated=True)
+                ),
                 fields=("organisation", "kind", "object_id"),
                 name="payroll_claim_once",
             ),
@@ -85,5 +89,27 @@ class Migration(migrations.Migration):
                 ],
                 name="payroll_claim_time_days",
             ),
+        ),
+        migrations.AlterField(
+            model_name="payrollsourceclaim",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+        ),
+        migrations.AlterField(
+            model_name="payrollsourceclaim",
+            name="employee",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="hr.employee",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="payrollsourceclaim",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
         ),
     ]

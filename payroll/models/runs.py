@@ -172,11 +172,17 @@ class PayrollSourceClaim(TenantModel):
       the holiday), by the same unique constraint.
     """
 
+    # a run writes ~100,000 claims (one per ledger line): no index on the timestamps, nor one on
+    # the employee alone (the (employee, day) index serves it)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     run = models.ForeignKey(PayrollRun, on_delete=models.CASCADE, related_name="claims")
     kind = models.CharField(_("kind"), max_length=30, choices=SourceKind.choices)
     object_id = models.BigIntegerField(_("object id"))
     #: whose and which local day (for the timesheet reopen guard and "my pay"); time: the first day
-    employee = models.ForeignKey("hr.Employee", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    employee = models.ForeignKey(
+        "hr.Employee", on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
     day = models.DateField(_("day"), null=True, blank=True)
     #: time claims: the last day of the timesheet's days claimed (inclusive)
     day_to = models.DateField(_("last day"), null=True, blank=True)

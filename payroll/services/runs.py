@@ -201,6 +201,12 @@ CLAIM_INSERT = (
 )
 
 
+def _array(values) -> str:
+    """A PostgreSQL array literal of ints, dates, plain words and None (psycopg's own list dumper
+    costs ~1 s of Python per 100,000 elements; this join, milliseconds)."""
+    return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
+
+
 def _insert_claims(run: PayrollRun, claims: list[tuple]) -> None:
     """``(kind, object_id, employee_id, day, day_to)`` claims of ``run``: on PostgreSQL one
     ``INSERT ... SELECT FROM unnest(...)`` of five arrays (a 5,000-employee run claims 100,000
@@ -216,12 +222,9 @@ def _insert_claims(run: PayrollRun, claims: list[tuple]) -> None:
         bulk_insert(PayrollSourceClaim, rows)
         return
     now = timezone.now()
-    kinds, object_ids, employee_ids, days, days_to = (list(column) for column in zip(*claims, strict=True))
+    columns = [_array(column) for column in zip(*claims, strict=True)]
     with connection.cursor() as cursor:
-        cursor.execute(
-            CLAIM_INSERT,
-            [run.organisation_id, run.pk, now, now, kinds, object_ids, employee_ids, days, days_to],
-        )
+        cursor.execute(CLAIM_INSERT, [run.organisation_id, run.pk, now, now, *columns])
 
 
 def _period_of(schedule: PaySchedule, period_start: datetime.date | None):
