@@ -58,7 +58,7 @@ class PaidDay:
     employee_id: int
     day: datetime.date
     seconds: int
-    entry_ids: tuple[int, ...]
+    entry_ids: list[int] | tuple[int, ...]
     timesheet_id: int
     sheet_start: datetime.date
     sheet_end: datetime.date
@@ -128,7 +128,11 @@ def _day_totals(organisation, employees, first: datetime.date, last: datetime.da
                 .order_by("employee_id", "local_day")
                 .values_list("employee_id", "local_day", "seconds", "ids")
             )
-            result.extend((employee_id, day, seconds or 0, tuple(ids)) for employee_id, day, seconds, ids in rows)
+            # the cursor's own rows: psycopg already returns dates and lists, Django's converters
+            # would only cost ~0.5 s per 50,000 rows
+            with connection.cursor() as cursor:
+                cursor.execute(*rows.query.sql_with_params())
+                result.extend((employee_id, day, seconds or 0, ids) for employee_id, day, seconds, ids in cursor)
             continue
         days: dict[tuple, list] = {}
         ordered = entries.order_by("start_time", "id").values_list("pk", "employee_id", "duration_seconds", "local_day")

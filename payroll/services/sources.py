@@ -135,16 +135,17 @@ class RunContext:
             )
         return {pk for pk, _run, _status in held}
 
-    def time_held_elsewhere(self, employee_ids: list[int]) -> dict[int, set[datetime.date]]:
-        """Employee id -> the days of the run's workweeks whose time another live run holds
-        (time claims are by days of a timesheet). Held by a draft: a 409, as :meth:`claimed_elsewhere`."""
-        claims = PayrollSourceClaim.objects.filter(
-            organisation=self.organisation,
-            kind=SourceKind.TIME_ENTRY,
-            released=False,
-            day__lte=self.work_last,
-            day_to__gte=self.work_first,
-        ).exclude(run_id=self.run.pk)
+    def days_claimed_elsewhere(
+        self, kind: str, employee_ids: list[int], first: datetime.date, last: datetime.date
+    ) -> dict[int, set[datetime.date]]:
+        """Employee id -> the days of ``first``..``last`` another live run holds for claims by day
+        (time: days of a timesheet; paid holidays: the holiday's date). Held by a ready or paid
+        run: left out by the caller; held by another draft: a 409, as :meth:`claimed_elsewhere`."""
+        claims = (
+            PayrollSourceClaim.objects.filter(organisation=self.organisation, kind=kind, released=False, day__lte=last)
+            .filter(Q(day_to__gte=first) | Q(day_to=None, day__gte=first))
+            .exclude(run_id=self.run.pk)
+        )
         rows = values_in(claims, "employee_id", employee_ids, ("employee_id", "day", "day_to", "run_id", "run__status"))
         drafts = sorted({run_id for *_rest, run_id, status in rows if status == PayrollRunStatus.DRAFT})
         if drafts:
@@ -154,9 +155,9 @@ class RunContext:
                 payroll_run_ids=drafts,
             )
         held: dict[int, set[datetime.date]] = defaultdict(set)
-        for employee_id, first, last, _run, _status in rows:
-            day = max(first, self.work_first)
-            while day <= min(last, self.work_last):
+        for employee_id, start, end, _run, _status in rows:
+            day = max(start, first)
+            while day <= min(end or start, last):
                 held[employee_id].add(day)
                 day += datetime.timedelta(days=1)
         return held
@@ -199,7 +200,11 @@ class TimeAdapter(SourceAdapter):
         days_worked, unapproved = reads.approved_days_for_payroll(
             organisation=org, employees=hourly, first=ctx.work_first, last=ctx.work_last
         )
-        held = ctx.time_held_elsewhere([e.pk for e in hourly]) if days_worked else {}
+        held = (
+            ctx.days_claimed_elsewhere(self.kind, [e.pk for e in hourly], ctx.work_first, ctx.work_last)
+            if days_worked
+            else {}
+        )
         if held:
             days_worked = [d for d in days_worked if d.day not in held.get(d.employee_id, ())]
         for employee_id in unapproved:
