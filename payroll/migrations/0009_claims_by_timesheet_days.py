@@ -112,4 +112,13 @@ class Migration(migrations.Migration):
             name="updated_at",
             field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
         ),
+        migrations.RemoveIndex(
+            model_name='payrollsourceclaim',
+            name='payroll_claim_employee_day',
+        ),
+        migrations.AddIndex(
+            model_name='payrollsourceclaim',
+            index=models.Index(condition=models.Q(('day__isnull', False)), fields=['employee', 'day'], name='payroll_claim_employee_day'),
+        ),
+
     ]

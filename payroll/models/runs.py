@@ -210,7 +210,10 @@ class PayrollSourceClaim(TenantModel):
                 condition=LIVE_CLAIM & Q(kind=SourceKind.TIME_ENTRY),
             ),
         ]
-        indexes = [models.Index(fields=["employee", "day"], name="payroll_claim_employee_day")]
+        indexes = [
+            # only claims by day (time, holidays, leave, expenses): not the 100,000 ledger lines of a run
+            models.Index(fields=["employee", "day"], name="payroll_claim_employee_day", condition=Q(day__isnull=False))
+        ]
 
 
 class PayrollAdjustment(TenantModel):
