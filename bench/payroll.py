@@ -11,9 +11,10 @@ week (2 a working day, COPY), ``--producers`` producers linked to employees (sam
 ``payroll_run_create`` of the period (wall time and SQL statements; target < 5 s at 5,000
 employees) and ``payroll_run_approve``; then gunicorn with the README's settings and, with 4
 keep-alive clients for ``--seconds``, ``GET /v1/payroll/runs/{id}/entries?page_size=100`` (a
-different page each request): requests/s, p50/p99, CPU per request. The statements of the create
-at a tenth of the employees are printed too (they must not grow with the employees). Leave
-requests and expenses (issue 16) are not in this branch: not measured. The CSV export of the
+different page each request): requests/s, p50/p99, CPU per request. ``--leave-requests``
+approved one-day paid leave requests and ``--expenses`` approved expenses are seeded too (added
+to an already seeded database by ``--reuse``). The create prints its CPU (this process and the
+PostgreSQL backend) and the load average. ``--seed-only`` stops after seeding. The CSV export of the
 approved run (the ``payroll_run`` report, issue 18 point 7) is timed in-process as the export job
 writes it (the report's rows through the CSV writer): rows/s. ``--reuse`` keeps an already
 seeded database.
@@ -179,6 +180,56 @@ def seed(employees_n: int, producers_n: int, lines_n: int) -> None:
     )
 
 
+def seed_leave_and_expenses(org, leave_n: int, expenses_n: int) -> None:
+    """``leave_n`` approved one-day paid leave requests (8 h, Vacation) and ``expenses_n`` approved
+    expenses of 25.00 over the first employees, in the period (once: skipped when present)."""
+    from hr.models import Employee, LeaveRequest, LeaveType
+    from timetracking.models import Expense, ExpenseCategory
+
+    if LeaveRequest.objects.filter(organisation=org).exists() or Expense.objects.filter(organisation=org).exists():
+        return
+    started = time.perf_counter()
+    employees = list(Employee.objects.filter(organisation=org).order_by("pk").values_list("pk", flat=True))
+    vacation = LeaveType.objects.create(
+        organisation=org, name="Vacation", kind="vacation", paid=True, pay_code_name="Vacation"
+    )
+    LeaveRequest.objects.bulk_create(
+        (
+            LeaveRequest(
+                organisation=org,
+                employee_id=employees[i % len(employees)],
+                leave_type=vacation,
+                start_date=FIRST_MONDAY + datetime.timedelta(days=11),  # the second Friday
+                end_date=FIRST_MONDAY + datetime.timedelta(days=11),
+                working_days=1,
+                hours=Decimal("8.00"),
+                days=[[str(FIRST_MONDAY + datetime.timedelta(days=11)), "8.00"]],
+                status="approved",
+            )
+            for i in range(leave_n)
+        ),
+        batch_size=1000,
+    )
+    category = ExpenseCategory.objects.create(organisation=org, name="Travel")
+    Expense.objects.bulk_create(
+        (
+            Expense(
+                organisation=org,
+                employee_id=employees[(i * 7) % len(employees)],
+                category=category,
+                date=FIRST_MONDAY + datetime.timedelta(days=i % 10),
+                amount=Decimal("25.00"),
+                currency=org.currency,
+                converted_amount=Decimal("25.00"),
+                status="approved",
+            )
+            for i in range(expenses_n)
+        ),
+        batch_size=1000,
+    )
+    print(f"seeded {leave_n:,} leave requests and {expenses_n:,} expenses in {time.perf_counter() - started:.1f} s")
+
+
 def token_for(org) -> str:
     from tests.conftest import issue_token
     from tests.organisations.factories import OAuthApplicationFactory
@@ -194,7 +245,6 @@ def timed_create(org, schedule):
     from django.db import connection
 
     from bench._harness import CLOCK_TICKS, _cpu_ticks
-
     from organisations.actors import system_actor
     from payroll import services
 
@@ -257,6 +307,7 @@ def run(args) -> None:
     if not Organisation.objects.filter(slug=SLUG).exists():
         seed(args.employees, args.producers, args.commission_lines)
     org = Organisation.objects.get(slug=SLUG)
+    seed_leave_and_expenses(org, args.leave_requests, args.expenses)
     if args.seed_only:
         return
     schedule = PaySchedule.objects.get(organisation=org)
@@ -295,6 +346,8 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=5000)
     parser.add_argument("--producers", type=int, default=500)
     parser.add_argument("--commission-lines", type=int, default=100_000)
+    parser.add_argument("--leave-requests", type=int, default=1000)
+    parser.add_argument("--expenses", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--seed-only", action="store_true", help="seed (unless --reuse finds it seeded) and stop")
