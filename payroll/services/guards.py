@@ -3,6 +3,7 @@ setting the paid flag of time, cancelling leave, while a payroll run holds them.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 
 from django.utils import timezone
@@ -74,9 +75,10 @@ def time_paid_guard(*, actor: Actor, entry_ids: list[int]) -> None:
         day_to__gte=min(day for *_rest, day in days),
         released=False,
     ).values_list("employee_id", "day", "day_to")
-    spans = defaultdict(list)
+    spans: defaultdict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
     for employee_id, first, last in claims:
-        spans[employee_id].append((first, last))
+        if first is not None and last is not None:
+            spans[employee_id].append((first, last))
     taken = sorted(
         pk for pk, employee_id, day in days if any(first <= day <= last for first, last in spans[employee_id])
     )
