@@ -37,6 +37,10 @@ def claims_by_timesheet(apps, schema_editor):
                 )
             )
     Claim.objects.bulk_create(new)
+    if schema_editor.connection.vendor == "postgresql":
+        # fire the deferred foreign-key checks now: the constraints below cannot be built on a
+        # table with pending trigger events
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
