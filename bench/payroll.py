@@ -11,9 +11,10 @@ week (2 a working day, COPY), ``--producers`` producers linked to employees (sam
 ``payroll_run_create`` of the period (wall time and SQL statements; target < 5 s at 5,000
 employees) and ``payroll_run_approve``; then gunicorn with the README's settings and, with 4
 keep-alive clients for ``--seconds``, ``GET /v1/payroll/runs/{id}/entries?page_size=100`` (a
-different page each request): requests/s, p50/p99, CPU per request. The statements of the create
-at a tenth of the employees are printed too (they must not grow with the employees). Leave
-requests and expenses (issue 16) are not in this branch: not measured. The CSV export of the
+different page each request): requests/s, p50/p99, CPU per request. ``--leave-requests``
+approved one-day paid leave requests and ``--expenses`` approved expenses are seeded too (added
+to an already seeded database by ``--reuse``). The create prints its CPU (this process and the
+PostgreSQL backend) and the load average. ``--seed-only`` stops after seeding. The CSV export of the
 approved run (the ``payroll_run`` report, issue 18 point 7) is timed in-process as the export job
 writes it (the report's rows through the CSV writer): rows/s. ``--reuse`` keeps an already
 seeded database.
@@ -179,6 +180,56 @@ def seed(employees_n: int, producers_n: int, lines_n: int) -> None:
     )
 
 
+def seed_leave_and_expenses(org, leave_n: int, expenses_n: int) -> None:
+    """``leave_n`` approved one-day paid leave requests (8 h, Vacation) and ``expenses_n`` approved
+    expenses of 25.00 over the first employees, in the period (once: skipped when present)."""
+    from hr.models import Employee, LeaveRequest, LeaveType
+    from timetracking.models import Expense, ExpenseCategory
+
+    if LeaveRequest.objects.filter(organisation=org).exists() or Expense.objects.filter(organisation=org).exists():
+        return
+    started = time.perf_counter()
+    employees = list(Employee.objects.filter(organisation=org).order_by("pk").values_list("pk", flat=True))
+    vacation = LeaveType.objects.create(
+        organisation=org, name="Vacation", kind="vacation", paid=True, pay_code_name="Vacation"
+    )
+    LeaveRequest.objects.bulk_create(
+        (
+            LeaveRequest(
+                organisation=org,
+                employee_id=employees[i % len(employees)],
+                leave_type=vacation,
+                start_date=FIRST_MONDAY + datetime.timedelta(days=11),  # the second Friday
+                end_date=FIRST_MONDAY + datetime.timedelta(days=11),
+                working_days=1,
+                hours=Decimal("8.00"),
+                days=[[str(FIRST_MONDAY + datetime.timedelta(days=11)), "8.00"]],
+                status="approved",
+            )
+            for i in range(leave_n)
+        ),
+        batch_size=1000,
+    )
+    category = ExpenseCategory.objects.create(organisation=org, name="Travel")
+    Expense.objects.bulk_create(
+        (
+            Expense(
+                organisation=org,
+                employee_id=employees[(i * 7) % len(employees)],
+                category=category,
+                date=FIRST_MONDAY + datetime.timedelta(days=i % 10),
+                amount=Decimal("25.00"),
+                currency=org.currency,
+                converted_amount=Decimal("25.00"),
+                status="approved",
+            )
+            for i in range(expenses_n)
+        ),
+        batch_size=1000,
+    )
+    print(f"seeded {leave_n:,} leave requests and {expenses_n:,} expenses in {time.perf_counter() - started:.1f} s")
+
+
 def token_for(org) -> str:
     from tests.conftest import issue_token
     from tests.organisations.factories import OAuthApplicationFactory
@@ -189,9 +240,11 @@ def token_for(org) -> str:
 
 
 def timed_create(org, schedule):
-    """``payroll_run_create`` of the first period in-process: (run, seconds, SQL statements)."""
+    """``payroll_run_create`` of the first period in-process: (run, seconds, SQL statements), and
+    the CPU it cost (this process, and the PostgreSQL backend serving it) printed."""
     from django.db import connection
 
+    from bench._harness import CLOCK_TICKS, _cpu_ticks
     from organisations.actors import system_actor
     from payroll import services
 
@@ -201,10 +254,15 @@ def timed_create(org, schedule):
         counted.append(sql)
         return execute(sql, params, many, context)
 
-    t0 = time.perf_counter()
+    connection.ensure_connection()
+    backend = connection.connection.info.backend_pid
+    db0, cpu0, t0 = _cpu_ticks(backend) or 0, time.process_time(), time.perf_counter()
     with connection.execute_wrapper(count):
         run = services.payroll_run_create(actor=system_actor(org), pay_schedule=schedule, period_start=FIRST_MONDAY)
-    return run, time.perf_counter() - t0, len(counted)
+    seconds = time.perf_counter() - t0
+    cpu, db = time.process_time() - cpu0, ((_cpu_ticks(backend) or 0) - db0) / CLOCK_TICKS
+    print(f"create CPU: python {cpu:.2f} s, PostgreSQL backend {db:.2f} s; load average {os.getloadavg()}")
+    return run, seconds, len(counted)
 
 
 def timed_csv_export(org, run_) -> None:
@@ -249,6 +307,9 @@ def run(args) -> None:
     if not Organisation.objects.filter(slug=SLUG).exists():
         seed(args.employees, args.producers, args.commission_lines)
     org = Organisation.objects.get(slug=SLUG)
+    seed_leave_and_expenses(org, args.leave_requests, args.expenses)
+    if args.seed_only:
+        return
     schedule = PaySchedule.objects.get(organisation=org)
     for old in PayrollRun.objects.filter(organisation=org).exclude(status__in=["cancelled", "paid"]):
         services.payroll_run_cancel(actor=system_actor(org), run=old)
@@ -285,8 +346,11 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=5000)
     parser.add_argument("--producers", type=int, default=500)
     parser.add_argument("--commission-lines", type=int, default=100_000)
+    parser.add_argument("--leave-requests", type=int, default=1000)
+    parser.add_argument("--expenses", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--seed-only", action="store_true", help="seed (unless --reuse finds it seeded) and stop")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 
 from organisations.actors import Actor
 from trackyoursheets.api.filters import apply_filterset
+from trackyoursheets.bulk import filter_in
 
 from .choices import LeaveRequestStatus, LedgerKind
 from .filters import LeaveBalanceFilterSet, LeavePolicyFilterSet, LeaveRequestFilterSet
@@ -101,7 +102,7 @@ def work_schedule_for(employee: Employee) -> tuple[Decimal, ...]:
 def work_schedules_for(employee_ids) -> dict[int, tuple[Decimal, ...]]:
     """:func:`work_schedule_for` of many employees at once (one query): id -> hours Monday to Sunday."""
     ids = list(employee_ids)
-    found = {s.employee_id: s.hours for s in WorkSchedule.objects.filter(employee_id__in=ids)}
+    found = {s.employee_id: s.hours for s in filter_in(WorkSchedule.objects.all(), "employee_id", ids)}
     return {pk: found.get(pk, DEFAULT_WEEK) for pk in ids}
 
 
@@ -142,7 +143,7 @@ def approved_leave_hours(
         organisation=organisation, status=LeaveRequestStatus.APPROVED, start_date__lte=end, end_date__gte=start
     ).select_related("leave_type")
     if employee_ids is not None:
-        requests = requests.filter(employee_id__in=list(employee_ids))
+        requests = filter_in(requests, "employee_id", employee_ids)
     result = []
     for request in requests.order_by("employee_id", "start_date", "id"):
         for date_text, hours in request.days:

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 
 from organisations.actors import Actor
 from organisations.choices import Role
 from trackyoursheets.api.filters import apply_filterset
 
-from .choices import PayrollRunStatus, RowStatus
+from .choices import PayrollRunStatus, RowStatus, SourceKind
 from .filters import (
     CarrierFilterSet,
     CategoryFilterSet,
@@ -50,6 +50,7 @@ from .models import (
     PayrollEntry,
     PayrollLine,
     PayrollRun,
+    PayrollSourceClaim,
     PaySchedule,
     PayScheduleAssignment,
     Policy,
@@ -116,17 +117,35 @@ def policy_get(*, actor: Actor, pk: int) -> Policy:
     return policy_list(actor=actor).get(pk=pk)
 
 
+def _paying_run(field: str) -> Subquery:
+    """``field`` of the ready or paid payroll run holding a ledger line (its live claim), or null."""
+    claims = PayrollSourceClaim.objects.filter(
+        organisation=OuterRef("organisation"),
+        kind=SourceKind.COMMISSION_LINE,
+        object_id=OuterRef("pk"),
+        released=False,
+        run__status__in=[PayrollRunStatus.READY, PayrollRunStatus.PAID],
+    )
+    return Subquery(claims.values(f"run__{field}")[:1])
+
+
 def transaction_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[CommissionTransaction]:
     """Ledger lines the actor may see, newest first, with every relation and the override
-    history loaded (a constant number of queries per page)."""
+    history loaded (a constant number of queries per page), and the payroll run that pays each
+    (ready) or paid it (issue 18 point 9): ``payroll_run_id``, ``payroll_run_pay_date``,
+    ``payroll_run_period_start``, ``payroll_run_period_end``, ``payroll_run_status`` (null when none)."""
 
     qs = (
         CommissionTransaction.objects.visible_to(actor)
         .select_related("policy", "producer", "carrier", "workspace", "line_of_business", "category", "latest_override")
         .prefetch_related(Prefetch("overrides", queryset=CommissionOverride.objects.order_by("-created_at", "-id")))
+        .annotate(**{f"payroll_run_{field}": _paying_run(field) for field in PAYING_RUN_FIELDS})
         .order_by("-transaction_date", "-id")
     )
     return apply_filterset(CommissionTransactionFilterSet, filters, qs) if filters else qs
+
+
+PAYING_RUN_FIELDS = ("id", "pay_date", "period_start", "period_end", "status")
 
 
 def transaction_get(*, actor: Actor, pk: int) -> CommissionTransaction:

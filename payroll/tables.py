@@ -68,15 +68,46 @@ class LedgerTable(Table):
     columns = LINE_COLUMNS
 
 
+def _paying_run(txn) -> str:
+    """The payroll run that paid a line (or will: ready), as the producer sees it."""
+    if getattr(txn, "payroll_run_id", None) is None:
+        return ""
+    return str(
+        _("Payroll run #%(id)s, %(start)s – %(end)s")
+        % {"id": txn.payroll_run_id, "start": txn.payroll_run_period_start, "end": txn.payroll_run_period_end}
+    )
+
+
+def _paying_run_detail(txn) -> str:
+    if getattr(txn, "payroll_run_id", None) is None:
+        return ""
+    if txn.payroll_run_status == "paid":
+        return str(_("paid on %(day)s") % {"day": txn.payroll_run_pay_date})
+    return str(_("to be paid on %(day)s") % {"day": txn.payroll_run_pay_date})
+
+
+#: the run that paid a line, linked to the producer's own payslip of it ("My pay"): a producer
+#: does not open the payroll console
+PAID_BY_RUN = Column(
+    "payroll_run",
+    _("Paid by"),
+    accessor=_paying_run,
+    link=lambda txn: f"{reverse('payroll:my-pay')}#run-{txn.payroll_run_id}" if txn.payroll_run_id else None,
+    detail=_paying_run_detail,
+    export=False,
+)
+
+
 class MyLinesTable(Table):
-    """A producer's own lines (the portal): no producer column, no link to the staff page."""
+    """A producer's own lines (the portal): no producer column, no link to the staff page; the
+    payroll run that paid each links to their "My pay"."""
 
     name = "my-sales"
     report = "commission_transactions"  # its report export (issue 17): the Export button
     noun = _("lines")
     empty_text = _("No lines match.")
     css = "ledger"
-    columns = tuple(replace(c, link=None) for c in LINE_COLUMNS if c.key != "producer")
+    columns = (*(replace(c, link=None) for c in LINE_COLUMNS if c.key != "producer"), PAID_BY_RUN)
 
 
 class StatementTable(MyLinesTable):

@@ -15,6 +15,7 @@ from django.db.models import QuerySet, Sum
 
 from organisations.actors import Actor
 from trackyoursheets.api.filters import apply_filterset
+from trackyoursheets.bulk import filter_in
 
 from .choices import ExpenseStatus
 from .filters import ExpenseCategoryFilterSet, ExpenseFilterSet
@@ -65,7 +66,7 @@ def approved_unreimbursed_expenses(
         organisation=organisation, status=ExpenseStatus.APPROVED, date__gte=start, date__lte=end
     ).select_related("employee", "category")
     if employee_ids is not None:
-        qs = qs.filter(employee_id__in=list(employee_ids))
+        qs = filter_in(qs, "employee_id", employee_ids)
     return qs.order_by("employee_id", "date", "id")
 
 

@@ -213,6 +213,9 @@ class CommissionTransactionType(TenantObjectType):
     base_amount = graphene.Decimal(required=True, description="gross commission x split, before overrides.")
     currency = graphene.String(required=True)
     overrides = graphene.List(graphene.NonNull(CommissionOverrideType), required=True, description="Newest first.")
+    payroll_run_id = graphene.Int(
+        description="The payroll run that paid this line (or, while it is ready, will pay it); null otherwise."
+    )
 
     class Meta:
         model = CommissionTransaction
@@ -245,6 +248,7 @@ class CommissionTransactionType(TenantObjectType):
             "reverses_id",
             "notes",
             "overrides",
+            "payroll_run_id",
             "created_at",
             "updated_at",
         )
@@ -284,6 +288,10 @@ class CommissionTransactionType(TenantObjectType):
     @staticmethod
     def resolve_overrides(txn, info):
         return txn.overrides.all()
+
+    @staticmethod
+    def resolve_payroll_run_id(txn, info):
+        return getattr(txn, "payroll_run_id", None)  # annotated by the list selector
 
 
 class ReportFiguresType(graphene.ObjectType):

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import TenantModel
@@ -29,6 +31,40 @@ __all__ = [
 NOTES_MAX_LENGTH = 1000
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 LIVE_CLAIM = Q(released=False)
+#: claimed by employee and day(s) rather than by object (see :class:`PayrollSourceClaim`)
+DAY_CLAIM_KINDS = [SourceKind.TIME_ENTRY, SourceKind.HOLIDAY]
+
+
+class PostgresExclusionConstraint(ExclusionConstraint):
+    """An exclusion constraint on PostgreSQL; nothing elsewhere (SQLite, for development and the
+    tests, has no such constraint: one writer at a time, the services' checks suffice there)."""
+
+    def constraint_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().constraint_sql(model, schema_editor)
+
+    def create_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().create_sql(model, schema_editor)
+
+    def remove_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().remove_sql(model, schema_editor)
+
+    def validate(self, *args, **kwargs):
+        """Checked by the database when the claims are written (they are written in bulk)."""
+
+
+class Int8Range(Func):
+    function = "int8range"
+
+
+class DateRange(Func):
+    function = "daterange"
+    output_field = DateRangeField()
 
 
 class PayrollRun(TenantModel):
@@ -120,26 +156,64 @@ class PayrollLine(TenantModel):
 
 
 class PayrollSourceClaim(TenantModel):
-    """A source (time entry, ledger line, and later leave requests and expenses) belongs to at most
-    one non-cancelled run: a partial unique constraint on ``(organisation, kind, object_id)`` among
-    live claims. Cancelling a run releases its claims."""
+    """A source belongs to at most one non-cancelled run, enforced by the database among live
+    (not released) claims; cancelling a run releases its claims.
 
+    - Ledger lines, leave requests, expenses and adjustments: one claim per object, a partial
+      unique constraint on ``(organisation, kind, object_id)``.
+    - Time (kind ``time_entry``): time is only paid through approved timesheets, so a run claims
+      **days of a timesheet**: one claim per employee and timesheet (``object_id`` the timesheet,
+      ``day``..``day_to`` the days of it the run pays), not one per entry. On PostgreSQL an
+      exclusion constraint (``payroll_claim_time_days``) keeps the day ranges of
+      one employee's live time claims from overlapping, so no entry of those days can be paid by
+      two runs; on every database a partial unique constraint on ``(organisation, kind, employee,
+      day)`` refuses two claims starting the same day.
+    - Paid holidays (kind ``holiday``): one claim per employee and holiday date (``object_id``
+      the holiday), by the same unique constraint.
+    """
+
+    # a run writes ~100,000 claims (one per ledger line): no index on the timestamps, nor one on
+    # the employee alone (the (employee, day) index serves it)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     run = models.ForeignKey(PayrollRun, on_delete=models.CASCADE, related_name="claims")
     kind = models.CharField(_("kind"), max_length=30, choices=SourceKind.choices)
     object_id = models.BigIntegerField(_("object id"))
-    #: whose and which local day (for the timesheet reopen guard and "my pay")
-    employee = models.ForeignKey("hr.Employee", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    #: whose and which local day (for the timesheet reopen guard and "my pay"); time: the first day
+    employee = models.ForeignKey(
+        "hr.Employee", on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
     day = models.DateField(_("day"), null=True, blank=True)
+    #: time claims: the last day of the timesheet's days claimed (inclusive)
+    day_to = models.DateField(_("last day"), null=True, blank=True)
     released = models.BooleanField(_("released"), default=False)
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "kind", "object_id"], condition=LIVE_CLAIM, name="payroll_claim_once"
+                fields=["organisation", "kind", "object_id"],
+                condition=LIVE_CLAIM & ~Q(kind__in=DAY_CLAIM_KINDS),
+                name="payroll_claim_once",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "employee", "day"],
+                condition=LIVE_CLAIM & Q(kind__in=DAY_CLAIM_KINDS),
+                name="payroll_claim_employee_day_once",
+            ),
+            PostgresExclusionConstraint(
+                name="payroll_claim_time_days",
+                expressions=[
+                    (Int8Range(F("employee"), F("employee"), Value("[]")), RangeOperators.OVERLAPS),
+                    (DateRange(F("day"), F("day_to"), Value("[]")), RangeOperators.OVERLAPS),
+                ],
+                condition=LIVE_CLAIM & Q(kind=SourceKind.TIME_ENTRY),
             ),
         ]
-        indexes = [models.Index(fields=["employee", "day"], name="payroll_claim_employee_day")]
+        indexes = [
+            # only claims by day (time, holidays, leave, expenses): not the 100,000 ledger lines of a run
+            models.Index(fields=["employee", "day"], name="payroll_claim_employee_day", condition=Q(day__isnull=False))
+        ]
 
 
 class PayrollAdjustment(TenantModel):

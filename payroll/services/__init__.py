@@ -11,6 +11,7 @@ amount (:func:`producer_share`, :func:`producer_amount`), the carrier of a ledge
 (:func:`allocate_shares`, :func:`writer_shares`) and a statement's date format (:func:`statement_date_format_for`).
 """
 
+from .guards import leave_cancel_guard, time_paid_guard, timesheet_reopen_guard
 from .import_review import import_batch_finalise, import_batch_rollback, import_row_match, import_row_match_check
 from .import_state import CHUNK_SIZE, on_batch_queued
 from .imports import batch_file, import_batch_create, import_batch_fail, import_batch_process
@@ -59,7 +60,6 @@ from .reference import (
 )
 from .rules import RuleEvaluation, chargeback_signed, commission_rule_evaluate, rule_set_create, rule_set_update
 from .runs import (
-    leave_cancel_guard,
     payroll_adjustment_add,
     payroll_run_acknowledge,
     payroll_run_approve,
@@ -67,8 +67,6 @@ from .runs import (
     payroll_run_create,
     payroll_run_mark_paid,
     payroll_run_recalculate,
-    time_paid_guard,
-    timesheet_reopen_guard,
 )
 from .sources import SOURCE_ADAPTERS, register_source_adapter
 from .sources_more import ExpenseAdapter, HolidayAdapter, LeaveAdapter

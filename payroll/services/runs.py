@@ -14,7 +14,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,9 +51,6 @@ __all__ = [
     "payroll_run_cancel",
     "payroll_run_acknowledge",
     "payroll_adjustment_add",
-    "timesheet_reopen_guard",
-    "time_paid_guard",
-    "leave_cancel_guard",
 ]
 
 MAX_OFF_CYCLE_DAYS = 62
@@ -174,21 +171,12 @@ def _compute(actor: Actor, run: PayrollRun) -> PayrollRun:
                     "position": position,
                 }
             )
-            claims.extend(
-                {
-                    "organisation_id": organisation.pk,
-                    "run_id": run.pk,
-                    "kind": kind,
-                    "object_id": pk,
-                    "employee_id": employee_id,
-                    "day": day,
-                }
-                for kind, pk, day in line.claims
-            )
+            for claim in line.claims:
+                claims.append((claim[0], claim[1], employee_id, claim[2], claim[3] if len(claim) > 3 else None))
     bulk_insert(PayrollLine, rows)
     try:
         with transaction.atomic():
-            bulk_insert(PayrollSourceClaim, claims)
+            _insert_claims(run, claims)
     except IntegrityError as error:
         raise Conflict(
             _("Some of these sources are being paid by another payroll run (created at the same time). Try again.")
@@ -199,6 +187,41 @@ def _compute(actor: Actor, run: PayrollRun) -> PayrollRun:
     run.computed_at = timezone.now()
     run.save(update_fields=["gross_total", "employee_count", "stale", "computed_at", "updated_at"])
     return run
+
+
+CLAIM_INSERT = (
+    "INSERT INTO payroll_payrollsourceclaim"
+    " (organisation_id, run_id, kind, object_id, employee_id, day, day_to, released, created_at, updated_at)"
+    " SELECT %s, %s, u.kind, u.object_id, u.employee_id, u.day, u.day_to, false, %s, %s"
+    " FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::date[], %s::date[])"
+    " AS u(kind, object_id, employee_id, day, day_to)"
+)
+
+
+def _array(values) -> str:
+    """A PostgreSQL array literal of ints, dates, plain words and None (psycopg's own list dumper
+    costs ~1 s of Python per 100,000 elements; this join, milliseconds)."""
+    return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
+
+
+def _insert_claims(run: PayrollRun, claims: list[tuple]) -> None:
+    """``(kind, object_id, employee_id, day, day_to)`` claims of ``run``: on PostgreSQL one
+    ``INSERT ... SELECT FROM unnest(...)`` of five arrays (a 5,000-employee run claims 100,000
+    ledger lines: no Python work per row), elsewhere ``bulk_insert``."""
+    if not claims:
+        return
+    if connection.vendor != "postgresql":
+        keys = ("kind", "object_id", "employee_id", "day", "day_to")
+        rows = [
+            {"organisation_id": run.organisation_id, "run_id": run.pk, **dict(zip(keys, c, strict=True))}
+            for c in claims
+        ]
+        bulk_insert(PayrollSourceClaim, rows)
+        return
+    now = timezone.now()
+    columns = [_array(column) for column in zip(*claims, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM_INSERT, [run.organisation_id, run.pk, now, now, *columns])
 
 
 def _period_of(schedule: PaySchedule, period_start: datetime.date | None):
@@ -416,64 +439,3 @@ def payroll_run_acknowledge(*, actor: Actor, run: PayrollRun, notes: str = "") -
         changes={"acknowledgement": [None, acknowledgement.notes]},
     )
     return acknowledgement
-
-
-# =============================================================================
-# Guards registered with time tracking
-# =============================================================================
-
-
-def timesheet_reopen_guard(*, actor: Actor, timesheet) -> None:
-    """Reopening a timesheet is refused while its period's time sits in a ready or paid run; a
-    draft run holding it becomes stale (recalculate before approving)."""
-    claims = PayrollSourceClaim.objects.filter(
-        organisation=actor.organisation,
-        kind=SourceKind.TIME_ENTRY,
-        employee_id=timesheet.employee_id,
-        day__gte=timesheet.period_start,
-        day__lte=timesheet.period_end,
-        released=False,
-    )
-    runs = dict(claims.values_list("run_id", "run__status").distinct())
-    frozen = sorted(pk for pk, status in runs.items() if status in (PayrollRunStatus.READY, PayrollRunStatus.PAID))
-    if frozen:
-        raise Conflict(
-            _("This period's time is in payroll run %s (ready or paid): it cannot be reopened.") % frozen[0],
-            payroll_run_ids=frozen,
-        )
-    drafts = [pk for pk, status in runs.items() if status == PayrollRunStatus.DRAFT]
-    if drafts:
-        PayrollRun.objects.filter(pk__in=drafts).update(stale=True, updated_at=timezone.now())
-
-
-def leave_cancel_guard(*, actor: Actor, request) -> None:
-    """Cancelling approved leave is refused while a ready or paid run pays it (cancel the run
-    first); a draft run holding it becomes stale (recalculate before approving)."""
-    claims = PayrollSourceClaim.objects.filter(
-        organisation=actor.organisation, kind=SourceKind.LEAVE, object_id=request.pk, released=False
-    )
-    runs = dict(claims.values_list("run_id", "run__status"))
-    frozen = sorted(pk for pk, status in runs.items() if status in (PayrollRunStatus.READY, PayrollRunStatus.PAID))
-    if frozen:
-        raise Conflict(
-            _("This leave is paid by payroll run %s (ready or paid): it cannot be cancelled.") % frozen[0],
-            code="leave_in_payroll_run",
-            payroll_run_ids=frozen,
-        )
-    drafts = [pk for pk, status in runs.items() if status == PayrollRunStatus.DRAFT]
-    if drafts:
-        PayrollRun.objects.filter(pk__in=drafts).update(stale=True, updated_at=timezone.now())
-
-
-def time_paid_guard(*, actor: Actor, entry_ids: list[int]) -> None:
-    """Time in a payroll run takes its ``paid`` flag from the run: the bulk ``set_paid`` refuses it."""
-    taken = list(
-        PayrollSourceClaim.objects.filter(
-            organisation=actor.organisation, kind=SourceKind.TIME_ENTRY, object_id__in=entry_ids, released=False
-        ).values_list("object_id", flat=True)[:20]
-    )
-    if taken:
-        raise Conflict(
-            _("Some entries belong to a payroll run: their paid flag follows the run (mark the run paid)."),
-            entry_ids=sorted(taken),
-        )

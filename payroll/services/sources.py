@@ -16,6 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from hr import selectors as hr_selectors
@@ -30,7 +33,15 @@ from trackyoursheets.exceptions import Conflict
 
 from .. import events
 from ..choices import AdjustmentKind, PayCodeKind, PayrollRunStatus, SourceKind, TransactionStatus
-from ..models import CommissionTransaction, PayCode, PayrollAdjustment, PayrollRun, PayrollSourceClaim, PaySchedule
+from ..models import (
+    CommissionTransaction,
+    PayCode,
+    PayrollAdjustment,
+    PayrollLine,
+    PayrollRun,
+    PayrollSourceClaim,
+    PaySchedule,
+)
 from .overtime import DOUBLE_TIME, HOLIDAY, OVERTIME, REGULAR, Thresholds, split_week
 
 __all__ = ["Line", "RunContext", "SOURCE_ADAPTERS", "register_source_adapter", "money", "working_days"]
@@ -74,8 +85,8 @@ class Line:
     seconds: int | None = None
     rate: Decimal | None = None
     multiplier: Decimal = Decimal("1")
-    #: ``(kind, object_id, day)`` claimed for this line
-    claims: list[tuple[str, int, datetime.date | None]] = field(default_factory=list)
+    #: ``(kind, object_id, day)`` claimed for this line (time: ``(kind, timesheet id, first day, last day)``)
+    claims: list[tuple] = field(default_factory=list)
     pay_code: PayCode | None = None  # a PayCode, e.g. a custom leave code found by name
 
 
@@ -107,14 +118,14 @@ class RunContext:
     def claimed_elsewhere(self, kind: str, ids) -> set[int]:
         """Of ``ids``, those another live run holds. Held by a ready or paid run: already paid,
         left out. Held by another draft: a 409 (cancel that draft or let it finish first)."""
-        ids = list(ids)
-        if not ids:
-            return set()
         claims = PayrollSourceClaim.objects.filter(organisation=self.organisation, kind=kind, released=False).exclude(
             run_id=self.run.pk
         )
-        # thousands of ids: one array parameter on PostgreSQL (trackyoursheets/bulk.py)
-        held = values_in(claims, "object_id", ids, ("object_id", "run_id", "run__status"))
+        if isinstance(ids, QuerySet):  # a subquery of the candidates' ids
+            held = list(claims.filter(object_id__in=ids).values_list("object_id", "run_id", "run__status"))
+        else:
+            # thousands of ids: one array parameter on PostgreSQL (trackyoursheets/bulk.py)
+            held = values_in(claims, "object_id", list(ids), ("object_id", "run_id", "run__status"))
         drafts = sorted({run_id for _pk, run_id, status in held if status == PayrollRunStatus.DRAFT})
         if drafts:
             raise Conflict(
@@ -123,6 +134,33 @@ class RunContext:
                 payroll_run_ids=drafts,
             )
         return {pk for pk, _run, _status in held}
+
+    def days_claimed_elsewhere(
+        self, kind: str, employee_ids: list[int], first: datetime.date, last: datetime.date
+    ) -> dict[int, set[datetime.date]]:
+        """Employee id -> the days of ``first``..``last`` another live run holds for claims by day
+        (time: days of a timesheet; paid holidays: the holiday's date). Held by a ready or paid
+        run: left out by the caller; held by another draft: a 409, as :meth:`claimed_elsewhere`."""
+        claims = (
+            PayrollSourceClaim.objects.filter(organisation=self.organisation, kind=kind, released=False, day__lte=last)
+            .filter(Q(day_to__gte=first) | Q(day_to=None, day__gte=first))
+            .exclude(run_id=self.run.pk)
+        )
+        rows = values_in(claims, "employee_id", employee_ids, ("employee_id", "day", "day_to", "run_id", "run__status"))
+        drafts = sorted({run_id for *_rest, run_id, status in rows if status == PayrollRunStatus.DRAFT})
+        if drafts:
+            raise Conflict(
+                _("Some of these sources are in draft payroll run %(run)s: cancel or finish it first.")
+                % {"run": drafts[0]},
+                payroll_run_ids=drafts,
+            )
+        held: dict[int, set[datetime.date]] = defaultdict(set)
+        for employee_id, start, end, _run, _status in rows:
+            day = max(start, first)
+            while day <= min(end or start, last):
+                held[employee_id].add(day)
+                day += datetime.timedelta(days=1)
+        return held
 
     def warn(self, employee_id: int, code: str, message: str) -> None:
         if not any(w["code"] == code for w in self.warnings[employee_id]):
@@ -144,7 +182,14 @@ class SourceAdapter:
 
 class TimeAdapter(SourceAdapter):
     """Hourly employees' approved timesheet time, split by the overtime rule of their office (else
-    the organisation's, else 40 h a week × 1.5), at the pay rate in force on each day."""
+    the organisation's, else 40 h a week × 1.5), at the pay rate in force on each day.
+
+    The database sums the time by employee and local day (with the day's entry ids, in start
+    order); the split works on those day totals, which gives the same seconds per pay code as
+    entry by entry (thresholds apply to a day's and a week's running totals). A line lists the
+    timesheets and entries of the days it pays. The run claims the **days of each timesheet** it
+    pays (one claim per employee and timesheet, see ``PayrollSourceClaim``); days another ready
+    or paid run holds are left out."""
 
     kind = SourceKind.TIME_ENTRY
 
@@ -152,17 +197,22 @@ class TimeAdapter(SourceAdapter):
         hourly = [e for e in ctx.employees if e.pay_type != "salary"]
         org = ctx.organisation
         reads = time_selectors.payroll_time
-        time, unapproved = reads.time_for_payroll(
+        days_worked, unapproved = reads.approved_days_for_payroll(
             organisation=org, employees=hourly, first=ctx.work_first, last=ctx.work_last
         )
-        taken = ctx.claimed_elsewhere(self.kind, [t.entry_id for t in time])
-        time = [t for t in time if t.entry_id not in taken]
+        held = (
+            ctx.days_claimed_elsewhere(self.kind, [e.pk for e in hourly], ctx.work_first, ctx.work_last)
+            if days_worked
+            else {}
+        )
+        if held:
+            days_worked = [d for d in days_worked if d.day not in held.get(d.employee_id, ())]
         for employee_id in unapproved:
             ctx.warn(employee_id, "unapproved_time", "Time in the period is not in an approved timesheet: not paid.")
         days = [ctx.work_first + datetime.timedelta(days=n) for n in range((ctx.work_last - ctx.work_first).days + 1)]
         rates = reads.pay_rates_between(organisation=org, employees=hourly, days=days)
         by_employee: dict[int, list] = defaultdict(list)
-        for item in time:
+        for item in days_worked:
             by_employee[item.employee_id].append(item)
         lines: list[Line] = []
         for employee in hourly:
@@ -173,15 +223,21 @@ class TimeAdapter(SourceAdapter):
             holiday = None
             if rule is not None and rule.holiday_multiplier is not None:
                 holiday = (ctx.holidays(employee.office, ctx.work_first, ctx.work_last), rule.holiday_multiplier)
-            lines.extend(self._employee_lines(ctx, employee, items, Thresholds.of(rule), rates[employee.pk], holiday))
+            own = self._employee_lines(ctx, employee, items, Thresholds.of(rule), rates[employee.pk], holiday)
+            if own:
+                own[0].claims = self._claims(ctx, items, held.get(employee.pk, set()))
+            lines.extend(own)
         return lines
 
     def _employee_lines(self, ctx, employee, items, thresholds, rates, holiday=None) -> list[Line]:
-        """``holiday``: ``(holidays by date, multiplier)``: regular hours on a holiday are Holiday."""
-        by_key = {item.entry_id: item for item in items}
+        """``items``: the employee's :class:`PaidDay` in day order. ``holiday``: ``(holidays by
+        date, multiplier)``: regular hours on a holiday are Holiday."""
+        by_day = {item.day: item for item in items}
         groups: dict[tuple, dict] = {}
         for week in ctx.weeks:
-            in_week = [(t.entry_id, t.day, t.seconds) for t in items if week.contains(t.day)]
+            in_week = [(t.day, t.day, t.seconds) for t in items if week.start <= t.day <= week.end]
+            if not in_week:
+                continue
             for piece in split_week(in_week, thresholds, week.days):
                 rate = rates.get(piece.day)
                 if rate is None:
@@ -190,20 +246,16 @@ class TimeAdapter(SourceAdapter):
                 kind, multiplier = piece.kind, thresholds.multiplier(piece.kind)
                 if holiday is not None and kind == REGULAR and piece.day in holiday[0]:
                     kind, multiplier = HOLIDAY, Decimal(holiday[1])
-                group = groups.setdefault((kind, rate, multiplier), {"seconds": 0, "entries": []})
+                group = groups.setdefault((kind, rate, multiplier), {"seconds": 0, "days": {}})
                 group["seconds"] += piece.seconds
-                if piece.key not in group["entries"]:
-                    group["entries"].append(piece.key)
+                group["days"][piece.day] = None
         lines = []
-        claimed: set[int] = set()
         for (kind, rate, multiplier), group in groups.items():
-            sheets = sorted({by_key[pk].timesheet_id for pk in group["entries"]})
+            paid = [by_day[day] for day in group["days"]]
+            sheets = sorted({d.timesheet_id for d in paid})
+            entries = [pk for d in paid for pk in d.entry_ids]
             sources = [{"kind": "timesheet", "id": pk, "url": f"/v1/timesheets/{pk}"} for pk in sheets]
-            sources += [{"kind": "time_entry", "id": pk, "url": f"/v1/time-entries/{pk}"} for pk in group["entries"]]
-            claims: list[tuple[str, int, datetime.date | None]] = [
-                (self.kind, pk, by_key[pk].day) for pk in group["entries"] if pk not in claimed
-            ]
-            claimed.update(pk for _k, pk, _d in claims)
+            sources += [{"kind": "time_entry", "id": pk, "url": f"/v1/time-entries/{pk}"} for pk in entries]
             seconds = group["seconds"]
             lines.append(
                 Line(
@@ -214,15 +266,41 @@ class TimeAdapter(SourceAdapter):
                     rate=rate,
                     multiplier=multiplier,
                     amount=money(Decimal(seconds) / HOUR * rate * multiplier),
-                    explanation=f"{hours_text(seconds)} h × {rate} × {multiplier} ({_entries(len(group['entries']))})",
+                    explanation=f"{hours_text(seconds)} h × {rate} × {multiplier} ({_entries(len(entries))})",
                     sources=sources,
-                    claims=claims,
                 )
             )
         return lines
 
+    def _claims(self, ctx, items, held: set) -> list[tuple]:
+        """One claim per timesheet: its days in the run's workweeks, as stretches around days
+        another run holds (``(kind, timesheet id, first day, last day)``)."""
+        claims = []
+        sheets = {d.timesheet_id: (d.sheet_start, d.sheet_end) for d in items}
+        for pk, (start, end) in sheets.items():
+            day, last = max(start, ctx.work_first), min(end, ctx.work_last)
+            first = None
+            while day <= last:
+                if day in held:
+                    if first is not None:
+                        claims.append((self.kind, pk, first, day - datetime.timedelta(days=1)))
+                    first = None
+                elif first is None:
+                    first = day
+                day += datetime.timedelta(days=1)
+            if first is not None:
+                claims.append((self.kind, pk, first, last))
+        return claims
+
     def on_paid(self, *, actor, run, object_ids):
-        time_services.time_entries_mark_paid(actor=actor, entry_ids=object_ids, paid=True)
+        """The entries the run's time lines list (the claimed timesheets' paid days) become paid."""
+        entry_ids = {
+            source["id"]
+            for sources in PayrollLine.objects.filter(run=run, source_kind=self.kind).values_list("sources", flat=True)
+            for source in sources
+            if source.get("kind") == "time_entry"
+        }
+        time_services.time_entries_mark_paid(actor=actor, entry_ids=sorted(entry_ids), paid=True)
 
 
 class SalaryAdapter(SourceAdapter):
@@ -275,30 +353,29 @@ class CommissionAdapter(SourceAdapter):
         )
         if not producers:
             return []
-        rows = list(
-            CommissionTransaction.objects.for_organisation(ctx.organisation)
-            .filter(producer_id__in=producers, status=TransactionStatus.APPROVED, transaction_date__lte=ctx.last)
-            .order_by("transaction_date", "id")
-            .values_list("pk", "producer_id", "producer_amount", "type")
+        candidates = CommissionTransaction.objects.for_organisation(ctx.organisation).filter(
+            producer_id__in=producers, status=TransactionStatus.APPROVED, transaction_date__lte=ctx.last
         )
-        taken = ctx.claimed_elsewhere(self.kind, [r[0] for r in rows])
-        grouped: dict[int, list] = defaultdict(list)
-        for pk, producer_id, amount, kind in rows:
-            if pk not in taken:
-                grouped[by_membership[producers[producer_id]]].append((pk, amount, kind))
+        taken = ctx.claimed_elsewhere(self.kind, candidates.values("pk"))
+        if taken:
+            candidates = candidates.exclude(pk__in=taken)
+        grouped: dict[int, list] = defaultdict(lambda: [Decimal("0"), 0, []])
+        for producer_id, total, chargebacks, ids in _ledger_by_producer(candidates):
+            group = grouped[by_membership[producers[producer_id]]]
+            group[0] += total
+            group[1] += chargebacks
+            group[2].extend(ids)
         lines = []
-        for employee_id, items in grouped.items():
-            total = sum((Decimal(a) for _pk, a, _k in items), Decimal("0"))
-            chargebacks = sum(1 for _pk, _a, kind in items if kind == "chargeback")
+        for employee_id, (total, chargebacks, ids) in grouped.items():
             lines.append(
                 Line(
                     employee_id,
                     PayCodeKind.COMMISSION,
                     self.kind,
                     money(total),
-                    f"{len(items)} approved ledger lines ({chargebacks} chargebacks netted)",
-                    [{"kind": "commission_line", "id": pk, "url": f"/v1/transactions/{pk}"} for pk, _a, _k in items],
-                    claims=[(self.kind, pk, None) for pk, _a, _k in items],
+                    f"{len(ids)} approved ledger lines ({chargebacks} chargebacks netted)",
+                    [{"kind": "commission_line", "id": pk, "url": f"/v1/transactions/{pk}"} for pk in ids],
+                    claims=[(self.kind, pk, None) for pk in ids],
                 )
             )
         return lines
@@ -326,6 +403,33 @@ class CommissionAdapter(SourceAdapter):
                 object_id=run.pk,
                 changes={"transaction_ids": [None, [t.pk for t in lines]], "status": ["approved", "paid"]},
             )
+
+
+def _ledger_by_producer(lines) -> list[tuple[int, Decimal, int, list[int]]]:
+    """``(producer id, total, chargebacks, ids by date)`` of the ledger lines ``lines``: summed and
+    aggregated by PostgreSQL (one row per producer, not per line), in Python elsewhere."""
+    if connection.vendor == "postgresql":
+        rows = (
+            lines.order_by()
+            .values("producer_id")
+            .annotate(
+                total=Sum("producer_amount"),
+                chargebacks=Count("id", filter=Q(type="chargeback")),
+                ids=ArrayAgg("id", order_by=("transaction_date", "id")),
+            )
+            .order_by("producer_id")
+            .values_list("producer_id", "total", "chargebacks", "ids")
+        )
+        return [(producer_id, Decimal(total), chargebacks, list(ids)) for producer_id, total, chargebacks, ids in rows]
+    grouped: dict[int, list] = {}
+    for pk, producer_id, amount, kind in lines.order_by("transaction_date", "id").values_list(
+        "pk", "producer_id", "producer_amount", "type"
+    ):
+        group = grouped.setdefault(producer_id, [Decimal("0"), 0, []])
+        group[0] += Decimal(amount)
+        group[1] += kind == "chargeback"
+        group[2].append(pk)
+    return [(producer_id, *group) for producer_id, group in sorted(grouped.items())]
 
 
 class AdjustmentAdapter(SourceAdapter):

@@ -16,8 +16,10 @@ office with the rule, plus one for the work schedules).
   reimburses them (``timetracking.services.mark_reimbursed``, reference ``Payroll run <id>``).
 - **Paid holidays**: with the overtime rule's ``paid_holidays``, hourly employees scheduled on a
   holiday of their calendars in the period (employed that day) get their scheduled hours (half on
-  a half day) under ``Holiday`` at the pay rate of the day × the Holiday code's multiplier. Not
-  claimed: a holiday is not an object another run could take (like salaries)."""
+  a half day) under ``Holiday`` at the pay rate of the day × the Holiday code's multiplier.
+  Claimed per employee and holiday date (kind ``holiday``, the holiday group as ``object_id``;
+  the database keeps one live claim per employee and date): an overlapping off-cycle run leaves
+  out a holiday a ready or paid run pays, and is a 409 while a draft holds it."""
 
 from __future__ import annotations
 
@@ -198,6 +200,13 @@ class HolidayAdapter(SourceAdapter):
                 wanted[employee.pk] = days
         if not wanted:
             return []
+        # claimed per employee and date: a holiday another ready or paid run pays is left out
+        held = ctx.days_claimed_elsewhere(self.kind, list(wanted), ctx.first, ctx.last)
+        for employee_id, dates in held.items():
+            wanted[employee_id] = [d for d in wanted.get(employee_id, []) if d.date not in dates]
+        wanted = {pk: days for pk, days in wanted.items() if days}
+        if not wanted:
+            return []
         employees = [e for e in paying if e.pk in wanted]
         schedules = hr_selectors.work_schedules_for([e.pk for e in employees])
         all_days = sorted({d.date for days in wanted.values() for d in days})
@@ -240,6 +249,7 @@ class HolidayAdapter(SourceAdapter):
                     sources=[
                         {"kind": "holiday_group", "id": day.group_id, "url": f"/v1/hr/holiday-groups/{day.group_id}"}
                     ],
+                    claims=[(self.kind, day.group_id, day.date)],
                 )
             )
         return lines

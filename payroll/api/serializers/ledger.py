@@ -307,6 +307,12 @@ class CommissionTransactionSerializer(CurrencyMixin, serializers.ModelSerializer
     producer_amount = Money(read_only=True, help_text="Derived: base_amount, or the latest override applied.")
     latest_override = CommissionOverrideSerializer(read_only=True, allow_null=True)
     overrides = CommissionOverrideSerializer(many=True, read_only=True, help_text="Override history, newest first.")
+    payroll_run_id = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The payroll run that paid this line (or, while it is ready, will pay it); null otherwise.",
+    )
 
     class Meta:
         model = CommissionTransaction
@@ -338,6 +344,7 @@ class CommissionTransactionSerializer(CurrencyMixin, serializers.ModelSerializer
             "notes",
             "latest_override",
             "overrides",
+            "payroll_run_id",
             "created_at",
             "updated_at",
         ]

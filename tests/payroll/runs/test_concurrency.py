@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from rest_framework.test import APIClient
 
 from integrations.models import OutboxEvent
@@ -52,7 +52,7 @@ def test_two_runs_of_one_schedule_period_at_once(organisation, office, make_api_
     problem = next(body for code, body in results if code == 409)
     assert problem["type"].endswith("/conflict") and "already exists" in problem["detail"]
     assert PayrollRun.objects.count() == 1
-    assert PayrollSourceClaim.objects.count() == 15
+    assert PayrollSourceClaim.objects.count() == 3  # one per employee and timesheet
 
 
 def test_two_off_cycle_runs_over_the_same_time_at_once(organisation, office, make_api_client):
@@ -80,3 +80,24 @@ def test_concurrent_approvals_one_wins(organisation, office, make_api_client):
 
     assert sorted(code for code, _ in results) == [200] + [409] * 5
     assert OutboxEvent.objects.filter(topic="payroll.run.approved").count() == 1
+
+
+def test_the_database_refuses_overlapping_live_time_claims_of_one_employee(organisation, office, make_api_client):
+    people = sources(organisation, office, employees=1)
+    auth = make_api_client(organisation)._credentials["HTTP_AUTHORIZATION"]
+    body = {"pay_schedule_id": weekly_schedule(organisation, people).pk, "period_start": "2026-03-02"}
+    created = race(auth, [("post", "/v1/payroll/runs", body)])
+    claim = PayrollSourceClaim.objects.get(run_id=created[0][1]["id"], kind="time_entry")
+    overlapping = PayrollSourceClaim(
+        organisation=organisation,
+        run_id=claim.run_id,
+        kind="time_entry",
+        object_id=claim.object_id,
+        employee_id=claim.employee_id,
+        day=claim.day.replace(day=claim.day.day + 2),  # starts on another day, overlaps its days
+        day_to=claim.day_to,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        overlapping.save()
+    overlapping.released = True  # released claims do not count
+    overlapping.save()

@@ -60,19 +60,26 @@ def test_lifecycle_and_illegal_transitions_are_409(api, organisation, office):
 def test_one_live_run_per_schedule_period_and_cancel_releases(api, organisation, office):
     project = project_of(organisation)
     alice = hourly(office)
-    approve_week(alice)
-    entry = work(alice, project, MONDAY, 8)
+    sheet = approve_week(alice)
+    work(alice, project, MONDAY, 8)
     schedule = weekly_schedule(organisation, [alice])
     first = create(api, schedule).json()
     again = create(api, schedule)
     assert again.status_code == 409, again.json()
-    assert PayrollSourceClaim.objects.get(object_id=entry.pk).run_id == first["id"]
+    # time is claimed by the days of its timesheet (one claim per employee and timesheet)
+    claim = PayrollSourceClaim.objects.get(kind="time_entry", employee=alice)
+    assert (claim.run_id, claim.object_id, claim.day, claim.day_to) == (
+        first["id"],
+        sheet.pk,
+        MONDAY,
+        MONDAY + datetime.timedelta(days=6),
+    )
 
     assert api.post(f"/v1/payroll/runs/{first['id']}/cancel").json()["status"] == "cancelled"
     second = create(api, schedule)
     assert second.status_code == 201
     assert by_employee(second.json())[alice.pk]["gross"] == "160.00"
-    live = PayrollSourceClaim.objects.filter(object_id=entry.pk, released=False)
+    live = PayrollSourceClaim.objects.filter(kind="time_entry", employee=alice, released=False)
     assert [c.run_id for c in live] == [second.json()["id"]]
 
 

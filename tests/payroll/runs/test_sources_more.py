@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from hr.models import WorkSchedule
+from payroll.models import PayrollSourceClaim
 from tests.hr.factories import HolidayFactory, HolidayGroupFactory, LeaveRequestFactory, LeaveTypeFactory
 from tests.timetracking.factories import ExpenseFactory
 
@@ -200,6 +201,30 @@ def test_holiday_pay_rules_by_hand(api, organisation, office):
     assert "paid holiday: Founders' Day, 2026-03-04" in entries[frank.pk]["lines"][0]["explanation"]
     # salaried: holidays are inside the salary
     assert [line["source_kind"] for line in entries[boss.pk]["lines"]] == ["salary"]
+
+
+def test_a_paid_holiday_is_claimed_and_not_paid_twice_by_an_overlapping_off_cycle_run(api, organisation, office):
+    api.post("/v1/payroll/overtime-rules", {"paid_holidays": True}, format="json")
+    HolidayFactory(group=HolidayGroupFactory(organisation=organisation), date=MONDAY + 2 * DAY, name="Founders' Day")
+    eve = hourly(office, "20.00")
+    scheduled = run_for(api, weekly_schedule(organisation, [eve]))
+    assert lines_of(by_employee(scheduled)[eve.pk], "holiday") == [("holiday", "8.00", "160.00")]
+    claim = PayrollSourceClaim.objects.get(kind="holiday", employee=eve)
+    assert (claim.run_id, claim.day) == (scheduled["id"], MONDAY + 2 * DAY)
+    off_cycle = {"employee_ids": [eve.pk], "period_start": "2026-03-02", "period_end": "2026-03-08"}
+
+    # held by a draft: a 409, as for the other sources
+    held = api.post("/v1/payroll/runs", off_cycle, format="json")
+    assert held.status_code == 409 and held.json()["payroll_run_ids"] == [scheduled["id"]]
+    # held by a ready run: already paid, left out
+    assert api.post(f"/v1/payroll/runs/{scheduled['id']}/approve").status_code == 200
+    extra = api.post("/v1/payroll/runs", off_cycle, format="json")
+    assert extra.status_code == 201, extra.json()
+    assert extra.json()["gross_total"] == "0.00" and not PayrollSourceClaim.objects.filter(run_id=extra.json()["id"])
+    # the scheduled run cancelled releases it: the off-cycle run, recalculated, pays it
+    assert api.post(f"/v1/payroll/runs/{scheduled['id']}/cancel").status_code == 200
+    again = api.post(f"/v1/payroll/runs/{extra.json()['id']}/recalculate").json()
+    assert again["gross_total"] == "160.00"
 
 
 def test_without_holiday_rules_holidays_are_ordinary_days(api, organisation, office):
