@@ -1,4 +1,4 @@
-"""Migration ``payroll 0009_claims_by_timesheet_days`` (issue 18): live per-entry time claims
+"""Migration ``payroll 0010_claims_by_timesheet_days`` (issue 18): live per-entry time claims
 become one claim per run, employee and approved timesheet, over the days they covered; released
 ones stay, one day long."""
 
@@ -14,7 +14,7 @@ from tests.hr.factories import EmployeeFactory
 from tests.timetracking.factories import TimesheetFactory
 
 BEFORE = [("payroll", "0008_holiday_pay_leave_expense_sources")]
-AFTER = [("payroll", "0009_claims_by_timesheet_days")]
+AFTER = [("payroll", "0010_claims_by_timesheet_days")]
 MONDAY = datetime.date(2026, 3, 2)
 
 

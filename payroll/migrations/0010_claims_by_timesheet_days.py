@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("hr", "0006_leave_external_id"),
         ("organisations", "0009_currency_iso_codes"),
-        ("payroll", "0008_holiday_pay_leave_expense_sources"),
+        ("payroll", "0009_import_and_ledger_indexes"),
         ("timetracking", "0008_expenses"),
     ]
 
