@@ -66,8 +66,10 @@ def test_the_signed_link_needs_no_token_and_cannot_be_forged(eli, committed):
 
 
 def test_a_failing_job_is_failed_with_a_reason_and_leaves_no_file(
-    eli, organisation, django_capture_on_commit_callbacks
+    eli, organisation, django_capture_on_commit_callbacks, settings, tmp_path
 ):
+    # a directory of its own: another pytest-xdist worker's exports land in the shared var/private
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
     client = token_client(eli, SCOPES)
     with django_capture_on_commit_callbacks(execute=False):  # queued, not run yet
         response = client.post("/v1/reports/export", {"report": "time_entries", "format": "csv"}, format="json")
