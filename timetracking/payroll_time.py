@@ -52,8 +52,10 @@ class PaidTime:
 
 @dataclass(frozen=True)
 class PaidDay:
-    """One employee's approved, finished time of one local day, summed by the database: its
-    seconds, its entries (in start order) and the approved timesheet holding the day."""
+    """One employee's approved, finished time of one local day and pay code hint, summed by the
+    database: its seconds, its entries (in start order) and the approved timesheet holding the
+    day. ``pay_code_hint``: ``TimeEntry.pay_code_hint`` of these entries ("" for none: one row
+    per employee, day and hint)."""
 
     employee_id: int
     day: datetime.date
@@ -62,6 +64,7 @@ class PaidDay:
     timesheet_id: int
     sheet_start: datetime.date
     sheet_end: datetime.date
+    pay_code_hint: str = ""
 
 
 def workweek_of(*, organisation, day: datetime.date) -> Period:
@@ -106,8 +109,9 @@ def _entries(organisation, employees, first: datetime.date, last: datetime.date)
 
 
 def _day_totals(organisation, employees, first: datetime.date, last: datetime.date):
-    """``(employee id, local day, seconds, entry ids in start order)`` of the finished entries of
-    ``employees`` whose local day is in ``first``..``last``, one row per employee and day: on
+    """``(employee id, local day, seconds, entry ids in start order, pay code hint)`` of the
+    finished entries of ``employees`` whose local day is in ``first``..``last``, one row per
+    employee, day and hint (``TimeEntry.pay_code_hint``, "" for none): on
     PostgreSQL summed and aggregated by the database (a 5,000-employee period is 50,000 rows, not
     100,000 entries), one query per timezone of the employees."""
     by_zone: dict[str, list[int]] = defaultdict(list)
@@ -123,40 +127,44 @@ def _day_totals(organisation, employees, first: datetime.date, last: datetime.da
         )
         if connection.vendor == "postgresql":
             rows = (
-                entries.values("employee_id", "local_day")
+                entries.values("employee_id", "local_day", "pay_code_hint")
                 .annotate(seconds=Sum("duration_seconds"), ids=ArrayAgg("id", order_by=("start_time", "id")))
-                .order_by("employee_id", "local_day")
-                .values_list("employee_id", "local_day", "seconds", "ids")
+                .order_by("employee_id", "local_day", "pay_code_hint")
+                .values_list("employee_id", "local_day", "seconds", "ids", "pay_code_hint")
             )
             # the cursor's own rows: psycopg already returns dates and lists, Django's converters
             # would only cost ~0.5 s per 50,000 rows
             with connection.cursor() as cursor:
                 cursor.execute(*rows.query.sql_with_params())
-                result.extend((employee_id, day, seconds or 0, ids) for employee_id, day, seconds, ids in cursor)
+                result.extend(
+                    (employee_id, day, seconds or 0, ids, hint) for employee_id, day, seconds, ids, hint in cursor
+                )
             continue
         days: dict[tuple, list] = {}
-        ordered = entries.order_by("start_time", "id").values_list("pk", "employee_id", "duration_seconds", "local_day")
-        for pk, employee_id, seconds, day in ordered:
-            total = days.setdefault((employee_id, day), [0, []])
+        ordered = entries.order_by("start_time", "id").values_list(
+            "pk", "employee_id", "duration_seconds", "local_day", "pay_code_hint"
+        )
+        for pk, employee_id, seconds, day, hint in ordered:
+            total = days.setdefault((employee_id, day, hint), [0, []])
             total[0] += seconds or 0
             total[1].append(pk)
-        result.extend((key[0], key[1], total[0], tuple(total[1])) for key, total in sorted(days.items()))
+        result.extend((key[0], key[1], total[0], tuple(total[1]), key[2]) for key, total in sorted(days.items()))
     return result
 
 
 def approved_days_for_payroll(
     *, organisation, employees, first: datetime.date, last: datetime.date
 ) -> tuple[list[PaidDay], set[int]]:
-    """:func:`time_for_payroll` by employee and local day (:class:`PaidDay`, by employee then
-    day), and the ids of the employees with time there outside an approved timesheet (two
+    """:func:`time_for_payroll` by employee, local day and pay code hint (:class:`PaidDay`, by
+    employee, day, then hint: "" first), and the ids of the employees with time there outside an approved timesheet (two
     queries per timezone at most)."""
     totals = _day_totals(organisation, employees, first, last)
     sheets = _approved_sheets(organisation, {e.pk for e in employees}, first, last)
     result, unapproved = [], set()
-    for employee_id, day, seconds, entry_ids in totals:
+    for employee_id, day, seconds, entry_ids, hint in totals:
         sheet = next((s for s in sheets.get(employee_id, ()) if s[1] <= day <= s[2]), None)
         if sheet is not None:
-            result.append(PaidDay(employee_id, day, seconds, entry_ids, *sheet))
+            result.append(PaidDay(employee_id, day, seconds, entry_ids, *sheet, pay_code_hint=hint))
         else:
             unapproved.add(employee_id)
     return result, unapproved

@@ -43,6 +43,7 @@ from ..models import (
     PaySchedule,
 )
 from .overtime import DOUBLE_TIME, HOLIDAY, OVERTIME, REGULAR, Thresholds, split_week
+from .time_hints import split_hinted
 
 __all__ = ["Line", "RunContext", "SOURCE_ADAPTERS", "register_source_adapter", "money", "working_days"]
 
@@ -189,7 +190,8 @@ class TimeAdapter(SourceAdapter):
     entry by entry (thresholds apply to a day's and a week's running totals). A line lists the
     timesheets and entries of the days it pays. The run claims the **days of each timesheet** it
     pays (one claim per employee and timesheet, see ``PayrollSourceClaim``); days another ready
-    or paid run holds are left out."""
+    or paid run holds are left out. Time whose entries name a pay code (``pay_code_hint``, the
+    TrackTik sync's) is paid on that code, outside the split (:mod:`payroll.services.time_hints`)."""
 
     kind = SourceKind.TIME_ENTRY
 
@@ -211,47 +213,63 @@ class TimeAdapter(SourceAdapter):
             ctx.warn(employee_id, "unapproved_time", "Time in the period is not in an approved timesheet: not paid.")
         days = [ctx.work_first + datetime.timedelta(days=n) for n in range((ctx.work_last - ctx.work_first).days + 1)]
         rates = reads.pay_rates_between(organisation=org, employees=hourly, days=days)
+        split, hinted = split_hinted(ctx, days_worked)
         by_employee: dict[int, list] = defaultdict(list)
-        for item in days_worked:
+        hinted_by_employee: dict[int, list] = defaultdict(list)
+        for item in split:
             by_employee[item.employee_id].append(item)
+        for item, code in hinted:
+            hinted_by_employee[item.employee_id].append((item, code))
         lines: list[Line] = []
         for employee in hourly:
-            items = by_employee.get(employee.pk)
-            if not items:
+            items, own_hinted = by_employee.get(employee.pk, []), hinted_by_employee.get(employee.pk, [])
+            if not items and not own_hinted:
                 continue
             rule = ctx.rules.get(employee.office_id) or ctx.rules.get(None)
             holiday = None
             if rule is not None and rule.holiday_multiplier is not None:
                 holiday = (ctx.holidays(employee.office, ctx.work_first, ctx.work_last), rule.holiday_multiplier)
-            own = self._employee_lines(ctx, employee, items, Thresholds.of(rule), rates[employee.pk], holiday)
+            own = self._employee_lines(
+                ctx, employee, items, Thresholds.of(rule), rates[employee.pk], holiday, own_hinted
+            )
             if own:
-                own[0].claims = self._claims(ctx, items, held.get(employee.pk, set()))
+                every = items + [item for item, _code in own_hinted]
+                own[0].claims = self._claims(ctx, every, held.get(employee.pk, set()))
             lines.extend(own)
         return lines
 
-    def _employee_lines(self, ctx, employee, items, thresholds, rates, holiday=None) -> list[Line]:
+    def _employee_lines(self, ctx, employee, items, thresholds, rates, holiday=None, hinted=()) -> list[Line]:
         """``items``: the employee's :class:`PaidDay` in day order. ``holiday``: ``(holidays by
-        date, multiplier)``: regular hours on a holiday are Holiday."""
+        date, multiplier)``: regular hours on a holiday are Holiday. ``hinted``: ``(PaidDay,
+        PayCode)`` paid on that code × its multiplier."""
         by_day = {item.day: item for item in items}
         groups: dict[tuple, dict] = {}
+
+        def rate_of(day):
+            rate = rates.get(day)
+            if rate is None:
+                ctx.warn(employee.pk, "no_rate", "No hourly pay rate: the time is paid at 0.00.")
+            return rate if rate is not None else Decimal("0")
+
+        def add(key, item, seconds):
+            group = groups.setdefault(key, {"seconds": 0, "days": {}})
+            group["seconds"] += seconds
+            group["days"][item.day] = item
+
         for week in ctx.weeks:
             in_week = [(t.day, t.day, t.seconds) for t in items if week.start <= t.day <= week.end]
             if not in_week:
                 continue
             for piece in split_week(in_week, thresholds, week.days):
-                rate = rates.get(piece.day)
-                if rate is None:
-                    ctx.warn(employee.pk, "no_rate", "No hourly pay rate: the time is paid at 0.00.")
-                    rate = Decimal("0")
                 kind, multiplier = piece.kind, thresholds.multiplier(piece.kind)
                 if holiday is not None and kind == REGULAR and piece.day in holiday[0]:
                     kind, multiplier = HOLIDAY, Decimal(holiday[1])
-                group = groups.setdefault((kind, rate, multiplier), {"seconds": 0, "days": {}})
-                group["seconds"] += piece.seconds
-                group["days"][piece.day] = None
+                add((KIND_CODES[kind], rate_of(piece.day), multiplier, None), by_day[piece.day], piece.seconds)
+        for item, code in hinted:
+            add((code.kind, rate_of(item.day), Decimal(code.multiplier), code), item, item.seconds)
         lines = []
-        for (kind, rate, multiplier), group in groups.items():
-            paid = [by_day[day] for day in group["days"]]
+        for (kind, rate, multiplier, code), group in groups.items():
+            paid = list(group["days"].values())
             sheets = sorted({d.timesheet_id for d in paid})
             entries = [pk for d in paid for pk in d.entry_ids]
             sources = [{"kind": "timesheet", "id": pk, "url": f"/v1/timesheets/{pk}"} for pk in sheets]
@@ -260,14 +278,16 @@ class TimeAdapter(SourceAdapter):
             lines.append(
                 Line(
                     employee_id=employee.pk,
-                    code_kind=KIND_CODES[kind],
+                    code_kind=kind,
                     source_kind=self.kind,
                     seconds=seconds,
                     rate=rate,
                     multiplier=multiplier,
                     amount=money(Decimal(seconds) / HOUR * rate * multiplier),
-                    explanation=f"{hours_text(seconds)} h × {rate} × {multiplier} ({_entries(len(entries))})",
+                    explanation=f"{hours_text(seconds)} h × {rate} × {multiplier} ({_entries(len(entries))}"
+                    + (", pay code from the entries (TrackTik))" if code is not None else ")"),
                     sources=sources,
+                    pay_code=code,
                 )
             )
         return lines

@@ -5,6 +5,9 @@ made by hand through ``PUT /v1/integrations/tracktik/pay-codes`` survives the ne
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from hr.models import Employee
 from integrations.tracktik.models import TracktikShift
 from organisations.choices import Role
 from timetracking.models import TimeEntry
@@ -97,3 +100,43 @@ def test_mapping_refuses_unknown_codes_another_organisations_and_needs_write_sco
     assert other_api.get(URL).json() == []
     assert reader.get(URL).status_code == 200
     assert reader.put(URL, {"mappings": []}, format="json").status_code == 403
+
+
+def test_a_payroll_run_pays_synced_time_on_its_mapped_pay_code(api, organisation, fake, connected):
+    """Guard 101's 4 × 12 h: shift 1001 on TrackTik REG (our Regular: worked time, split as
+    usual), 1002 and 1003 without a code, 1004 on NGT (our custom Night code, × 1.25): Night
+    is paid on its code and stays out of the overtime split, so the 36 h left are all Regular
+    (40 h a week) where the same 48 h without codes would be 40 Regular + 8 Overtime."""
+    night = api.post(
+        "/v1/payroll/pay-codes",
+        {"code": "night", "name": "Night shift", "multiplier": "1.25", "external_code": "NGT"},
+        format="json",
+    )
+    assert night.status_code == 201, night.json()
+    fake.data["pay-codes"] = [fk.pay_code(1, "REG", "Regular time"), fk.pay_code(4, "NGT", "Nights")]
+    fake.data["shifts"][0]["payCode"] = 1
+    fake.data["shifts"][3]["payCode"] = 4
+    api.put("/v1/integrations/tracktik", {"trust_approval": True}, format="json")  # approved timesheets
+    assert sync(api, organisation)["status"] == "succeeded"
+    entries = {e.external_id: e for e in TimeEntry.objects.filter(organisation=organisation)}
+    assert (entries["1001"].pay_code_hint, entries["1002"].pay_code_hint, entries["1004"].pay_code_hint) == (
+        "regular",
+        "",
+        "night",
+    )
+    guard = entries["1001"].employee
+    Employee.objects.filter(pk=guard.pk).update(pay_type="hourly", pay_rate=Decimal("20.00"))
+
+    body = {"employee_ids": [guard.pk], "period_start": "2026-11-02", "period_end": "2026-11-08"}
+    created = api.post("/v1/payroll/runs", body, format="json")
+    assert created.status_code == 201, created.json()
+    run = api.get(f"/v1/payroll/runs/{created.json()['id']}").json()
+
+    (entry,) = run["entries"]
+    assert entry["hours_by_code"] == {"regular": "36.00", "night": "12.00"}
+    assert entry["amounts_by_code"] == {"regular": "720.00", "night": "300.00"}  # 12 h × 20.00 × 1.25
+    assert entry["gross"] == "1020.00" and run["gross_total"] == "1020.00"
+    lines = {line["pay_code"]: line for line in entry["lines"]}
+    assert lines["night"]["explanation"] == "12.00 h × 20.00 × 1.250 (1 entry, pay code from the entries (TrackTik))"
+    assert {s["id"] for s in lines["night"]["sources"] if s["kind"] == "time_entry"} == {entries["1004"].pk}
+    assert lines["regular"]["explanation"] == "36.00 h × 20.00 × 1 (3 entries)"
