@@ -134,19 +134,28 @@ def main() -> None:
             return float("nan")
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def server_cpu() -> float:
+        """CPU seconds of the fake TrackTik server (the child process) so far."""
+        try:
+            fields = Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def cpu() -> float:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         return usage.ru_utime + usage.ru_stime
 
     def timed(label: str, full: bool, profile: str = "") -> None:
         load = os.getloadavg()
-        db_before, cpu_before = backend_cpu(), cpu()
+        db_before, cpu_before, server_before = backend_cpu(), cpu(), server_cpu()
         profiler = cProfile.Profile() if profile else None
         began = time.perf_counter()
         with profiler or contextlib.nullcontext():
             run = services.sync_start(actor=actor, full=full)  # eager without a broker: runs on commit
         seconds = time.perf_counter() - began
         process_cpu, db_cpu = cpu() - cpu_before, backend_cpu() - db_before
+        fake_cpu = server_cpu() - server_before
         if profiler is not None:
             profiler.dump_stats(profile)
             pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
@@ -157,7 +166,8 @@ def main() -> None:
             f"{label}: {args.shifts} shifts in {seconds:.1f} s = {rate:,.0f} shifts/s "
             f"(created {run.created_count}, updated {run.updated_count}, unchanged {run.unchanged_count}, "
             f"removed {run.removed_count}, errors {run.error_count}); process CPU {process_cpu:.1f} s, "
-            f"PostgreSQL backend CPU {db_cpu:.1f} s, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+            f"PostgreSQL backend CPU {db_cpu:.1f} s, fake server CPU {fake_cpu:.1f} s, "
+            f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
         )
 
     with open(args.lock, "w") if args.lock else contextlib.nullcontext() as lock:

@@ -75,6 +75,10 @@ class FakeTracktik:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body leave in separate writes: without TCP_NODELAY, Nagle holds the
+            # body's last segment until the client's delayed ACK (≈ 40 ms a response on Linux), a
+            # stall a real server (nginx sets TCP_NODELAY) does not have
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):
                 pass
