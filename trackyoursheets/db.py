@@ -6,6 +6,7 @@ import functools
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+import psycopg
 from django.conf import settings
 from django.db import connections, models
 
@@ -75,8 +76,6 @@ def prepared_cursor(using: str = "default"):
 
 @functools.cache
 def _preparing_cursor_class():
-    import psycopg  # noqa: PLC0415 - PostgreSQL only; SQLite installs need not have it
-
     class PreparingCursor(psycopg.Cursor):
         def execute(self, query, params=None, *, prepare=None, binary=None):
             return super().execute(query, params, prepare=True, binary=binary)

@@ -72,6 +72,13 @@ SKELETON = {
     "timetracking/services.py": "from hr import selectors, services\n",
     "payroll/services.py": "from hr import selectors\nfrom timetracking import services\n",
     "payroll/graphql.py": "",
+    # the payroll modules the tracktik contract forbids must exist for import-linter
+    "payroll/models.py": "",
+    "payroll/api.py": "",
+    "payroll/views.py": "",
+    "payroll/admin.py": "",
+    "payroll/forms.py": "",
+    "payroll/tasks.py": "",
     "integrations/outbox.py": "import trackyoursheets.api.scopes\n",
     "integrations/models.py": "import organisations.models\n",
     "integrations/services.py": "from . import models, outbox\nimport payroll.services\n",

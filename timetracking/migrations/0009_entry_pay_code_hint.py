@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='timeentry',
             name='pay_code_hint',
-            field=models.CharField(blank=True, help_text="The code of the pay code the system it came from pays this time on (TrackTik's mapped pay code).", max_length=40, verbose_name='pay code hint'),
+            field=models.CharField(blank=True, db_default='', help_text="The code of the pay code the system it came from pays this time on (TrackTik's mapped pay code).", max_length=40, verbose_name='pay code hint'),
         ),
     ]

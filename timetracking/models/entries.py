@@ -67,6 +67,8 @@ class TimeEntry(TenantModel):
         _("pay code hint"),
         max_length=40,
         blank=True,
+        # the database fills it for writers that name no such column (the CSV importer's COPY)
+        db_default="",
         help_text=_("The code of the pay code the system it came from pays this time on (TrackTik's mapped pay code)."),
     )
 
