@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 
+from trackyoursheets.web import report_downloads
+
 from . import events, outbox
+from .exports.registry import page_download
 
 
 class IntegrationsConfig(AppConfig):
@@ -12,6 +15,9 @@ class IntegrationsConfig(AppConfig):
         # modules need the models loaded (Django's app-loading protocol, not a hidden cycle)
         from . import services, tasks  # noqa: F401, PLC0415  (AppConfig.ready(); tasks registers the Celery tasks)
         from .exports import tasks as export_tasks  # noqa: F401, PLC0415  (the export tasks, likewise)
+
+        # a list page's CSV download is its report's file (issue 17 point 7)
+        report_downloads.register_report_reader(page_download)
 
         outbox.register_topics(events.TOPICS)
         outbox.register_dispatcher(services.outbox_event_enqueue, batch=services.outbox_events_enqueue)
