@@ -1,9 +1,6 @@
 from django.apps import AppConfig
 
-from trackyoursheets.web import report_downloads
-
 from . import events, outbox
-from .exports.registry import page_download
 
 
 class IntegrationsConfig(AppConfig):
@@ -13,8 +10,11 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         # AppConfig.ready() is the one place a module may import inside a function: these
         # modules need the models loaded (Django's app-loading protocol, not a hidden cycle)
+        from trackyoursheets.web import report_downloads  # noqa: PLC0415  (loads auth's models)
+
         from . import services, tasks  # noqa: F401, PLC0415  (AppConfig.ready(); tasks registers the Celery tasks)
         from .exports import tasks as export_tasks  # noqa: F401, PLC0415  (the export tasks, likewise)
+        from .exports.registry import page_download  # noqa: PLC0415
 
         # a list page's CSV download is its report's file (issue 17 point 7)
         report_downloads.register_report_reader(page_download)
