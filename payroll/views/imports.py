@@ -125,8 +125,8 @@ class ImportDetailView(TablePageMixin, ImportPage):
                 self.request,
                 rows,
                 currency=self.actor.organisation.currency,
-                # its download: every row of this batch (the page's status filter applies)
-                report_filters={"batch_id": batch.pk, "needs_attention": "false"},
+                # its download: the import_batch_exceptions report of this batch (and the status shown)
+                report_filters={"batch_id": batch.pk},
             ),
             filters=filters,
             producers=match_form.fields["producer"].queryset,
