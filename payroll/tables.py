@@ -196,6 +196,7 @@ class ProducerLinesTable(Table):
     override form (cell templates), no producer column."""
 
     name = "producer-sales"
+    report = "commission_transactions"  # its report export, the producer fixed by the page (issue 17)
     noun = _("lines")
     empty_text = _("No lines match.")
     css = "ledger"

@@ -101,6 +101,7 @@ class ApprovedExpenseTable(Table):
     """Approved expenses to pay back (owners, admins): mark reimbursed with a reference."""
 
     name = "expenses-to-reimburse"
+    report = "expenses"  # its report export (status approved, the page's): the Export button and CSV
     default_sort = "date"
     noun = gettext_lazy("expenses")
     empty_text = gettext_lazy("No approved expenses to reimburse.")
@@ -136,7 +137,12 @@ class ExpensesPage(TablePageMixin, TimePage):
         rows = expense_selectors.expense_list(actor=self.actor).filter(employee=self.employee)
         context.update(
             form=form or self.form(),
-            table=MyExpenseTable(self.request, rows, currency=self.actor.organisation.currency),
+            table=MyExpenseTable(
+                self.request,
+                rows,
+                currency=self.actor.organisation.currency,
+                report_filters={"employee_id": self.employee.pk},
+            ),
             home_currency=self.actor.organisation.currency,
         )
         return context
@@ -222,7 +228,11 @@ class ExpenseCategoriesPage(TablePageMixin, TimePage):
             form=form or ExpenseCategoryForm(),
             categories=expense_selectors.expense_category_list(actor=self.actor),
             approved=ApprovedExpenseTable(
-                self.request, approved, prefix="approved-", currency=self.actor.organisation.currency
+                self.request,
+                approved,
+                prefix="approved-",
+                currency=self.actor.organisation.currency,
+                report_filters={"status": ExpenseStatus.APPROVED},
             ),
         )
         return context

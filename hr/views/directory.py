@@ -18,6 +18,7 @@ from trackyoursheets.web import (
     TablePageMixin,
     add_service_errors,
 )
+from trackyoursheets.web.report_downloads import formula_safe
 
 from .. import selectors, services
 from ..forms import (
@@ -28,7 +29,7 @@ from ..forms import (
 )
 from ..policies import can_see_pay
 from ..tables import DirectoryPayTable, DirectoryTable
-from .base import HRPage, _csv_cell
+from .base import HRPage
 
 
 class DashboardView(HRPage):
@@ -70,7 +71,7 @@ class DirectoryExportView(HRPage):
         response["Cache-Control"] = "no-store"
         writer = csv.writer(response)
         writer.writerow(header)
-        writer.writerows([_csv_cell(v) for v in row] for row in rows)
+        writer.writerows([formula_safe(v) for v in row] for row in rows)  # the page downloads' guard
         return response
 
 

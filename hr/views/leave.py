@@ -88,8 +88,10 @@ class MyLeaveView(TablePageMixin, MemberHRPage):
         ]
         context.update(
             form=form,
-            balances=BalanceTable(self.request, balances, prefix="balances-"),
-            table=MyLeaveTable(self.request, requests),
+            balances=BalanceTable(
+                self.request, balances, prefix="balances-", report_filters={"employee_id": employee.pk}
+            ),
+            table=MyLeaveTable(self.request, requests, report_filters={"employee_id": employee.pk}),
             calendar=_calendar(rows, first),
             preview_url=reverse("hr:leave-preview"),
         )

@@ -121,7 +121,13 @@ class ImportDetailView(TablePageMixin, ImportPage):
             children=selectors.import_batch_list(actor=self.actor, filters={"parent_id": batch.pk}),
             errors=selectors.import_batch_errors(batch=batch),
             queue=Paginator(queue, QUEUE_SIZE).get_page(self.request.GET.get("queue_page")),
-            table=ImportRowTable(self.request, rows, currency=self.actor.organisation.currency),
+            table=ImportRowTable(
+                self.request,
+                rows,
+                currency=self.actor.organisation.currency,
+                # its download: the import_batch_exceptions report of this batch (and the status shown)
+                report_filters={"batch_id": batch.pk},
+            ),
             filters=filters,
             producers=match_form.fields["producer"].queryset,
             finalise_form=FinaliseForm(),

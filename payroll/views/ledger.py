@@ -140,7 +140,12 @@ class ProducerSalesView(TablePageMixin, CommissionsPage):
         context.update(
             producer=producer,
             filter_form=filter_form,
-            table=ProducerLinesTable(self.request, rows, currency=self.actor.organisation.currency),
+            table=ProducerLinesTable(
+                self.request,
+                rows,
+                currency=self.actor.organisation.currency,
+                report_filters={"producer_id": producer.pk},
+            ),
             report=report,
             override_form=OverrideForm(),
             history=selectors.override_history(actor=self.actor, transactions=rows)[:HISTORY_ROWS],

@@ -130,7 +130,9 @@ class PortalStatementView(TablePageMixin, PortalPage):
         report = reports.commission_report(actor=self.actor, group_by="period", filters=filters)
         context.update(
             month=datetime.date(int(month[:4]), int(month[5:]), 1),
-            table=StatementTable(self.request, lines, currency=self.actor.organisation.currency),
+            table=StatementTable(
+                self.request, lines, currency=self.actor.organisation.currency, report_filters=filters
+            ),
             totals=report.totals,
         )
         return context

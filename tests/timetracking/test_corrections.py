@@ -149,11 +149,14 @@ def test_all_entries_lists_filters_pages_and_totals(session_client, employee, or
     assert listed(filtered) == (1, "1:00", 1)
     assert 'value="2025-11-03"' in dated  # the filter's date round-trips as ISO
     assert listed(dated) == (3, "3:00", 3)
-    # the export is the current filter, times in the reader's zone
-    assert csv.splitlines() == [
-        "Date,From,To,Duration,Project,Task,Notes,Tags,Billable",
-        "2025-10-01,09:00,10:00,1.00,Other work,,Worked,,Yes",
-    ]
+    # the export is the time_entries report's file of the current filter (issue 17 point 7):
+    # the API's columns, instants in UTC
+    header, *rows = (line.split(",") for line in csv.splitlines())
+    assert header[:3] == ["id", "employee_id", "user_id"] and len(rows) == 1
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["project_id"] == str(other.pk) and row["duration_hours"] == "1.00" and row["billable"] == "true"
+    assert row["start_time"].endswith("Z")
+    assert datetime.datetime.fromisoformat(row["start_time"]) == local("2025-10-01", "09:00")
 
 
 def test_last_months_entry_is_edited_and_deleted_from_the_list(session_client, employee, project, task):

@@ -20,10 +20,9 @@ and a view builds it from a *scoped* queryset (a selector's) and the request::
 The table reads ``?sort=`` (a column key, ``-`` for descending; anything else is ignored),
 ``?per_page=`` (10, 25, 50 or 100) and ``?page=`` through :class:`~.lists.Pager`; the totals
 row sums every ``total`` column over the whole filtered list, not only the page shown. With
-``?export=csv`` the same list, filtered and sorted the same way, streams as CSV (labels for
-choice codes, plain decimals for money and hours, ISO dates, formula-safe cells):
-:class:`TablePageMixin` answers it before the page is rendered. Two tables on one page take a
-``prefix`` so their parameters do not collide.
+``?export=csv`` a table with a ``report`` streams that report's file (``report_downloads``);
+one without, the same list as CSV (labels, plain decimals, ISO dates, formula-safe cells):
+:class:`TablePageMixin` answers before the page renders. Two tables on a page take a ``prefix``.
 
 The template is ``app/_table.html`` (``{% include "app/_table.html" with table=table %}``):
 sortable headers with ``aria-sort``, the totals row, the page size and page jump, the export
@@ -48,6 +47,7 @@ from django.utils.translation import gettext_lazy as _
 from .formats import as_decimal, format_date, format_datetime, format_duration, format_hours, format_money
 from .lists import Pager, report_export_link
 from .pages import reader_zone
+from .report_downloads import report_csv_response, report_reader
 
 __all__ = [
     "BADGE",
@@ -274,6 +274,7 @@ class Table:
         self.page_param = f"{prefix}page"
         self.size_param = f"{prefix}per_page"
         self.export_param = f"{prefix}{EXPORT_PARAM}"
+        self.report_filters: dict = options.pop("report_filters", None) or {}  # the page's own (report_downloads)
         self.sort_key = self._chosen_sort()
         self.data = self._sorted(data)
         self._pager: Pager | None = None
@@ -433,8 +434,9 @@ class Table:
         """The Exports page with this list's report and current filters (no page, size or sort)."""
         if not self.report:
             return ""
-        skip = {self.page_param, self.size_param, self.export_param, self.sort_param, "report"}
-        return report_export_link(self.report, [(n, v) for n, v in self.request.GET.lists() if n not in skip])
+        skip = {self.page_param, self.size_param, self.export_param, self.sort_param, "report", *self.report_filters}
+        fixed = [(n, [str(v)]) for n, v in self.report_filters.items()]
+        return report_export_link(self.report, [(n, v) for n, v in self.request.GET.lists() if n not in skip] + fixed)
 
     @property
     def export_url(self) -> str:
@@ -492,5 +494,7 @@ class TablePageMixin:
             if isinstance(value, Table) and value.export_requested:
                 # the reader's zone (issue 14 point 3), as on the page itself
                 tz = getattr(self, "zone", None) or reader_zone(self.actor)  # type: ignore[attr-defined]
+                if value.report and (reader := report_reader()) is not None:  # its report's file (issue 17)
+                    return report_csv_response(value, self.actor, reader, tz=tz)  # type: ignore[attr-defined]
                 return value.csv_response(tz=tz)
         return super().render_to_response(context, **response_kwargs)  # type: ignore[misc]

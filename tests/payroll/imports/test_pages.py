@@ -3,6 +3,8 @@ review -> match -> finalise, roll back, and who may open them."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -152,7 +154,8 @@ def test_import_messages_never_name_api_parameters(owner_client, committed, book
 
 
 def test_the_rows_of_an_import_are_the_shared_table(owner_client, committed, book, carrier):
-    """All rows: sortable, filtered by status, with the CSV of the filter (issue 14 point 5)."""
+    """All rows: sortable, filtered by status, with the CSV of the filter (issue 14 point 5): the
+    import_batch_exceptions report's file of this batch (issue 17 point 7)."""
     text = "Policy,Agent,Commission,Date\nPOL-1001,,10.00,01/15/2026\nNEW-1,Stranger,5.00,01/16/2026\n"
     upload_page(owner_client, committed, text, carrier=carrier.pk)
     batch = ImportBatch.objects.get()
@@ -164,6 +167,7 @@ def test_the_rows_of_an_import_are_the_shared_table(owner_client, committed, boo
 
     rows = page[page.index('id="rows-heading"') :]
     assert 'class="data-table' in rows and rows.index("NEW-1") < rows.index("POL-1001")
-    lines = unmatched.splitlines()
-    assert lines[0].startswith("Line,Status,Policy,Producer,Date,Premium,Gross,Type,Confidence,Notes")
-    assert [line.split(",")[:3] for line in lines[1:]] == [["3", "Unmatched", "NEW-1"]]
+    lines = list(csv.reader(io.StringIO(unmatched)))
+    assert lines[0][:4] == ["id", "batch_id", "line", "status"]
+    assert [line[1:4] for line in lines[1:]] == [[str(batch.pk), "3", "unmatched"]]
+    assert lines[1][lines[0].index("policy_number")] == "NEW-1"
