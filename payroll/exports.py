@@ -190,7 +190,9 @@ _IMPORTS = queryset_report(
     filterset=ImportRowFilterSet,
     renderer=serializer_renderer(ImportRowSerializer),
     chunk=1000,
-    description=_("Statement-import rows that need attention (unmatched or in error); needs_attention=false: all."),
+    description=_(
+        "Statement-import rows that need attention (unmatched or in error); needs_attention=false: the others."
+    ),
 )
 
 
