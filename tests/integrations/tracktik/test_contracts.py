@@ -81,8 +81,7 @@ def test_contracts_are_synced_once_and_price_their_own_weeks(api, organisation, 
 
 def test_a_contract_bill_item_leaves_the_standing_rate_alone(api, organisation, fake, connected):
     seed_contracts(fake)
-    sync(api, organisation)
-    # no contract covers 2026-11-16 for CA AMS? contract 2 is open-ended; for NY HQ none is in force
+    # NY HQ's contract 3 ended 8 Nov (and contract 4 is cancelled): none is in force on 16 Nov
     fake.data["shifts"].append(fk.shift(1011, 103, 12, 23, "2026-11-16T09:00:00", 8))
     sync(api, organisation)
 
