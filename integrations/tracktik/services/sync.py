@@ -1,5 +1,6 @@
 """A sync run: queued by "sync now", the schedule or the API, run by a Celery task. Order:
-employees, clients/sites, positions, contracts (``contracts``), bill rates, pay codes (``pay_codes``), the work and break sessions of the window
+employees, clients/sites, positions, contracts (``contracts``), bill rates, pay codes (``pay_codes``),
+the work and break sessions of the window
 (``sessions``), the approved shifts from the window
 (incremental: from the last successful sync's start minus the look-back; full: from the
 connection's first day), the removal of shifts TrackTik no longer lists, then the window's

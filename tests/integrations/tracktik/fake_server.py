@@ -6,7 +6,8 @@ as the seed (``001``) describes: the OAuth2 password grant and refresh at
 ``status``, ``startedOn:gte|lte|between``, ``client.id``, ``region.id``; ``sort`` (``-`` for
 descending); ``X-RateLimit-*`` headers; ``pay-codes`` (``id``, ``code``, ``name``: assumed
 fields); ``contracts`` (``id``, ``client``, ``startDate``, ``endDate``, ``status``, ``name``:
-assumed fields; bill items may name one by ``contract``; ``del data["contracts"]``: a 404). ``work-sessions`` and ``break-sessions`` name their
+assumed fields; bill items may name one by ``contract``; ``del data["contracts"]``: a 404).
+``work-sessions`` and ``break-sessions`` name their
 shift by id, ``schedule-off-periods`` their employee; they filter on ``startedOn`` like the
 shifts. Faults are scripted: ``fail(path, status, times,
 headers=..., delay=...)`` answers the next matching requests so (429 with Retry-After, 500s, a
