@@ -14,6 +14,7 @@ from trackyoursheets.exceptions import DomainError
 from . import services
 from .models import (
     TracktikConnection,
+    TracktikContract,
     TracktikInvoiceReconciliation,
     TracktikPosition,
     TracktikScrMatch,
@@ -98,6 +99,12 @@ class TracktikSiteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class TracktikPositionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "post_position_code", "organisation", "tracktik_id", "site", "bill_rate")
     search_fields = ("name", "post_position_code", "organisation__name")
+
+
+@admin.register(TracktikContract)
+class TracktikContractAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("tracktik_id", "name", "organisation", "site", "start_date", "end_date", "status", "bill_rate")
+    search_fields = ("name", "custom_id", "organisation__name")
 
 
 @admin.register(TracktikShift)

@@ -6,8 +6,11 @@ Rules (issue 19 point 4):
   a shift belongs to the day it starts;
 - pay type: a shift marked holiday in TrackTik is Holiday; other hours are Regular up to 40 per
   employee in the week (in start order) and Overtime beyond, a shift crossing the 40th hour split;
-- rate: the position's bill rate (TrackTik bill items), else the site's, else our project's hourly
-  rate, else the client's default rate, else 0; Overtime and Holiday are billed at 1.5 × the rate;
+- rate: the rate of the site's TrackTik contract in force on the week (one whose dates overlap
+  the week and whose status is not cancelled/draft; of several, the latest start): its
+  position's rate, else its client rate; without one (or without a rate in it), the position's
+  bill rate (TrackTik bill items), else the site's, else our project's hourly rate, else the
+  client's default rate, else 0; Overtime and Holiday are billed at 1.5 × the rate;
 - hours are exact to the minute; each line's amount is rounded once, half-up, to the cent.
 """
 
@@ -19,11 +22,13 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from .choices import PayType
-from .models import TracktikShift
+from .models import TracktikContract, TracktikShift
 
 WEEKLY_REGULAR_MINUTES = 40 * 60
 FACTORS = {PayType.REGULAR: Decimal("1"), PayType.OVERTIME: Decimal("1.5"), PayType.HOLIDAY: Decimal("1.5")}
 CENT = Decimal("0.01")
+#: contract statuses that never price a week (any other status, e.g. ACTIVE or EXPIRED, does)
+VOID_CONTRACT_STATUSES = ("CANCELLED", "CANCELED", "DRAFT", "VOID")
 
 
 def money(value: Decimal) -> Decimal:
@@ -79,14 +84,34 @@ def split_pay_types(shifts) -> list[tuple[object, str, int]]:
     return parts
 
 
-def bill_rate(shift) -> Decimal:
+def contracts_in_force(organisation, monday: datetime.date) -> dict[int, TracktikContract]:
+    """Site id -> the contract in force on the week from ``monday`` (the latest-starting one)."""
+    sunday = monday + datetime.timedelta(days=6)
+    contracts = (
+        TracktikContract.objects.for_organisation(organisation)
+        .filter(site__isnull=False, start_date__lte=sunday)
+        .exclude(end_date__lt=monday)
+        .exclude(status__in=VOID_CONTRACT_STATUSES)
+        .order_by("start_date", "tracktik_id")
+    )
+    return {c.site_id: c for c in contracts}
+
+
+def bill_rate(shift, contracts: dict[int, TracktikContract] | None = None) -> Decimal:
     site = shift.site
-    for rate in (
+    contract = (contracts or {}).get(shift.site_id)
+    rates = []
+    if contract is not None:
+        if shift.position is not None and str(shift.position.tracktik_id) in contract.position_rates:
+            rates.append(Decimal(contract.position_rates[str(shift.position.tracktik_id)]))
+        rates.append(contract.bill_rate)
+    rates += [
         shift.position.bill_rate if shift.position else None,
         site.bill_rate,
         site.project.hourly_rate,
         site.client.default_rate,
-    ):
+    ]
+    for rate in rates:
         if rate is not None:
             return rate
     return Decimal("0")
@@ -94,6 +119,7 @@ def bill_rate(shift) -> Decimal:
 
 def billing_report(*, organisation, day: datetime.date) -> dict:
     monday, shifts = week_shifts(organisation, day)
+    contracts = contracts_in_force(organisation, monday)
     lines: dict[tuple, dict] = {}
     by_type: dict[str, int] = defaultdict(int)
     for shift, pay_type, minutes in split_pay_types(shifts):
@@ -102,7 +128,7 @@ def billing_report(*, organisation, day: datetime.date) -> dict:
         key = (shift.site_id, position.pk if position else None, pay_type)
         line = lines.get(key)
         if line is None:
-            rate = bill_rate(shift)
+            rate = bill_rate(shift, contracts)
             line = lines[key] = {
                 "site": shift.site,
                 "position_id": position.pk if position else None,

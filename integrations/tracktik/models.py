@@ -154,6 +154,35 @@ class TracktikPosition(TenantModel):
         return self.name
 
 
+class TracktikContract(TenantModel):
+    """A TrackTik client contract (``/contracts``; fields assumed, docs/api-guide.md): its site
+    (the client it is for), dates and status, and the bill rates its bill items give it:
+    ``bill_rate`` for the whole client and ``position_rates`` (TrackTik position id → rate as a
+    string) per position. The billing report prices a week with the contract in force on it."""
+
+    tracktik_id = models.PositiveBigIntegerField(_("TrackTik id"))
+    custom_id = models.CharField(_("custom id"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    site = models.ForeignKey(TracktikSite, on_delete=models.SET_NULL, null=True, blank=True, related_name="contracts")
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=50, blank=True)
+    bill_rate = models.DecimalField(_("bill rate"), null=True, blank=True, **RATE)
+    position_rates = models.JSONField(_("bill rates per position"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["site_id", "start_date", "id"]
+        verbose_name = _("TrackTik contract")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "tracktik_id"], name="tracktik_tracktikcontract_unique_tracktik_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.custom_id or str(self.tracktik_id)
+
+
 class TracktikPayCode(TenantModel):
     """A TrackTik pay code (``/pay-codes``, else ``/payroll-codes``) and our pay code it maps to:
     matched on sync by external code, then code, then name, unless an admin chose by hand

@@ -52,6 +52,8 @@ class SyncContext:
     locks: PeriodLocks | None = None
     #: the organisation's time settings (rounding), read once per run
     time_settings: object = None
+    #: TrackTik contract id -> our copy of it (``contracts.sync_contracts``)
+    contracts: dict = field(default_factory=dict)
     #: TrackTik pay code id -> our copy of it (``pay_codes.sync_pay_codes``)
     pay_codes: dict = field(default_factory=dict)
     #: shift id -> its work and unpaid break sessions (``sessions.load_sessions``)
@@ -189,21 +191,25 @@ def _rate(value) -> Decimal | None:
         return None
 
 
-def sync_bill_rates(client: TracktikClient, ctx: SyncContext) -> None:
+def sync_bill_rates(client: TracktikClient, ctx: SyncContext) -> list[dict] | None:
     """Bill items (``billRate`` of a position, or of a client when no position): the billing
-    report's rates. A server without bill items (404/403) keeps our own rates."""
+    report's rates. An item naming a synced contract is left to ``contracts.apply_contract_rates``.
+    A server without bill items (404/403) keeps our own rates (``None`` is returned)."""
     try:
         pages = list(client.pages("/bill-items", {"sort": "id"}))
     except TracktikError:
-        return
-    for page in pages:
-        for row in page.rows:
-            rate = _rate(row.get("billRate", row.get("rate")))
-            position = ctx.positions.get(ref_id(row.get("position")))
-            target = position or ctx.sites.get(ref_id(row.get("client")))
-            if rate is not None and target is not None and target.bill_rate != rate:
-                target.bill_rate = rate
-                target.save(update_fields=["bill_rate", "updated_at"])
+        return None
+    rows = [row for page in pages for row in page.rows]
+    for row in rows:
+        if ref_id(row.get("contract")) in ctx.contracts:
+            continue
+        rate = _rate(row.get("billRate", row.get("rate")))
+        position = ctx.positions.get(ref_id(row.get("position")))
+        target = position or ctx.sites.get(ref_id(row.get("client")))
+        if rate is not None and target is not None and target.bill_rate != rate:
+            target.bill_rate = rate
+            target.save(update_fields=["bill_rate", "updated_at"])
+    return rows
 
 
 def task_for(ctx: SyncContext, site: TracktikSite, position: TracktikPosition | None) -> int | None:

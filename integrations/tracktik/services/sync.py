@@ -1,5 +1,6 @@
 """A sync run: queued by "sync now", the schedule or the API, run by a Celery task. Order:
-employees, clients/sites, positions, bill rates, pay codes (``pay_codes``), the work and break sessions of the window
+employees, clients/sites, positions, contracts (``contracts``), bill rates, pay codes (``pay_codes``),
+the work and break sessions of the window
 (``sessions``), the approved shifts from the window
 (incremental: from the last successful sync's start minus the look-back; full: from the
 connection's first day), the removal of shifts TrackTik no longer lists, then the window's
@@ -31,6 +32,7 @@ from .. import events
 from ..client import TracktikError
 from ..models import TracktikConnection, TracktikSyncRun
 from .connection import client_for, connection_for, require_admin
+from .contracts import apply_contract_rates, sync_contracts
 from .off_periods import sync_off_periods
 from .pay_codes import sync_pay_codes
 from .reference import (
@@ -144,7 +146,8 @@ def sync_run_execute(*, run_id: int, organisation_id: int) -> TracktikSyncRun:
             load_reference(ctx)
             sync_employees(client, ctx)
             sync_sites_and_positions(client, ctx)
-            sync_bill_rates(client, ctx)
+            sync_contracts(client, ctx)
+            apply_contract_rates(ctx, sync_bill_rates(client, ctx))
             sync_pay_codes(client, ctx)
             preload_tasks(ctx)
             ctx.sessions = load_sessions(client, ctx, window)

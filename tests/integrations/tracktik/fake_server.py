@@ -5,7 +5,9 @@ as the seed (``001``) describes: the OAuth2 password grant and refresh at
 ``offset``), 100 at most; ``include`` expanding employee/position/client; the filters
 ``status``, ``startedOn:gte|lte|between``, ``client.id``, ``region.id``; ``sort`` (``-`` for
 descending); ``X-RateLimit-*`` headers; ``pay-codes`` (``id``, ``code``, ``name``: assumed
-fields). ``work-sessions`` and ``break-sessions`` name their
+fields); ``contracts`` (``id``, ``client``, ``startDate``, ``endDate``, ``status``, ``name``:
+assumed fields; bill items may name one by ``contract``; ``del data["contracts"]``: a 404).
+``work-sessions`` and ``break-sessions`` name their
 shift by id, ``schedule-off-periods`` their employee; they filter on ``startedOn`` like the
 shifts. Faults are scripted: ``fail(path, status, times,
 headers=..., delay=...)`` answers the next matching requests so (429 with Retry-After, 500s, a
@@ -54,6 +56,7 @@ class FakeTracktik:
             "break-sessions": [],
             "schedule-off-periods": [],
             "pay-codes": [],
+            "contracts": [],
         }
         self.tokens: dict[str, float] = {}  # access token -> expiry (time.time())
         self.refresh_tokens: set[str] = set()
@@ -354,3 +357,16 @@ def pay_code(pk: int, code: str, name: str) -> dict:
 def off_period(pk: int, employee_id: int, first: str, last: str, kind, *, status: str = "APPROVED") -> dict:
     """Time off from ``first`` to ``last`` (days, inclusive); ``kind`` a type name or object."""
     return {"id": pk, "employee": employee_id, "startedOn": first, "endedOn": last, "type": kind, "status": status}
+
+
+def contract(pk: int, client_id: int, start: str, end: str | None, *, status: str = "ACTIVE", name: str = "") -> dict:
+    """A row of ``/contracts`` (fields assumed: the seed names the list, not its fields)."""
+    return {
+        "id": pk,
+        "customId": f"C-{pk}",
+        "client": client_id,
+        "startDate": start,
+        "endDate": end,
+        "status": status,
+        "name": name or f"Contract {pk}",
+    }
