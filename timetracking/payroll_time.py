@@ -10,6 +10,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
@@ -50,11 +51,11 @@ class PaidTime:
     seconds: int
 
 
-@dataclass(frozen=True)
-class PaidDay:
+class PaidDay(NamedTuple):
     """One employee's approved, finished time of one local day and pay code hint, summed by the
     database: its seconds, its entries (in start order) and the approved timesheet holding the
-    day. ``pay_code_hint``: ``TimeEntry.pay_code_hint`` of these entries ("" for none: one row
+    day (a tuple: a 5,000-employee period has 50,000 of them).
+    ``pay_code_hint``: ``TimeEntry.pay_code_hint`` of these entries ("" for none: one row
     per employee, day and hint)."""
 
     employee_id: int
@@ -162,9 +163,10 @@ def approved_days_for_payroll(
     sheets = _approved_sheets(organisation, {e.pk for e in employees}, first, last)
     result, unapproved = [], set()
     for employee_id, day, seconds, entry_ids, hint in totals:
-        sheet = next((s for s in sheets.get(employee_id, ()) if s[1] <= day <= s[2]), None)
-        if sheet is not None:
-            result.append(PaidDay(employee_id, day, seconds, entry_ids, *sheet, pay_code_hint=hint))
+        for sheet_id, sheet_start, sheet_end in sheets.get(employee_id, ()):
+            if sheet_start <= day <= sheet_end:
+                result.append(PaidDay(employee_id, day, seconds, entry_ids, sheet_id, sheet_start, sheet_end, hint))
+                break
         else:
             unapproved.add(employee_id)
     return result, unapproved

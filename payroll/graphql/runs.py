@@ -84,7 +84,7 @@ class PayrollLineType(graphene.ObjectType):
 
     @staticmethod
     def resolve_sources(line, info):
-        return [SourceRefType(kind=s["kind"], id=s["id"], url=s.get("url")) for s in line.sources]
+        return [SourceRefType(kind=s["kind"], id=s["id"], url=s.get("url")) for s in line.source_refs]
 
 
 class CodeAmountType(graphene.ObjectType):

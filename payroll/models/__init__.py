@@ -26,6 +26,7 @@ from .runs import (
     PayrollLine,
     PayrollRun,
     PayrollSourceClaim,
+    expand_sources,
 )
 from .schedules import PERIODS_PER_YEAR, OvertimeRule, PayCode, PayPeriod, PaySchedule, PayScheduleAssignment
 
@@ -58,6 +59,7 @@ __all__ = [
     "PayrollEntry",
     "PayrollLine",
     "PayrollSourceClaim",
+    "expand_sources",
     "PayrollAdjustment",
     "PayrollAcknowledgement",
 ]

@@ -10,9 +10,11 @@ workweek was worked, the seventh day's first 8 hours are overtime and the rest d
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 REGULAR = "regular"
 OVERTIME = "overtime"
@@ -59,18 +61,19 @@ class Thresholds:
         return Decimal("1")
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     key: object  # the caller's handle on the entry
     day: datetime.date
     kind: str
     seconds: int
 
 
-def _bands(thresholds: Thresholds, seventh: bool) -> list[tuple[int | None, str]]:
-    """``(end, kind)`` bands of one day's seconds, in order (``None``: no end)."""
+@functools.lru_cache(maxsize=256)
+def _bands(thresholds: Thresholds, seventh: bool) -> tuple[tuple[int | None, str], ...]:
+    """``(end, kind)`` bands of one day's seconds, in order (``None``: no end); the same few for
+    every employee of a run, so kept (thresholds are frozen)."""
     if seventh:
-        return [(SEVENTH_DAY_OVERTIME_SECONDS, OVERTIME), (None, DOUBLE_TIME)]
+        return ((SEVENTH_DAY_OVERTIME_SECONDS, OVERTIME), (None, DOUBLE_TIME))
     bands: list[tuple[int | None, str]] = []
     if thresholds.daily is not None:
         bands.append((thresholds.daily, REGULAR))
@@ -84,7 +87,7 @@ def _bands(thresholds: Thresholds, seventh: bool) -> list[tuple[int | None, str]
         bands.append((None, DOUBLE_TIME))
     else:
         bands.append((None, REGULAR))
-    return bands
+    return tuple(bands)
 
 
 def split_week(
@@ -101,7 +104,10 @@ def split_week(
         remaining, position = seconds, used[day]
         bands = _bands(thresholds, day == seventh_day)
         while remaining > 0:
-            end, kind = next((end, kind) for end, kind in bands if end is None or position < end)
+            band = 0  # the band holding ``position`` (the last has no end)
+            while bands[band][0] is not None and position >= bands[band][0]:
+                band += 1
+            end, kind = bands[band]
             take = remaining if end is None else min(remaining, end - position)
             if kind == REGULAR and thresholds.weekly is not None:
                 room = thresholds.weekly - week_regular

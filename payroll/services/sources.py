@@ -12,6 +12,7 @@ Every adapter reads in a number of queries that does not grow with the number of
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,6 +42,7 @@ from ..models import (
     PayrollRun,
     PayrollSourceClaim,
     PaySchedule,
+    expand_sources,
 )
 from .overtime import DOUBLE_TIME, HOLIDAY, OVERTIME, REGULAR, Thresholds, split_week
 from .time_hints import split_hinted
@@ -88,6 +90,8 @@ class Line:
     multiplier: Decimal = Decimal("1")
     #: ``(kind, object_id, day)`` claimed for this line (time: ``(kind, timesheet id, first day, last day)``)
     claims: list[tuple] = field(default_factory=list)
+    #: ids of objects of ``source_kind`` claimed whole, no day (a producer's ~200 ledger lines)
+    claim_ids: list[int] = field(default_factory=list)
     pay_code: PayCode | None = None  # a PayCode, e.g. a custom leave code found by name
 
 
@@ -107,6 +111,11 @@ class RunContext:
     #: employee id -> ``(text, claims)`` to add to their salary line (paid leave is inside the salary)
     salary_notes: dict = field(default_factory=lambda: defaultdict(list))
     _holidays: dict = field(default_factory=dict)
+
+    @functools.cached_property
+    def week_days(self) -> list[tuple]:
+        """``(week, its days)`` of :attr:`weeks`."""
+        return [(week, week.days) for week in self.weeks]
 
     def holidays(self, office, first: datetime.date, last: datetime.date) -> dict:
         """Date -> ``HolidayDay`` of the holiday calendars of ``office`` (one query per office)."""
@@ -256,11 +265,11 @@ class TimeAdapter(SourceAdapter):
             group["seconds"] += seconds
             group["days"][item.day] = item
 
-        for week in ctx.weeks:
+        for week, week_days in ctx.week_days:
             in_week = [(t.day, t.day, t.seconds) for t in items if week.start <= t.day <= week.end]
             if not in_week:
                 continue
-            for piece in split_week(in_week, thresholds, week.days):
+            for piece in split_week(in_week, thresholds, week_days):
                 kind, multiplier = piece.kind, thresholds.multiplier(piece.kind)
                 if holiday is not None and kind == REGULAR and piece.day in holiday[0]:
                     kind, multiplier = HOLIDAY, Decimal(holiday[1])
@@ -272,8 +281,10 @@ class TimeAdapter(SourceAdapter):
             paid = list(group["days"].values())
             sheets = sorted({d.timesheet_id for d in paid})
             entries = [pk for d in paid for pk in d.entry_ids]
-            sources = [{"kind": "timesheet", "id": pk, "url": f"/v1/timesheets/{pk}"} for pk in sheets]
-            sources += [{"kind": "time_entry", "id": pk, "url": f"/v1/time-entries/{pk}"} for pk in entries]
+            sources = [
+                {"kind": "timesheet", "ids": sheets, "url": "/v1/timesheets/{id}"},
+                {"kind": "time_entry", "ids": entries, "url": "/v1/time-entries/{id}"},
+            ]
             seconds = group["seconds"]
             lines.append(
                 Line(
@@ -317,7 +328,7 @@ class TimeAdapter(SourceAdapter):
         entry_ids = {
             source["id"]
             for sources in PayrollLine.objects.filter(run=run, source_kind=self.kind).values_list("sources", flat=True)
-            for source in sources
+            for source in expand_sources(sources)
             if source.get("kind") == "time_entry"
         }
         time_services.time_entries_mark_paid(actor=actor, entry_ids=sorted(entry_ids), paid=True)
@@ -394,8 +405,8 @@ class CommissionAdapter(SourceAdapter):
                     self.kind,
                     money(total),
                     f"{len(ids)} approved ledger lines ({chargebacks} chargebacks netted)",
-                    [{"kind": "commission_line", "id": pk, "url": f"/v1/transactions/{pk}"} for pk in ids],
-                    claims=[(self.kind, pk, None) for pk in ids],
+                    [{"kind": "commission_line", "ids": ids, "url": "/v1/transactions/{id}"}],
+                    claim_ids=ids,
                 )
             )
         return lines

@@ -10,7 +10,6 @@ so does a hint naming no active pay code of ours (with a warning)."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from ..choices import PayCodeKind
@@ -46,8 +45,7 @@ def split_hinted(ctx, days: list) -> tuple[list, list[tuple]]:
         merged[key] = (
             item
             if before is None
-            else dataclasses.replace(
-                before,
+            else before._replace(
                 seconds=before.seconds + item.seconds,
                 entry_ids=sorted([*before.entry_ids, *item.entry_ids]),
                 pay_code_hint="",

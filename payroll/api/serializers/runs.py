@@ -188,7 +188,7 @@ class PayrollLineSerializer(serializers.Serializer):
     multiplier = serializers.DecimalField(max_digits=6, decimal_places=3)
     amount = _money()
     explanation = serializers.CharField()
-    sources = SourceRefSerializer(many=True)
+    sources = SourceRefSerializer(many=True, source="source_refs")
 
     def get_hours(self, obj) -> str | None:
         return hours_text(obj.seconds) if obj.seconds is not None else None
