@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import pre_migrate
 
 from integrations import outbox
 from integrations.exports import registry as export_registry
@@ -9,11 +11,23 @@ from . import events
 DEMO_SEED_ORDER = 20
 
 
+def ensure_btree_gist(sender, using="default", **kwargs) -> None:
+    """The ``btree_gist`` extension, which the claims' exclusion constraint needs on PostgreSQL,
+    before any table is created: payroll 0012 creates it, and this covers a database built from
+    the models without migrations (the tests' ``--no-migrations``). A trusted extension: the
+    database's owner may create it."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+
+
 class PayrollConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "payroll"
 
     def ready(self) -> None:
+        pre_migrate.connect(ensure_btree_gist, sender=self, dispatch_uid="payroll.ensure_btree_gist")
         # AppConfig.ready() is the one place a module may import inside a function: these
         # modules need the models loaded (Django's app-loading protocol, not a hidden cycle).
         # tasks registers the Celery task that processes a queued statement import with the

@@ -95,8 +95,10 @@ def split_week(
 ) -> list[Piece]:
     """``items`` are one employee's ``(key, local day, seconds)`` of one workweek in start order;
     returns their pieces by kind (the pieces of an item sum to its seconds)."""
-    worked = {day for _key, day, seconds in items if seconds > 0}
-    seventh_day = week_days[-1] if thresholds.seventh_day and all(d in worked for d in week_days) else None
+    seventh_day = None
+    if thresholds.seventh_day:
+        worked = {day for _key, day, seconds in items if seconds > 0}
+        seventh_day = week_days[-1] if all(d in worked for d in week_days) else None
     used: dict[datetime.date, int] = defaultdict(int)
     week_regular = 0
     pieces: list[Piece] = []
