@@ -138,7 +138,8 @@ def _day_totals(organisation, employees, first: datetime.date, last: datetime.da
             with connection.cursor() as cursor:
                 cursor.execute(*rows.query.sql_with_params())
                 result.extend(
-                    (employee_id, day, seconds or 0, ids, hint) for employee_id, day, seconds, ids, hint in cursor
+                    (employee_id, day, seconds or 0, ids, hint)
+                    for employee_id, day, seconds, ids, hint in cursor.fetchall()  # rows loaded in one C loop
                 )
             continue
         days: dict[tuple, list] = {}
