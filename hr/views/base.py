@@ -19,12 +19,6 @@ HR_PORTAL = (*OWNER_ADMIN, Role.HR)
 PAGE_SIZE = 50
 
 
-def _csv_cell(value) -> str:
-    """Spreadsheet-safe text: a leading =, +, - or @ is not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class HRPage(MemberPageMixin, TemplateView):
     allowed_roles = HR_PORTAL
 

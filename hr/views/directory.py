@@ -18,7 +18,7 @@ from trackyoursheets.web import (
     TablePageMixin,
     add_service_errors,
 )
-from trackyoursheets.web.report_downloads import formula_safe
+from trackyoursheets.web.formats import spreadsheet_cell
 
 from .. import selectors, services
 from ..forms import (
@@ -71,7 +71,7 @@ class DirectoryExportView(HRPage):
         response["Cache-Control"] = "no-store"
         writer = csv.writer(response)
         writer.writerow(header)
-        writer.writerows([formula_safe(v) for v in row] for row in rows)  # the page downloads' guard
+        writer.writerows([spreadsheet_cell(v) for v in row] for row in rows)  # the page downloads' guard
         return response
 
 

@@ -17,6 +17,7 @@ from trackyoursheets.web import (
     SERVICE_ERRORS,
     TablePageMixin,
     add_service_errors,
+    spreadsheet_cell,
 )
 
 from .. import selectors, services
@@ -32,7 +33,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..tables import MyTicketTable, TicketTable
-from .base import HRPage, MemberHRPage, _csv_cell
+from .base import HRPage, MemberHRPage
 
 
 class TicketQueueView(TablePageMixin, HRPage):
@@ -81,7 +82,7 @@ class TicketExportView(HRPage):
                 reporter,
                 assignee,
             ]
-            writer.writerow([_csv_cell(v) for v in row])
+            writer.writerow([spreadsheet_cell(v) for v in row])
         return response
 
 

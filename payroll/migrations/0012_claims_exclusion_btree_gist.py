@@ -5,6 +5,14 @@ from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
 
 
+class CreateBtreeGist(BtreeGistExtension):
+    """``CREATE EXTENSION btree_gist`` on PostgreSQL (nothing elsewhere); kept when migrating
+    back (Django's operation would look for it in ``pg_extension`` on every database)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -14,7 +22,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        BtreeGistExtension(),
+        CreateBtreeGist(),
         migrations.RemoveConstraint(
             model_name='payrollsourceclaim',
             name='payroll_claim_time_days',

@@ -107,7 +107,7 @@ def split_week(
         bands = _bands(thresholds, day == seventh_day)
         while remaining > 0:
             band = 0  # the band holding ``position`` (the last has no end)
-            while bands[band][0] is not None and position >= bands[band][0]:
+            while (limit := bands[band][0]) is not None and position >= limit:
                 band += 1
             end, kind = bands[band]
             take = remaining if end is None else min(remaining, end - position)

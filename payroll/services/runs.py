@@ -94,7 +94,7 @@ def _run_employees(run: PayrollRun) -> list:
             if (e.hire_date is None or e.hire_date <= run.period_end)
             and (e.termination_date is None or e.termination_date >= run.period_start)
         ]
-    offices = {office.pk: office for office in Office.objects.filter(organisation_id=run.organisation_id)}
+    offices: dict[int | None, Office] = {o.pk: o for o in Office.objects.filter(organisation_id=run.organisation_id)}
     for employee in chosen:
         employee.office = offices.get(employee.office_id)
     return chosen
@@ -216,7 +216,7 @@ def _array(values: list) -> str:
     return "{" + (text.replace("None", "NULL") if None in values else text) + "}"
 
 
-def _insert_claims(run: PayrollRun, claims: list[tuple], whole: list[tuple] = ()) -> None:
+def _insert_claims(run: PayrollRun, claims: list[tuple], whole: list[tuple]) -> None:
     """Claims of ``run``: ``claims`` are ``(kind, object_id, employee_id, day, day_to)``, ``whole``
     are ``(kind, employee_id, object ids)`` claimed with no day (a producer's ledger lines). On
     PostgreSQL one ``INSERT ... SELECT FROM unnest(...)`` of five arrays (a 5,000-employee run

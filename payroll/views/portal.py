@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from organisations import selectors as organisation_selectors
 from organisations.choices import Role
-from trackyoursheets.web import ConsolePage, TablePageMixin, forbidden
+from trackyoursheets.web import ConsolePage, TablePageMixin, forbidden, spreadsheet_cell
 
 from .. import reports, selectors
 from ..forms import MONTH, LedgerFilterForm
@@ -138,20 +138,6 @@ class PortalStatementView(TablePageMixin, PortalPage):
         return context
 
 
-def _csv_cell(value) -> str:
-    """Spreadsheet-safe text: a leading =, +, - or @ is not run as a formula (amounts stay numbers)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not _number(text)) else text
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 class PortalStatementCsvView(PortalStatementView):
     """The month's statement as CSV (issue 14 point 9): the same lines and totals as the page, for
     the producer's own records. PDF comes with the exports issue through the same link."""
@@ -163,7 +149,7 @@ class PortalStatementCsvView(PortalStatementView):
         response["Content-Disposition"] = f'attachment; filename="statement-{month:%Y-%m}.csv"'
         response["Cache-Control"] = "no-store"
         writer = csv.writer(response)
-        writer.writerow([_("Statement"), f"{month:%Y-%m}", _("Producer"), _csv_cell(self.me.display_name)])
+        writer.writerow([_("Statement"), f"{month:%Y-%m}", _("Producer"), spreadsheet_cell(self.me.display_name)])
         writer.writerow(
             [
                 _("Sale date"),
@@ -183,8 +169,8 @@ class PortalStatementCsvView(PortalStatementView):
             writer.writerow(
                 [
                     txn.transaction_date.isoformat(),
-                    _csv_cell(txn.policy.number if txn.policy_id else ""),
-                    _csv_cell(txn.carrier.name),
+                    spreadsheet_cell(txn.policy.number if txn.policy_id else ""),
+                    spreadsheet_cell(txn.carrier.name),
                     txn.get_type_display(),
                     txn.get_status_display(),
                     currency,

@@ -10,7 +10,7 @@
 - the dashboard card registry (:mod:`.dashboard`).
 """
 
-from .formats import format_date, format_datetime, format_duration, format_hours, format_money
+from .formats import format_date, format_datetime, format_duration, format_hours, format_money, spreadsheet_cell
 from .forms import (
     SERVICE_ERRORS,
     IsoDateInput,
@@ -49,6 +49,7 @@ __all__ = [
     "format_duration",
     "format_hours",
     "format_money",
+    "spreadsheet_cell",
     "form_error_text",
     "nav_items",
     "page_allowed_roles",

@@ -6,6 +6,8 @@
 - :func:`format_duration` -- seconds as ``H:MM``; :func:`format_hours` -- decimal hours.
 - :func:`format_date` / :func:`format_datetime` -- the language's date format, in the
   active timezone (the page sets the reader's).
+- :func:`spreadsheet_cell` -- a CSV cell a spreadsheet will not run as a formula (every page's
+  CSV download uses it).
 
 Templates use the ``money``, ``duration`` and ``hours`` filters (:mod:`.templatetags`, a
 template builtin); tables use the same functions. Nothing else formats money.
@@ -14,6 +16,7 @@ template builtin); tables use the same functions. Nothing else formats money.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import formats, timezone
@@ -27,6 +30,7 @@ __all__ = [
     "format_duration",
     "format_hours",
     "format_money",
+    "spreadsheet_cell",
 ]
 
 #: symbols that are unambiguous enough to stand for their code
@@ -126,3 +130,21 @@ def format_datetime(value) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{formats.date_format(value, 'DATE_FORMAT')} {value:%H:%M}"
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value) -> str:
+    """``value`` as CSV text a spreadsheet shows and never runs (OWASP's CSV injection): text
+    that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``;
+    numbers, and text that is a plain number (``-12.50``), stay numbers; ``None`` is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    text = str(value)
+    if text[:1] in _FORMULA_STARTS and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text

@@ -17,7 +17,6 @@ the import batch of its detail page). Tables without a report keep their own CSV
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -27,12 +26,13 @@ from django.utils.text import slugify
 
 from trackyoursheets.api.errors import ValidationFailed
 
-__all__ = ["formula_safe", "register_report_reader", "report_csv_response", "report_reader"]
+from .formats import spreadsheet_cell
+
+__all__ = ["register_report_reader", "report_csv_response", "report_reader"]
 
 Reader = Callable[[str, Any, Mapping[str, Any]], tuple[list[str], Iterator[list[str]]]]
 
 _READER: list[Reader] = []
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def register_report_reader(reader: Reader) -> None:
@@ -42,14 +42,6 @@ def register_report_reader(reader: Reader) -> None:
 
 def report_reader() -> Reader | None:
     return _READER[0] if _READER else None
-
-
-def formula_safe(text: str) -> str:
-    """A cell a spreadsheet will not run: a leading =, +, -, @, tab or CR gets a ``'`` (a
-    negative number such as ``-12.50`` stays a number)."""
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
 
 
 def report_query(table) -> dict[str, Any]:
@@ -77,7 +69,7 @@ def report_csv_response(table, actor, reader: Reader, tz=None) -> HttpResponse:
     def lines() -> Iterator[str]:
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow([formula_safe(cell) for cell in row])
+            yield writer.writerow([spreadsheet_cell(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     with timezone.override(tz or timezone.get_current_timezone()):

@@ -44,7 +44,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .formats import as_decimal, format_date, format_datetime, format_duration, format_hours, format_money
+from .formats import (
+    as_decimal,
+    format_date,
+    format_datetime,
+    format_duration,
+    format_hours,
+    format_money,
+    spreadsheet_cell,
+)
 from .lists import Pager, report_export_link
 from .pages import reader_zone
 from .report_downloads import report_csv_response, report_reader
@@ -65,7 +73,6 @@ __all__ = [
     "Column",
     "Table",
     "TablePageMixin",
-    "csv_cell",
     "report_export_link",
 ]
 
@@ -85,16 +92,6 @@ PAGE_SIZES = (10, 25, 50, 100)
 EXPORT_PARAM = "export"
 #: rows fetched per round trip while a CSV streams
 EXPORT_CHUNK = 500
-
-
-def csv_cell(value) -> str:
-    """Spreadsheet-safe text: a leading =, +, - or @ is not run as a formula (numbers pass)."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float | Decimal):
-        return str(value)
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _resolve(obj, path: str):
@@ -455,7 +452,7 @@ class Table:
         with_currency = len(header) > len(columns)
         data = self.data.iterator(chunk_size=EXPORT_CHUNK) if isinstance(self.data, QuerySet) else self.data
         for obj in data:
-            row = [csv_cell(c.export_value(obj, self)) for c in columns]
+            row = [spreadsheet_cell(c.export_value(obj, self)) for c in columns]
             if with_currency:
                 row.append(self.currency)
             yield row
