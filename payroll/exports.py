@@ -5,7 +5,8 @@ serializer: a producer's file holds their own lines, a manager's their office's)
 ``commission_summary`` is ``GET /v1/reports/commissions``' groups (by carrier, producer,
 workspace, category, line of business or statement month) and its PDF is the leadership deck;
 ``import_batch_exceptions`` is the statement imports' exception queue
-(``GET /v1/imports/{id}/rows?needs_attention=true``, over every import unless ``batch_id``);
+(``GET /v1/imports/{id}/rows?needs_attention=true``, over every import unless ``batch_id``) and
+``import_rows`` the same rows whatever their status (an import's detail page downloads it);
 ``payroll_run`` and ``payslips`` are a payroll run's (``run_exports.py``, issue 18 point 7).
 """
 
@@ -201,6 +202,13 @@ def _exception_rows(actor, filters) -> Rows:
 
 
 IMPORT_BATCH_EXCEPTIONS = dataclasses.replace(_IMPORTS, rows=_exception_rows)
+#: every row, as an import's detail page lists them (its CSV download)
+IMPORT_ROWS = dataclasses.replace(
+    _IMPORTS,
+    name="import_rows",
+    title=_("Import rows"),
+    description=_("Statement-import rows, every status (GET /v1/imports/{id}/rows over every import unless batch_id)."),
+)
 
 # the payroll runs' reports (issue 18 point 7): payroll/run_exports.py
-REPORTS = (COMMISSION_TRANSACTIONS, COMMISSION_SUMMARY, IMPORT_BATCH_EXCEPTIONS, PAYROLL_RUN, PAYSLIPS)
+REPORTS = (COMMISSION_TRANSACTIONS, COMMISSION_SUMMARY, IMPORT_BATCH_EXCEPTIONS, IMPORT_ROWS, PAYROLL_RUN, PAYSLIPS)

@@ -287,7 +287,7 @@ class ImportRowTable(Table):
     """Every row of one statement import (its detail page), by line."""
 
     name = "import-rows"
-    report = "import_batch_exceptions"  # its report export (issue 17): the Export button
+    report = "import_rows"  # its report export (issue 17): the Export button and the CSV download
     noun = _("rows")
     empty_text = _("No rows.")
     default_sort = "line"

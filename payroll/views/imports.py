@@ -125,8 +125,9 @@ class ImportDetailView(TablePageMixin, ImportPage):
                 self.request,
                 rows,
                 currency=self.actor.organisation.currency,
-                # its download: the import_batch_exceptions report of this batch (and the status shown)
-                report_filters={"batch_id": batch.pk},
+                # its download: the import_batch_exceptions report of this batch, every row as the
+                # page shows them (an empty needs_attention), with the status shown
+                report_filters={"batch_id": batch.pk, "needs_attention": ""},
             ),
             filters=filters,
             producers=match_form.fields["producer"].queryset,

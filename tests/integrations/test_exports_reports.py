@@ -179,6 +179,7 @@ REPORT_FILTERS = {
     "commission_transactions": {},
     "commission_summary": {"group_by": "carrier"},
     "import_batch_exceptions": {"needs_attention": "false"},
+    "import_rows": {},
     "hr_directory": {},
     "hr_acknowledgements": {},
     "audit_events": {},

@@ -155,7 +155,7 @@ def test_import_messages_never_name_api_parameters(owner_client, committed, book
 
 def test_the_rows_of_an_import_are_the_shared_table(owner_client, committed, book, carrier):
     """All rows: sortable, filtered by status, with the CSV of the filter (issue 14 point 5): the
-    import_batch_exceptions report's file of this batch (issue 17 point 7)."""
+    import_rows report's file of this batch (issue 17 point 7)."""
     text = "Policy,Agent,Commission,Date\nPOL-1001,,10.00,01/15/2026\nNEW-1,Stranger,5.00,01/16/2026\n"
     upload_page(owner_client, committed, text, carrier=carrier.pk)
     batch = ImportBatch.objects.get()
@@ -171,3 +171,10 @@ def test_the_rows_of_an_import_are_the_shared_table(owner_client, committed, boo
     assert lines[0][:4] == ["id", "batch_id", "line", "status"]
     assert [line[1:4] for line in lines[1:]] == [[str(batch.pk), "3", "unmatched"]]
     assert lines[1][lines[0].index("policy_number")] == "NEW-1"
+    # the page lists every row, and so does its download: the matched row too, alone when filtered
+    every = b"".join(owner_client.get(f"/app/imports/{batch.pk}?export=csv").streaming_content).decode()
+    matched = b"".join(
+        owner_client.get(f"/app/imports/{batch.pk}?status=matched&export=csv").streaming_content
+    ).decode()
+    assert sorted(line[2] for line in list(csv.reader(io.StringIO(every)))[1:]) == ["2", "3"]
+    assert [line[2:4] for line in list(csv.reader(io.StringIO(matched)))[1:]] == [["2", "matched"]]
