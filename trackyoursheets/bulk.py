@@ -215,8 +215,8 @@ def chunk_writer(flush: Callable[[list], None]) -> Iterator[Callable[[list], Non
         return
     # The writer holds the GIL only between its waits for the database, but needs it back after
     # each (every 32 kB of COPY data, every statement): with the default 5 ms switch interval it
-    # waits that long each time for the reading thread, which never waits (measured: the import
-    # was slower with the writer than without). 0.5 ms while the writer runs.
+    # waits that long each time for the reading thread, which never waits (measured on 100,000
+    # rows: 9.6-10.5 s of processing with 5 ms, 7.7 s with 0.5 ms). 0.5 ms while the writer runs.
     interval = sys.getswitchinterval()
     sys.setswitchinterval(min(interval, WRITER_SWITCH_INTERVAL))
     writer = _ThreadedWriter(flush)
