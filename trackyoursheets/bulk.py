@@ -129,15 +129,33 @@ def bulk_insert(model: type[models.Model], rows: list[dict], *, returning_ids: b
         objects = [model(**{name: row.get(name, defaults[name]) for name in attnames}) for row in rows]
         model.objects.bulk_create(objects)
         return [obj.pk for obj in objects] if returning_ids else None
-    # each row over the defaults, its values picked in the columns' order in C (issue 13 point 14)
-    pick = operator.itemgetter(*attnames) if len(attnames) > 1 else (lambda merged: (merged[attnames[0]],))
-    values = (pick({**defaults, **row}) for row in rows)
+    # The columns in the order: those the first row gives, then the defaults it leaves out. A row
+    # with the same keys as the first (nearly all: the rows of one write are built alike) is its
+    # values picked in C followed by those defaults; any other row is merged over the defaults
+    # first (issue 13 point 14).
+    keys = rows[0].keys()
+    given = [name for name in attnames if name in keys]
+    left_out = [name for name in attnames if name not in keys]
+    columns = [*given, *left_out]
+    filled = tuple(defaults[name] for name in left_out)
+    pick_given, pick_all = _picker(given), _picker(columns)
+    values = (pick_given(row) + filled if row.keys() == keys else pick_all({**defaults, **row}) for row in rows)
     if not returning_ids:
-        copy_rows(model, attnames, values)
+        copy_rows(model, columns, values)
         return None
     ids = reserve_ids(model, len(rows))
-    copy_rows(model, [model._meta.pk.attname, *attnames], ([pk, *row] for pk, row in zip(ids, values, strict=True)))
+    copy_rows(model, [model._meta.pk.attname, *columns], ((pk, *row) for pk, row in zip(ids, values, strict=True)))
     return ids
+
+
+def _picker(names: list[str]):
+    """``operator.itemgetter`` that always returns a tuple (of one value, or none)."""
+    if len(names) > 1:
+        return operator.itemgetter(*names)
+    if names:
+        name = names[0]
+        return lambda row: (row[name],)
+    return lambda row: ()
 
 
 def filter_in(queryset: models.QuerySet, field: str, values) -> models.QuerySet:
