@@ -388,12 +388,12 @@ class _Processor:
         one for its external ids in the ledger) and insert it; a row repeating an earlier row of
         the chunk points at it. ``rows`` are left as they are (a duplicate is a copy), so that
         the chunk can be inserted again after a refused attempt."""
-        claims = [uuid.UUID(row["claim"]) for row in rows if row["claim"]]
         taken = (
             {
                 claim.hex: (pk, batch_id, line)
                 for claim, pk, batch_id, line in values_in(
-                    ImportRow.objects.filter(organisation=self.organisation), "claim", claims,
+                    ImportRow.objects.filter(organisation=self.organisation), "claim",
+                    [uuid.UUID(row["claim"]) for row in rows if row["claim"]],
                     ("claim", "id", "batch_id", "line"),
                 )
             }
