@@ -15,21 +15,26 @@ Other databases (SQLite in development and tests) fall back to ``bulk_create``.
 No signals are sent and no ``full_clean()`` runs: callers insert values they have already
 validated. :func:`values_in`, :func:`any_of` and :func:`relaxed_commit` are the other tricks of a big
 import on PostgreSQL (an array parameter instead of a long ``IN`` list, and a transaction
-that does not wait for the WAL).
+that does not wait for the WAL); :func:`chunk_writer` writes one chunk on a connection of its
+own while the caller prepares the next.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Sequence
+import queue
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-__all__ = ["copy_rows", "bulk_insert", "reserve_ids", "filter_in", "values_in", "relaxed_commit"]
+__all__ = ["copy_rows", "bulk_insert", "reserve_ids", "filter_in", "values_in", "relaxed_commit", "chunk_writer"]
 
 
 _DJANGO_JSON = DjangoJSONEncoder()
@@ -124,15 +129,33 @@ def bulk_insert(model: type[models.Model], rows: list[dict], *, returning_ids: b
         objects = [model(**{name: row.get(name, defaults[name]) for name in attnames}) for row in rows]
         model.objects.bulk_create(objects)
         return [obj.pk for obj in objects] if returning_ids else None
-    # each row over the defaults, its values picked in the columns' order in C (issue 13 point 14)
-    pick = operator.itemgetter(*attnames) if len(attnames) > 1 else (lambda merged: (merged[attnames[0]],))
-    values = (pick({**defaults, **row}) for row in rows)
+    # The columns in the order: those the first row gives, then the defaults it leaves out. A row
+    # with the same keys as the first (nearly all: the rows of one write are built alike) is its
+    # values picked in C followed by those defaults; any other row is merged over the defaults
+    # first (issue 13 point 14).
+    keys = rows[0].keys()
+    given = [name for name in attnames if name in keys]
+    left_out = [name for name in attnames if name not in keys]
+    columns = [*given, *left_out]
+    filled = tuple(defaults[name] for name in left_out)
+    pick_given, pick_all = _picker(given), _picker(columns)
+    values = (pick_given(row) + filled if row.keys() == keys else pick_all({**defaults, **row}) for row in rows)
     if not returning_ids:
-        copy_rows(model, attnames, values)
+        copy_rows(model, columns, values)
         return None
     ids = reserve_ids(model, len(rows))
-    copy_rows(model, [model._meta.pk.attname, *attnames], ([pk, *row] for pk, row in zip(ids, values, strict=True)))
+    copy_rows(model, [model._meta.pk.attname, *columns], ((pk, *row) for pk, row in zip(ids, values, strict=True)))
     return ids
+
+
+def _picker(names: list[str]):
+    """``operator.itemgetter`` that always returns a tuple (of one value, or none)."""
+    if len(names) > 1:
+        return operator.itemgetter(*names)
+    if names:
+        name = names[0]
+        return lambda row: (row[name],)
+    return lambda row: ()
 
 
 def filter_in(queryset: models.QuerySet, field: str, values) -> models.QuerySet:
@@ -180,3 +203,77 @@ def any_of(values, db_type: str):
     if db_type not in ("bigint", "integer", "text"):
         raise ValueError(f"any_of() takes bigint, integer or text values, not {db_type!r}.")
     return RawSQL(f"SELECT unnest(%s::{db_type}[])", (values,))
+
+
+# =============================================================================
+# Writing one chunk while the next is prepared (issue 13 point 14)
+# =============================================================================
+
+
+#: the interpreter's thread switch interval while a chunk writer runs (seconds)
+WRITER_SWITCH_INTERVAL = 0.0005
+
+
+@contextmanager
+def chunk_writer(flush: Callable[[list], None]) -> Iterator[Callable[[list], None]]:
+    """Yields ``write(chunk)``, which has ``flush(chunk)`` write the chunk (each chunk in its own
+    transaction: ``flush`` commits it).
+
+    On PostgreSQL, outside any transaction (a task: every chunk commits on its own), ``flush``
+    runs on a thread with a database connection of its own, one chunk at a time, while the
+    caller prepares the next chunk: the database inserts, checks and commits one chunk (the
+    ``COPY``, the indexes, the foreign keys at commit) while Python reads the next, instead of
+    each waiting for the other. At most one chunk waits for the writer, so memory stays flat.
+    The writer's error is raised by the next ``write`` or at the end; an error of the caller
+    waits for the chunk being written before it propagates, so whatever undoes a failed run sees
+    every committed chunk. Elsewhere (SQLite; inside a transaction, which a second connection
+    could not see: tests) ``write`` is ``flush``, in the caller's thread."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield flush
+        return
+    # The writer holds the GIL only between its waits for the database, but needs it back after
+    # each (every 32 kB of COPY data, every statement): with the default 5 ms switch interval it
+    # waits that long each time for the reading thread, which never waits (measured on 100,000
+    # rows: 9.6-10.5 s of processing with 5 ms, 7.7 s with 0.5 ms). 0.5 ms while the writer runs.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, WRITER_SWITCH_INTERVAL))
+    writer = _ThreadedWriter(flush)
+    try:
+        yield writer.write
+    finally:
+        writer.close()  # waits for the chunk in hand
+        sys.setswitchinterval(interval)
+    writer.raise_error()
+
+
+class _ThreadedWriter:
+    def __init__(self, flush: Callable[[list], None]):
+        self._flush = flush
+        self._chunks: queue.Queue[list | None] = queue.Queue(maxsize=1)
+        self._error: Exception | None = None
+        self._thread = threading.Thread(target=self._run, name="chunk-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while (chunk := self._chunks.get()) is not None:
+                if self._error is None:  # after an error, drain the queue without writing
+                    try:
+                        self._flush(chunk)
+                    except Exception as error:
+                        self._error = error
+        finally:
+            connections.close_all()  # this thread's connection (connections are per thread)
+
+    def write(self, chunk: list) -> None:
+        self.raise_error()
+        self._chunks.put(chunk)
+
+    def raise_error(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._chunks.put(None)
+            self._thread.join()

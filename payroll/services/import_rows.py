@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trackyoursheets import jobs
-from trackyoursheets.bulk import bulk_insert, relaxed_commit, values_in
+from trackyoursheets.bulk import bulk_insert, chunk_writer, relaxed_commit, values_in
 
 from .. import events
 from ..choices import (
@@ -77,8 +77,10 @@ class _Processor:
         self.header_fields = list(mapping.items())
         self.lookups = _Lookups(batch)
         self.children: dict[int, ImportBatch] = {}
-        self.pending: list[dict] = []  # rows to insert, by attribute name
+        self.organisation_id = batch.organisation_id
+        self.date_formats: dict[int | None, str] = {}  # by carrier id
         self.processed = 0
+        self.look_up_claims = False  # True once a chunk found one of its fingerprints taken
 
     # --- one row -------------------------------------------------------------------
 
@@ -127,22 +129,18 @@ class _Processor:
         values = {field: raw.get(header) for header, field in self.header_fields}
         target = self._target(values, errors)
         carrier = target.carrier
-        fmt = statement_date_format_for(carrier=carrier, given=self.batch.date_format)
-
-        def read(field, parser, *args):
-            try:
-                return parser(values.get(field), *args)
-            except CellError as error:
-                errors.append(_("%(field)s: %(reason)s") % {"field": FIELD_LABELS[field], "reason": error})
-                return None
-
-        premium = read("premium", parse_money)
-        gross = read("gross_commission", parse_money)
-        rate = read("rate", parse_percent)
-        split = read("split_percent", parse_percent)
-        txn_date = read("transaction_date", parse_date, fmt)
-        period = self.batch.statement_period or read("statement_period", parse_period, fmt)
-        txn_type = read("type", parse_type) or TransactionType.NEW
+        fmt = self._date_format(carrier)
+        get = values.get
+        try:  # every cell readable (nearly every row): no error to collect per cell
+            premium = parse_money(get("premium"))
+            gross = parse_money(get("gross_commission"))
+            rate = parse_percent(get("rate"))
+            split = parse_percent(get("split_percent"))
+            txn_date = parse_date(get("transaction_date"), fmt)
+            period = self.batch.statement_period or parse_period(get("statement_period"), fmt)
+            txn_type = parse_type(get("type")) or TransactionType.NEW
+        except CellError:
+            premium, gross, rate, split, txn_date, period, txn_type = self._read_each(values, fmt, errors)
         policy_number = text_value(values.get("policy_number"))[:100]
         customer = text_value(values.get("customer_name"))[:200]
         external_id = text_value(values.get("external_id"))[:200]
@@ -166,8 +164,9 @@ class _Processor:
 
         # --- policy, line of business -----------------------------------------------------
         policy_id = lob_id = None
+        number_key = policy_key(policy_number) if policy_number else ""
         if carrier is not None and policy_number:
-            found = self.lookups.policies(carrier.pk).get(policy_key(policy_number))
+            found = self.lookups.policies(carrier.pk).get(number_key)
             if found:
                 policy_id, lob_id = found
             else:
@@ -209,13 +208,15 @@ class _Processor:
 
         # --- duplicate fingerprint --------------------------------------------------
         premium_text = str(premium) if premium is not None else ""
+        organisation_id = self.organisation_id
+        producer_key = match_key(producer_ref)
         if external_id:
-            print_ = fingerprint(self.organisation.pk, "external", external_id)
+            print_ = fingerprint(organisation_id, "external", external_id)
         elif policy_number:
             print_ = fingerprint(
-                self.organisation.pk,
+                organisation_id,
                 carrier.pk if carrier else "",
-                policy_key(policy_number),
+                number_key,
                 period,
                 premium_text,
                 gross,
@@ -223,10 +224,10 @@ class _Processor:
             )
         else:
             print_ = fingerprint(
-                self.organisation.pk,
+                organisation_id,
                 carrier.pk if carrier else "",
                 "producer",
-                match_key(producer_ref),
+                producer_key,
                 match_key(customer),
                 txn_date,
                 period,
@@ -242,13 +243,18 @@ class _Processor:
             status = RowStatus.UNMATCHED
         matched = status == RowStatus.MATCHED
         return {
-            "organisation_id": self.organisation.pk,
+            "organisation_id": organisation_id,
             "batch_id": target.pk,
             "line": line,
-            "raw": {str(k): json_value(v) for k, v in raw.items() if v is not None and v != ""},
+            # a CSV's cells are text already: json_value() only for the others
+            "raw": {
+                (k if type(k) is str else str(k)): (v if type(v) is str else json_value(v))
+                for k, v in raw.items()
+                if v is not None and v != ""
+            },
             "policy_number": policy_number,
             "producer_ref": producer_ref,
-            "producer_key": match_key(producer_ref)[:300],
+            "producer_key": producer_key[:300],
             "customer_name": customer,
             "transaction_date": txn_date,
             "statement_period": period,
@@ -268,20 +274,52 @@ class _Processor:
             "errors": errors,
             "warnings": warnings,
             "fingerprint": print_,
-            "claim": uuid.UUID(print_) if status != RowStatus.ERROR else None,
+            # the uuid column takes the 32 hex digits as they are (a uuid.UUID per row cost more)
+            "claim": print_ if status != RowStatus.ERROR else None,
         }
+
+    def _date_format(self, carrier) -> str:
+        key = carrier.pk if carrier is not None else None
+        fmt = self.date_formats.get(key)
+        if fmt is None:
+            fmt = self.date_formats[key] = statement_date_format_for(carrier=carrier, given=self.batch.date_format)
+        return fmt
+
+    def _read_each(self, values: dict, fmt: str, errors: list[str]) -> tuple:
+        """The cells one by one, each error named after its column (a row with an unreadable cell)."""
+
+        def read(field, parser, *args):
+            try:
+                return parser(values.get(field), *args)
+            except CellError as error:
+                errors.append(_("%(field)s: %(reason)s") % {"field": FIELD_LABELS[field], "reason": error})
+                return None
+
+        return (
+            read("premium", parse_money),
+            read("gross_commission", parse_money),
+            read("rate", parse_percent),
+            read("split_percent", parse_percent),
+            read("transaction_date", parse_date, fmt),
+            self.batch.statement_period or read("statement_period", parse_period, fmt),
+            read("type", parse_type) or TransactionType.NEW,
+        )
 
     def _match_producer(self, code, email, name, policy_id, warnings):
         lookups = self.lookups
-        for ref in (code, email, name):
-            if ref and (pk := lookups.producer_aliases.get(match_key(ref))):
-                return pk, MatchMethod.ALIAS, CONFIDENCE[MatchMethod.ALIAS]
-        if code and (pk := lookups.by_code.get(match_key(code))):
+        code_key = match_key(code) if code else ""
+        email_key = match_key(email) if email else ""
+        name_key = match_key(name) if name else ""
+        if lookups.producer_aliases:
+            for key in (code_key, email_key, name_key):
+                if key and (pk := lookups.producer_aliases.get(key)):
+                    return pk, MatchMethod.ALIAS, CONFIDENCE[MatchMethod.ALIAS]
+        if code and (pk := lookups.by_code.get(code_key)):
             return pk, MatchMethod.PRODUCER_CODE, CONFIDENCE[MatchMethod.PRODUCER_CODE]
-        if email and (pk := lookups.by_email.get(match_key(email))):
+        if email and (pk := lookups.by_email.get(email_key)):
             return pk, MatchMethod.EMAIL, CONFIDENCE[MatchMethod.EMAIL]
         if name:
-            pk = lookups.by_name.get(match_key(name))
+            pk = lookups.by_name.get(name_key)
             if pk is AMBIGUOUS:
                 warnings.append(_("Several producers are called %(name)s.") % {"name": name})
             elif pk:
@@ -313,25 +351,30 @@ class _Processor:
     # --- chunks ----------------------------------------------------------------------
 
     def run(self) -> None:
-        for line, raw in self.statement.rows:
-            self.pending.append(self.row(line, raw))
-            if len(self.pending) >= CHUNK_SIZE:
-                self.flush()
-        self.flush()
+        # the database writes one chunk while the next is read (issue 13 point 14; see chunk_writer)
+        with chunk_writer(self.flush) as write:
+            pending: list[dict] = []  # rows to insert, by attribute name
+            for line, raw in self.statement.rows:
+                pending.append(self.row(line, raw))
+                if len(pending) >= CHUNK_SIZE:
+                    write(pending)
+                    pending = []
+            if pending:
+                write(pending)
 
-    def flush(self) -> None:
-        rows, self.pending = self.pending, []
-        if not rows:
-            return
+    def flush(self, rows: list[dict]) -> None:
         with transaction.atomic():
             relaxed_commit()  # a batch interrupted half-way is processed again from scratch
-            for _attempt in range(3):
+            # First without looking the chunk's fingerprints up: the unique claim index refuses a
+            # taken one, and only then (a statement imported again, a race with another import)
+            # is the chunk inserted again after the lookup, from then on for every chunk.
+            for _attempt in range(4):
                 try:
                     with transaction.atomic():
-                        self._insert(rows)
+                        self._insert(rows, look_up=self.look_up_claims)
                     break
                 except IntegrityError:
-                    continue  # another import claimed one of these fingerprints meanwhile: look again
+                    self.look_up_claims = True  # another row holds one of these fingerprints: look
             else:  # pragma: no cover - three races in a row
                 raise StatementError(_("Another import of the same statement is running; try again."))
             self.processed += len(rows)
@@ -340,17 +383,23 @@ class _Processor:
             if self.children:
                 ImportBatch.objects.filter(parent=self.batch).update(heartbeat_at=timezone.now())
 
-    def _insert(self, rows: list[dict]) -> None:
-        """Mark the chunk's duplicates (one query for its fingerprints, one for its external ids in
-        the ledger) and insert it; a row repeating an earlier row of the chunk points at it."""
-        claims = [row["claim"] for row in rows if row["claim"]]
-        taken = {
-            claim: (pk, batch_id, line)
-            for claim, pk, batch_id, line in values_in(
-                ImportRow.objects.filter(organisation=self.organisation), "claim", claims,
-                ("claim", "id", "batch_id", "line"),
-            )
-        }  # fmt: skip
+    def _insert(self, rows: list[dict], *, look_up: bool) -> None:
+        """Mark the chunk's duplicates (with ``look_up``, one query for its fingerprints; always
+        one for its external ids in the ledger) and insert it; a row repeating an earlier row of
+        the chunk points at it. ``rows`` are left as they are (a duplicate is a copy), so that
+        the chunk can be inserted again after a refused attempt."""
+        taken = (
+            {
+                claim.hex: (pk, batch_id, line)
+                for claim, pk, batch_id, line in values_in(
+                    ImportRow.objects.filter(organisation=self.organisation), "claim",
+                    [uuid.UUID(row["claim"]) for row in rows if row["claim"]],
+                    ("claim", "id", "batch_id", "line"),
+                )
+            }
+            if look_up
+            else {}
+        )  # fmt: skip
         external_ids = list({row["external_id"] for row in rows if row["claim"] and row["external_id"]})
         in_ledger = {
             external_id
@@ -367,34 +416,33 @@ class _Processor:
             if claim and claim in taken:
                 pk, batch_id, line = taken[claim]
                 reason = _("Already imported (import #%(batch)s, line %(line)s).") % {"batch": batch_id, "line": line}
-                self._duplicate(row, reason, duplicate_of=pk)
+                fresh.append(self._duplicate(row, reason, duplicate_of=pk))
             elif claim and row["external_id"] in in_ledger:
                 reason = _("A ledger transaction with external id %(id)s already exists.") % {"id": row["external_id"]}
-                self._duplicate(row, reason)
+                fresh.append(self._duplicate(row, reason))
             elif claim and claim in first:
                 reason = _("Repeats line %(line)s of this file.") % {"line": first[claim]["line"]}
-                self._duplicate(row, reason)
-                later.append((row, first[claim]))
-                continue
-            elif claim:
-                first[claim] = row
-            fresh.append(row)
+                later.append((self._duplicate(row, reason), first[claim]))
+            else:
+                if claim:
+                    first[claim] = row
+                fresh.append(row)
         ids = bulk_insert(ImportRow, fresh, returning_ids=bool(later))
         if later and ids is not None:
-            for row, pk in zip(fresh, ids, strict=True):
-                row["id"] = pk
-            bulk_insert(ImportRow, [{**row, "duplicate_of_id": original["id"]} for row, original in later])
+            originals = {id(row): pk for row, pk in zip(fresh, ids, strict=True)}
+            bulk_insert(ImportRow, [{**row, "duplicate_of_id": originals[id(original)]} for row, original in later])
 
     @staticmethod
-    def _duplicate(row: dict, reason: str, duplicate_of: int | None = None) -> None:
-        row.update(
-            status=RowStatus.DUPLICATE.value,
-            claim=None,
-            match_method="",
-            confidence=ZERO,
-            warnings=[reason, *row["warnings"]],
-            duplicate_of_id=duplicate_of,
-        )
+    def _duplicate(row: dict, reason: str, duplicate_of: int | None = None) -> dict:
+        return {
+            **row,
+            "status": RowStatus.DUPLICATE.value,
+            "claim": None,
+            "match_method": "",
+            "confidence": ZERO,
+            "warnings": [reason, *row["warnings"]],
+            "duplicate_of_id": duplicate_of,
+        }
 
     # --- the end -------------------------------------------------------------------
 

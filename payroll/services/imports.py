@@ -8,9 +8,10 @@
    normalised (:mod:`.parsing`), matched against lookups loaded once per batch
    (:mod:`.matching`: producers by code, email and name, policies by number, learned aliases,
    line-of-business categories, carriers), fingerprinted, and inserted with ``COPY``
-   (``trackyoursheets.bulk``) in chunks of
-   :data:`CHUNK_SIZE`. Duplicates are found per chunk through the unique ``claim`` index (one
-   query per chunk, never per row), so memory stays flat. A ``carrier`` column splits the file
+   (``trackyoursheets.bulk``) in chunks of :data:`CHUNK_SIZE`, each chunk written while the next
+   is read (``chunk_writer``). Duplicates are found per chunk through the unique ``claim`` index
+   (it refuses a taken fingerprint; the chunk is then looked up, one query, never one per row),
+   so memory stays flat. A ``carrier`` column splits the file
    into one child batch per carrier (unknown carriers are created). The batch then waits in
    ``review`` and ``import.batch.completed`` is recorded once for it.
 3. :func:`~.import_review.import_row_match` lets a person match a row of the exception queue (or skip it) and

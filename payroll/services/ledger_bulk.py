@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db import transaction as db_transaction
 from django.db.models import ProtectedError
@@ -81,13 +82,15 @@ def transaction_bulk_import_from_rows(*, actor: Actor, rows) -> int:
     policy are divided among its writers in Python (``import_review._lines_for``), never here.
     Fields this does not set take their model default, so a field added to the ledger later
     still gets one."""
-    check = workspace_access_checker(actor)
-    check(set(Producer.objects.filter(pk__in=rows.values("producer_id")).values_list("workspace_id", flat=True)))
+    if not actor.sees_whole_organisation:  # (the check lets such an actor write any workspace)
+        check = workspace_access_checker(actor)
+        check(set(Producer.objects.filter(pk__in=rows.values("producer_id")).values_list("workspace_id", flat=True)))
     quote = connection.ops.quote_name
     row_model = rows.model
+    table = quote(row_model._meta.db_table)
 
     def r(name: str) -> str:
-        return f"r.{quote(_column(row_model, name))}"
+        return f"{table}.{quote(_column(row_model, name))}"
 
     split = f"COALESCE({r('split_percent')}, p.{quote(_column(Producer, 'default_split_percent'))})"
     now = timezone.now()
@@ -111,7 +114,7 @@ def transaction_bulk_import_from_rows(*, actor: Actor, rows) -> int:
         "source": ("%s", [TransactionSource.IMPORT.value]),
         "external_id": (r("external_id"), []),
         "commission_rule_id": (r("commission_rule"), []),
-        "import_row_id": ("r.id", []),
+        "import_row_id": (f"{table}.id", []),
     }
     columns: list[str] = []
     selected: list[str] = []
@@ -125,18 +128,36 @@ def transaction_bulk_import_from_rows(*, actor: Actor, rows) -> int:
         columns.append(quote(cast("str", field.column)))  # a concrete field always has its column
         selected.append(expression)
         params.extend(values)
-    ids_sql, ids_params = rows.values("pk").query.sql_with_params()
+    condition, condition_params = _condition(rows, table)
     batch_table = row_model._meta.get_field("batch").related_model._meta.db_table
     sql = (
         f"INSERT INTO {quote(CommissionTransaction._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(selected)} FROM {quote(row_model._meta.db_table)} r "
+        f"SELECT {', '.join(selected)} FROM {table} "
         f"JOIN {quote(batch_table)} b ON b.id = {r('batch')} "
         f"JOIN {quote(Producer._meta.db_table)} p ON p.id = {r('producer')} "
-        f"WHERE r.id IN ({ids_sql}) ORDER BY r.id"  # ids in statement order
+        f"WHERE {condition} ORDER BY {table}.id"  # ids in statement order
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *ids_params])
+        cursor.execute(sql, [*params, *condition_params])
         return cursor.rowcount
+
+
+def _condition(rows, table: str) -> tuple[str, list[Any]]:
+    """The WHERE condition of ``rows`` over their own table, as the ORM writes it, so that the
+    statement reads the rows through their index directly (issue 13 point 14: ``id IN (the
+    ordered queryset)`` joined the rows to themselves and sorted them twice, 0.5 s of 100,000);
+    ``id IN (...)`` when the filter joins another table."""
+    query = rows.order_by().query
+    if set(query.alias_map) <= {rows.model._meta.db_table} and not query.extra:
+        try:
+            sql, params = query.get_compiler(connection=connection).compile(query.where)
+        except FullResultSet:
+            return "TRUE", []
+        except EmptyResultSet:
+            return "FALSE", []
+        return sql, list(params)
+    ids_sql, ids_params = rows.order_by().values("pk").query.sql_with_params()
+    return f"{table}.id IN ({ids_sql})", list(ids_params)
 
 
 @db_transaction.atomic

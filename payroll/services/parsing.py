@@ -44,6 +44,7 @@ __all__ = [
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 FOUR_PLACES = Decimal("0.0001")
+TOO_LARGE = Decimal("1e12")
 
 #: what a column can feed; ``ignore`` leaves a column out on purpose
 FIELDS = (
@@ -243,7 +244,7 @@ def parse_money(value) -> Decimal | None:
     number = _decimal_text(value, "money")
     if number is None:
         return None
-    if abs(number) >= Decimal("1e12"):
+    if abs(number) >= TOO_LARGE:
         raise CellError(_('"%(value)s" is too large an amount.') % {"value": value})
     return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
