@@ -241,3 +241,28 @@ def test_a_month_end_audit_pack(book, committed):
     assert manifest["files"][0]["filters"] == {"created_after": "2020-01-01T00:00:00Z"}
     assert manifest["files"][2]["filters"] == {"created_after": "2020-01-01T00:00:00Z"}
     assert len(xlsx_rows(files["01-commission_transactions.xlsx"])) == 6
+
+
+def test_import_rows_hold_every_status_of_the_organisations_own_imports(
+    book, committed, organisation, other_organisation
+):
+    from payroll.models import ImportBatch, ImportRow
+
+    mine = ImportBatch.objects.create(organisation=organisation, source="csv")
+    theirs = ImportBatch.objects.create(organisation=other_organisation, source="csv")
+    ImportRow.objects.create(organisation=organisation, batch=mine, line=2, status="matched", policy_number="OWN-1")
+    ImportRow.objects.create(organisation=organisation, batch=mine, line=3, status="unmatched", policy_number="OWN-2")
+    ImportRow.objects.create(
+        organisation=other_organisation, batch=theirs, line=2, status="matched", policy_number="ALIEN"
+    )
+    refused = request_export(
+        token_client(book["admin"], ("reports.export",)), committed, {"report": "import_rows", "format": "csv"}
+    )
+    assert refused.status_code == 403
+    client = token_client(book["admin"], ALL)
+    every = csv_rows(download(client, export_and_wait(client, committed, {"report": "import_rows", "format": "csv"})))
+    assert sorted(r["policy_number"] for r in every) == ["OWN-1", "OWN-2"]  # never another organisation's
+    foreign = export_and_wait(
+        client, committed, {"report": "import_rows", "format": "csv", "filters": {"batch_id": theirs.pk}}
+    )
+    assert foreign["status"] == "ready" and foreign["rows"] == 0
