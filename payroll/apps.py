@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db import connections
-from django.db.models.signals import pre_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 from integrations import outbox
 from integrations.exports import registry as export_registry
 from organisations import hooks
+from trackyoursheets import statement_keys
 
 from . import events
 
@@ -28,6 +29,9 @@ class PayrollConfig(AppConfig):
 
     def ready(self) -> None:
         pre_migrate.connect(ensure_btree_gist, sender=self, dispatch_uid="payroll.ensure_btree_gist")
+        # the triggers that check the import rows' and ledger lines' keys once per statement
+        # (issue 13 point 14), after every migrate and on a database built without migrations
+        post_migrate.connect(statement_keys.install, sender=self, dispatch_uid="payroll.statement_keys")
         # AppConfig.ready() is the one place a module may import inside a function: these
         # modules need the models loaded (Django's app-loading protocol, not a hidden cycle).
         # tasks registers the Celery task that processes a queued statement import with the

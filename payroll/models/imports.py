@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.choices import Role
 from organisations.models import Office, Organisation, Producer, TenantModel, TenantQuerySet, User, Workspace
 from trackyoursheets.jobs import JobFields
+from trackyoursheets.statement_keys import CheckedForeignKey
 
 from ..choices import AliasKind, DateFormat, ImportSource, ImportStatus, MatchMethod, RowStatus, TransactionType
 from .ledger import MONEY, PERCENT, Carrier, Category, Policy
@@ -208,12 +209,12 @@ class ImportRow(TenantModel):
     # - policy and producer: read through the row (select_related), filtered within a batch
     #   (the exception queue, review by producer key) where the batch index narrows first;
     #   deleting a policy or producer (rare: both are PROTECTed by their ledger lines) scans.
-    organisation = models.ForeignKey(
+    organisation = CheckedForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("organisation")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False)
+    batch = CheckedForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False)
     line = models.PositiveIntegerField(
         _("line"), help_text=_("The file's line (the header is line 1), or the item number.")
     )
@@ -245,10 +246,10 @@ class ImportRow(TenantModel):
     status = models.CharField(_("match status"), max_length=20, choices=RowStatus.choices)
     match_method = models.CharField(_("matched by"), max_length=20, choices=MatchMethod.choices, blank=True)
     confidence = models.DecimalField(_("confidence"), max_digits=3, decimal_places=2, default=Decimal("0.00"))
-    policy = models.ForeignKey(
+    policy = CheckedForeignKey(
         Policy, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
-    producer = models.ForeignKey(
+    producer = CheckedForeignKey(
         Producer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     errors = models.JSONField(_("errors"), default=list, blank=True)

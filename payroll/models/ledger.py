@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import Role
 from organisations.models import Organisation, Producer, TenantModel, TenantQuerySet, User, Workspace
+from trackyoursheets.statement_keys import CheckedForeignKey
 
 from ..choices import (
     CategoryKind,
@@ -286,14 +287,16 @@ class CommissionTransaction(TenantModel):
     approved -> paid (or disputed) through ``transaction_transition`` only."""
 
     # no index of its own (issue 13 point 14, payroll 0009): every query of the ledger filters
-    # by organisation first and the composite indexes in Meta lead with it
-    organisation = models.ForeignKey(
+    # by organisation first and the composite indexes in Meta lead with it. The keys every
+    # imported line carries (organisation, policy, producer, carrier, workspace, import row) are
+    # checked once per statement, not per row (trackyoursheets.statement_keys, payroll 0014).
+    organisation = CheckedForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("organisation")
     )
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, null=True, blank=True, related_name="transactions")
-    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="commission_transactions")
-    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="transactions")
-    workspace = models.ForeignKey(
+    policy = CheckedForeignKey(Policy, on_delete=models.PROTECT, null=True, blank=True, related_name="transactions")
+    producer = CheckedForeignKey(Producer, on_delete=models.PROTECT, related_name="commission_transactions")
+    carrier = CheckedForeignKey(Carrier, on_delete=models.PROTECT, related_name="transactions")
+    workspace = CheckedForeignKey(
         Workspace, on_delete=models.PROTECT, null=True, blank=True, related_name="commission_transactions"
     )
     # Indexes are chosen for what the ledger is asked (every index is paid on each imported
@@ -364,7 +367,7 @@ class CommissionTransaction(TenantModel):
     # chargeback takes back (issue 13 point 5: or the paid line an adjustment corrects).
     # PROTECT: a batch whose lines exist cannot be deleted, and a line that a later
     # chargeback reverses cannot be rolled back from under it.
-    import_row = models.ForeignKey(
+    import_row = CheckedForeignKey(
         "payroll.ImportRow",
         on_delete=models.PROTECT,
         null=True,

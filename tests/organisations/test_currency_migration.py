@@ -8,6 +8,7 @@ migrates forward again (ending at the latest migration, as it found it)."""
 from __future__ import annotations
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -41,6 +42,7 @@ def real_migrations(settings):
     executor.migrate(latest, fake=True)
     yield latest
     MigrationExecutor(connection).migrate(latest)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # as the migrate command does
 
 
 @pytest.mark.django_db(transaction=True)

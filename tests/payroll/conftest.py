@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -21,3 +22,6 @@ def real_migrations(settings):
     executor.migrate(latest, fake=True)  # the tables were built from the models: they are the latest state
     yield latest
     _executor().migrate(latest)
+    # as the migrate command does after migrating: a table rebuilt on the way back gets the
+    # triggers of trackyoursheets.statement_keys again
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
