@@ -34,7 +34,16 @@ from django.db import connection, connections, models
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-__all__ = ["copy_rows", "bulk_insert", "reserve_ids", "filter_in", "values_in", "relaxed_commit", "chunk_writer"]
+__all__ = [
+    "copy_rows",
+    "bulk_insert",
+    "reserve_ids",
+    "filter_in",
+    "values_in",
+    "relaxed_commit",
+    "roomy_statement",
+    "chunk_writer",
+]
 
 
 _DJANGO_JSON = DjangoJSONEncoder()
@@ -188,6 +197,20 @@ def relaxed_commit() -> None:
     if _is_postgresql():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+#: PostgreSQL's ``work_mem`` for the rest of a transaction that writes 100,000 rows in one statement
+ROOMY_WORK_MEM = "64MB"
+
+
+def roomy_statement() -> None:
+    """In the current transaction, let PostgreSQL sort and keep in memory what one statement
+    over 100,000 rows needs (``work_mem``, transaction-local): the default 4 MB spills the sort
+    of a statement's rows, and the new rows that ``trackyoursheets.statement_keys`` checks, to
+    temporary files. Elsewhere a no-op."""
+    if _is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [ROOMY_WORK_MEM])
 
 
 def any_of(values, db_type: str):

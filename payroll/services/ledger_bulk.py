@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from organisations.actors import Actor
 from organisations.models import Producer
-from trackyoursheets.bulk import bulk_insert
+from trackyoursheets.bulk import bulk_insert, roomy_statement
 from trackyoursheets.exceptions import Conflict
 
 from ..choices import TransactionSource, TransactionStatus
@@ -137,6 +137,7 @@ def transaction_bulk_import_from_rows(*, actor: Actor, rows) -> int:
         f"JOIN {quote(Producer._meta.db_table)} p ON p.id = {r('producer')} "
         f"WHERE {condition} ORDER BY {table}.id"  # ids in statement order
     )
+    roomy_statement()  # the sort by id and the key check's new rows stay in memory
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *condition_params])
         return cursor.rowcount
@@ -148,7 +149,10 @@ def _condition(rows, table: str) -> tuple[str, list[Any]]:
     ordered queryset)`` joined the rows to themselves and sorted them twice, 0.5 s of 100,000);
     ``id IN (...)`` when the filter joins another table."""
     query = rows.order_by().query
-    if set(query.alias_map) <= {rows.model._meta.db_table} and not query.extra:
+    # the tables the WHERE clause reads (an isnull lookup on a key registers its join and
+    # then trims it: refcount 0)
+    read = {alias for alias in query.alias_map if query.alias_refcount.get(alias)}
+    if read <= {rows.model._meta.db_table} and not query.extra:
         try:
             sql, params = query.get_compiler(connection=connection).compile(query.where)
         except FullResultSet:
