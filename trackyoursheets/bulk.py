@@ -21,6 +21,7 @@ own while the caller prepares the next.
 
 from __future__ import annotations
 
+import datetime
 import operator
 import queue
 import sys
@@ -58,6 +59,9 @@ def _json_text(value) -> str:
     return orjson.dumps(value, default=_DJANGO_JSON.default, option=_JSON_OPTIONS).decode()
 
 
+_EMPTY_JSON = {list: "[]", dict: "{}"}
+
+
 def _is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
@@ -92,8 +96,12 @@ def copy_rows(target: type[models.Model] | str, columns: Sequence[str], rows: It
             if json_positions:
                 values = list(row)
                 for position in json_positions:
-                    if values[position] is not None:
-                        values[position] = dumps(values[position])
+                    value = values[position]
+                    if value is not None:
+                        # an empty list or object (most rows' errors and warnings) needs no encoder
+                        values[position] = (
+                            dumps(value) if value or type(value) not in _EMPTY_JSON else _EMPTY_JSON[type(value)]
+                        )
             copy.write_row(values)
             count += 1
     return count
@@ -146,7 +154,10 @@ def bulk_insert(model: type[models.Model], rows: list[dict], *, returning_ids: b
     given = [name for name in attnames if name in keys]
     left_out = [name for name in attnames if name not in keys]
     columns = [*given, *left_out]
-    filled = tuple(defaults[name] for name in left_out)
+    # the defaults are the same for every row: a timestamp goes as its text, which COPY
+    # parses, instead of through psycopg's datetime dumper (1.5 us a value, a third of an
+    # import row's formatting)
+    filled = tuple(_copy_text(defaults[name]) for name in left_out)
     pick_given, pick_all = _picker(given), _picker(columns)
     values = (pick_given(row) + filled if row.keys() == keys else pick_all({**defaults, **row}) for row in rows)
     if not returning_ids:
@@ -155,6 +166,11 @@ def bulk_insert(model: type[models.Model], rows: list[dict], *, returning_ids: b
     ids = reserve_ids(model, len(rows))
     copy_rows(model, [model._meta.pk.attname, *columns], ((pk, *row) for pk, row in zip(ids, values, strict=True)))
     return ids
+
+
+def _copy_text(value):
+    """``value`` as ``COPY`` reads it when it is a datetime (ISO 8601 with its offset), else as it is."""
+    return value.isoformat() if isinstance(value, datetime.datetime) else value
 
 
 def _picker(names: list[str]):

@@ -81,6 +81,9 @@ class _Processor:
         self.date_formats: dict[int | None, str] = {}  # by carrier id
         self.processed = 0
         self.look_up_claims = False  # True once a chunk found one of its fingerprints taken
+        # per target batch (by identity; the children live as long as this): its id, carrier,
+        # carrier id and date format, read once instead of on every row
+        self.contexts: dict[int, tuple] = {}
 
     # --- one row -------------------------------------------------------------------
 
@@ -128,8 +131,13 @@ class _Processor:
             }
         values = {field: raw.get(header) for header, field in self.header_fields}
         target = self._target(values, errors)
-        carrier = target.carrier
-        fmt = self._date_format(carrier)
+        context = self.contexts.get(id(target))
+        if context is None:  # the first row of this batch (or per-carrier child)
+            carrier = target.carrier
+            context = self.contexts[id(target)] = (
+                target.pk, carrier, carrier.pk if carrier is not None else None, self._date_format(carrier)
+            )  # fmt: skip
+        target_id, carrier, carrier_id, fmt = context
         get = values.get
         try:  # every cell readable (nearly every row): no error to collect per cell
             premium = parse_money(get("premium"))
@@ -165,8 +173,8 @@ class _Processor:
         # --- policy, line of business -----------------------------------------------------
         policy_id = lob_id = None
         number_key = policy_key(policy_number) if policy_number else ""
-        if carrier is not None and policy_number:
-            found = self.lookups.policies(carrier.pk).get(number_key)
+        if carrier_id is not None and policy_number:
+            found = self.lookups.policies(carrier_id).get(number_key)
             if found:
                 policy_id, lob_id = found
             else:
@@ -215,7 +223,7 @@ class _Processor:
         elif policy_number:
             print_ = fingerprint(
                 organisation_id,
-                carrier.pk if carrier else "",
+                carrier_id if carrier_id is not None else "",
                 number_key,
                 period,
                 premium_text,
@@ -225,7 +233,7 @@ class _Processor:
         else:
             print_ = fingerprint(
                 organisation_id,
-                carrier.pk if carrier else "",
+                carrier_id if carrier_id is not None else "",
                 "producer",
                 producer_key,
                 match_key(customer),
@@ -244,7 +252,7 @@ class _Processor:
         matched = status == RowStatus.MATCHED
         return {
             "organisation_id": organisation_id,
-            "batch_id": target.pk,
+            "batch_id": target_id,
             "line": line,
             # a CSV's cells are text already: json_value() only for the others
             "raw": {

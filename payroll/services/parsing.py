@@ -273,13 +273,17 @@ def date_format_label(fmt: str) -> str:
 def parse_date(value, fmt: str) -> datetime.date | None:
     """A date in the carrier's format ``fmt`` (ISO ``YYYY-MM-DD`` is always understood too).
     Anything else is an error naming the expected format: ``03/04/2026`` is never guessed."""
-    if _blank(value):
+    if type(value) is not str:
+        if value is None:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+    text = str(value).strip()
+    if not text:
         return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    found = _date_from_text(str(value).strip(), fmt)
+    found = _date_from_text(text, fmt)
     if found is not None:
         return found
     raise CellError(
@@ -350,9 +354,18 @@ _TYPES = {
 
 def parse_type(value) -> str | None:
     """new / renewal / chargeback / adjustment, from the usual statement spellings (NB, RN, CB, ADJ...)."""
+    if type(value) is str:  # a statement spells its types a few ways: each read once
+        return _type_of_text(value)
     if _blank(value):
         return None
-    found = _TYPES.get(match_key(value)) or _TYPES.get(str(value).strip().lower())
+    return _type_of_text(str(value))
+
+
+@lru_cache(maxsize=256)
+def _type_of_text(value: str) -> str | None:
+    if not value.strip():
+        return None
+    found = _TYPES.get(match_key(value)) or _TYPES.get(value.strip().lower())
     if found is None:
         raise CellError(
             _('"%(value)s" is not a transaction type; use new, renewal, chargeback or adjustment.') % {"value": value}
@@ -362,7 +375,9 @@ def parse_type(value) -> str | None:
 
 def fingerprint(*parts) -> str:
     """128 bits of BLAKE2b over the parts, as 32 hex characters."""
-    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    if None in parts:  # (rare: an unreadable cell) None hashes as an empty part
+        parts = tuple("" if p is None else p for p in parts)
+    text = "\x1f".join(map(str, parts))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -90,7 +90,8 @@ def _csv_rows(path: Path, encoding: str) -> Statement:
         try:
             for values in reader:
                 line += 1
-                if not values or all(_blank(v) for v in values):
+                # a first cell with text (nearly every line) already tells the line is not blank
+                if not values or (not values[0].strip() and all(_blank(v) for v in values)):
                     continue
                 yield line, dict(zip(headers, values, strict=False))
         except csv.Error as error:
