@@ -23,6 +23,13 @@ def ensure_btree_gist(sender, using="default", **kwargs) -> None:
             cursor.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
 
 
+def remove_sqlite_key_triggers(sender, using="default", **kwargs) -> None:
+    """On SQLite, the key triggers go before migrating (SQLite re-creates a table to alter it and
+    refuses a trigger that names a table being re-created); ``post_migrate`` puts them back."""
+    if connections[using].vendor == "sqlite":
+        statement_keys.uninstall(using)
+
+
 class PayrollConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "payroll"
@@ -32,6 +39,7 @@ class PayrollConfig(AppConfig):
         # the triggers that check the import rows' and ledger lines' keys once per statement
         # (issue 13 point 14), after every migrate and on a database built without migrations
         post_migrate.connect(statement_keys.install, sender=self, dispatch_uid="payroll.statement_keys")
+        pre_migrate.connect(remove_sqlite_key_triggers, sender=self, dispatch_uid="payroll.statement_keys_off")
         # AppConfig.ready() is the one place a module may import inside a function: these
         # modules need the models loaded (Django's app-loading protocol, not a hidden cycle).
         # tasks registers the Celery task that processes a queued statement import with the

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from django.apps import apps as global_apps
 from django.db import connections, models, transaction
 
-__all__ = ["CheckedForeignKey", "install"]
+__all__ = ["CheckedForeignKey", "install", "uninstall"]
 
 PREFIX = "tys_key"
 
@@ -327,3 +327,27 @@ def install(using: str = "default", **kwargs) -> None:
                 f"CREATE OR REPLACE FUNCTION {PREFIX}_version() RETURNS text LANGUAGE sql IMMUTABLE "
                 f"AS $fn$ SELECT {_literal(version)} $fn$"
             )
+
+
+def uninstall(using: str = "default", **kwargs) -> None:
+    """Remove every trigger (and PostgreSQL function) of this module: before a migration
+    changes tables under them (SQLite re-creates a table to alter it and refuses a trigger
+    naming a table that is gone) and when payroll 0014 is unapplied; :func:`install` puts
+    them back after the next ``migrate``."""
+    connection = connections[using]
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for trigger, table in _existing_triggers(connection, cursor):
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {_q(trigger)} ON {_q(table)}")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {_q(trigger)}")
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                "WHERE p.proname LIKE %s AND n.nspname = current_schema()",
+                [f"{PREFIX}\\_%"],
+            )
+            for (signature,) in cursor.fetchall():
+                cursor.execute(f"DROP FUNCTION IF EXISTS {signature}")

@@ -2,11 +2,15 @@
 per statement by triggers (trackyoursheets.statement_keys, installed after every migrate)
 instead of a foreign-key constraint checked per row. This migration drops the constraints; the
 ``post_migrate`` receiver of the payroll app installs the triggers. Backwards, the constraints
-come back (the triggers, if left, check the same keys again)."""
+come back and the triggers go."""
 
 import django.db.models.deletion
 import trackyoursheets.statement_keys
 from django.db import migrations
+
+
+def remove_triggers(apps, schema_editor):
+    trackyoursheets.statement_keys.uninstall(schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
@@ -122,4 +126,6 @@ class Migration(migrations.Migration):
                 to="organisations.producer",
             ),
         ),
+        # unapplied: the triggers go before the constraints come back (see the docstring)
+        migrations.RunPython(migrations.RunPython.noop, remove_triggers),
     ]
