@@ -65,6 +65,11 @@ FIELD_LABELS = {
 }
 
 
+# a row's status and match method as stored (plain text: an enum's value is read through a descriptor)
+_ERROR, _MATCHED, _UNMATCHED = RowStatus.ERROR.value, RowStatus.MATCHED.value, RowStatus.UNMATCHED.value
+_METHOD_TEXT = {method: str(method) for method in MatchMethod}
+
+
 class _Processor:
     """Reads one statement into rows of ``batch`` (or of its per-carrier children)."""
 
@@ -84,6 +89,8 @@ class _Processor:
         # per target batch (by identity; the children live as long as this): its id, carrier,
         # carrier id and date format, read once instead of on every row
         self.contexts: dict[int, tuple] = {}
+        self.mapped = set(mapping.values())  # the fields the file has a column for
+        self.months: dict = {}  # a date's statement month (its first day)
 
     # --- one row -------------------------------------------------------------------
 
@@ -139,13 +146,17 @@ class _Processor:
             )  # fmt: skip
         target_id, carrier, carrier_id, fmt = context
         get = values.get
+        mapped = self.mapped
         try:  # every cell readable (nearly every row): no error to collect per cell
             premium = parse_money(get("premium"))
             gross = parse_money(get("gross_commission"))
-            rate = parse_percent(get("rate"))
-            split = parse_percent(get("split_percent"))
+            # (a column the file does not have is an empty cell: no parser to call)
+            rate = parse_percent(get("rate")) if "rate" in mapped else None
+            split = parse_percent(get("split_percent")) if "split_percent" in mapped else None
             txn_date = parse_date(get("transaction_date"), fmt)
-            period = self.batch.statement_period or parse_period(get("statement_period"), fmt)
+            period = self.batch.statement_period or (
+                parse_period(get("statement_period"), fmt) if "statement_period" in mapped else None
+            )
             txn_type = parse_type(get("type")) or TransactionType.NEW
         except CellError:
             premium, gross, rate, split, txn_date, period, txn_type = self._read_each(values, fmt, errors)
@@ -159,7 +170,9 @@ class _Processor:
         lob_name = text_value(values.get("line_of_business"))
 
         if period is None and txn_date is not None:
-            period = txn_date.replace(day=1)
+            period = self.months.get(txn_date)
+            if period is None:
+                period = self.months[txn_date] = txn_date.replace(day=1)
         if txn_date is None and period is not None:
             txn_date = period
         if txn_date is None and not errors:
@@ -244,12 +257,12 @@ class _Processor:
                 txn_type,
             )
         if errors:
-            status = RowStatus.ERROR
+            status = _ERROR
         elif producer_id is not None or method == MatchMethod.POLICY:
-            status = RowStatus.MATCHED
+            status = _MATCHED
         else:
-            status = RowStatus.UNMATCHED
-        matched = status == RowStatus.MATCHED
+            status = _UNMATCHED
+        matched = status is _MATCHED
         return {
             "organisation_id": organisation_id,
             "batch_id": target_id,
@@ -274,8 +287,8 @@ class _Processor:
             "external_id": external_id,
             "line_of_business_id": lob_id,
             "commission_rule_id": rule_id,
-            "status": status.value,
-            "match_method": str(method) if status != RowStatus.ERROR else "",
+            "status": status,
+            "match_method": (_METHOD_TEXT.get(method) or str(method)) if status is not _ERROR else "",
             "confidence": confidence if matched else ZERO,
             "policy_id": policy_id,
             "producer_id": producer_id,
@@ -283,7 +296,7 @@ class _Processor:
             "warnings": warnings,
             "fingerprint": print_,
             # the uuid column takes the 32 hex digits as they are (a uuid.UUID per row cost more)
-            "claim": print_ if status != RowStatus.ERROR else None,
+            "claim": print_ if status is not _ERROR else None,
         }
 
     def _date_format(self, carrier) -> str:
