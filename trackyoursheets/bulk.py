@@ -99,9 +99,8 @@ def copy_rows(target: type[models.Model] | str, columns: Sequence[str], rows: It
                     value = values[position]
                     if value is not None:
                         # an empty list or object (most rows' errors and warnings) needs no encoder
-                        values[position] = (
-                            dumps(value) if value or type(value) not in _EMPTY_JSON else _EMPTY_JSON[type(value)]
-                        )
+                        empty = not value and type(value) in _EMPTY_JSON
+                        values[position] = _EMPTY_JSON[type(value)] if empty else dumps(value)
             copy.write_row(values)
             count += 1
     return count

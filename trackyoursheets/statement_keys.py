@@ -295,6 +295,12 @@ def _existing_triggers(connection, cursor) -> list[tuple[str, str]]:
     return list(cursor.fetchall())
 
 
+def _drop_triggers(connection, cursor, triggers: list[tuple[str, str]]) -> None:
+    for trigger, table in triggers:
+        on_table = f" ON {_q(table)}" if connection.vendor == "postgresql" else ""
+        cursor.execute(f"DROP TRIGGER IF EXISTS {_q(trigger)}{on_table}")
+
+
 def install(using: str = "default", **kwargs) -> None:
     """Put the triggers of every :class:`CheckedForeignKey` in place (a ``post_migrate``
     receiver; safe to call any time). Keys whose table or referenced table does not exist
@@ -315,11 +321,7 @@ def install(using: str = "default", **kwargs) -> None:
                 cursor.execute(f"SELECT {PREFIX}_version()")
                 if cursor.fetchone()[0] == version:
                     return
-        for trigger, table in existing:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {_q(trigger)} ON {_q(table)}")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {_q(trigger)}")
+        _drop_triggers(connection, cursor, existing)
         for statement in statements:
             cursor.execute(statement)
         if connection.vendor == "postgresql":
@@ -338,11 +340,7 @@ def uninstall(using: str = "default", **kwargs) -> None:
     if connection.vendor not in ("postgresql", "sqlite"):
         return
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        for trigger, table in _existing_triggers(connection, cursor):
-            if connection.vendor == "postgresql":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {_q(trigger)} ON {_q(table)}")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {_q(trigger)}")
+        _drop_triggers(connection, cursor, _existing_triggers(connection, cursor))
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
