@@ -186,7 +186,13 @@ def log_in(page, email: str, password: str) -> None:
 
 
 def assert_basic_accessibility(page) -> None:
-    """One h1; every visible form control has a label (or an aria-label); images have alt text."""
+    """One h1; every visible form control has a label (or an aria-label); images have alt text.
+
+    A click that navigates can return once the new document is committed but before it is
+    parsed, so the check first waits for the page to finish loading.
+    """
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => document.readyState === 'complete' && document.documentElement !== null")
     problems = page.evaluate(
         """() => {
           const problems = [];
