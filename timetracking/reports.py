@@ -12,6 +12,7 @@ x the effective bill rate) only for actors who may see rates (:func:`policies.ca
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +23,10 @@ from django.db.models.functions import Coalesce
 
 from organisations.actors import Actor
 
-from . import report_days, selectors
-from .models import Client, Contract, Project, ProjectViewer, Task, employee_timezone, local_day_bounds
+from . import rates, report_days, selectors
+from .choices import RateKind
+from .models import Client, Contract, Project, ProjectViewer, RateChange, Task, employee_timezone, local_day_bounds
+from .periods import local_date
 from .policies import can_see_rates
 from .report_days import local_day_bins, local_day_expression
 from .selectors import SECONDS_PER_HOUR, hours, money
@@ -282,6 +285,31 @@ def _fetch(qs, sql: str, params) -> list[dict]:
     return rows
 
 
+def _dated_amounts(qs, *, organisation, group_by: str) -> dict[tuple, Decimal] | None:
+    """The billable amount of each report row with every entry priced on its own local date
+    (:func:`rates.bill_rates_for`), by the row's key; None when the organisation has no dated bill
+    rate: every rate is then the same on every day and the SQL's sums are priced by it (cheaper).
+    One query for that answer; otherwise the billable entries are read and priced one by one, as
+    the summary report does (:func:`rates.dated_bill_amounts`)."""
+    if not RateChange.objects.for_organisation(organisation).filter(kind=RateKind.BILL).exists():
+        return None
+    entries = list(qs.filter(billable=True).select_related("project__client", "task", "employee__office"))
+    priced = rates.bill_rates_for(entries, organisation=organisation)
+    amounts: dict[tuple, Decimal] = defaultdict(Decimal)
+    by_day = group_by in ("day", "week")
+    for entry in entries:
+        key = {
+            "employee_id": entry.employee_id,
+            "project_id": entry.project_id,
+            "task_id": entry.task_id,
+            "project__client_id": entry.project.client_id,
+        }
+        if by_day:
+            key["local_day"] = local_date(entry.start_time, employee_timezone(entry.employee, organisation))
+        amounts[_row_key(group_by, key)] += Decimal(entry.duration_seconds or 0) * priced[entry.pk] / SECONDS_PER_HOUR
+    return amounts
+
+
 def tracked_hours_report(*, actor: Actor, group_by: str, filters: dict | None = None) -> dict:
     """Hours, billable hours, entries and (for rate readers) amounts of the finished entries the
     actor may see, filtered like ``GET /v1/time-entries``, one row per ``group_by`` value.
@@ -301,13 +329,18 @@ def tracked_hours_report(*, actor: Actor, group_by: str, filters: dict | None = 
     groups = _grouped_sums(
         qs, organisation=actor.organisation, group_by=group_by, priced=priced, hidden_filter=hidden, day_bins=day_bins
     )
+    # with dated bill rates (issue 15 point 5) each entry is priced on its own local date
+    dated = _dated_amounts(qs, organisation=actor.organisation, group_by=group_by) if priced else None
     total = {**_bucket(), "priced": priced}
     rows: dict[tuple, dict] = {}
     for group in groups:
         key = _row_key(group_by, group)
         if key not in rows:
             rows[key] = {"labels": _row_labels(group_by, group), **_bucket(), "priced": priced}
-        amount = Decimal(str(group.get("amount_hours") or 0)) / SECONDS_PER_HOUR
+        if dated is not None:  # a row's dated amount, counted once (with its first group)
+            amount = dated.pop(key, Decimal("0"))
+        else:
+            amount = Decimal(str(group.get("amount_hours") or 0)) / SECONDS_PER_HOUR
         # a project viewer sees an amount only where every project in it lets them (no partial sums)
         shown = rates_visible or not group.get("hidden")
         for target in (total, rows[key]):

@@ -173,13 +173,17 @@ def test_another_tenant_sees_none_of_it(other_api, week_of_time):
     assert (body["rows"], body["total_entries"]) == ([], 0)
 
 
+@pytest.mark.parametrize("dated", [False, True], ids=["rates", "dated-rates"])
 @pytest.mark.parametrize("group_by", ["employee", "project", "task", "client", "day", "week"])
-def test_query_count_does_not_grow_with_the_entries(api, organisation, employee, londoner, project, group_by):
+def test_query_count_does_not_grow_with_the_entries(api, organisation, employee, londoner, project, group_by, dated):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             report(api, f"group_by={group_by}")
         return len(queries)
 
+    if dated:  # each entry priced on its own day: still a fixed number of queries
+        change = {"kind": "bill", "project_id": project.pk, "hourly_rate": "120.00", "effective_from": "2026-03-05"}
+        assert api.post("/v1/rates", change, format="json").status_code == 201
     entry(employee, project, "2026-03-02T15:00:00Z", 30, task=TaskFactory(project=project))
     count()  # the offices' time zones are read once per process (organisations.office_zones)
     few = count()
@@ -294,3 +298,42 @@ def test_amounts_fall_back_to_the_all_projects_contract_then_the_clients_default
     for group_by in ("project", "client", "task", "day", "week"):
         body = report(api, f"group_by={group_by}")
         assert ([r["amount"] for r in body["rows"]], body["amount"]) == (["75.00"], "75.00"), group_by
+
+
+def test_amounts_use_the_bill_rate_in_force_on_each_entrys_local_day(api, week_of_time, project, client_row):
+    """Website's rate becomes 200/h from Sunday 8 March (a dated change through ``/v1/rates``). Eli's
+    hour starting 04:30Z on the 8th is still Saturday the 7th in New York: 100/h. His 90 minutes on
+    Monday the 9th: 200/h, so 300.00 instead of 150.00. The task's own rate and Lou's contract come
+    before the project's and do not move. Every grouping, and the summary report, agree."""
+    change = {"kind": "bill", "project_id": project.pk, "hourly_rate": "200.00", "effective_from": "2026-03-08"}
+    assert api.post("/v1/rates", change, format="json").status_code == 201
+
+    by = {group_by: report(api, f"group_by={group_by}") for group_by in ("employee", "project", "task", "client")}
+    by_day, by_week = report(api, "group_by=day"), report(api, "group_by=week")
+
+    assert [(r["date"], r["amount"]) for r in by_day["rows"]] == [
+        ("2026-03-04", "300.00"),
+        ("2026-03-05", "0.00"),
+        ("2026-03-07", "100.00"),
+        ("2026-03-09", "330.00"),
+    ]
+    assert [(r["week_start"], r["amount"]) for r in by_week["rows"]] == [
+        ("2026-03-02", "400.00"),
+        ("2026-03-09", "330.00"),
+    ]
+    assert sorted(r["amount"] for r in by["employee"]["rows"]) == ["0.00", "30.00", "700.00"]
+    assert [(r["project_id"], r["amount"]) for r in by["project"]["rows"]] == [
+        (week_of_time.pk, "0.00"),
+        (project.pk, "730.00"),
+    ]
+    assert sorted(r["amount"] for r in by["task"]["rows"]) == ["0.00", "300.00", "430.00"]
+    assert [(r["client_id"], r["amount"]) for r in by["client"]["rows"]] == [
+        (client_row.pk, "730.00"),
+        (week_of_time.client_id, "0.00"),
+    ]
+    for body in (*by.values(), by_day, by_week):
+        assert body["amount"] == "730.00"
+    summary = api.get("/v1/reports/summary?start_date=2026-03-01&end_date=2026-03-31").json()["summary"]
+    assert summary["amount"] == "730.00"
+    # the usual filters narrow the dated amounts too: from Monday the 9th, Eli's 300.00 and Lou's 30.00
+    assert report(api, "group_by=project&start_date=2026-03-09")["amount"] == "330.00"
