@@ -1,6 +1,7 @@
-"""GraphQL of the TrackTik connector (issue 19 point 6): the ``tracktikSyncRuns`` connection,
-``tracktikBillingReport(week:)`` and the ``syncTracktik`` mutation — the same selectors and
-services as REST. Scope ``integrations.read`` / ``integrations.write``; owners and admins only.
+"""GraphQL of the TrackTik connector (issue 19 point 6): the ``tracktikSyncRuns`` and
+``tracktikContracts`` connections, ``tracktikBillingReport(week:)`` and the ``syncTracktik``
+mutation — the same selectors and services as REST. Scope ``integrations.read`` /
+``integrations.write``; owners and admins only.
 Mixed into trackyoursheets/schema.py."""
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from trackyoursheets.api.graphql.problems import domain_error_to_graphql, requir
 from trackyoursheets.exceptions import DomainError
 
 from . import selectors, services
-from .filters import TracktikSyncRunFilterSet
-from .models import TracktikSyncRun
+from .filters import TracktikContractFilterSet, TracktikSyncRunFilterSet
+from .models import TracktikContract, TracktikSyncRun
 
-__all__ = ["Mutation", "Query", "TracktikSyncRunType"]
+__all__ = ["Mutation", "Query", "TracktikContractType", "TracktikSyncRunType"]
 
 READ = "integrations.read"
 WRITE = "integrations.write"
@@ -106,6 +107,56 @@ class TracktikSyncRunType(TenantObjectType):
     @staticmethod
     def resolve_reason(run, info):
         return run.error or None
+
+
+class TracktikContractType(TenantObjectType):
+    """A TrackTik contract as last synced (read-only: contracts are edited in TrackTik)."""
+
+    read_scope = READ
+    list_selector = selectors.contract_list
+
+    site_id = graphene.Int(description="The TrackTik client/site (our id); null when it is not synced.")
+    site_name = graphene.String()
+    client_id = graphene.Int(description="Our client the site belongs to.")
+    position_rates = graphene.JSONString(
+        required=True, description="Bill rate per TrackTik position id; they come before billRate."
+    )
+
+    class Meta:
+        model = TracktikContract
+        name = "TracktikContract"
+        interfaces = (relay.Node,)
+        connection_class = CountableConnection
+        fields = (
+            "id",
+            "database_id",
+            "tracktik_id",
+            "custom_id",
+            "name",
+            "start_date",
+            "end_date",
+            "status",
+            "bill_rate",
+            "position_rates",
+            "created_at",
+            "updated_at",
+        )
+
+    @staticmethod
+    def resolve_site_id(contract, info):
+        return contract.site_id
+
+    @staticmethod
+    def resolve_site_name(contract, info):
+        return contract.site.name if contract.site is not None else None
+
+    @staticmethod
+    def resolve_client_id(contract, info):
+        return contract.site.client_id if contract.site is not None else None
+
+    @staticmethod
+    def resolve_position_rates(contract, info):
+        return contract.position_rates or {}
 
 
 class TracktikBillingLine(graphene.ObjectType):
@@ -201,6 +252,15 @@ class Query(graphene.ObjectType):
     )
     tracktik_sync_run = TenantObjectField(
         TracktikSyncRunType, description="One TrackTik sync run; null when not found."
+    )
+    tracktik_contracts = TenantConnectionField(
+        TracktikContractType,
+        filterset_class=TracktikContractFilterSet,
+        description="TrackTik contracts as last synced, by site and start date. Scope integrations.read; "
+        "owners and admins.",
+    )
+    tracktik_contract = TenantObjectField(
+        TracktikContractType, description="One TrackTik contract; null when not found."
     )
     tracktik_billing_report = graphene.Field(
         TracktikBillingReport,

@@ -9,9 +9,10 @@ from django.db.models import QuerySet
 from organisations.actors import Actor
 
 from . import billing
-from .filters import TracktikSyncRunFilterSet
+from .filters import TracktikContractFilterSet, TracktikSyncRunFilterSet
 from .models import (
     TracktikConnection,
+    TracktikContract,
     TracktikInvoiceReconciliation,
     TracktikPayCode,
     TracktikScrMatch,
@@ -30,6 +31,19 @@ def pay_code_list(*, actor: Actor) -> QuerySet[TracktikPayCode]:
     require_admin(actor)
     codes = TracktikPayCode.objects.for_organisation(actor.organisation).select_related("pay_code")
     return codes.order_by("code", "id")
+
+
+def contract_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[TracktikContract]:
+    """TrackTik's contracts as last synced, with their site: by site, then start date."""
+    require_admin(actor)
+    queryset = TracktikContract.objects.for_organisation(actor.organisation).select_related("site")
+    if filters:
+        queryset = TracktikContractFilterSet(filters, queryset=queryset).qs
+    return queryset.order_by("site_id", "start_date", "id")
+
+
+def contract_get(*, actor: Actor, pk: int) -> TracktikContract:
+    return contract_list(actor=actor).get(pk=pk)
 
 
 def sync_run_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[TracktikSyncRun]:

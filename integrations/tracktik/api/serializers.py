@@ -11,6 +11,7 @@ from trackyoursheets.limits import MAX_WHOLE_NUMBER
 
 from ..models import (
     TracktikConnection,
+    TracktikContract,
     TracktikInvoiceReconciliation,
     TracktikPayCode,
     TracktikScrMatch,
@@ -27,6 +28,44 @@ class TracktikPayCodeSerializer(serializers.ModelSerializer):
         model = TracktikPayCode
         fields = ["id", "tracktik_id", "code", "name", "pay_code_id", "pay_code_code", "mapped_by_hand", "updated_at"]
         read_only_fields = fields
+
+
+class TracktikContractSerializer(serializers.ModelSerializer):
+    # a TrackTik contract as last synced: read-only here, TrackTik is where contracts are edited
+
+    site_name = serializers.CharField(source="site.name", read_only=True, allow_null=True, default=None)
+    client_id = serializers.IntegerField(source="site.client_id", read_only=True, allow_null=True, default=None)
+    position_rates = serializers.DictField(
+        child=serializers.DecimalField(max_digits=12, decimal_places=2),
+        read_only=True,
+        help_text="Bill rate per TrackTik position id (from the contract's bill items); they come before bill_rate.",
+    )
+
+    class Meta:
+        model = TracktikContract
+        fields = [
+            "id",
+            "tracktik_id",
+            "custom_id",
+            "name",
+            "site_id",
+            "site_name",
+            "client_id",
+            "start_date",
+            "end_date",
+            "status",
+            "bill_rate",
+            "position_rates",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "site_id": {"help_text": "The TrackTik client/site (our id); null when TrackTik's site is not synced."},
+            "end_date": {"help_text": "Null: open-ended."},
+            "status": {"help_text": "TrackTik's status, upper case (ACTIVE, EXPIRED, CANCELLED, ...)."},
+            "bill_rate": {"help_text": "The client rate of the contract's bill items; null when it has none."},
+        }
 
 
 class TracktikPayCodeMappingSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ from .views import (
     TracktikBillingReportView,
     TracktikConnectionTestView,
     TracktikConnectionView,
+    TracktikContractViewSet,
     TracktikInvoiceReconciliationViewSet,
     TracktikPayCodesView,
     TracktikScrMatchViewSet,
@@ -16,6 +17,7 @@ from .views import (
 
 router = SimpleRouter(trailing_slash=False)
 router.register("integrations/tracktik/runs", TracktikSyncRunViewSet, basename="tracktik-run")
+router.register("integrations/tracktik/contracts", TracktikContractViewSet, basename="tracktik-contract")
 router.register("integrations/tracktik/scr-matches", TracktikScrMatchViewSet, basename="tracktik-scr-match")
 router.register(
     "integrations/tracktik/invoice-reconciliations",

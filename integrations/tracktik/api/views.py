@@ -1,6 +1,7 @@
 """REST endpoints of the TrackTik connector (issue 19 point 6): the connection
-(``GET|PUT /v1/integrations/tracktik`` and ``…/test``), ``POST …/sync``, the runs, the weekly
-billing report, SCR matches and invoice reconciliations. Thin: services and selectors decide.
+(``GET|PUT /v1/integrations/tracktik`` and ``…/test``), ``POST …/sync``, the runs, the synced
+contracts (read-only), the weekly billing report, SCR matches and invoice reconciliations.
+Thin: services and selectors decide.
 Scope ``integrations.read`` for GET, ``integrations.write`` otherwise; owners and admins only."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from trackyoursheets.api.filters import reject_unknown_parameters
 
 from .. import selectors, services
 from ..filters import (
+    TracktikContractFilterSet,
     TracktikInvoiceReconciliationFilterSet,
     TracktikScrMatchFilterSet,
     TracktikSyncRunFilterSet,
@@ -27,6 +29,7 @@ from .serializers import (
     BillingReportSerializer,
     TracktikConnectionSerializer,
     TracktikConnectionTestSerializer,
+    TracktikContractSerializer,
     TracktikInvoiceReconciliationSerializer,
     TracktikPayCodeMapInputSerializer,
     TracktikPayCodeSerializer,
@@ -139,6 +142,22 @@ class TracktikSyncRunViewSet(base.TenantModelViewSet):
     list_selector = selectors.sync_run_list
     serializer_class = TracktikSyncRunSerializer
     filterset_class = TracktikSyncRunFilterSet
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List TrackTik contracts as last synced, by site and start date",
+        description="Read-only: contracts are edited in TrackTik and come in with each sync. The billing report "
+        "prices a week with the site's contract in force on it (not cancelled, draft or void).",
+    ),
+    retrieve=extend_schema(summary="Get a TrackTik contract: its site, dates, status and bill rates"),
+)
+class TracktikContractViewSet(base.TenantModelViewSet):
+    scope_area = SCOPE_AREA
+    http_method_names = ["get", "head", "options"]
+    list_selector = selectors.contract_list
+    serializer_class = TracktikContractSerializer
+    filterset_class = TracktikContractFilterSet
 
 
 class _UploadViewSet(base.TenantModelViewSet):

@@ -3,13 +3,18 @@
 
 from tests.platform.registry import Node, Resource
 
-from .factories import InvoiceReconciliationFactory, ScrMatchFactory, SyncRunFactory
+from .factories import ContractFactory, InvoiceReconciliationFactory, ScrMatchFactory, SyncRunFactory
 
 RESOURCES = [
     Resource(
         name="tracktik-runs",
         list_url="/v1/integrations/tracktik/runs",
         make=lambda org: SyncRunFactory(organisation=org),
+    ),
+    Resource(
+        name="tracktik-contracts",
+        list_url="/v1/integrations/tracktik/contracts",
+        make=lambda org: ContractFactory(organisation=org),
     ),
     Resource(
         name="tracktik-scr-matches",
@@ -38,6 +43,10 @@ NON_OBJECT_ROUTES = [
 
 LISTS = [
     ("/v1/integrations/tracktik/runs", lambda org, n: SyncRunFactory(organisation=org)),
+    (
+        "/v1/integrations/tracktik/contracts",
+        lambda org, n: ContractFactory(organisation=org, status=("ACTIVE", "EXPIRED")[n % 2]),
+    ),
     ("/v1/integrations/tracktik/scr-matches", lambda org, n: ScrMatchFactory(organisation=org)),
     (
         "/v1/integrations/tracktik/invoice-reconciliations",
@@ -47,4 +56,5 @@ LISTS = [
 
 GRAPHQL_NODES = [
     Node("TracktikSyncRun", lambda org: SyncRunFactory(organisation=org), "tracktikSyncRuns", "tracktikSyncRun"),
+    Node("TracktikContract", lambda org: ContractFactory(organisation=org), "tracktikContracts", "tracktikContract"),
 ]

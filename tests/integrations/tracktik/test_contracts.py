@@ -1,8 +1,11 @@
 """TrackTik contracts (issue 19: ``contracts`` and ``bill-items`` → bill rates per client and
 position): synced idempotently, their bill items price only the weeks they are in force, a
-server without ``/contracts`` still syncs, and another organisation sees none of it."""
+server without ``/contracts`` still syncs, another organisation sees none of it, and they are read
+(with their filters) over REST and GraphQL."""
 
 from __future__ import annotations
+
+import json
 
 from integrations.tracktik.models import TracktikContract
 from tests.organisations.factories import OrganisationFactory
@@ -112,3 +115,74 @@ def test_contracts_stay_in_their_organisation(api, organisation, fake, connected
     assert TracktikContract.objects.filter(organisation=organisation).count() == 4
     assert not TracktikContract.objects.for_organisation(other).exists()
     assert not TracktikContract.objects.filter(organisation=other).exists()
+
+
+CONTRACTS = "/v1/integrations/tracktik/contracts"
+
+
+def test_synced_contracts_are_read_over_rest_and_graphql_with_their_filters(
+    api, gql, make_api_client, organisation, fake, connected
+):
+    """What the sync brought in, as TrackTik had it: site, dates, status and bill rates, read-only."""
+    seed_contracts(fake)
+    sync(api, organisation)
+    ams = TracktikContract.objects.get(organisation=organisation, tracktik_id=2)
+
+    listed = api.get(CONTRACTS).json()
+
+    assert listed["pagination"]["total"] == 4
+    row = next(r for r in listed["results"] if r["tracktik_id"] == 2)
+    assert row == {
+        "id": ams.pk,
+        "tracktik_id": 2,
+        "custom_id": "C-2",
+        "name": "AMS 2027",
+        "site_id": ams.site_id,
+        "site_name": "Amsterdam Campus",
+        "client_id": ams.site.client_id,
+        "start_date": "2026-11-09",
+        "end_date": None,
+        "status": "ACTIVE",
+        "bill_rate": None,
+        "position_rates": {"21": "33.00"},
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+    assert api.get(f"{CONTRACTS}/{ams.pk}").json() == row
+
+    def ids(query: str) -> list[int]:
+        response = api.get(f"{CONTRACTS}?{query}")
+        assert response.status_code == 200, response.json()
+        return sorted(r["tracktik_id"] for r in response.json()["results"])
+
+    assert ids("status=cancelled") == [4]
+    assert ids("active_on=2026-11-05") == [1, 3, 4]  # 3 ended 8 Nov; 4 is open-ended (but cancelled)
+    assert ids("active_on=2026-11-20") == [2, 4]
+    assert ids(f"site_id={ams.site_id}") == [1, 2]
+    assert ids(f"client_id={ams.site.client_id}&active_on=2026-11-20") == [2]
+    assert api.get(f"{CONTRACTS}?active_on=someday").status_code == 422
+    # read-only: contracts are edited in TrackTik
+    assert api.post(CONTRACTS, {"name": "x"}, format="json").status_code == 405
+    assert api.delete(f"{CONTRACTS}/{ams.pk}").status_code == 405
+    assert make_api_client(organisation, scopes=("time.read",)).get(CONTRACTS).status_code == 403
+
+    body = gql(
+        api,
+        '{ tracktikContracts(filter: {status: "active", activeOn: "2026-11-20"}) { totalCount edges { node { '
+        "databaseId tracktikId name siteId siteName clientId startDate endDate status billRate positionRates } } } }",
+    ).json()
+    assert body["data"]["tracktikContracts"]["totalCount"] == 1
+    node = body["data"]["tracktikContracts"]["edges"][0]["node"]
+    assert {**node, "positionRates": json.loads(node["positionRates"])} == {
+        "databaseId": ams.pk,
+        "tracktikId": 2,
+        "name": "AMS 2027",
+        "siteId": ams.site_id,
+        "siteName": "Amsterdam Campus",
+        "clientId": ams.site.client_id,
+        "startDate": "2026-11-09",
+        "endDate": None,
+        "status": "ACTIVE",
+        "billRate": None,
+        "positionRates": {"21": "33.00"},
+    }
