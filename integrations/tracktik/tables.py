@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trackyoursheets.web.tables import CHOICE, DATETIME, NUMBER, Column, Table
+from trackyoursheets.web.tables import CHOICE, DATE, DATETIME, NUMBER, Column, Table
 
 
 class SyncRunTable(Table):
@@ -29,6 +29,26 @@ class SyncRunTable(Table):
         Column("flagged_count", _("Flagged"), kind=NUMBER, sort="flagged_count"),
         Column("error_count", _("Errors"), kind=NUMBER, sort="error_count"),
         Column("created_at", _("Started"), kind=DATETIME, sort="created_at"),
+    )
+
+
+def _position_rates(contract) -> str:
+    return ", ".join(f"{position}: {rate}" for position, rate in sorted((contract.position_rates or {}).items()))
+
+
+class ContractTable(Table):
+    name = "tracktik-contracts"
+    noun = _("contracts")
+    empty_text = _("No contract synced: TrackTik's contracts come in with each sync.")
+    columns = (
+        Column("name", _("Contract"), sort="name", accessor=str, detail=lambda c: c.custom_id),
+        Column("tracktik_id", _("TrackTik id"), kind=NUMBER, sort="tracktik_id"),
+        Column("site", _("Site"), sort="site__name", accessor=lambda c: c.site.name if c.site else ""),
+        Column("start_date", _("Start"), kind=DATE, sort="start_date"),
+        Column("end_date", _("End"), kind=DATE, sort="end_date"),
+        Column("status", _("Status"), sort="status"),
+        Column("bill_rate", _("Client rate"), kind=NUMBER, sort="bill_rate"),
+        Column("position_rates", _("Rates per position (TrackTik position id)"), accessor=_position_rates),
     )
 
 

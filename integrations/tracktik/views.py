@@ -1,6 +1,6 @@
 """Pages of the TrackTik connector at ``/app/tracktik/`` for owners and admins: the connection
-settings with Test and Sync now, the sync history (progress and errors), the weekly billing
-report, SCR upload and results, invoice reconciliation. Thin: services and selectors decide."""
+settings with Test and Sync now, the sync history (progress and errors), the synced contracts,
+the weekly billing report, SCR upload and results, invoice reconciliation. Thin: services and selectors decide."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from trackyoursheets.exceptions import DomainError, NotPermitted
 from trackyoursheets.web import SERVICE_ERRORS, MemberPageMixin, TablePageMixin, add_service_errors, scoped_or_404
 
 from . import selectors, services
-from .forms import ConnectionForm, UploadForm, WeekForm
-from .tables import InvoiceReconciliationTable, ScrMatchTable, SyncRunTable
+from .forms import ConnectionForm, ContractFilterForm, UploadForm, WeekForm
+from .tables import ContractTable, InvoiceReconciliationTable, ScrMatchTable, SyncRunTable
 
 SETTINGS_FIELDS = (
     "base_url",
@@ -124,6 +124,17 @@ class BillingView(TracktikPage):
         if not self.request.GET:
             form = WeekForm(initial={"week": week})
         context.update(form=form, report=selectors.billing_report(actor=self.actor, week=week))
+        return context
+
+
+class ContractListView(TablePageMixin, TracktikPage):
+    template_name = "tracktik/contracts.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ContractFilterForm(self.request.GET or None)
+        rows = selectors.contract_list(actor=self.actor, filters=form.filters())
+        context.update(filter_form=form, table=ContractTable(self.request, rows))
         return context
 
 

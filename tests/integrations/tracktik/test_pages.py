@@ -9,6 +9,7 @@ from organisations.choices import Role
 
 from . import fake_server as fk
 from .conftest import WEEK, connect, sync
+from .test_contracts import seed_contracts
 from .test_reports import SCR
 
 
@@ -80,3 +81,21 @@ def test_without_the_feature_the_pages_refuse_politely(session_client, make_memb
     page = session_client(make_member(organisation, Role.OWNER))
 
     assert page.get("/app/tracktik/").status_code == 403
+
+
+def test_the_contracts_page_lists_what_the_sync_brought_and_filters_it(
+    api, session_client, make_member, organisation, fake
+):
+    connect(api, fake)
+    seed_contracts(fake)
+    sync(api, organisation)
+    page = session_client(make_member(organisation, Role.ADMIN))
+
+    everything = page.get("/app/tracktik/contracts").content.decode()
+    in_force = page.get("/app/tracktik/contracts", {"active_on": "2026-11-20", "status": "active"}).content.decode()
+    refused = page.get("/app/tracktik/contracts", {"active_on": "not a day"})
+
+    assert all(name in everything for name in ("AMS 2026", "AMS 2027", "CANCELLED", "21: 33.00"))
+    assert "AMS 2027" in in_force and "AMS 2026" not in in_force and "CANCELLED" not in in_force
+    assert refused.status_code == 200 and "Enter a valid date." in refused.content.decode()
+    assert session_client(make_member(organisation, Role.MANAGER)).get("/app/tracktik/contracts").status_code == 403
