@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from decimal import Decimal
 
 from django.db.models import Q
@@ -106,20 +106,24 @@ def bill_rates_for(entries: list[TimeEntry], *, organisation) -> dict[int, Decim
     return rates
 
 
-def dated_bill_amounts(entries_qs, *, organisation) -> dict[tuple[int, int, int | None], Decimal] | None:
-    """Billable amounts of a report's entries priced on each entry's local date, by ``(project_id,
-    employee_id, task_id)``; None when the organisation has no dated bill rate (every rate is then
-    the same on every day and the caller prices its sums, cheaper). One query for that answer;
-    otherwise the billable entries are read (with their project, client, task and office) and priced by
-    :func:`bill_rates_for`'s rule."""
+def _by_project_employee_task(entry: TimeEntry) -> tuple[int, int, int | None]:
+    return (entry.project_id, entry.employee_id, entry.task_id)
+
+
+def dated_bill_amounts(entries_qs, *, organisation, key: Callable[[TimeEntry], Hashable] | None = None) -> dict | None:
+    """Billable amounts of a report's entries priced on each entry's local date, summed by
+    ``key(entry)`` (default ``(project_id, employee_id, task_id)``); None when the organisation has
+    no dated bill rate (every rate is then the same on every day and the caller prices its sums,
+    cheaper). One query for that answer; otherwise the billable entries are read (with their
+    project, client, task and office) and priced by :func:`bill_rates_for`'s rule."""
     if not RateChange.objects.for_organisation(organisation).filter(kind=RateKind.BILL).exists():
         return None
+    key = key or _by_project_employee_task
     entries = list(entries_qs.filter(billable=True).select_related("project__client", "task", "employee__office"))
     rates = bill_rates_for(entries, organisation=organisation)
-    amounts: dict[tuple[int, int, int | None], Decimal] = defaultdict(Decimal)
+    amounts: dict[Hashable, Decimal] = defaultdict(Decimal)
     for entry in entries:
-        key = (entry.project_id, entry.employee_id, entry.task_id)
-        amounts[key] += Decimal(entry.duration_seconds or 0) * rates[entry.pk] / SECONDS_PER_HOUR
+        amounts[key(entry)] += Decimal(entry.duration_seconds or 0) * rates[entry.pk] / SECONDS_PER_HOUR
     return amounts
 
 

@@ -12,7 +12,6 @@ x the effective bill rate) only for actors who may see rates (:func:`policies.ca
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +23,7 @@ from django.db.models.functions import Coalesce
 from organisations.actors import Actor
 
 from . import rates, report_days, selectors
-from .choices import RateKind
-from .models import Client, Contract, Project, ProjectViewer, RateChange, Task, employee_timezone, local_day_bounds
+from .models import Client, Contract, Project, ProjectViewer, Task, employee_timezone, local_day_bounds
 from .periods import local_date
 from .policies import can_see_rates
 from .report_days import local_day_bins, local_day_expression
@@ -285,29 +283,24 @@ def _fetch(qs, sql: str, params) -> list[dict]:
     return rows
 
 
-def _dated_amounts(qs, *, organisation, group_by: str) -> dict[tuple, Decimal] | None:
-    """The billable amount of each report row with every entry priced on its own local date
-    (:func:`rates.bill_rates_for`), by the row's key; None when the organisation has no dated bill
-    rate: every rate is then the same on every day and the SQL's sums are priced by it (cheaper).
-    One query for that answer; otherwise the billable entries are read and priced one by one, as
-    the summary report does (:func:`rates.dated_bill_amounts`)."""
-    if not RateChange.objects.for_organisation(organisation).filter(kind=RateKind.BILL).exists():
-        return None
-    entries = list(qs.filter(billable=True).select_related("project__client", "task", "employee__office"))
-    priced = rates.bill_rates_for(entries, organisation=organisation)
-    amounts: dict[tuple, Decimal] = defaultdict(Decimal)
+def _dated_amounts(qs, *, organisation, group_by: str) -> dict | None:
+    """The billable amount of each report row (by its key) with every entry priced on its own
+    local date (:func:`rates.dated_bill_amounts`); None when the organisation has no dated bill
+    rate: every rate is then the same on every day and the SQL's sums are priced by it."""
     by_day = group_by in ("day", "week")
-    for entry in entries:
-        key = {
+
+    def row_key(entry) -> tuple:
+        group = {
             "employee_id": entry.employee_id,
             "project_id": entry.project_id,
             "task_id": entry.task_id,
             "project__client_id": entry.project.client_id,
         }
         if by_day:
-            key["local_day"] = local_date(entry.start_time, employee_timezone(entry.employee, organisation))
-        amounts[_row_key(group_by, key)] += Decimal(entry.duration_seconds or 0) * priced[entry.pk] / SECONDS_PER_HOUR
-    return amounts
+            group["local_day"] = local_date(entry.start_time, employee_timezone(entry.employee, organisation))
+        return _row_key(group_by, group)
+
+    return rates.dated_bill_amounts(qs, organisation=organisation, key=row_key)
 
 
 def tracked_hours_report(*, actor: Actor, group_by: str, filters: dict | None = None) -> dict:
