@@ -3,7 +3,8 @@
 ``seed(organisation)`` is idempotent: clients, projects and tasks are looked up by name, and each
 employee's week of entries by its external id (``demo-<employee>-<n>``), so running it again adds
 nothing. Entries go through the services, like any other time. Each employee's timesheet of that
-week is submitted, so managers find it in their approval inbox (issue 15).
+week is submitted, so managers find it in their approval inbox (issue 15). One client's bill rate
+changes mid-week (a dated rate), so the reports price its days at two rates.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from organisations.choices import Role
 from organisations.models import Membership
 
 from . import services
-from .choices import ProjectStatus, TaskStatus, TimesheetStatus
-from .models import Client, ExpenseCategory, Project, ProjectViewer, Task, TimeEntry, TimeRequest
+from .choices import ProjectStatus, RateKind, TaskStatus, TimesheetStatus
+from .models import Client, ExpenseCategory, Project, ProjectViewer, RateChange, Task, TimeEntry, TimeRequest
 
 CLIENTS = (
     ("Harbor Logistics", "ops@harbor.example", "Harbor Logistics LLC", Decimal("95.00")),
@@ -106,6 +107,23 @@ def seed(organisation) -> None:
             services.timesheet_submit(actor=actor, timesheet=timesheet)
     _seed_time_request(actor, employees.first(), projects[0][0], monday)
     _seed_expenses(actor, employees.first(), projects[0][0], monday)
+    _seed_rate_change(actor, clients.get("Northwind Dental"), monday)
+
+
+def _seed_rate_change(actor, client, monday: datetime.date) -> None:
+    """Northwind Dental's rate goes from 85.00 to 90.00 on the demo week's Thursday (issue 15
+    point 5): its Tuesday's hours bill at the old rate and Friday's at the new one, in the
+    reports and on invoices alike. Once."""
+    if client is None or RateChange.objects.filter(organisation=actor.organisation, client=client).exists():
+        return
+    services.rate_change_create(
+        actor=actor,
+        kind=RateKind.BILL,
+        client=client,
+        hourly_rate=Decimal("90.00"),
+        effective_from=monday + datetime.timedelta(days=3),
+        notes="Annual rate review",
+    )
 
 
 def _seed_expenses(actor, employee, project, monday: datetime.date) -> None:

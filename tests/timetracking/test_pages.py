@@ -181,6 +181,21 @@ def test_demo_seed_is_idempotent(organisation, employee, colleague):
     assert (Client.objects.count(), Project.objects.count(), Task.objects.count(), TimeEntry.objects.count()) == counts
 
 
+def test_the_demo_prices_northwinds_week_at_two_rates(organisation, employee, colleague, make_api_client):
+    """The demo's dated rate: Northwind Dental bills 85.00 until the demo week's Wednesday and 90.00
+    from Thursday, so each employee's Tuesday (2 h) and Friday (3 h) on its project make 440.00."""
+    from timetracking import demo
+    from timetracking.models import RateChange
+
+    demo.seed(organisation)
+    demo.seed(organisation)
+    body = make_api_client(organisation).get("/v1/reports/tracked-hours?group_by=project").json()
+
+    assert RateChange.objects.filter(organisation=organisation).count() == 1
+    audit = next(row for row in body["rows"] if row["project_name"] == "Practice cover audit")
+    assert (audit["billable_hours"], audit["amount"]) == ("10.00", "880.00")
+
+
 def test_an_oversized_csv_upload_is_a_clear_message_on_the_import_page(session_client, employee, project, settings):
     settings.UPLOAD_MAX_BYTES = 100
     big = SimpleUploadedFile("t.csv", b"date,start,end,project\n" + b"2026-01-12,09:00,10:00,Website\n" * 10)
