@@ -112,8 +112,8 @@ def seed(organisation) -> None:
 
 def _seed_rate_change(actor, client, monday: datetime.date) -> None:
     """Northwind Dental's rate goes from 85.00 to 90.00 on the demo week's Thursday (issue 15
-    point 5): its Tuesday's hours bill at the old rate and Friday's at the new one, in the
-    reports and on invoices alike. Once."""
+    point 5): its Tuesday's hours bill at the old rate and Friday's at the new one, in every
+    report and export. Once."""
     if client is None or RateChange.objects.filter(organisation=actor.organisation, client=client).exists():
         return
     services.rate_change_create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from organisations.forms import ConsoleFilterForm
 from trackyoursheets.web.forms import PageForm
 
 
@@ -59,16 +60,11 @@ class WeekForm(PageForm):
     week = forms.DateField(label=_("Week of"), help_text=_("Any day of the week; it starts on Monday."))
 
 
-class ContractFilterForm(PageForm):
+class ContractFilterForm(ConsoleFilterForm):
     """The contracts page's filters: the names of ``TracktikContractFilterSet``'s (REST's)."""
 
     status = forms.CharField(label=_("Status"), max_length=50, required=False, help_text=_("e.g. ACTIVE, any case."))
     active_on = forms.DateField(label=_("In force on"), required=False)
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
 class UploadForm(PageForm):

@@ -42,10 +42,6 @@ def contract_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[Trac
     return queryset.order_by("site_id", "start_date", "id")
 
 
-def contract_get(*, actor: Actor, pk: int) -> TracktikContract:
-    return contract_list(actor=actor).get(pk=pk)
-
-
 def sync_run_list(*, actor: Actor, filters: dict | None = None) -> QuerySet[TracktikSyncRun]:
     require_admin(actor)
     queryset = TracktikSyncRun.objects.for_organisation(actor.organisation).order_by("-created_at", "-id")
